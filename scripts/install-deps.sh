@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# Installs what Loket needs on Debian 12, and nothing when all is there (so it is quick).
+# Used by ./run.sh and ./test.sh. Needs root (or sudo) only when something is missing.
+set -euo pipefail
+here="$(cd "$(dirname "$0")/.." && pwd)"
+
+packages=(
+  build-essential cmake pkg-config
+  libsdl2-dev libimgui-dev libstb-dev
+  libcurl4-openssl-dev libqrencode-dev libcpp-httplib-dev nlohmann-json3-dev
+  libsqlite3-dev libtomlplusplus-dev libespeak-ng-dev espeak-ng
+  catch2 zbar-tools fonts-dejavu-core fonts-noto-core xvfb curl
+)
+if [ "${1:-}" = "--tests" ]; then
+  packages+=(chromium nodejs npm sox)
+fi
+
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "loket: installing ${missing[*]}"
+  sudo=""; [ "$(id -u)" -ne 0 ] && sudo="sudo"
+  export DEBIAN_FRONTEND=noninteractive
+  $sudo apt-get update -q
+  $sudo apt-get install -y -q --no-install-recommends "${missing[@]}"
+fi
+
+# Browser tests: playwright-core and axe-core from npm, pinned by tests/web/package-lock.json.
+if [ "${1:-}" = "--tests" ] && [ -f "$here/tests/web/package.json" ]; then
+  if [ ! -d "$here/tests/web/node_modules" ] || [ "$here/tests/web/package-lock.json" -nt "$here/tests/web/node_modules" ]; then
+    (cd "$here/tests/web" && npm ci --no-audit --no-fund --loglevel=error && touch node_modules)
+  fi
+fi
