@@ -1,0 +1,352 @@
+#include "command_handler.hpp"
+
+#include "dispatch_view.hpp"
+
+#include <algorithm>
+#include <cctype>
+
+namespace loket::core {
+namespace {
+template <class... Ts> struct Overloaded : Ts... { using Ts::operator()...; };
+
+using Events = std::vector<Event>;
+using Decision = Result<Events>;
+
+Error fail(ErrorCode code, std::string message) { return Error{code, std::move(message)}; }
+
+class Decider {
+public:
+    Decider(const HallState& state, Now now) : s(state), c(state.config()), now(now), t(now.t) {}
+
+    Decision operator()(const IssueWalkIn& cmd) {
+        auto service = c.serviceIndex(cmd.service);
+        if (!service) return fail(ErrorCode::UnknownService, "There is no service '" + cmd.service + "'.");
+        const ServiceConfig& svc = c.services[*service];
+        if (!svc.walkIn)
+            return fail(ErrorCode::WalkInNotOffered, "'" + svc.id + "' needs an appointment; it takes no walk-ins.");
+        if (auto closed = checkOpen(c.hours)) return *closed;
+        if (auto closed = checkOpen(c.walkInHours)) return *closed;
+        return issue({*service}, TicketKind::WalkIn, nullptr, cmd.language, cmd.publicCode);
+    }
+
+    Decision operator()(const CheckInAppointment& cmd) {
+        const std::string code = normaliseBookingCode(cmd.code);
+        const Appointment* a = s.appointment(code);
+        if (!a || a->status == AppointmentStatus::Cancelled)
+            return fail(ErrorCode::UnknownAppointment, "No appointment with code '" + code + "'.");
+        if (a->day != s.day())
+            return fail(ErrorCode::AppointmentNotToday,
+                        "This appointment is on " + formatDate(a->day) + ", not today.");
+        if (a->ticket) {
+            const Ticket* existing = s.ticket(*a->ticket);
+            return fail(ErrorCode::AlreadyCheckedIn,
+                        "Already checked in with ticket " + (existing ? existing->number : std::string("?")) + ".");
+        }
+        if (auto closed = checkOpen(c.hours)) return *closed;
+        if (t < a->startsAt - c.earlyCheckInS) {
+            const Seconds from = a->startsAt - c.earlyCheckInS;
+            return fail(ErrorCode::TooEarly, "Too early: check in from " +
+                        formatClock(localSecondOfDay(Now{from, now.utcOffsetS})) + ".");
+        }
+        return issue(a->services, TicketKind::Appointment, a, cmd.language, cmd.publicCode);
+    }
+
+    Decision operator()(const OpenCounter& cmd) {
+        auto counter = findCounter(cmd.counter);
+        if (!counter) return counter.error();
+        ServiceMask services = c.counters[*counter].skills;
+        if (cmd.services) {
+            services = 0;
+            for (const auto& id : *cmd.services) {
+                auto svc = c.serviceIndex(id);
+                if (!svc) return fail(ErrorCode::UnknownService, "There is no service '" + id + "'.");
+                if (!(c.counters[*counter].skills & bit(*svc)))
+                    return fail(ErrorCode::InvalidValue, "Counter '" + cmd.counter + "' is not set up for '" + id + "'.");
+                services |= bit(*svc);
+            }
+            if (services == 0) return fail(ErrorCode::InvalidValue, "Open a counter with at least one service.");
+        }
+        return Events{CounterUpdated{*counter, CounterState::Open, services, t}};
+    }
+
+    Decision operator()(const PauseCounter& cmd) {
+        auto counter = findCounter(cmd.counter);
+        if (!counter) return counter.error();
+        const CounterStatus& st = s.counters()[*counter];
+        if (st.state == CounterState::Closed)
+            return fail(ErrorCode::InvalidTransition, "Counter '" + cmd.counter + "' is closed; open it first.");
+        return Events{CounterUpdated{*counter, CounterState::Paused, st.services, t}};
+    }
+
+    Decision operator()(const CloseCounter& cmd) {
+        auto counter = findCounter(cmd.counter);
+        if (!counter) return counter.error();
+        if (auto busy = s.counters()[*counter].ticket)
+            return fail(ErrorCode::CounterBusy, "Counter '" + cmd.counter + "' still has ticket " +
+                        s.ticket(*busy)->number + "; finish it first.");
+        return Events{CounterUpdated{*counter, CounterState::Closed, 0, t}};
+    }
+
+    Decision operator()(const CallNext& cmd) {
+        auto counter = readyCounter(cmd.counter);
+        if (!counter) return counter.error();
+        DispatchView view = buildDispatchView(s, t);
+        auto chosen = chooseNext(view.input(c, t), view.counters[*counter]);
+        if (!chosen) return Events{}; // nobody this counter may serve is waiting
+        return Events{TicketCalled{view.waiting[*chosen].id, *counter, t}};
+    }
+
+    Decision operator()(const CallTicket& cmd) {
+        auto counter = readyCounter(cmd.counter);
+        if (!counter) return counter.error();
+        auto ticket = findTicket(cmd.ticket, {TicketStatus::Waiting}, "called");
+        if (!ticket) return ticket.error();
+        return Events{TicketCalled{cmd.ticket, *counter, t}};
+    }
+
+    Decision operator()(const RecallTicket& cmd) {
+        auto ticket = findTicket(cmd.ticket, {TicketStatus::Called}, "recalled");
+        if (!ticket) return ticket.error();
+        return Events{TicketRecalled{cmd.ticket, t}};
+    }
+
+    Decision operator()(const StartTicket& cmd) {
+        auto ticket = findTicket(cmd.ticket, {TicketStatus::Called}, "started");
+        if (!ticket) return ticket.error();
+        return Events{TicketStarted{cmd.ticket, t}};
+    }
+
+    Decision operator()(const MarkNoShow& cmd) {
+        auto ticket = findTicket(cmd.ticket, {TicketStatus::Called}, "marked as no-show");
+        if (!ticket) return ticket.error();
+        return Events{TicketNoShow{cmd.ticket, t, cmd.requeue, cmd.requeue ? t + c.noAnswerCooldownS : 0}};
+    }
+
+    Decision operator()(const CancelTicket& cmd) {
+        auto ticket = findTicket(cmd.ticket, {TicketStatus::Waiting, TicketStatus::Called, TicketStatus::Serving},
+                                 "cancelled");
+        if (!ticket) return ticket.error();
+        return Events{TicketCancelled{cmd.ticket, t}};
+    }
+
+    Decision operator()(const CompleteTicket& cmd) {
+        auto ticket = findTicket(cmd.ticket, {TicketStatus::Called, TicketStatus::Serving}, "completed");
+        if (!ticket) return ticket.error();
+        if (cmd.outcome == Outcome::None)
+            return fail(ErrorCode::InvalidValue, "A visit ends with an outcome: handled, backoffice, partner or other.");
+        return Events{TicketCompleted{cmd.ticket, t, cmd.outcome, cmd.note}};
+    }
+
+    Decision operator()(const TransferTicket& cmd) {
+        auto ticket = findTicket(cmd.ticket, {TicketStatus::Waiting, TicketStatus::Called, TicketStatus::Serving},
+                                 "transferred");
+        if (!ticket) return ticket.error();
+        if (cmd.service.has_value() == cmd.counter.has_value())
+            return fail(ErrorCode::InvalidValue, "Transfer to either a service or a counter.");
+        TicketTransferred e{cmd.ticket, t, (*ticket)->services, std::nullopt};
+        if (cmd.service) {
+            auto svc = c.serviceIndex(*cmd.service);
+            if (!svc) return fail(ErrorCode::UnknownService, "There is no service '" + *cmd.service + "'.");
+            e.services = {*svc};
+        } else {
+            auto counter = findCounter(*cmd.counter);
+            if (!counter) return counter.error();
+            e.onlyCounter = *counter;
+        }
+        return Events{e};
+    }
+
+    Decision operator()(const BookAppointment& cmd) {
+        const std::string code = normaliseBookingCode(cmd.code);
+        if (!validBookingCode(code))
+            return fail(ErrorCode::InvalidValue, "Booking code '" + cmd.code + "' must be 6-10 of A-Z and 2-9.");
+        if (cmd.services.empty()) return fail(ErrorCode::MissingField, "An appointment needs at least one service.");
+        if (cmd.persons < 1 || cmd.persons > 20) return fail(ErrorCode::InvalidValue, "persons must be 1-20.");
+        if (cmd.durationS < 0 || cmd.durationS > 8 * 3600)
+            return fail(ErrorCode::InvalidValue, "duration must be between 0 and 8 hours.");
+        if (cmd.name.size() > 200) return fail(ErrorCode::InvalidValue, "name is longer than 200 characters.");
+        Appointment a;
+        a.code = code;
+        for (const auto& id : cmd.services) {
+            auto svc = c.serviceIndex(id);
+            if (!svc) return fail(ErrorCode::UnknownService, "There is no service '" + id + "'.");
+            if (!c.services[*svc].appointment)
+                return fail(ErrorCode::InvalidValue, "Service '" + id + "' takes no appointments.");
+            a.services.push_back(*svc);
+        }
+        a.startsAt = cmd.startsAt;
+        a.day = cmd.day;
+        a.durationS = cmd.durationS > 0 ? cmd.durationS : s.durations().expectedVisit(c, a.services);
+        a.persons = cmd.persons;
+        a.name = cmd.name;
+        if (a.day < s.day()) return fail(ErrorCode::InvalidValue, "The appointment is in the past (" + formatDate(a.day) + ").");
+        if (const Appointment* existing = s.appointment(code)) {
+            if (existing->status != AppointmentStatus::Booked)
+                return fail(ErrorCode::InvalidTransition, "Appointment " + code + " is already " +
+                            appointmentStatusName(existing->status) + "; it can no longer change.");
+            if (existing->services == a.services && existing->startsAt == a.startsAt && existing->day == a.day &&
+                existing->durationS == a.durationS && existing->persons == a.persons && existing->name == a.name)
+                return Events{}; // the same booking again changes nothing
+        }
+        return Events{AppointmentBooked{a}};
+    }
+
+    Decision operator()(const RemoveAppointment& cmd) {
+        const Appointment* a = s.appointment(normaliseBookingCode(cmd.code));
+        if (!a) return fail(ErrorCode::UnknownAppointment, "No appointment with code '" + cmd.code + "'.");
+        if (a->status != AppointmentStatus::Booked)
+            return fail(ErrorCode::InvalidTransition, "Appointment " + a->code + " is already " +
+                        appointmentStatusName(a->status) + "; it can no longer be removed.");
+        return Events{AppointmentRemoved{a->code}};
+    }
+
+    Decision operator()(const GiveFeedback& cmd) {
+        const Ticket* ticket = s.ticketByPublicCode(cmd.publicCode);
+        if (!ticket) return fail(ErrorCode::UnknownVisit, "This ticket is unknown or has expired.");
+        if (cmd.score < 1 || cmd.score > 10) return fail(ErrorCode::InvalidValue, "score must be a whole number from 1 to 10.");
+        if (ticket->status != TicketStatus::Done)
+            return fail(ErrorCode::FeedbackNotAllowed, "Feedback can be given after the visit.");
+        if (ticket->feedbackScore) return fail(ErrorCode::FeedbackNotAllowed, "Feedback for this visit was already given.");
+        return Events{FeedbackGiven{ticket->id, cmd.score}};
+    }
+
+    Decision operator()(const StartDay&) { return Events{}; } // the rollover itself happens in decide()
+
+private:
+    std::optional<Error> checkOpen(const OpeningHours& hours) const {
+        if (hours.isOpen(now)) return std::nullopt;
+        std::string message = "The hall is closed now.";
+        if (auto range = hours.dayRange(weekday(localDay(now))))
+            message += " Open today from " + formatClock(range->first) + " to " + formatClock(range->second) + ".";
+        return fail(ErrorCode::HallClosed, message);
+    }
+
+    Result<CounterIndex> findCounter(const std::string& id) const {
+        auto counter = c.counterIndex(id);
+        if (!counter) return fail(ErrorCode::UnknownCounter, "There is no counter '" + id + "'.");
+        return *counter;
+    }
+
+    // A counter that may call: open, and not still busy with a visitor.
+    Result<CounterIndex> readyCounter(const std::string& id) const {
+        auto counter = findCounter(id);
+        if (!counter) return counter;
+        const CounterStatus& st = s.counters()[*counter];
+        if (st.state != CounterState::Open)
+            return fail(ErrorCode::CounterClosed, "Counter '" + id + "' is " + counterStateName(st.state) + "; open it first.");
+        if (st.ticket)
+            return fail(ErrorCode::CounterBusy, "Counter '" + id + "' still has ticket " + s.ticket(*st.ticket)->number +
+                        "; complete, transfer or mark it first.");
+        return counter;
+    }
+
+    Result<const Ticket*> findTicket(TicketId id, std::initializer_list<TicketStatus> allowed, const char* verb) const {
+        const Ticket* ticket = s.ticket(id);
+        if (!ticket) return fail(ErrorCode::UnknownTicket, "There is no ticket " + std::to_string(id) + " today.");
+        if (std::find(allowed.begin(), allowed.end(), ticket->status) == allowed.end())
+            return fail(ErrorCode::InvalidTransition, "Ticket " + ticket->number + " is " +
+                        ticketStatusName(ticket->status) + "; it cannot be " + verb + ".");
+        return ticket;
+    }
+
+    Decision issue(const std::vector<ServiceIndex>& services, TicketKind kind, const Appointment* appointment,
+                   const std::string& language, const std::string& publicCode) {
+        const char prefix = c.services[services.front()].prefix;
+        std::string number = s.nextNumber(prefix);
+        if (number.empty())
+            return fail(ErrorCode::NumbersExhausted, std::string("All 999 numbers with ") + prefix + " are in use.");
+        if (!publicCode.empty() && s.ticketByPublicCode(publicCode))
+            return fail(ErrorCode::Internal, "visitor code collision"); // 128 random bits: a programming error
+        Ticket ticket;
+        ticket.id = s.nextTicketId();
+        ticket.number = number;
+        ticket.services = services;
+        ticket.kind = kind;
+        ticket.issuedAt = t;
+        ticket.language = language.empty() ? "nl" : language;
+        ticket.publicCode = publicCode;
+        if (appointment) {
+            ticket.appointmentCode = appointment->code;
+            ticket.appointmentAt = appointment->startsAt;
+        }
+        return Events{TicketIssued{ticket}};
+    }
+
+    const HallState& s;
+    const HallConfig& c;
+    Now now;
+    Seconds t;
+};
+
+DayStarted rollover(const HallState& state, LocalDay day) {
+    DayStarted e{day, state.nextTicketId(), {}};
+    for (const auto& [code, a] : state.appointments())
+        if (a.day >= day && a.status == AppointmentStatus::Booked) e.carried.push_back(a);
+    return e;
+}
+
+} // namespace
+
+Result<std::vector<Event>> decide(const HallState& state, const Command& command, Now now) {
+    const LocalDay today = localDay(now);
+    if (const auto* start = std::get_if<StartDay>(&command)) {
+        if (state.dayStarted() && start->day <= state.day()) return Events{};
+        return Events{rollover(state, start->day)};
+    }
+    if (!state.dayStarted() || today > state.day()) {
+        HallState next = state;
+        Event day = rollover(state, today);
+        next.apply(day);
+        auto rest = std::visit(Decider(next, now), command);
+        if (!rest) return rest.error();
+        Events events{std::move(day)};
+        for (auto& e : rest.value()) events.push_back(std::move(e));
+        return events;
+    }
+    return std::visit(Decider(state, now), command);
+}
+
+Result<std::vector<Event>> execute(HallState& state, const Command& command, Now now) {
+    auto events = decide(state, command, now);
+    if (events)
+        for (const auto& e : events.value()) state.apply(e);
+    return events;
+}
+
+std::string normaliseBookingCode(const std::string& typed) {
+    std::string out;
+    for (char ch : typed) {
+        if (ch == ' ' || ch == '-') continue;
+        out += static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
+    }
+    return out;
+}
+
+bool validBookingCode(const std::string& code) {
+    if (code.size() < 6 || code.size() > 10) return false;
+    return std::all_of(code.begin(), code.end(), [](char ch) { return (ch >= 'A' && ch <= 'Z') || (ch >= '2' && ch <= '9'); });
+}
+
+const char* commandName(const Command& command) {
+    return std::visit(Overloaded{
+        [](const IssueWalkIn&) { return "issue_walk_in"; },
+        [](const CheckInAppointment&) { return "check_in"; },
+        [](const OpenCounter&) { return "open_counter"; },
+        [](const PauseCounter&) { return "pause_counter"; },
+        [](const CloseCounter&) { return "close_counter"; },
+        [](const CallNext&) { return "call_next"; },
+        [](const CallTicket&) { return "call_ticket"; },
+        [](const RecallTicket&) { return "recall"; },
+        [](const StartTicket&) { return "start"; },
+        [](const MarkNoShow&) { return "no_show"; },
+        [](const CancelTicket&) { return "cancel"; },
+        [](const CompleteTicket&) { return "complete"; },
+        [](const TransferTicket&) { return "transfer"; },
+        [](const BookAppointment&) { return "book_appointment"; },
+        [](const RemoveAppointment&) { return "remove_appointment"; },
+        [](const GiveFeedback&) { return "feedback"; },
+        [](const StartDay&) { return "start_day"; },
+    }, command);
+}
+
+} // namespace loket::core

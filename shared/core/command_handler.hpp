@@ -1,0 +1,28 @@
+// The command handler: the one place where the hall's rules are decided. Every change — kiosk
+// check-in, counter actions, appointment import, feedback, day rollover — passes through
+// `decide`, which either fails with a typed error or returns the events that happened; the caller
+// stores them and folds them into the state (hall_state.hpp). Pure: the time comes in `now`,
+// random visitor codes come in the command.
+//
+// Day rollover: a command at a new local day first yields `DayStarted` (yesterday's tickets and
+// personal data go), then the command's own events, decided on the new day.
+#pragma once
+
+#include "commands.hpp"
+#include "hall_state.hpp"
+#include "result.hpp"
+
+#include <vector>
+
+namespace loket::core {
+
+Result<std::vector<Event>> decide(const HallState& state, const Command& command, Now now);
+
+// decide + apply in one step, for the simulator and tests.
+Result<std::vector<Event>> execute(HallState& state, const Command& command, Now now);
+
+// Booking codes are typed on a kiosk: upper case, only A–Z and 2–9 (no 0/O, 1/I), 6–10 long.
+bool validBookingCode(const std::string& code);
+std::string normaliseBookingCode(const std::string& typed);
+
+} // namespace loket::core

@@ -1,0 +1,49 @@
+// Commands: every change to the hall, from any source (kiosk check-in, counter actions, admin
+// import, visitor feedback, day rollover), as plain data with wire-level ids. The command handler
+// validates them against the state and answers with events or a typed error.
+// Standard library only.
+#pragma once
+
+#include "ticket.hpp"
+
+#include <optional>
+#include <string>
+#include <variant>
+#include <vector>
+
+namespace loket::core {
+
+struct IssueWalkIn { std::string service; std::string language = "nl"; std::string publicCode; };
+struct CheckInAppointment { std::string code; std::string language = "nl"; std::string publicCode; };
+struct OpenCounter { std::string counter; std::optional<std::vector<std::string>> services; };
+struct PauseCounter { std::string counter; };
+struct CloseCounter { std::string counter; };
+struct CallNext { std::string counter; };
+struct CallTicket { std::string counter; TicketId ticket = 0; };
+struct RecallTicket { TicketId ticket = 0; };
+struct StartTicket { TicketId ticket = 0; };
+struct MarkNoShow { TicketId ticket = 0; bool requeue = false; };
+struct CancelTicket { TicketId ticket = 0; };
+struct CompleteTicket { TicketId ticket = 0; Outcome outcome = Outcome::Handled; std::string note; };
+struct TransferTicket { TicketId ticket = 0; std::optional<std::string> service; std::optional<std::string> counter; };
+struct BookAppointment {
+    std::string code;
+    std::vector<std::string> services;
+    Seconds startsAt = 0;
+    LocalDay day = 0;
+    Seconds durationS = 0;   // 0: the sum of the services' expected durations
+    int persons = 1;
+    std::string name;
+};
+struct RemoveAppointment { std::string code; };
+struct GiveFeedback { std::string publicCode; int score = 0; };
+struct StartDay { LocalDay day = 0; };
+
+using Command = std::variant<IssueWalkIn, CheckInAppointment, OpenCounter, PauseCounter, CloseCounter,
+                             CallNext, CallTicket, RecallTicket, StartTicket, MarkNoShow, CancelTicket,
+                             CompleteTicket, TransferTicket, BookAppointment, RemoveAppointment,
+                             GiveFeedback, StartDay>;
+
+const char* commandName(const Command& command);
+
+} // namespace loket::core

@@ -1,0 +1,134 @@
+#include "dispatch_policy.hpp"
+
+#include <algorithm>
+#include <tuple>
+#include <vector>
+
+namespace loket::core {
+namespace {
+
+// Ties everywhere end on (check-in, id).
+bool earlierCheckIn(const Candidate& a, const Candidate& b) {
+    return std::tie(a.checkedInAt, a.id) < std::tie(b.checkedInAt, b.id);
+}
+
+template <typename Key>
+std::optional<std::size_t> argMin(const DispatchInput& in, const CounterSlot& counter, auto&& filter, Key&& key) {
+    std::optional<std::size_t> best;
+    for (std::size_t i = 0; i < in.waiting.size(); ++i) {
+        const Candidate& c = in.waiting[i];
+        if (!eligible(c, counter, in.now) || !filter(c)) continue;
+        if (!best) { best = i; continue; }
+        const Candidate& b = in.waiting[*best];
+        auto kc = key(c), kb = key(b);
+        if (kc < kb || (!(kb < kc) && earlierCheckIn(c, b))) best = i;
+    }
+    return best;
+}
+
+constexpr auto kAny = [](const Candidate&) { return true; };
+
+std::optional<std::size_t> chooseFifo(const DispatchInput& in, const CounterSlot& counter) {
+    return argMin(in, counter, kAny, [](const Candidate& c) { return c.checkedInAt; });
+}
+
+std::optional<std::size_t> chooseEdf(const DispatchInput& in, const CounterSlot& counter) {
+    return argMin(in, counter, kAny, [&](const Candidate& c) { return candidateDueAt(c, in.normS); });
+}
+
+std::optional<std::size_t> chooseAppointmentsFirst(const DispatchInput& in, const CounterSlot& counter) {
+    const Seconds window = 120; // sim-trace.md: appointments whose time is at most 120 s away
+    auto active = [&](const Candidate& c) { return c.kind == TicketKind::Appointment && c.appointmentAt - window <= in.now; };
+    if (auto i = argMin(in, counter, active, [](const Candidate& c) { return c.appointmentAt; })) return i;
+    auto walkIn = [](const Candidate& c) { return c.kind == TicketKind::WalkIn; };
+    if (auto i = argMin(in, counter, walkIn, [](const Candidate& c) { return c.checkedInAt; })) return i;
+    return argMin(in, counter, kAny, [](const Candidate& c) { return c.appointmentAt; });
+}
+
+// The norm policy. In order:
+//  1. a walk-in far past its target (walkInStarvationS) — no one waits forever;
+//  2. appointment visitors who can still be called within the norm, earliest due first — unless
+//     the slack allows serving the most urgent other visitor first and still meeting every one of
+//     them (and the booked appointments due soon), counting the other counters that will free up;
+//  3. otherwise walk-ins and appointments already past their norm, earliest due first;
+//  4. otherwise early appointments, earliest appointment time first.
+std::optional<std::size_t> chooseNorm(const DispatchInput& in, const CounterSlot& counter) {
+    const NormPolicyParams& p = in.params;
+    const Seconds now = in.now;
+
+    auto starving = [&](const Candidate& c) {
+        return c.kind == TicketKind::WalkIn && now - c.checkedInAt >= c.walkInTargetS + p.walkInStarvationS;
+    };
+    if (auto i = argMin(in, counter, starving, [](const Candidate& c) { return c.checkedInAt; })) return i;
+
+    auto active = [&](const Candidate& c) {
+        return c.kind == TicketKind::Appointment && c.appointmentAt - p.activeBeforeS <= now;
+    };
+    auto saveable = [&](const Candidate& c) { return active(c) && candidateDueAt(c, in.normS) >= now; };
+    auto otherUrgent = [&](const Candidate& c) { return c.kind == TicketKind::WalkIn || active(c); };
+    auto byDue = [&](const Candidate& c) { return candidateDueAt(c, in.normS); };
+
+    auto firstSaveable = argMin(in, counter, saveable, byDue);
+    auto firstOther = argMin(in, counter, [&](const Candidate& c) { return otherUrgent(c) && !saveable(c); }, byDue);
+    if (firstSaveable && !firstOther) return firstSaveable;
+
+    if (firstSaveable && firstOther) {
+        // Can this counter serve `other` first and every appointment due soon still be met?
+        struct Need { Seconds earliest; Seconds due; Seconds duration; ServiceMask services; };
+        std::vector<Need> needs;
+        for (const Candidate& c : in.waiting)
+            if (c.kind == TicketKind::Appointment && (c.services & ~counter.services) == 0 &&
+                candidateDueAt(c, in.normS) >= now && c.appointmentAt <= now + p.lookAheadS)
+                needs.push_back({std::max(now, std::max(c.notBefore, c.appointmentAt - p.activeBeforeS)),
+                                 candidateDueAt(c, in.normS), c.expectedDurationS, c.services});
+        for (const UpcomingAppointment& u : in.upcoming)
+            if ((u.services & ~counter.services) == 0 && u.appointmentAt <= now + p.lookAheadS &&
+                u.appointmentAt + in.normS >= now)
+                needs.push_back({std::max(now, u.appointmentAt - p.activeBeforeS), u.appointmentAt + in.normS,
+                                 u.expectedDurationS, u.services});
+        std::sort(needs.begin(), needs.end(), [](const Need& a, const Need& b) { return a.due < b.due; });
+
+        struct Server { Seconds freeAt; ServiceMask services; };
+        std::vector<Server> servers{{now + in.waiting[*firstOther].expectedDurationS, counter.services}};
+        for (const CounterSlot& other : in.counters)
+            if (other.available && other.index != counter.index)
+                servers.push_back({std::max(now, other.freeAt), other.services});
+        bool feasible = true;
+        for (const Need& need : needs) {
+            Server* best = nullptr;
+            for (Server& s : servers)
+                if ((need.services & ~s.services) == 0 && (!best || s.freeAt < best->freeAt)) best = &s;
+            if (!best) continue; // only this hall's other counters could help, and none can
+            Seconds start = std::max(best->freeAt, need.earliest);
+            if (start > need.due - p.slackMarginS) { feasible = false; break; }
+            best->freeAt = start + need.duration;
+        }
+        return feasible ? firstOther : firstSaveable;
+    }
+    if (firstOther) return firstOther;
+    return argMin(in, counter, kAny, [](const Candidate& c) { return c.appointmentAt; });
+}
+
+} // namespace
+
+bool eligible(const Candidate& candidate, const CounterSlot& counter, Seconds now) {
+    return (candidate.services & ~counter.services) == 0 && candidate.notBefore <= now &&
+           (!candidate.onlyCounter || *candidate.onlyCounter == counter.index);
+}
+
+Seconds candidateDueAt(const Candidate& c, Seconds normS) {
+    return c.kind == TicketKind::Appointment ? std::max(c.appointmentAt, c.checkedInAt) + normS
+                                             : c.checkedInAt + c.walkInTargetS;
+}
+
+std::optional<std::size_t> chooseNext(const DispatchInput& input, const CounterSlot& counter) {
+    switch (input.policy) {
+    case PolicyKind::Fifo: return chooseFifo(input, counter);
+    case PolicyKind::AppointmentsFirst: return chooseAppointmentsFirst(input, counter);
+    case PolicyKind::Edf: return chooseEdf(input, counter);
+    case PolicyKind::Norm: return chooseNorm(input, counter);
+    }
+    return std::nullopt;
+}
+
+} // namespace loket::core

@@ -1,0 +1,65 @@
+// Dispatch policies: which waiting visitor a counter calls next. Pure functions of a compact view
+// of the hall (candidates, counters, the appointment book) and the time, so the server, the wait
+// prediction and the simulator run the very same code.
+//
+// fifo, appointments_first and edf are exactly as ../shared/sim-trace.md defines them, so other
+// simulators reproduce our baselines. `norm` is the hall's own: keep every appointment visitor
+// within the norm where that is still possible, use the slack to serve walk-ins, and let no
+// walk-in wait far beyond its target. Standard library only.
+#pragma once
+
+#include "hall_config.hpp"
+#include "ticket.hpp"
+
+#include <optional>
+#include <span>
+
+namespace loket::core {
+
+// A waiting visit as a policy sees it.
+struct Candidate {
+    TicketId id = 0;                 // also the final tie-break (ids follow check-in order)
+    TicketKind kind = TicketKind::WalkIn;
+    Seconds checkedInAt = 0;         // place in the queue (kept on transfer)
+    Seconds appointmentAt = 0;       // appointments only
+    ServiceMask services = 0;
+    Seconds notBefore = 0;           // not callable before (unanswered call, or not yet arrived)
+    std::optional<CounterIndex> onlyCounter;
+    Seconds expectedDurationS = 0;
+    Seconds walkInTargetS = 600;
+};
+
+// A counter as a policy sees it.
+struct CounterSlot {
+    CounterIndex index = 0;
+    ServiceMask services = 0;        // what it serves now
+    Seconds freeAt = 0;              // when its current visit is expected to end (≤ now: free)
+    bool available = true;           // open (not closed or paused)
+};
+
+// A booked appointment that has not checked in yet: the norm policy keeps room for it.
+struct UpcomingAppointment {
+    Seconds appointmentAt = 0;
+    ServiceMask services = 0;
+    Seconds expectedDurationS = 0;
+};
+
+struct DispatchInput {
+    PolicyKind policy = PolicyKind::Norm;
+    NormPolicyParams params;
+    Seconds normS = 300;
+    Seconds now = 0;
+    std::span<const Candidate> waiting;
+    std::span<const CounterSlot> counters;
+    std::span<const UpcomingAppointment> upcoming;
+};
+
+// May `counter` serve `candidate` at `now`?
+bool eligible(const Candidate& candidate, const CounterSlot& counter, Seconds now);
+// When a waiting visit breaches its norm (appointment) or target (walk-in).
+Seconds candidateDueAt(const Candidate& candidate, Seconds normS);
+
+// The index in `input.waiting` of the visit `counter` should call now; nullopt when none is eligible.
+std::optional<std::size_t> chooseNext(const DispatchInput& input, const CounterSlot& counter);
+
+} // namespace loket::core

@@ -1,0 +1,22 @@
+// DispatchView: the compact picture of a HallState that the dispatch policies and the wait
+// prediction work on (dispatch_policy.hpp). Built fresh for each decision. Standard library only.
+#pragma once
+
+#include "dispatch_policy.hpp"
+#include "hall_state.hpp"
+
+#include <vector>
+
+namespace loket::core {
+
+struct DispatchView {
+    std::vector<Candidate> waiting;
+    std::vector<CounterSlot> counters;          // every configured counter, by index
+    std::vector<UpcomingAppointment> upcoming;  // booked today, not checked in, not long past
+
+    DispatchInput input(const HallConfig& config, Seconds now) const;
+};
+
+DispatchView buildDispatchView(const HallState& state, Seconds now);
+
+} // namespace loket::core

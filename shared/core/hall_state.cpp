@@ -1,0 +1,211 @@
+#include "hall_state.hpp"
+
+#include <algorithm>
+#include <cassert>
+#include <cstdio>
+#include <numeric>
+
+namespace loket::core {
+namespace {
+template <class... Ts> struct Overloaded : Ts... { using Ts::operator()...; };
+
+int prefixSlot(char prefix) { return (prefix >= 'A' && prefix <= 'Z') ? prefix - 'A' : 0; }
+
+std::string formatNumber(char prefix, int seq) {
+    char buf[8];
+    std::snprintf(buf, sizeof buf, "%c%03d", prefix, seq);
+    return buf;
+}
+
+int numberSeq(const std::string& number) { return number.size() == 4 ? std::atoi(number.c_str() + 1) : 0; }
+} // namespace
+
+// --- DurationModel ---------------------------------------------------------------------------
+
+Seconds DurationModel::expected(const HallConfig& config, ServiceIndex service) const {
+    const double seed = static_cast<double>(config.services[service].expectedDurationS);
+    if (service >= m_sum.size()) return static_cast<Seconds>(seed);
+    return static_cast<Seconds>((seed * kPriorWeight + m_sum[service]) / (kPriorWeight + m_count[service]) + 0.5);
+}
+
+Seconds DurationModel::expectedVisit(const HallConfig& config, const std::vector<ServiceIndex>& services) const {
+    Seconds total = 0;
+    for (auto s : services) total += expected(config, s);
+    return total;
+}
+
+void DurationModel::observe(const HallConfig& config, const std::vector<ServiceIndex>& services, Seconds tookS) {
+    if (services.empty() || tookS <= 0) return;
+    // A visit with several services is split in proportion to what each was expected to take.
+    double expectedTotal = 0;
+    for (auto s : services) expectedTotal += static_cast<double>(config.services[s].expectedDurationS);
+    for (auto s : services) {
+        if (s >= m_sum.size()) continue;
+        double share = expectedTotal > 0 ? config.services[s].expectedDurationS / expectedTotal : 1.0 / services.size();
+        m_sum[s] += share * static_cast<double>(tookS);
+        m_count[s] += 1;
+    }
+}
+
+// --- HallState -------------------------------------------------------------------------------
+
+HallState::HallState(const HallConfig& config)
+    : m_config(&config), m_counters(config.counters.size()), m_durations(config.services.size()) {}
+
+const Ticket* HallState::ticket(TicketId id) const {
+    auto it = m_ticketIndex.find(id);
+    return it == m_ticketIndex.end() ? nullptr : &m_tickets[it->second];
+}
+
+Ticket& HallState::mutableTicket(TicketId id) {
+    auto it = m_ticketIndex.find(id);
+    assert(it != m_ticketIndex.end() && "an event names a ticket the state does not have");
+    return m_tickets[it->second];
+}
+
+const Ticket* HallState::ticketByPublicCode(const std::string& code) const {
+    auto it = m_byPublicCode.find(code);
+    return it == m_byPublicCode.end() ? nullptr : ticket(it->second);
+}
+
+const Appointment* HallState::appointment(const std::string& code) const {
+    auto it = m_appointments.find(code);
+    return it == m_appointments.end() ? nullptr : &it->second;
+}
+
+std::string HallState::nextNumber(char prefix) const {
+    const int slot = prefixSlot(prefix);
+    std::vector<bool> taken(1000, false);
+    for (const auto& t : m_tickets)
+        if (t.live() && t.number[0] == prefix) taken[static_cast<std::size_t>(numberSeq(t.number))] = true;
+    int seq = m_lastSeq[static_cast<std::size_t>(slot)];
+    for (int tries = 0; tries < 999; ++tries) {
+        seq = seq >= 999 ? 1 : seq + 1;
+        if (!taken[static_cast<std::size_t>(seq)]) return formatNumber(prefix, seq);
+    }
+    return {};
+}
+
+std::size_t HallState::waitingCount(ServiceIndex service) const {
+    return static_cast<std::size_t>(std::count_if(m_tickets.begin(), m_tickets.end(), [&](const Ticket& t) {
+        return t.status == TicketStatus::Waiting && !t.services.empty() && t.services.front() == service;
+    }));
+}
+
+void HallState::freeCounterOf(Ticket& t) {
+    if (t.counter && *t.counter < m_counters.size() && m_counters[*t.counter].ticket == t.id)
+        m_counters[*t.counter].ticket.reset();
+}
+
+void HallState::syncAppointment(const Ticket& t) {
+    if (!t.appointmentCode) return;
+    auto it = m_appointments.find(*t.appointmentCode);
+    if (it == m_appointments.end()) return;
+    it->second.ticket = t.id;
+    switch (t.status) {
+    case TicketStatus::Done: it->second.status = AppointmentStatus::Done; break;
+    case TicketStatus::NoShow: it->second.status = AppointmentStatus::NoShow; break;
+    case TicketStatus::Cancelled: it->second.status = AppointmentStatus::Cancelled; break;
+    default: it->second.status = AppointmentStatus::CheckedIn; break;
+    }
+}
+
+void HallState::apply(const Event& event) {
+    std::visit(Overloaded{
+        [&](const TicketIssued& e) {
+            m_ticketIndex[e.ticket.id] = m_tickets.size();
+            m_tickets.push_back(e.ticket);
+            if (!e.ticket.publicCode.empty()) m_byPublicCode[e.ticket.publicCode] = e.ticket.id;
+            m_lastSeq[static_cast<std::size_t>(prefixSlot(e.ticket.number[0]))] = numberSeq(e.ticket.number);
+            m_nextTicketId = std::max(m_nextTicketId, e.ticket.id + 1);
+            syncAppointment(e.ticket);
+        },
+        [&](const TicketCalled& e) {
+            Ticket& t = mutableTicket(e.ticket);
+            t.status = TicketStatus::Called;
+            t.counter = e.counter;
+            t.onlyCounter.reset();
+            if (!t.firstCalledAt) t.firstCalledAt = e.at;
+            t.lastCalledAt = e.at;
+            t.calls += 1;
+            m_counters[e.counter].ticket = t.id;
+            m_recentCalls.push_front({t.id, t.number, e.counter, e.at, false});
+            if (m_recentCalls.size() > kRecentCalls) m_recentCalls.pop_back();
+        },
+        [&](const TicketRecalled& e) {
+            Ticket& t = mutableTicket(e.ticket);
+            t.lastCalledAt = e.at;
+            t.calls += 1;
+            m_recentCalls.push_front({t.id, t.number, t.counter.value_or(0), e.at, true});
+            if (m_recentCalls.size() > kRecentCalls) m_recentCalls.pop_back();
+        },
+        [&](const TicketStarted& e) {
+            Ticket& t = mutableTicket(e.ticket);
+            t.status = TicketStatus::Serving;
+            t.startedAt = e.at;
+        },
+        [&](const TicketCompleted& e) {
+            Ticket& t = mutableTicket(e.ticket);
+            Seconds began = t.startedAt.value_or(t.lastCalledAt.value_or(e.at));
+            m_durations.observe(*m_config, t.services, e.at - began);
+            t.status = TicketStatus::Done;
+            t.outcome = e.outcome;
+            t.note = e.note;
+            t.endedAt = e.at;
+            freeCounterOf(t);
+            syncAppointment(t);
+        },
+        [&](const TicketNoShow& e) {
+            Ticket& t = mutableTicket(e.ticket);
+            freeCounterOf(t);
+            if (e.requeue) {
+                t.status = TicketStatus::Waiting;
+                t.notBefore = e.notBefore;
+                t.counter.reset();
+            } else {
+                t.status = TicketStatus::NoShow;
+                t.endedAt = e.at;
+            }
+            syncAppointment(t);
+        },
+        [&](const TicketTransferred& e) {
+            Ticket& t = mutableTicket(e.ticket);
+            freeCounterOf(t);
+            t.status = TicketStatus::Waiting;
+            t.services = e.services;
+            t.onlyCounter = e.onlyCounter;
+            t.counter.reset();
+            t.startedAt.reset();
+        },
+        [&](const TicketCancelled& e) {
+            Ticket& t = mutableTicket(e.ticket);
+            freeCounterOf(t);
+            t.status = TicketStatus::Cancelled;
+            t.endedAt = e.at;
+            syncAppointment(t);
+        },
+        [&](const CounterUpdated& e) {
+            m_counters[e.counter].state = e.state;
+            m_counters[e.counter].services = e.services;
+        },
+        [&](const AppointmentBooked& e) { m_appointments[e.appointment.code] = e.appointment; },
+        [&](const AppointmentRemoved& e) { m_appointments.erase(e.code); },
+        [&](const FeedbackGiven& e) { mutableTicket(e.ticket).feedbackScore = e.score; },
+        [&](const DayStarted& e) {
+            m_day = e.day;
+            m_dayStarted = true;
+            m_tickets.clear();
+            m_ticketIndex.clear();
+            m_byPublicCode.clear();
+            m_appointments.clear();
+            for (const auto& a : e.carried) m_appointments[a.code] = a;
+            m_counters.assign(m_config->counters.size(), CounterStatus{});
+            m_lastSeq.fill(0);
+            m_recentCalls.clear();
+            m_durations = DurationModel(m_config->services.size());
+            m_nextTicketId = std::max(m_nextTicketId, e.nextTicketId);
+        },
+    }, event);
+}
+
+} // namespace loket::core

@@ -1,0 +1,68 @@
+// Day statistics against the norm: what the dashboard, /api/v1/stats and the export report.
+// Computed from VisitRecords — a visit without personal data (no names, codes or notes), which
+// the server also keeps after the day's personal data are purged. Standard library only.
+#pragma once
+
+#include "hall_state.hpp"
+
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace loket::core {
+
+struct VisitRecord {
+    TicketId ticket = 0;
+    LocalDay day = 0;
+    std::string number;
+    std::string service;              // id of the first service
+    std::string services;             // all ids, joined with '+'
+    TicketKind kind = TicketKind::WalkIn;
+    TicketStatus status = TicketStatus::Waiting;
+    Seconds issuedAt = 0;
+    Seconds appointmentAt = 0;        // 0 for walk-ins
+    std::optional<Seconds> firstCalledAt;
+    std::optional<Seconds> startedAt;
+    std::optional<Seconds> endedAt;
+    std::string counter;              // counter id of the (last) call
+    Outcome outcome = Outcome::None;
+    std::optional<int> feedbackScore;
+    Seconds limitS = 0;               // the norm (appointments) or the walk-in target
+    int issuedHour = 0;               // local hour of check-in
+
+    // When the wait starts: check-in, or the appointment time for an early visitor.
+    Seconds waitFrom() const { return kind == TicketKind::Appointment ? std::max(appointmentAt, issuedAt) : issuedAt; }
+    std::optional<Seconds> waitS() const;
+};
+
+VisitRecord visitRecordOf(const HallState& state, const Ticket& ticket, std::int32_t utcOffsetS);
+
+struct WaitSummary { int count = 0; Seconds p50 = 0; Seconds p95 = 0; Seconds max = 0; };
+
+struct ServiceStats { std::string service; int visitors = 0; int waiting = 0; WaitSummary wait; };
+struct HourStats {
+    int hour = 0;
+    int visitors = 0;
+    WaitSummary appointmentWait;
+    WaitSummary walkInWait;
+    std::optional<double> pctAppointmentsWithinNorm;
+};
+
+struct DayStats {
+    std::string date;
+    int visitors = 0, appointments = 0, walkIns = 0, noShows = 0, waiting = 0;
+    WaitSummary appointmentWait, walkInWait;
+    std::optional<double> pctAppointmentsWithinNorm; // of appointment visitors called
+    std::optional<double> pctWalkInsWithinTarget;
+    std::vector<ServiceStats> byService;
+    std::vector<HourStats> byHour;
+    int feedbackCount = 0;
+    std::optional<double> feedbackAverage;
+    std::map<std::string, int> outcomes;              // handled, backoffice, partner, other
+};
+
+DayStats computeDayStats(const std::string& date, const std::vector<VisitRecord>& visits);
+WaitSummary summarise(std::vector<Seconds> waits);
+
+} // namespace loket::core
