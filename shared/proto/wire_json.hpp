@@ -1,0 +1,41 @@
+// Server-side JSON of the API (../shared/api.md): the hall's records as the wire shows them, for
+// each audience. Personal data (appointment names, booking codes, notes, visitor codes) appear
+// only for staff; displays and visitors see numbers. Used by the server; clients read these
+// shapes with client_parse.hpp. Depends on the core and nlohmann-json.
+#pragma once
+
+#include "shared/core/stats.hpp"
+#include "shared/core/wait_prediction.hpp"
+
+#include <nlohmann/json.hpp>
+
+namespace loket::proto {
+
+using Json = nlohmann::json;
+
+// Who reads: staff (counter, admin) see everything; a kiosk sees its own ticket with the visitor
+// code (it prints it); displays and the public visitor page see no personal data at all.
+enum class Audience { Staff, Kiosk, Display, Visitor };
+
+// RFC 3339 with the hall's offset: "2026-11-23T09:15:00+01:00".
+std::string rfc3339(core::Seconds t, std::int32_t utcOffsetS);
+// Parses RFC 3339 with an offset or Z; false when malformed.
+bool parseRfc3339(const std::string& text, core::Seconds& out);
+
+struct WireContext {
+    const core::HallState& state;
+    std::int32_t utcOffsetS = 0;
+    const core::WaitPrediction* prediction = nullptr; // waits for waiting tickets, when computed
+};
+
+Json localText(const core::LocalText& text);
+Json ticketJson(const WireContext& ctx, const core::Ticket& ticket, Audience audience);
+Json counterJson(const WireContext& ctx, core::CounterIndex counter, Audience audience);
+Json serviceJson(const WireContext& ctx, core::ServiceIndex service,
+                 const std::optional<core::WaitEstimate>& newWalkInWait);
+Json appointmentJson(const WireContext& ctx, const core::Appointment& appointment);
+Json recentCallJson(const WireContext& ctx, const core::RecentCall& call);
+Json statsJson(const core::DayStats& stats);
+Json visitJson(const WireContext& ctx, const core::Ticket& ticket); // the public visitor page
+
+} // namespace loket::proto
