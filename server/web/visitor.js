@@ -40,6 +40,8 @@
     $('visit').hidden = false;
     $('unknown').hidden = true;
     setText($('number'), visit.number || '');
+    const serviceName = visit.service_name && (visit.service_name[Loket.lang] || visit.service_name.nl);
+    setText($('service'), serviceName || '');
     const status = visit.status;
     const counter = counterName(visit);
     const called = status === 'called';
@@ -69,7 +71,8 @@
     $('watch').hidden = !(status === 'waiting' || status === 'called');
     document.title = called ? `${t('visitor.called_doc_title', { counter })} — ${t('common.brand')}` : `${t('visitor.title')} — ${t('common.brand')}`;
 
-    const given = sessionStorage.getItem(feedbackKey);
+    // Once per visit: the server says whether feedback was given (from this phone or another).
+    const given = sessionStorage.getItem(feedbackKey) || (visit.feedback_given ? 'already' : '');
     $('feedback-form').hidden = status !== 'done' || !!given;
     $('feedback-done').hidden = !given;
     if (given) setText($('feedback-done'), t(given === 'already' ? 'visitor.feedback.already' : 'visitor.feedback.thanks'));

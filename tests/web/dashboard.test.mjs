@@ -1,0 +1,152 @@
+// The hall dashboard against the real hall server: after a short morning played over the API,
+// every figure on the page matches /api/v1/stats and the live queue; an appointment file with
+// bad lines is imported through the page with a line-by-line result; the day is exported as CSV.
+import { describe, it, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { startHall, demo } from './lib/hall.mjs';
+import { skipReason, launchBrowser, openPage, assertNoProblems, assertAccessible, screenshot, waitForText, waitUntil } from './lib/browser.mjs';
+
+const skip = skipReason();
+
+// The page's own formatting, written out again so that a change on either side is noticed.
+const none = '—';
+const pct = (v) => (v === null || v === undefined ? none : `${(Math.round(v * 10) / 10).toLocaleString('nl-NL')}%`);
+const count = (v) => (v === null || v === undefined ? none : String(v));
+const mmss = (s) => `${Math.floor(s / 60)}:${String(Math.round(s) % 60).padStart(2, '0')}`;
+const triple = (w) => [w.p50_s, w.p95_s, w.max_s].map(mmss).join(' / ');
+
+describe('dashboard: the hall in figures', { skip, timeout: 60000 }, () => {
+  let hall;
+  let browser;
+  let page;
+  let staffToken;
+  let today;
+
+  before(async () => {
+    hall = await startHall();
+    browser = await launchBrowser();
+    staffToken = await hall.staffToken();
+    const staff = { token: staffToken };
+    await hall.must('POST', '/api/v1/counters/b1/open', { ...staff, body: {} });
+    await hall.must('POST', '/api/v1/counters/b2/open', { ...staff, body: {} });
+    const tickets = [];
+    for (const service of ['paspoort', 'ophalen', 'ophalen', 'verhuizing', 'uittreksel', 'paspoort']) {
+      tickets.push((await hall.checkIn({ service })).ticket);
+    }
+    // b1: two visitors (handled, partner); b2: one no-show, one back office; two keep waiting.
+    const outcomes = [['b1', 'handled'], ['b2', null], ['b1', 'partner'], ['b2', 'backoffice']];
+    for (const [counter, outcome] of outcomes) {
+      const { ticket } = await hall.must('POST', `/api/v1/counters/${counter}/next`, { ...staff });
+      if (outcome) await hall.must('POST', `/api/v1/tickets/${ticket.id}/complete`, { ...staff, body: { outcome } });
+      else await hall.must('POST', `/api/v1/tickets/${ticket.id}/no-show`, { ...staff });
+      if (outcome === 'handled') {
+        const visit = await hall.must('GET', '/api/v1/tickets', { ...staff });
+        const code = (Array.isArray(visit) ? visit : visit.tickets).find((t) => t.id === ticket.id).public_code;
+        await hall.must('POST', `/api/v1/visits/${code}/feedback`, { body: { score: 9 } }, [201]);
+      }
+    }
+    today = (await hall.stats()).date;
+    page = await openPage(await browser.newContext({ viewport: { width: 1280, height: 1000 }, acceptDownloads: true }), hall.url);
+  });
+  after(async () => {
+    if (browser) await browser.close();
+    if (hall) await hall.stop();
+  });
+
+  it('a counter account is refused; an admin token opens the dashboard', async () => {
+    await page.goto(`${hall.url}/dashboard`);
+    await assertAccessible(page, 'the dashboard login');
+    await page.fill('#username', demo.username);
+    await page.fill('#password', demo.password);
+    await page.click('#login-form button[type=submit]');
+    await waitForText(page.locator('#login-error'), /geen toegang/);
+    await page.click('details summary');
+    await page.fill('#admin-token', demo.adminToken);
+    await page.click('#token-form button[type=submit]');
+    await page.waitForSelector('#dash-view:not([hidden])');
+    assert.equal(await page.inputValue('#date'), today);
+  });
+
+  it('every figure of the day matches /api/v1/stats', async () => {
+    const stats = await hall.stats();
+    const expected = {
+      visitors: count(stats.visitors),
+      appointments: count(stats.appointments),
+      walk_ins: count(stats.walk_ins),
+      no_shows: count(stats.no_shows),
+      pct_appointments_within_norm: pct(stats.pct_appointments_within_norm),
+      pct_walk_ins_within_target: pct(stats.pct_walk_ins_within_target),
+      'wait.appointment': triple(stats.wait.appointment),
+      'wait.walk_in': triple(stats.wait.walk_in),
+      'outcomes.handled': count(stats.outcomes.handled ?? 0),
+      'outcomes.partner': count(stats.outcomes.partner ?? 0),
+      'outcomes.backoffice': count(stats.outcomes.backoffice ?? 0),
+      'outcomes.other': count(stats.outcomes.other ?? 0),
+      feedback: `${stats.feedback.average.toLocaleString('nl-NL', { maximumFractionDigits: 1 })} gemiddeld (${stats.feedback.count} antwoorden)`
+    };
+    assert.equal(stats.visitors, 6);
+    assert.equal(stats.no_shows, 1);
+    assert.equal(stats.feedback.average, 9);
+    const shown = async () => Object.fromEntries(await Promise.all(Object.keys(expected).map(async (k) => [k, (await page.textContent(`[data-stat="${k}"]`)).trim()])));
+    await waitUntil(async () => JSON.stringify(await shown()) === JSON.stringify(expected), 'the page shows the figures of /api/v1/stats');
+
+    const hours = await page.locator('#hour-body tr').evaluateAll((rows) => rows.map((r) => [Number(r.dataset.hour), r.querySelector('[data-col=visitors]').textContent]));
+    assert.deepEqual(hours, stats.by_hour.map((h) => [h.hour, String(h.visitors)]));
+    assert.equal(await page.locator('#wait-svg rect[stroke]').count() > 0, true, 'the wait chart has bars');
+  });
+
+  it('the live part matches the queue and the counters', async () => {
+    const waiting = await hall.must('GET', '/api/v1/tickets?status=waiting', { token: staffToken });
+    const list = Array.isArray(waiting) ? waiting : waiting.tickets;
+    assert.equal(list.length, 2);
+    await waitForText(page.locator('[data-stat="live.waiting"]'), /^2$/);
+    await waitForText(page.locator('[data-stat="live.counters_open"]'), /^2 van \d+$/);
+    for (const service of new Set(list.map((t) => t.service))) {
+      const n = list.filter((t) => t.service === service).length;
+      await waitForText(page.locator(`#service-body tr[data-service="${service}"] [data-col=waiting]`), new RegExp(`^${n}$`));
+    }
+    // A new check-in reaches the dashboard through the event stream.
+    await hall.checkIn({ service: 'geboorte' });
+    await waitForText(page.locator('[data-stat="live.waiting"]'), /^3$/);
+    await assertAccessible(page, 'the dashboard with figures');
+  });
+
+  it('imports an appointment file and reports the bad lines by line number', async () => {
+    const csv = [
+      'code,date,time,services,duration_min,persons,name',
+      `K7Q2MX,${today},23:15,paspoort,10,1,J. de Vries`,
+      `M3N4PQ,${today},23:30,paspoort+rijbewijs,20,2,A. Jansen`,
+      `BAD1,${today},23:45,paspoort,10,1,Te korte code`,
+      `R5T6UV,${today},25:00,paspoort,10,1,Geen tijd`,
+      `W7X8YZ,${today},23:50,zwemles,10,1,Onbekende dienst`
+    ].join('\n');
+    const file = { name: 'afspraken.csv', mimeType: 'text/csv', buffer: Buffer.from(`${csv}\n`) };
+    await page.setInputFiles('#import-file', file);
+    await page.click('#import-form button[type=submit]');
+    await waitForText(page.locator('#import-summary'), /^2 nieuw, 0 bijgewerkt, 0 overgeslagen\.$/);
+    const lines = await page.locator('#import-error-body tr').evaluateAll((rows) => rows.map((r) => [r.querySelector('th').textContent, r.querySelector('td').textContent]));
+    assert.deepEqual(lines.map(([line]) => line), ['4', '5', '6']);
+    lines.forEach(([line, message]) => assert.ok(message.trim().length > 0, `line ${line} has a message`));
+    await assertAccessible(page, 'the import result');
+    await screenshot(page, 'dashboard');
+
+    await page.setInputFiles('#import-file', file);
+    await page.click('#import-form button[type=submit]');
+    await waitForText(page.locator('#import-summary'), /^0 nieuw, 0 bijgewerkt, \d+ overgeslagen\.$/);
+    const booked = await hall.must('GET', `/api/v1/appointments?date=${today}`, { token: demo.adminToken });
+    assert.deepEqual((Array.isArray(booked) ? booked : booked.appointments).map((a) => a.code).sort(), ['K7Q2MX', 'M3N4PQ']);
+  });
+
+  it('exports the day as a CSV file without personal data', async () => {
+    const [download] = await Promise.all([page.waitForEvent('download'), page.click('#export')]);
+    assert.equal(download.suggestedFilename(), `loket-${today}.csv`);
+    const text = readFileSync(await download.path(), 'utf8');
+    const server = await hall.must('GET', `/api/v1/export?date=${today}`, { token: demo.adminToken });
+    assert.equal(text, server);
+    assert.ok(text.split('\n').length >= 7, 'a header and a line per visit');
+    assert.doesNotMatch(text, /de Vries|Jansen/);
+    await waitForText(page.locator('#export-result'), new RegExp(`loket-${today}\\.csv`));
+    assertNoProblems(page);
+  });
+});
