@@ -115,7 +115,22 @@ window.Loket = (() => {
     }
   };
 
-  // The login form shared by the staff pages. Calls `onSuccess(session)` after a good login.
+  // The login form shared by the staff pages, put at the start of `section`; returns the form.
+  // Element ids (login-title, username, password, login-error) are the same on every page.
+  function buildLoginForm(section) {
+    const form = el('form', { id: 'login-form', novalidate: true },
+      el('label', { for: 'username', 'data-i18n': 'common.login.username' }),
+      el('input', { id: 'username', name: 'username', autocomplete: 'username', required: true }),
+      el('label', { for: 'password', 'data-i18n': 'common.login.password' }),
+      el('input', { id: 'password', name: 'password', type: 'password', autocomplete: 'current-password', required: true }),
+      el('p', { id: 'login-error', class: 'error', role: 'alert' }),
+      el('button', { type: 'submit', class: 'primary', 'data-i18n': 'common.login.submit' }));
+    section.prepend(el('h2', { id: 'login-title', 'data-i18n': 'common.login.title' }), form);
+    applyStrings(section);
+    return form;
+  }
+
+  // Handles the login form: calls `onSuccess(session)` after a good login.
   function wireLoginForm(form, errorEl, onSuccess) {
     form.addEventListener('submit', async (ev) => {
       ev.preventDefault();
@@ -269,7 +284,7 @@ window.Loket = (() => {
 
   return {
     t, initPage, applyStrings, get lang() { return lang; }, setLanguage,
-    api, errorText, session, wireLoginForm, connectEvents,
+    api, errorText, session, buildLoginForm, wireLoginForm, connectEvents,
     now, clock, duration, secondsSince, risk, sortByRisk, serviceName, counterLabel, queueSummary, el, announce
   };
 })();

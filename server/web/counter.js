@@ -327,7 +327,7 @@
   }
 
   function wire() {
-    Loket.wireLoginForm($('login-form'), $('login-error'), (session) => { state.session = session; start(); });
+    Loket.wireLoginForm(Loket.buildLoginForm($('login-view')), $('login-error'), (session) => { state.session = session; start(); });
     $('logout').addEventListener('click', () => logout(''));
     $('change-counter').addEventListener('click', chooseCounter);
     $('choose-form').addEventListener('submit', (ev) => {

@@ -246,7 +246,7 @@
   }
 
   function wire() {
-    Loket.wireLoginForm($('login-form'), $('login-error'), start);
+    Loket.wireLoginForm(Loket.buildLoginForm($('login-view')), $('login-error'), start);
     $('token-form').addEventListener('submit', (ev) => {
       ev.preventDefault();
       const token = $('admin-token').value.trim();

@@ -37,7 +37,7 @@ test('strings: every key used by a page or script exists', () => {
     for (const m of read(f).matchAll(/data-(?:i18n|i18n-label|title)="([^"]+)"/g)) used.add(m[1]);
   }
   for (const f of files.filter((f) => f.endsWith('.js') && f !== 'strings.js')) {
-    for (const m of read(f).matchAll(/\bt\('([a-z_.]+)'/g)) used.add(m[1]);
+    for (const m of read(f).matchAll(/(?:\bt\(|'data-i18n': )'([a-z_.]+)'/g)) used.add(m[1]);
   }
   assert.ok(used.size > 100, `found only ${used.size} keys in use: the scan is broken`);
   assert.deepEqual([...used].filter((k) => !(k in nl)), []);
