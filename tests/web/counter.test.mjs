@@ -36,7 +36,8 @@ describe('counter console: a morning with two counters', { skip, timeout: 60000 
   const byNumber = (number) => issued.find((t) => t.number === number);
 
   before(async () => {
-    hall = await startHall();
+    // The shortest norm the hall allows (60 s), so an appointment visitor is at risk at once.
+    hall = await startHall({ configOverrides: { norm_s: 60 } });
     browser = await launchBrowser();
     staffToken = await hall.staffToken();
   });
@@ -74,13 +75,31 @@ describe('counter console: a morning with two counters', { skip, timeout: 60000 
     for (const service of ['paspoort', 'ophalen', 'verhuizing', 'uittreksel', 'ophalen']) {
       issued.push((await hall.checkIn({ service })).ticket);
     }
+    // An appointment for this very minute (hall time, taken from a ticket), checked in now.
+    const [date, time] = [issued[0].issued_at.slice(0, 10), issued[0].issued_at.slice(11, 16)];
+    const csv = `code,date,time,services,duration_min,persons,name\nK7Q2MX,${date},${time},rijbewijs,10,1,J. de Vries\n`;
+    const imported = await hall.must('POST', '/api/v1/appointments/import', { token: demo.adminToken, body: csv, contentType: 'text/csv' });
+    assert.equal(imported.imported, 1, JSON.stringify(imported));
+    issued.push((await hall.checkIn({ appointment_code: 'K7Q2MX' })).ticket);
+
     const numbers = issued.map((t) => t.number).sort();
-    await waitUntil(async () => (await queueNumbers(desk1)).sort().join() === numbers.join(), 'desk 1 shows all five tickets');
-    await waitUntil(async () => (await queueNumbers(desk2)).sort().join() === numbers.join(), 'desk 2 shows all five tickets');
-    await waitForText(desk1.locator('#queue-count'), /5 wachtend/);
+    await waitUntil(async () => (await queueNumbers(desk1)).sort().join() === numbers.join(), 'desk 1 shows all six tickets');
+    await waitUntil(async () => (await queueNumbers(desk2)).sort().join() === numbers.join(), 'desk 2 shows all six tickets');
+    await waitForText(desk1.locator('#queue-count'), /6 wachtend/);
     const row = desk1.locator('#queue-body tr', { hasText: issued[0].number });
     await waitForText(row, /Paspoort/);
     await waitForText(row, /Ingecheckt \d\d:\d\d/);
+    await waitForText(row, /Op tijd/);
+  });
+
+  it('the appointment visitor close to the norm is marked and listed first', async () => {
+    const appointment = issued[issued.length - 1];
+    const first = desk1.locator('#queue-body tr').first();
+    await waitForText(first.locator('th'), new RegExp(`^${appointment.number}$`));
+    await waitForText(first, /Dreigt te laat|Over de norm/);
+    await waitForText(first, new RegExp(`Afspraak ${issued[0].issued_at.slice(11, 16)}`));
+    await waitForText(first, /J\. de Vries/);
+    await waitForText(desk1.locator('#attention-list'), new RegExp(`${appointment.number} wacht \\d+:\\d\\d — afspraak \\d\\d:\\d\\d`));
   });
 
   it('"Volgende" calls a visitor to counter 1, who leaves counter 2\'s queue at once', async () => {
