@@ -29,11 +29,12 @@ window.LoketChart = (() => {
   }
 
   // groups: [{label, values: [number|null per series]}]; series: [{label, style: 'solid'|'hatch'}];
-  // refLine: {value, label} drawn dashed across the chart (the norm). Returns the <svg>.
+  // refLine: {value, label} drawn dashed across the chart (the norm); unit: the y axis's unit,
+// written above it. Returns the <svg>.
   function barChart({ id, title, description, groups, series, refLine, unit = '' }) {
-    const width = 640;
+    const width = 520;
     const height = 260;
-    const pad = { left: 48, right: 12, top: 16, bottom: 32 };
+    const pad = { left: 44, right: 8, top: 24, bottom: 30 };
     const plotW = width - pad.left - pad.right;
     const plotH = height - pad.top - pad.bottom;
     const values = groups.flatMap((g) => g.values).filter((v) => v !== null && v !== undefined);
@@ -48,9 +49,10 @@ window.LoketChart = (() => {
 
     for (let v = 0; v <= scale.top + 1e-9; v += scale.step) {
       svg.append(svgEl('line', { x1: pad.left, x2: width - pad.right, y1: y(v), y2: y(v), stroke: '#c9ced6', 'stroke-width': 1 }));
-      svg.append(svgEl('text', { x: pad.left - 6, y: y(v) + 4, 'text-anchor': 'end' }, `${Math.round(v * 10) / 10}${unit}`));
+      svg.append(svgEl('text', { x: pad.left - 6, y: y(v) + 5, 'text-anchor': 'end' }, String(Math.round(v * 10) / 10)));
     }
     svg.append(svgEl('line', { x1: pad.left, x2: width - pad.right, y1: y(0), y2: y(0), stroke: '#4a5360', 'stroke-width': 1.5 }));
+    if (unit) svg.append(svgEl('text', { x: 4, y: 14 }, unit));
 
     const slot = plotW / Math.max(groups.length, 1);
     const barW = Math.min(28, (slot * 0.8) / series.length);
@@ -62,7 +64,7 @@ window.LoketChart = (() => {
         const fill = series[si].style === 'hatch' ? `url(#${id}-hatch)` : '#154273';
         svg.append(svgEl('rect', { x: x0 + si * barW, y: top, width: Math.max(barW - 2, 1), height: Math.max(y(0) - top, 0), fill, stroke: '#154273', 'stroke-width': 1 }));
       });
-      svg.append(svgEl('text', { x: pad.left + gi * slot + slot / 2, y: height - pad.bottom + 18, 'text-anchor': 'middle' }, group.label));
+      svg.append(svgEl('text', { x: pad.left + gi * slot + slot / 2, y: height - pad.bottom + 20, 'text-anchor': 'middle' }, group.label));
     });
 
     if (refLine) {

@@ -178,7 +178,7 @@
       groups: hours.map((h) => ({ label: label(h), values: [minutes(h.appointment_wait_p95_s), minutes(h.walk_in_wait_p95_s)] })),
       series: [{ style: 'solid' }, { style: 'hatch' }],
       refLine: { value: normMin, label: t('dashboard.day.legend_norm', { norm: normMin }) },
-      unit: "'"
+      unit: t('common.minutes_unit')
     }));
     $('wait-legend').replaceChildren(
       el('li', {}, LoketChart.swatch('solid', 'legend-a'), ' ', t('dashboard.day.legend_appointment')),

@@ -8,7 +8,7 @@ import { startHall } from './lib/hall.mjs';
 import { skipReason, launchBrowser, openPage, assertNoProblems, assertAccessible, screenshot, waitForText } from './lib/browser.mjs';
 
 const skip = skipReason();
-const phone = { viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true, locale: 'nl-NL' };
+const phone = { viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true, locale: 'nl-NL', timezoneId: 'Europe/Amsterdam' };
 const pollWaitMs = 9000; // the page polls every 4 s while the visitor waits or is called
 
 describe('visitor page: following a ticket on the phone', { skip, timeout: 60000 }, () => {
