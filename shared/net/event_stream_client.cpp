@@ -1,0 +1,193 @@
+#include "shared/net/event_stream_client.hpp"
+
+#include "shared/net/backoff.hpp"
+#include "shared/net/http_client.hpp"
+
+#include <curl/curl.h>
+
+namespace loket::net {
+
+const char* streamStateName(StreamState state) {
+    switch (state) {
+    case StreamState::Connecting: return "connecting";
+    case StreamState::Connected: return "connected";
+    case StreamState::Disconnected: return "disconnected";
+    case StreamState::Stopped: return "stopped";
+    }
+    return "unknown";
+}
+
+struct EventStreamClient::Impl {
+    CURLM* multi = nullptr;
+    SseParser parser;
+    std::chrono::steady_clock::time_point lastByte;
+    Impl() { multi = curl_multi_init(); }
+    ~Impl() { curl_multi_cleanup(multi); }
+};
+
+EventStreamClient::EventStreamClient(EventStreamOptions options, EventStreamCallbacks callbacks)
+    : m_options(std::move(options)), m_callbacks(std::move(callbacks)) {
+    ensureCurlInitialised();
+    m_impl = std::make_unique<Impl>();
+    m_impl->parser.setLastEventId(m_options.lastEventId);
+    m_lastIdCopy = m_options.lastEventId;
+    m_impl->parser.onEvent = [this](const SseEvent& ev) {
+        if (m_callbacks.onEvent) m_callbacks.onEvent(ev);
+    };
+    m_impl->parser.onComment = [this](std::string_view) {
+        if (m_callbacks.onHeartbeat) m_callbacks.onHeartbeat();
+    };
+}
+
+EventStreamClient::~EventStreamClient() { stop(); }
+
+void EventStreamClient::start() {
+    if (m_thread.joinable()) return;
+    m_stop = false;
+    m_thread = std::thread([this] { run(); });
+}
+
+void EventStreamClient::stop() {
+    m_stop = true;
+    {
+        std::lock_guard lock(m_mutex);
+        m_wake.notify_all();
+    }
+    if (m_impl && m_impl->multi) curl_multi_wakeup(m_impl->multi);
+    if (m_thread.joinable()) m_thread.join();
+}
+
+void EventStreamClient::reconnectNow() {
+    m_reconnect = true;
+    {
+        std::lock_guard lock(m_mutex);
+        m_wake.notify_all();
+    }
+    curl_multi_wakeup(m_impl->multi);
+}
+
+std::string EventStreamClient::lastEventId() const {
+    std::lock_guard lock(m_mutex);
+    return m_lastIdCopy;
+}
+
+void EventStreamClient::setState(StreamState state, const std::string& detail) {
+    m_state = state;
+    if (m_callbacks.onState) m_callbacks.onState(state, detail);
+}
+
+bool EventStreamClient::waitBackoff(std::chrono::milliseconds delay) {
+    std::unique_lock lock(m_mutex);
+    m_wake.wait_for(lock, delay, [this] { return m_stop.load() || m_reconnect.load(); });
+    m_reconnect = false;
+    return !m_stop;
+}
+
+void EventStreamClient::run() {
+    Backoff backoff(m_options.initialBackoff, m_options.maxBackoff);
+    while (!m_stop) {
+        bool gotData = connectOnce();
+        if (m_stop) break;
+        if (gotData) backoff.reset();
+        if (!waitBackoff(backoff.next())) break;
+    }
+    setState(StreamState::Stopped, "");
+}
+
+namespace {
+
+struct Transfer {
+    SseParser* parser;
+    std::mutex* mutex;
+    std::chrono::steady_clock::time_point* lastByte;
+    std::string* lastIdCopy;
+    std::atomic<bool>* stop;
+    bool gotData = false;
+};
+
+std::size_t onBytes(char* data, std::size_t size, std::size_t count, void* user) {
+    auto* t = static_cast<Transfer*>(user);
+    if (t->stop->load()) return 0; // aborts the transfer
+    *t->lastByte = std::chrono::steady_clock::now();
+    t->gotData = true;
+    // The parser's callbacks run user code, so it is fed without the lock; only the copy of the
+    // last id that other threads read is guarded.
+    t->parser->feed(std::string_view(data, size * count));
+    std::lock_guard lock(*t->mutex);
+    *t->lastIdCopy = t->parser->lastEventId();
+    return size * count;
+}
+
+} // namespace
+
+bool EventStreamClient::connectOnce() {
+    setState(StreamState::Connecting, "");
+    CURL* curl = curl_easy_init();
+    if (!curl) {
+        setState(StreamState::Disconnected, "curl_easy_init failed");
+        return false;
+    }
+    std::string url = m_options.baseUrl + m_options.path;
+    curl_slist* headers = nullptr;
+    headers = curl_slist_append(headers, "Accept: text/event-stream");
+    headers = curl_slist_append(headers, "Cache-Control: no-cache");
+    if (!m_options.token.empty()) headers = curl_slist_append(headers, ("Authorization: Bearer " + m_options.token).c_str());
+    std::string lastId = lastEventId();
+    if (!lastId.empty()) headers = curl_slist_append(headers, ("Last-Event-ID: " + lastId).c_str());
+
+    m_impl->parser.resetPartial();
+    m_impl->lastByte = std::chrono::steady_clock::now();
+    Transfer transfer{&m_impl->parser, &m_mutex, &m_impl->lastByte, &m_lastIdCopy, &m_stop};
+    curl_easy_setopt(curl, CURLOPT_URL, url.c_str());
+    curl_easy_setopt(curl, CURLOPT_HTTPHEADER, headers);
+    curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
+    curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT_MS, static_cast<long>(m_options.connectTimeout.count()));
+    curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, onBytes);
+    curl_easy_setopt(curl, CURLOPT_WRITEDATA, &transfer);
+    curl_easy_setopt(curl, CURLOPT_FAILONERROR, 1L);
+    curl_easy_setopt(curl, CURLOPT_TCP_KEEPALIVE, 1L);
+    curl_multi_add_handle(m_impl->multi, curl);
+
+    std::string detail;
+    bool announcedConnected = false;
+    int running = 1;
+    while (running && !m_stop && !m_reconnect) {
+        if (curl_multi_perform(m_impl->multi, &running) != CURLM_OK) {
+            detail = "curl_multi_perform failed";
+            break;
+        }
+        if (!announcedConnected) {
+            long status = 0;
+            curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &status);
+            if (status == 200) {
+                announcedConnected = true;
+                ++m_connects;
+                setState(StreamState::Connected, "");
+            }
+        }
+        if (!running) break;
+        if (std::chrono::steady_clock::now() - m_impl->lastByte > m_options.stallTimeout) {
+            detail = "no heartbeat from the server";
+            break;
+        }
+        curl_multi_poll(m_impl->multi, nullptr, 0, 250, nullptr);
+    }
+    if (detail.empty()) {
+        int left = 0;
+        while (CURLMsg* msg = curl_multi_info_read(m_impl->multi, &left)) {
+            if (msg->msg == CURLMSG_DONE) {
+                if (msg->data.result != CURLE_OK) detail = curl_easy_strerror(msg->data.result);
+                else detail = "the server closed the stream";
+            }
+        }
+    }
+    if (m_reconnect) detail = "reconnect requested";
+    curl_multi_remove_handle(m_impl->multi, curl);
+    curl_easy_cleanup(curl);
+    curl_slist_free_all(headers);
+    m_reconnect = false;
+    if (!m_stop) setState(StreamState::Disconnected, detail);
+    return transfer.gotData;
+}
+
+} // namespace loket::net

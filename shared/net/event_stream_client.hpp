@@ -1,0 +1,87 @@
+// EventStreamClient: follows the hall server's Server-Sent Events stream (/api/v1/events) on its
+// own worker thread. It parses `id:/event:/data:` and comment heartbeats, reconnects after a
+// dropped or stalled connection with capped exponential backoff, sends `Last-Event-ID` so the
+// server can replay what was missed, reports its connection state, and stops within a few
+// milliseconds of stop() (curl_multi_wakeup), even in the middle of a backoff wait.
+//
+// The callbacks run on the worker thread: keep them short and hand work to your own thread
+// (the display pushes into a main-thread queue). Depends on libcurl (hidden in the .cpp).
+#pragma once
+
+#include "shared/net/sse_parser.hpp"
+
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <thread>
+
+namespace loket::net {
+
+enum class StreamState {
+    Connecting,   // trying to connect (first time or after a drop)
+    Connected,    // HTTP 200 received, events flowing
+    Disconnected, // the last attempt failed; waiting for the next one
+    Stopped,      // stop() was called
+};
+const char* streamStateName(StreamState state);
+
+struct EventStreamOptions {
+    std::string baseUrl;
+    std::string path = "/api/v1/events";
+    std::string token;        // sent as bearer token
+    std::string lastEventId;  // resume after this id on the first connect; empty: from now
+    std::chrono::milliseconds connectTimeout{2000};
+    std::chrono::milliseconds initialBackoff{200};
+    std::chrono::milliseconds maxBackoff{5000};
+    // No byte (event or heartbeat comment) for this long: the connection is dead, reconnect.
+    // The server sends a heartbeat at least every 15 s.
+    std::chrono::milliseconds stallTimeout{35000};
+};
+
+struct EventStreamCallbacks {
+    std::function<void(const SseEvent&)> onEvent;
+    std::function<void()> onHeartbeat; // a comment line arrived (the server is alive)
+    std::function<void(StreamState, const std::string& detail)> onState;
+};
+
+class EventStreamClient {
+public:
+    EventStreamClient(EventStreamOptions options, EventStreamCallbacks callbacks);
+    ~EventStreamClient(); // stops and joins
+    EventStreamClient(const EventStreamClient&) = delete;
+    EventStreamClient& operator=(const EventStreamClient&) = delete;
+
+    void start();
+    void stop();
+    // Drop the current connection and connect again at once (keeps Last-Event-ID).
+    void reconnectNow();
+
+    StreamState state() const { return m_state.load(); }
+    std::string lastEventId() const;
+    int connectCount() const { return m_connects.load(); }
+
+private:
+    struct Impl;
+    void run();
+    bool connectOnce();
+    void setState(StreamState state, const std::string& detail);
+    bool waitBackoff(std::chrono::milliseconds delay);
+
+    EventStreamOptions m_options;
+    EventStreamCallbacks m_callbacks;
+    std::unique_ptr<Impl> m_impl;
+    std::thread m_thread;
+    std::atomic<bool> m_stop{false};
+    std::atomic<bool> m_reconnect{false};
+    std::atomic<StreamState> m_state{StreamState::Disconnected};
+    std::atomic<int> m_connects{0};
+    mutable std::mutex m_mutex; // guards m_lastIdCopy and the wakeup of the backoff wait
+    std::string m_lastIdCopy;   // the parser's last event id, readable from other threads
+    std::condition_variable m_wake;
+};
+
+} // namespace loket::net

@@ -1,0 +1,88 @@
+// HttpClient: JSON requests to the hall server with libcurl, for the kiosk, the display, the
+// simulator and tests. Bearer token and base URL are set once; every request has a connect
+// timeout and a total timeout. Errors are values: a transport failure is `unavailable` or
+// `timeout`; an HTTP error status becomes the API's error code (`counter_busy`, …) with the
+// server's message, and the status stays readable in HttpResponse / HttpFailure.
+//
+// One HttpClient per thread (it reuses one connection); it is not safe to share between threads.
+// Depends on libcurl (hidden in the .cpp), loket::core and loket::proto.
+#pragma once
+
+#include "shared/core/result.hpp"
+
+#include <chrono>
+#include <memory>
+#include <optional>
+#include <string>
+
+namespace loket::net {
+
+struct HttpOptions {
+    std::string baseUrl;  // "http://127.0.0.1:8080", no trailing slash needed
+    std::string token;    // bearer token; empty sends no Authorization header
+    std::chrono::milliseconds connectTimeout{2000};
+    std::chrono::milliseconds timeout{5000};
+};
+
+struct RequestOptions {
+    std::string idempotencyKey; // sent as `Idempotency-Key` when not empty
+};
+
+struct HttpResponse {
+    long status = 0;   // 200, 201, 204, …
+    std::string body;  // raw body text (JSON for the API)
+};
+
+// Why a request did not succeed: `error` is what Result carries; `status` is the HTTP status
+// (0 when no response arrived); `apiCode` the API's snake_case code, verbatim.
+struct HttpFailure {
+    Error error;
+    long status = 0;
+    std::string apiCode;
+};
+
+// How postWithRetry tries again: transport failures, 429 and 5xx are retried with the same
+// idempotency key (the server then returns the first result instead of acting twice); other
+// 4xx answers are final.
+struct RetryPolicy {
+    int attempts = 4;
+    std::chrono::milliseconds initialBackoff{200};
+    std::chrono::milliseconds maxBackoff{2000};
+};
+
+class HttpClient {
+public:
+    explicit HttpClient(HttpOptions options);
+    ~HttpClient();
+    HttpClient(const HttpClient&) = delete;
+    HttpClient& operator=(const HttpClient&) = delete;
+    HttpClient(HttpClient&&) noexcept;
+    HttpClient& operator=(HttpClient&&) noexcept;
+
+    // Each returns the response for a 2xx status, otherwise an Error (see above).
+    Result<HttpResponse> get(const std::string& path);
+    Result<HttpResponse> post(const std::string& path, const std::string& jsonBody, const RequestOptions& options = {});
+    Result<HttpResponse> postWithRetry(const std::string& path, const std::string& jsonBody,
+                                       const std::string& idempotencyKey, const RetryPolicy& policy = {});
+
+    // Details of the last failed request on this client (status and API code), if any.
+    const std::optional<HttpFailure>& lastFailure() const { return m_lastFailure; }
+    const HttpOptions& options() const { return m_options; }
+    void setToken(std::string token) { m_options.token = std::move(token); }
+
+private:
+    Result<HttpResponse> perform(const char* method, const std::string& path, const std::string* body,
+                                 const RequestOptions& options);
+
+    struct Handle;
+    HttpOptions m_options;
+    std::unique_ptr<Handle> m_handle;
+    std::optional<HttpFailure> m_lastFailure;
+};
+
+// A fresh random idempotency key (UUID v4 text) for one visitor action.
+std::string makeIdempotencyKey();
+// Makes sure libcurl's process-wide setup ran; called by every client constructor.
+void ensureCurlInitialised();
+
+} // namespace loket::net

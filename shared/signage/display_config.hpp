@@ -1,0 +1,70 @@
+// The hall display's settings (firmware-config/display.example.toml): server, profile, screen,
+// sound. Parsed from TOML text with a clear error for every bad or unknown value, so a typo in a
+// device's config stops it at start-up with a message instead of a blank screen.
+// Plain data; used by display/ and by the signage model (SignageConfig).
+#pragma once
+
+#include "shared/core/result.hpp"
+
+#include <filesystem>
+#include <map>
+#include <string>
+#include <vector>
+
+namespace loket::signage {
+
+enum class Profile {
+    Hall,       // every counter, every service
+    Zone,       // only the counters of one zone (and the services they handle)
+    CounterTop, // a small screen above one counter: only that counter's current number
+};
+const char* profileName(Profile profile);
+
+struct SignageConfig {
+    Profile profile = Profile::Hall;
+    std::vector<std::string> zoneCounters; // counter ids, for Profile::Zone
+    std::string counter;                   // counter id, for Profile::CounterTop
+    std::map<std::string, std::string> arrows; // counter id → arrow glyph shown after the number
+    int previousCalls = 7;          // previous calls listed (6–8)
+    double highlightS = 30;         // the newest call stays highlighted this long
+    double pulseS = 6;              // …and pulses at 1 Hz for the first seconds of it
+    double disconnectedAfterS = 20; // no heartbeat this long: show "verbinding verbroken"
+    double announceFreshS = 180;    // calls older than this (called_at vs. now) are shown, not spoken
+    std::string hallName;           // shown when the server sends none
+};
+
+struct ScreenConfig {
+    int width = 1920;
+    int height = 1080;
+    double diagonalInches = 55;
+    double viewingDistanceM = 10;
+    bool fullscreen = false;
+    std::string font = "/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf";
+};
+
+struct SoundConfig {
+    bool enabled = true;
+    std::vector<std::string> languages{"nl", "en"}; // Dutch always first; others when the visitor chose them
+    double volume = 0.8;                             // 0–1
+    std::map<std::string, std::string> voices{{"nl", "nl"}, {"en", "en"}}; // language → espeak-ng voice
+    int wordsPerMinute = 150;
+    std::string chime = "builtin"; // "builtin", "none" or a WAV file (relative to the assets dir)
+};
+
+struct DisplayConfig {
+    std::string serverUrl = "http://127.0.0.1:8080";
+    std::string token;
+    std::string name; // device label for logs
+    std::filesystem::path assetsDir = "assets";
+    double heartbeatIntervalS = 10;
+    SignageConfig signage;
+    ScreenConfig screen;
+    SoundConfig sound;
+};
+
+Result<DisplayConfig> parseDisplayConfig(std::string_view tomlText, const std::string& origin);
+Result<DisplayConfig> loadDisplayConfig(const std::filesystem::path& file);
+// "left" → "←" and so on; nullopt-like empty string for an unknown direction.
+std::string arrowForDirection(std::string_view direction);
+
+} // namespace loket::signage

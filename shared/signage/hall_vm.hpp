@@ -1,0 +1,52 @@
+// HallVm: everything one frame of a hall display shows, as plain resolved strings and flags.
+// Built by SignageModel::view(); drawn by display/'s draw functions (drawHall, drawCounterTop),
+// which read nothing else. Numbers only: there is no field that could hold a name or code.
+#pragma once
+
+#include "shared/signage/display_config.hpp"
+#include "shared/signage/display_texts.hpp"
+
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace loket::signage {
+
+struct CallVm {
+    std::string number;             // "A012"
+    std::string counterId;          // "b3"
+    std::string counterLabel;       // "Balie 3"
+    std::string counterLabelSecond; // "Counter 3"
+    std::string direction;          // configured arrow ("←"), or empty
+    std::string timeText;           // "09:15", when it was called
+};
+
+struct WaitingVm {
+    std::string prefix;       // "A"
+    std::string label;        // service name (or its neutral public label), first language
+    int waiting = 0;
+    std::string expectedWait; // "± 12 min", empty when nobody waits
+};
+
+struct CounterTopVm {
+    std::string counterLabel;       // "Balie 3"
+    std::string counterLabelSecond; // "Counter 3"
+    std::string number;             // the called or served number, empty when none
+    bool closed = false;
+};
+
+struct HallVm {
+    Profile profile = Profile::Hall;
+    std::string hallName;
+    std::string clockText;
+    DisplayTexts texts;
+    std::optional<CallVm> newest;
+    bool highlight = false;   // the newest call is within its highlight time
+    bool highlightOn = false; // pulse phase: strong when true; changes at most twice a second
+    std::vector<CallVm> previous;
+    std::vector<WaitingVm> waiting;
+    CounterTopVm counterTop;
+    bool disconnected = false;
+};
+
+} // namespace loket::signage
