@@ -1,0 +1,372 @@
+#include "flow.hpp"
+
+#include "ticket_mapping.hpp"
+
+#include <algorithm>
+
+namespace loket::kiosk {
+
+const char* screenName(Screen screen) {
+    switch (screen) {
+    case Screen::Welcome: return "welcome";
+    case Screen::CodeEntry: return "code_entry";
+    case Screen::Services: return "services";
+    case Screen::ServiceConfirm: return "service_confirm";
+    case Screen::Working: return "working";
+    case Screen::Ticket: return "ticket";
+    case Screen::Problem: return "problem";
+    case Screen::Offline: return "offline";
+    }
+    return "welcome";
+}
+
+const char* problemName(Problem problem) {
+    switch (problem) {
+    case Problem::InvalidCode: return "invalid_code";
+    case Problem::UnknownCode: return "unknown_code";
+    case Problem::TooEarly: return "too_early";
+    case Problem::AlreadyCheckedIn: return "already_checked_in";
+    case Problem::NotToday: return "not_today";
+    case Problem::WalkInNotOffered: return "walk_in_not_offered";
+    case Problem::HallClosed: return "hall_closed";
+    case Problem::NoServices: return "no_services";
+    case Problem::Unexpected: return "unexpected";
+    }
+    return "unexpected";
+}
+
+Flow::Flow(const KioskConfig& config, BookingCodeRecognizer recognizer, TimePoint now)
+    : m_config(config), m_recognizer(std::move(recognizer)) {
+    m_s.language = config.defaultLanguage;
+    m_s.lastActivity = now;
+}
+
+const KioskService* Flow::service(const std::string& id) const {
+    for (const auto& s : m_s.services)
+        if (s.id == id) return &s;
+    return nullptr;
+}
+
+std::vector<const KioskService*> Flow::serviceTiles() const {
+    std::vector<const KioskService*> tiles;
+    for (const auto& s : m_s.services)
+        if (s.walkIn) tiles.push_back(&s);
+    // Appointment-only services stay visible (marked) so a visitor who looks for one learns
+    // how to get it instead of not finding it at all.
+    for (const auto& s : m_s.services)
+        if (!s.walkIn && s.appointment) tiles.push_back(&s);
+    return tiles;
+}
+
+Effects Flow::handle(const Input& input, TimePoint now) {
+    Effects fx;
+    std::visit(
+        [&](const auto& in) {
+            using T = std::decay_t<decltype(in)>;
+            if constexpr (std::is_same_v<T, ActionInput>) {
+                touched(now);
+                onAction(in.action, now, fx);
+            } else if constexpr (std::is_same_v<T, TextInput>) {
+                touched(now);
+                onText(in.text, now, fx);
+            } else if constexpr (std::is_same_v<T, EnterKey>) {
+                touched(now);
+                if (m_s.screen == Screen::CodeEntry) submitCode(fx);
+            } else if constexpr (std::is_same_v<T, FocusInput>) {
+                touched(now);
+                if (m_s.focus != in.index) {
+                    m_s.focus = in.index;
+                    if (m_s.speechOn) fx.push_back(Announce{Cue::Focus});
+                }
+            } else if constexpr (std::is_same_v<T, Tick>) {
+                onTick(now, fx);
+            } else if constexpr (std::is_same_v<T, ServicesLoaded>) {
+                m_s.services = in.services;
+                m_s.reachable = true;
+                if (m_s.screen == Screen::Offline && !m_s.pendingRequest) enter(Screen::Welcome, fx);
+            } else if constexpr (std::is_same_v<T, Reachability>) {
+                m_s.reachable = in.reachable;
+                // Only a visitor who has not started is moved; one mid-way finds out at check-in.
+                if (!in.reachable && m_s.screen == Screen::Welcome) enter(Screen::Offline, fx);
+                if (in.reachable && m_s.screen == Screen::Offline && !m_s.pendingRequest) enter(Screen::Welcome, fx);
+            } else if constexpr (std::is_same_v<T, CheckInSucceeded>) {
+                if (m_s.pendingRequest == in.requestId) succeeded(in, now, fx);
+            } else if constexpr (std::is_same_v<T, CheckInRejected>) {
+                if (m_s.pendingRequest == in.requestId) rejected(in, fx);
+            } else if constexpr (std::is_same_v<T, CheckInUnreachable>) {
+                if (m_s.pendingRequest == in.requestId && m_s.screen == Screen::Working) {
+                    m_s.reachable = false;
+                    enter(Screen::Offline, fx);
+                }
+            } else if constexpr (std::is_same_v<T, PrintFinished>) {
+                if (!m_s.ticket || m_s.print != PrintState::Printing || in.requestId != m_printRequest) return;
+                m_s.printerFault = in.fault;
+                m_s.print = ticket::blocksPrinting(in.fault) ? PrintState::Failed : PrintState::Printed;
+                if (m_s.print == PrintState::Failed) {
+                    // The visitor now needs time to photograph the number: the idle clock restarts.
+                    m_s.lastActivity = now;
+                    if (m_s.speechOn) fx.push_back(Announce{Cue::Screen});
+                }
+                changed();
+            } else if constexpr (std::is_same_v<T, HeadsetPlugged>) {
+                if (!m_s.speechOn) {
+                    m_s.speechOn = true;
+                    fx.push_back(Announce{Cue::Screen});
+                    changed();
+                }
+            }
+        },
+        input);
+    return fx;
+}
+
+void Flow::touched(TimePoint now) {
+    m_s.lastActivity = now;
+    if (m_s.warning) {
+        m_s.warning = false;
+        changed();
+    }
+}
+
+void Flow::onAction(const Action& a, TimePoint now, Effects& fx) {
+    (void)now;
+    switch (a.kind) {
+    case ActionKind::SetLanguage:
+        if (std::find(m_config.languages.begin(), m_config.languages.end(), a.arg) == m_config.languages.end()) return;
+        m_s.language = a.arg;
+        changed();
+        if (m_s.speechOn) fx.push_back(Announce{Cue::Screen});
+        return;
+    case ActionKind::ToggleSpeech:
+        m_s.speechOn = !m_s.speechOn;
+        changed();
+        fx.push_back(m_s.speechOn ? Effect{Announce{Cue::Screen}} : Effect{StopSpeech{}});
+        return;
+    case ActionKind::Repeat:
+        fx.push_back(Announce{Cue::Screen});
+        return;
+    case ActionKind::ToggleLargeText:
+        m_s.largeText = !m_s.largeText;
+        changed();
+        return;
+    case ActionKind::MoreTime:
+        return; // touched() already restarted the idle clock and hid the warning
+    case ActionKind::StartOver:
+        reset(fx);
+        return;
+    default:
+        break;
+    }
+
+    switch (m_s.screen) {
+    case Screen::Welcome:
+        if (a.kind == ActionKind::ChooseAppointment) {
+            m_s.codeInput.clear();
+            enter(Screen::CodeEntry, fx);
+        } else if (a.kind == ActionKind::ChooseWalkIn) {
+            if (serviceTiles().empty()) showProblem(Problem::NoServices, "", fx);
+            else enter(Screen::Services, fx);
+        }
+        return;
+    case Screen::CodeEntry:
+        if (a.kind == ActionKind::TypeChar) onText(a.arg, now, fx);
+        else if (a.kind == ActionKind::Erase && !m_s.codeInput.empty()) {
+            m_s.codeInput.pop_back();
+            changed();
+        } else if (a.kind == ActionKind::SubmitCode) submitCode(fx);
+        else if (a.kind == ActionKind::Back) {
+            m_s.codeInput.clear();
+            enter(Screen::Welcome, fx);
+        }
+        return;
+    case Screen::Services:
+        if (a.kind == ActionKind::ChooseService && service(a.arg)) {
+            m_s.chosenService = a.arg;
+            enter(Screen::ServiceConfirm, fx);
+        } else if (a.kind == ActionKind::Back) {
+            enter(Screen::Welcome, fx);
+        }
+        return;
+    case Screen::ServiceConfirm:
+        if (a.kind == ActionKind::ConfirmService) sendCheckIn(walkInRequestBody(m_s.chosenService, m_s.language), fx);
+        else if (a.kind == ActionKind::Back) enter(Screen::Services, fx);
+        return;
+    case Screen::Problem:
+        if (a.kind == ActionKind::TryAgain) {
+            m_s.codeInput.clear();
+            enter(Screen::CodeEntry, fx);
+        } else if (a.kind == ActionKind::OtherService && !serviceTiles().empty()) {
+            enter(Screen::Services, fx);
+        } else if (a.kind == ActionKind::Done || a.kind == ActionKind::Back) {
+            reset(fx);
+        }
+        return;
+    case Screen::Ticket:
+        if (a.kind == ActionKind::Done) reset(fx);
+        return;
+    case Screen::Offline:
+        if (a.kind == ActionKind::Done || a.kind == ActionKind::Back) reset(fx);
+        return;
+    case Screen::Working:
+        return; // nothing to do but wait; the worker answers within its time-outs
+    }
+}
+
+void Flow::onText(const std::string& text, TimePoint now, Effects& fx) {
+    (void)now;
+    if (m_s.screen == Screen::Welcome) {
+        // A scanner (or a keyboard) typing on the welcome screen is someone with a code.
+        m_s.codeInput.clear();
+        enter(Screen::CodeEntry, fx);
+    }
+    if (m_s.screen != Screen::CodeEntry) return;
+    for (char c : text) {
+        if (static_cast<unsigned char>(c) < 0x20 || m_s.codeInput.size() >= kMaxCodeInput) continue;
+        m_s.codeInput += c;
+    }
+    // Typing takes the focus off the keypad targets, so the scanner's final Enter submits.
+    m_s.focus = -1;
+    changed();
+}
+
+void Flow::submitCode(Effects& fx) {
+    auto code = m_recognizer.recognise(m_s.codeInput);
+    if (!code) {
+        showProblem(Problem::InvalidCode, "", fx);
+        return;
+    }
+    sendCheckIn(appointmentRequestBody(*code, m_s.language), fx);
+}
+
+void Flow::sendCheckIn(std::string body, Effects& fx) {
+    if (m_s.pendingRequest) fx.push_back(CancelCheckIn{*m_s.pendingRequest});
+    const std::uint64_t id = m_nextRequest++;
+    m_s.pendingRequest = id;
+    fx.push_back(SendCheckIn{id, std::move(body)});
+    enter(Screen::Working, fx);
+}
+
+void Flow::succeeded(const CheckInSucceeded& r, TimePoint now, Effects& fx) {
+    m_s.pendingRequest.reset();
+    m_s.reachable = true;
+    m_s.ticket = r.ticket;
+    m_s.ticketShownAt = now;
+    m_s.codeInput.clear();
+    const KioskService* svc = service(r.ticket.serviceId);
+    auto content = toTicketContent(r.ticket, svc, m_s.language, m_config.hallName);
+    if (content) {
+        m_s.print = PrintState::Printing;
+        m_printRequest = r.requestId;
+        fx.push_back(PrintTicket{r.requestId, std::move(*content)});
+    } else {
+        // A reply we cannot print from still gives a number: show it, as for a printer fault.
+        m_s.print = PrintState::Failed;
+    }
+    enter(Screen::Ticket, fx);
+}
+
+void Flow::rejected(const CheckInRejected& r, Effects& fx) {
+    m_s.pendingRequest.reset();
+    m_s.reachable = true;
+    Problem p = Problem::Unexpected;
+    if (r.apiCode == "unknown_appointment") p = Problem::UnknownCode;
+    else if (r.apiCode == "too_early") p = Problem::TooEarly;
+    else if (r.apiCode == "already_checked_in") p = Problem::AlreadyCheckedIn;
+    else if (r.apiCode == "appointment_not_today") p = Problem::NotToday;
+    else if (r.apiCode == "walk_in_not_offered") p = Problem::WalkInNotOffered;
+    else if (r.apiCode == "hall_closed") p = Problem::HallClosed;
+    else if (r.apiCode == "invalid_value" && m_s.codeInput.size() > 0) p = Problem::InvalidCode;
+    showProblem(p, r.message, fx);
+}
+
+void Flow::showProblem(Problem problem, std::string message, Effects& fx) {
+    m_s.problem = problem;
+    m_s.problemMessage = std::move(message);
+    enter(Screen::Problem, fx);
+}
+
+void Flow::enter(Screen screen, Effects& fx) {
+    m_s.screen = screen;
+    m_s.focus = -1;
+    changed();
+    if (m_s.speechOn) fx.push_back(Announce{Cue::Screen});
+}
+
+void Flow::reset(Effects& fx) {
+    if (m_s.pendingRequest) fx.push_back(CancelCheckIn{*m_s.pendingRequest});
+    const bool wasSpeaking = m_s.speechOn;
+    m_s.pendingRequest.reset();
+    m_s.language = m_config.defaultLanguage;
+    m_s.largeText = false;
+    m_s.speechOn = false;
+    m_s.codeInput.clear();
+    m_s.chosenService.clear();
+    m_s.problemMessage.clear();
+    m_s.ticket.reset();
+    m_s.print = PrintState::None;
+    m_s.warning = false;
+    if (wasSpeaking) fx.push_back(StopSpeech{});
+    enter(m_s.reachable ? Screen::Welcome : Screen::Offline, fx);
+}
+
+bool Flow::idleTimed() const {
+    switch (m_s.screen) {
+    case Screen::Welcome:
+        // An untouched welcome screen has nothing to clear; a changed one has (language, text size).
+        return m_s.language != m_config.defaultLanguage || m_s.largeText || m_s.speechOn;
+    case Screen::Offline: return m_s.pendingRequest.has_value() || m_s.largeText || m_s.speechOn ||
+                                 m_s.language != m_config.defaultLanguage;
+    case Screen::Working: return false; // bounded by the worker's time-outs
+    case Screen::Ticket: return m_s.print == PrintState::Failed;
+    default: return true;
+    }
+}
+
+void Flow::onTick(TimePoint now, Effects& fx) {
+    using std::chrono::seconds;
+    const auto& t = m_config.timing;
+    if (m_s.screen == Screen::Ticket && m_s.print != PrintState::Failed) {
+        if (now - m_s.ticketShownAt >= seconds(t.ticketScreenS) && m_s.print != PrintState::Printing) reset(fx);
+        // A printer that never answers must not keep the ticket screen forever.
+        else if (now - m_s.ticketShownAt >= seconds(t.ticketScreenS * 3)) reset(fx);
+        return;
+    }
+    if (!idleTimed()) return;
+    const auto idle = now - m_s.lastActivity;
+    if (idle >= seconds(t.idleTimeoutS)) {
+        reset(fx);
+        return;
+    }
+    if (idle >= seconds(t.idleTimeoutS - t.idleWarningS)) {
+        const auto left = seconds(t.idleTimeoutS) - idle;
+        const int secondsLeft = static_cast<int>((left + seconds(1) - std::chrono::nanoseconds(1)) / seconds(1));
+        if (!m_s.warning) {
+            m_s.warning = true;
+            m_s.focus = -1;
+            fx.push_back(Announce{Cue::Warning});
+            changed();
+        }
+        if (secondsLeft != m_s.warningSecondsLeft) {
+            m_s.warningSecondsLeft = secondsLeft;
+            changed();
+        }
+    }
+}
+
+std::optional<TimePoint> Flow::nextDeadline() const {
+    using std::chrono::seconds;
+    const auto& t = m_config.timing;
+    if (m_s.screen == Screen::Ticket && m_s.print != PrintState::Failed) {
+        if (m_s.print == PrintState::Printing) return m_s.ticketShownAt + seconds(t.ticketScreenS * 3);
+        return m_s.ticketShownAt + seconds(t.ticketScreenS);
+    }
+    if (!idleTimed()) return std::nullopt;
+    const TimePoint warnAt = m_s.lastActivity + seconds(t.idleTimeoutS - t.idleWarningS);
+    const TimePoint resetAt = m_s.lastActivity + seconds(t.idleTimeoutS);
+    if (!m_s.warning) return warnAt;
+    // During the warning the countdown changes every second.
+    const TimePoint nextSecond = resetAt - seconds(std::max(0, m_s.warningSecondsLeft - 1));
+    return std::min(nextSecond, resetAt);
+}
+
+} // namespace loket::kiosk

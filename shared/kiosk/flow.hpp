@@ -1,0 +1,176 @@
+// The kiosk's flow: one state machine from the welcome screen through the code entry or the
+// service choice to the ticket, with a state and a next step for every error, an offline state
+// that keeps trying, the printer-fault state (the ticket on screen), the idle time-out with its
+// warning, large text, read-aloud and the language.
+//
+// Pure and deterministic: inputs (visitor actions, typed text, the clock, results from the
+// worker) go in, effects (check in, print, speak, cancel) come out; time is a parameter. The
+// program applies the effects on its worker thread and feeds results back as inputs. Used by
+// loket-kiosk and the tests. Depends on the kiosk wire types and shared/ticket's content struct.
+#pragma once
+
+#include "booking_code.hpp"
+#include "kiosk_config.hpp"
+#include "kiosk_wire.hpp"
+#include "shared/ticket/printer_status.hpp"
+#include "shared/ticket/ticket_content.hpp"
+
+#include <chrono>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <variant>
+#include <vector>
+
+namespace loket::kiosk {
+
+using Clock = std::chrono::steady_clock;
+using TimePoint = Clock::time_point;
+
+enum class Screen {
+    Welcome,
+    CodeEntry,
+    Services,
+    ServiceConfirm,
+    Working,  // waiting for the server's answer
+    Ticket,   // printed, printing, or (printer fault) shown on screen
+    Problem,  // an error with its next step
+    Offline,  // the server cannot be reached; retrying in the background
+};
+
+// Every error a visitor can meet, each with its own B1 text and next step.
+enum class Problem {
+    InvalidCode,      // no pattern recognises what was typed or scanned
+    UnknownCode,      // 404 unknown_appointment
+    TooEarly,         // 422 too_early ("come back at 10:25")
+    AlreadyCheckedIn, // 409 already_checked_in ("your number is A012")
+    NotToday,         // 422 appointment_not_today
+    WalkInNotOffered, // 422 walk_in_not_offered
+    HallClosed,       // 503 hall_closed
+    NoServices,       // no service to choose (none loaded, none open to walk-ins)
+    Unexpected,       // anything else: go to the desk
+};
+
+const char* screenName(Screen screen);
+const char* problemName(Problem problem);
+
+// What a visitor can do; the same whether touched, chosen with the keypad or typed.
+enum class ActionKind {
+    ChooseAppointment,
+    ChooseWalkIn,
+    SetLanguage,     // arg: language code
+    ToggleSpeech,    // "Voorlezen"
+    Repeat,          // read the screen again
+    ToggleLargeText, // "Grotere letters"
+    Back,
+    StartOver,       // back to the welcome screen, everything cleared
+    TypeChar,        // arg: one character from the on-screen keyboard
+    Erase,
+    SubmitCode,
+    ChooseService,   // arg: service id
+    ConfirmService,
+    MoreTime,
+    TryAgain,        // type the code again
+    OtherService,    // choose another service (walk-in)
+    Done,
+};
+
+struct Action {
+    ActionKind kind = ActionKind::Done;
+    std::string arg;
+    bool operator==(const Action&) const = default;
+};
+
+// ---- inputs --------------------------------------------------------------------------------
+struct ActionInput { Action action; };
+struct TextInput { std::string text; }; // printable text from a keyboard or a USB scanner
+struct EnterKey {};                     // Enter with no focused target (a scanner ends with it)
+struct FocusInput { int index = -1; };  // the keypad moved the focus to target `index`
+struct Tick {};                         // the clock moved on
+struct ServicesLoaded { std::vector<KioskService> services; };
+struct Reachability { bool reachable = true; };
+struct CheckInSucceeded { std::uint64_t requestId = 0; KioskTicket ticket; };
+struct CheckInRejected { std::uint64_t requestId = 0; std::string apiCode; std::string message; };
+struct CheckInUnreachable { std::uint64_t requestId = 0; }; // the worker keeps trying the same request
+struct PrintFinished { std::uint64_t requestId = 0; ticket::PrinterFault fault = ticket::PrinterFault::None; };
+struct HeadsetPlugged {};
+
+using Input = std::variant<ActionInput, TextInput, EnterKey, FocusInput, Tick, ServicesLoaded, Reachability,
+                           CheckInSucceeded, CheckInRejected, CheckInUnreachable, PrintFinished, HeadsetPlugged>;
+
+// ---- effects -------------------------------------------------------------------------------
+// Check in (JSON body of api.md). The worker makes one Idempotency-Key per request id and keeps
+// retrying with it until the server answers or the request is cancelled.
+struct SendCheckIn { std::uint64_t requestId = 0; std::string body; };
+struct CancelCheckIn { std::uint64_t requestId = 0; };
+struct PrintTicket { std::uint64_t requestId = 0; ticket::TicketContent content; };
+enum class Cue { Screen, Focus, Warning };
+struct Announce { Cue cue = Cue::Screen; }; // speak the screen / the focused target / the warning
+struct StopSpeech {};
+
+using Effect = std::variant<SendCheckIn, CancelCheckIn, PrintTicket, Announce, StopSpeech>;
+using Effects = std::vector<Effect>;
+
+enum class PrintState { None, Printing, Printed, Failed };
+
+// Everything the screens are drawn from. Read-only outside the Flow.
+struct FlowState {
+    Screen screen = Screen::Welcome;
+    std::string language;
+    bool largeText = false;
+    bool speechOn = false;
+    std::string codeInput;     // never spoken, never logged
+    std::string chosenService; // service id on Services → ServiceConfirm
+    Problem problem = Problem::Unexpected;
+    std::string problemMessage; // the server's message, for the time / number / date in it
+    std::optional<KioskTicket> ticket;
+    PrintState print = PrintState::None;
+    ticket::PrinterFault printerFault = ticket::PrinterFault::None;
+    bool reachable = true;
+    std::vector<KioskService> services;
+    std::optional<std::uint64_t> pendingRequest;
+    int focus = -1;             // index into the screen's targets; -1: none
+    bool warning = false;       // the idle warning is showing
+    int warningSecondsLeft = 0;
+    TimePoint lastActivity{};
+    TimePoint ticketShownAt{};
+    std::uint64_t revision = 0; // changes whenever something visible changes
+};
+
+class Flow {
+public:
+    Flow(const KioskConfig& config, BookingCodeRecognizer recognizer, TimePoint now);
+
+    Effects handle(const Input& input, TimePoint now);
+
+    const FlowState& state() const { return m_s; }
+    // When the flow next needs a Tick even if nothing happens (a time-out, the countdown).
+    std::optional<TimePoint> nextDeadline() const;
+    const KioskService* service(const std::string& id) const;
+    // The services shown as tiles: those open to walk-ins first, then those by appointment only.
+    std::vector<const KioskService*> serviceTiles() const;
+    const KioskConfig& config() const { return m_config; }
+
+private:
+    void onAction(const Action& action, TimePoint now, Effects& fx);
+    void onText(const std::string& text, TimePoint now, Effects& fx);
+    void onTick(TimePoint now, Effects& fx);
+    void submitCode(Effects& fx);
+    void sendCheckIn(std::string body, Effects& fx);
+    void rejected(const CheckInRejected& r, Effects& fx);
+    void succeeded(const CheckInSucceeded& r, TimePoint now, Effects& fx);
+    void enter(Screen screen, Effects& fx);
+    void showProblem(Problem problem, std::string message, Effects& fx);
+    void reset(Effects& fx);
+    void touched(TimePoint now);
+    bool idleTimed() const;
+    void changed() { ++m_s.revision; }
+
+    KioskConfig m_config;
+    BookingCodeRecognizer m_recognizer;
+    FlowState m_s;
+    std::uint64_t m_nextRequest = 1;
+    std::uint64_t m_printRequest = 0;
+};
+
+} // namespace loket::kiosk
