@@ -24,9 +24,17 @@ public:
         const ServiceConfig& svc = c.services[*service];
         if (!svc.walkIn)
             return fail(ErrorCode::WalkInNotOffered, "'" + svc.id + "' needs an appointment; it takes no walk-ins.");
+        std::vector<ServiceIndex> services{*service};
+        for (const auto& id : cmd.moreServices) {
+            auto more = c.serviceIndex(id);
+            if (!more) return fail(ErrorCode::UnknownService, "There is no service '" + id + "'.");
+            if (!c.services[*more].walkIn)
+                return fail(ErrorCode::WalkInNotOffered, "'" + id + "' needs an appointment; it takes no walk-ins.");
+            services.push_back(*more);
+        }
         if (auto closed = checkOpen(c.hours)) return *closed;
         if (auto closed = checkOpen(c.walkInHours)) return *closed;
-        return issue({*service}, TicketKind::WalkIn, nullptr, cmd.language, cmd.publicCode);
+        return issue(services, TicketKind::WalkIn, nullptr, cmd.language, cmd.publicCode);
     }
 
     Decision operator()(const CheckInAppointment& cmd) {
@@ -207,7 +215,8 @@ public:
         if (ticket->status != TicketStatus::Done)
             return fail(ErrorCode::FeedbackNotAllowed, "Feedback can be given after the visit.");
         if (ticket->feedbackScore) return fail(ErrorCode::FeedbackNotAllowed, "Feedback for this visit was already given.");
-        return Events{FeedbackGiven{ticket->id, cmd.score}};
+        if (cmd.comment.size() > 1000) return fail(ErrorCode::InvalidValue, "comment is longer than 1000 characters.");
+        return Events{FeedbackGiven{ticket->id, cmd.score, cmd.comment}};
     }
 
     Decision operator()(const StartDay&) { return Events{}; } // the rollover itself happens in decide()

@@ -13,7 +13,14 @@
 
 namespace loket::core {
 
-struct IssueWalkIn { std::string service; std::string language = "nl"; std::string publicCode; };
+// A walk-in for `service`; `moreServices` when the visit needs several (the simulator's traces; a
+// counter then needs every one of them, and the visit takes their summed duration).
+struct IssueWalkIn {
+    std::string service;
+    std::string language = "nl";
+    std::string publicCode;
+    std::vector<std::string> moreServices = {};
+};
 struct CheckInAppointment { std::string code; std::string language = "nl"; std::string publicCode; };
 struct OpenCounter { std::string counter; std::optional<std::vector<std::string>> services; };
 struct PauseCounter { std::string counter; };
@@ -36,7 +43,7 @@ struct BookAppointment {
     std::string name;
 };
 struct RemoveAppointment { std::string code; };
-struct GiveFeedback { std::string publicCode; int score = 0; };
+struct GiveFeedback { std::string publicCode; int score = 0; std::string comment; };
 struct StartDay { LocalDay day = 0; };
 
 using Command = std::variant<IssueWalkIn, CheckInAppointment, OpenCounter, PauseCounter, CloseCounter,
