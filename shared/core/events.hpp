@@ -29,7 +29,7 @@ struct TicketCancelled { TicketId ticket; Seconds at; };
 struct CounterUpdated { CounterIndex counter; CounterState state; ServiceMask services; Seconds at; };
 struct AppointmentBooked { Appointment appointment; };
 struct AppointmentRemoved { std::string code; };
-struct FeedbackGiven { TicketId ticket; int score; };
+struct FeedbackGiven { TicketId ticket; int score; std::string comment; };
 // A new hall day: yesterday's tickets and personal data are gone; appointments of this and later
 // days are carried over, ticket ids continue.
 struct DayStarted { LocalDay day; TicketId nextTicketId; std::vector<Appointment> carried; };

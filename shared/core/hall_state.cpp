@@ -190,7 +190,11 @@ void HallState::apply(const Event& event) {
         },
         [&](const AppointmentBooked& e) { m_appointments[e.appointment.code] = e.appointment; },
         [&](const AppointmentRemoved& e) { m_appointments.erase(e.code); },
-        [&](const FeedbackGiven& e) { mutableTicket(e.ticket).feedbackScore = e.score; },
+        [&](const FeedbackGiven& e) {
+            Ticket& t = mutableTicket(e.ticket);
+            t.feedbackScore = e.score;
+            t.feedbackComment = e.comment;
+        },
         [&](const DayStarted& e) {
             m_day = e.day;
             m_dayStarted = true;

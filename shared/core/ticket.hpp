@@ -48,6 +48,7 @@ struct Ticket {
     Outcome outcome = Outcome::None;
     std::string note;                         // staff only
     std::optional<int> feedbackScore;
+    std::string feedbackComment;              // the visitor's remark; gone with the day
 
     ServiceMask serviceMask() const;
     bool live() const { return status == TicketStatus::Waiting || status == TicketStatus::Called || status == TicketStatus::Serving; }

@@ -52,7 +52,8 @@ Json ticketToJson(const HallConfig& c, const Ticket& t) {
             {"first_called_at", opt(t.firstCalledAt)}, {"last_called_at", opt(t.lastCalledAt)},
             {"started_at", opt(t.startedAt)}, {"ended_at", opt(t.endedAt)}, {"calls", t.calls},
             {"not_before", t.notBefore}, {"language", t.language}, {"public_code", t.publicCode},
-            {"outcome", outcomeName(t.outcome)}, {"note", t.note}, {"feedback", opt(t.feedbackScore)}};
+            {"outcome", outcomeName(t.outcome)}, {"note", t.note}, {"feedback", opt(t.feedbackScore)},
+            {"feedback_comment", t.feedbackComment}};
 }
 Ticket ticketFrom(const HallConfig& c, const Json& j) {
     Ticket t;
@@ -77,6 +78,7 @@ Ticket ticketFrom(const HallConfig& c, const Json& j) {
     t.outcome = parseOutcome(j.at("outcome")).value_or(Outcome::None);
     t.note = j.at("note");
     t.feedbackScore = optFrom<int>(j.at("feedback"));
+    t.feedbackComment = j.value("feedback_comment", std::string());
     return t;
 }
 
@@ -131,7 +133,7 @@ Json eventToJson(const HallConfig& c, const Event& event) {
         },
         [&](const AppointmentBooked& e) -> Json { return {{"appointment", appointmentToJson(c, e.appointment)}}; },
         [&](const AppointmentRemoved& e) -> Json { return {{"code", e.code}}; },
-        [&](const FeedbackGiven& e) -> Json { return {{"ticket", e.ticket}, {"score", e.score}}; },
+        [&](const FeedbackGiven& e) -> Json { return {{"ticket", e.ticket}, {"score", e.score}, {"comment", e.comment}}; },
         [&](const DayStarted& e) -> Json {
             Json carried = Json::array();
             for (const auto& a : e.carried) carried.push_back(appointmentToJson(c, a));
@@ -156,7 +158,7 @@ Result<Event> eventFromJson(const HallConfig& c, const std::string& type, const 
             return Event{CounterUpdated{*counterFrom(c, j.at("counter")), counterStateFrom(j.at("state")), maskFrom(c, j.at("services")), j.at("at")}};
         if (type == "appointment.booked") return Event{AppointmentBooked{appointmentFrom(c, j.at("appointment"))}};
         if (type == "appointment.removed") return Event{AppointmentRemoved{j.at("code")}};
-        if (type == "feedback.given") return Event{FeedbackGiven{j.at("ticket"), j.at("score")}};
+        if (type == "feedback.given") return Event{FeedbackGiven{j.at("ticket"), j.at("score"), j.value("comment", std::string())}};
         if (type == "day.started") {
             DayStarted e{j.at("day"), j.at("next_ticket_id"), {}};
             for (const auto& a : j.at("carried")) e.carried.push_back(appointmentFrom(c, a));

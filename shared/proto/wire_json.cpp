@@ -101,6 +101,7 @@ Json ticketJson(const WireContext& ctx, const Ticket& t, Audience audience) {
     if (audience == Audience::Staff || audience == Audience::Kiosk) j["public_code"] = t.publicCode;
     if (audience == Audience::Staff) {
         j["note"] = t.note;
+        j["feedback"] = t.feedbackScore ? Json{{"score", *t.feedbackScore}, {"comment", t.feedbackComment}} : Json(nullptr);
         j["only_counter"] = t.onlyCounter ? Json(config.counters[*t.onlyCounter].id) : Json(nullptr);
         j["calls"] = t.calls;
         j["not_before"] = t.notBefore > t.issuedAt ? Json(rfc3339(t.notBefore, ctx.utcOffsetS)) : Json(nullptr);

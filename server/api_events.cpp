@@ -1,0 +1,76 @@
+// The event stream (Server-Sent Events): every change as it happens, resumable with
+// Last-Event-ID, a keep-alive comment at least every 15 s, and for displays and kiosks only
+// payloads without personal data.
+#include "api.hpp"
+
+#include <memory>
+
+namespace loket::server {
+
+namespace {
+constexpr auto kKeepAlive = std::chrono::seconds(10);
+
+struct StreamState {
+    std::int64_t cursor = 0;
+    std::uint64_t seq = 0;
+    bool staff = false;
+    bool first = true;
+};
+
+std::int64_t lastEventIdOf(const httplib::Request& req, std::int64_t fallback) {
+    std::string text = req.get_header_value("Last-Event-ID");
+    if (text.empty() && req.has_param("last_event_id")) text = req.get_param_value("last_event_id");
+    if (text.empty()) return fallback;
+    try {
+        std::size_t used = 0;
+        long long v = std::stoll(text, &used);
+        return used == text.size() && v >= 0 ? v : -1;
+    } catch (...) {
+        return -1; // not a number: the client must reset
+    }
+}
+} // namespace
+
+void Api::installEvents(httplib::Server& server) {
+    server.Get("/api/v1/events", [this](const httplib::Request& req, httplib::Response& res) {
+        auto who = allow(req, res, {Role::Kiosk, Role::Display, Role::Counter, Role::Admin});
+        if (!who) return;
+        auto stream = std::make_shared<StreamState>();
+        stream->staff = who->role == Role::Counter || who->role == Role::Admin;
+        stream->seq = m_hall.broker().currentSeq();
+        stream->cursor = lastEventIdOf(req, m_hall.broker().lastId());
+        m_hall.broker().subscribe(+1);
+        res.set_header("Cache-Control", "no-store");
+        res.set_header("X-Accel-Buffering", "no");
+        res.set_chunked_content_provider(
+            "text/event-stream",
+            [this, stream](std::size_t, httplib::DataSink& sink) {
+                std::string out;
+                if (stream->first) {
+                    out += "retry: 2000\n\n";
+                    stream->first = false;
+                }
+                auto fetch = m_hall.broker().waitAfter(stream->cursor, stream->seq, std::chrono::duration_cast<std::chrono::milliseconds>(kKeepAlive));
+                if (fetch.stopped) {
+                    sink.done();
+                    return false;
+                }
+                if (fetch.reset) {
+                    out += "id: " + std::to_string(fetch.cursor) + "\nevent: reset\ndata: {}\n\n";
+                    stream->cursor = fetch.cursor;
+                }
+                for (const auto& m : fetch.messages) {
+                    const std::string& data = stream->staff ? m.staffData : m.displayData;
+                    if (!m.published || data.empty()) continue;
+                    if (m.id) out += "id: " + std::to_string(m.id) + "\n";
+                    out += "event: " + m.type + "\ndata: " + data + "\n\n";
+                }
+                if (!fetch.reset) stream->cursor = std::max(stream->cursor, fetch.cursor);
+                if (out.empty()) out = ": keep-alive\n\n";
+                return sink.write(out.data(), out.size());
+            },
+            [this](bool) { m_hall.broker().subscribe(-1); });
+    });
+}
+
+} // namespace loket::server

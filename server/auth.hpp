@@ -1,0 +1,57 @@
+// Auth: who is asking. Device tokens come from the hall configuration (stored as SHA-256);
+// staff log in with a password and get a session token (stored hashed, so a copy of the
+// database holds no usable token). Failed logins are throttled per user name and per address.
+#pragma once
+
+#include "event_store.hpp"
+#include "server_config.hpp"
+
+#include <httplib.h>
+
+#include <deque>
+#include <map>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <unordered_map>
+
+namespace loket::server {
+
+struct Principal {
+    Role role = Role::Kiosk;
+    std::string id;                       // device id or user name (for logs; never a token)
+    const DeviceConfig* device = nullptr; // for heartbeats
+    std::vector<std::string> counters;    // staff: where they may work; "*" = all
+
+    bool mayWorkAt(const std::string& counter) const;
+};
+
+class Auth {
+public:
+    Auth(const ServerConfig& config, EventStore& store, std::mutex& storeMutex);
+
+    // From "Authorization: Bearer …" or, for EventSource, "?access_token=…".
+    Result<Principal> authenticate(const httplib::Request& req, std::int64_t now);
+
+    struct Login { std::string token; Role role; std::int64_t expiresAt; };
+    Result<Login> login(const std::string& username, const std::string& password, const std::string& address, std::int64_t now);
+    void logout(const httplib::Request& req);
+
+    static constexpr std::int64_t kSessionS = 12 * 3600;
+
+private:
+    bool throttled(const std::string& key, std::int64_t now, int limit);
+    void recordFailure(const std::string& key, std::int64_t now);
+    static std::string bearer(const httplib::Request& req);
+
+    const ServerConfig& m_config;
+    EventStore& m_store;
+    std::mutex& m_storeMutex;
+    std::unordered_map<std::string, const DeviceConfig*> m_deviceByHash;
+
+    std::mutex m_mutex;
+    std::map<std::string, std::pair<std::string, std::int64_t>> m_sessions; // token hash → user, expiry
+    std::map<std::string, std::deque<std::int64_t>> m_failures;             // key → failure times
+};
+
+} // namespace loket::server

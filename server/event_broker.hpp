@@ -1,0 +1,60 @@
+// EventBroker: fans the hall's events out to Server-Sent Events streams. Keeps the recent events
+// (already rendered for each audience) in a ring, so a client that reconnects with Last-Event-ID
+// gets exactly what it missed; older than the ring, it is told to reset. Streams wait on a
+// condition variable and never hold the hall's lock.
+#pragma once
+
+#include <chrono>
+#include <condition_variable>
+#include <cstdint>
+#include <deque>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace loket::server {
+
+struct SseMessage {
+    std::int64_t id = 0;          // 0: not resumable (device.updated), sent without an id line
+    std::string type;             // "ticket.called"
+    std::string staffData;        // JSON for counter and admin
+    std::string displayData;      // JSON without personal data; empty: staff only
+    bool published = true;        // internal events keep their id in the ring but are not sent
+};
+
+class EventBroker {
+public:
+    explicit EventBroker(std::size_t capacity = 20000) : m_capacity(capacity) {}
+
+    void publish(std::vector<SseMessage> messages);
+    // The first id a fresh subscriber should not replay (everything up to now is in the snapshot).
+    std::int64_t lastId() const;
+    void setBaseline(std::int64_t lastId); // after recovery: ids up to here exist but are not in the ring
+
+    struct Fetch {
+        bool reset = false;                 // the client must reload /api/v1/hall
+        bool stopped = false;               // the server is shutting down
+        std::vector<SseMessage> messages;   // after `afterId`, in order
+        std::int64_t cursor = 0;            // resume from here next time
+    };
+    // Waits up to `timeout` for messages after `afterId` (and device messages after `afterSeq`).
+    Fetch waitAfter(std::int64_t afterId, std::uint64_t& afterSeq, std::chrono::milliseconds timeout);
+    std::uint64_t currentSeq() const;
+    void shutdown();
+    int subscribers() const;
+    void subscribe(int delta);
+
+private:
+    mutable std::mutex m_mutex;
+    std::condition_variable m_changed;
+    std::deque<std::pair<std::uint64_t, SseMessage>> m_ring; // seq, message
+    std::uint64_t m_seq = 0;
+    std::int64_t m_lastId = 0;
+    std::int64_t m_firstKeptId = 1;  // ids below this are no longer in the ring
+    std::size_t m_capacity;
+    bool m_stopped = false;
+    int m_subscribers = 0;
+};
+
+} // namespace loket::server

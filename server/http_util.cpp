@@ -1,0 +1,114 @@
+#include "http_util.hpp"
+
+namespace loket::server {
+
+int httpStatusOf(ErrorCode code) {
+    switch (code) {
+    case ErrorCode::InvalidJson:
+    case ErrorCode::MissingField:
+    case ErrorCode::UnknownField:
+    case ErrorCode::InvalidValue:
+    case ErrorCode::MissingIdempotencyKey: return 400;
+    case ErrorCode::Unauthorized: return 401;
+    case ErrorCode::Forbidden: return 403;
+    case ErrorCode::NotFound:
+    case ErrorCode::UnknownService:
+    case ErrorCode::UnknownCounter:
+    case ErrorCode::UnknownTicket:
+    case ErrorCode::UnknownAppointment:
+    case ErrorCode::UnknownVisit: return 404;
+    case ErrorCode::PayloadTooLarge: return 413;
+    case ErrorCode::TooManyRequests: return 429;
+    case ErrorCode::AlreadyCheckedIn:
+    case ErrorCode::IdempotencyConflict:
+    case ErrorCode::CounterBusy:
+    case ErrorCode::CounterClosed:
+    case ErrorCode::InvalidTransition:
+    case ErrorCode::FeedbackNotAllowed: return 409;
+    case ErrorCode::WalkInNotOffered:
+    case ErrorCode::AppointmentNotToday:
+    case ErrorCode::TooEarly: return 422;
+    case ErrorCode::HallClosed:
+    case ErrorCode::NumbersExhausted:
+    case ErrorCode::StoreFailed:
+    case ErrorCode::Unavailable:
+    case ErrorCode::Timeout: return 503;
+    case ErrorCode::ConfigError:
+    case ErrorCode::Io:
+    case ErrorCode::Internal: return 500;
+    }
+    return 500;
+}
+
+void sendJson(httplib::Response& res, int status, const Json& body) {
+    res.status = status;
+    res.set_header("Cache-Control", "no-store");
+    res.set_content(body.dump(), "application/json; charset=utf-8");
+}
+
+void sendError(httplib::Response& res, const Error& error) {
+    sendJson(res, httpStatusOf(error.code), {{"error", {{"code", errorCodeName(error.code)}, {"message", error.message}}}});
+}
+
+void sendError(httplib::Response& res, ErrorCode code, const std::string& message) { sendError(res, Error{code, message}); }
+
+Result<Json> jsonBody(const httplib::Request& req, std::initializer_list<const char*> allowed, bool emptyOk) {
+    if (req.body.empty()) {
+        if (emptyOk) return Json::object();
+        return makeError(ErrorCode::InvalidJson, "The request needs a JSON body.");
+    }
+    Json body = Json::parse(req.body, nullptr, false);
+    if (body.is_discarded()) return makeError(ErrorCode::InvalidJson, "The body is not valid JSON.");
+    if (!body.is_object()) return makeError(ErrorCode::InvalidJson, "The body must be a JSON object.");
+    for (auto& [key, value] : body.items()) {
+        bool known = false;
+        for (const char* a : allowed) known |= key == a;
+        if (!known) return makeError(ErrorCode::UnknownField, "Unknown field '" + key + "'.");
+    }
+    return body;
+}
+
+Result<std::string> requiredString(const Json& body, const char* field, std::size_t maxLength) {
+    auto it = body.find(field);
+    if (it == body.end() || it->is_null()) return makeError(ErrorCode::MissingField, std::string("Field '") + field + "' is required.");
+    if (!it->is_string()) return makeError(ErrorCode::InvalidValue, std::string("Field '") + field + "' must be a string.");
+    std::string v = it->get<std::string>();
+    if (v.empty() || v.size() > maxLength)
+        return makeError(ErrorCode::InvalidValue, std::string("Field '") + field + "' must be 1 to " + std::to_string(maxLength) + " characters.");
+    return v;
+}
+
+Result<std::optional<std::string>> optionalString(const Json& body, const char* field, std::size_t maxLength) {
+    auto it = body.find(field);
+    if (it == body.end() || it->is_null()) return std::optional<std::string>{};
+    if (!it->is_string()) return makeError(ErrorCode::InvalidValue, std::string("Field '") + field + "' must be a string.");
+    std::string v = it->get<std::string>();
+    if (v.size() > maxLength)
+        return makeError(ErrorCode::InvalidValue, std::string("Field '") + field + "' is longer than " + std::to_string(maxLength) + " characters.");
+    return std::optional<std::string>{v};
+}
+
+Result<std::optional<std::int64_t>> optionalInteger(const Json& body, const char* field, std::int64_t lo, std::int64_t hi) {
+    auto it = body.find(field);
+    if (it == body.end() || it->is_null()) return std::optional<std::int64_t>{};
+    if (!it->is_number_integer())
+        return makeError(ErrorCode::InvalidValue, std::string("Field '") + field + "' must be a whole number.");
+    auto v = it->get<std::int64_t>();
+    if (v < lo || v > hi)
+        return makeError(ErrorCode::InvalidValue, std::string("Field '") + field + "' must be from " + std::to_string(lo) + " to " + std::to_string(hi) + ".");
+    return std::optional<std::int64_t>{v};
+}
+
+Result<std::optional<std::vector<std::string>>> optionalStringList(const Json& body, const char* field) {
+    auto it = body.find(field);
+    if (it == body.end() || it->is_null()) return std::optional<std::vector<std::string>>{};
+    if (!it->is_array()) return makeError(ErrorCode::InvalidValue, std::string("Field '") + field + "' must be a list of strings.");
+    std::vector<std::string> out;
+    for (const auto& v : *it) {
+        if (!v.is_string()) return makeError(ErrorCode::InvalidValue, std::string("Field '") + field + "' must be a list of strings.");
+        out.push_back(v.get<std::string>());
+    }
+    return std::optional<std::vector<std::string>>{out};
+}
+
+} // namespace loket::server

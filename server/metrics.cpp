@@ -1,0 +1,51 @@
+#include "metrics.hpp"
+
+#include <sstream>
+
+namespace loket::server {
+
+void Histogram::observe(double value) {
+    std::lock_guard lock(m_mutex);
+    std::size_t i = 0;
+    while (i < m_bounds.size() && value > m_bounds[i]) ++i;
+    m_counts[i] += 1;
+    m_sum += value;
+    m_count += 1;
+}
+
+std::string Histogram::render(const std::string& name, const std::string& help) const {
+    std::lock_guard lock(m_mutex);
+    std::ostringstream out;
+    out << "# HELP " << name << " " << help << "\n# TYPE " << name << " histogram\n";
+    std::uint64_t cumulative = 0;
+    for (std::size_t i = 0; i < m_bounds.size(); ++i) {
+        cumulative += m_counts[i];
+        out << name << "_bucket{le=\"" << m_bounds[i] << "\"} " << cumulative << "\n";
+    }
+    cumulative += m_counts.back();
+    out << name << "_bucket{le=\"+Inf\"} " << cumulative << "\n";
+    out << name << "_sum " << m_sum << "\n" << name << "_count " << m_count << "\n";
+    return out.str();
+}
+
+Metrics::Metrics()
+    : m_latency({0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1}),
+      m_callWait({60, 120, 180, 240, 300, 450, 600, 900, 1200, 1800, 3600}) {}
+
+void Metrics::request(int status, double seconds) {
+    {
+        std::lock_guard lock(m_mutex);
+        m_byStatus[status] += 1;
+    }
+    m_latency.observe(seconds);
+}
+
+std::string Metrics::renderRequests() const {
+    std::ostringstream out;
+    out << "# HELP loket_http_requests_total HTTP requests by status code.\n# TYPE loket_http_requests_total counter\n";
+    std::lock_guard lock(m_mutex);
+    for (auto [status, count] : m_byStatus) out << "loket_http_requests_total{code=\"" << status << "\"} " << count << "\n";
+    return out.str();
+}
+
+} // namespace loket::server

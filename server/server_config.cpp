@@ -1,0 +1,339 @@
+#include "server_config.hpp"
+
+#include "crypto.hpp"
+
+#include <toml++/toml.h>
+
+#include <fstream>
+#include <set>
+#include <sstream>
+
+namespace loket::server {
+using namespace loket::core;
+
+const char* roleName(Role role) {
+    switch (role) {
+    case Role::Kiosk: return "kiosk";
+    case Role::Display: return "display";
+    case Role::Counter: return "counter";
+    case Role::Admin: return "admin";
+    }
+    return "kiosk";
+}
+
+namespace {
+
+// Thrown inside this file only; loadServerConfig turns it into a Result.
+struct ConfigFault { std::string message; };
+
+class Reader {
+public:
+    explicit Reader(std::string file) : m_file(std::move(file)) {}
+
+    [[noreturn]] void fail(const toml::node* node, const std::string& field, const std::string& message) const {
+        std::ostringstream out;
+        out << m_file;
+        if (node && node->source().begin.line) out << ":" << node->source().begin.line;
+        out << ": " << field << ": " << message;
+        throw ConfigFault{out.str()};
+    }
+
+    // Rejects keys the server does not know, so a typo is an error and not a silent default.
+    void onlyKeys(const toml::table& t, const std::string& where, std::initializer_list<const char*> known) const {
+        std::set<std::string> allowed(known.begin(), known.end());
+        for (auto&& [key, node] : t)
+            if (!allowed.count(std::string(key.str())))
+                fail(&node, where + "." + std::string(key.str()), "unknown field (a typo?)");
+    }
+
+    std::string string(const toml::table& t, const std::string& where, const char* key, std::optional<std::string> fallback = {}) const {
+        const toml::node* n = t.get(key);
+        if (!n) {
+            if (fallback) return *fallback;
+            fail(&t, where + "." + key, "missing");
+        }
+        if (!n->is_string()) fail(n, where + "." + key, "must be text in quotes");
+        return n->value<std::string>().value();
+    }
+
+    std::int64_t integer(const toml::table& t, const std::string& where, const char* key, std::int64_t lo, std::int64_t hi,
+                         std::optional<std::int64_t> fallback = {}) const {
+        const toml::node* n = t.get(key);
+        if (!n) {
+            if (fallback) return *fallback;
+            fail(&t, where + "." + key, "missing");
+        }
+        if (!n->is_integer()) fail(n, where + "." + key, "must be a whole number");
+        auto v = n->value<std::int64_t>().value();
+        if (v < lo || v > hi) fail(n, where + "." + key, "must be between " + std::to_string(lo) + " and " + std::to_string(hi));
+        return v;
+    }
+
+    bool boolean(const toml::table& t, const std::string& where, const char* key, bool fallback) const {
+        const toml::node* n = t.get(key);
+        if (!n) return fallback;
+        if (!n->is_boolean()) fail(n, where + "." + key, "must be true or false");
+        return n->value<bool>().value();
+    }
+
+    std::vector<std::string> strings(const toml::table& t, const std::string& where, const char* key, bool required) const {
+        const toml::node* n = t.get(key);
+        if (!n) {
+            if (required) fail(&t, where + "." + key, "missing");
+            return {};
+        }
+        const toml::array* a = n->as_array();
+        if (!a) fail(n, where + "." + key, "must be a list like [\"a\", \"b\"]");
+        std::vector<std::string> out;
+        for (auto&& e : *a) {
+            if (!e.is_string()) fail(&e, where + "." + key, "every entry must be text in quotes");
+            out.push_back(e.value<std::string>().value());
+        }
+        return out;
+    }
+
+    // { nl = "…", en = "…" } or just "…" (Dutch).
+    LocalText localText(const toml::table& t, const std::string& where, const char* key, bool required) const {
+        const toml::node* n = t.get(key);
+        LocalText out;
+        if (!n) {
+            if (required) fail(&t, where + "." + key, "missing");
+            return out;
+        }
+        if (n->is_string()) {
+            out["nl"] = n->value<std::string>().value();
+            return out;
+        }
+        const toml::table* tt = n->as_table();
+        if (!tt) fail(n, where + "." + key, "must be text or a table like { nl = \"…\", en = \"…\" }");
+        for (auto&& [lang, v] : *tt) {
+            if (!v.is_string()) fail(&v, where + "." + key + "." + std::string(lang.str()), "must be text in quotes");
+            out[std::string(lang.str())] = v.value<std::string>().value();
+        }
+        if (!out.count("nl")) fail(n, where + "." + key, "needs at least the Dutch text (nl = \"…\")");
+        return out;
+    }
+
+    const std::string& file() const { return m_file; }
+
+private:
+    std::string m_file;
+};
+
+// "08:30-12:30"
+std::pair<std::int32_t, std::int32_t> parsePeriod(const Reader& r, const toml::node& n, const std::string& where) {
+    if (!n.is_string()) r.fail(&n, where, "must be a period like \"08:30-12:30\"");
+    std::string text = n.value<std::string>().value();
+    int h1, m1, h2, m2;
+    char tail;
+    if (std::sscanf(text.c_str(), "%d:%d-%d:%d%c", &h1, &m1, &h2, &m2, &tail) != 4 || h1 < 0 || h1 > 24 || m1 < 0 ||
+        m1 > 59 || h2 < 0 || h2 > 24 || m2 < 0 || m2 > 59)
+        r.fail(&n, where, "'" + text + "' is not a period like \"08:30-12:30\"");
+    std::int32_t open = h1 * 3600 + m1 * 60, close = h2 * 3600 + m2 * 60;
+    if (close <= open || close > 86400) r.fail(&n, where, "'" + text + "' must end after it starts, on the same day");
+    return {open, close};
+}
+
+OpeningHours parseHours(const Reader& r, const toml::table& root, const char* key, const OpeningHours* fallback) {
+    const toml::node* n = root.get(key);
+    if (!n) {
+        if (fallback) return *fallback;
+        OpeningHours always;
+        always.alwaysOpen = true;
+        return always;
+    }
+    const toml::table* t = n->as_table();
+    if (!t) r.fail(n, key, "must be a table of weekdays");
+    OpeningHours hours;
+    static const char* days[] = {"mon", "tue", "wed", "thu", "fri", "sat", "sun"};
+    r.onlyKeys(*t, key, {"always", "mon", "tue", "wed", "thu", "fri", "sat", "sun"});
+    hours.alwaysOpen = r.boolean(*t, key, "always", false);
+    for (int d = 0; d < 7; ++d) {
+        const toml::node* dn = t->get(days[d]);
+        if (!dn) continue;
+        const toml::array* a = dn->as_array();
+        const std::string where = std::string(key) + "." + days[d];
+        if (!a) r.fail(dn, where, "must be a list like [\"08:30-12:30\", \"13:30-17:00\"]");
+        for (auto&& p : *a) hours.periods[static_cast<std::size_t>(d)].push_back(parsePeriod(r, p, where));
+    }
+    return hours;
+}
+
+Role parseRole(const Reader& r, const toml::table& t, const std::string& where, std::initializer_list<Role> allowed) {
+    const std::string name = r.string(t, where, "role");
+    for (Role role : allowed)
+        if (name == roleName(role)) return role;
+    std::string list;
+    for (Role role : allowed) list += std::string(list.empty() ? "" : ", ") + roleName(role);
+    r.fail(t.get("role"), where + ".role", "'" + name + "' is not one of: " + list);
+}
+
+bool isHex64(const std::string& s) {
+    return s.size() == 64 && s.find_first_not_of("0123456789abcdef") == std::string::npos;
+}
+
+ServerConfig build(const Reader& r, const toml::table& root) {
+    ServerConfig sc;
+    HallConfig& hall = sc.hall;
+    r.onlyKeys(root, "file", {"hall", "hours", "walk_in_hours", "service", "counter", "device", "staff", "norm_policy"});
+
+    const toml::table* h = root.get_as<toml::table>("hall");
+    if (!h) r.fail(&root, "hall", "missing: the file needs a [hall] table");
+    r.onlyKeys(*h, "hall", {"name", "timezone", "public_base_url", "norm_s", "early_checkin_s", "no_answer_cooldown_s", "policy"});
+    hall.name = r.string(*h, "hall", "name");
+    sc.timeZone = r.string(*h, "hall", "timezone", "Europe/Amsterdam");
+    if (!std::filesystem::exists("/usr/share/zoneinfo/" + sc.timeZone) || sc.timeZone.find("..") != std::string::npos)
+        r.fail(h->get("timezone"), "hall.timezone", "'" + sc.timeZone + "' is not a known time zone (like Europe/Amsterdam)");
+    sc.publicBaseUrl = r.string(*h, "hall", "public_base_url", "http://localhost:8080");
+    while (!sc.publicBaseUrl.empty() && sc.publicBaseUrl.back() == '/') sc.publicBaseUrl.pop_back();
+    if (sc.publicBaseUrl.rfind("http://", 0) != 0 && sc.publicBaseUrl.rfind("https://", 0) != 0)
+        r.fail(h->get("public_base_url"), "hall.public_base_url", "must start with http:// or https://");
+    hall.normS = r.integer(*h, "hall", "norm_s", 60, 7200, 300);
+    hall.earlyCheckInS = r.integer(*h, "hall", "early_checkin_s", 0, 4 * 3600, 1800);
+    hall.noAnswerCooldownS = r.integer(*h, "hall", "no_answer_cooldown_s", 0, 3600, 300);
+    const std::string policy = r.string(*h, "hall", "policy", "norm");
+    auto kind = parsePolicy(policy);
+    if (!kind) r.fail(h->get("policy"), "hall.policy", "'" + policy + "' is not one of: norm, fifo, appointments_first, edf");
+    hall.policy = *kind;
+    if (const toml::table* np = root.get_as<toml::table>("norm_policy")) {
+        r.onlyKeys(*np, "norm_policy", {"active_before_s", "walk_in_starvation_s", "slack_margin_s", "look_ahead_s"});
+        hall.normParams.activeBeforeS = r.integer(*np, "norm_policy", "active_before_s", 0, 3600, hall.normParams.activeBeforeS);
+        hall.normParams.walkInStarvationS = r.integer(*np, "norm_policy", "walk_in_starvation_s", 0, 4 * 3600, hall.normParams.walkInStarvationS);
+        hall.normParams.slackMarginS = r.integer(*np, "norm_policy", "slack_margin_s", 0, 3600, hall.normParams.slackMarginS);
+        hall.normParams.lookAheadS = r.integer(*np, "norm_policy", "look_ahead_s", 0, 4 * 3600, hall.normParams.lookAheadS);
+    }
+    hall.hours = parseHours(r, root, "hours", nullptr);
+    hall.walkInHours = parseHours(r, root, "walk_in_hours", &hall.hours);
+
+    const toml::array* services = root.get_as<toml::array>("service");
+    if (!services || services->empty()) r.fail(&root, "service", "missing: add at least one [[service]]");
+    if (services->size() > kMaxServices) r.fail(services, "service", "at most 64 services");
+    std::set<char> prefixes;
+    for (auto&& node : *services) {
+        const toml::table* t = node.as_table();
+        if (!t) r.fail(&node, "service", "must be a [[service]] table");
+        ServiceConfig s;
+        s.id = r.string(*t, "service", "id");
+        const std::string where = "service '" + s.id + "'";
+        r.onlyKeys(*t, where, {"id", "prefix", "name", "description", "bring", "public_label", "walk_in", "appointment",
+                               "online", "expected_duration_s", "walk_in_target_s"});
+        if (s.id.empty() || s.id.find_first_not_of("abcdefghijklmnopqrstuvwxyz0123456789_-") != std::string::npos)
+            r.fail(t->get("id"), where + ".id", "use lower-case letters, digits, - and _ only");
+        if (hall.serviceIndex(s.id)) r.fail(t, where + ".id", "is used twice");
+        const std::string prefix = r.string(*t, where, "prefix");
+        if (prefix.size() != 1 || prefix[0] < 'A' || prefix[0] > 'Z')
+            r.fail(t->get("prefix"), where + ".prefix", "must be one capital letter A-Z");
+        s.prefix = prefix[0];
+        s.name = r.localText(*t, where, "name", true);
+        s.description = r.localText(*t, where, "description", false);
+        s.bring = r.localText(*t, where, "bring", false);
+        if (t->get("public_label")) s.publicLabel = r.localText(*t, where, "public_label", true);
+        s.walkIn = r.boolean(*t, where, "walk_in", true);
+        s.appointment = r.boolean(*t, where, "appointment", true);
+        if (!s.walkIn && !s.appointment) r.fail(t, where, "takes neither walk-ins nor appointments");
+        s.online = r.boolean(*t, where, "online", false);
+        s.expectedDurationS = r.integer(*t, where, "expected_duration_s", 30, 4 * 3600);
+        s.walkInTargetS = r.integer(*t, where, "walk_in_target_s", 60, 4 * 3600, 600);
+        prefixes.insert(s.prefix);
+        hall.services.push_back(std::move(s));
+    }
+
+    const toml::array* counters = root.get_as<toml::array>("counter");
+    if (!counters || counters->empty()) r.fail(&root, "counter", "missing: add at least one [[counter]]");
+    for (auto&& node : *counters) {
+        const toml::table* t = node.as_table();
+        if (!t) r.fail(&node, "counter", "must be a [[counter]] table");
+        CounterConfig c;
+        c.id = r.string(*t, "counter", "id");
+        const std::string where = "counter '" + c.id + "'";
+        r.onlyKeys(*t, where, {"id", "name", "services"});
+        if (hall.counterIndex(c.id)) r.fail(t, where + ".id", "is used twice");
+        c.name = r.string(*t, where, "name");
+        for (const auto& id : r.strings(*t, where, "services", true)) {
+            if (id == "*") { c.skills = hall.allServices(); continue; }
+            auto s = hall.serviceIndex(id);
+            if (!s) r.fail(t->get("services"), where + ".services", "'" + id + "' is not a configured service");
+            c.skills |= bit(*s);
+        }
+        if (!c.skills) r.fail(t->get("services"), where + ".services", "is empty");
+        hall.counters.push_back(std::move(c));
+    }
+    for (std::size_t i = 0; i < hall.services.size(); ++i) {
+        bool served = false;
+        for (const auto& c : hall.counters) served |= (c.skills & bit(static_cast<ServiceIndex>(i))) != 0;
+        if (!served) r.fail(services->get(i), "service '" + hall.services[i].id + "'", "no counter serves it");
+    }
+
+    if (const toml::array* devices = root.get_as<toml::array>("device")) {
+        for (auto&& node : *devices) {
+            const toml::table* t = node.as_table();
+            if (!t) r.fail(&node, "device", "must be a [[device]] table");
+            DeviceConfig d;
+            d.id = r.string(*t, "device", "id");
+            const std::string where = "device '" + d.id + "'";
+            r.onlyKeys(*t, where, {"id", "role", "name", "token_sha256"});
+            for (const auto& other : sc.devices)
+                if (other.id == d.id) r.fail(t, where + ".id", "is used twice");
+            d.role = parseRole(r, *t, where, {Role::Kiosk, Role::Display, Role::Admin});
+            d.name = r.string(*t, where, "name", d.id);
+            d.tokenSha256 = r.string(*t, where, "token_sha256");
+            if (!isHex64(d.tokenSha256))
+                r.fail(t->get("token_sha256"), where + ".token_sha256",
+                       "must be the SHA-256 of the token as 64 lower-case hex digits (printf %s TOKEN | sha256sum)");
+            sc.devices.push_back(std::move(d));
+        }
+    }
+    if (const toml::array* staff = root.get_as<toml::array>("staff")) {
+        for (auto&& node : *staff) {
+            const toml::table* t = node.as_table();
+            if (!t) r.fail(&node, "staff", "must be a [[staff]] table");
+            StaffConfig s;
+            s.username = r.string(*t, "staff", "username");
+            const std::string where = "staff '" + s.username + "'";
+            r.onlyKeys(*t, where, {"username", "password_hash", "role", "counters"});
+            for (const auto& other : sc.staff)
+                if (other.username == s.username) r.fail(t, where + ".username", "is used twice");
+            s.passwordHash = r.string(*t, where, "password_hash");
+            if (s.passwordHash.rfind("pbkdf2-sha256$", 0) != 0)
+                r.fail(t->get("password_hash"), where + ".password_hash",
+                       "must be a pbkdf2-sha256 hash (make one with: loket-server --hash-password)");
+            s.role = parseRole(r, *t, where, {Role::Counter, Role::Admin});
+            s.counters = r.strings(*t, where, "counters", false);
+            for (const auto& id : s.counters)
+                if (id != "*" && !hall.counterIndex(id))
+                    r.fail(t->get("counters"), where + ".counters", "'" + id + "' is not a configured counter");
+            sc.staff.push_back(std::move(s));
+        }
+    }
+    // The published demo credentials must never go unnoticed in a real hall.
+    for (const char* token : {"demo-kiosk-token", "demo-display-token", "demo-admin-token"})
+        for (const auto& d : sc.devices) sc.demoCredentials |= d.tokenSha256 == sha256Hex(token);
+    for (const auto& s : sc.staff) sc.demoCredentials |= verifyPassword("demo-demo-demo", s.passwordHash);
+    return sc;
+}
+
+} // namespace
+
+Result<ServerConfig> parseServerConfig(std::string_view text, const std::string& fileName) {
+    Reader reader(fileName);
+    try {
+        toml::table root = toml::parse(text, fileName);
+        return build(reader, root);
+    } catch (const toml::parse_error& e) {
+        std::ostringstream out;
+        out << fileName << ":" << e.source().begin.line << ": " << e.description();
+        return makeError(ErrorCode::ConfigError, out.str());
+    } catch (const ConfigFault& f) {
+        return makeError(ErrorCode::ConfigError, f.message);
+    }
+}
+
+Result<ServerConfig> loadServerConfig(const std::filesystem::path& file) {
+    std::ifstream in(file, std::ios::binary);
+    if (!in) return makeError(ErrorCode::ConfigError, file.string() + ": cannot be read");
+    std::stringstream buffer;
+    buffer << in.rdbuf();
+    return parseServerConfig(buffer.str(), file.string());
+}
+
+} // namespace loket::server

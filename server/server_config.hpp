@@ -1,0 +1,45 @@
+// ServerConfig: the hall configuration file as the server reads it — the core's HallConfig plus
+// what only the server needs (time zone, public URL, device tokens, staff accounts).
+// Loaded from TOML (firmware-config/hall.example.toml shows every field). A config error names
+// the file, the line and the field, and the server refuses to start.
+#pragma once
+
+#include "shared/core/hall_config.hpp"
+#include "shared/core/result.hpp"
+
+#include <filesystem>
+#include <string>
+#include <vector>
+
+namespace loket::server {
+
+enum class Role { Kiosk, Display, Counter, Admin };
+const char* roleName(Role role);
+
+struct DeviceConfig {
+    std::string id;
+    Role role = Role::Kiosk;      // kiosk, display or admin (an API client such as the booking system)
+    std::string name;
+    std::string tokenSha256;      // hex; the token itself is never stored
+};
+
+struct StaffConfig {
+    std::string username;
+    std::string passwordHash;     // "pbkdf2-sha256$<iterations>$<salt hex>$<hash hex>"
+    Role role = Role::Counter;    // counter or admin
+    std::vector<std::string> counters; // counter ids this person may work at; "*" = all
+};
+
+struct ServerConfig {
+    core::HallConfig hall;
+    std::string timeZone = "Europe/Amsterdam";
+    std::string publicBaseUrl = "http://localhost:8080";
+    std::vector<DeviceConfig> devices;
+    std::vector<StaffConfig> staff;
+    bool demoCredentials = false; // any of the published demo tokens or passwords is configured
+};
+
+Result<ServerConfig> loadServerConfig(const std::filesystem::path& file);
+Result<ServerConfig> parseServerConfig(std::string_view text, const std::string& fileName);
+
+} // namespace loket::server
