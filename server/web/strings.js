@@ -45,6 +45,12 @@ window.LOKET_STRINGS = {
     'common.outcome.partner': 'Doorverwezen naar partner',
     'common.outcome.other': 'Anders',
 
+    'index.title': 'Hal',
+    'index.pages': "Pagina's",
+    'index.counter': 'Balie: bezoekers oproepen en helpen',
+    'index.dashboard': 'Dashboard van de hal: cijfers, afspraken inlezen, export',
+    'index.visitor': 'Bezoekers openen hun eigen pagina met de QR-code op hun ticket.',
+
     'counter.title': 'Balie',
     'counter.choose.title': 'Kies uw balie',
     'counter.choose.label': 'Balie',
@@ -247,6 +253,12 @@ window.LOKET_STRINGS = {
     'common.outcome.backoffice': 'Passed to the back office',
     'common.outcome.partner': 'Referred to a partner',
     'common.outcome.other': 'Other',
+
+    'index.title': 'Hall',
+    'index.pages': 'Pages',
+    'index.counter': 'Counter: call and help visitors',
+    'index.dashboard': 'Hall dashboard: figures, appointment import, export',
+    'index.visitor': 'Visitors open their own page with the QR code on their ticket.',
 
     'counter.title': 'Counter',
     'counter.choose.title': 'Choose your counter',

@@ -18,7 +18,7 @@ describe('counter console: a morning with two counters', { skip, timeout: 60000 
   const issued = [];
 
   async function takeCounter(counterId) {
-    const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+    const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'nl-NL', timezoneId: 'Europe/Amsterdam' });
     const page = await openPage(context, hall.url);
     await page.goto(`${hall.url}/counter`);
     await page.fill('#username', demo.username);

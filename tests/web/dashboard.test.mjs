@@ -47,11 +47,18 @@ describe('dashboard: the hall in figures', { skip, timeout: 60000 }, () => {
       }
     }
     today = (await hall.stats()).date;
-    page = await openPage(await browser.newContext({ viewport: { width: 1280, height: 1000 }, acceptDownloads: true }), hall.url);
+    page = await openPage(await browser.newContext({ viewport: { width: 1280, height: 1000 }, acceptDownloads: true, locale: 'nl-NL', timezoneId: 'Europe/Amsterdam' }), hall.url);
   });
   after(async () => {
     if (browser) await browser.close();
     if (hall) await hall.stop();
+  });
+
+  it('the start page links to the counter console and the dashboard', async () => {
+    await page.goto(`${hall.url}/`);
+    assert.deepEqual(await page.locator('main a').evaluateAll((links) => links.map((a) => a.getAttribute('href'))), ['/counter', '/dashboard']);
+    await assertAccessible(page, 'the start page');
+    await screenshot(page, 'index');
   });
 
   it('a counter account is refused; an admin token opens the dashboard', async () => {

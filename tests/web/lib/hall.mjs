@@ -55,9 +55,9 @@ export async function startHall({ configOverrides = {} } = {}) {
     };
     child.stdout.on('data', onData);
     child.stderr.on('data', (chunk) => { output += chunk; });
-    child.on('exit', (code) => {
+    child.on('exit', (code, signal) => {
       clearTimeout(timer);
-      reject(new Error(`loket-server exited with ${code} before listening:\n${output}`));
+      reject(new Error(`loket-server ended (${signal ? `signal ${signal}` : `exit code ${code}`}) before listening:\n${output}`));
     });
   });
   child.stdout.resume();
