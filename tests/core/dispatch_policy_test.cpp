@@ -1,0 +1,113 @@
+// Who a counter calls next, policy by policy (../shared/sim-trace.md defines the baselines).
+#include "shared/core/dispatch_policy.hpp"
+
+#include <catch2/catch.hpp>
+
+#include <vector>
+
+using namespace loket::core;
+
+namespace {
+
+constexpr ServiceMask kA = 1, kB = 2;
+
+Candidate walkIn(TicketId id, Seconds checkedIn, ServiceMask services = kA, Seconds duration = 300) {
+    Candidate c;
+    c.id = id;
+    c.kind = TicketKind::WalkIn;
+    c.checkedInAt = checkedIn;
+    c.services = services;
+    c.expectedDurationS = duration;
+    c.walkInTargetS = 600;
+    return c;
+}
+
+Candidate appointment(TicketId id, Seconds checkedIn, Seconds at, ServiceMask services = kA, Seconds duration = 300) {
+    Candidate c = walkIn(id, checkedIn, services, duration);
+    c.kind = TicketKind::Appointment;
+    c.appointmentAt = at;
+    return c;
+}
+
+struct Scene {
+    Scene(PolicyKind p, Seconds t, std::vector<Candidate> w) : policy(p), now(t), waiting(std::move(w)) {}
+    PolicyKind policy;
+    Seconds now;
+    std::vector<Candidate> waiting;
+    std::vector<CounterSlot> counters{{0, kA | kB, 0, true}};
+    std::vector<UpcomingAppointment> upcoming;
+
+    std::optional<TicketId> next(CounterIndex counter = 0) const {
+        DispatchInput in{policy, NormPolicyParams{}, 300, now, waiting, counters, upcoming};
+        auto i = chooseNext(in, counters[counter]);
+        return i ? std::optional<TicketId>(waiting[*i].id) : std::nullopt;
+    }
+};
+
+} // namespace
+
+TEST_CASE("dispatch fifo: the earliest check-in the counter may serve") {
+    Scene s{PolicyKind::Fifo, 1000, {walkIn(2, 500), walkIn(1, 400, kB), appointment(3, 300, 2000)}};
+    CHECK(s.next() == 3);
+    s.counters[0].services = kB;
+    CHECK(s.next() == 1);
+}
+
+TEST_CASE("dispatch: nobody eligible means nobody is called") {
+    Scene s{PolicyKind::Norm, 1000, {walkIn(1, 400, kB)}};
+    s.counters[0].services = kA;
+    CHECK_FALSE(s.next());
+}
+
+TEST_CASE("dispatch: a visitor in the no-answer cool-down is not called") {
+    Candidate c = walkIn(1, 400);
+    c.notBefore = 1200;
+    Scene s{PolicyKind::Fifo, 1000, {c, walkIn(2, 900)}};
+    CHECK(s.next() == 2);
+}
+
+TEST_CASE("dispatch appointments_first: appointments within 120 s of their time, then walk-ins, then early appointments") {
+    Scene s{PolicyKind::AppointmentsFirst, 1000, {walkIn(1, 100), appointment(2, 500, 1100), appointment(3, 400, 1500)}};
+    CHECK(s.next() == 2); // due in 100 s: active
+    s.waiting.erase(s.waiting.begin() + 1);
+    CHECK(s.next() == 1); // the other appointment is 500 s away: the walk-in first
+    s.waiting.erase(s.waiting.begin());
+    CHECK(s.next() == 3); // nothing else: the early appointment
+}
+
+TEST_CASE("dispatch edf: the earliest due time; an early appointment is not due before its time") {
+    // walk-in due 100 + 600 = 700; appointment due max(1200, 300) + 300 = 1500
+    Scene s{PolicyKind::Edf, 1000, {appointment(2, 300, 1200), walkIn(1, 100)}};
+    CHECK(s.next() == 1);
+    // a walk-in who came later than the appointment's due time minus its target goes after it
+    Scene t{PolicyKind::Edf, 1000, {appointment(2, 300, 900), walkIn(1, 700)}};
+    CHECK(t.next() == 2);
+}
+
+TEST_CASE("dispatch norm: an appointment visitor due now goes before walk-ins who came earlier") {
+    // The appointment is at 1000 and due at 1300; serving the 10-minute walk-in first would breach it.
+    Scene s{PolicyKind::Norm, 1000, {walkIn(1, 500, kA, 600), appointment(2, 900, 1000)}};
+    CHECK(s.next() == 2);
+}
+
+TEST_CASE("dispatch norm: a walk-in is served while the appointments due soon can still be met") {
+    // The appointment is at 1500 (due 1800); a 3-minute walk-in now ends at 1180: there is room.
+    Scene s{PolicyKind::Norm, 1000, {appointment(2, 900, 1100), walkIn(1, 500, kA, 180)}};
+    CHECK(s.next() == 1);
+    // With a second counter free soon, even a longer walk-in fits.
+    Scene t{PolicyKind::Norm, 1000, {appointment(2, 900, 1000), walkIn(1, 500, kA, 900)}};
+    t.counters.push_back({1, kA, 1050, true});
+    CHECK(t.next() == 1);
+}
+
+TEST_CASE("dispatch norm: prefer a visitor who can still be helped in time over one already late") {
+    // Appointment 3 breached its norm long ago; appointment 2 can still be called in time.
+    Scene s{PolicyKind::Norm, 2000, {appointment(3, 900, 1000), appointment(2, 1700, 1800)}};
+    CHECK(s.next() == 2);
+}
+
+TEST_CASE("dispatch norm: no walk-in waits far beyond its target") {
+    // Walk-in 1 waited 10 + 20 minutes past its target: it goes first even before a due appointment.
+    Scene s{PolicyKind::Norm, 2400, {appointment(2, 2300, 2350), walkIn(1, 600)}};
+    CHECK(s.next() == 1);
+}
