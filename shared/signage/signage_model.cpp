@@ -25,6 +25,19 @@ bool isCalledOrServing(const std::string& status) { return status == "called" ||
 
 } // namespace
 
+std::vector<SpokenLine> spokenLines(const Announcement& a, const std::map<std::string, i18n::Catalog>& catalogs,
+                                    const std::vector<std::string>& languages) {
+    std::vector<SpokenLine> out;
+    auto say = [&](const std::string& lang) {
+        auto catalog = catalogs.find(lang);
+        if (catalog == catalogs.end()) return;
+        out.push_back(SpokenLine{lang, spokenCallText(catalog->second, a.number, a.counterName, a.recall)});
+    };
+    say("nl");
+    if (a.language != "nl" && std::find(languages.begin(), languages.end(), a.language) != languages.end()) say(a.language);
+    return out;
+}
+
 std::string callKey(const proto::ClientCall& call) { return call.number + "|" + call.counter + "|" + call.calledAt; }
 
 SignageModel::SignageModel(SignageConfig config, DisplayTexts texts, double startedAt)

@@ -6,6 +6,7 @@
 // seconds, `nowEpochS` the wall clock; neither is read here. Used by display/ and the benchmark.
 #pragma once
 
+#include "shared/i18n/catalog.hpp"
 #include "shared/proto/client_types.hpp"
 #include "shared/signage/display_config.hpp"
 #include "shared/signage/display_texts.hpp"
@@ -85,6 +86,16 @@ private:
     std::int64_t m_lastEventId = 0;
     std::uint64_t m_revision = 0;
 };
+
+// One sentence of an announcement in one language.
+struct SpokenLine {
+    std::string language;
+    std::string text;
+};
+// What is said for an announcement: Dutch first, then the visitor's language when it is another
+// one that the display speaks (`languages`, from the config) and has texts for (`catalogs`).
+std::vector<SpokenLine> spokenLines(const Announcement& announcement, const std::map<std::string, i18n::Catalog>& catalogs,
+                                    const std::vector<std::string>& languages);
 
 // The key of one call ("A012|b3|2026-…"): the same call from an event and a snapshot matches.
 std::string callKey(const proto::ClientCall& call);
