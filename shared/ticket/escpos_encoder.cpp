@@ -4,6 +4,14 @@
 
 namespace loket::ticket {
 
+namespace {
+// push_back rather than insert(initializer_list): GCC 12 warns falsely (-Wstringop-overflow)
+// about the latter in optimised builds, and -Werror would turn that into a failed build.
+void put(std::vector<std::uint8_t>& out, std::initializer_list<std::uint8_t> bytes) {
+    for (auto b : bytes) out.push_back(b);
+}
+} // namespace
+
 std::vector<std::uint8_t> encodeEscPos(const Bitmap& image, const PrinterProfile& profile) {
     using namespace escpos;
     const int rowBytes = profile.printWidthDots / 8;
@@ -11,10 +19,10 @@ std::vector<std::uint8_t> encodeEscPos(const Bitmap& image, const PrinterProfile
     const int bandRows = std::max(1, profile.bandRows);
     std::vector<std::uint8_t> out;
     out.reserve(8 + static_cast<std::size_t>(rowBytes) * image.height() + 8 * (image.height() / bandRows + 1));
-    out.insert(out.end(), {kEsc, '@'});
+    put(out, {kEsc, '@'});
     for (int top = 0; top < image.height(); top += bandRows) {
         const int rows = std::min(bandRows, image.height() - top);
-        out.insert(out.end(), {kGs, 'v', '0', 0, static_cast<std::uint8_t>(rowBytes & 0xFF),
+        put(out, {kGs, 'v', '0', 0, static_cast<std::uint8_t>(rowBytes & 0xFF),
                                static_cast<std::uint8_t>(rowBytes >> 8), static_cast<std::uint8_t>(rows & 0xFF),
                                static_cast<std::uint8_t>(rows >> 8)});
         for (int y = top; y < top + rows; ++y) {
@@ -24,9 +32,9 @@ std::vector<std::uint8_t> encodeEscPos(const Bitmap& image, const PrinterProfile
         }
     }
     if (profile.feedLinesBeforeCut > 0)
-        out.insert(out.end(), {kEsc, 'd', static_cast<std::uint8_t>(profile.feedLinesBeforeCut)});
+        put(out, {kEsc, 'd', static_cast<std::uint8_t>(profile.feedLinesBeforeCut)});
     if (profile.cut != CutMode::None)
-        out.insert(out.end(), {kGs, 'V', static_cast<std::uint8_t>(profile.cut == CutMode::Full ? 65 : 66), 0});
+        put(out, {kGs, 'V', static_cast<std::uint8_t>(profile.cut == CutMode::Full ? 65 : 66), 0});
     return out;
 }
 

@@ -2,9 +2,9 @@
 
 #include <stb_truetype.h>
 
+#include <algorithm>
 #include <cmath>
 #include <fstream>
-#include <iterator>
 
 namespace loket::ticket {
 
@@ -20,7 +20,11 @@ Result<std::shared_ptr<const FontFace>> FontFace::load(const std::filesystem::pa
     std::ifstream in(path, std::ios::binary);
     if (!in) return makeError(ErrorCode::NotFound, "cannot open font " + path.string());
     auto impl = std::make_unique<Impl>();
-    impl->data.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+    in.seekg(0, std::ios::end);
+    impl->data.resize(static_cast<std::size_t>(std::max<std::streamoff>(in.tellg(), 0)));
+    in.seekg(0, std::ios::beg);
+    in.read(reinterpret_cast<char*>(impl->data.data()), static_cast<std::streamsize>(impl->data.size()));
+    if (!in) return makeError(ErrorCode::Io, "cannot read font " + path.string());
     const int offset = impl->data.empty() ? -1 : stbtt_GetFontOffsetForIndex(impl->data.data(), 0);
     if (offset < 0 || !stbtt_InitFont(&impl->info, impl->data.data(), offset))
         return makeError(ErrorCode::InvalidValue, "not a TrueType font: " + path.string());

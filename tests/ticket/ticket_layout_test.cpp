@@ -1,5 +1,7 @@
 #include "ticket_fixtures.hpp"
 
+#include "shared/ticket/utf8.hpp"
+
 #include <catch2/catch.hpp>
 
 #include <fstream>
@@ -49,6 +51,35 @@ TEST_CASE("ticket: every shipped language has every ticket text") {
             CAPTURE(language, key);
             CHECK(catalog(language).has(key));
         }
+}
+
+TEST_CASE("ticket: every character of every shipped ticket text has a glyph in the fonts") {
+    auto covered = [](const Font& font, char32_t cp) {
+        for (const auto& face : font.faces)
+            if (face->hasGlyph(cp)) return true;
+        return false;
+    };
+    for (const auto& language : loket::i18n::shippedLanguages(sourceDir() / "assets"))
+        for (const auto& key : ticketTextKeys()) {
+            auto cps = decodeUtf8(catalog(language).text(key));
+            CAPTURE(language, key);
+            REQUIRE(cps);
+            for (char32_t cp : *cps) {
+                CAPTURE(static_cast<unsigned>(cp));
+                CHECK(covered(fonts().regular, cp));
+                CHECK(covered(fonts().bold, cp));
+            }
+        }
+}
+
+TEST_CASE("ticket: a ticket renders in every shipped language") {
+    for (const auto& language : loket::i18n::shippedLanguages(sourceDir() / "assets")) {
+        CAPTURE(language);
+        auto content = sampleAppointment(language);
+        auto image = renderTicket(content, catalog(language), profile("generic-58mm"), fonts());
+        REQUIRE(image);
+        CHECK(image->height() > 300);
+    }
 }
 
 TEST_CASE("ticket: the QR code decodes to the visitor url") {
