@@ -1,0 +1,93 @@
+// Bad input always gets a clear JSON error, never a crash, and nothing stored is lost or changed.
+#include "server_process.hpp"
+
+#include <catch2/catch.hpp>
+
+#include <fstream>
+#include <sstream>
+
+using namespace loket::test;
+
+namespace {
+std::string errorCode(const ApiResponse& r) {
+    return r.json.is_object() && r.json.contains("error") ? r.json["error"]["code"].get<std::string>() : "(no error body: " + r.body + ")";
+}
+} // namespace
+
+TEST_CASE("server: bad input gets a 4xx with a JSON error code, and the hall is unchanged") {
+    TempDir dir;
+    ServerProcess server(dir.path() / "hall.db");
+    ApiClient kiosk(server, "demo-kiosk-token");
+    ApiClient staff(server, loginDemo(server));
+    ApiClient anonymous(server);
+    ApiClient display(server, "demo-display-token");
+    REQUIRE(kiosk.post("/api/v1/tickets", {{"service", "ophalen"}}, {{"Idempotency-Key", "ok-1"}}).status == 201);
+    REQUIRE(staff.post("/api/v1/counters/b4/open").status == 200);
+    const auto before = staff.get("/api/v1/tickets").body;
+
+    struct Case { ApiResponse r; int status; std::string code; };
+    std::vector<Case> cases = {
+        {kiosk.postRaw("/api/v1/tickets", "{\"service\": ", "application/json", {{"Idempotency-Key", "b1"}}), 400, "invalid_json"},
+        {kiosk.postRaw("/api/v1/tickets", "[1,2]", "application/json", {{"Idempotency-Key", "b2"}}), 400, "invalid_json"},
+        {kiosk.post("/api/v1/tickets", {{"service", 7}}, {{"Idempotency-Key", "b3"}}), 400, "invalid_value"},
+        {kiosk.post("/api/v1/tickets", {{"service", "ophalen"}, {"colour", "red"}}, {{"Idempotency-Key", "b4"}}), 400, "unknown_field"},
+        {kiosk.post("/api/v1/tickets", Json::object(), {{"Idempotency-Key", "b5"}}), 400, "missing_field"},
+        {kiosk.post("/api/v1/tickets", {{"service", "ophalen"}, {"language", "Nederlands"}}, {{"Idempotency-Key", "b6"}}), 400, "invalid_value"},
+        {kiosk.postRaw("/api/v1/tickets", std::string(70 * 1024, ' '), "application/json", {{"Idempotency-Key", "b7"}}), 413, "payload_too_large"},
+        {anonymous.post("/api/v1/tickets", {{"service", "ophalen"}}, {{"Idempotency-Key", "b8"}}), 401, "unauthorized"},
+        {ApiClient(server, "wrong-token").get("/api/v1/hall"), 401, "unauthorized"},
+        {display.post("/api/v1/tickets", {{"service", "ophalen"}}, {{"Idempotency-Key", "b9"}}), 403, "forbidden"},
+        {kiosk.post("/api/v1/counters/b1/next"), 403, "forbidden"},
+        {staff.get("/api/v1/stats"), 403, "forbidden"},
+        {staff.post("/api/v1/counters/b9/open"), 404, "unknown_counter"},
+        {staff.post("/api/v1/tickets/999/start"), 404, "unknown_ticket"},
+        {staff.post("/api/v1/tickets/1/complete", {{"outcome", "handled"}}), 409, "invalid_transition"},
+        {staff.post("/api/v1/tickets/1/complete", {{"outcome", "happy"}}), 400, "invalid_value"},
+        {staff.post("/api/v1/counters/b1/next"), 409, "counter_closed"},
+        {staff.post("/api/v1/counters/b4/call", {{"ticket_id", "one"}}), 400, "invalid_value"},
+        {staff.post("/api/v1/tickets/1/transfer", {{"service", "ophalen"}, {"counter", "b1"}}), 400, "missing_field"},
+        {anonymous.get("/api/v1/nothing-here"), 404, "not_found"},
+        {anonymous.post("/api/v1/login", {{"username", "demo"}, {"password", "wrong"}}), 401, "unauthorized"},
+        {ApiClient(server, "demo-admin-token").get("/api/v1/stats?date=2026-02-30"), 400, "invalid_value"},
+    };
+    for (std::size_t i = 0; i < cases.size(); ++i) {
+        INFO("case " << i << ": " << cases[i].r.body);
+        CHECK(cases[i].r.status == cases[i].status);
+        CHECK(errorCode(cases[i].r) == cases[i].code);
+        CHECK(cases[i].r.json["error"]["message"].get<std::string>().size() > 5);
+    }
+    CHECK(staff.get("/api/v1/tickets").body == before);
+    ApiClient health(server);
+    CHECK(health.get("/healthz").json["status"] == "ok");
+}
+
+TEST_CASE("server: repeated failed log-ins are throttled") {
+    TempDir dir;
+    ServerProcess server(dir.path() / "hall.db");
+    ApiClient anonymous(server);
+    for (int i = 0; i < 5; ++i) CHECK(anonymous.post("/api/v1/login", {{"username", "demo"}, {"password", "guess" + std::to_string(i)}}).status == 401);
+    auto r = anonymous.post("/api/v1/login", {{"username", "demo"}, {"password", "demo-demo-demo"}});
+    CHECK(r.status == 429);
+    CHECK(errorCode(r) == "too_many_requests");
+}
+
+TEST_CASE("server: staff may work only at their own counters") {
+    // A hall where "anna" works at counter b2 only.
+    TempDir dir;
+    std::ifstream in(ServerProcess::defaultConfig());
+    std::stringstream text;
+    text << in.rdbuf();
+    std::string config = text.str();
+    const std::string demoStaff = "[[staff]]\nusername = \"demo\"\nrole = \"counter\"\ncounters = [\"*\"]";
+    auto pos = config.find(demoStaff);
+    REQUIRE(pos != std::string::npos);
+    config.replace(pos, demoStaff.size(), "[[staff]]\nusername = \"demo\"\nrole = \"counter\"\ncounters = [\"b2\"]");
+    auto file = dir.path() / "hall.toml";
+    std::ofstream(file) << config;
+    ServerProcess server(dir.path() / "hall.db", file);
+    ApiClient staff(server, loginDemo(server));
+    CHECK(staff.post("/api/v1/counters/b2/open").status == 200);
+    auto r = staff.post("/api/v1/counters/b1/open");
+    CHECK(r.status == 403);
+    CHECK(errorCode(r) == "forbidden");
+}

@@ -1,0 +1,165 @@
+#include "server_process.hpp"
+
+#include <catch2/catch.hpp>
+
+#include <chrono>
+#include <csignal>
+#include <cstdio>
+#include <fstream>
+#include <random>
+#include <spawn.h>
+#include <sstream>
+#include <sys/wait.h>
+#include <thread>
+#include <unistd.h>
+
+extern char** environ;
+
+namespace loket::test {
+
+TempDir::TempDir() {
+    std::random_device rd;
+    m_path = std::filesystem::temp_directory_path() / ("loket-test-" + std::to_string(rd()) + std::to_string(getpid()));
+    std::filesystem::create_directories(m_path);
+}
+
+TempDir::~TempDir() {
+    std::error_code ec;
+    std::filesystem::remove_all(m_path, ec);
+}
+
+std::filesystem::path ServerProcess::defaultConfig() {
+    return std::filesystem::path(LOKET_SOURCE_DIR) / "firmware-config" / "hall.example.toml";
+}
+
+ServerProcess::ServerProcess(std::filesystem::path db, std::filesystem::path config, std::vector<std::string> env) {
+    m_stderr = db.parent_path() / ("stderr-" + std::to_string(std::chrono::steady_clock::now().time_since_epoch().count()) + ".log");
+    int out[2];
+    REQUIRE(pipe(out) == 0);
+    posix_spawn_file_actions_t actions;
+    posix_spawn_file_actions_init(&actions);
+    posix_spawn_file_actions_adddup2(&actions, out[1], STDOUT_FILENO);
+    posix_spawn_file_actions_addclose(&actions, out[0]);
+    posix_spawn_file_actions_addopen(&actions, STDERR_FILENO, m_stderr.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    std::vector<std::string> args = {LOKET_SERVER_BIN, "--config", config.string(), "--db", db.string(), "--listen", "127.0.0.1:0", "--threads", "64"};
+    std::vector<char*> argv;
+    for (auto& a : args) argv.push_back(a.data());
+    argv.push_back(nullptr);
+    std::vector<std::string> envStrings;
+    for (char** e = environ; *e; ++e) envStrings.push_back(*e);
+    for (auto& e : env) envStrings.push_back(e);
+    std::vector<char*> envp;
+    for (auto& e : envStrings) envp.push_back(e.data());
+    envp.push_back(nullptr);
+    REQUIRE(posix_spawn(&m_pid, LOKET_SERVER_BIN, &actions, nullptr, argv.data(), envp.data()) == 0);
+    posix_spawn_file_actions_destroy(&actions);
+    close(out[1]);
+    // Wait for "loket-server: listening on http://127.0.0.1:<port>".
+    FILE* f = fdopen(out[0], "r");
+    char line[256];
+    while (fgets(line, sizeof line, f)) {
+        const char* marker = std::strstr(line, "127.0.0.1:");
+        if (marker) {
+            m_port = std::atoi(marker + 10);
+            break;
+        }
+    }
+    fclose(f);
+    if (m_port == 0) FAIL("the server did not start: " << stderrText());
+}
+
+ServerProcess::~ServerProcess() { stop(); }
+
+void ServerProcess::kill9() {
+    if (m_pid <= 0) return;
+    ::kill(m_pid, SIGKILL);
+    waitpid(m_pid, nullptr, 0);
+    m_pid = -1;
+}
+
+void ServerProcess::stop() {
+    if (m_pid <= 0) return;
+    ::kill(m_pid, SIGTERM);
+    for (int i = 0; i < 100; ++i) {
+        if (waitpid(m_pid, nullptr, WNOHANG) == m_pid) {
+            m_pid = -1;
+            return;
+        }
+        std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+    kill9(); // did not stop within 5 s
+}
+
+std::string ServerProcess::stderrText() const {
+    std::ifstream in(m_stderr);
+    std::stringstream s;
+    s << in.rdbuf();
+    return s.str();
+}
+
+ApiClient::ApiClient(const ServerProcess& server, std::string token) : m_client("127.0.0.1", server.port()), m_token(std::move(token)) {
+    m_client.set_read_timeout(10, 0);
+}
+
+httplib::Headers ApiClient::headers(httplib::Headers extra) const {
+    if (!m_token.empty()) extra.emplace("Authorization", "Bearer " + m_token);
+    return extra;
+}
+
+ApiResponse ApiClient::wrap(const httplib::Result& r) {
+    ApiResponse out;
+    if (!r) {
+        out.status = -1;
+        return out;
+    }
+    out.status = r->status;
+    out.body = r->body;
+    out.json = Json::parse(r->body, nullptr, false);
+    return out;
+}
+
+ApiResponse ApiClient::get(const std::string& path) { return wrap(m_client.Get(path.c_str(), headers({}))); }
+ApiResponse ApiClient::post(const std::string& path, const Json& body, httplib::Headers extra) {
+    return wrap(m_client.Post(path.c_str(), headers(std::move(extra)), body.dump(), "application/json"));
+}
+ApiResponse ApiClient::postRaw(const std::string& path, const std::string& body, const std::string& type, httplib::Headers extra) {
+    return wrap(m_client.Post(path.c_str(), headers(std::move(extra)), body, type.c_str()));
+}
+ApiResponse ApiClient::del(const std::string& path) { return wrap(m_client.Delete(path.c_str(), headers({}))); }
+
+std::string loginDemo(const ServerProcess& server, const std::string& user) {
+    ApiClient c(server);
+    auto r = c.post("/api/v1/login", {{"username", user}, {"password", "demo-demo-demo"}});
+    REQUIRE(r.status == 200);
+    return r.json["token"];
+}
+
+std::vector<SseEvent> readEvents(const ServerProcess& server, const std::string& token, std::size_t count,
+                                 const std::string& lastEventId, int timeoutMs) {
+    std::vector<SseEvent> events;
+    httplib::Client client("127.0.0.1", server.port());
+    client.set_read_timeout(0, timeoutMs * 1000);
+    httplib::Headers headers = {{"Authorization", "Bearer " + token}};
+    if (!lastEventId.empty()) headers.emplace("Last-Event-ID", lastEventId);
+    std::string buffer;
+    SseEvent current;
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeoutMs);
+    client.Get("/api/v1/events", headers, [&](const char* data, std::size_t len) {
+        buffer.append(data, len);
+        std::size_t pos;
+        while ((pos = buffer.find('\n')) != std::string::npos) {
+            std::string line = buffer.substr(0, pos);
+            buffer.erase(0, pos + 1);
+            if (line.empty()) {
+                if (!current.type.empty()) events.push_back(current);
+                current = {};
+            } else if (line.rfind("id: ", 0) == 0) current.id = line.substr(4);
+            else if (line.rfind("event: ", 0) == 0) current.type = line.substr(7);
+            else if (line.rfind("data: ", 0) == 0) current.data = line.substr(6);
+        }
+        return events.size() < count && std::chrono::steady_clock::now() < deadline;
+    });
+    return events;
+}
+
+} // namespace loket::test

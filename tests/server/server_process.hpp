@@ -1,0 +1,81 @@
+// ServerProcess: the real loket-server binary on a free loopback port with a temporary database,
+// for integration tests. Always stopped at the end (SIGTERM, or SIGKILL for crash tests).
+#pragma once
+
+#include <httplib.h>
+#include <nlohmann/json.hpp>
+
+#include <filesystem>
+#include <string>
+#include <vector>
+
+namespace loket::test {
+
+using Json = nlohmann::json;
+
+class TempDir {
+public:
+    TempDir();
+    ~TempDir();
+    const std::filesystem::path& path() const { return m_path; }
+
+private:
+    std::filesystem::path m_path;
+};
+
+class ServerProcess {
+public:
+    // Starts `loket-server --config <config> --db <db> --listen 127.0.0.1:0` and waits for its
+    // "listening on" line.
+    ServerProcess(std::filesystem::path db, std::filesystem::path config = defaultConfig(), std::vector<std::string> env = {});
+    ~ServerProcess();
+
+    int port() const { return m_port; }
+    std::string url() const { return "http://127.0.0.1:" + std::to_string(m_port); }
+    void kill9();     // a crash: no chance to clean up
+    void stop();      // SIGTERM and wait
+    std::string stderrText() const;
+
+    static std::filesystem::path defaultConfig();
+
+private:
+    int m_pid = -1;
+    int m_port = 0;
+    std::filesystem::path m_stderr;
+};
+
+// A client with a bearer token; bodies are JSON.
+struct ApiResponse {
+    int status = 0;
+    Json json;
+    std::string body;
+};
+
+class ApiClient {
+public:
+    ApiClient(const ServerProcess& server, std::string token = {});
+    ApiResponse get(const std::string& path);
+    ApiResponse post(const std::string& path, const Json& body = Json::object(), httplib::Headers extra = {});
+    ApiResponse postRaw(const std::string& path, const std::string& body, const std::string& type, httplib::Headers extra = {});
+    ApiResponse del(const std::string& path);
+    void setToken(std::string token) { m_token = std::move(token); }
+
+private:
+    httplib::Headers headers(httplib::Headers extra) const;
+    static ApiResponse wrap(const httplib::Result& r);
+    httplib::Client m_client;
+    std::string m_token;
+};
+
+// Logs the demo staff member in and returns the token.
+std::string loginDemo(const ServerProcess& server, const std::string& user = "demo");
+
+struct SseEvent {
+    std::string id, type, data;
+};
+
+// Reads the event stream until `count` events (not comments) arrived or the time is up.
+std::vector<SseEvent> readEvents(const ServerProcess& server, const std::string& token, std::size_t count,
+                                 const std::string& lastEventId = {}, int timeoutMs = 5000);
+
+} // namespace loket::test
