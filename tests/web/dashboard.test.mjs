@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import { startHall, demo } from './lib/hall.mjs';
 import { skipReason, launchBrowser, openPage, assertNoProblems, assertAccessible, screenshot, waitForText, waitUntil } from './lib/browser.mjs';
 
-const skip = skipReason();
+const skip = skipReason() || false;
 
 // The page's own formatting, written out again so that a change on either side is noticed.
 const none = '—';

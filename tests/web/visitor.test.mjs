@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { startHall } from './lib/hall.mjs';
 import { skipReason, launchBrowser, openPage, assertNoProblems, assertAccessible, screenshot, waitForText } from './lib/browser.mjs';
 
-const skip = skipReason();
+const skip = skipReason() || false;
 const phone = { viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true, locale: 'nl-NL', timezoneId: 'Europe/Amsterdam' };
 const pollWaitMs = 9000; // the page polls every 4 s while the visitor waits or is called
 
