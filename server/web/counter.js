@@ -255,7 +255,10 @@
     const name = device.name || device.id;
     const printer = device.detail && device.detail.printer;
     if (device.status === 'offline') {
-      return [{ key: `${device.id}:offline`, level: 'error', text: t('counter.alerts.offline', { device: name, time: Loket.clock(device.last_seen) }) }];
+      const text = device.last_seen
+        ? t('counter.alerts.offline', { device: name, time: Loket.clock(device.last_seen) })
+        : t('counter.alerts.never_seen', { device: name });
+      return [{ key: `${device.id}:offline`, level: 'error', text }];
     }
     if (printer && printer !== 'ok' && ['paper_low', 'paper_out', 'cover_open'].includes(printer)) {
       return [{ key: `${device.id}:${printer}`, level: printer === 'paper_low' ? 'warning' : 'error', text: t(`counter.alerts.${printer}`, { device: name }) }];

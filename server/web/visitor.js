@@ -6,7 +6,7 @@
 (() => {
   const { t, api, el } = Loket;
   const $ = (id) => document.getElementById(id);
-  const pollDelayMs = { waiting: 4000, called: 4000, serving: 10000 };
+  const pollDelayMs = { waiting: 3000, called: 3000, serving: 10000 };
   const code = decodeURIComponent(location.pathname.replace(/^\/v\//, '').replace(/\/+$/, ''));
   const feedbackKey = `loket.feedback.${code}`;
 

@@ -9,7 +9,7 @@ import { skipReason, launchBrowser, openPage, assertNoProblems, assertAccessible
 
 const skip = skipReason() || false;
 const phone = { viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true, locale: 'nl-NL', timezoneId: 'Europe/Amsterdam' };
-const pollWaitMs = 9000; // the page polls every 4 s while the visitor waits or is called
+const pollWaitMs = 8000; // the page polls every 3 s while the visitor waits or is called
 
 describe('visitor page: following a ticket on the phone', { skip, timeout: 60000 }, () => {
   let hall;

@@ -28,7 +28,7 @@ export async function launchBrowser() {
     executablePath: chromiumPath,
     headless: true,
     args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
-      '--disable-sync', '--no-first-run']
+      '--disable-sync', '--no-first-run', '--lang=nl-NL']
   });
 }
 
