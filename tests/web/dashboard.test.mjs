@@ -61,13 +61,22 @@ describe('dashboard: the hall in figures', { skip, timeout: 60000 }, () => {
     await screenshot(page, 'index');
   });
 
-  it('a counter account is refused; an admin token opens the dashboard', async () => {
+  it('a counter account is refused; the admin account and an admin token open the dashboard', async () => {
     await page.goto(`${hall.url}/dashboard`);
     await assertAccessible(page, 'the dashboard login');
     await page.fill('#username', demo.username);
     await page.fill('#password', demo.password);
     await page.click('#login-form button[type=submit]');
     await waitForText(page.locator('#login-error'), /geen toegang/);
+
+    await page.fill('#username', demo.adminUsername);
+    await page.fill('#password', demo.password);
+    await page.click('#login-form button[type=submit]');
+    await page.waitForSelector('#dash-view:not([hidden])');
+    await waitForText(page.locator('#whoami'), /Ingelogd als beheerder/);
+    await page.click('#logout');
+    await page.waitForSelector('#login-view:not([hidden])');
+
     await page.click('details summary');
     await page.fill('#admin-token', demo.adminToken);
     await page.click('#token-form button[type=submit]');

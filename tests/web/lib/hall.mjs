@@ -16,6 +16,7 @@ export const demo = {
   displayToken: 'demo-display-token',
   adminToken: 'demo-admin-token',
   username: 'demo',
+  adminUsername: 'beheer',
   password: 'demo-demo-demo'
 };
 
