@@ -183,14 +183,14 @@
     return ids.map((id) => Loket.serviceName(state.services, id)).join(' + ');
   }
 
-  // The queue this counter may serve: tickets sent to this counter, and tickets whose every
-  // service this counter handles (a ticket sent to another counter is that counter's).
+  // The queue this counter may serve: tickets whose every service this counter handles, except
+  // tickets transferred to one counter (`only_counter`), which only that counter sees.
   function myQueue() {
     const counter = myCounter();
     if (!counter) return [];
     return state.waiting.filter((ticket) => {
       if (ticket.status && ticket.status !== 'waiting') return false;
-      if (ticket.counter) return ticket.counter === counter.id;
+      if (ticket.only_counter) return ticket.only_counter === counter.id;
       const ids = ticket.services && ticket.services.length ? ticket.services : [ticket.service];
       return ids.every((id) => (counter.services || []).includes(id));
     });

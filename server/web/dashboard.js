@@ -157,7 +157,7 @@
     setStat('wait.walk_in', waitTriple(s.wait && s.wait.walk_in));
     const feedback = s.feedback || {};
     setStat('feedback', feedback.count
-      ? t('dashboard.totals.feedback_value', { average: Number(feedback.average).toLocaleString(locale(), { maximumFractionDigits: 1 }), count: feedback.count })
+      ? t(feedback.count === 1 ? 'dashboard.totals.feedback_value_one' : 'dashboard.totals.feedback_value', { average: Number(feedback.average).toLocaleString(locale(), { maximumFractionDigits: 1 }), count: feedback.count })
       : t('dashboard.totals.feedback_none'));
     ['handled', 'backoffice', 'partner', 'other'].forEach((k) => setStat(`outcomes.${k}`, count(s.outcomes ? s.outcomes[k] : null)));
     renderHours(s.by_hour || []);

@@ -160,6 +160,19 @@ describe('counter console: a morning with two counters', { skip, timeout: 60000 
     await waitUntil(async () => (await queueNumbers(desk2)).includes(number), `${number} back in desk 2's queue`);
   });
 
+  it('counter 1 transfers a visitor to counter 2: only counter 2 sees them', async () => {
+    await desk1.click('#next');
+    const number = await waitForText(desk1.locator('#current-number'), /^[A-Z]\d{3}$/);
+    await desk1.selectOption('#transfer-target', 'counter:b2');
+    await desk1.click('#transfer-form button[type=submit]');
+    await waitForText(desk1.locator('#desk-message'), new RegExp(`${number} is doorgestuurd`));
+    await waitUntil(async () => (await queueNumbers(desk2)).includes(number), `${number} in desk 2's queue`);
+    await waitUntil(async () => !(await queueNumbers(desk1)).includes(number), `${number} not in desk 1's queue`);
+    const ticket = await hall.ticket(staffToken, byNumber(number).id);
+    assert.equal(ticket.status, 'waiting');
+    assert.equal(ticket.only_counter, 'b2');
+  });
+
   it('both consoles show a kiosk whose paper runs low', async () => {
     await hall.must('POST', '/api/v1/devices/heartbeat', { token: demo.kioskToken, body: { status: 'degraded', detail: { printer: 'paper_low' } } });
     await waitForText(desk1.locator('#alerts'), /papier bijna op/);
@@ -171,6 +184,10 @@ describe('counter console: a morning with two counters', { skip, timeout: 60000 
   it('counter 2 pauses; the server and the console agree', async () => {
     await desk2.click('#pause');
     await waitForText(desk2.locator('#counter-state'), /Balie 2 is: Pauze/);
+    await desk2.click('#lang-toggle');
+    await waitForText(desk2.locator('#counter-state'), /Counter 2 is: Paused/);
+    assert.equal(await desk2.getAttribute('html', 'lang'), 'en');
+    await desk2.click('#lang-toggle');
     const counters = await hall.must('GET', '/api/v1/counters', { token: staffToken });
     assert.equal(counters.find((c) => c.id === 'b2').state, 'paused');
     await desk2.click('#next');
