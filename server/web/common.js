@@ -103,15 +103,19 @@ window.Loket = (() => {
         session.clear();
         return null;
       }
-      return { token, role: sessionStorage.getItem('loket.role') || '' };
+      let counters = ['*'];
+      try { counters = JSON.parse(sessionStorage.getItem('loket.counters') || '["*"]'); } catch { /* keep all */ }
+      return { token, role: sessionStorage.getItem('loket.role') || '', counters };
     },
-    save({ token, role, expires_at: expiresAt }) {
+    // `counters`: the counter ids this account may work at ("*" = all), as the login answered.
+    save({ token, role, expires_at: expiresAt, counters }) {
       sessionStorage.setItem('loket.token', token);
       sessionStorage.setItem('loket.role', role || '');
       sessionStorage.setItem('loket.expires', expiresAt || '');
+      sessionStorage.setItem('loket.counters', JSON.stringify(Array.isArray(counters) ? counters : ['*']));
     },
     clear() {
-      ['loket.token', 'loket.role', 'loket.expires'].forEach((k) => sessionStorage.removeItem(k));
+      ['loket.token', 'loket.role', 'loket.expires', 'loket.counters'].forEach((k) => sessionStorage.removeItem(k));
     }
   };
 

@@ -68,13 +68,19 @@
       }
       return;
     }
-    if (myCounter()) enterWork();
+    if (myCounter() && allowedCounters().includes(myCounter())) enterWork();
     else chooseCounter();
+  }
+
+  // The counters this account may work at.
+  function allowedCounters() {
+    const allowed = state.session.counters || ['*'];
+    return state.counters.filter((c) => allowed.includes('*') || allowed.includes(c.id));
   }
 
   function chooseCounter() {
     const select = $('counter-select');
-    select.replaceChildren(...state.counters.map((c) => el('option', { value: c.id, selected: c.id === state.counterId },
+    select.replaceChildren(...allowedCounters().map((c) => el('option', { value: c.id, selected: c.id === state.counterId },
       `${Loket.counterLabel(state.counters, c.id)} — ${t(`common.state.${c.state}`)}`)));
     show('choose-view');
     select.focus();
