@@ -1,0 +1,78 @@
+// HallLink: the display's connection to the hall server, all on worker threads. It loads the
+// hall snapshot (GET /api/v1/hall) when asked, follows the event stream from the snapshot's
+// event id on, posts a heartbeat every interval (POST /api/v1/devices/heartbeat), and hands
+// everything to the main thread through a MainQueue. It never touches the screen or the model.
+#pragma once
+
+#include "display/main_queue.hpp"
+#include "shared/net/event_stream_client.hpp"
+#include "shared/net/http_client.hpp"
+#include "shared/proto/client_types.hpp"
+
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <variant>
+
+namespace loket::display {
+
+struct LinkSettings {
+    std::string serverUrl;
+    std::string token;
+    std::chrono::milliseconds heartbeatInterval{10000};
+    std::chrono::milliseconds maxBackoff{5000};
+};
+
+// What the worker hands to the main thread.
+struct SnapshotLoaded {
+    proto::HallSnapshot snapshot;
+};
+struct EventReceived {
+    proto::HallEvent event;
+};
+struct ServerAlive {}; // a heartbeat comment or a (re)connect
+struct LinkProblem {
+    std::string message; // for the log; the screen shows the disconnected mark by time
+};
+using LinkMessage = std::variant<SnapshotLoaded, EventReceived, ServerAlive, LinkProblem>;
+
+class HallLink {
+public:
+    HallLink(LinkSettings settings, MainQueue<LinkMessage>& queue);
+    ~HallLink(); // stops and joins
+    HallLink(const HallLink&) = delete;
+    HallLink& operator=(const HallLink&) = delete;
+
+    void start();
+    void stop();
+    // Ask for a fresh snapshot (at start, after `reset`, to refresh waiting numbers).
+    void requestSnapshot();
+    // The status the next heartbeat reports ("ok", "degraded", "error"); a change is sent at once.
+    void setStatus(std::string status);
+    int heartbeatsSent() const { return m_heartbeats.load(); }
+    net::StreamState streamState() const;
+
+private:
+    void run();
+    bool loadSnapshot(net::HttpClient& http);
+    void sendHeartbeat(net::HttpClient& http);
+    void startStream(std::int64_t fromEventId);
+
+    LinkSettings m_settings;
+    MainQueue<LinkMessage>& m_queue;
+    std::thread m_worker;
+    std::unique_ptr<net::EventStreamClient> m_stream;
+    std::mutex m_mutex;
+    std::condition_variable m_wake;
+    bool m_stop = false;
+    bool m_snapshotWanted = true;
+    bool m_statusChanged = false;
+    std::string m_status = "ok";
+    std::atomic<int> m_heartbeats{0};
+};
+
+} // namespace loket::display
