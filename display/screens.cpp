@@ -124,7 +124,7 @@ void drawPrevious(ImDrawList* dl, const signage::HallVm& vm, const ui::Theme& th
     const float hs = th.fonts.headingSize, bs = th.fonts.headingSize;
     text(dl, th.fonts.heading, hs, box.x, box.y, th.textMuted, fitText(th.fonts.heading, hs, both(vm.texts.previous), box.w), th);
     float y = box.y + capOf(th, hs) + th.gap * 1.5f;
-    const float row = capOf(th, bs) * 2.0f;
+    const float row = capOf(th, bs) * 1.8f;
     for (auto& call : vm.previous) {
         if (y + capOf(th, bs) > box.bottom()) break;
         text(dl, th.fonts.heading, bs, box.x, y, th.text, call.number, th);
@@ -173,7 +173,9 @@ void drawDisconnected(ImDrawList* dl, const signage::HallVm& vm, const ui::Theme
 
 } // namespace
 
-std::vector<std::string> screenSymbols() { return {kEllipsis, kWarningSign, "\u00B7", "\u2192", "\u00B1"}; }
+std::vector<std::string> screenSymbols() {
+    return {kEllipsis, kWarningSign, "\u00B7", "\u00B1", "\u2190\u2191\u2192\u2193\u2196\u2197\u2198\u2199"};
+}
 
 ScreenLayout drawHall(const signage::HallVm& vm, const ui::Theme& th) {
     ScreenLayout out;
@@ -188,7 +190,7 @@ ScreenLayout drawHall(const signage::HallVm& vm, const ui::Theme& th) {
         drawNewest(dl, vm, th, Box{th.margin, top, leftW, contentH}, out);
         const float rx = th.margin + leftW + th.margin;
         const float rw = width - th.margin - rx;
-        const float previousH = contentH * 0.47f;
+        const float previousH = contentH * 0.52f;
         drawPrevious(dl, vm, th, Box{rx, top, rw, previousH}, out);
         drawWaiting(dl, vm, th, Box{rx, top + previousH + th.gap, rw, contentH - previousH - th.gap}, out);
     } else {
