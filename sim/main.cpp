@@ -86,7 +86,8 @@ Result<std::vector<Trace>> tracesOf(const CliArgs& args) {
         if (!seed) return seed.error();
         if (!reps) return reps.error();
         if (reps.value() < 1 || reps.value() > 10000) return makeError(ErrorCode::InvalidValue, "--replications must be 1-10000");
-        for (int r = 0; r < reps.value(); ++r) traces.push_back(generateTrace(spec.value(), seed.value(), r));
+        for (Trace& t : generateReplications(spec.value(), seed.value(), static_cast<int>(reps.value())))
+            traces.push_back(std::move(t));
     }
     if (traces.empty()) return makeError(ErrorCode::MissingField, "give trace files or --scenario");
     return traces;
@@ -96,7 +97,8 @@ Result<core::NormPolicyParams> normParamsOf(const CliArgs& args) {
     core::NormPolicyParams p;
     struct Knob { const char* name; Seconds* field; };
     for (Knob k : {Knob{"norm-active-before", &p.activeBeforeS}, Knob{"norm-starvation", &p.walkInStarvationS},
-                   Knob{"norm-slack", &p.slackMarginS}, Knob{"norm-lookahead", &p.lookAheadS}}) {
+                   Knob{"norm-slack", &p.slackMarginS}, Knob{"norm-lookahead", &p.lookAheadS},
+                   Knob{"norm-late-appointment", &p.lateAppointmentS}}) {
         auto v = args.integer(k.name, *k.field);
         if (!v) return v.error();
         *k.field = v.value();
@@ -163,7 +165,7 @@ int main(int argc, char** argv) {
     auto args = loket::sim::parseCli(
         argc, argv,
         {"scenario", "scenarios", "seed", "replication", "replications", "out", "policy", "target", "export", "svg",
-         "norm-active-before", "norm-starvation", "norm-slack", "norm-lookahead"},
+         "norm-active-before", "norm-starvation", "norm-slack", "norm-lookahead", "norm-late-appointment"},
         {"clairvoyant", "predict", "timing", "markdown", "fingerprints", "help"});
     if (!args) {
         std::fprintf(stderr, "loket-sim: %s\n\n%s", args.error().message.c_str(), kUsage);

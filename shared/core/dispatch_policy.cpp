@@ -46,7 +46,8 @@ std::optional<std::size_t> chooseAppointmentsFirst(const DispatchInput& in, cons
 }
 
 // The norm policy. In order:
-//  1. a walk-in far past its target (walkInStarvationS) — no one waits forever;
+//  1. a walk-in far past its target (walkInStarvationS) or an appointment far past its norm
+//     (lateAppointmentS), longest overdue first — no one waits forever;
 //  2. appointment visitors who can still be called within the norm, earliest due first — unless
 //     the slack allows serving the most urgent other visitor first and still meeting every one of
 //     them (and the booked appointments due soon), counting the other counters that will free up;
@@ -56,14 +57,15 @@ std::optional<std::size_t> chooseNorm(const DispatchInput& in, const CounterSlot
     const NormPolicyParams& p = in.params;
     const Seconds now = in.now;
 
-    auto starving = [&](const Candidate& c) {
-        return c.kind == TicketKind::WalkIn && now - c.checkedInAt >= c.walkInTargetS + p.walkInStarvationS;
-    };
-    if (auto i = argMin(in, counter, starving, [](const Candidate& c) { return c.checkedInAt; })) return i;
-
     auto active = [&](const Candidate& c) {
         return c.kind == TicketKind::Appointment && c.appointmentAt - p.activeBeforeS <= now;
     };
+    auto starving = [&](const Candidate& c) {
+        if (c.kind == TicketKind::WalkIn) return now - c.checkedInAt >= c.walkInTargetS + p.walkInStarvationS;
+        return active(c) && now - candidateDueAt(c, in.normS) >= p.lateAppointmentS;
+    };
+    if (auto i = argMin(in, counter, starving, [&](const Candidate& c) { return candidateDueAt(c, in.normS); })) return i;
+
     auto saveable = [&](const Candidate& c) { return active(c) && candidateDueAt(c, in.normS) >= now; };
     auto otherUrgent = [&](const Candidate& c) { return c.kind == TicketKind::WalkIn || active(c); };
     auto byDue = [&](const Candidate& c) { return candidateDueAt(c, in.normS); };

@@ -33,11 +33,17 @@ struct NormPolicyParams {
     // An appointment counts as active this long before its time (as appointments_first does).
     Seconds activeBeforeS = 120;
     // A walk-in this far past its own target goes before everyone else: no one waits forever.
-    Seconds walkInStarvationS = 1200;
+    // 10 min: the simulator's trade-off curve (docs/sim/tradeoff_passport_rush_june.svg) shows
+    // appointments barely gain from a longer limit while walk-ins lose a lot (was 20 min).
+    Seconds walkInStarvationS = 600;
     // Safety margin when judging whether a walk-in can be served before due appointments.
     Seconds slackMarginS = 60;
     // Look ahead this far in the appointment book for visitors due soon who need a scarce skill.
     Seconds lookAheadS = 900;
+    // An appointment visitor this far past the norm goes before everyone else too: once the norm
+    // is lost, a booked visitor must not be pushed back behind every new one who can still be
+    // helped in time (the simulator's passport_rush_june showed hour-long tails without it).
+    Seconds lateAppointmentS = 3600;
 };
 
 struct ServiceConfig {

@@ -175,4 +175,10 @@ Trace generateTrace(const ScenarioSpec& s, std::uint64_t seed, int replication) 
     return t;
 }
 
+std::vector<Trace> generateReplications(const ScenarioSpec& spec, std::uint64_t seed, int replications) {
+    std::vector<Trace> traces;
+    for (int r = 0; r < replications; ++r) traces.push_back(generateTrace(spec, seed, r));
+    return traces;
+}
+
 } // namespace loket::sim

@@ -10,6 +10,8 @@
 namespace loket::sim {
 
 Trace generateTrace(const ScenarioSpec& spec, std::uint64_t seed, int replication);
+// Replications 0 … n−1 of a scenario with one seed: what every policy of an experiment sees.
+std::vector<Trace> generateReplications(const ScenarioSpec& spec, std::uint64_t seed, int replications);
 
 // Helpers the generator is built from, public for their tests.
 // A duration drawn from `dist` (lognormal with mean and CV), clamped to [min, max], whole seconds.

@@ -137,8 +137,7 @@ double erlangCWithin(int c, double a, double meanServiceS, double withinS) {
 
 Result<PlanResult> planStaffing(const ScenarioSpec& spec, const PlanOptions& options) {
     const Day day = dayOf(spec);
-    std::vector<Trace> traces;
-    for (int r = 0; r < options.replications; ++r) traces.push_back(generateTrace(spec, spec.seed, r));
+    std::vector<Trace> traces = generateReplications(spec, spec.seed, options.replications);
 
     // Demand per hour, pooled over the replications.
     const std::size_t hours = day.covered.size();

@@ -8,7 +8,7 @@ namespace loket::sim {
 namespace {
 
 constexpr double kWidth = 900, kHeight = 520;
-constexpr double kLeft = 80, kRight = 200, kTop = 70, kBottom = 70;
+constexpr double kLeft = 80, kRight = 200, kTop = 85, kBottom = 70;
 
 std::string esc(const std::string& s) {
     std::string out;
