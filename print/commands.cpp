@@ -78,13 +78,20 @@ Result<TicketSetup> loadSetup(const CommandLine& cl) {
     return s;
 }
 
-Result<std::vector<std::uint8_t>> renderJob(const CommandLine& cl, ticket::Bitmap* image = nullptr) {
+// The ticket from the command line, laid out and encoded for the profile's printer.
+struct RenderedJob {
+    ticket::PrinterProfile profile;
+    ticket::Bitmap image;
+    std::vector<std::uint8_t> bytes;
+};
+
+Result<RenderedJob> renderJob(const CommandLine& cl) {
     auto setup = loadSetup(cl);
     if (!setup) return setup.error();
     auto bitmap = ticket::renderTicket(setup->content, setup->catalog, setup->profile, setup->fonts);
     if (!bitmap) return bitmap.error();
-    if (image) *image = *bitmap;
-    return ticket::encodeEscPos(*bitmap, setup->profile);
+    auto bytes = ticket::encodeEscPos(*bitmap, setup->profile);
+    return RenderedJob{std::move(setup->profile), std::move(*bitmap), std::move(bytes)};
 }
 
 Status writeFile(const std::string& path, const std::vector<std::uint8_t>& bytes) {
@@ -116,27 +123,24 @@ Result<ticket::PrinterStatus> statusNamed(const std::string& name) {
 } // namespace
 
 int runRender(const CommandLine& cl, std::ostream& out, std::ostream& err) {
-    ticket::Bitmap image;
-    auto job = renderJob(cl, &image);
+    auto job = renderJob(cl);
     if (!job) return fail(err, kBadInput, job.error().message);
-    if (auto st = ticket::writePng(image, cl.get("--out")); !st) return fail(err, kBadInput, st.error().message);
+    if (auto st = ticket::writePng(job->image, cl.get("--out")); !st) return fail(err, kBadInput, st.error().message);
     if (cl.has("--escpos"))
-        if (auto st = writeFile(cl.get("--escpos"), *job); !st) return fail(err, kBadInput, st.error().message);
-    out << cl.get("--out") << ": " << image.width() << "×" << image.height() << " dots, " << job->size()
-        << " ESC/POS bytes\n";
+        if (auto st = writeFile(cl.get("--escpos"), job->bytes); !st) return fail(err, kBadInput, st.error().message);
+    out << cl.get("--out") << ": " << job->image.width() << "×" << job->image.height() << " dots, "
+        << job->bytes.size() << " ESC/POS bytes\n";
     return kDone;
 }
 
 int runPrint(const CommandLine& cl, std::ostream& out, std::ostream& err) {
     auto job = renderJob(cl);
     if (!job) return fail(err, kBadInput, job.error().message);
-    auto profile = ticket::loadPrinterProfile(cl.get("--profile", "firmware-config/printers/epson-tm-t20iii.toml"));
-    if (!profile) return fail(err, kBadInput, profile.error().message);
-    const auto outcome = ticket::printJob(cl.get("--printer"), *job, *profile);
+    const auto outcome = ticket::printJob(cl.get("--printer"), job->bytes, job->profile);
     if (!outcome.printed)
         return fail(err, kPrinterFailed, std::string("not printed: ") + ticket::printerFaultName(outcome.fault) +
                                              " — " + outcome.detail);
-    out << "printed " << job->size() << " bytes to " << cl.get("--printer");
+    out << "printed " << job->bytes.size() << " bytes to " << cl.get("--printer");
     if (outcome.fault != ticket::PrinterFault::None) out << " (warning: " << ticket::printerFaultName(outcome.fault) << ")";
     out << "\n";
     return kDone;

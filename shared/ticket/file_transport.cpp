@@ -12,9 +12,22 @@ namespace loket::ticket::detail {
 
 namespace {
 
+// The first ticket-NNNN.bin in `folder` that does not exist yet.
+std::filesystem::path nextFreeFile(const std::filesystem::path& folder) {
+    for (int n = 1;; ++n) {
+        char name[32];
+        std::snprintf(name, sizeof name, "ticket-%04d.bin", n);
+        std::error_code ec;
+        if (!std::filesystem::exists(folder / name, ec)) return folder / name;
+    }
+}
+
+// The file is created on the first write, not on open: opening a transport only to ask for its
+// status (which a file cannot give) must not leave empty tickets behind.
 class FileTransport final : public Transport {
 public:
-    FileTransport(std::filesystem::path path, std::string spec) : m_path(std::move(path)), m_spec(std::move(spec)) {}
+    FileTransport(std::filesystem::path target, bool isFolder, std::string spec)
+        : m_target(std::move(target)), m_isFolder(isFolder), m_spec(std::move(spec)) {}
 
     const std::string& describe() const override { return m_spec; }
     bool canRead() const override { return false; }
@@ -24,7 +37,9 @@ public:
     void discardInput() override {}
 
     Status write(std::span<const std::uint8_t> bytes, std::chrono::milliseconds) override {
-        std::ofstream out(m_path, std::ios::binary | std::ios::app);
+        const bool first = m_path.empty();
+        if (first) m_path = m_isFolder ? nextFreeFile(m_target) : m_target;
+        std::ofstream out(m_path, std::ios::binary | (first ? std::ios::trunc : std::ios::app));
         out.write(reinterpret_cast<const char*>(bytes.data()), static_cast<std::streamsize>(bytes.size()));
         if (!out.flush()) return makeError(ErrorCode::Io, m_spec + ": cannot write " + m_path.string());
         m_written.insert(m_written.end(), bytes.begin(), bytes.end());
@@ -41,29 +56,22 @@ private:
         return writePng(job->image, m_path.string() + ".png");
     }
 
-    std::filesystem::path m_path;
+    std::filesystem::path m_target;
+    bool m_isFolder;
     std::string m_spec;
+    std::filesystem::path m_path; // chosen on the first write
     std::vector<std::uint8_t> m_written;
 };
-
-// The first ticket-NNNN.bin in `folder` that does not exist yet.
-std::filesystem::path nextFreeFile(const std::filesystem::path& folder) {
-    for (int n = 1;; ++n) {
-        char name[32];
-        std::snprintf(name, sizeof name, "ticket-%04d.bin", n);
-        std::error_code ec;
-        if (!std::filesystem::exists(folder / name, ec)) return folder / name;
-    }
-}
 
 } // namespace
 
 Result<std::unique_ptr<Transport>> openFileTransport(const std::filesystem::path& path, std::string spec) {
     std::error_code ec;
-    const std::filesystem::path file = std::filesystem::is_directory(path, ec) ? nextFreeFile(path) : path;
-    std::ofstream create(file, std::ios::binary | std::ios::trunc);
-    if (!create) return makeError(ErrorCode::Io, spec + ": cannot create " + file.string());
-    return std::unique_ptr<Transport>(new FileTransport(file, std::move(spec)));
+    const bool isFolder = std::filesystem::is_directory(path, ec);
+    const std::filesystem::path folder = isFolder ? path : path.parent_path();
+    if (!folder.empty() && !std::filesystem::is_directory(folder, ec))
+        return makeError(ErrorCode::Io, spec + ": the folder " + folder.string() + " does not exist");
+    return std::unique_ptr<Transport>(new FileTransport(path, isFolder, std::move(spec)));
 }
 
 } // namespace loket::ticket::detail

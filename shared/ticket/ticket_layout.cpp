@@ -34,7 +34,7 @@ std::u32string toU32(const std::vector<char32_t>& cps) { return std::u32string(c
 // A bitmap that grows downwards as blocks are added, with a pen at `y`.
 class Canvas {
 public:
-    Canvas(const PrinterProfile& profile)
+    explicit Canvas(const PrinterProfile& profile)
         : m_bitmap(profile.printWidthDots, 1024), m_left(profile.marginDots),
           m_width(profile.printWidthDots - 2 * profile.marginDots), m_scale(profile.textScale) {}
 

@@ -51,9 +51,11 @@ Result<TransportSpec> parseTransportSpec(std::string_view spec);
 
 inline constexpr std::chrono::milliseconds kConnectTimeout{2000};
 
-// Opens the transport: connects (TCP, within `connectTimeout`), opens the device, or creates
-// the output file. Errors: `unavailable` when the printer cannot be reached (refused, no such
-// device, no route), `timeout` when connecting takes too long, `io_error` for a file.
+// Opens the transport: connects (TCP, within `connectTimeout`), opens the device, or checks that
+// the output file's folder exists (the file itself is created by the first write, so opening
+// only to ask for status leaves nothing behind). Errors: `unavailable` when the printer cannot
+// be reached (refused, no such device, no route), `timeout` when connecting takes too long,
+// `io_error` when the file's folder does not exist.
 Result<std::unique_ptr<Transport>> openTransport(std::string_view spec,
                                                  std::chrono::milliseconds connectTimeout = kConnectTimeout);
 

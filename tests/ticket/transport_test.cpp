@@ -55,9 +55,15 @@ TEST_CASE("transport: the file transport keeps the exact bytes and the printed i
     CHECK(countDifferentDots(*png, decoded->image) == 0);
 }
 
-TEST_CASE("transport: the file transport numbers jobs in a folder") {
+TEST_CASE("transport: the file transport numbers jobs in a folder, and only jobs make files") {
     ScratchDir dir;
     const auto job = sampleJob("generic-58mm");
+    {
+        auto onlyOpened = openTransport("file:" + dir.path().string());
+        REQUIRE(onlyOpened);
+        CHECK_FALSE(queryStatus(**onlyOpened));
+    }
+    CHECK(std::filesystem::is_empty(dir.path()));
     for (int i = 0; i < 2; ++i) {
         auto transport = openTransport("file:" + dir.path().string());
         REQUIRE(transport);
