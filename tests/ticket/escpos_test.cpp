@@ -93,3 +93,22 @@ TEST_CASE("escpos: status requests between commands are recognised") {
     const std::vector<std::uint8_t> badRequest{0x10, 0x04, 9};
     CHECK_FALSE(decodeEscPos(badRequest));
 }
+
+TEST_CASE("escpos: random and corrupted streams give an error or a job, never a crash") {
+    std::mt19937 rng(0x5EED0003);
+    const auto valid = encodeEscPos(noise(64, 40, 11), profile("generic-58mm"));
+    for (int round = 0; round < 2000; ++round) {
+        std::vector<std::uint8_t> bytes;
+        if (round % 2 == 0) {
+            bytes.resize(rng() % 64);
+            for (auto& b : bytes) b = static_cast<std::uint8_t>(rng());
+        } else {
+            bytes = valid;
+            for (int flips = 0; flips < 3; ++flips) bytes[rng() % bytes.size()] = static_cast<std::uint8_t>(rng());
+            bytes.resize(rng() % (bytes.size() + 1));
+        }
+        auto job = decodeEscPos(bytes, round % 3 == 0 ? Tail::MayBeUnfinished : Tail::MustBeComplete);
+        if (job) CHECK(static_cast<std::size_t>(job->image.stride()) * job->image.height() <= bytes.size());
+        else CHECK_FALSE(job.error().message.empty());
+    }
+}

@@ -6,6 +6,7 @@
 
 #include <fstream>
 #include <functional>
+#include <random>
 
 using namespace loket::ticket;
 using namespace loket::ticket::test;
@@ -231,4 +232,43 @@ TEST_CASE("ticket: fonts that cannot be found are a clear error listing the plac
     auto fake = loadFonts(FontSearch{{dir / "fake.ttf"}, {}, {}});
     REQUIRE_FALSE(fake);
     CHECK_THAT(fake.error().message, Catch::Contains("not a TrueType font"));
+}
+
+TEST_CASE("ticket: random valid content always lays out inside the margins") {
+    std::mt19937 rng(0x5EED0004);
+    const std::u32string alphabet = U"abcdefghijklmnopqrstuvwxyz ABCDEFGHIJ éëïüçşğıłąę€–—0123456789,.()";
+    auto randomText = [&](std::size_t maxLetters) {
+        std::u32string text;
+        for (std::size_t i = rng() % maxLetters + 1; i > 0; --i) text += alphabet[rng() % alphabet.size()];
+        std::string utf8;
+        for (char32_t cp : text) {
+            if (cp < 0x80) utf8 += static_cast<char>(cp);
+            else if (cp < 0x800) { utf8 += static_cast<char>(0xC0 | (cp >> 6)); utf8 += static_cast<char>(0x80 | (cp & 0x3F)); }
+            else {
+                utf8 += static_cast<char>(0xE0 | (cp >> 12));
+                utf8 += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
+                utf8 += static_cast<char>(0x80 | (cp & 0x3F));
+            }
+        }
+        return utf8;
+    };
+    for (int round = 0; round < 24; ++round) {
+        const char* profileName = round % 2 ? "generic-58mm" : "epson-tm-t20iii";
+        const auto p = profile(profileName);
+        auto content = sampleWalkIn(round % 3 ? "nl" : "en");
+        content.hallName = randomText(60);
+        content.serviceLabel = randomText(120);
+        content.bring = round % 4 ? randomText(200) : "";
+        const int low = static_cast<int>(rng() % 60);
+        content.waitLowMin = low;
+        content.waitHighMin = low + static_cast<int>(rng() % 30);
+        content.number = std::string(1, static_cast<char>('A' + rng() % 26)) + std::to_string(rng() % 1000);
+        if (round % 5 == 0) content.appointmentTimeLocal = "14:45";
+        CAPTURE(round, content.serviceLabel, content.bring);
+        auto image = renderTicket(content, catalog(content.language), p, fonts());
+        REQUIRE(image);
+        CHECK(image->width() == p.printWidthDots);
+        CHECK(columnsWhite(*image, 0, p.marginDots));
+        CHECK(columnsWhite(*image, p.printWidthDots - p.marginDots, p.printWidthDots));
+    }
 }
