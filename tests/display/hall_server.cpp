@@ -23,6 +23,10 @@ HallServer::HallServer() {
 }
 
 HallServer::~HallServer() {
+    // Close our keep-alive connections first, or the server waits out their idle timeout (5 s).
+    m_staff = net::HttpClient(net::HttpOptions{});
+    m_kiosk = net::HttpClient(net::HttpOptions{});
+    m_admin = net::HttpClient(net::HttpOptions{});
     if (m_pid > 0) {
         ::kill(m_pid, SIGTERM);
         waitpid(m_pid, nullptr, 0);

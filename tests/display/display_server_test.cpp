@@ -1,0 +1,185 @@
+// The display against the real hall server: calls appear and are announced once and in order, a
+// recall is announced again, a server killed and restarted mid-day is caught up without losing a
+// call, 20 displays follow at once, heartbeats reach the device list, and the program itself runs
+// headless and writes its screen.
+#include "hall_server.hpp"
+
+#include "display/display_session.hpp"
+
+#include <catch2/catch.hpp>
+#include <nlohmann/json.hpp>
+
+#include <chrono>
+#include <cstdlib>
+#include <ctime>
+#include <fstream>
+#include <sstream>
+#include <thread>
+
+using loket::test::HallServer;
+using namespace std::chrono_literals;
+
+namespace {
+
+double nowS() { return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count(); }
+
+loket::signage::DisplayConfig displayConfig(const HallServer& server) {
+    loket::signage::DisplayConfig config;
+    config.serverUrl = server.url();
+    config.token = "demo-display-token";
+    config.heartbeatIntervalS = 0.5;
+    config.signage.disconnectedAfterS = 1.5;
+    return config;
+}
+
+// One display session driven like the program's main loop, collecting what it would say.
+struct Display {
+    loket::display::DisplaySession session;
+    std::vector<std::string> said; // describe(utterance), in order
+
+    explicit Display(const HallServer& server) : session(displayConfig(server), catalogs(), nowS()) {
+        session.start();
+    }
+    ~Display() { session.stop(); }
+
+    static std::map<std::string, loket::i18n::Catalog> catalogs() {
+        auto c = loket::display::loadDisplayCatalogs(std::string(LOKET_SOURCE_DIR) + "/assets", {"nl", "en"});
+        REQUIRE(c);
+        return *c;
+    }
+    void step() {
+        session.waitForMessages(20ms);
+        session.update(nowS(), std::time(nullptr));
+        for (auto& u : session.takeUtterances(std::time(nullptr))) said.push_back(loket::speech::describe(u));
+    }
+    loket::signage::HallVm vm() { return session.view(nowS(), ""); }
+    template <typename Fn>
+    bool until(Fn&& condition, std::chrono::milliseconds timeout = 10s) {
+        const auto deadline = std::chrono::steady_clock::now() + timeout;
+        while (std::chrono::steady_clock::now() < deadline) {
+            step();
+            if (condition()) return true;
+        }
+        return false;
+    }
+    bool shows(const std::string& number) {
+        return until([&] { return vm().newest && vm().newest->number == number; });
+    }
+};
+
+} // namespace
+
+TEST_CASE("display+server: calls appear and are announced once, in order; a recall is announced again") {
+    HallServer server;
+    server.openCounter("b1");
+    server.openCounter("b3");
+    const std::string first = server.issue("paspoort", "en");
+    const std::string second = server.issue("paspoort");
+    Display display(server);
+    REQUIRE(display.until([&] { return display.session.model().initialised(); }));
+
+    REQUIRE(server.next("b1") == first);
+    REQUIRE(server.next("b3") == second);
+    REQUIRE(display.shows(second));
+    REQUIRE(display.until([&] { return display.said.size() >= 2; }));
+    CHECK(display.said[0] == "nl: Nummer A 1, naar balie 1. | en: Number A 1, to counter 1.");
+    CHECK(display.said[1] == "nl: Nummer A 2, naar balie 3.");
+    REQUIRE(display.vm().previous.size() == 1);
+    CHECK(display.vm().previous[0].number == first);
+
+    server.recall("b1");
+    REQUIRE(display.until([&] { return display.said.size() >= 3; }));
+    CHECK(display.said[2] == "nl: Nogmaals: nummer A 1, naar balie 1. | en: Once more: number A 1, to counter 1.");
+    CHECK(display.vm().newest->number == first);
+    // Nothing else is said twice, whatever else happens in the hall.
+    server.complete("b3");
+    server.issue("rijbewijs");
+    display.until([] { return false; }, 1500ms);
+    CHECK(display.said.size() == 3);
+}
+
+TEST_CASE("display+server: the server is killed and restarted mid-day; the display catches up without losing a call") {
+    HallServer server;
+    server.openCounter("b1");
+    server.openCounter("b2");
+    for (int i = 0; i < 3; ++i) server.issue("paspoort");
+    Display display(server);
+    const std::string a1 = server.next("b1");
+    REQUIRE(display.shows(a1));
+
+    server.kill9();
+    // Honest when not live: the mark comes after the configured silence, the last call stays.
+    REQUIRE(display.until([&] { return display.vm().disconnected; }, 5s));
+    CHECK(display.vm().newest->number == a1);
+
+    server.restart();
+    server.complete("b1");
+    const std::string a2 = server.next("b1"); // made while the display is still reconnecting
+    const std::string a3 = server.next("b2");
+    REQUIRE(display.shows(a3));
+    auto vm = display.vm();
+    CHECK_FALSE(vm.disconnected);
+    REQUIRE(vm.previous.size() >= 2);
+    CHECK(vm.previous[0].number == a2);
+    CHECK(vm.previous[1].number == a1);
+    REQUIRE(display.until([&] { return display.said.size() >= 3; }));
+    CHECK(display.said[1].find("Nummer A 2, naar balie 1") != std::string::npos);
+    CHECK(display.said[2].find("Nummer A 3, naar balie 2") != std::string::npos);
+}
+
+TEST_CASE("display+server: 20 displays connected at once all show a call") {
+    HallServer server;
+    server.openCounter("b2");
+    const std::string number = server.issue("ophalen");
+    std::vector<std::unique_ptr<Display>> displays;
+    for (int i = 0; i < 20; ++i) displays.push_back(std::make_unique<Display>(server));
+    for (auto& d : displays) REQUIRE(d->until([&] { return d->session.model().initialised(); }));
+    REQUIRE(server.next("b2") == number);
+    for (auto& d : displays) CHECK(d->shows(number));
+    for (auto& d : displays) CHECK(d->until([&] { return d->said.size() == 1; }));
+}
+
+TEST_CASE("display+server: heartbeats put the display in the device list") {
+    HallServer server;
+    Display display(server);
+    REQUIRE(display.until([&] { return display.session.link().heartbeatsSent() >= 2; }));
+    auto reply = server.admin().get("/api/v1/devices");
+    REQUIRE(reply);
+    auto devices = nlohmann::json::parse(reply->body);
+    bool found = false;
+    for (auto& d : devices)
+        if (d["kind"] == "display" && d["status"] == "ok") found = true;
+    INFO(reply->body);
+    CHECK(found);
+}
+
+TEST_CASE("display+server: loket-display runs headless, writes its screen and logs what it says") {
+    HallServer server;
+    server.openCounter("b3");
+    server.issue("rijbewijs");
+    const auto dir = std::filesystem::temp_directory_path() / ("loket-display-run-" + std::to_string(std::time(nullptr)));
+    std::filesystem::create_directories(dir);
+    const std::string command = std::string(LOKET_DISPLAY_BIN) + " --config " + LOKET_SOURCE_DIR +
+                                "/firmware-config/display.example.toml --assets " + LOKET_SOURCE_DIR + "/assets --server " +
+                                server.url() + " --headless --screenshots " + dir.string() +
+                                " --screenshot-every 0.2 --exit-after 2.5 --no-sound --announce-log " + (dir / "said.log").string() +
+                                " > " + (dir / "out.log").string() + " 2>&1 &";
+    REQUIRE(std::system(command.c_str()) == 0);
+    std::this_thread::sleep_for(1000ms); // the display starts and loads the hall
+    server.next("b3");
+    const auto png = dir / "current.png";
+    const auto deadline = std::chrono::steady_clock::now() + 15s;
+    std::string said;
+    while (std::chrono::steady_clock::now() < deadline) {
+        std::ifstream in(dir / "said.log");
+        std::stringstream s;
+        s << in.rdbuf();
+        said = s.str();
+        if (!said.empty() && std::filesystem::exists(png)) break;
+        std::this_thread::sleep_for(50ms);
+    }
+    CHECK(said == "nl: Nummer R 1, naar balie 3.\n");
+    REQUIRE(std::filesystem::exists(png));
+    CHECK(std::filesystem::file_size(png) > 10000);
+    std::filesystem::remove_all(dir);
+}
