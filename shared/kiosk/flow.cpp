@@ -35,6 +35,32 @@ const char* problemName(Problem problem) {
     return "unexpected";
 }
 
+namespace {
+constexpr std::pair<ActionKind, const char*> kActionNames[] = {
+    {ActionKind::ChooseAppointment, "choose_appointment"}, {ActionKind::ChooseWalkIn, "choose_walk_in"},
+    {ActionKind::SetLanguage, "set_language"},           {ActionKind::ToggleSpeech, "toggle_speech"},
+    {ActionKind::Repeat, "repeat"},                      {ActionKind::ToggleLargeText, "toggle_large_text"},
+    {ActionKind::Back, "back"},                          {ActionKind::StartOver, "start_over"},
+    {ActionKind::TypeChar, "type_char"},                 {ActionKind::Erase, "erase"},
+    {ActionKind::SubmitCode, "submit_code"},             {ActionKind::ChooseService, "choose_service"},
+    {ActionKind::ConfirmService, "confirm_service"},     {ActionKind::MoreTime, "more_time"},
+    {ActionKind::TryAgain, "try_again"},                 {ActionKind::OtherService, "other_service"},
+    {ActionKind::Done, "done"},
+};
+} // namespace
+
+const char* actionName(ActionKind kind) {
+    for (const auto& [k, name] : kActionNames)
+        if (k == kind) return name;
+    return "done";
+}
+
+std::optional<ActionKind> actionFromName(std::string_view name) {
+    for (const auto& [k, n] : kActionNames)
+        if (name == n) return k;
+    return std::nullopt;
+}
+
 Flow::Flow(const KioskConfig& config, BookingCodeRecognizer recognizer, TimePoint now)
     : m_config(config), m_recognizer(std::move(recognizer)) {
     m_s.language = config.defaultLanguage;
@@ -76,6 +102,7 @@ Effects Flow::handle(const Input& input, TimePoint now) {
                 touched(now);
                 if (m_s.focus != in.index) {
                     m_s.focus = in.index;
+                    changed();
                     if (m_s.speechOn) fx.push_back(Announce{Cue::Focus});
                 }
             } else if constexpr (std::is_same_v<T, Tick>) {

@@ -19,6 +19,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <variant>
 #include <vector>
 
@@ -80,6 +81,10 @@ struct Action {
     std::string arg;
     bool operator==(const Action&) const = default;
 };
+
+// snake_case names ("choose_walk_in") for scripts, screenshots and logs, and back.
+const char* actionName(ActionKind kind);
+std::optional<ActionKind> actionFromName(std::string_view name);
 
 // ---- inputs --------------------------------------------------------------------------------
 struct ActionInput { Action action; };

@@ -101,7 +101,8 @@ Result<KioskTicket> parseKioskTicket(std::string_view body) {
     const json& t = (*doc)["ticket"];
     if (!t.is_object()) return wrongType("ticket", "an object");
     KioskTicket out;
-    if (auto st = readString(t, "id", "ticket", out.id, false); !st) return st.error();
+    if (auto it = t.find("id"); it != t.end() && it->is_number_integer()) out.id = std::to_string(it->get<std::int64_t>());
+    else if (auto st = readString(t, "id", "ticket", out.id, false); !st) return st.error();
     if (auto st = readString(t, "number", "ticket", out.number); !st) return st.error();
     if (auto st = readString(t, "service", "ticket", out.serviceId); !st) return st.error();
     if (auto st = readString(t, "issued_at", "ticket", out.issuedAt); !st) return st.error();

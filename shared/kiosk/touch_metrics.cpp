@@ -13,9 +13,9 @@ TouchMetrics touchMetrics(double dpi, bool largeText) {
     m.minTargetPx = mm(kMinTargetMm);
     m.gapPx = mm(kMinGapMm + 1.0); // a millimetre of headroom over the minimum
     m.marginPx = mm(8);
-    m.bodyPx = mm(7.5 * text);
-    m.titlePx = mm(12 * text);
-    m.buttonPx = mm(8.5 * text);
+    m.bodyPx = mm(8.5 * text);
+    m.titlePx = mm(12.5 * text);
+    m.buttonPx = mm(9 * text);
     m.keyPx = mm(9 * (largeText ? 1.2 : 1.0));
     m.numberPx = mm(40);
     m.mainChoicePx = mm(38);

@@ -95,7 +95,8 @@ ServicesVm services(const Flow& flow, const Words& w) {
     for (const KioskService* svc : flow.serviceTiles()) {
         ServiceTileVm tile;
         tile.target = target(ActionKind::ChooseService, same(serviceLabel(*svc, lang)), svc->id);
-        tile.target.icon = pictogramForService(svc->id);
+        // A sensitive service hides behind its neutral label: its pictogram must not tell either.
+        tile.target.icon = svc->publicLabel ? Pictogram::Document : pictogramForService(svc->id);
         // A service with a neutral public label keeps its line private too.
         if (!svc->publicLabel) {
             std::string line = pick(svc->description, lang);
@@ -114,7 +115,7 @@ ServiceConfirmVm serviceConfirm(const Flow& flow, const Words& w) {
     ServiceConfirmVm vm;
     const KioskService* svc = flow.service(flow.state().chosenService);
     vm.title = same(svc ? serviceLabel(*svc, lang) : flow.state().chosenService);
-    vm.icon = pictogramForService(flow.state().chosenService);
+    vm.icon = svc && svc->publicLabel ? Pictogram::Document : pictogramForService(flow.state().chosenService);
     if (svc) {
         if (!svc->publicLabel) vm.line = same(pick(svc->description, lang));
         std::string bring = pick(svc->bring, lang);

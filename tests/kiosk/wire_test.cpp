@@ -33,7 +33,7 @@ TEST_CASE("wire: bad service lists are errors with the path") {
 }
 
 TEST_CASE("wire: the check-in reply keeps no booking code and no name") {
-    auto ticket = parseKioskTicket(R"({"ticket":{"id":"t7","number":"A012","service":"paspoort","services":["paspoort"],
+    auto ticket = parseKioskTicket(R"({"ticket":{"id":7,"number":"A012","service":"paspoort","services":["paspoort"],
         "kind":"appointment","status":"waiting","issued_at":"2026-11-23T09:15:00+01:00",
         "estimated_wait_range_s":[120,600],"language":"nl","public_code":"pc",
         "appointment":{"code":"K7Q2MX","starts_at":"2026-11-23T09:30:00+01:00","name":"J. Jansen"}},

@@ -1,0 +1,341 @@
+#include "app.hpp"
+
+#include "shared/kiosk/spoken_text.hpp"
+#include "shared/kiosk/view_builder.hpp"
+#include "shared/ticket/ticket.hpp"
+
+#include <SDL.h>
+#include <nlohmann/json.hpp>
+
+#include <cctype>
+#include <fstream>
+#include <iostream>
+
+namespace loket::kiosk {
+namespace {
+
+using std::chrono::milliseconds;
+
+std::optional<NavKey> navKeyFor(const SDL_Keysym& k) {
+    switch (k.sym) {
+    case SDLK_TAB: return (k.mod & KMOD_SHIFT) ? NavKey::Previous : NavKey::Next;
+    case SDLK_DOWN:
+    case SDLK_RIGHT: return NavKey::Next;
+    case SDLK_UP:
+    case SDLK_LEFT: return NavKey::Previous;
+    case SDLK_RETURN:
+    case SDLK_KP_ENTER:
+    case SDLK_SPACE: return NavKey::Activate;
+    case SDLK_ESCAPE: return NavKey::Back;
+    case SDLK_BACKSPACE: return NavKey::Erase;
+    case SDLK_F1:
+    case SDLK_KP_MULTIPLY: return NavKey::Repeat;
+    default: return std::nullopt;
+    }
+}
+
+// What a keyboard or scanner may type into the code field: letters, digits and the characters
+// of a link. Space is left out: it is the "choose" key of a keypad.
+std::string typedCharacters(const char* text) {
+    std::string out;
+    for (const char* p = text; *p; ++p) {
+        const unsigned char ch = static_cast<unsigned char>(*p);
+        if (std::isalnum(ch) || std::strchr(":/?&=.-_#%+~", ch)) out += static_cast<char>(ch);
+    }
+    return out;
+}
+
+nlohmann::json rect(ImVec2 min, ImVec2 max) { return {min.x, min.y, max.x, max.y}; }
+
+std::string hex(ImU32 c) {
+    char buf[8];
+    std::snprintf(buf, sizeof buf, "#%02x%02x%02x", c & 0xff, (c >> 8) & 0xff, (c >> 16) & 0xff);
+    return buf;
+}
+
+} // namespace
+
+Result<std::unique_ptr<App>> App::create(AppOptions options) {
+    std::unique_ptr<App> app(new App());
+    app->m_options = std::move(options);
+    const KioskConfig& config = app->m_options.config;
+
+    std::vector<std::string> texts;
+    for (const auto& language : config.languages) {
+        auto catalog = i18n::loadCatalog(config.assetsDir, language);
+        if (!catalog) return catalog.error();
+        for (const auto& key : kioskTextKeys())
+            if (!catalog->has(key))
+                return makeError(ErrorCode::ConfigError, "language \"" + language + "\" lacks the kiosk text \"" + key + "\"");
+        for (const auto& key : catalog->keys()) texts.push_back(catalog->text(key));
+        app->m_catalogs.emplace(language, std::move(*catalog));
+    }
+    if (config.printerProfile.empty()) return makeError(ErrorCode::ConfigError, "printer.profile is not set");
+    auto profile = ticket::loadPrinterProfile(config.printerProfile);
+    if (!profile) return profile.error();
+    auto fonts = ticket::loadFonts();
+    if (!fonts) return fonts.error();
+
+    if (SDL_Init(SDL_INIT_EVENTS) != 0) return makeError(ErrorCode::Unavailable, std::string("SDL: ") + SDL_GetError());
+    app->m_wakeEvent = SDL_RegisterEvents(1);
+
+    const int w = config.screen.widthPx, h = config.screen.heightPx;
+    auto host = app->m_options.headless ? RenderHost::headless(w, h)
+                                        : RenderHost::window(w, h, config.screen.fullscreen, "Loket kiosk");
+    if (!host) return host.error();
+    app->m_host = std::move(*host);
+    auto themes = loadThemes(config.screen.dpi, ImVec2(static_cast<float>(w), static_cast<float>(h)), texts);
+    if (!themes) return themes.error();
+    app->m_themes = std::move(*themes);
+
+    auto recognizer = BookingCodeRecognizer::create(config.bookingCodes);
+    if (!recognizer) return recognizer.error();
+    app->m_flow.emplace(config, std::move(*recognizer), app->now());
+
+    WorkerSettings settings;
+    settings.serverUrl = config.serverUrl;
+    settings.deviceToken = config.deviceToken;
+    settings.printerTransport = config.printerTransport;
+    settings.printerProfile = *profile;
+    settings.heartbeatInterval = std::chrono::seconds(config.timing.heartbeatS);
+    settings.servicesRefresh = std::chrono::seconds(config.timing.servicesRefreshS);
+    settings.defaultTicketLanguage = config.defaultLanguage;
+    const std::uint32_t wake = app->m_wakeEvent;
+    app->m_worker = std::make_unique<Worker>(std::move(settings), app->m_catalogs, std::move(*fonts), [wake] {
+        SDL_Event e{};
+        e.type = wake;
+        SDL_PushEvent(&e); // thread-safe: wakes the UI loop
+    });
+
+    if (app->m_options.speech) {
+        auto voice = Voice::open();
+        if (voice) app->m_voice = std::move(*voice);
+        else std::cerr << "loket-kiosk: no speech: " << voice.error().message << "\n";
+    }
+    SDL_StartTextInput();
+    app->step(true);
+    return app;
+}
+
+App::~App() {
+    m_worker.reset(); // joins before the SDL event queue goes away
+    m_voice.reset();
+    m_host.reset();
+    SDL_Quit();
+}
+
+const i18n::Catalog& App::catalog(const std::string& language) const {
+    auto it = m_catalogs.find(language);
+    return it != m_catalogs.end() ? it->second : m_catalogs.begin()->second;
+}
+
+KioskVm App::view() const { return buildView(*m_flow, catalog(m_flow->state().language)); }
+
+void App::handle(const Input& input) { apply(m_flow->handle(input, now())); }
+
+void App::apply(Effects effects) {
+    for (auto& effect : effects) {
+        std::visit(
+            [&](auto& e) {
+                using T = std::decay_t<decltype(e)>;
+                if constexpr (std::is_same_v<T, SendCheckIn> || std::is_same_v<T, CancelCheckIn> ||
+                              std::is_same_v<T, PrintTicket>) {
+                    m_worker->submit(std::move(e));
+                } else if constexpr (std::is_same_v<T, Announce>) {
+                    if (!m_voice) return;
+                    const std::string text = spokenScript(view(), e.cue);
+                    if (auto st = m_voice->say(text, m_flow->state().language); !st)
+                        std::cerr << "loket-kiosk: speech: " << st.error().message << "\n";
+                } else if constexpr (std::is_same_v<T, StopSpeech>) {
+                    if (m_voice) m_voice->stop();
+                }
+            },
+            effect);
+    }
+}
+
+void App::pumpWorker() {
+    for (auto& result : m_worker->takeResults()) {
+        if (std::holds_alternative<PrintFinished>(result) && m_touchAt) {
+            m_touchToPrintMs = std::chrono::duration<double, std::milli>(Clock::now() - *m_touchAt).count();
+            m_touchToPrintAll.push_back(*m_touchToPrintMs);
+            m_touchAt.reset();
+        }
+        handle(result);
+    }
+}
+
+void App::frame() {
+    const KioskVm vm = view();
+    const Theme& theme = m_themes.pick(vm.largeText);
+    const auto t = Clock::now();
+    const float dt = m_lastFrameAt == Clock::time_point{} ? 1.0f / 60 : std::chrono::duration<float>(t - m_lastFrameAt).count();
+    m_lastFrameAt = t;
+    m_host->beginFrame(std::min(dt, 0.5f));
+    DrawOut out = drawFrame(vm, theme);
+    m_host->endFrame(Rgb{255, 255, 255});
+    m_drawnRevision = vm.revision;
+    m_pointerDirty = false;
+    std::optional<Action> action = out.action;
+    m_lastOut = std::move(out);
+    if (action) {
+        if (action->kind == ActionKind::ConfirmService || action->kind == ActionKind::SubmitCode) m_touchAt = Clock::now();
+        handle(ActionInput{*action});
+    }
+}
+
+void App::step(bool forceFrame) {
+    pumpWorker();
+    handle(Tick{});
+    // Draw only when something visible changed (or the pointer moved): an idle kiosk draws nothing.
+    for (int i = 0; i < 3; ++i) {
+        if (!forceFrame && !m_pointerDirty && m_flow->state().revision == m_drawnRevision) break;
+        forceFrame = false;
+        frame();
+    }
+}
+
+void App::waitAndStep(milliseconds timeout) {
+    if (auto deadline = m_flow->nextDeadline()) {
+        const auto untilDeadline = std::chrono::duration_cast<milliseconds>(*deadline - now()) + milliseconds(1);
+        timeout = std::clamp(untilDeadline, milliseconds(0), timeout);
+    }
+    SDL_Event e;
+    if (SDL_WaitEventTimeout(&e, static_cast<int>(timeout.count()))) {
+        processEvent(e);
+        while (SDL_PollEvent(&e)) processEvent(e);
+    }
+    step();
+}
+
+void App::tapAt(float x, float y) {
+    // Dear ImGui 1.86 needs a frame to see the pointer, one to press and one to release.
+    m_host->setPointer(x, y, false);
+    frame();
+    m_host->setPointer(x, y, true);
+    frame();
+    m_host->setPointer(x, y, false);
+    frame();
+    m_host->setPointer(-1000, -1000, false);
+    step(true);
+}
+
+Status App::tapAction(const Action& action) {
+    step();
+    for (const auto& t : m_lastOut.targets) {
+        if (t.action.kind != action.kind || (!action.arg.empty() && t.action.arg != action.arg)) continue;
+        tapAt((t.min.x + t.max.x) * 0.5f, (t.min.y + t.max.y) * 0.5f);
+        return Ok{};
+    }
+    return makeError(ErrorCode::NotFound, std::string("no target \"") + actionName(action.kind) +
+                                              (action.arg.empty() ? "" : " " + action.arg) + "\" on screen " + view().screenId);
+}
+
+void App::typeText(const std::string& text) {
+    handle(TextInput{text});
+    step();
+}
+
+void App::pressKey(NavKey key) {
+    if (auto input = inputForKey(view(), m_flow->state().focus, key)) handle(*input);
+    step();
+}
+
+void App::processEvent(const SDL_Event& e) {
+    switch (e.type) {
+    case SDL_QUIT:
+        m_quit = true;
+        break;
+    case SDL_MOUSEBUTTONDOWN:
+        if (e.button.button != SDL_BUTTON_LEFT) break;
+        m_host->setPointer(static_cast<float>(e.button.x), static_cast<float>(e.button.y), false);
+        frame(); // a touch lands without a hover first: let ImGui see where, then press
+        m_host->setPointer(static_cast<float>(e.button.x), static_cast<float>(e.button.y), true);
+        frame();
+        break;
+    case SDL_MOUSEBUTTONUP:
+        if (e.button.button != SDL_BUTTON_LEFT) break;
+        m_host->setPointer(static_cast<float>(e.button.x), static_cast<float>(e.button.y), false);
+        m_pointerDirty = true;
+        break;
+    case SDL_MOUSEMOTION:
+        if (e.motion.state & SDL_BUTTON_LMASK) {
+            m_host->setPointer(static_cast<float>(e.motion.x), static_cast<float>(e.motion.y), true);
+            m_pointerDirty = true;
+        }
+        break;
+    case SDL_KEYDOWN:
+        if (auto key = navKeyFor(e.key.keysym)) {
+            if (auto input = inputForKey(view(), m_flow->state().focus, *key)) handle(*input);
+        }
+        break;
+    case SDL_TEXTINPUT: {
+        const std::string text = typedCharacters(e.text.text);
+        if (!text.empty()) handle(TextInput{text});
+        break;
+    }
+    case SDL_AUDIODEVICEADDED:
+        // A headset plugged in later (not the devices found at start-up) turns read-aloud on.
+        if (!e.adevice.iscapture && e.adevice.timestamp > 3000) handle(HeadsetPlugged{});
+        break;
+    case SDL_WINDOWEVENT:
+        if (e.window.event == SDL_WINDOWEVENT_EXPOSED || e.window.event == SDL_WINDOWEVENT_SIZE_CHANGED) m_pointerDirty = true;
+        break;
+    default:
+        break;
+    }
+}
+
+int App::run() {
+    auto nextScreenWrite = Clock::now();
+    std::uint64_t writtenRevision = ~0ull;
+    while (!m_quit) {
+        waitAndStep(m_options.screensDir.empty() ? milliseconds(5000) : milliseconds(1000));
+        if (!m_options.screensDir.empty() && Clock::now() >= nextScreenWrite) {
+            nextScreenWrite = Clock::now() + m_options.screensEvery;
+            if (m_flow->state().revision != writtenRevision) {
+                writtenRevision = m_flow->state().revision;
+                std::error_code ec;
+                std::filesystem::create_directories(m_options.screensDir, ec);
+                const auto tmp = m_options.screensDir / "kiosk.png.tmp";
+                if (m_host->writePng(tmp)) std::filesystem::rename(tmp, m_options.screensDir / "kiosk.png", ec);
+            }
+        }
+    }
+    return 0;
+}
+
+Status App::writeShot(const std::filesystem::path& dir, const std::string& name) {
+    step(true);
+    std::error_code ec;
+    std::filesystem::create_directories(dir, ec);
+    if (auto st = m_host->writePng(dir / (name + ".png")); !st) return st;
+    const KioskVm vm = view();
+    nlohmann::json j;
+    j["screen"] = vm.screenId;
+    j["language"] = vm.language;
+    j["large_text"] = vm.largeText;
+    j["speech_on"] = vm.speechOn;
+    j["dpi"] = m_options.config.screen.dpi;
+    j["size"] = {m_host->width(), m_host->height()};
+    j["spoken"] = spokenScript(vm, Cue::Screen);
+    j["texts"] = nlohmann::json::array();
+    for (const Text* t : textsOf(vm)) j["texts"].push_back({{"shown", t->shown}, {"spoken", t->spoken}});
+    j["targets"] = nlohmann::json::array();
+    const double dpi = m_options.config.screen.dpi;
+    for (const auto& t : m_lastOut.targets)
+        j["targets"].push_back({{"action", actionName(t.action.kind)}, {"arg", t.action.arg}, {"rect", rect(t.min, t.max)},
+                                {"w_mm", pxToMm(t.max.x - t.min.x, dpi)}, {"h_mm", pxToMm(t.max.y - t.min.y, dpi)},
+                                {"key", t.key}});
+    j["drawn_texts"] = nlohmann::json::array();
+    for (const auto& t : m_lastOut.texts)
+        j["drawn_texts"].push_back({{"text", t.text}, {"rect", rect(t.min, t.max)}, {"fg", hex(t.fg)}, {"bg", hex(t.bg)},
+                                    {"px", t.px}, {"number", t.number}});
+    j["speech_log"] = m_voice ? m_voice->log() : std::vector<std::string>{};
+    if (m_touchToPrintMs) j["touch_to_print_ms"] = *m_touchToPrintMs;
+    j["printer"] = ticket::printerFaultName(m_worker->printerState());
+    std::ofstream(dir / (name + ".json")) << j.dump(2) << "\n";
+    return Ok{};
+}
+
+} // namespace loket::kiosk

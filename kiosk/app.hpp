@@ -1,0 +1,93 @@
+// App: loket-kiosk's main loop. It owns the flow, the catalogs, the worker, the voice and the
+// render host, and does only this: turn SDL events (or a headless script's steps) into flow
+// inputs, hand the flow's effects to the worker or the voice, take the worker's results, and
+// redraw when the view-model changed. It waits on SDL events between changes, so an idle kiosk
+// draws nothing and uses no CPU.
+#pragma once
+
+#include "font_atlas.hpp"
+#include "render_host.hpp"
+#include "screens.hpp"
+#include "shared/i18n/catalog.hpp"
+#include "shared/kiosk/flow.hpp"
+#include "shared/kiosk/keypad.hpp"
+#include "voice.hpp"
+#include "worker.hpp"
+
+#include <SDL_events.h>
+
+#include <chrono>
+#include <filesystem>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+
+namespace loket::kiosk {
+
+struct AppOptions {
+    KioskConfig config;
+    bool headless = false;
+    bool speech = true;                   // false: no espeak-ng at all (benchmarks)
+    std::filesystem::path screenshotDir;  // script `shot` steps write here
+    std::filesystem::path screensDir;     // headless without script: the current screen, every few seconds
+    std::chrono::seconds screensEvery{3};
+};
+
+class App {
+public:
+    static Result<std::unique_ptr<App>> create(AppOptions options);
+    ~App();
+
+    // Runs until the window closes or SIGINT/SIGTERM arrives (SDL turns both into SDL_QUIT).
+    int run();
+
+    // --- used by the script runner -----------------------------------------------------------
+    TimePoint now() const { return Clock::now() + m_clockOffset; }
+    void advanceClock(std::chrono::milliseconds by) { m_clockOffset += by; }
+    // One pass of the loop without waiting: worker results, clock, and a frame if needed.
+    void step(bool forceFrame = false);
+    // Waits up to `timeout` for something to happen (worker result or deadline), then steps.
+    void waitAndStep(std::chrono::milliseconds timeout);
+    void tapAt(float x, float y);
+    Status tapAction(const Action& action);
+    void typeText(const std::string& text);
+    void pressKey(NavKey key);
+    void handle(const Input& input);
+    KioskVm view() const;
+    Status writeShot(const std::filesystem::path& dir, const std::string& name);
+    const DrawOut& lastFrame() const { return m_lastOut; }
+    const Voice* voice() const { return m_voice.get(); }
+    const Flow& flow() const { return *m_flow; }
+    std::optional<double> lastTouchToPrintMs() const { return m_touchToPrintMs; }
+    // Every touch-to-print time measured so far (the benchmark reads them).
+    const std::vector<double>& touchToPrintMs() const { return m_touchToPrintAll; }
+
+private:
+    App() = default;
+    void apply(Effects effects);
+    void frame();
+    void pumpWorker();
+    void processEvent(const SDL_Event& e);
+    const i18n::Catalog& catalog(const std::string& language) const;
+
+    AppOptions m_options;
+    std::map<std::string, i18n::Catalog> m_catalogs;
+    std::unique_ptr<RenderHost> m_host;
+    ThemePair m_themes;
+    std::optional<Flow> m_flow;
+    std::unique_ptr<Worker> m_worker;
+    std::unique_ptr<Voice> m_voice;
+    DrawOut m_lastOut;
+    std::uint64_t m_drawnRevision = ~0ull;
+    bool m_pointerDirty = false;
+    bool m_quit = false;
+    std::chrono::milliseconds m_clockOffset{0};
+    std::uint32_t m_wakeEvent = 0;
+    Clock::time_point m_lastFrameAt{};
+    std::optional<Clock::time_point> m_touchAt;
+    std::optional<double> m_touchToPrintMs;
+    std::vector<double> m_touchToPrintAll;
+};
+
+} // namespace loket::kiosk

@@ -1,0 +1,113 @@
+// The kiosk's worker thread: every network request and every print happens here, never on the
+// UI thread. The UI thread hands it the flow's effects (check in, cancel, print); the worker
+// posts results back as flow inputs and wakes the UI. On its own it sends the heartbeat with the
+// printer's state (every few seconds and on every change), asks the printer how it is, and keeps
+// the service list fresh.
+//
+// A check-in gets one Idempotency-Key and is retried with it until the server answers or the
+// flow cancels it: the kiosk may ask twice, the hall never issues two tickets.
+#pragma once
+
+#include "shared/i18n/catalog.hpp"
+#include "shared/kiosk/flow.hpp"
+#include "shared/kiosk/kiosk_config.hpp"
+#include "shared/net/http_client.hpp"
+#include "shared/ticket/font.hpp"
+#include "shared/ticket/printer_profile.hpp"
+#include "shared/ticket/printer_status.hpp"
+
+#include <chrono>
+#include <condition_variable>
+#include <deque>
+#include <functional>
+#include <map>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <thread>
+#include <vector>
+
+namespace loket::kiosk {
+
+struct WorkerSettings {
+    std::string serverUrl;
+    std::string deviceToken;
+    std::string printerTransport;
+    ticket::PrinterProfile printerProfile;
+    std::chrono::milliseconds heartbeatInterval{10000};
+    std::chrono::milliseconds servicesRefresh{60000};
+    std::chrono::milliseconds retryCap{5000}; // longest wait between check-in attempts while offline
+    std::string defaultTicketLanguage = "nl";
+};
+
+// What the worker measured, for the benchmark and logs.
+struct WorkerStats {
+    std::uint64_t checkIns = 0;
+    std::uint64_t checkInAttempts = 0;
+    std::uint64_t printed = 0;
+    std::uint64_t heartbeats = 0;
+    std::chrono::microseconds lastPrintDuration{0}; // layout + encode + transport
+};
+
+class Worker {
+public:
+    using Job = std::variant<SendCheckIn, CancelCheckIn, PrintTicket>;
+
+    // `catalogs` by language code for the ticket texts; `wake` is called (from the worker
+    // thread) after each posted result, so the UI loop can stop waiting.
+    Worker(WorkerSettings settings, std::map<std::string, i18n::Catalog> catalogs, ticket::Fonts fonts,
+           std::function<void()> wake);
+    ~Worker();
+    Worker(const Worker&) = delete;
+    Worker& operator=(const Worker&) = delete;
+
+    void submit(Job job);
+    // Results posted since the last call, oldest first.
+    std::vector<Input> takeResults();
+    WorkerStats stats() const;
+    ticket::PrinterFault printerState() const;
+
+private:
+    struct PendingCheckIn {
+        SendCheckIn request;
+        std::string idempotencyKey;
+        std::chrono::steady_clock::time_point nextAttempt;
+        std::chrono::milliseconds backoff{500};
+        bool toldUnreachable = false;
+    };
+
+    void run();
+    void attemptCheckIn(net::HttpClient& http);
+    void print(const PrintTicket& job);
+    void heartbeat(net::HttpClient& http);
+    void refreshServices(net::HttpClient& http);
+    void pollPrinter();
+    void post(Input input);
+    void reachable(bool yes);
+    void setPrinterState(ticket::PrinterFault fault);
+
+    WorkerSettings m_settings;
+    std::map<std::string, i18n::Catalog> m_catalogs;
+    ticket::Fonts m_fonts;
+    std::function<void()> m_wake;
+
+    mutable std::mutex m_mutex;
+    std::condition_variable m_cv;
+    std::deque<Job> m_jobs;
+    std::vector<Input> m_results;
+    bool m_stop = false;
+    WorkerStats m_stats;
+    ticket::PrinterFault m_printer = ticket::PrinterFault::None;
+
+    // Worker-thread state.
+    std::optional<PendingCheckIn> m_pending;
+    std::optional<bool> m_reachable;
+    bool m_servicesLoaded = false;
+    bool m_printerChanged = true;
+    std::chrono::steady_clock::time_point m_nextHeartbeat{};
+    std::chrono::steady_clock::time_point m_nextServices{};
+
+    std::thread m_thread; // last: starts after every member above exists
+};
+
+} // namespace loket::kiosk

@@ -1,0 +1,35 @@
+// ChildProcess: a program started for a test (loket-kiosk headless, or loket-server on a port
+// chosen earlier), with its output in files, waited for with a deadline and always stopped.
+#pragma once
+
+#include <chrono>
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace loket::kiosk::testing {
+
+class ChildProcess {
+public:
+    ChildProcess(std::vector<std::string> args, const std::filesystem::path& logDir, std::vector<std::string> env = {});
+    ~ChildProcess();
+    ChildProcess(const ChildProcess&) = delete;
+    ChildProcess& operator=(const ChildProcess&) = delete;
+
+    // The exit code, or nullopt if it did not end in time (it is then killed).
+    std::optional<int> wait(std::chrono::milliseconds timeout);
+    void terminate(); // SIGTERM and wait
+    void kill9();
+    std::string output() const; // stdout and stderr
+    int pid() const { return m_pid; }
+
+private:
+    int m_pid = -1;
+    std::filesystem::path m_log;
+};
+
+// Waits until `file` exists or the time is up.
+bool waitForFile(const std::filesystem::path& file, std::chrono::milliseconds timeout);
+
+} // namespace loket::kiosk::testing
