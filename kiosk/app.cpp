@@ -100,12 +100,20 @@ Result<std::unique_ptr<App>> App::create(AppOptions options) {
     settings.heartbeatInterval = std::chrono::seconds(config.timing.heartbeatS);
     settings.servicesRefresh = std::chrono::seconds(config.timing.servicesRefreshS);
     settings.defaultTicketLanguage = config.defaultLanguage;
-    const std::uint32_t wake = app->m_wakeEvent;
-    app->m_worker = std::make_unique<Worker>(std::move(settings), app->m_catalogs, std::move(*fonts), [wake] {
-        SDL_Event e{};
-        e.type = wake;
-        SDL_PushEvent(&e); // thread-safe: wakes the UI loop
-    });
+    const std::uint32_t wakeEvent = app->m_wakeEvent;
+    const bool headless = app->m_options.headless;
+    app->m_worker = std::make_unique<Worker>(std::move(settings), app->m_catalogs, std::move(*fonts),
+                                             [wake = app->m_wake, wakeEvent, headless] {
+                                                 if (headless) {
+                                                     std::lock_guard lock(wake->mutex);
+                                                     wake->woken = true;
+                                                     wake->cv.notify_all();
+                                                     return;
+                                                 }
+                                                 SDL_Event e{};
+                                                 e.type = wakeEvent;
+                                                 SDL_PushEvent(&e); // thread-safe: wakes the UI loop
+                                             });
 
     if (app->m_options.speech) {
         auto voice = Voice::open();
@@ -201,7 +209,13 @@ void App::waitAndStep(milliseconds timeout) {
         timeout = std::clamp(untilDeadline, milliseconds(0), timeout);
     }
     SDL_Event e;
-    if (SDL_WaitEventTimeout(&e, static_cast<int>(timeout.count()))) {
+    if (m_host->isHeadless()) {
+        std::unique_lock lock(m_wake->mutex);
+        m_wake->cv.wait_for(lock, timeout, [&] { return m_wake->woken; });
+        m_wake->woken = false;
+        lock.unlock();
+        while (SDL_PollEvent(&e)) processEvent(e); // SIGINT / SIGTERM arrive as SDL_QUIT
+    } else if (SDL_WaitEventTimeout(&e, static_cast<int>(timeout.count()))) {
         processEvent(e);
         while (SDL_PollEvent(&e)) processEvent(e);
     }
@@ -290,7 +304,7 @@ int App::run() {
     auto nextScreenWrite = Clock::now();
     std::uint64_t writtenRevision = ~0ull;
     while (!m_quit) {
-        waitAndStep(m_options.screensDir.empty() ? milliseconds(5000) : milliseconds(1000));
+        waitAndStep(milliseconds(1000)); // a wake a second: cheap, and SIGTERM is seen soon
         if (!m_options.screensDir.empty() && Clock::now() >= nextScreenWrite) {
             nextScreenWrite = Clock::now() + m_options.screensEvery;
             if (m_flow->state().revision != writtenRevision) {

@@ -17,9 +17,11 @@
 #include <SDL_events.h>
 
 #include <chrono>
+#include <condition_variable>
 #include <filesystem>
 #include <map>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 
@@ -84,6 +86,14 @@ private:
     bool m_quit = false;
     std::chrono::milliseconds m_clockOffset{0};
     std::uint32_t m_wakeEvent = 0;
+    // Headless there is no video driver to block on (SDL would poll every millisecond): the
+    // worker wakes the loop through this instead.
+    struct Wake {
+        std::mutex mutex;
+        std::condition_variable cv;
+        bool woken = false;
+    };
+    std::shared_ptr<Wake> m_wake = std::make_shared<Wake>();
     Clock::time_point m_lastFrameAt{};
     std::optional<Clock::time_point> m_touchAt;
     std::optional<double> m_touchToPrintMs;

@@ -1,6 +1,7 @@
 #include "screens.hpp"
 
 #include <algorithm>
+#include <vector>
 
 namespace loket::kiosk {
 
@@ -19,30 +20,51 @@ ServicesOut drawServices(const ServicesVm& vm, const Theme& theme) {
     const std::size_t n = std::max<std::size_t>(vm.tiles.size(), 1);
     const std::size_t columns = theme.landscape() ? 2 : 1;
     const std::size_t rows = (n + columns - 1) / columns;
+    const float rowGap = gap * 1.5f;
     const float tileW = (a.width() - static_cast<float>(columns - 1) * gap * 2) / static_cast<float>(columns);
-    const float tileH = std::clamp((bottom - y - static_cast<float>(rows - 1) * gap * 1.5f) / static_cast<float>(rows),
-                                   theme.m.minTargetPx, theme.mm(40));
-    // Does every tile's text fit? If not (large text, many services), the B1 line gives way:
-    // the service's name and the online / appointment notes always stay.
-    const float iconW = std::min(tileH - 2 * gap, theme.mm(16)) + gap * 3;
+    const float iconW = theme.mm(16) + gap * 3;
+    const float textW = tileW - iconW - gap;
+    // Each row as tall as its text needs (at least a touch target); the rest of the height is
+    // shared out. If even that does not fit (large text, many services), the B1 line gives
+    // way: the service's name and the online / appointment notes always stay.
+    auto rowHeights = [&](bool withDetail) {
+        std::vector<float> heights(rows, theme.m.minTargetPx);
+        for (std::size_t i = 0; i < vm.tiles.size(); ++i) {
+            const auto& tile = vm.tiles[i];
+            float h = kit.measure(tile.target.label.shown, theme.fonts.button, textW) + gap * 1.5f;
+            if (withDetail && tile.target.detail) h += kit.measure(tile.target.detail->shown, theme.fonts.body, textW);
+            if (tile.online) h += kit.measure(tile.online->shown, theme.fonts.bodyBold, textW);
+            if (tile.appointmentOnly) h += kit.measure(tile.appointmentOnly->shown, theme.fonts.bodyBold, textW);
+            heights[i / columns] = std::max(heights[i / columns], h);
+        }
+        return heights;
+    };
+    const float available = bottom - y - static_cast<float>(rows - 1) * rowGap;
+    auto total = [](const std::vector<float>& v) {
+        float sum = 0;
+        for (float h : v) sum += h;
+        return sum;
+    };
     bool withDetail = true;
-    for (const auto& tile : vm.tiles) {
-        float h = kit.measure(tile.target.label.shown, theme.fonts.button, tileW - iconW) + gap;
-        if (tile.target.detail) h += kit.measure(tile.target.detail->shown, theme.fonts.body, tileW - iconW);
-        if (tile.online) h += kit.measure(tile.online->shown, theme.fonts.body, tileW - iconW);
-        if (tile.appointmentOnly) h += kit.measure(tile.appointmentOnly->shown, theme.fonts.body, tileW - iconW);
-        if (h > tileH) withDetail = false;
+    std::vector<float> heights = rowHeights(true);
+    if (total(heights) > available) {
+        withDetail = false;
+        heights = rowHeights(false);
     }
+    const float extra = std::max(0.0f, (available - total(heights)) / static_cast<float>(rows));
+    for (float& h : heights) h = std::min(h + extra, std::max(h, theme.mm(40)));
+    float top = y;
     for (std::size_t i = 0; i < vm.tiles.size(); ++i) {
         const auto& tile = vm.tiles[i];
+        const std::size_t row = i / columns;
         const float x = a.min.x + static_cast<float>(i % columns) * (tileW + gap * 2);
-        const float top = y + static_cast<float>(i / columns) * (tileH + gap * 1.5f);
         std::vector<Text> notes;
         if (tile.appointmentOnly) notes.push_back(*tile.appointmentOnly);
         if (tile.online) notes.push_back(*tile.online);
         Target target = tile.target;
         if (!withDetail) target.detail.reset();
-        kit.button(target, ImVec2(x, top), ImVec2(x + tileW, top + tileH), ButtonStyle::Tile, notes);
+        kit.button(target, ImVec2(x, top), ImVec2(x + tileW, top + heights[row]), ButtonStyle::Tile, notes);
+        if (i % columns == columns - 1 || i + 1 == vm.tiles.size()) top += heights[row] + rowGap;
     }
     const float backTop = a.max.y - backH;
     kit.button(vm.back, ImVec2(a.min.x, backTop), ImVec2(a.min.x + a.width() * 0.4f, a.max.y), ButtonStyle::Secondary);

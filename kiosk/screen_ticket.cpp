@@ -64,7 +64,7 @@ TicketOut drawTicket(const TicketVm& vm, const Theme& theme) {
     y += statusH + gap * 3;
 
     if (vm.qr) {
-        const float wanted = std::min(theme.mm(60), a.width() * 0.6f);
+        const float wanted = std::min(theme.mm(75), a.width() * 0.7f);
         const float module = std::max(3.0f, std::floor(wanted / static_cast<float>(vm.qr->width + 2 * ticket::kQrQuietModules)));
         const float side = module * static_cast<float>(vm.qr->width + 2 * ticket::kQrQuietModules);
         drawQr(kit, *vm.qr, ImVec2(a.min.x + (a.width() - side) * 0.5f, y), module, c);
