@@ -33,8 +33,12 @@ TicketOut drawTicket(const TicketVm& vm, const Theme& theme) {
     TicketOut out;
     DrawKit kit(theme, out);
     const Palette& c = theme.colors;
-    const Area a = contentArea(theme);
+    const Area full = contentArea(theme);
     const float gap = theme.m.gapPx;
+    // Landscape with a QR code: the code gets the right-hand column, the words the left.
+    const bool sideBySide = vm.qr && theme.landscape();
+    Area a = full;
+    if (sideBySide) a.max.x = full.min.x + full.width() * 0.58f;
     float y = a.min.y + gap;
     y += kit.paragraph(vm.title, theme.fonts.title, ImVec2(a.min.x, y), a.width(), Align::Center, c.text, c.background);
     // The number: black on white (21:1), as large as the number font.
@@ -63,21 +67,26 @@ TicketOut drawTicket(const TicketVm& vm, const Theme& theme) {
                   c.text, statusBg);
     y += statusH + gap * 3;
 
+    const float buttonH = std::max(theme.m.minTargetPx * 1.3f, theme.m.buttonPx * 2.4f);
     if (vm.qr) {
-        const float wanted = std::min(theme.mm(75), a.width() * 0.7f);
+        // As large as fits (75 mm at most) above the hint, the "watch the screen" line and the button.
+        const Area q = sideBySide ? Area{ImVec2(a.max.x + gap * 3, full.min.y + gap), full.max} : Area{ImVec2(a.min.x, y), a.max};
+        const float lineH = theme.fonts.body->FontSize * 1.2f;
+        const float below = sideBySide ? lineH * 3 + gap * 2 : lineH * 4 + buttonH + gap * 6;
+        const float wanted = std::min({theme.mm(75), q.width() * 0.8f, q.max.y - q.min.y - below});
         const float module = std::max(3.0f, std::floor(wanted / static_cast<float>(vm.qr->width + 2 * ticket::kQrQuietModules)));
         const float side = module * static_cast<float>(vm.qr->width + 2 * ticket::kQrQuietModules);
-        drawQr(kit, *vm.qr, ImVec2(a.min.x + (a.width() - side) * 0.5f, y), module, c);
-        y += side + gap;
+        float qy = q.min.y;
+        drawQr(kit, *vm.qr, ImVec2(q.min.x + (q.width() - side) * 0.5f, qy), module, c);
+        qy += side + gap;
         if (vm.qrHint)
-            y += kit.paragraph(*vm.qrHint, theme.fonts.body, ImVec2(a.min.x, y), a.width(), Align::Center, c.text, c.background);
-        y += gap * 2;
+            qy += kit.paragraph(*vm.qrHint, theme.fonts.body, ImVec2(q.min.x, qy), q.width(), Align::Center, c.text, c.background);
+        if (!sideBySide) y = qy + gap * 2;
     }
     y += kit.paragraph(vm.watchScreen, theme.fonts.body, ImVec2(a.min.x, y), a.width(), Align::Center, c.text, c.background);
 
-    const float buttonH = std::max(theme.m.minTargetPx * 1.3f, theme.m.buttonPx * 2.4f);
     const float top = std::max(y + gap * 2, a.max.y - buttonH);
-    kit.button(vm.done, ImVec2(a.min.x + a.width() * 0.25f, top), ImVec2(a.max.x - a.width() * 0.25f, top + buttonH),
+    kit.button(vm.done, ImVec2(a.min.x + a.width() * 0.2f, top), ImVec2(a.max.x - a.width() * 0.2f, top + buttonH),
                ButtonStyle::Primary);
     return out;
 }

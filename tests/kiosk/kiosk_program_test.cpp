@@ -40,12 +40,13 @@ std::string readFile(const fs::path& p) {
 }
 
 // The kiosk's config for a test: this server, this printer, heartbeat every second.
-fs::path writeConfig(const TempDir& dir, const std::string& serverUrl, const std::string& printer) {
-    const fs::path file = dir.path() / "kiosk.toml";
+fs::path writeConfig(const TempDir& dir, const std::string& serverUrl, const std::string& printer, bool landscape = false) {
+    const fs::path file = dir.path() / (landscape ? "kiosk-landscape.toml" : "kiosk.toml");
     std::ofstream(file) << "[server]\nurl = \"" << serverUrl << "\"\ndevice_token = \"demo-kiosk-token\"\n"
                         << "[printer]\nprofile = \"" << (kSource / "firmware-config/printers/epson-tm-t20iii.toml").string()
                         << "\"\ntransport = \"" << printer << "\"\n"
-                        << "[screen]\nwidth_px = 1080\nheight_px = 1920\ndiagonal_inch = 21.5\n"
+                        << (landscape ? "[screen]\nwidth_px = 1920\nheight_px = 1080\ndiagonal_inch = 21.5\norientation = \"landscape\"\n"
+                                      : "[screen]\nwidth_px = 1080\nheight_px = 1920\ndiagonal_inch = 21.5\n")
                         << "[timing]\nheartbeat_s = 1\n"
                         << "[hall]\nname = \"Gemeente Rijnwaarde\"\nassets_dir = \"" << (kSource / "assets").string() << "\"\n"
                         << "[[booking_code]]\nname = \"jcc-link\"\n"
@@ -97,8 +98,8 @@ void checkShot(const fs::path& shots, const std::string& name) {
     int w = 0, h = 0, n = 0;
     unsigned char* pixels = stbi_load((shots / (name + ".png")).c_str(), &w, &h, &n, 3);
     REQUIRE(pixels);
-    CHECK(w == 1080);
-    CHECK(h == 1920);
+    CHECK(w == j["size"][0].get<int>());
+    CHECK(h == j["size"][1].get<int>());
 
     // Touch targets: at least 15 mm, and 3 mm apart.
     const auto& targets = j["targets"];
@@ -456,6 +457,18 @@ shot ticket-printer-fault
     CHECK(visitor.get("/api/v1/visits/" + url.substr(url.rfind('/') + 1)).status == 200);
     CHECK((*printer)->jobs().empty());
     CHECK(kioskPrinterState(server) == "paper_out");
+
+    // A landscape kiosk puts the code beside the number; it must still scan.
+    const auto landscape = writeConfig(dir, server.url(), (*printer)->spec(), true);
+    const auto wide = runKiosk(dir, landscape, "paper-out-landscape", R"(
+tap choose_walk_in
+tap choose_service paspoort
+tap confirm_service
+wait-screen ticket.on_screen 10000
+shot ticket-printer-fault-landscape
+)");
+    checkShot(wide, "ticket-printer-fault-landscape");
+    CHECK(zbar(wide / "ticket-printer-fault-landscape.png").find("/v/") != std::string::npos);
 }
 
 TEST_CASE("kiosk program: paper near its end still prints, and staff are warned") {
