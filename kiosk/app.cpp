@@ -73,6 +73,11 @@ Result<std::unique_ptr<App>> App::create(AppOptions options) {
     if (config.printerProfile.empty()) return makeError(ErrorCode::ConfigError, "printer.profile is not set");
     auto profile = ticket::loadPrinterProfile(config.printerProfile);
     if (!profile) return profile.error();
+    // A development printer writes into a folder: make sure it is there.
+    if (config.printerTransport.rfind("file:", 0) == 0 && config.printerTransport.back() == '/') {
+        std::error_code ec;
+        std::filesystem::create_directories(config.printerTransport.substr(5), ec);
+    }
     auto fonts = ticket::loadFonts();
     if (!fonts) return fonts.error();
 

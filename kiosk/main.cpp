@@ -52,6 +52,8 @@ int main(int argc, char** argv) {
         if (!ok) return usage(a + " needs a value");
     }
     if (!script.empty() && !headless) return usage("--script needs --headless");
+    // Without a script, --screenshots names where the current screen goes (as ./run.sh uses it).
+    if (headless && script.empty() && screensDir.empty()) screensDir = screenshots.empty() ? "var/screens" : screenshots;
 
     auto config = loadKioskConfig(configFile);
     if (!config) {
