@@ -50,6 +50,7 @@ std::size_t DisplaySession::update(double now, std::int64_t nowEpochS) {
             m_model.noteAlive(now);
         } else if (auto* problem = std::get_if<LinkProblem>(&message)) {
             m_problems.push_back(problem->message);
+            ++m_problemCount;
             if (m_problems.size() > kProblemsKept) m_problems.pop_front();
         }
     }

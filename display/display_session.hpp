@@ -38,6 +38,8 @@ public:
     HallLink& link() { return m_link; }
     // The last problems the link reported (newest last), for logs and tests.
     const std::deque<std::string>& problems() const { return m_problems; }
+    // How many problems were reported since start (problems() keeps only the last few).
+    std::size_t problemCount() const { return m_problemCount; }
 
 private:
     signage::DisplayConfig m_config;
@@ -46,6 +48,7 @@ private:
     MainQueue<LinkMessage> m_queue;
     HallLink m_link;
     std::deque<std::string> m_problems;
+    std::size_t m_problemCount = 0;
 };
 
 // Catalogs for the display's languages, with a clear error naming a missing one.

@@ -12,6 +12,7 @@
 
 #include <SDL.h>
 
+#include <algorithm>
 #include <chrono>
 #include <csignal>
 #include <cstdio>
@@ -191,9 +192,12 @@ int main(int argc, char** argv) {
         const double now = monotonicS();
         const std::time_t wall = std::time(nullptr);
         session.update(now, wall);
-        for (; problemsLogged < session.problems().size(); ++problemsLogged)
-            std::fprintf(stderr, "loket-display: %s\n", session.problems()[problemsLogged].c_str());
-        if (session.problems().size() < problemsLogged) problemsLogged = session.problems().size();
+        // Log the problems reported since the last frame (the session keeps only the last few).
+        const auto& problems = session.problems();
+        const std::size_t fresh = std::min(session.problemCount() - problemsLogged, problems.size());
+        for (std::size_t i = problems.size() - fresh; i < problems.size(); ++i)
+            std::fprintf(stderr, "loket-display: %s\n", problems[i].c_str());
+        problemsLogged = session.problemCount();
 
         signage::HallVm vm = session.view(now, clockText(wall));
         if (!shown || vm != *shown) {
