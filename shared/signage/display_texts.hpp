@@ -15,6 +15,8 @@ namespace loket::signage {
 struct TwoLanguages {
     std::string first;
     std::string second;
+
+    friend bool operator==(const TwoLanguages&, const TwoLanguages&) = default;
 };
 
 struct DisplayTexts {
@@ -29,6 +31,8 @@ struct DisplayTexts {
     std::string expectedWaitPattern;  // "± {min} min"
     std::string lang1 = "nl";
     std::string lang2 = "en";
+
+    friend bool operator==(const DisplayTexts&, const DisplayTexts&) = default;
 };
 
 // Every `display.*` key the display reads (screen and voice).

@@ -1,6 +1,7 @@
 // HallVm: everything one frame of a hall display shows, as plain resolved strings and flags.
 // Built by SignageModel::view(); drawn by display/'s draw functions (drawHall, drawCounterTop),
-// which read nothing else. Numbers only: there is no field that could hold a name or code.
+// which read nothing else; the app redraws only when the view-model changes (operator==).
+// Numbers only: there is no field that could hold a name or code.
 #pragma once
 
 #include "shared/signage/display_config.hpp"
@@ -19,6 +20,8 @@ struct CallVm {
     std::string counterLabelSecond; // "Counter 3"
     std::string direction;          // configured arrow ("←"), or empty
     std::string timeText;           // "09:15", when it was called
+
+    friend bool operator==(const CallVm&, const CallVm&) = default;
 };
 
 struct WaitingVm {
@@ -26,6 +29,8 @@ struct WaitingVm {
     std::string label;        // service name (or its neutral public label), first language
     int waiting = 0;
     std::string expectedWait; // "± 12 min", empty when nobody waits
+
+    friend bool operator==(const WaitingVm&, const WaitingVm&) = default;
 };
 
 struct CounterTopVm {
@@ -33,6 +38,8 @@ struct CounterTopVm {
     std::string counterLabelSecond; // "Counter 3"
     std::string number;             // the called or served number, empty when none
     bool closed = false;
+
+    friend bool operator==(const CounterTopVm&, const CounterTopVm&) = default;
 };
 
 struct HallVm {
@@ -47,6 +54,8 @@ struct HallVm {
     std::vector<WaitingVm> waiting;
     CounterTopVm counterTop;
     bool disconnected = false;
+
+    friend bool operator==(const HallVm&, const HallVm&) = default;
 };
 
 } // namespace loket::signage

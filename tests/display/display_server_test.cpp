@@ -69,7 +69,7 @@ struct Display {
 
 } // namespace
 
-TEST_CASE("display+server: calls appear and are announced once, in order; a recall is announced again") {
+TEST_CASE("display+server: calls appear and are announced once and in order, and a recall again") {
     HallServer server;
     server.openCounter("b1");
     server.openCounter("b3");
@@ -98,7 +98,7 @@ TEST_CASE("display+server: calls appear and are announced once, in order; a reca
     CHECK(display.said.size() == 3);
 }
 
-TEST_CASE("display+server: the server is killed and restarted mid-day; the display catches up without losing a call") {
+TEST_CASE("display+server: after the server is killed and restarted mid-day the display catches up without losing a call") {
     HallServer server;
     server.openCounter("b1");
     server.openCounter("b2");

@@ -68,7 +68,7 @@ TEST_CASE("signage: the previous calls list holds the configured number of calls
     for (auto& p : vm.previous) CHECK(p.number != "A005");
 }
 
-TEST_CASE("signage: each call is announced once and in order; a recall is announced again") {
+TEST_CASE("signage: each call is announced once and in order, and a recall is announced again") {
     auto model = started();
     model.applyEvent(called(101, "A001", "b1", 1), 1, at(1));
     model.applyEvent(called(102, "B001", "b2", 1), 1, at(1));
