@@ -74,7 +74,14 @@ void Api::installDevices(httplib::Server& server) {
         m_hall.read([&](const HallView& v) {
             const Ticket* t = v.state.ticket(ticketId);
             if (!t) return sendError(res, ErrorCode::UnknownTicket, "The ticket of this request is from another day.");
-            sendJson(res, status, {{"ticket", proto::ticketJson(v.wire(), *t, proto::Audience::Kiosk)},
+            // A ticket newer than the last prediction run shows its service's walk-in estimate.
+            std::vector<std::optional<WaitEstimate>> waits;
+            auto wire = v.wire();
+            if (t->status == TicketStatus::Waiting && (!v.prediction || !v.prediction->tickets.count(t->id))) {
+                waits = m_hall.newWalkInWaits(v.state, v.now.t);
+                wire.newWalkInWaits = &waits;
+            }
+            sendJson(res, status, {{"ticket", proto::ticketJson(wire, *t, proto::Audience::Kiosk)},
                                    {"visitor_url", m_hall.config().publicBaseUrl + "/v/" + t->publicCode}});
         });
     });

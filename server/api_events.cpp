@@ -45,11 +45,13 @@ void Api::installEvents(httplib::Server& server) {
         res.set_chunked_content_provider(
             "text/event-stream",
             [this, stream](std::size_t, httplib::DataSink& sink) {
-                std::string out;
                 if (stream->first) {
-                    out += "retry: 2000\n\n";
+                    // At once, so the client knows it is connected before anything happens.
                     stream->first = false;
+                    static const std::string kRetry = "retry: 2000\n\n";
+                    return sink.write(kRetry.data(), kRetry.size());
                 }
+                std::string out;
                 auto fetch = m_hall.broker().waitAfter(stream->cursor, stream->seq, std::chrono::duration_cast<std::chrono::milliseconds>(kKeepAlive));
                 if (fetch.stopped) {
                     sink.done();

@@ -13,6 +13,7 @@ using Json = nlohmann::json;
 namespace {
 // Waits change as time passes even when nothing happens; recompute at most this often then.
 constexpr Seconds kPredictionMaxAgeS = 10;
+constexpr std::size_t kExactPredictionUpTo = 300;
 constexpr Seconds kDeviceOfflineAfterS = 30;
 
 std::optional<CounterIndex> counterOfEvent(const HallState& state, const Event& event) {
@@ -140,6 +141,8 @@ Result<Executed> Hall::executeLocked(const Command& command, std::optional<Idemp
         for (const Event& e : out.events) m_state.apply(e);
         ++m_version;
         m_appliedEventId = out.ids.back();
+        m_waitingCount = static_cast<std::size_t>(std::count_if(m_state.tickets().begin(), m_state.tickets().end(),
+            [](const Ticket& t) { return t.status == TicketStatus::Waiting; }));
         m_broker.publish(render(out.events, out.ids, involved, now));
         std::lock_guard l(m_countersMutex);
         for (const Event& e : out.events) {
@@ -201,9 +204,18 @@ std::vector<SseMessage> Hall::render(const std::vector<Event>& events, const std
     return out;
 }
 
+// The forward run costs O(n²) in the waiting visitors. In a real hall (a few hundred waiting at
+// most) it is redone after every change; in an overloaded one at most once a second, and a
+// ticket newer than the last run shows its service's walk-in estimate meanwhile.
+bool Hall::predictionStale(std::uint64_t version, Seconds at, Seconds now) const {
+    if (now - at >= kPredictionMaxAgeS) return true;
+    if (version == m_version) return false;
+    return m_waitingCount < kExactPredictionUpTo || now - at >= 1;
+}
+
 std::shared_ptr<const WaitPrediction> Hall::prediction(Seconds now) {
     std::lock_guard lock(m_predictionMutex);
-    if (!m_prediction || m_predictionVersion != m_version || now - m_predictionAt >= kPredictionMaxAgeS) {
+    if (!m_prediction || predictionStale(m_predictionVersion, m_predictionAt, now)) {
         m_prediction = std::make_shared<const WaitPrediction>(predictWaits(m_state, now));
         m_predictionVersion = m_version;
         m_predictionAt = now;
@@ -213,7 +225,7 @@ std::shared_ptr<const WaitPrediction> Hall::prediction(Seconds now) {
 
 std::vector<std::optional<WaitEstimate>> Hall::newWalkInWaits(const HallState& state, Seconds now) {
     std::lock_guard lock(m_predictionMutex);
-    if (m_walkInVersion != m_version || now - m_walkInAt >= kPredictionMaxAgeS) {
+    if (m_walkInWaits.empty() || predictionStale(m_walkInVersion, m_walkInAt, now)) {
         m_walkInWaits.clear();
         for (std::size_t s = 0; s < state.config().services.size(); ++s)
             m_walkInWaits.push_back(predictNewWalkIn(state, now, static_cast<ServiceIndex>(s)));

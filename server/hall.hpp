@@ -93,6 +93,7 @@ public:
 private:
     Result<Executed> executeLocked(const core::Command& command, std::optional<IdempotencyRecord> idempotency);
     std::shared_ptr<const core::WaitPrediction> prediction(core::Seconds now);
+    bool predictionStale(std::uint64_t version, core::Seconds at, core::Seconds now) const;
     std::vector<SseMessage> render(const std::vector<core::Event>& events, const std::vector<std::int64_t>& ids,
                                    const std::vector<std::optional<core::CounterIndex>>& involved, core::Now now);
     void publishDevice(const DeviceStatus& d);
@@ -108,6 +109,7 @@ private:
     core::HallState m_state;
     std::uint64_t m_version = 0;
     std::int64_t m_appliedEventId = 0;
+    std::size_t m_waitingCount = 0;
 
     std::mutex m_predictionMutex;
     std::shared_ptr<const core::WaitPrediction> m_prediction;

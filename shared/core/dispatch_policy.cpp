@@ -51,7 +51,9 @@ std::optional<std::size_t> chooseAppointmentsFirst(const DispatchInput& in, cons
 //  2. appointment visitors who can still be called within the norm, earliest due first — unless
 //     the slack allows serving the most urgent other visitor first and still meeting every one of
 //     them (and the booked appointments due soon), counting the other counters that will free up;
-//  3. otherwise walk-ins and appointments already past their norm, earliest due first;
+//  3. otherwise walk-ins and appointments already past their norm, earliest due first — but when
+//     that visit would make a booked visitor due soon miss the norm (one who needs this counter's
+//     skills), a visit short enough to leave room for them, if there is one;
 //  4. otherwise early appointments, earliest appointment time first.
 std::optional<std::size_t> chooseNorm(const DispatchInput& in, const CounterSlot& counter) {
     const NormPolicyParams& p = in.params;
@@ -71,45 +73,56 @@ std::optional<std::size_t> chooseNorm(const DispatchInput& in, const CounterSlot
     auto byDue = [&](const Candidate& c) { return candidateDueAt(c, in.normS); };
 
     auto firstSaveable = argMin(in, counter, saveable, byDue);
-    auto firstOther = argMin(in, counter, [&](const Candidate& c) { return otherUrgent(c) && !saveable(c); }, byDue);
+    auto isOther = [&](const Candidate& c) { return otherUrgent(c) && !saveable(c); };
+    auto firstOther = argMin(in, counter, isOther, byDue);
     if (firstSaveable && !firstOther) return firstSaveable;
+    if (!firstOther) return argMin(in, counter, kAny, [](const Candidate& c) { return c.appointmentAt; });
 
-    if (firstSaveable && firstOther) {
-        // Can this counter serve `other` first and every appointment due soon still be met?
-        struct Need { Seconds earliest; Seconds due; Seconds duration; ServiceMask services; };
-        std::vector<Need> needs;
-        for (const Candidate& c : in.waiting)
-            if (c.kind == TicketKind::Appointment && (c.services & ~counter.services) == 0 &&
-                candidateDueAt(c, in.normS) >= now && c.appointmentAt <= now + p.lookAheadS)
-                needs.push_back({std::max(now, std::max(c.notBefore, c.appointmentAt - p.activeBeforeS)),
-                                 candidateDueAt(c, in.normS), c.expectedDurationS, c.services});
-        for (const UpcomingAppointment& u : in.upcoming)
-            if ((u.services & ~counter.services) == 0 && u.appointmentAt <= now + p.lookAheadS &&
-                u.appointmentAt + in.normS >= now)
-                needs.push_back({std::max(now, u.appointmentAt - p.activeBeforeS), u.appointmentAt + in.normS,
-                                 u.expectedDurationS, u.services});
-        std::sort(needs.begin(), needs.end(), [](const Need& a, const Need& b) { return a.due < b.due; });
+    // The appointments this counter may have to meet soon: those waiting and those booked.
+    struct Need { Seconds earliest; Seconds due; Seconds duration; ServiceMask services; };
+    std::vector<Need> needs;
+    for (const Candidate& c : in.waiting)
+        if (c.kind == TicketKind::Appointment && (c.services & ~counter.services) == 0 &&
+            candidateDueAt(c, in.normS) >= now && c.appointmentAt <= now + p.lookAheadS)
+            needs.push_back({std::max(now, std::max(c.notBefore, c.appointmentAt - p.activeBeforeS)),
+                             candidateDueAt(c, in.normS), c.expectedDurationS, c.services});
+    for (const UpcomingAppointment& u : in.upcoming)
+        if ((u.services & ~counter.services) == 0 && u.appointmentAt <= now + p.lookAheadS &&
+            u.appointmentAt + in.normS >= now)
+            needs.push_back({std::max(now, u.appointmentAt - p.activeBeforeS), u.appointmentAt + in.normS,
+                             u.expectedDurationS, u.services});
+    if (needs.empty()) return firstOther;
+    std::sort(needs.begin(), needs.end(), [](const Need& a, const Need& b) { return a.due < b.due; });
 
+    // Can this counter serve `first` and every appointment due soon still be met, counting the
+    // other counters that will free up?
+    auto feasibleAfter = [&](const Candidate& first) {
         struct Server { Seconds freeAt; ServiceMask services; };
-        std::vector<Server> servers{{now + in.waiting[*firstOther].expectedDurationS, counter.services}};
+        std::vector<Server> servers{{now + first.expectedDurationS, counter.services}};
         for (const CounterSlot& other : in.counters)
             if (other.available && other.index != counter.index)
                 servers.push_back({std::max(now, other.freeAt), other.services});
-        bool feasible = true;
         for (const Need& need : needs) {
             Server* best = nullptr;
             for (Server& s : servers)
                 if ((need.services & ~s.services) == 0 && (!best || s.freeAt < best->freeAt)) best = &s;
             if (!best) continue; // only this hall's other counters could help, and none can
             Seconds start = std::max(best->freeAt, need.earliest);
-            if (start > need.due - p.slackMarginS) { feasible = false; break; }
+            if (start > need.due - p.slackMarginS) return false;
             best->freeAt = start + need.duration;
         }
-        return feasible ? firstOther : firstSaveable;
-    }
-    if (firstOther) return firstOther;
-    return argMin(in, counter, kAny, [](const Candidate& c) { return c.appointmentAt; });
+        return true;
+    };
+    if (feasibleAfter(in.waiting[*firstOther])) return firstOther;
+    if (firstSaveable) return firstSaveable;
+
+    // Only booked visitors are due soon, and they need this counter (a scarce skill): take a
+    // visit short enough to leave room for them, earliest due first; never idle while people wait.
+    auto leavesRoom = [&](const Candidate& c) { return isOther(c) && feasibleAfter(c); };
+    if (auto i = argMin(in, counter, leavesRoom, byDue)) return i;
+    return firstOther;
 }
+
 
 } // namespace
 

@@ -12,7 +12,7 @@ template <class... Ts> struct Overloaded : Ts... { using Ts::operator()...; };
 int prefixSlot(char prefix) { return (prefix >= 'A' && prefix <= 'Z') ? prefix - 'A' : 0; }
 
 std::string formatNumber(char prefix, int seq) {
-    char buf[8];
+    char buf[16];
     std::snprintf(buf, sizeof buf, "%c%03d", prefix, seq);
     return buf;
 }

@@ -3,6 +3,7 @@
 #include "dispatch_view.hpp"
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <limits>
 #include <tuple>
@@ -14,6 +15,10 @@ namespace {
 constexpr Seconds kExpectedEarlyArrivalS = 300;
 // Look this far into the appointment book.
 constexpr Seconds kBookHorizonS = 2 * 3600;
+// The forward run costs O(n²). A real hall has a few hundred visitors waiting at most; beyond
+// this many, the later ones (in order of due time) are extrapolated from the run's pace, so an
+// overloaded hall still answers its kiosks at once.
+constexpr std::size_t kSimulatedUpTo = 400;
 
 struct Assignment { TicketId id; Seconds waitS; ServiceMask services; };
 
@@ -57,6 +62,16 @@ double stillToCome(const std::vector<Seconds>& offsets, Seconds untilS) {
 std::vector<Assignment> forwardRun(const HallState& state, Seconds now, std::vector<Candidate> extra) {
     const HallConfig& config = state.config();
     DispatchView view = buildDispatchView(state, now);
+    std::vector<Candidate> overflow;
+    if (view.waiting.size() > kSimulatedUpTo) {
+        auto dueOrder = [&](const Candidate& a, const Candidate& b) {
+            return std::tuple(candidateDueAt(a, config.normS), a.checkedInAt, a.id) <
+                   std::tuple(candidateDueAt(b, config.normS), b.checkedInAt, b.id);
+        };
+        std::sort(view.waiting.begin(), view.waiting.end(), dueOrder);
+        overflow.assign(view.waiting.begin() + kSimulatedUpTo, view.waiting.end());
+        view.waiting.resize(kSimulatedUpTo);
+    }
     for (auto& c : extra) view.waiting.push_back(c);
 
     // Booked appointments become candidates when they are expected to arrive — as many of them
@@ -96,11 +111,9 @@ std::vector<Assignment> forwardRun(const HallState& state, Seconds now, std::vec
         }
     }
 
-    auto realLeft = [&] {
-        return std::any_of(view.waiting.begin(), view.waiting.end(), [](const Candidate& c) { return c.id > 0; });
-    };
+    auto realLeft = std::count_if(view.waiting.begin(), view.waiting.end(), [](const Candidate& c) { return c.id > 0; });
     std::vector<Assignment> out;
-    while (realLeft()) {
+    while (realLeft > 0) {
         CounterSlot* next = nullptr;
         for (auto& c : counters)
             if (c.available && (!next || c.freeAt < next->freeAt)) next = &c;
@@ -109,7 +122,10 @@ std::vector<Assignment> forwardRun(const HallState& state, Seconds now, std::vec
         DispatchInput input = view.input(config, t);
         if (auto i = chooseNext(input, *next)) {
             const Candidate chosen = view.waiting[*i];
-            if (chosen.id > 0) out.push_back({chosen.id, t - now, chosen.services});
+            if (chosen.id > 0) {
+                out.push_back({chosen.id, t - now, chosen.services});
+                --realLeft;
+            }
             next->freeAt = t + std::max<Seconds>(chosen.expectedDurationS, 30);
             view.waiting.erase(view.waiting.begin() + static_cast<std::ptrdiff_t>(*i));
             continue;
@@ -123,14 +139,29 @@ std::vector<Assignment> forwardRun(const HallState& state, Seconds now, std::vec
         if (wake == std::numeric_limits<Seconds>::max()) next->available = false;
         else next->freeAt = wake;
     }
+    // Beyond the simulated part of the queue: at the pace the run kept.
+    if (!overflow.empty() && !out.empty()) {
+        const Seconds last = out.back().waitS;
+        const double pace = static_cast<double>(std::max<Seconds>(last, 60)) / static_cast<double>(out.size());
+        for (std::size_t i = 0; i < overflow.size(); ++i)
+            out.push_back({overflow[i].id, last + static_cast<Seconds>(pace * static_cast<double>(i + 1)), overflow[i].services});
+    }
     return out;
 }
 
-int positionOf(const std::vector<Assignment>& run, std::size_t k) {
-    int position = 1;
-    for (std::size_t j = 0; j < k; ++j)
-        if (run[j].services & run[k].services) ++position;
-    return position;
+// Position in the run among visitors for the same services: 1 + how many before it share one.
+std::vector<int> positions(const std::vector<Assignment>& run) {
+    std::vector<int> out(run.size());
+    std::array<int, kMaxServices> seen{};
+    for (std::size_t k = 0; k < run.size(); ++k) {
+        int before = 0;
+        for (std::size_t s = 0; s < kMaxServices; ++s)
+            if (run[k].services & (ServiceMask{1} << s)) before = std::max(before, seen[s]);
+        out[k] = before + 1;
+        for (std::size_t s = 0; s < kMaxServices; ++s)
+            if (run[k].services & (ServiceMask{1} << s)) ++seen[s];
+    }
+    return out;
 }
 
 } // namespace
@@ -150,8 +181,9 @@ WaitEstimate withRange(Seconds waitS, int position) {
 WaitPrediction predictWaits(const HallState& state, Seconds now) {
     WaitPrediction prediction;
     auto run = forwardRun(state, now, {});
+    auto position = positions(run);
     for (std::size_t k = 0; k < run.size(); ++k)
-        prediction.tickets[run[k].id] = withRange(run[k].waitS, positionOf(run, k));
+        prediction.tickets[run[k].id] = withRange(run[k].waitS, position[k]);
     return prediction;
 }
 
@@ -161,8 +193,9 @@ std::optional<WaitEstimate> predictNewWalkIn(const HallState& state, Seconds now
     Candidate c{probe, TicketKind::WalkIn, now, 0, bit(service), now, std::nullopt,
                 state.durations().expected(config, service), config.services[service].walkInTargetS};
     auto run = forwardRun(state, now, {c});
+    auto position = positions(run);
     for (std::size_t k = 0; k < run.size(); ++k)
-        if (run[k].id == probe) return withRange(run[k].waitS, positionOf(run, k));
+        if (run[k].id == probe) return withRange(run[k].waitS, position[k]);
     return std::nullopt;
 }
 

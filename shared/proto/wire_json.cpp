@@ -81,10 +81,14 @@ Json ticketJson(const WireContext& ctx, const Ticket& t, Audience audience) {
     };
     if (ctx.prediction && t.status == TicketStatus::Waiting) {
         auto it = ctx.prediction->tickets.find(t.id);
-        if (it != ctx.prediction->tickets.end()) {
-            j["position"] = it->second.position;
-            j["estimated_wait_s"] = it->second.waitS;
-            j["estimated_wait_range_s"] = Json::array({it->second.lowS, it->second.highS});
+        const WaitEstimate* e = it != ctx.prediction->tickets.end() ? &it->second : nullptr;
+        if (!e && ctx.newWalkInWaits && t.services.front() < ctx.newWalkInWaits->size() &&
+            (*ctx.newWalkInWaits)[t.services.front()])
+            e = &*(*ctx.newWalkInWaits)[t.services.front()];
+        if (e) {
+            j["position"] = e->position;
+            j["estimated_wait_s"] = e->waitS;
+            j["estimated_wait_range_s"] = Json::array({e->lowS, e->highS});
         }
     }
     if (t.kind == TicketKind::Appointment) {

@@ -26,6 +26,9 @@ struct WireContext {
     const core::HallState& state;
     std::int32_t utcOffsetS = 0;
     const core::WaitPrediction* prediction = nullptr; // waits for waiting tickets, when computed
+    // Per service, what a walk-in checking in now would wait: shown for a ticket newer than the
+    // last prediction run (the server throttles that run when the hall is overloaded).
+    const std::vector<std::optional<core::WaitEstimate>>* newWalkInWaits = nullptr;
 };
 
 Json localText(const core::LocalText& text);

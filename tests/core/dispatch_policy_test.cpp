@@ -111,3 +111,12 @@ TEST_CASE("dispatch norm: no walk-in waits far beyond its target") {
     Scene s{PolicyKind::Norm, 2400, {appointment(2, 2300, 2350), walkIn(1, 600)}};
     CHECK(s.next() == 1);
 }
+TEST_CASE("dispatch norm: keeps the only counter with a scarce skill free for a visitor due soon") {
+    // Counter 0 is the only one that serves B. A B-appointment is booked for 1100 (not yet here);
+    // a long A walk-in now would make it breach, so counter 0 calls the short one.
+    Scene s{PolicyKind::Norm, 1000, {walkIn(1, 500, kA, 900), walkIn(3, 800, kA, 60)}};
+    s.counters.push_back({1, kA, 1000, true});
+    s.upcoming.push_back({1100, kB, 600});
+    CHECK(s.next(0) == 3);
+    CHECK(s.next(1) == 1); // the other counter takes the long visit as usual
+}

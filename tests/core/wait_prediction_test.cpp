@@ -62,3 +62,16 @@ TEST_CASE("prediction: a new walk-in's wait counts the queue of its service") {
     REQUIRE(e);
     CHECK(e->waitS == 800);
 }
+
+TEST_CASE("prediction: an overloaded hall still gets an estimate for everyone, later visitors waiting longer") {
+    HallConfig c = smallHall(PolicyKind::Fifo);
+    HallState s(c);
+    must(s, OpenCounter{"b2", std::nullopt}, at(8, 0));
+    std::vector<TicketId> ids;
+    for (int i = 0; i < 600; ++i) ids.push_back(issuedId(must(s, IssueWalkIn{"ophalen", "nl", "p" + std::to_string(i)}, at(8, 0))));
+    auto p = predictWaits(s, at(8, 1).t);
+    REQUIRE(p.tickets.size() == 600);
+    CHECK(p.tickets.at(ids[399]).waitS == 399 * 200);
+    CHECK(p.tickets.at(ids[599]).waitS > p.tickets.at(ids[450]).waitS);
+    CHECK(p.tickets.at(ids[599]).waitS == Approx(599 * 200).epsilon(0.02));
+}
