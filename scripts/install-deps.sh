@@ -12,13 +12,20 @@ packages=(
   catch2 zbar-tools fonts-dejavu-core fonts-noto-core xvfb curl
 )
 if [ "${1:-}" = "--tests" ]; then
-  packages+=(chromium nodejs npm sox)
+  packages+=(chromium sox)
 fi
 
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
 done
+
+# Node.js for the browser tests: Debian's, unless a Node.js with npm is already installed (some
+# images ship one whose package conflicts with Debian's npm).
+if [ "${1:-}" = "--tests" ]; then
+  command -v node >/dev/null || missing+=(nodejs)
+  command -v npm >/dev/null || missing+=(npm)
+fi
 
 if [ ${#missing[@]} -gt 0 ]; then
   echo "loket: installing ${missing[*]}"
