@@ -26,20 +26,25 @@ curl -fs "$url/healthz" >/dev/null || { echo "loket: the server did not start; s
 
 headless=()
 if [ -z "${DISPLAY:-}" ] && [ -z "${WAYLAND_DISPLAY:-}" ]; then headless=(--headless); fi
+# The display's clock shows the hall's time.
+hall_tz=$(sed -n 's/^timezone *= *"\(.*\)".*/\1/p' "$config" | head -1)
 if [ -x build/display/loket-display ]; then
-  ./build/display/loket-display --config firmware-config/display.example.toml --server "$url" "${headless[@]}" \
-    ${headless:+--screenshots var/screens/display} >>var/display.log 2>&1 &
+  TZ="${hall_tz:-Europe/Amsterdam}" ./build/display/loket-display --config firmware-config/display.example.toml \
+    --server "$url" "${headless[@]}" ${headless:+--screenshots var/screens/display} >>var/display.log 2>&1 &
   pids+=($!)
 fi
+# The kiosk prints to files (var/print/: the exact printer bytes and a PNG of each ticket).
+kiosk_mode=(--windowed); [ ${#headless[@]} -gt 0 ] && kiosk_mode=(--headless --screens-dir var/screens/kiosk)
 if [ -x build/kiosk/loket-kiosk ]; then
-  ./build/kiosk/loket-kiosk --config firmware-config/kiosk.example.toml --server "$url" "${headless[@]}" \
-    ${headless:+--screenshots var/screens/kiosk} >>var/kiosk.log 2>&1 &
+  mkdir -p var/print
+  ./build/kiosk/loket-kiosk --config firmware-config/kiosk.example.toml --server "$url" --printer file:var/print/ \
+    "${kiosk_mode[@]}" >>var/kiosk.log 2>&1 &
   pids+=($!)
 fi
 
 cat <<INFO
 
-  Loket runs: $url   (logs in var/*.log${headless:+, screens in var/screens/})
+  Loket runs: $url   (logs in var/*.log, printed tickets in var/print/${headless:+, screens in var/screens/})
 
   Counter console  $url/counter     log in: demo / demo-demo-demo
   Dashboard        $url/dashboard   log in: beheer / demo-demo-demo

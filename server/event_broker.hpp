@@ -25,7 +25,9 @@ struct SseMessage {
 
 class EventBroker {
 public:
-    explicit EventBroker(std::size_t capacity = 20000) : m_capacity(capacity) {}
+    // 4,096 events is a busy hall's hour or more; a display away longer reloads the snapshot.
+    // (Each event is kept rendered twice, about 1.5 KB: the ring is the server's largest memory.)
+    explicit EventBroker(std::size_t capacity = 4096) : m_capacity(capacity) {}
 
     void publish(std::vector<SseMessage> messages);
     // The first id a fresh subscriber should not replay (everything up to now is in the snapshot).

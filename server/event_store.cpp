@@ -100,7 +100,9 @@ Result<std::unique_ptr<EventStore>> EventStore::open(const std::filesystem::path
     std::unique_ptr<EventStore> store(new EventStore(db));
     sqlite3_busy_timeout(db, 2000);
     // WAL + FULL: a commit survives a crash and a power cut; readers do not block the writer.
-    for (const char* pragma : {"PRAGMA journal_mode=WAL;", "PRAGMA synchronous=FULL;", "PRAGMA foreign_keys=ON;"})
+    // secure_delete: a purged name is overwritten on disk, not just unlinked from the b-tree.
+    for (const char* pragma : {"PRAGMA journal_mode=WAL;", "PRAGMA synchronous=FULL;", "PRAGMA foreign_keys=ON;",
+                               "PRAGMA secure_delete=ON;"})
         if (auto st = store->exec(pragma); !st) return makeError(ErrorCode::StoreFailed, file.string() + ": " + st.error().message);
     if (auto st = store->exec(kSchema); !st) return makeError(ErrorCode::StoreFailed, file.string() + ": " + st.error().message);
     Statement last(db, "SELECT COALESCE(MAX(id), 0) FROM events");
@@ -175,6 +177,11 @@ Result<std::vector<std::int64_t>> EventStore::commit(const CommitBatch& batch) {
         return st.error();
     }
     if (!ids.empty()) m_lastEventId = ids.back();
+    if (batch.purgeBeforeFirstEvent) {
+        // The write-ahead log still holds yesterday's pages: fold it into the database and empty
+        // it, so no copy of a purged name stays on disk.
+        (void)exec("PRAGMA wal_checkpoint(TRUNCATE);");
+    }
     return ids;
 }
 

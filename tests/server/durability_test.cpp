@@ -4,6 +4,9 @@
 
 #include <catch2/catch.hpp>
 
+#include <fstream>
+#include <iterator>
+
 using namespace loket::test;
 
 TEST_CASE("server: after kill -9 and a restart every acknowledged change is back") {
@@ -56,4 +59,47 @@ TEST_CASE("server: after kill -9 and a restart every acknowledged change is back
     REQUIRE(events.size() == 1);
     CHECK(events[0].type == "ticket.issued");
     CHECK(std::stoll(events[0].id) > std::stoll(lastEventId));
+}
+
+TEST_CASE("server: at the next day yesterday's personal data are gone and only anonymous figures stay") {
+    TempDir dir;
+    const auto db = dir.path() / "hall.db";
+    std::string yesterday, publicCode;
+    {
+        ServerProcess server(db);
+        ApiClient admin(server, "demo-admin-token");
+        const std::string now = ApiClient(server, "demo-display-token").get("/api/v1/hall").json["hall"]["now"];
+        yesterday = now.substr(0, 10);
+        REQUIRE(admin.post("/api/v1/appointments", {{"code", "GONE22"}, {"service", "paspoort"}, {"starts_at", now}, {"name", "A. Privé"}}).status == 201);
+        auto t = ApiClient(server, "demo-kiosk-token").post("/api/v1/tickets", {{"appointment_code", "GONE22"}}, {{"Idempotency-Key", "y1"}});
+        REQUIRE(t.status == 201);
+        publicCode = t.json["ticket"]["public_code"];
+        ApiClient staff(server, loginDemo(server));
+        REQUIRE(staff.post("/api/v1/counters/b1/open").status == 200);
+        REQUIRE(staff.post("/api/v1/counters/b1/call", {{"ticket_id", t.json["ticket"]["id"]}}).status == 200);
+        REQUIRE(staff.post("/api/v1/tickets/" + t.json["ticket"]["id"].dump() + "/complete", {{"outcome", "handled"}}).status == 200);
+    }
+    // The same hall a day later (the server's clock runs 24 h ahead).
+    ServerProcess server(db, ServerProcess::defaultConfig(), {"LOKET_CLOCK_OFFSET_S=86400"});
+    ApiClient admin(server, "demo-admin-token");
+    CHECK(ApiClient(server).get("/api/v1/visits/" + publicCode).status == 404);
+    auto fresh = ApiClient(server, "demo-kiosk-token").post("/api/v1/tickets", {{"service", "paspoort"}}, {{"Idempotency-Key", "y1"}});
+    CHECK(fresh.status == 201); // yesterday's retry keys are gone too
+    CHECK(fresh.json["ticket"]["number"] == "A001");
+    auto stats = admin.get("/api/v1/stats?date=" + yesterday);
+    REQUIRE(stats.status == 200);
+    CHECK(stats.json["visitors"] == 1);
+    CHECK(stats.json["pct_appointments_within_norm"] == 100.0);
+    auto csv = admin.get("/api/v1/export?date=" + yesterday);
+    CHECK(csv.body.find("A001") != std::string::npos);
+    CHECK(csv.body.find("GONE22") == std::string::npos);
+    CHECK(admin.get("/api/v1/appointments?date=" + yesterday).json.empty());
+    // Nothing personal is left in the database file.
+    server.stop();
+    std::ifstream in(db, std::ios::binary);
+    std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    std::ifstream wal(db.string() + "-wal", std::ios::binary);
+    std::string walBytes((std::istreambuf_iterator<char>(wal)), std::istreambuf_iterator<char>());
+    CHECK(bytes.find("Privé") == std::string::npos);
+    CHECK(walBytes.find("Privé") == std::string::npos);
 }
