@@ -24,7 +24,7 @@ public:
 
     const std::string& language() const { return m_language; }
     bool has(std::string_view key) const;
-    // The text for `key` with `{name}` placeholders filled in. A missing key returns the key
+    // The text for `key` with `{name}` fields filled in. A missing key returns the key
     // itself, so a gap is visible on screen and a test catches it.
     std::string text(std::string_view key,
                      const std::map<std::string, std::string>& args = {}) const;
@@ -42,7 +42,7 @@ Result<Catalog> loadCatalog(const std::filesystem::path& assetsDir, const std::s
 // The language codes that have a folder under assets/lang, sorted, Dutch first.
 std::vector<std::string> shippedLanguages(const std::filesystem::path& assetsDir);
 
-// Fills `{name}` placeholders in a template.
+// Fills the `{name}` fields of a text pattern.
 std::string fillTemplate(std::string_view pattern, const std::map<std::string, std::string>& args);
 
 } // namespace loket::i18n
