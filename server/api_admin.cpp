@@ -85,7 +85,9 @@ void Api::installAdmin(httplib::Server& server) {
             if (!done) {
                 if (done.error().code == ErrorCode::StoreFailed) return sendError(res, done.error());
                 errors.push_back({{"line", row.line}, {"message", done.error().message}});
-            } else if (done->events.empty()) ++skipped;
+            } else if (std::none_of(done->events.begin(), done->events.end(),
+                                    [](const Event& e) { return std::holds_alternative<AppointmentBooked>(e); }))
+                ++skipped; // the same booking again (a day rollover may still have happened)
             else if (existed) ++updated;
             else ++imported;
         }

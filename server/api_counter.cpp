@@ -111,15 +111,17 @@ void Api::installCounter(httplib::Server& server) {
         else if (action == "next") {
             auto done = m_hall.execute(CallNext{counter});
             if (!done) return sendError(res, done.error());
-            if (done->events.empty()) {
+            // The events may hold only a day rollover (the first command after midnight): what
+            // counts is whether a ticket was called.
+            std::optional<TicketId> called;
+            for (const Event& e : done->events)
+                if (auto* c = std::get_if<TicketCalled>(&e)) called = c->ticket;
+            if (!called) {
                 res.status = 204; // nobody this counter may serve is waiting
                 return;
             }
             m_hall.read([&](const HallView& v) {
-                TicketId id = 0;
-                for (const Event& e : done->events)
-                    if (auto* c = std::get_if<TicketCalled>(&e)) id = c->ticket;
-                sendJson(res, 200, {{"ticket", proto::ticketJson(v.wire(), *v.state.ticket(id), proto::Audience::Staff)}});
+                sendJson(res, 200, {{"ticket", proto::ticketJson(v.wire(), *v.state.ticket(*called), proto::Audience::Staff)}});
             });
         } else { // call a specific ticket
             auto id = optionalInteger(*body, "ticket_id", 1, std::numeric_limits<std::int64_t>::max());
