@@ -168,9 +168,10 @@ std::string texts(const Json& j) {
 }
 
 // An appointment starting `minutesFromNow` from now, in the hall's offset as the server prints it.
-void addAppointment(ApiClient& admin, const std::string& code, const std::string& service, int minutesFromNow) {
-    // The server's clock decides "now": ask it for the hall's local time via a ticket-free call.
-    const auto now = std::chrono::system_clock::now() + std::chrono::minutes(minutesFromNow);
+void addAppointment(ApiClient& admin, const std::string& code, const std::string& service, int minutesFromNow,
+                    long clockShiftS = 0) {
+    // The server's clock decides "now" (shifted by LOKET_CLOCK_OFFSET_S when the test asks).
+    const auto now = std::chrono::system_clock::now() + std::chrono::seconds(clockShiftS) + std::chrono::minutes(minutesFromNow);
     const std::time_t t = std::chrono::system_clock::to_time_t(now);
     std::tm utc{};
     gmtime_r(&t, &utc);
@@ -280,11 +281,15 @@ shot scanned-ticket
 
 TEST_CASE("kiosk program: every check-in error has its own screen and next step") {
     TempDir dir;
-    ServerProcess server(dir.path() / "hall.db");
+    // "Too early" needs an appointment later today: run the hall's clock at 09:00 UTC (10:00 or
+    // 11:00 in the hall), whatever the hour of the test run.
+    const long real = static_cast<long>(std::time(nullptr));
+    const long shift = 9 * 3600 - real % 86400;
+    ServerProcess server(dir.path() / "hall.db", ServerProcess::defaultConfig(), {"LOKET_CLOCK_OFFSET_S=" + std::to_string(shift)});
     ApiClient admin(server, "demo-admin-token");
-    addAppointment(admin, "EARLY234", "paspoort", 120);
-    addAppointment(admin, "TMRW2345", "paspoort", 26 * 60);
-    addAppointment(admin, "TWICE234", "paspoort", 5);
+    addAppointment(admin, "EARLY234", "paspoort", 120, shift);
+    addAppointment(admin, "TMRW2345", "paspoort", 26 * 60, shift);
+    addAppointment(admin, "TWICE234", "paspoort", 5, shift);
     ApiClient kioskApi(server, "demo-kiosk-token");
     auto first = kioskApi.post("/api/v1/tickets", Json{{"appointment_code", "TWICE234"}, {"language", "nl"}},
                                {{"Idempotency-Key", "test-first-check-in"}});
