@@ -1,5 +1,6 @@
 #include "worker.hpp"
 
+#include "shared/proto/client_parse.hpp"
 #include "shared/ticket/ticket.hpp"
 
 #include <nlohmann/json.hpp>
@@ -157,9 +158,9 @@ void Worker::attemptCheckIn(net::HttpClient& http) {
     if (reply) {
         m_pending.reset();
         reachable(true);
-        auto ticket = parseKioskTicket(reply->body);
+        auto ticket = proto::parseIssuedTicket(reply->body);
         if (ticket) post(CheckInSucceeded{id, std::move(*ticket)});
-        else post(CheckInRejected{id, "invalid_reply", ticket.error().message});
+        else post(CheckInRejected{id, ticket.error()});
         return;
     }
     const auto& failure = http.lastFailure();
@@ -168,7 +169,7 @@ void Worker::attemptCheckIn(net::HttpClient& http) {
         // The server decided (unknown code, too early, closed…): final, show it.
         m_pending.reset();
         reachable(true);
-        post(CheckInRejected{id, failure->apiCode, failure->error.message});
+        post(CheckInRejected{id, failure->error});
         return;
     }
     // No answer (or a busy one): keep this request and its key, try again with backoff.
@@ -252,7 +253,7 @@ void Worker::heartbeat(net::HttpClient& http) {
 void Worker::refreshServices(net::HttpClient& http) {
     auto reply = http.get("/api/v1/services");
     if (reply) {
-        auto services = parseKioskServices(reply->body);
+        auto services = proto::parseServiceList(reply->body);
         if (services) {
             m_servicesLoaded = true;
             post(ServicesLoaded{std::move(*services)});

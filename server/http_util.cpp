@@ -1,5 +1,7 @@
 #include "http_util.hpp"
 
+#include "shared/proto/api_error.hpp"
+
 namespace loket::server {
 
 int httpStatusOf(ErrorCode code) {
@@ -47,10 +49,10 @@ void sendJson(httplib::Response& res, int status, const Json& body) {
 }
 
 void sendError(httplib::Response& res, const Error& error) {
-    sendJson(res, httpStatusOf(error.code), {{"error", {{"code", errorCodeName(error.code)}, {"message", error.message}}}});
+    sendJson(res, httpStatusOf(error.code), proto::errorJson(error));
 }
 
-void sendError(httplib::Response& res, ErrorCode code, const std::string& message) { sendError(res, Error{code, message}); }
+void sendError(httplib::Response& res, ErrorCode code, const std::string& message) { sendError(res, makeError(code, message)); }
 
 Result<Json> jsonBody(const httplib::Request& req, std::initializer_list<const char*> allowed, bool emptyOk) {
     if (req.body.empty()) {

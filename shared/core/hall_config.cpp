@@ -1,6 +1,22 @@
 #include "hall_config.hpp"
 
+namespace {
+const std::string kDutch = "nl";
+const std::string kEnglish = "en";
+} // namespace
+
 namespace loket::core {
+
+const std::string& textIn(const LocalText& text, const std::string& language) {
+    static const std::string kNone;
+    for (const std::string* code : {&language, &kDutch, &kEnglish}) {
+        auto it = text.find(*code);
+        if (it != text.end() && !it->second.empty()) return it->second;
+    }
+    for (const auto& [code, value] : text)
+        if (!value.empty()) return value;
+    return kNone;
+}
 
 const char* policyName(PolicyKind kind) {
     switch (kind) {

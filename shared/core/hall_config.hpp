@@ -24,6 +24,10 @@ constexpr std::size_t kMaxServices = 64;
 // Texts by language code ("nl", "en", …). Dutch is always present.
 using LocalText = std::map<std::string, std::string>;
 
+// Which language's text is shown: the one asked for, else Dutch, else English, else any
+// non-empty one; empty when the text has none. Every screen, ticket and voice picks through this.
+const std::string& textIn(const LocalText& text, const std::string& language);
+
 enum class PolicyKind { Fifo, AppointmentsFirst, Edf, Norm };
 const char* policyName(PolicyKind kind);
 std::optional<PolicyKind> parsePolicy(const std::string& name);

@@ -1,8 +1,22 @@
 #include "ticket.hpp"
 
 #include <algorithm>
+#include <cctype>
 
 namespace loket::core {
+
+SpokenNumber spokenNumber(std::string_view number) {
+    std::size_t letters = 0;
+    while (letters < number.size() && std::isalpha(static_cast<unsigned char>(number[letters]))) ++letters;
+    const std::string_view digits = number.substr(letters);
+    const bool allDigits = !digits.empty() && std::all_of(digits.begin(), digits.end(), [](char ch) {
+        return std::isdigit(static_cast<unsigned char>(ch)) != 0;
+    });
+    if (letters == 0 || !allDigits) return SpokenNumber{std::string(number), ""};
+    std::size_t first = 0;
+    while (first + 1 < digits.size() && digits[first] == '0') ++first;
+    return SpokenNumber{std::string(number.substr(0, letters)), std::string(digits.substr(first))};
+}
 
 const char* ticketKindName(TicketKind kind) { return kind == TicketKind::Appointment ? "appointment" : "walk_in"; }
 

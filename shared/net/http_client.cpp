@@ -120,7 +120,7 @@ Result<HttpResponse> HttpClient::perform(const char* method, const std::string& 
     std::string message = api.message.empty()
                               ? std::string(method) + " " + path + ": HTTP " + std::to_string(response.status)
                               : api.message;
-    return failWith(makeError(code, message), response.status, api.code);
+    return failWith(Error{code, message, api.details}, response.status, api.code);
 }
 
 std::string makeIdempotencyKey() {
