@@ -78,6 +78,19 @@ void Api::installAdmin(httplib::Server& server) {
         int imported = 0, updated = 0, skipped = 0;
         Json errors = Json::array();
         for (const auto& e : parsed.errors) errors.push_back({{"line", e.line}, {"message", e.message}});
+        // All or nothing: every row is first decided on a copy of the hall, so a file with one bad
+        // line changes nothing and the answer lists every line to fix.
+        if (errors.empty())
+            m_hall.readPlain([&](const HallView& v) {
+                HallState trial = v.state;
+                for (const auto& row : parsed.rows)
+                    if (auto tried = execute(trial, row.command, v.now); !tried)
+                        errors.push_back({{"line", row.line}, {"message", tried.error().message}});
+            });
+        if (!errors.empty()) {
+            std::sort(errors.begin(), errors.end(), [](const Json& a, const Json& b) { return a["line"] < b["line"]; });
+            return sendJson(res, 422, {{"imported", 0}, {"updated", 0}, {"skipped", 0}, {"errors", errors}});
+        }
         for (const auto& row : parsed.rows) {
             const std::string code = normaliseBookingCode(row.command.code);
             const bool existed = m_hall.readPlain([&](const HallView& v) { return v.state.appointment(code) != nullptr; });
