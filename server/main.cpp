@@ -92,8 +92,7 @@ int main(int argc, char** argv) {
                      "*** staff 'demo'). Anyone can use them. Replace them before this hall opens to the public.\n\n",
                      options.config.c_str());
 
-    HallClock::useTimeZone(config->timeZone);
-    HallClock clock;
+    HallClock clock(config->timeZone);
     if (const char* offset = std::getenv("LOKET_CLOCK_OFFSET_S")) {
         clock.setOffset(std::atoll(offset));
         std::fprintf(stderr, "loket-server: test clock: running %s s ahead of the real time\n", offset);

@@ -2,7 +2,7 @@
 
 #include "crypto.hpp"
 
-#include <toml++/toml.h>
+#include "shared/config/config_reader.hpp"
 
 #include <fstream>
 #include <set>
@@ -31,11 +31,8 @@ public:
     explicit Reader(std::string file) : m_file(std::move(file)) {}
 
     [[noreturn]] void fail(const toml::node* node, const std::string& field, const std::string& message) const {
-        std::ostringstream out;
-        out << m_file;
-        if (node && node->source().begin.line) out << ":" << node->source().begin.line;
-        out << ": " << field << ": " << message;
-        throw ConfigFault{out.str()};
+        const int line = node ? static_cast<int>(node->source().begin.line) : 0;
+        throw ConfigFault{config::describe(config::Problem{m_file, line, field, message})};
     }
 
     // Rejects keys the server does not know, so a typo is an error and not a silent default.
@@ -316,24 +313,19 @@ ServerConfig build(const Reader& r, const toml::table& root) {
 
 Result<ServerConfig> parseServerConfig(std::string_view text, const std::string& fileName) {
     Reader reader(fileName);
+    auto doc = config::parseToml(text, fileName);
+    if (!doc) return doc.error();
     try {
-        toml::table root = toml::parse(text, fileName);
-        return build(reader, root);
-    } catch (const toml::parse_error& e) {
-        std::ostringstream out;
-        out << fileName << ":" << e.source().begin.line << ": " << e.description();
-        return makeError(ErrorCode::ConfigError, out.str());
+        return build(reader, doc->root);
     } catch (const ConfigFault& f) {
         return makeError(ErrorCode::ConfigError, f.message);
     }
 }
 
 Result<ServerConfig> loadServerConfig(const std::filesystem::path& file) {
-    std::ifstream in(file, std::ios::binary);
-    if (!in) return makeError(ErrorCode::ConfigError, file.string() + ": cannot be read");
-    std::stringstream buffer;
-    buffer << in.rdbuf();
-    return parseServerConfig(buffer.str(), file.string());
+    auto text = config::readText(file);
+    if (!text) return makeError(ErrorCode::ConfigError, file.string() + ": cannot be read");
+    return parseServerConfig(*text, file.string());
 }
 
 } // namespace loket::server

@@ -126,16 +126,33 @@ Status Section::boolean(const char* key, bool& out) const {
     return Ok{};
 }
 
-Status Section::texts(const char* key, std::vector<std::string>& out) const {
+Status Section::texts(const char* key, std::vector<std::string>& out, bool nonEmpty) const {
     const toml::node* node = m_table.get(key);
     if (!node) return Ok{};
     const toml::array* array = node->as_array();
-    if (!array || array->empty()) return fail(key, "must be a non-empty list of texts");
+    if (!array || (nonEmpty && array->empty())) return fail(key, nonEmpty ? "must be a non-empty list of texts" : "must be a list of texts");
     std::vector<std::string> values;
     for (const auto& item : *array) {
         auto value = item.value<std::string>();
         if (!item.is_string() || !value || value->empty()) return fail(key, "must be a list of texts");
         values.push_back(*value);
+    }
+    out = std::move(values);
+    return Ok{};
+}
+
+Status Section::textMap(const char* key, std::map<std::string, std::string>& out) const {
+    const toml::node* node = m_table.get(key);
+    if (!node) return Ok{};
+    const toml::table* table = node->as_table();
+    if (!table) return fail(key, "must be a table of texts ({ name = \"text\" })");
+    std::map<std::string, std::string> values;
+    for (const auto& [name, value] : *table) {
+        auto text = value.value<std::string>();
+        if (!value.is_string() || !text)
+            return configError(Problem{m_file, static_cast<int>(value.source().begin.line), field(key) + "." + std::string(name.str()),
+                                       "must be a text in quotes"});
+        values[std::string(name.str())] = *text;
     }
     out = std::move(values);
     return Ok{};

@@ -13,6 +13,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <initializer_list>
+#include <map>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -57,7 +58,9 @@ public:
     Status integer(const char* key, std::int64_t low, std::int64_t high, std::int64_t& out) const;
     Status number(const char* key, double low, double high, double& out) const;
     Status boolean(const char* key, bool& out) const;
-    Status texts(const char* key, std::vector<std::string>& out) const;
+    Status texts(const char* key, std::vector<std::string>& out, bool nonEmpty = true) const;
+    // An inline table of texts (`voices = { nl = "nl", en = "en" }`).
+    Status textMap(const char* key, std::map<std::string, std::string>& out) const;
 
     // A [section] below this one; fails when `key` is there but not a table. Absent: an empty one.
     Result<Section> section(const char* key) const;

@@ -1,6 +1,6 @@
 #include "scenario.hpp"
 
-#include <toml++/toml.h>
+#include "shared/config/config_reader.hpp"
 
 #include <algorithm>
 #include <filesystem>
@@ -11,6 +11,10 @@ namespace {
 
 struct Bad {
     std::string message;
+};
+// A file the scenario names (its service catalogue) that cannot be read or parsed.
+struct BadFile {
+    Error error;
 };
 
 template <typename T>
@@ -141,8 +145,9 @@ ScenarioSpec parse(const toml::table& root, const std::filesystem::path& dir) {
     s.rules.doorsCloseS = clock(*rules["doors_close"].node(), "doors_close");
 
     const std::string catalogueFile = need<std::string>(r, "services");
-    toml::table cat = toml::parse_file((dir / catalogueFile).string());
-    s.services = catalogue(cat);
+    auto cat = config::loadToml(dir / catalogueFile);
+    if (!cat) throw BadFile{cat.error()};
+    s.services = catalogue(cat->root);
     std::set<std::string> known, skills;
     for (const auto& sv : s.services) {
         known.insert(sv.service.id);
@@ -197,15 +202,16 @@ ScenarioSpec parse(const toml::table& root, const std::filesystem::path& dir) {
 } // namespace
 
 Result<ScenarioSpec> loadScenarioFile(const std::string& path) {
+    auto doc = config::loadToml(path);
+    if (!doc) return makeError(ErrorCode::ConfigError, doc.error().message);
     try {
-        toml::table root = toml::parse_file(path);
-        return parse(root, std::filesystem::path(path).parent_path());
-    } catch (const toml::parse_error& e) {
-        return makeError(ErrorCode::ConfigError, path + ": " + std::string(e.description()));
+        return parse(doc->root, std::filesystem::path(path).parent_path());
+    } catch (const BadFile& e) {
+        return makeError(ErrorCode::ConfigError, e.error.message);
     } catch (const Bad& e) {
-        return makeError(ErrorCode::ConfigError, path + ": " + e.message);
+        return config::configError({path, 0, "", e.message});
     } catch (const std::exception& e) {
-        return makeError(ErrorCode::ConfigError, path + ": " + e.what());
+        return config::configError({path, 0, "", e.what()});
     }
 }
 
