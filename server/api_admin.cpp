@@ -84,7 +84,7 @@ void Api::installAdmin(httplib::Server& server) {
             m_hall.readPlain([&](const HallView& v) {
                 HallState trial = v.state;
                 for (const auto& row : parsed.rows)
-                    if (auto tried = execute(trial, row.command, v.now); !tried)
+                    if (auto tried = core::execute(trial, row.command, v.now); !tried)
                         errors.push_back({{"line", row.line}, {"message", tried.error().message}});
             });
         if (!errors.empty()) {
