@@ -126,26 +126,44 @@ Result<std::vector<VisitRecord>> visitsOf(const ServerParts& parts, LocalDay day
     return parts.store.visits(day);
 }
 
-void getStats(const ServerParts& parts, const httplib::Request& req, httplib::Response& res) {
-    if (!allow(parts, req, res, {Role::Admin})) return;
+struct DayVisits {
+    LocalDay day = 0;
+    std::vector<VisitRecord> visits;
+};
+
+// For the admin's day reports: the day asked for (?date=, today by default) and its visits;
+// nothing when the response already holds the error.
+std::optional<DayVisits> requestedDay(const ServerParts& parts, const httplib::Request& req, httplib::Response& res) {
+    if (!allow(parts, req, res, {Role::Admin})) return std::nullopt;
     auto day = dateParam(req, parts.clock.now());
-    if (!day) return sendError(res, day.error());
+    if (!day) {
+        sendError(res, day.error());
+        return std::nullopt;
+    }
     auto visits = visitsOf(parts, *day);
-    if (!visits) return sendError(res, visits.error());
-    sendJson(res, 200, proto::statsJson(computeDayStats(formatDate(*day), *visits)));
+    if (!visits) {
+        sendError(res, visits.error());
+        return std::nullopt;
+    }
+    return DayVisits{*day, std::move(visits.value())};
+}
+
+void getStats(const ServerParts& parts, const httplib::Request& req, httplib::Response& res) {
+    auto day = requestedDay(parts, req, res);
+    if (!day) return;
+    sendJson(res, 200, proto::statsJson(computeDayStats(formatDate(day->day), day->visits)));
 }
 
 void getExport(const ServerParts& parts, const httplib::Request& req, httplib::Response& res) {
-    if (!allow(parts, req, res, {Role::Admin})) return;
-    auto day = dateParam(req, parts.clock.now());
-    if (!day) return sendError(res, day.error());
-    auto visits = visitsOf(parts, *day);
-    if (!visits) return sendError(res, visits.error());
+    auto requested = requestedDay(parts, req, res);
+    if (!requested) return;
+    const LocalDay day = requested->day;
+    const std::vector<VisitRecord>& visits = requested->visits;
     std::ostringstream csv;
     csv << "date,number,service,services,kind,status,issued_at,appointment_at,first_called_at,wait_s,within_norm,"
            "started_at,ended_at,counter,outcome,feedback\n";
     auto time = [&](std::optional<Seconds> t) { return t ? proto::rfc3339(*t, parts.clock.utcOffsetAt(*t)) : std::string(); };
-    for (const VisitRecord& v : *visits) {
+    for (const VisitRecord& v : visits) {
         auto wait = v.waitS();
         csv << formatDate(v.day) << ',' << v.number << ',' << csvField(v.service) << ',' << csvField(v.services) << ','
             << ticketKindName(v.kind) << ',' << ticketStatusName(v.status) << ',' << time(v.issuedAt) << ','
@@ -155,7 +173,7 @@ void getExport(const ServerParts& parts, const httplib::Request& req, httplib::R
             << csvField(v.counter) << ',' << (v.outcome == Outcome::None ? "" : outcomeName(v.outcome)) << ','
             << (v.feedbackScore ? std::to_string(*v.feedbackScore) : std::string()) << "\n";
     }
-    res.set_header("Content-Disposition", "attachment; filename=\"loket-" + formatDate(*day) + ".csv\"");
+    res.set_header("Content-Disposition", "attachment; filename=\"loket-" + formatDate(day) + ".csv\"");
     res.set_content(csv.str(), "text/csv; charset=utf-8");
 }
 
