@@ -60,9 +60,10 @@ public:
         return m_snapshot;
     }
 
-    std::uint64_t version() const {
+    // The version and the number waiting, without a copy: whether a cached result is stale.
+    StateSnapshot version() const {
         std::shared_lock lock(m_mutex);
-        return m_version;
+        return StateSnapshot{nullptr, m_version, m_waiting};
     }
 
 private:

@@ -20,22 +20,24 @@ bool stale(std::uint64_t cachedVersion, Seconds cachedAt, const StateSnapshot& n
 
 template <typename T, typename Compute>
 std::shared_ptr<const T> WaitPredictor::get(Cached<T>& cache, std::mutex& computeMutex, Seconds now, Compute&& compute) {
-    StateSnapshot snapshot = m_state.snapshot();
+    const StateSnapshot current = m_state.version();
     {
         std::lock_guard lock(m_cacheMutex);
-        if (cache.value && !stale(cache.version, cache.at, snapshot, now)) return cache.value;
+        if (cache.value && !stale(cache.version, cache.at, current, now)) return cache.value;
     }
     std::unique_lock run(computeMutex, std::try_to_lock);
     if (!run) {
         // Someone is computing. Only aged (same state): serve the cached value meanwhile.
         {
             std::lock_guard lock(m_cacheMutex);
-            if (cache.value && cache.version == snapshot.version) return cache.value;
+            if (cache.value && cache.version == current.version) return cache.value;
         }
         run.lock();
         std::lock_guard lock(m_cacheMutex);
-        if (cache.value && !stale(cache.version, cache.at, snapshot, now)) return cache.value;
+        if (cache.value && !stale(cache.version, cache.at, current, now)) return cache.value;
     }
+    // Copied only now that a run is due (a copy per state version, shared by both caches).
+    const StateSnapshot snapshot = m_state.snapshot();
     auto value = std::make_shared<const T>(compute(*snapshot.state)); // no lock but our own run's
     std::lock_guard lock(m_cacheMutex);
     if (!cache.value || cache.version != snapshot.version || cache.at <= now) cache = Cached<T>{value, snapshot.version, now};
