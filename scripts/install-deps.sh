@@ -10,6 +10,7 @@ packages=(
   libcurl4-openssl-dev libqrencode-dev libcpp-httplib-dev nlohmann-json3-dev
   libsqlite3-dev libtomlplusplus-dev libssl-dev tzdata libespeak-ng-dev espeak-ng
   catch2 zbar-tools fonts-dejavu-core fonts-noto-core xvfb curl
+  libcli11-dev
 )
 if [ "${1:-}" = "--tests" ]; then
   packages+=(chromium sox)

@@ -9,15 +9,6 @@
 
 namespace loket::ticket {
 
-const char* cutModeName(CutMode mode) {
-    switch (mode) {
-    case CutMode::None: return "none";
-    case CutMode::Partial: return "partial";
-    case CutMode::Full: return "full";
-    }
-    return "none";
-}
-
 namespace {
 
 Error configError(const std::string& origin, const std::string& what) {

@@ -29,8 +29,6 @@ struct PrinterProfile {
     bool answersStatus = true;  // answers `DLE EOT n` real-time status requests
 };
 
-const char* cutModeName(CutMode mode);
-
 // Parses a profile; every key is checked, so a typo is an error and not a silent default.
 Result<PrinterProfile> parsePrinterProfile(std::string_view tomlText, const std::string& origin);
 Result<PrinterProfile> loadPrinterProfile(const std::filesystem::path& path);
