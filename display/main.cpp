@@ -9,12 +9,26 @@
 #include <atomic>
 #include <csignal>
 #include <cstdio>
+#include <string>
 
 namespace {
 
 // Set by SIGINT/SIGTERM; the only global, as signal handlers allow nothing else.
 std::atomic<bool> g_quit{false};
 void onSignal(int) { g_quit = true; }
+
+// A duration in seconds: a number, 0 or more.
+const CLI::Validator kSeconds(
+    [](std::string& text) -> std::string {
+        try {
+            std::size_t used = 0;
+            const double v = std::stod(text, &used);
+            if (used == text.size() && v >= 0) return {};
+        } catch (const std::exception&) {
+        }
+        return "needs seconds (a number, 0 or more), not \"" + text + "\"";
+    },
+    "SECONDS");
 
 } // namespace
 
@@ -28,10 +42,9 @@ int main(int argc, char** argv) {
     cli.add_flag("--headless", options.headless, "draw into memory, no window; write screenshots");
     cli.add_option("--screenshots", options.screenshots, "headless: folder for current.png (default var/screens)");
     cli.add_option("--screenshot-every", options.screenshotEveryS, "headless: seconds between screenshots")
-        ->check(CLI::NonNegativeNumber)
+        ->check(kSeconds)
         ->capture_default_str();
-    cli.add_option("--exit-after", options.exitAfterS, "stop after this many seconds (0: run until stopped)")
-        ->check(CLI::NonNegativeNumber);
+    cli.add_option("--exit-after", options.exitAfterS, "stop after this many seconds (0: run until stopped)")->check(kSeconds);
     cli.add_option("--announce-log", options.announceLog, "append every announcement to this file");
     bool noSound = false;
     cli.add_flag("--no-sound", noSound, "no chime and no speech");
