@@ -65,7 +65,7 @@ struct ThemePair {
 
 // Loads DejaVu Sans (fonts-dejavu-core) at the sizes of both themes into the host's atlas,
 // before its first frame. `texts` are every string that may be drawn: their characters enter the
-// glyph ranges (with Latin-1 and Latin Extended-A for service names). The ticket-number and key
+// glyph ranges (with Latin-1 for service names). The ticket-number and key
 // fonts hold only capitals, digits and a few signs: at 160 px a full range would make a huge atlas.
 Result<ThemePair> loadThemes(ui::Host& host, double dpi, const std::vector<std::string>& texts,
                              const std::filesystem::path& fontDir = "/usr/share/fonts/truetype/dejavu");

@@ -24,9 +24,11 @@ Result<float> capHeightRatio(const std::string& fontFile) {
     return static_cast<float>(y1) / static_cast<float>(ascent - descent);
 }
 
-void buildGlyphRanges(GlyphRanges& ranges, const std::vector<std::string>& texts, const std::vector<std::string>& bigTexts) {
+void buildGlyphRanges(GlyphRanges& ranges, const std::vector<std::string>& texts, const std::vector<std::string>& bigTexts,
+                      TextBase base) {
     ImFontGlyphRangesBuilder text;
-    for (ImWchar c = 0x0020; c <= 0x017F; ++c) text.AddChar(c); // Latin-1 and Latin Extended-A (ĳ, ł, ş, …)
+    const ImWchar last = base == TextBase::Latin1 ? 0x00FF : 0x017F;
+    for (ImWchar c = 0x0020; c <= last; ++c) text.AddChar(c);
     for (auto& s : texts) text.AddText(s.c_str());
     text.BuildRanges(&ranges.text);
 

@@ -34,9 +34,15 @@ struct FontSpec {
 
 // Cap height / font size for a TrueType file (ImGui sizes fonts by ascent − descent).
 Result<float> capHeightRatio(const std::string& fontFile);
+// The glyphs every text font holds before the shipped strings add theirs.
+enum class TextBase {
+    Latin1,          // U+0020–U+00FF: the kiosk (many sizes; its texts add what they need)
+    LatinExtendedA,  // up to U+017F (ĳ, ł, ş, … in service names): the display
+};
 // Fills `ranges` from the strings. `bigTexts` are what the huge font must draw besides digits,
 // capitals and space (counter words, arrows).
-void buildGlyphRanges(GlyphRanges& ranges, const std::vector<std::string>& texts, const std::vector<std::string>& bigTexts);
+void buildGlyphRanges(GlyphRanges& ranges, const std::vector<std::string>& texts, const std::vector<std::string>& bigTexts,
+                      TextBase base = TextBase::LatinExtendedA);
 // Clears `atlas`, adds `specs` (each file read once), builds the atlas and frees its inputs.
 // The fonts come back in the order of `specs`. A missing file is named in the error.
 Result<std::vector<ImFont*>> loadFontSet(ImFontAtlas& atlas, const std::vector<FontSpec>& specs);
