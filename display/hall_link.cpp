@@ -9,7 +9,7 @@
 
 namespace loket::display {
 
-HallLink::HallLink(LinkSettings settings, MainQueue<LinkMessage>& queue) : m_settings(std::move(settings)), m_queue(queue) {}
+HallLink::HallLink(LinkSettings settings, ui::MainQueue<LinkMessage>& queue) : m_settings(std::move(settings)), m_queue(queue) {}
 
 HallLink::~HallLink() { stop(); }
 

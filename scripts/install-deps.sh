@@ -11,6 +11,7 @@ packages=(
   libsqlite3-dev libtomlplusplus-dev libssl-dev tzdata libical-dev libhowardhinnant-date-dev libespeak-ng-dev espeak-ng
   libcli11-dev
   catch2 zbar-tools fonts-dejavu-core fonts-noto-core xvfb curl
+  libcli11-dev
 )
 if [ "${1:-}" = "--tests" ]; then
   packages+=(chromium sox)

@@ -7,16 +7,6 @@
 
 namespace loket::net {
 
-const char* streamStateName(StreamState state) {
-    switch (state) {
-    case StreamState::Connecting: return "connecting";
-    case StreamState::Connected: return "connected";
-    case StreamState::Disconnected: return "disconnected";
-    case StreamState::Stopped: return "stopped";
-    }
-    return "unknown";
-}
-
 struct EventStreamClient::Impl {
     CURLM* multi = nullptr;
     SseParser parser;
@@ -57,15 +47,6 @@ void EventStreamClient::stop() {
     if (m_thread.joinable()) m_thread.join();
 }
 
-void EventStreamClient::reconnectNow() {
-    m_reconnect = true;
-    {
-        std::lock_guard lock(m_mutex);
-        m_wake.notify_all();
-    }
-    curl_multi_wakeup(m_impl->multi);
-}
-
 std::string EventStreamClient::lastEventId() const {
     std::lock_guard lock(m_mutex);
     return m_lastIdCopy;
@@ -78,8 +59,7 @@ void EventStreamClient::setState(StreamState state, const std::string& detail) {
 
 bool EventStreamClient::waitBackoff(std::chrono::milliseconds delay) {
     std::unique_lock lock(m_mutex);
-    m_wake.wait_for(lock, delay, [this] { return m_stop.load() || m_reconnect.load(); });
-    m_reconnect = false;
+    m_wake.wait_for(lock, delay, [this] { return m_stop.load(); });
     return !m_stop;
 }
 
@@ -151,7 +131,7 @@ bool EventStreamClient::connectOnce() {
     std::string detail;
     bool announcedConnected = false;
     int running = 1;
-    while (running && !m_stop && !m_reconnect) {
+    while (running && !m_stop) {
         if (curl_multi_perform(m_impl->multi, &running) != CURLM_OK) {
             detail = "curl_multi_perform failed";
             break;
@@ -181,11 +161,9 @@ bool EventStreamClient::connectOnce() {
             }
         }
     }
-    if (m_reconnect) detail = "reconnect requested";
     curl_multi_remove_handle(m_impl->multi, curl);
     curl_easy_cleanup(curl);
     curl_slist_free_all(headers);
-    m_reconnect = false;
     if (!m_stop) setState(StreamState::Disconnected, detail);
     return transfer.gotData;
 }

@@ -27,7 +27,6 @@ enum class StreamState {
     Disconnected, // the last attempt failed; waiting for the next one
     Stopped,      // stop() was called
 };
-const char* streamStateName(StreamState state);
 
 struct EventStreamOptions {
     std::string baseUrl;
@@ -57,8 +56,6 @@ public:
 
     void start();
     void stop();
-    // Drop the current connection and connect again at once (keeps Last-Event-ID).
-    void reconnectNow();
 
     StreamState state() const { return m_state.load(); }
     std::string lastEventId() const;
@@ -76,7 +73,6 @@ private:
     std::unique_ptr<Impl> m_impl;
     std::thread m_thread;
     std::atomic<bool> m_stop{false};
-    std::atomic<bool> m_reconnect{false};
     std::atomic<StreamState> m_state{StreamState::Disconnected};
     std::atomic<int> m_connects{0};
     mutable std::mutex m_mutex; // guards m_lastIdCopy and the wakeup of the backoff wait
