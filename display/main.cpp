@@ -6,6 +6,7 @@
 #include "display/display_screen.hpp"
 #include "display/display_session.hpp"
 #include "display/screenshot_writer.hpp"
+#include "shared/paths/data_path.hpp"
 #include "shared/speech/chime.hpp"
 #include "shared/speech/sdl_audio_sink.hpp"
 #include "shared/ui/headless_renderer.hpp"
@@ -107,6 +108,8 @@ int main(int argc, char** argv) {
     if (options->server) config->serverUrl = *options->server;
     if (options->token) config->token = *options->token;
     if (options->assets) config->assetsDir = *options->assets;
+    // The default "assets" means Loket's own: /usr/share/loket/assets when installed.
+    if (config->assetsDir == "assets") config->assetsDir = paths::dataPath("assets", "assets");
     if (!options->sound) config->sound.enabled = false;
 
     auto catalogs = display::loadDisplayCatalogs(config->assetsDir, config->sound.languages);

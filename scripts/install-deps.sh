@@ -12,7 +12,7 @@ packages=(
   catch2 zbar-tools fonts-dejavu-core fonts-noto-core xvfb curl
 )
 if [ "${1:-}" = "--tests" ]; then
-  packages+=(chromium sox)
+  packages+=(chromium sox lintian)  # lintian: the package test (tests/package)
 fi
 
 missing=()

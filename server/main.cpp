@@ -11,6 +11,7 @@
 #include "log.hpp"
 #include "metrics.hpp"
 #include "server_config.hpp"
+#include "shared/paths/data_path.hpp"
 
 #include <httplib.h>
 
@@ -22,7 +23,7 @@
 namespace {
 
 struct Options {
-    std::string config, db = "var/loket.db", listen = "127.0.0.1:8080", webDir = LOKET_DEFAULT_WEB_DIR;
+    std::string config, db = "var/loket.db", listen = "127.0.0.1:8080", webDir = loket::paths::dataPath("web", LOKET_DEFAULT_WEB_DIR).string();
     bool checkConfig = false, hashPassword = false, quiet = false;
     int threads = 192;
 };
