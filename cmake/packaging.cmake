@@ -115,7 +115,7 @@ set(CPACK_DEBIAN_COMPRESSION_TYPE xz)
 set(loket_exact "(= ${PROJECT_VERSION})")
 set(CPACK_DEBIAN_SERVER_PACKAGE_NAME loket-server)
 set(CPACK_DEBIAN_SERVER_PACKAGE_SECTION net)
-set(CPACK_DEBIAN_SERVER_PACKAGE_DEPENDS "tzdata")
+set(CPACK_DEBIAN_SERVER_PACKAGE_DEPENDS "tzdata, init-system-helpers (>= 1.52)")
 set(CPACK_DEBIAN_SERVER_DESCRIPTION "Loket hall server: queue tickets, counters and displays
 The hall server of Loket, the queue-ticketing system for a municipal hall. It
 keeps the day's tickets and appointments in SQLite, serves the HTTP API for
