@@ -15,6 +15,7 @@
 #include "metrics.hpp"
 #include "server_config.hpp"
 #include "session_store.hpp"
+#include "shared/paths/data_path.hpp"
 #include "sqlite_event_store.hpp"
 #include "wait_predictor.hpp"
 
@@ -29,7 +30,7 @@
 namespace {
 
 struct Options {
-    std::string config, db = "var/loket.db", listen = "127.0.0.1:8080", webDir = LOKET_DEFAULT_WEB_DIR;
+    std::string config, db = "var/loket.db", listen = "127.0.0.1:8080", webDir = loket::paths::dataPath("web", LOKET_DEFAULT_WEB_DIR).string();
     bool checkConfig = false, hashPassword = false, quiet = false;
     int threads = 192;
 };
