@@ -1,6 +1,7 @@
 #include "api.hpp"
 
 #include "log.hpp"
+#include "security_headers.hpp"
 
 #include <chrono>
 #include <regex>
@@ -18,9 +19,11 @@ std::string redactedPath(const std::string& path) {
     return std::regex_replace(path, visitor, "$1:code");
 }
 
-// Before routing: the clock for the request's latency, and JSON bodies held to 64 KiB.
+// Before routing: the clock for the request's latency, state changes from other sites refused,
+// and JSON bodies held to 64 KiB.
 httplib::Server::HandlerResponse beforeRouting(const httplib::Request& req, httplib::Response& res) {
     t_requestStart = std::chrono::steady_clock::now();
+    if (refuseForeignOrigin(req, res)) return httplib::Server::HandlerResponse::Handled;
     const std::string length = req.get_header_value("Content-Length");
     std::size_t bytes = 0;
     try {
@@ -92,6 +95,7 @@ void runCommand(const ServerParts& parts, httplib::Response& res, const core::Co
 void installApi(httplib::Server& server, const ServerParts& parts) {
     server.set_payload_max_length(4 * 1024 * 1024); // imports; JSON bodies are held to 64 KiB before routing
     server.set_pre_routing_handler(beforeRouting);
+    installSecurityHeaders(server, parts.security);
     server.set_error_handler(httplib::Server::HandlerWithResponse(answerLibraryError));
     server.set_exception_handler(answerException);
     server.set_logger([&parts](const httplib::Request& req, const httplib::Response& res) {

@@ -10,6 +10,7 @@
 #include "http_util.hpp"
 #include "live_state.hpp"
 #include "metrics.hpp"
+#include "security_headers.hpp"
 #include "wait_predictor.hpp"
 
 #include "shared/proto/wire_json.hpp"
@@ -35,6 +36,7 @@ struct ServerParts {
     Auth& auth;
     Metrics& metrics;
     std::filesystem::path webDir;
+    SecurityHeaders security{}; // hsts: set by main only when it serves HTTPS itself
 };
 
 void installApi(httplib::Server& server, const ServerParts& parts);

@@ -12,13 +12,10 @@ namespace loket::server {
 
 namespace {
 
-// Nothing from elsewhere: pages load only what the hall server serves.
+// Pages and their files are checked for changes on each load. The security headers (CSP:
+// nothing from elsewhere, no inline code) are set for every answer in security_headers.cpp.
 const httplib::Headers kPageHeaders = {
     {"Cache-Control", "no-cache"},
-    {"Content-Security-Policy",
-     "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; connect-src 'self'; frame-ancestors 'none'"},
-    {"X-Content-Type-Options", "nosniff"},
-    {"Referrer-Policy", "no-referrer"},
 };
 
 void servePage(const ServerParts& parts, const char* file, httplib::Response& res) {
