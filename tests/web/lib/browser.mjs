@@ -32,13 +32,27 @@ export async function launchBrowser() {
   });
 }
 
-// A page that fails the test on any script error and records every request that left the hall
-// server (the pages must load nothing from elsewhere).
+// A page that fails the test on any script error, on any Content-Security-Policy violation (the
+// server's strict CSP is in force: no inline script, style or handler), on a page answer without
+// that CSP, and records every request that left the hall server (the pages must load nothing
+// from elsewhere).
 export async function openPage(context, hallUrl) {
   const page = await context.newPage();
   const problems = [];
+  // Chromium logs a refused inline script or style as a console error too; the event also
+  // catches violations it reports without one (e.g. a blocked style attribute).
+  await page.addInitScript(() => {
+    document.addEventListener('securitypolicyviolation', (e) => {
+      console.error(`CSP violation: ${e.violatedDirective} blocked ${e.blockedURI || 'inline code'} (${e.sourceFile || ''}:${e.lineNumber || ''})`);
+    });
+  });
   page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
   page.on('console', (m) => { if (m.type() === 'error' && !/Failed to load resource/.test(m.text())) problems.push(`console error: ${m.text()}`); });
+  page.on('response', (r) => {
+    if (r.request().resourceType() !== 'document' || !r.url().startsWith(hallUrl)) return;
+    const csp = r.headers()['content-security-policy'] || '';
+    if (!/script-src 'self'/.test(csp) || /unsafe-inline|unsafe-eval/.test(csp)) problems.push(`page without the strict CSP: ${r.url()} (${csp})`);
+  });
   page.on('request', (r) => { if (!r.url().startsWith(hallUrl) && !r.url().startsWith('blob:') && !r.url().startsWith('data:')) problems.push(`outside request: ${r.url()}`); });
   page.problems = problems;
   return page;
