@@ -166,8 +166,9 @@ public:
 
     Decision operator()(const BookAppointment& cmd) {
         const std::string code = normaliseBookingCode(cmd.code);
-        if (!validBookingCode(code))
-            return fail(ErrorCode::InvalidValue, "Booking code '" + cmd.code + "' must be 6-10 of A-Z and 2-9.");
+        if (!validBookingCode(code, cmd.codeSource))
+            return fail(ErrorCode::InvalidValue, "Booking code '" + cmd.code + "' must be " +
+                        bookingCodeRuleText(cmd.codeSource) + ".");
         if (cmd.services.empty()) return fail(ErrorCode::MissingField, "An appointment needs at least one service.");
         if (cmd.persons < 1 || cmd.persons > 20) return fail(ErrorCode::InvalidValue, "persons must be 1-20.");
         if (cmd.durationS < 0 || cmd.durationS > 8 * 3600)
@@ -334,6 +335,36 @@ std::string normaliseBookingCode(const std::string& typed) {
 bool validBookingCode(const std::string& code) {
     if (code.size() < 6 || code.size() > 10) return false;
     return std::all_of(code.begin(), code.end(), [](char ch) { return (ch >= 'A' && ch <= 'Z') || (ch >= '2' && ch <= '9'); });
+}
+
+bool validBookingCode(const std::string& code, CodeSource source) {
+    auto all = [&](auto pred) { return std::all_of(code.begin(), code.end(), pred); };
+    auto digit = [](char ch) { return ch >= '0' && ch <= '9'; };
+    switch (source) {
+    case CodeSource::Loket: return validBookingCode(code);
+    case CodeSource::Jcc: return code.size() >= 4 && code.size() <= 20 && all(digit);
+    case CodeSource::Qmatic:
+        return code.size() >= 16 && code.size() <= 64 && all([&](char ch) { return digit(ch) || (ch >= 'A' && ch <= 'F'); });
+    case CodeSource::Calendar:
+        return code.size() >= 4 && code.size() <= 64 && all([&](char ch) { return digit(ch) || (ch >= 'A' && ch <= 'Z'); });
+    }
+    return false;
+}
+
+bool validBookingCodeOfAnySource(const std::string& code) {
+    for (CodeSource s : {CodeSource::Loket, CodeSource::Jcc, CodeSource::Qmatic, CodeSource::Calendar})
+        if (validBookingCode(code, s)) return true;
+    return false;
+}
+
+const char* bookingCodeRuleText(CodeSource source) {
+    switch (source) {
+    case CodeSource::Loket: return "6-10 of A-Z and 2-9";
+    case CodeSource::Jcc: return "4-20 digits (a JCC appointment id)";
+    case CodeSource::Qmatic: return "16-64 hexadecimal digits (a Qmatic public id)";
+    case CodeSource::Calendar: return "4-64 of A-Z and 0-9 (a calendar event id)";
+    }
+    return "";
 }
 
 const char* commandName(const Command& command) {

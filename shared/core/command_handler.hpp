@@ -23,6 +23,14 @@ Result<std::vector<Event>> execute(HallState& state, const Command& command, Now
 
 // Booking codes are typed on a kiosk: upper case, only A–Z and 2–9 (no 0/O, 1/I), 6–10 long.
 bool validBookingCode(const std::string& code);
+// The code rule per source. A booking system's appointments keep that system's own id as their
+// code, so residents can show the confirmation they already have: JCC ids are 4–20 digits,
+// Qmatic public ids 16–64 hex digits (upper-cased), calendar feeds 4–64 of A–Z and 0–9.
+bool validBookingCode(const std::string& code, CodeSource source);
+// True when the (normalised) code fits the rule of any source: what a kiosk may send.
+bool validBookingCodeOfAnySource(const std::string& code);
+// "6-10 of A-Z and 2-9", for error messages.
+const char* bookingCodeRuleText(CodeSource source);
 std::string normaliseBookingCode(const std::string& typed);
 
 } // namespace loket::core
