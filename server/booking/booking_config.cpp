@@ -68,7 +68,7 @@ ConnectorConfig parseOne(const toml::table& t, int index, const std::vector<std:
     std::string where = "booking #" + std::to_string(index + 1);
     for (auto&& [key, node] : t) {
         static const std::set<std::string> known{"system", "name", "endpoint", "location", "username", "secret_file",
-                                                 "secret_env", "products", "names", "caldav", "qr_codes", "pull_interval_s",
+                                                 "secret_env", "products", "names", "qr_codes", "pull_interval_s",
                                                  "lookup_timeout_ms", "pull_timeout_ms", "tomorrow_from"};
         if (!known.count(std::string(key.str()))) throw Fail{where + ": unknown key '" + std::string(key.str()) + "'"};
         (void)node;
@@ -95,7 +95,6 @@ ConnectorConfig parseOne(const toml::table& t, int index, const std::vector<std:
     if (c.system == System::Qmatic && c.secret.empty())
         throw Fail{where + ": Qmatic needs its API key as the secret (secret_file or secret_env)"};
     c.keepNames = boolean(t, where, "names", true);
-    c.calDav = boolean(t, where, "caldav", false);
     c.jccQrCodes = boolean(t, where, "qr_codes", true);
     c.pullInterval = std::chrono::seconds(integer(t, where, "pull_interval_s", 10, 24 * 3600, 300));
     c.lookupTimeout = std::chrono::milliseconds(integer(t, where, "lookup_timeout_ms", 100, 10000, 2000));

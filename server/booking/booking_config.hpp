@@ -22,7 +22,6 @@ struct ConnectorConfig {
     std::string secret;     // from secret_file or secret_env; never logged
     loket::booking::ProductMap products; // the system's product id → Loket service id
     bool keepNames = true;  // the name for staff (a hall may turn it off)
-    bool calDav = false;    // ics: ask with a CalDAV REPORT instead of GET-ting an .ics file
     bool jccQrCodes = true; // jcc: also fetch each appointment's QR text so a scanned QR checks in
     std::chrono::seconds pullInterval{300};
     std::chrono::milliseconds lookupTimeout{2000};

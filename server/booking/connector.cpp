@@ -209,28 +209,12 @@ private:
         auto http = client(m_c, timeout, true);
         net::RequestOptions o;
         o.accept = "text/calendar";
-        if (!m_c.calDav) {
-            auto res = http.get("", o);
-            if (!res) return describe(m_c, http, res.error());
-            auto parsed = loket::booking::ics::parseFeed(res->body, m_zone, m_tz);
-            if (!parsed) return named(m_c, parsed.error());
-            return parsed;
-        }
-        o.accept = "application/xml";
-        o.contentType = "application/xml; charset=utf-8";
-        o.headers.push_back("Depth: 1");
-        const std::string query = loket::booking::ics::calDavQuery(m_zone.toInstant(day, 0), m_zone.toInstant(day + 1, 0));
-        auto res = http.request("REPORT", "", &query, o);
+        auto res = http.get("", o);
         if (!res) return describe(m_c, http, res.error());
-        auto parts = loket::booking::ics::parseCalDavAnswer(res->body);
-        if (!parts) return named(m_c, parts.error());
-        Appointments out;
-        for (const auto& text : *parts) {
-            auto parsed = loket::booking::ics::parseFeed(text, m_zone, m_tz);
-            if (!parsed) return named(m_c, parsed.error());
-            for (auto& a : *parsed) out.push_back(std::move(a));
-        }
-        return out;
+        auto parsed = loket::booking::ics::parseFeed(res->body, m_zone, m_tz);
+        if (!parsed) return named(m_c, parsed.error());
+        (void)day;
+        return parsed;
     }
 
     ConnectorConfig m_c;

@@ -3,9 +3,6 @@
 #include "shared/core/command_handler.hpp"
 
 #include <libical/ical.h>
-#include <pugixml.hpp>
-
-#include <ctime>
 
 #include <memory>
 #include <mutex>
@@ -121,66 +118,6 @@ Result<std::vector<ForeignAppointment>> parseFeed(std::string_view text, const H
         if (!a) return makeError(ErrorCode::InvalidValue, "iCalendar feed: " + a.error().message);
         out.push_back(std::move(*a));
     }
-    return out;
-}
-
-namespace {
-
-std::string utcStamp(core::Seconds t) {
-    const std::time_t tt = static_cast<std::time_t>(t);
-    std::tm tm{};
-    gmtime_r(&tt, &tm);
-    char text[17];
-    std::strftime(text, sizeof text, "%Y%m%dT%H%M%SZ", &tm);
-    return text;
-}
-
-std::string_view localName(const pugi::xml_node& node) {
-    std::string_view name = node.name();
-    auto colon = name.find(':');
-    return colon == std::string_view::npos ? name : name.substr(colon + 1);
-}
-
-void collectCalendarData(const pugi::xml_node& node, std::vector<std::string>& out) {
-    for (pugi::xml_node c : node.children()) {
-        if (c.type() != pugi::node_element) continue;
-        if (localName(c) == "calendar-data") out.emplace_back(c.text().as_string());
-        else collectCalendarData(c, out);
-    }
-}
-
-} // namespace
-
-std::string calDavQuery(core::Seconds from, core::Seconds to) {
-    pugi::xml_document doc;
-    auto decl = doc.append_child(pugi::node_declaration);
-    decl.append_attribute("version") = "1.0";
-    decl.append_attribute("encoding") = "utf-8";
-    auto query = doc.append_child("C:calendar-query");
-    query.append_attribute("xmlns:D") = "DAV:";
-    query.append_attribute("xmlns:C") = "urn:ietf:params:xml:ns:caldav";
-    query.append_child("D:prop").append_child("C:calendar-data");
-    auto range = query.append_child("C:filter")
-                     .append_child("C:comp-filter");
-    range.append_attribute("name") = "VCALENDAR";
-    auto events = range.append_child("C:comp-filter");
-    events.append_attribute("name") = "VEVENT";
-    auto timeRange = events.append_child("C:time-range");
-    timeRange.append_attribute("start") = utcStamp(from).c_str();
-    timeRange.append_attribute("end") = utcStamp(to).c_str();
-    std::ostringstream out;
-    doc.save(out, "", pugi::format_raw);
-    return out.str();
-}
-
-Result<std::vector<std::string>> parseCalDavAnswer(std::string_view xml) {
-    pugi::xml_document doc;
-    auto parsed = doc.load_buffer(xml.data(), xml.size());
-    if (!parsed) return makeError(ErrorCode::InvalidValue, std::string("the CalDAV answer is malformed XML (") + parsed.description() + ")");
-    if (localName(doc.document_element()) != "multistatus")
-        return makeError(ErrorCode::InvalidValue, "the CalDAV answer is not a DAV multistatus");
-    std::vector<std::string> out;
-    collectCalendarData(doc.document_element(), out);
     return out;
 }
 

@@ -1,4 +1,5 @@
-// iCalendar feeds (RFC 5545), polled from an ICS URL or a CalDAV collection, parsed with libical.
+// iCalendar feeds (RFC 5545), polled from an ICS URL (a CalDAV collection through its .ics export),
+// parsed with libical.
 // One VEVENT is one appointment: the code is X-LOKET-CODE or else the UID up to '@' (4–64 of A–Z
 // and 0–9 after dropping dashes); products come from CATEGORIES; DTSTART in UTC, floating (hall
 // time), with the hall's TZID or any other known TZID; DTEND or DURATION; STATUS:CANCELLED
@@ -21,10 +22,5 @@ namespace loket::booking::ics {
 // iCalendar object or an event cannot be read; then nothing of the feed is used.
 Result<std::vector<ForeignAppointment>> parseFeed(std::string_view text, const HallZone& zone,
                                                   const std::string& hallTimeZone);
-
-// CalDAV (RFC 4791): the REPORT calendar-query body for the events between two instants, and
-// the calendar-data texts of its 207 Multi-Status answer (each one an iCalendar object).
-std::string calDavQuery(core::Seconds from, core::Seconds to);
-Result<std::vector<std::string>> parseCalDavAnswer(std::string_view xml);
 
 } // namespace loket::booking::ics

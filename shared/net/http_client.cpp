@@ -8,7 +8,6 @@
 #include <cstdio>
 #include <mutex>
 #include <random>
-#include <string_view>
 #include <thread>
 
 namespace loket::net {
@@ -57,11 +56,6 @@ Result<HttpResponse> HttpClient::get(const std::string& path, const RequestOptio
 
 Result<HttpResponse> HttpClient::post(const std::string& path, const std::string& jsonBody, const RequestOptions& options) {
     return perform("POST", path, &jsonBody, options);
-}
-
-Result<HttpResponse> HttpClient::request(const char* method, const std::string& path, const std::string* body,
-                                         const RequestOptions& options) {
-    return perform(method, path, body, options);
 }
 
 Result<HttpResponse> HttpClient::postWithRetry(const std::string& path, const std::string& jsonBody,
@@ -113,9 +107,7 @@ Result<HttpResponse> HttpClient::perform(const char* method, const std::string& 
         curl_easy_setopt(curl, CURLOPT_POSTFIELDS, body->c_str());
         curl_easy_setopt(curl, CURLOPT_POSTFIELDSIZE, static_cast<long>(body->size()));
     }
-    // GET is curl's default and POST is set by the body above; any other verb is sent as is.
-    if (std::string_view(method) != "GET" && std::string_view(method) != "POST")
-        curl_easy_setopt(curl, CURLOPT_CUSTOMREQUEST, method);
+    (void)method; // GET is curl's default; POST is set by the body above
 
     CURLcode rc = curl_easy_perform(curl);
     curl_slist_free_all(headers);

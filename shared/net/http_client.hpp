@@ -69,9 +69,6 @@ public:
     // Each returns the response for a 2xx status, otherwise an Error (see above).
     Result<HttpResponse> get(const std::string& path, const RequestOptions& options = {});
     Result<HttpResponse> post(const std::string& path, const std::string& jsonBody, const RequestOptions& options = {});
-    // Any other method with an optional body (CalDAV's REPORT, …).
-    Result<HttpResponse> request(const char* method, const std::string& path, const std::string* body,
-                                 const RequestOptions& options = {});
     Result<HttpResponse> postWithRetry(const std::string& path, const std::string& jsonBody,
                                        const std::string& idempotencyKey, const RetryPolicy& policy = {});
 

@@ -164,12 +164,11 @@ ConnectorConfig qmaticConfig(const std::string& endpoint) {
     return c;
 }
 
-ConnectorConfig icsConfig(const std::string& endpoint, bool calDav) {
+ConnectorConfig icsConfig(const std::string& endpoint) {
     ConnectorConfig c;
     c.system = loket::booking::System::Ics;
     c.name = "ics";
     c.endpoint = endpoint;
-    c.calDav = calDav;
     c.products = {{"Paspoort", "paspoort"}, {"Rijbewijs", "rijbewijs"}};
     c.pullTimeout = std::chrono::milliseconds(3000);
     return c;

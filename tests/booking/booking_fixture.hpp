@@ -51,7 +51,7 @@ private:
 server::booking::ConnectorConfig jccConfig(const std::string& endpoint);
 server::booking::ConnectorConfig jccRestConfig(const std::string& endpoint);
 server::booking::ConnectorConfig qmaticConfig(const std::string& endpoint);
-server::booking::ConnectorConfig icsConfig(const std::string& endpoint, bool calDav);
+server::booking::ConnectorConfig icsConfig(const std::string& endpoint);
 
 // A BookingSync over real connectors for these configs.
 std::unique_ptr<server::booking::BookingSync> makeSync(TestHall& hall, std::vector<server::booking::ConnectorConfig> configs);

@@ -62,7 +62,8 @@ FakeHttp::~FakeHttp() { stop(); }
 void FakeHttp::start() {
     m_port = m_server.bind_to_any_port("127.0.0.1");
     m_thread = std::thread([this] { m_server.listen_after_bind(); });
-    // bind_to_any_port already listens: a connection made before the accept loop runs waits in the backlog.
+    // stop() before the accept loop runs would be lost (and join would wait forever): wait for it.
+    while (!m_server.is_running()) std::this_thread::yield();
 }
 
 void FakeHttp::stop() {
@@ -319,7 +320,7 @@ void FakeQmatic::put(QmaticAppointment a) {
     m_appointments[a.publicId] = std::move(a);
 }
 
-// ---- Calendar (ICS + CalDAV) ----------------------------------------------------------------
+// ---- Calendar (ICS) -------------------------------------------------------------------------
 
 FakeCalendar::FakeCalendar() {
     m_server.Get("/feed.ics", [this](const httplib::Request&, httplib::Response& res) {
@@ -328,39 +329,6 @@ FakeCalendar::FakeCalendar() {
         std::vector<std::string> events;
         for (const auto& [uid, e] : m_events) events.push_back(e.first);
         res.set_content(calendar(events), "text/calendar; charset=utf-8");
-    });
-    m_server.set_pre_routing_handler([this](const httplib::Request& req, httplib::Response& res) {
-        if (req.method != "REPORT") return httplib::Server::HandlerResponse::Unhandled;
-        if (req.path != "/dav/" || req.get_header_value("Depth") != "1") {
-            res.status = 400;
-            return httplib::Server::HandlerResponse::Handled;
-        }
-        if (intercept(res, "application/xml")) return httplib::Server::HandlerResponse::Handled;
-        pugi::xml_document query;
-        pugi::xml_node range;
-        if (query.load_string(req.body.c_str()) && localName(query.document_element()) == "calendar-query")
-            range = query.document_element().find_node([](pugi::xml_node n) { return localName(n) == "time-range"; });
-        if (!range) {
-            res.status = 400;
-            return httplib::Server::HandlerResponse::Handled;
-        }
-        const std::string from = range.attribute("start").value(), to = range.attribute("end").value();
-        std::lock_guard lock(m_mutex);
-        pugi::xml_document out;
-        auto ms = out.append_child("d:multistatus");
-        ms.append_attribute("xmlns:d") = "DAV:";
-        ms.append_attribute("xmlns:cal") = "urn:ietf:params:xml:ns:caldav";
-        for (const auto& [uid, e] : m_events) {
-            if (e.second < from || e.second >= to) continue;
-            auto response = ms.append_child("d:response");
-            response.append_child("d:href").text().set(("/dav/" + uid + ".ics").c_str());
-            auto propstat = response.append_child("d:propstat");
-            propstat.append_child("d:prop").append_child("cal:calendar-data").text().set(calendar({e.first}).c_str());
-            propstat.append_child("d:status").text().set("HTTP/1.1 200 OK");
-        }
-        res.status = 207;
-        res.set_content(save(out), "application/xml; charset=utf-8");
-        return httplib::Server::HandlerResponse::Handled;
     });
     start();
 }

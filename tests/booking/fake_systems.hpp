@@ -61,6 +61,7 @@ struct JccAppointment {
 class FakeJcc : public FakeHttp {
 public:
     FakeJcc();
+    ~FakeJcc() override { stop(); } // before the members the handlers use are gone
     std::string endpoint() const { return url() + "/GenericGuidanceSystem2.asmx"; }
     void put(JccAppointment a);
     void remove(const std::string& id);
@@ -85,6 +86,7 @@ struct JccRestAppointment {
 class FakeJccRest : public FakeHttp {
 public:
     FakeJccRest(std::string clientId, std::string secret);
+    ~FakeJccRest() override { stop(); } // before the members the handlers use are gone
     std::string endpoint() const { return url() + "/api/warp/v1"; }
     void put(JccRestAppointment a);
     void remove(long number);
@@ -108,6 +110,7 @@ struct QmaticAppointment {
 class FakeQmatic : public FakeHttp {
 public:
     explicit FakeQmatic(std::string apiKey);
+    ~FakeQmatic() override { stop(); } // before the members the handlers use are gone
     std::string endpoint() const { return url() + "/calendar-backend/public/api/v1"; }
     void put(QmaticAppointment a);
 
@@ -116,15 +119,14 @@ private:
     std::map<std::string, QmaticAppointment> m_appointments;
 };
 
-// A calendar: GET /feed.ics (the whole feed) and REPORT /dav/ (CalDAV calendar-query, one
-// calendar-data per event whose DTSTART lies in the asked range, compared as UTC text).
+// A calendar: GET /feed.ics, the whole feed (what a CalDAV server's .ics export serves).
 class FakeCalendar : public FakeHttp {
 public:
     FakeCalendar();
+    ~FakeCalendar() override { stop(); } // before the members the handlers use are gone
     std::string feedUrl() const { return url() + "/feed.ics"; }
-    std::string davUrl() const { return url() + "/dav/"; }
-    // One VEVENT's lines (without BEGIN/END:VEVENT); `utcStart` is its start as 20261201T080000Z
-    // for the CalDAV range check.
+    // One VEVENT's lines (without BEGIN/END:VEVENT); `utcStart` (20261201T080000Z) is kept for
+    // ordering only.
     void put(const std::string& uid, std::string eventLines, std::string utcStart);
     void remove(const std::string& uid);
 

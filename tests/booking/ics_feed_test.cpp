@@ -1,4 +1,4 @@
-// iCalendar feeds (ICS URL and CalDAV) against a fake calendar server, with the real command handler.
+// iCalendar feeds (an ICS URL) against a fake calendar server, with the real command handler.
 #include "booking_fixture.hpp"
 #include "fake_systems.hpp"
 
@@ -22,7 +22,7 @@ TEST_CASE("ics feed: a day from an ICS URL, re-pulled unchanged, a cancelled eve
     fake.put("afspraak-1002", event("afspraak-1002", "20261201T100000", "Paspoort,Rijbewijs"), "20261201T090000Z");
     fake.put("afspraak-1003", event("afspraak-1003", "20261202T100000", "Paspoort"), "20261202T090000Z"); // tomorrow
     TestHall hall;
-    auto sync = makeSync(hall, {icsConfig(fake.feedUrl(), false)});
+    auto sync = makeSync(hall, {icsConfig(fake.feedUrl())});
     sync->pullNow();
     CHECK(hall.bookedCount(date("2026-12-01")) == 2);
     const core::Appointment* a = hall.appointment("AFSPRAAK1001");
@@ -42,23 +42,11 @@ TEST_CASE("ics feed: a day from an ICS URL, re-pulled unchanged, a cancelled eve
     CHECK(hall.withdrawn("AFSPRAAK1001"));
 }
 
-TEST_CASE("ics feed: CalDAV is asked for the day only, with a REPORT calendar-query") {
-    FakeCalendar fake;
-    fake.put("afspraak-2001", event("afspraak-2001", "20261201T093000", "Rijbewijs"), "20261201T083000Z");
-    fake.put("afspraak-2002", event("afspraak-2002", "20261203T093000", "Rijbewijs"), "20261203T083000Z");
-    TestHall hall;
-    auto sync = makeSync(hall, {icsConfig(fake.davUrl(), true)});
-    sync->pullNow();
-    CHECK(sync->health().front().lastError.empty());
-    CHECK(sync->health().front().appointments == 1); // the server filtered by the asked range
-    CHECK(hall.appointment("AFSPRAAK2001"));
-}
-
 TEST_CASE("ics feed: a broken feed or a dead server changes nothing; a code is looked up in the feed") {
     FakeCalendar fake;
     fake.put("afspraak-3001", event("afspraak-3001", "20261201T083000", "Paspoort"), "20261201T073000Z");
     TestHall hall;
-    auto sync = makeSync(hall, {icsConfig(fake.feedUrl(), false)});
+    auto sync = makeSync(hall, {icsConfig(fake.feedUrl())});
     sync->pullNow();
     REQUIRE(hall.bookedCount(date("2026-12-01")) == 1);
 
