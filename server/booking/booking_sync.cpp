@@ -272,7 +272,7 @@ Result<std::optional<std::string>> BookingSync::resolve(const std::string& typed
         return std::optional<std::string>{mapped.command->code};
     }
     if (asked > 0 && failures.size() == static_cast<std::size_t>(asked))
-        return makeError(ErrorCode::Unavailable,
+        return makeError(ErrorCode::BookingUnavailable,
                          "We cannot check this booking right now. Please take a number for your appointment at the desk.");
     return std::optional<std::string>{};
 }

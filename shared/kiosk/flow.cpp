@@ -30,6 +30,7 @@ const char* problemName(Problem problem) {
     case Problem::WalkInNotOffered: return "walk_in_not_offered";
     case Problem::HallClosed: return "hall_closed";
     case Problem::NoServices: return "no_services";
+    case Problem::BookingUnavailable: return "booking_unavailable";
     case Problem::Unexpected: return "unexpected";
     }
     return "unexpected";
@@ -302,6 +303,7 @@ void Flow::rejected(const CheckInRejected& r, Effects& fx) {
     else if (r.apiCode == "appointment_not_today") p = Problem::NotToday;
     else if (r.apiCode == "walk_in_not_offered") p = Problem::WalkInNotOffered;
     else if (r.apiCode == "hall_closed") p = Problem::HallClosed;
+    else if (r.apiCode == "booking_unavailable") p = Problem::BookingUnavailable;
     else if (r.apiCode == "invalid_value" && m_s.codeInput.size() > 0) p = Problem::InvalidCode;
     showProblem(p, r.message, fx);
 }

@@ -65,5 +65,5 @@ TEST_CASE("ics feed: a broken feed or a dead server changes nothing; a code is l
     fake.stop();
     auto down = hall.checkIn("AFSPRAAK3009", sync.get());
     REQUIRE_FALSE(down);
-    CHECK(down.error().code == ErrorCode::Unavailable);
+    CHECK(down.error().code == ErrorCode::BookingUnavailable);
 }

@@ -163,7 +163,7 @@ TEST_CASE("jcc: a slow system is given up after the lookup timeout; the kiosk he
     auto unknown = hall.checkIn("6000099", sync.get());
     const auto took = std::chrono::steady_clock::now() - started;
     REQUIRE_FALSE(unknown);
-    CHECK(unknown.error().code == ErrorCode::Unavailable);
+    CHECK(unknown.error().code == ErrorCode::BookingUnavailable);
     CHECK(unknown.error().message.find("cannot check this booking right now") != std::string::npos);
     CHECK(took < std::chrono::milliseconds(1500));
     CHECK(hall.alerts().back().find("could not be checked") != std::string::npos);
@@ -184,7 +184,7 @@ TEST_CASE("jcc: a dead system: pulls fail clearly, lookups answer 'unavailable' 
     CHECK(sync->statusJson()["connectors"][0]["ok"] == false);
     auto r = hall.checkIn("7000001", sync.get());
     REQUIRE_FALSE(r);
-    CHECK(r.error().code == ErrorCode::Unavailable);
+    CHECK(r.error().code == ErrorCode::BookingUnavailable);
 }
 
 TEST_CASE("jcc: the kiosk scans a confirmation QR or types the number and is checked in") {

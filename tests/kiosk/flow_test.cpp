@@ -95,7 +95,7 @@ TEST_CASE("flow: every error code of the check-in has its own problem screen") {
         {"unknown_appointment", Problem::UnknownCode},     {"too_early", Problem::TooEarly},
         {"already_checked_in", Problem::AlreadyCheckedIn}, {"appointment_not_today", Problem::NotToday},
         {"walk_in_not_offered", Problem::WalkInNotOffered}, {"hall_closed", Problem::HallClosed},
-        {"forbidden", Problem::Unexpected}};
+        {"booking_unavailable", Problem::BookingUnavailable}, {"forbidden", Problem::Unexpected}};
     for (const auto& [code, problem] : cases) {
         CAPTURE(code);
         FlowRig rig;

@@ -39,6 +39,7 @@ void forEveryScreen(const loket::i18n::Catalog& words, Check&& check) {
         {"walk_in_not_offered", "'huwelijk' needs an appointment; it takes no walk-ins."},
         {"hall_closed", "The hall is closed now. Open today from 08:30 to 17:00."},
         {"hall_closed", "The hall is closed now."},
+        {"booking_unavailable", "We cannot check this booking right now."},
         {"internal", "boom"}};
     for (const auto& [code, message] : errors) {
         FlowRig rig;
