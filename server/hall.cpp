@@ -2,6 +2,7 @@
 
 #include "log.hpp"
 
+#include "shared/core/visit_rules.hpp"
 #include "shared/proto/event_codec.hpp"
 
 #include <algorithm>
@@ -150,7 +151,7 @@ Result<Executed> Hall::executeLocked(const Command& command, std::optional<Idemp
             if (auto* c = std::get_if<TicketCalled>(&e)) {
                 m_counters.calls += 1;
                 if (const Ticket* t = m_state.ticket(c->ticket); t && t->calls == 1)
-                    m_callWaits.push_back(c->at - (t->kind == TicketKind::Appointment ? std::max(t->appointmentAt, t->issuedAt) : t->issuedAt));
+                    m_callWaits.push_back(c->at - waitStartsAt(*t));
             }
         }
     }

@@ -98,11 +98,18 @@ Result<core::NormPolicyParams> normParamsOf(const CliArgs& args) {
     struct Knob { const char* name; Seconds* field; };
     for (Knob k : {Knob{"norm-active-before", &p.activeBeforeS}, Knob{"norm-starvation", &p.walkInStarvationS},
                    Knob{"norm-slack", &p.slackMarginS}, Knob{"norm-lookahead", &p.lookAheadS},
-                   Knob{"norm-late-appointment", &p.lateAppointmentS}}) {
+                   Knob{"norm-late-appointment", &p.lateAppointmentS}, Knob{"norm-horizon", &p.planHorizonS},
+                   Knob{"norm-hard-cap", &p.hardCapS}, Knob{"norm-walkin-grace", &p.walkInGraceS}}) {
         auto v = args.integer(k.name, *k.field);
         if (!v) return v.error();
         *k.field = v.value();
     }
+    auto load = args.integer("norm-walkin-load", p.walkInLoadPercent);
+    auto triage = args.integer("norm-triage", p.triageLimit);
+    if (!load) return load.error();
+    if (!triage) return triage.error();
+    p.walkInLoadPercent = static_cast<int>(load.value());
+    p.triageLimit = static_cast<int>(triage.value());
     return p;
 }
 
@@ -165,7 +172,8 @@ int main(int argc, char** argv) {
     auto args = loket::sim::parseCli(
         argc, argv,
         {"scenario", "scenarios", "seed", "replication", "replications", "out", "policy", "target", "export", "svg",
-         "norm-active-before", "norm-starvation", "norm-slack", "norm-lookahead", "norm-late-appointment"},
+         "norm-active-before", "norm-starvation", "norm-slack", "norm-lookahead", "norm-late-appointment",
+         "norm-horizon", "norm-hard-cap", "norm-walkin-load", "norm-walkin-grace", "norm-triage"},
         {"clairvoyant", "predict", "timing", "markdown", "fingerprints", "help"});
     if (!args) {
         std::fprintf(stderr, "loket-sim: %s\n\n%s", args.error().message.c_str(), kUsage);

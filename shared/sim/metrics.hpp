@@ -25,6 +25,7 @@ struct DayMetrics {
     Seconds overtimeS = 0;                // last visit's end past doors_close_s
     std::optional<double> predMae, predBias;    // the core's wait prediction, seconds
     std::optional<double> queueMae, queueBias;  // the plain queue-length estimate
+    std::optional<double> predInRange;          // share of actual waits inside the printed range
     std::optional<double> decisionP50Us, decisionP99Us;
     std::string fingerprint;
 };
