@@ -2,6 +2,7 @@
 // policies, and plan staffing. See docs/sim/README.md.
 #include "cli_args.hpp"
 #include "shared/sim/experiment.hpp"
+#include "shared/sim/frontier.hpp"
 #include "shared/sim/generator.hpp"
 #include "shared/sim/planner.hpp"
 #include "shared/sim/scenario.hpp"
@@ -28,13 +29,16 @@ constexpr const char* kUsage = R"(loket-sim — the hall simulator
         --timing          measure the decision time of each "next"
         --markdown        a Markdown table
         --fingerprints    print the event-log fingerprint of each replay
+  loket-sim sweep --scenario <name> [--replications 30] [--svg <frontier.svg>] [norm knobs]
+      The norm policy's frontier: appointments within the norm against walk-in p95 as the
+      walk-in bound (--norm-walkin-load, %) varies, beside fifo, appointments_first and norm_v1.
   loket-sim plan --scenario <name> | --export <day.csv> [--target 0.95] [--replications 10]
                  [--svg <chart.svg>] [--markdown]
       Counters needed per hour to keep the norm, found by simulation, and the appointment
       slots per hour the hall can offer.
 
 Scenarios are read from --scenarios <dir> (default: the source tree's sim/scenarios).
-Policies: norm, fifo, appointments_first, edf.
+Policies: norm, fifo, appointments_first, edf (and norm_v1, the earlier reactive norm).
 )";
 
 int fail(const std::string& message) {
@@ -135,6 +139,22 @@ int run(const CliArgs& args) {
     return 0;
 }
 
+int sweep(const CliArgs& args) {
+    auto traces = tracesOf(args);
+    if (!traces) return fail(traces.error().message);
+    auto params = normParamsOf(args);
+    if (!params) return fail(params.error().message);
+    auto frontier = sweepFrontier(traces.value(), defaultFrontierKnobs(), params.value());
+    if (!frontier) return fail(frontier.error().message);
+    std::printf("%s: %zu trace(s)\n\n%s", frontier.value().scenario.c_str(), traces.value().size(),
+                formatFrontier(frontier.value()).c_str());
+    if (args.options.count("svg")) {
+        std::ofstream out(args.get("svg", ""), std::ios::binary);
+        if (!(out << frontierSvg(frontier.value(), params.value()))) return fail("cannot write " + args.get("svg", ""));
+    }
+    return 0;
+}
+
 int plan(const CliArgs& args) {
     PlanOptions options;
     auto target = args.real("target", options.target);
@@ -183,6 +203,7 @@ int main(int argc, char** argv) {
     if (command == "generate") return generate(args.value());
     if (command == "run") return run(args.value());
     if (command == "plan") return plan(args.value());
+    if (command == "sweep") return sweep(args.value());
     if (command == "help" || command == "--help" || command == "-h") {
         std::fputs(kUsage, stdout);
         return 0;

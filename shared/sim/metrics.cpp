@@ -4,6 +4,8 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
+#include <cstdlib>
 
 namespace loket::sim {
 namespace {
@@ -136,6 +138,13 @@ const std::vector<MetricColumn>& metricColumns() {
         {"decision p99 µs", opt(&M::decisionP99Us), 1, 1},
     };
     return columns;
+}
+
+const MetricColumn& metricColumn(const std::string& name) {
+    for (const auto& c : metricColumns())
+        if (c.name == name) return c;
+    std::fprintf(stderr, "no metric column '%s'\n", name.c_str());
+    std::abort();
 }
 
 } // namespace loket::sim

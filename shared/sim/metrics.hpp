@@ -47,6 +47,8 @@ struct MetricColumn {
     int decimals = 0;
 };
 const std::vector<MetricColumn>& metricColumns();
+// The column of that name; a programmer's error (abort) when there is none.
+const MetricColumn& metricColumn(const std::string& name);
 
 // Nearest-rank percentile of any sample (0 when empty).
 double percentile(std::vector<double> values, double p);
