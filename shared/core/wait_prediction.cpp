@@ -117,8 +117,12 @@ std::vector<int> positions(const std::vector<Assignment>& run) {
 
 WaitEstimate withRange(Seconds waitS, int position) {
     // The spread grows with the wait: service times vary (CV ≈ 0.35–0.5), and the more visits
-    // ahead, the more that adds up. Never a range narrower than a couple of minutes.
-    const double spread = 90.0 + 0.25 * static_cast<double>(waitS);
+    // ahead, the more that adds up — but relative to the wait, a wait made of few visits varies
+    // most (the sum of n visits spreads as √n, the wait as n): with one or two counters and a
+    // short queue, a single long visit moves everyone. Never narrower than a couple of minutes.
+    // Sized so that about four in five actual waits fall inside (docs/benchmarks.md).
+    const double w = static_cast<double>(waitS);
+    const double spread = 150.0 + 0.25 * w + 0.6 * w / std::sqrt(static_cast<double>(std::max(position, 1)));
     WaitEstimate e;
     e.waitS = waitS;
     e.lowS = std::max<Seconds>(0, waitS - static_cast<Seconds>(spread * 0.8));
