@@ -1,33 +1,16 @@
 // Who a counter calls next, policy by policy (../shared/sim-trace.md defines the baselines).
 #include "shared/core/dispatch_policy.hpp"
 
+#include "candidate_fixture.hpp"
+
 #include <catch2/catch.hpp>
 
 #include <vector>
 
 using namespace loket::core;
+using namespace loket::core::test;
 
 namespace {
-
-constexpr ServiceMask kA = 1, kB = 2;
-
-Candidate walkIn(TicketId id, Seconds checkedIn, ServiceMask services = kA, Seconds duration = 300) {
-    Candidate c;
-    c.id = id;
-    c.kind = TicketKind::WalkIn;
-    c.checkedInAt = checkedIn;
-    c.services = services;
-    c.expectedDurationS = duration;
-    c.walkInTargetS = 600;
-    return c;
-}
-
-Candidate appointment(TicketId id, Seconds checkedIn, Seconds at, ServiceMask services = kA, Seconds duration = 300) {
-    Candidate c = walkIn(id, checkedIn, services, duration);
-    c.kind = TicketKind::Appointment;
-    c.appointmentAt = at;
-    return c;
-}
 
 struct Scene {
     Scene(PolicyKind p, Seconds t, std::vector<Candidate> w) : policy(p), now(t), waiting(std::move(w)) {}
