@@ -61,11 +61,12 @@ struct NormPolicyParams {
     // open counter — about what the visitor would wait in one plain queue — and never before
     // their target plus walkInStarvationS. The main knob: higher keeps more appointments within
     // the norm, lower shortens the walk-ins' tail.
-    // 80 %: see docs/sim/README.md, "the frontier".
-    int walkInLoadPercent = 80;
+    // 60 %: see docs/benchmarks.md, "the frontier".
+    int walkInLoadPercent = 60;
     // Past the bound a walk-in still waits for the plan's leave (a counter whose appointment
-    // visitors have slack) — but no longer than this.
-    Seconds walkInGraceS = 1800;
+    // visitors have slack) — but no longer than this. 10 min: with 30 min, passport_rush_june's
+    // walk-ins (who leave after about an hour) waited past fifo's p95.
+    Seconds walkInGraceS = 600;
     // Triage under overload: at most this many appointment visitors of one plan are given up
     // explicitly (the longest visits first) so that the others keep the norm. Off (0) by default:
     // in the simulator it cost 4-6 points on the surge and scarce-skill days (the visitors given
