@@ -36,8 +36,8 @@ struct NormPolicyParams {
     // An appointment counts as active this long before its time (as appointments_first does).
     Seconds activeBeforeS = 120;
     // A walk-in this far past its own target goes before everyone else: no one waits forever.
-    // 10 min: the simulator's trade-off curve (docs/sim/tradeoff_passport_rush_june.svg) shows
-    // appointments barely gain from a longer limit while walk-ins lose a lot (was 20 min).
+    // 10 min: the simulator showed norm_v1's appointments barely gain from a longer limit while
+    // walk-ins lose a lot (was 20 min; docs/benchmarks.md, "Earlier: the reactive norm").
     // In the planning `norm` this is the floor of the walk-in bound (walkInLoadPercent).
     Seconds walkInStarvationS = 600;
     // Safety margin when judging whether a walk-in can be served before due appointments.
