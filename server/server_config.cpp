@@ -191,14 +191,21 @@ ServerConfig build(const Reader& r, const toml::table& root) {
     hall.noAnswerCooldownS = r.integer(*h, "hall", "no_answer_cooldown_s", 0, 3600, 300);
     const std::string policy = r.string(*h, "hall", "policy", "norm");
     auto kind = parsePolicy(policy);
-    if (!kind) r.fail(h->get("policy"), "hall.policy", "'" + policy + "' is not one of: norm, fifo, appointments_first, edf");
+    if (!kind) r.fail(h->get("policy"), "hall.policy", "'" + policy + "' is not one of: norm, norm_v1, fifo, appointments_first, edf");
     hall.policy = *kind;
     if (const toml::table* np = root.get_as<toml::table>("norm_policy")) {
-        r.onlyKeys(*np, "norm_policy", {"active_before_s", "walk_in_starvation_s", "slack_margin_s", "look_ahead_s"});
+        r.onlyKeys(*np, "norm_policy", {"active_before_s", "walk_in_starvation_s", "slack_margin_s", "look_ahead_s",
+                                        "plan_horizon_s", "hard_cap_s", "walk_in_load_percent", "walk_in_grace_s", "triage_limit"});
         hall.normParams.activeBeforeS = r.integer(*np, "norm_policy", "active_before_s", 0, 3600, hall.normParams.activeBeforeS);
         hall.normParams.walkInStarvationS = r.integer(*np, "norm_policy", "walk_in_starvation_s", 0, 4 * 3600, hall.normParams.walkInStarvationS);
         hall.normParams.slackMarginS = r.integer(*np, "norm_policy", "slack_margin_s", 0, 3600, hall.normParams.slackMarginS);
         hall.normParams.lookAheadS = r.integer(*np, "norm_policy", "look_ahead_s", 0, 4 * 3600, hall.normParams.lookAheadS);
+        hall.normParams.planHorizonS = r.integer(*np, "norm_policy", "plan_horizon_s", 0, 4 * 3600, hall.normParams.planHorizonS);
+        hall.normParams.hardCapS = r.integer(*np, "norm_policy", "hard_cap_s", 600, 8 * 3600, hall.normParams.hardCapS);
+        hall.normParams.walkInLoadPercent = static_cast<int>(
+            r.integer(*np, "norm_policy", "walk_in_load_percent", 0, 400, hall.normParams.walkInLoadPercent));
+        hall.normParams.walkInGraceS = r.integer(*np, "norm_policy", "walk_in_grace_s", 0, 4 * 3600, hall.normParams.walkInGraceS);
+        hall.normParams.triageLimit = static_cast<int>(r.integer(*np, "norm_policy", "triage_limit", 0, 10, hall.normParams.triageLimit));
     }
     hall.hours = parseHours(r, root, "hours", nullptr);
     hall.walkInHours = parseHours(r, root, "walk_in_hours", &hall.hours);
