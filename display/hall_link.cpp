@@ -85,6 +85,7 @@ void HallLink::startStream(std::int64_t fromEventId) {
     options.token = m_settings.token;
     options.lastEventId = std::to_string(fromEventId);
     options.maxBackoff = m_settings.maxBackoff;
+    options.tls = m_settings.tls;
     net::EventStreamCallbacks callbacks;
     callbacks.onEvent = [this](const net::SseEvent& ev) {
         std::int64_t id = 0;
@@ -112,7 +113,7 @@ void HallLink::startStream(std::int64_t fromEventId) {
 
 void HallLink::run() {
     net::HttpClient http(net::HttpOptions{m_settings.serverUrl, m_settings.token, std::chrono::milliseconds(2000),
-                                          std::chrono::milliseconds(5000)});
+                                          std::chrono::milliseconds(5000), m_settings.tls});
     net::Backoff backoff(std::chrono::milliseconds(200), m_settings.maxBackoff);
     auto nextHeartbeat = std::chrono::steady_clock::now();
     auto nextSnapshotTry = std::chrono::steady_clock::now();

@@ -32,7 +32,9 @@ int httpStatusOf(ErrorCode code) {
     case ErrorCode::NumbersExhausted:
     case ErrorCode::StoreFailed:
     case ErrorCode::Unavailable:
+    case ErrorCode::DirectoryUnavailable:
     case ErrorCode::Timeout: return 503;
+    case ErrorCode::TlsVerificationFailed: return 502;
     case ErrorCode::ConfigError:
     case ErrorCode::Io:
     case ErrorCode::Internal: return 500;

@@ -44,6 +44,8 @@ enum class ErrorCode {
     Io,
     Timeout,
     Unavailable,
+    DirectoryUnavailable, // the staff directory (LDAP) cannot be reached or refused the service account
+    TlsVerificationFailed, // the peer's certificate did not verify (CA, pin or host name): never fall back
     Internal,
 };
 

@@ -115,7 +115,7 @@ Result<DisplayConfig> parseDisplayConfig(std::string_view tomlText, const std::s
     DisplayConfig cfg;
     Reader r(root, origin);
     r.checkKeys(nullptr, {"server", "display", "screen", "sound"});
-    r.checkKeys("server", {"url", "token", "heartbeat_interval_s"});
+    r.checkKeys("server", {"url", "token", "heartbeat_interval_s", "ca_file", "pinned_public_key"});
     r.checkKeys("display", {"name", "profile", "zone_counters", "counter", "directions", "previous_calls",
                             "highlight_s", "disconnected_after_s", "hall_name", "assets_dir"});
     r.checkKeys("screen", {"width", "height", "diagonal_in", "viewing_distance_m", "fullscreen", "font"});
@@ -124,6 +124,8 @@ Result<DisplayConfig> parseDisplayConfig(std::string_view tomlText, const std::s
     r.get("server", "url", cfg.serverUrl);
     r.get("server", "token", cfg.token);
     r.get("server", "heartbeat_interval_s", cfg.heartbeatIntervalS);
+    r.get("server", "ca_file", cfg.caFile);
+    r.get("server", "pinned_public_key", cfg.pinnedPublicKey);
 
     std::string profile = "hall";
     std::string assets = cfg.assetsDir.string();
@@ -178,6 +180,8 @@ Result<DisplayConfig> parseDisplayConfig(std::string_view tomlText, const std::s
     if (cfg.heartbeatIntervalS <= 0) return bad("server.heartbeat_interval_s: must be positive");
     if (cfg.serverUrl.rfind("http://", 0) != 0 && cfg.serverUrl.rfind("https://", 0) != 0)
         return bad("server.url: expected an http:// or https:// address");
+    if ((!cfg.caFile.empty() || !cfg.pinnedPublicKey.empty()) && cfg.serverUrl.rfind("https://", 0) != 0)
+        return bad("server.ca_file and server.pinned_public_key need an https:// server.url");
     if (cfg.screen.width < 160 || cfg.screen.height < 120 || cfg.screen.width > 8192 || cfg.screen.height > 8192)
         return bad("screen.width/height: expected 160×120 up to 8192×8192 pixels");
     if (cfg.screen.diagonalInches < 3 || cfg.screen.diagonalInches > 200) return bad("screen.diagonal_in: expected 3 to 200");
