@@ -10,9 +10,10 @@ packages=(
   libcurl4-openssl-dev libqrencode-dev libcpp-httplib-dev nlohmann-json3-dev
   libsqlite3-dev libtomlplusplus-dev libssl-dev tzdata libespeak-ng-dev espeak-ng
   catch2 zbar-tools fonts-dejavu-core fonts-noto-core xvfb curl
+  libldap-dev
 )
 if [ "${1:-}" = "--tests" ]; then
-  packages+=(chromium sox)
+  packages+=(chromium sox slapd ldap-utils openssl) # slapd + ldap-utils: the ldap tests run a real directory
 fi
 
 missing=()
@@ -31,6 +32,8 @@ if [ ${#missing[@]} -gt 0 ]; then
   echo "loket: installing ${missing[*]}"
   sudo=""; [ "$(id -u)" -ne 0 ] && sudo="sudo"
   export DEBIAN_FRONTEND=noninteractive
+  # slapd: no default directory (the tests make their own); without this it asks questions.
+  echo "slapd slapd/no_configuration boolean true" | $sudo debconf-set-selections 2>/dev/null || true
   $sudo apt-get update -q
   $sudo apt-get install -y -q --no-install-recommends "${missing[@]}"
 fi
