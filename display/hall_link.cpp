@@ -105,7 +105,11 @@ void HallLink::startStream(std::int64_t fromEventId) {
     callbacks.onHeartbeat = [this] { m_queue.push(ServerAlive{}); };
     callbacks.onState = [this](net::StreamState state, const std::string& detail) {
         if (state == net::StreamState::Connected) m_queue.push(ServerAlive{});
-        if (state == net::StreamState::Disconnected) m_queue.push(LinkProblem{"event stream: " + detail});
+        if (state == net::StreamState::Disconnected)
+            m_queue.push(LinkProblem{(m_stream && m_stream->tlsRejected()
+                                          ? "ALERT: the server's certificate is not trusted (check [server] ca_file and pinned_public_key); "
+                                            "no fallback to plain HTTP: "
+                                          : "event stream: ") + detail});
     };
     m_stream = std::make_unique<net::EventStreamClient>(options, callbacks);
     m_stream->start();

@@ -244,6 +244,10 @@ void Worker::heartbeat(net::HttpClient& http) {
         if (!reply) std::cerr << "loket-kiosk: heartbeat refused: " << failure->error.message << "\n";
         if (!m_servicesLoaded) m_nextServices = SteadyClock::now();
     } else {
+        if (failure && failure->error.code == ErrorCode::TlsVerificationFailed)
+            std::cerr << "loket-kiosk: ALERT: the server's certificate is not trusted (check [server] ca_file and "
+                         "pinned_public_key); the kiosk stays out of order and never falls back to plain HTTP: "
+                      << failure->error.message << "\n";
         reachable(false);
     }
     m_nextHeartbeat = SteadyClock::now() + m_settings.heartbeatInterval;

@@ -39,7 +39,7 @@ struct WorkerSettings {
     std::chrono::milliseconds servicesRefresh{60000};
     std::chrono::milliseconds retryCap{5000}; // longest wait between check-in attempts while offline
     std::string defaultTicketLanguage = "nl";
-    net::TlsOptions tls; // https://: the server's CA / pinned key; a failure is a device alert
+    net::TlsOptions tls{}; // https://: the server's CA / pinned key; a failure is a device alert
 };
 
 // What the worker measured, for the benchmark and logs.

@@ -41,7 +41,7 @@ struct EventStreamOptions {
     // No byte (event or heartbeat comment) for this long: the connection is dead, reconnect.
     // The server sends a heartbeat at least every 15 s.
     std::chrono::milliseconds stallTimeout{35000};
-    TlsOptions tls; // https://: how the server's certificate is trusted (tls_options.hpp)
+    TlsOptions tls{}; // https://: how the server's certificate is trusted (tls_options.hpp)
 };
 
 struct EventStreamCallbacks {

@@ -24,7 +24,7 @@ struct HttpOptions {
     std::string token;    // bearer token; empty sends no Authorization header
     std::chrono::milliseconds connectTimeout{2000};
     std::chrono::milliseconds timeout{5000};
-    TlsOptions tls;       // https://: how the server's certificate is trusted (tls_options.hpp)
+    TlsOptions tls{};       // https://: how the server's certificate is trusted (tls_options.hpp)
 };
 
 struct RequestOptions {

@@ -158,3 +158,42 @@ TEST_CASE("ldap: failed directory log-ins slow down one account at one address w
     // Anna at her own desk is not locked out by the guesser.
     CHECK(loginFrom("127.0.0.3", server, "anna", DirectoryFixture::passwordOf("anna")) == 200);
 }
+
+TEST_CASE("ldap: the hall configuration checks the [directory] section") {
+    TempDir dir;
+    const std::string base = readFile(ServerProcess::defaultConfig());
+    auto check = [&](const std::string& section) {
+        writeFile(dir.path() / "hall.toml", base + "\n" + section);
+        const auto log = dir.path() / "check.log";
+        std::filesystem::remove(log);
+        const int rc = runProgram({LOKET_SERVER_BIN, "--config", (dir.path() / "hall.toml").string(), "--check-config"}, log);
+        return std::pair{rc, readFile(log)};
+    };
+    const std::string groups = "[[directory.group]]\ndn = \"cn=balie,dc=x\"\nrole = \"counter\"\ncounters = [\"b1\"]\n";
+    {
+        auto [rc, out] = check("[directory]\nurl = \"ldaps://dc.example\"\nbase_dn = \"dc=x\"\n" + groups);
+        CHECK(rc == 0);
+    }
+    {
+        auto [rc, out] = check("[directory]\nurl = \"ldap://dc.example\"\nbase_dn = \"dc=x\"\n" + groups);
+        CHECK(rc == 2);
+        CHECK_THAT(out, Catch::Contains("StartTLS"));
+    }
+    {
+        auto [rc, out] = check("[directory]\nurl = \"ldaps://dc.example\"\nbase_dn = \"dc=x\"\nbind_dn = \"cn=svc,dc=x\"\n"
+                               "bind_password_env = \"LOKET_TEST_SURELY_UNSET_VARIABLE\"\n" + groups);
+        CHECK(rc == 2);
+        CHECK_THAT(out, Catch::Contains("LOKET_TEST_SURELY_UNSET_VARIABLE"));
+    }
+    {
+        auto [rc, out] = check("[directory]\nurl = \"ldaps://dc.example\"\nbase_dn = \"dc=x\"\n"
+                               "[[directory.group]]\ndn = \"cn=balie,dc=x\"\nrole = \"counter\"\ncounters = [\"b99\"]\n");
+        CHECK(rc == 2);
+        CHECK_THAT(out, Catch::Contains("b99"));
+    }
+    {
+        auto [rc, out] = check("[directory]\nurl = \"ldaps://dc.example\"\nbase_dn = \"dc=x\"\nuser_filter = \"(uid=anna)\"\n" + groups);
+        CHECK(rc == 2);
+        CHECK_THAT(out, Catch::Contains("{user}"));
+    }
+}

@@ -45,6 +45,17 @@ net::HttpClient deviceClient(const ServerProcess& server, net::TlsOptions tls) {
     return net::HttpClient(options);
 }
 
+// The display's event stream with the display token, trusting `caFile`; started.
+std::unique_ptr<net::EventStreamClient> displayStream(const ServerProcess& server, const std::string& caFile) {
+    net::EventStreamOptions options;
+    options.baseUrl = httpsUrl(server);
+    options.token = kDisplayToken;
+    options.tls.caFile = caFile;
+    auto stream = std::make_unique<net::EventStreamClient>(options, net::EventStreamCallbacks{});
+    stream->start();
+    return stream;
+}
+
 // `openssl s_client` against the server with the given extra arguments; returns {exit code, output}.
 std::pair<int, std::string> sClient(const ServerProcess& server, const std::filesystem::path& dir, std::vector<std::string> extra) {
     static int n = 0;
@@ -65,19 +76,15 @@ TEST_CASE("tls: a device client connects over HTTPS and verifies the server agai
     auto health = byCa.get("/healthz");
     REQUIRE(health.has_value());
     CHECK(health->status == 200);
-    CHECK(byCa.get("/api/v1/display/snapshot").has_value());
+    CHECK(byCa.get("/api/v1/hall").has_value()); // with the display token
 
     // A pin of the server's public key (with the CA as well, so the chain is checked too).
     auto pinned = deviceClient(server, {hall.ca.caFile().string(), TestCa::publicKeyPin(hall.serverCert.cert)});
     CHECK(pinned.get("/healthz").has_value());
 
     // The display's event stream over TLS.
-    net::EventStreamOptions streamOptions;
-    streamOptions.baseUrl = httpsUrl(server);
-    streamOptions.token = kDisplayToken;
-    streamOptions.tls.caFile = hall.ca.caFile().string();
-    net::EventStreamClient stream(streamOptions, {});
-    stream.start();
+    auto streamHolder = displayStream(server, hall.ca.caFile().string());
+    auto& stream = *streamHolder;
     CHECK(waitUntil([&] { return stream.state() == net::StreamState::Connected; }));
     CHECK_FALSE(stream.tlsRejected());
     stream.stop();
@@ -115,12 +122,8 @@ TEST_CASE("tls: a certificate from another CA or with another key is refused wit
     CHECK(pinRefused.error().code == ErrorCode::TlsVerificationFailed);
 
     // The display's stream says why it is down: a device alert, not a network hiccup.
-    net::EventStreamOptions streamOptions;
-    streamOptions.baseUrl = httpsUrl(server);
-    streamOptions.token = kDisplayToken;
-    streamOptions.tls.caFile = stranger.caFile().string();
-    net::EventStreamClient stream(streamOptions, {});
-    stream.start();
+    auto streamHolder = displayStream(server, stranger.caFile().string());
+    auto& stream = *streamHolder;
     CHECK(waitUntil([&] { return stream.tlsRejected(); }));
     CHECK(stream.connectCount() == 0);
     stream.stop();
@@ -167,12 +170,8 @@ TEST_CASE("tls: SIGHUP loads a new certificate without dropping the hall's conne
     TlsHall hall;
     ServerProcess server(hall.dir.path() / "hall.db", hall.config);
 
-    net::EventStreamOptions streamOptions;
-    streamOptions.baseUrl = httpsUrl(server);
-    streamOptions.token = kDisplayToken;
-    streamOptions.tls.caFile = hall.ca.caFile().string();
-    net::EventStreamClient stream(streamOptions, {});
-    stream.start();
+    auto streamHolder = displayStream(server, hall.ca.caFile().string());
+    auto& stream = *streamHolder;
     REQUIRE(waitUntil([&] { return stream.state() == net::StreamState::Connected; }));
 
     // The municipality's new certificate, from a new CA, written over the configured files.
