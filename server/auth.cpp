@@ -18,8 +18,7 @@ bool Principal::mayWorkAt(const std::string& counter) const {
            std::find(counters.begin(), counters.end(), counter) != counters.end();
 }
 
-Auth::Auth(const ServerConfig& config, EventStore& store, std::mutex& storeMutex)
-    : m_config(config), m_store(store), m_storeMutex(storeMutex) {
+Auth::Auth(const ServerConfig& config, SessionStore& sessions) : m_config(config), m_sessions(sessions) {
     for (const auto& d : config.devices) m_deviceByHash[d.tokenSha256] = &d;
     if (config.directory) m_directory.emplace(*config.directory);
 }
@@ -39,28 +38,17 @@ Result<Principal> Auth::authenticate(const httplib::Request& req, std::int64_t n
     if (auto it = m_deviceByHash.find(hash); it != m_deviceByHash.end())
         return Principal{it->second->role, it->second->id, it->second, {"*"}};
 
-    std::optional<std::pair<std::string, std::int64_t>> session;
-    {
-        std::lock_guard lock(m_mutex);
-        if (auto it = m_sessions.find(hash); it != m_sessions.end()) session = it->second;
-    }
-    if (!session) {
-        std::lock_guard lock(m_storeMutex);
-        auto found = m_store.findSession(hash);
-        if (!found) return found.error();
-        session = found.value();
-        if (session) {
-            std::lock_guard l(m_mutex);
-            m_sessions[hash] = *session;
-        }
-    }
-    if (!session || session->second < now) return makeError(ErrorCode::Unauthorized, "The token is unknown or has expired; log in again.");
+    auto session = m_sessions.find(hash);
+    if (!session) return session.error();
+    if (!*session || (*session)->expiresAt < now)
+        return makeError(ErrorCode::Unauthorized, "The token is unknown or has expired; log in again.");
     for (const auto& s : m_config.staff)
-        if (s.username == session->first) return Principal{s.role, s.username, nullptr, s.role == Role::Admin ? std::vector<std::string>{"*"} : s.counters};
+        if (s.username == (*session)->username) return Principal{s.role, s.username, nullptr, s.role == Role::Admin ? std::vector<std::string>{"*"} : s.counters};
     {
         std::lock_guard lock(m_mutex);
         if (auto it = m_directoryGrants.find(hash); it != m_directoryGrants.end())
-            return Principal{it->second.role, session->first, nullptr, it->second.role == Role::Admin ? std::vector<std::string>{"*"} : it->second.counters};
+            return Principal{it->second.role, (*session)->username, nullptr,
+                             it->second.role == Role::Admin ? std::vector<std::string>{"*"} : it->second.counters};
     }
     return makeError(ErrorCode::Unauthorized, "This account no longer exists.");
 }
@@ -120,12 +108,8 @@ Result<Auth::Login> Auth::login(const std::string& username, const std::string& 
     const bool local = std::any_of(m_config.staff.begin(), m_config.staff.end(), [&](const StaffConfig& s) { return s.username == username; });
     Login login{randomToken(32), grant->role, now + kSessionS, grant->counters};
     const std::string hash = sha256Hex(login.token);
-    {
-        std::lock_guard lock(m_storeMutex);
-        if (auto st = m_store.putSession(hash, username, login.expiresAt); !st) return st.error();
-    }
+    if (auto st = m_sessions.put(hash, StoredSession{username, login.expiresAt}); !st) return st.error();
     std::lock_guard lock(m_mutex);
-    m_sessions[hash] = {username, login.expiresAt};
     if (!local) m_directoryGrants[hash] = grant.value();
     m_failures.erase(userKey);
     return login;
@@ -133,13 +117,9 @@ Result<Auth::Login> Auth::login(const std::string& username, const std::string& 
 
 void Auth::logout(const httplib::Request& req) {
     const std::string hash = sha256Hex(bearer(req));
-    {
-        std::lock_guard lock(m_mutex);
-        m_sessions.erase(hash);
-        m_directoryGrants.erase(hash);
-    }
-    std::lock_guard lock(m_storeMutex);
-    (void)m_store.deleteSession(hash);
+    m_sessions.remove(hash);
+    std::lock_guard lock(m_mutex);
+    m_directoryGrants.erase(hash);
 }
 
 } // namespace loket::server

@@ -1,15 +1,15 @@
 // Auth: who is asking. Device tokens come from the hall configuration (stored as SHA-256);
-// staff log in with a password and get a session token (stored hashed, so a copy of the
-// database holds no usable token). A local account ([[staff]]) is checked first — the break-glass
-// account keeps working when the directory is down; any other name goes to the directory
-// ([directory], server/directory), whose groups give the role and counters.
+// staff log in with a password and get a session token (kept hashed in the SessionStore, so a
+// copy of the database holds no usable token). A local account ([[staff]]) is checked first — the
+// break-glass account keeps working when the directory is down; any other name goes to the
+// directory ([directory], server/directory), whose groups give the role and counters.
 // Failed logins are throttled per user name *and* address, and per address: an outsider cannot
 // lock a colleague out from another desk, and the directory's own lock-out is not hammered.
 #pragma once
 
-#include "event_store.hpp"
 #include "server_config.hpp"
 #include "server/directory/directory.hpp"
+#include "session_store.hpp"
 
 #include <httplib.h>
 
@@ -33,7 +33,7 @@ struct Principal {
 
 class Auth {
 public:
-    Auth(const ServerConfig& config, EventStore& store, std::mutex& storeMutex);
+    Auth(const ServerConfig& config, SessionStore& sessions);
 
     // From "Authorization: Bearer …" or, for EventSource, "?access_token=…".
     Result<Principal> authenticate(const httplib::Request& req, std::int64_t now);
@@ -53,15 +53,14 @@ private:
     static std::string bearer(const httplib::Request& req);
 
     const ServerConfig& m_config;
-    EventStore& m_store;
-    std::mutex& m_storeMutex;
+    SessionStore& m_sessions;
     std::unordered_map<std::string, const DeviceConfig*> m_deviceByHash;
     std::optional<directory::Directory> m_directory;
 
-    std::mutex m_mutex;
-    std::map<std::string, std::pair<std::string, std::int64_t>> m_sessions; // token hash → user, expiry
-    std::map<std::string, std::deque<std::int64_t>> m_failures;             // key → failure times
-    std::map<std::string, Grant> m_directoryGrants;                         // token hash → what the groups gave
+    std::mutex m_mutex; // the failure log
+    std::map<std::string, std::deque<std::int64_t>> m_failures; // key → failure times
+    // Directory sessions: token hash → what the groups gave (in memory: after a restart they log in again).
+    std::map<std::string, Grant> m_directoryGrants;
 };
 
 } // namespace loket::server
