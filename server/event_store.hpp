@@ -59,7 +59,7 @@ public:
     Result<std::optional<std::pair<std::string, std::int64_t>>> findSession(const std::string& tokenHash);
     Status deleteSession(const std::string& tokenHash);
 
-    // Whether a write can be committed now (for /healthz).
+    // Whether a write can be committed now (for /healthz): commits a one-row probe.
     Status probeWrite();
 
 private:
