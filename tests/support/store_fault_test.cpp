@@ -116,6 +116,7 @@ int strideFromEnv(int ciStride) {
 struct Baseline {
     std::vector<Json> states[2];
     std::int64_t ops[2] = {0, 0};
+    std::int64_t startupOps = 0; // the next morning's server start: the day rollover
     std::string firstDate; // the first day, YYYY-MM-DD
     TempDir dir;
     std::filesystem::path dayOneStart() const { return dir.path() / "after-day-0.db"; }
@@ -188,6 +189,7 @@ const Baseline& baseline() {
         std::filesystem::copy_file(db, out.dayOneStart());
         control.arm(); // the next morning counts from the start, day rollover included
         ServerProcess next(db, ServerProcess::defaultConfig(), serverEnv(control, firstDayOffset() + kDayS));
+        out.startupOps = control.ops();
         runDay(next, login(next), morningSteps(1), &out.states[1]); // a session lasts one working day
         out.ops[1] = control.ops();
         return out;
@@ -229,7 +231,9 @@ void morningWithFault(int day, std::int64_t n, int code) {
     CHECK(reopened(db, control, day) == memory);
 }
 
-// One day's morning with the power failing at its Nth counted operation.
+// One day's morning with the power failing at its Nth counted operation. The count starts once
+// the server listens (a cut while it starts, e.g. in the next morning's rollover, would need a
+// harness that expects a start to fail: not covered yet, docs/testing.md).
 void morningWithPowerCut(int day, std::int64_t n) {
     const Baseline& base = baseline();
     const std::uint64_t seed = static_cast<std::uint64_t>(n) * 7919 + static_cast<std::uint64_t>(day);
@@ -280,35 +284,36 @@ TEST_CASE("store fault: the fault VFS counts the writes of a hall morning") {
     CHECK(base.states[1].back()["tickets"].size() == 3);
 }
 
-// CI gives every counted operation of the morning one kind of fault — n ≡ 1 (mod 3) an I/O
-// error, n ≡ 2 a full disk, n ≡ 0 a power cut; LOKET_FAULT_STRIDE=1 gives each every kind.
-void sweep(int day, std::int64_t first, const std::function<void(std::int64_t)>& run) {
-    const std::int64_t stride = strideFromEnv(3);
-    for (std::int64_t n = stride == 1 ? 1 : first; n <= baseline().ops[day]; n += stride) run(n);
+// CI gives every other counted operation of the morning one kind of fault — n ≡ 1 (mod 6) an
+// I/O error, n ≡ 3 a full disk, n ≡ 5 a power cut — to stay within its time; LOKET_FAULT_STRIDE=1
+// gives every operation every kind (docs/testing.md).
+void sweep(std::int64_t first, std::int64_t last, const std::function<void(std::int64_t)>& run) {
+    const std::int64_t stride = strideFromEnv(6);
+    for (std::int64_t n = stride == 1 ? 1 : first; n <= last; n += stride) run(n);
 }
 
 TEST_CASE("store fault: the writes, syncs and truncates of a first hall morning fail with an I/O error") {
-    sweep(0, 1, [](std::int64_t n) { morningWithFault(0, n, SQLITE_IOERR); });
+    sweep(1, baseline().ops[0], [](std::int64_t n) { morningWithFault(0, n, SQLITE_IOERR); });
 }
 
 TEST_CASE("store fault: the writes, syncs and truncates of the next morning and its day rollover fail with an I/O error") {
-    sweep(1, 1, [](std::int64_t n) { morningWithFault(1, n, SQLITE_IOERR); });
+    sweep(1, baseline().ops[1], [](std::int64_t n) { morningWithFault(1, n, SQLITE_IOERR); });
 }
 
 TEST_CASE("store fault: a full disk at the writes of a first hall morning loses nothing acknowledged") {
-    sweep(0, 2, [](std::int64_t n) { morningWithFault(0, n, SQLITE_FULL); });
+    sweep(3, baseline().ops[0], [](std::int64_t n) { morningWithFault(0, n, SQLITE_FULL); });
 }
 
 TEST_CASE("store fault: a full disk at the writes of the next morning and its day rollover loses nothing acknowledged") {
-    sweep(1, 2, [](std::int64_t n) { morningWithFault(1, n, SQLITE_FULL); });
+    sweep(3, baseline().ops[1], [](std::int64_t n) { morningWithFault(1, n, SQLITE_FULL); });
 }
 
 TEST_CASE("store fault: after a power cut in a first hall morning the store holds every acknowledged change") {
-    sweep(0, 3, [](std::int64_t n) { morningWithPowerCut(0, n); });
+    sweep(5, baseline().ops[0], [](std::int64_t n) { morningWithPowerCut(0, n); });
 }
 
 TEST_CASE("store fault: after a power cut in the next morning the store holds every acknowledged change") {
-    sweep(1, 3, [](std::int64_t n) { morningWithPowerCut(1, n); });
+    sweep(5, baseline().ops[1] - baseline().startupOps, [](std::int64_t n) { morningWithPowerCut(1, n); });
 }
 
 TEST_CASE("store fault: while every write fails the server says so, /healthz included, and recovers without a restart") {
