@@ -13,6 +13,8 @@ packages=(
 )
 if [ "${1:-}" = "--tests" ]; then
   packages+=(chromium sox)
+  # The fuzz tree (tests/fuzz): libFuzzer and the sanitizer runtimes come with clang's compiler-rt.
+  packages+=(clang-16 libclang-rt-16-dev)
 fi
 
 missing=()
