@@ -1,5 +1,7 @@
 #include "command_line.hpp"
 
+#include <CLI/CLI.hpp>
+
 #include <algorithm>
 
 namespace loket::print {
@@ -61,13 +63,28 @@ Result<CommandLine> parseCommandLine(const std::vector<std::string>& args) {
     const auto& specs = commandSpecs();
     auto spec = std::find_if(specs.begin(), specs.end(), [&](const CommandSpec& s) { return s.name == out.command; });
     if (spec == specs.end()) return makeError(ErrorCode::InvalidValue, "unknown command \"" + out.command + "\"");
-    for (std::size_t i = 1; i < args.size(); ++i) {
-        const std::string& name = args[i];
-        if (std::find(spec->valued.begin(), spec->valued.end(), name) == spec->valued.end())
-            return makeError(ErrorCode::InvalidValue, "\"" + out.command + "\" does not take \"" + name + "\"");
-        if (i + 1 >= args.size()) return makeError(ErrorCode::MissingField, name + " needs a value");
-        if (out.has(name)) return makeError(ErrorCode::InvalidValue, name + " is given twice");
-        out.options[name] = args[++i];
+    // CLI11 reads the options; the messages stay ours (scripts and tests read them).
+    CLI::App app("loket-print " + out.command);
+    app.set_help_flag();
+    app.allow_extras();
+    std::map<std::string, std::vector<std::string>> values;
+    for (const auto& name : spec->valued)
+        app.add_option(name, values[name])->multi_option_policy(CLI::MultiOptionPolicy::TakeAll)->expected(1);
+    std::vector<std::string> rest(args.rbegin(), args.rend() - 1); // CLI11 takes the arguments reversed
+    try {
+        app.parse(rest);
+    } catch (const CLI::ArgumentMismatch& e) {
+        for (const auto& name : spec->valued)
+            if (!args.empty() && args.back() == name) return makeError(ErrorCode::MissingField, name + " needs a value");
+        return makeError(ErrorCode::InvalidValue, e.what());
+    } catch (const CLI::ParseError& e) {
+        return makeError(ErrorCode::InvalidValue, e.what());
+    }
+    if (auto extra = app.remaining(); !extra.empty())
+        return makeError(ErrorCode::InvalidValue, "\"" + out.command + "\" does not take \"" + extra.front() + "\"");
+    for (const auto& [name, given] : values) {
+        if (given.size() > 1) return makeError(ErrorCode::InvalidValue, name + " is given twice");
+        if (!given.empty()) out.options[name] = given.front();
     }
     for (const auto& name : spec->required)
         if (!out.has(name)) return makeError(ErrorCode::MissingField, "\"" + out.command + "\" needs " + name);

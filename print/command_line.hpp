@@ -1,6 +1,6 @@
 // Command-line parsing for loket-print: `loket-print <command> --option value …`.
 // Kept apart from main.cpp so the rules (which options each command takes, what is required)
-// live in one place. Standard library only.
+// live in one place. The options are read with CLI11.
 #pragma once
 
 #include "shared/core/result.hpp"

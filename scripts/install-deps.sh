@@ -9,6 +9,7 @@ packages=(
   libsdl2-dev libimgui-dev libstb-dev
   libcurl4-openssl-dev libqrencode-dev libcpp-httplib-dev nlohmann-json3-dev
   libsqlite3-dev libtomlplusplus-dev libssl-dev tzdata libespeak-ng-dev espeak-ng
+  libcli11-dev
   catch2 zbar-tools fonts-dejavu-core fonts-noto-core xvfb curl
 )
 if [ "${1:-}" = "--tests" ]; then

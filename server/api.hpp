@@ -1,43 +1,86 @@
-// Api: the HTTP routes of ../shared/api.md on a cpp-httplib server, with roles enforced on each
-// route. Thin: it parses and checks input, turns it into a core command or a read of the hall,
-// and renders the answer; the rules live in the core.
+// The HTTP routes of ../shared/api.md on a cpp-httplib server, with roles enforced on each
+// route. Thin: a route parses and checks input, turns it into a core command or a read of the
+// hall, and renders the answer; the rules live in the core. Each route is a named function
+// (api_*.cpp) of the server's parts; installApi() lists them.
 #pragma once
 
 #include "auth.hpp"
-#include "hall.hpp"
+#include "command_executor.hpp"
+#include "device_registry.hpp"
 #include "http_util.hpp"
+#include "live_state.hpp"
 #include "metrics.hpp"
+#include "wait_predictor.hpp"
+
+#include "shared/proto/wire_json.hpp"
 
 #include <httplib.h>
 
 #include <filesystem>
+#include <functional>
 #include <initializer_list>
 
 namespace loket::server {
 
-class Api {
-public:
-    Api(Hall& hall, Auth& auth, Metrics& metrics, std::filesystem::path webDir);
-    void install(httplib::Server& server);
-
-private:
-    // The caller, if it has one of `roles`; otherwise the response already holds 401/403.
-    std::optional<Principal> allow(const httplib::Request& req, httplib::Response& res, const std::vector<Role>& roles);
-    // Runs a command and answers 200 with `render`, or the command's error.
-    void runCommand(httplib::Response& res, const core::Command& command, int okStatus,
-                    const std::function<Json(const HallView&, const Executed&)>& render);
-
-    void installPublic(httplib::Server& server);
-    void installDevices(httplib::Server& server);
-    void installCounter(httplib::Server& server);
-    void installAdmin(httplib::Server& server);
-    void installStatic(httplib::Server& server);
-    void installEvents(httplib::Server& server);
-
-    Hall& m_hall;
-    Auth& m_auth;
-    Metrics& m_metrics;
-    std::filesystem::path m_webDir;
+// The parts a route may use. Each has its own job and its own lock.
+struct ServerParts {
+    const ServerConfig& config;
+    HallClock& clock;
+    LiveState& state;
+    WaitPredictor& predictor;
+    CommandExecutor& commands;
+    DeviceRegistry& devices;
+    EventBroker& broker;
+    EventStore& store;      // reads only (day visits, the health probe); writes go through `commands`
+    Auth& auth;
+    Metrics& metrics;
+    std::filesystem::path webDir;
 };
+
+void installApi(httplib::Server& server, const ServerParts& parts);
+
+// --- for the route files ---------------------------------------------------------------------
+
+using RouteHandler = void (*)(const ServerParts&, const httplib::Request&, httplib::Response&);
+httplib::Server::Handler route(const ServerParts& parts, RouteHandler handler);
+
+void installPublicRoutes(httplib::Server& server, const ServerParts& parts);
+void installDeviceRoutes(httplib::Server& server, const ServerParts& parts);
+void installEventRoutes(httplib::Server& server, const ServerParts& parts);
+void installCounterRoutes(httplib::Server& server, const ServerParts& parts);
+void installAdminRoutes(httplib::Server& server, const ServerParts& parts);
+void installStaticRoutes(httplib::Server& server, const ServerParts& parts);
+
+// The caller, if it has one of `roles`; otherwise the response already holds 401/403.
+std::optional<Principal> allow(const ServerParts& parts, const httplib::Request& req, httplib::Response& res,
+                               std::initializer_list<Role> roles);
+
+// What a route reads: the state under the shared lock, the hall's time, and — for routes that
+// show waits — the prediction, computed before the lock was taken (it may be a few seconds or
+// one command older than the state; a ticket it does not know yet shows no position).
+struct HallView {
+    const core::HallState& state;
+    core::Now now;
+    std::int64_t eventId;
+    std::shared_ptr<const core::WaitPrediction> prediction;
+    proto::WireContext wire() const { return proto::WireContext{state, now.utcOffsetS, prediction.get()}; }
+};
+
+template <typename F>
+auto readHall(const ServerParts& parts, F&& f) {
+    const core::Now now = parts.clock.now();
+    auto prediction = parts.predictor.prediction(now.t);
+    return parts.state.read([&](const StateView& v) { return f(HallView{v.state, now, v.eventId, prediction}); });
+}
+// Without the prediction (cheap reads).
+template <typename F>
+auto readHallPlain(const ServerParts& parts, F&& f) {
+    const core::Now now = parts.clock.now();
+    return parts.state.read([&](const StateView& v) { return f(HallView{v.state, now, v.eventId, nullptr}); });
+}
+
+// Runs a command and answers `okStatus` with `render`, or the command's error.
+void runCommand(const ServerParts& parts, httplib::Response& res, const core::Command& command, int okStatus,
+                const std::function<Json(const HallView&, const Executed&)>& render);
 
 } // namespace loket::server

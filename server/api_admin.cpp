@@ -26,129 +26,166 @@ std::string csvField(const std::string& s) {
     return out + "\"";
 }
 
+// POST /api/v1/appointments: book one (201), or change a booking with the same code (200).
+void postAppointment(const ServerParts& parts, const httplib::Request& req, httplib::Response& res) {
+    if (!allow(parts, req, res, {Role::Admin})) return;
+    auto body = jsonBody(req, {"code", "service", "services", "starts_at", "duration_s", "persons", "name"});
+    if (!body) return sendError(res, body.error());
+    auto code = requiredString(*body, "code", 16);
+    if (!code) return sendError(res, code.error());
+    auto startsText = requiredString(*body, "starts_at", 40);
+    if (!startsText) return sendError(res, startsText.error());
+    Seconds startsAt = 0;
+    if (!proto::parseRfc3339(*startsText, startsAt))
+        return sendError(res, ErrorCode::InvalidValue, "starts_at must be a time like 2026-11-23T10:15:00+01:00.");
+    auto service = optionalString(*body, "service", 64);
+    if (!service) return sendError(res, service.error());
+    auto services = optionalStringList(*body, "services");
+    if (!services) return sendError(res, services.error());
+    if (service->has_value() == services->has_value())
+        return sendError(res, ErrorCode::MissingField, "Send either 'service' or 'services'.");
+    auto duration = optionalInteger(*body, "duration_s", 60, 8 * 3600);
+    if (!duration) return sendError(res, duration.error());
+    auto persons = optionalInteger(*body, "persons", 1, 20);
+    if (!persons) return sendError(res, persons.error());
+    auto name = optionalString(*body, "name", 200);
+    if (!name) return sendError(res, name.error());
+    BookAppointment cmd;
+    cmd.code = *code;
+    cmd.services = service->has_value() ? std::vector<std::string>{**service} : **services;
+    cmd.startsAt = startsAt;
+    cmd.day = localDay(Now{startsAt, parts.clock.utcOffsetAt(startsAt)});
+    cmd.durationS = duration->value_or(0);
+    cmd.persons = static_cast<int>(persons->value_or(1));
+    cmd.name = name->value_or("");
+    const std::string normalised = normaliseBookingCode(cmd.code);
+    const bool existed = readHallPlain(parts, [&](const HallView& v) { return v.state.appointment(normalised) != nullptr; });
+    runCommand(parts, res, cmd, existed ? 200 : 201, [normalised](const HallView& v, const Executed&) {
+        return proto::appointmentJson(v.wire(), *v.state.appointment(normalised));
+    });
+}
+
+// POST /api/v1/appointments/import: a CSV or iCalendar file, with a report line by line.
+void postAppointmentImport(const ServerParts& parts, const httplib::Request& req, httplib::Response& res) {
+    if (!allow(parts, req, res, {Role::Admin})) return;
+    const std::string type = req.get_header_value("Content-Type");
+    auto toInstant = [&parts](LocalDay day, std::int32_t second) { return parts.clock.instantOf(day, second); };
+    proto::ParsedImport parsed;
+    if (type.rfind("text/csv", 0) == 0) parsed = proto::parseAppointmentsCsv(req.body, toInstant);
+    else if (type.rfind("text/calendar", 0) == 0) parsed = proto::parseAppointmentsIcs(req.body, toInstant, parts.config.timeZone);
+    else return sendError(res, ErrorCode::InvalidValue, "Send the file as Content-Type text/csv or text/calendar.");
+    int imported = 0, updated = 0, skipped = 0;
+    Json errors = Json::array();
+    for (const auto& e : parsed.errors) errors.push_back({{"line", e.line}, {"message", e.message}});
+    for (const auto& row : parsed.rows) {
+        const std::string code = normaliseBookingCode(row.command.code);
+        const bool existed = readHallPlain(parts, [&](const HallView& v) { return v.state.appointment(code) != nullptr; });
+        auto done = parts.commands.execute(row.command);
+        if (!done) {
+            if (done.error().code == ErrorCode::StoreFailed) return sendError(res, done.error());
+            errors.push_back({{"line", row.line}, {"message", done.error().message}});
+        } else if (std::none_of(done->events.begin(), done->events.end(),
+                                [](const Event& e) { return std::holds_alternative<AppointmentBooked>(e); }))
+            ++skipped; // the same booking again (a day rollover may still have happened)
+        else if (existed) ++updated;
+        else ++imported;
+    }
+    std::sort(errors.begin(), errors.end(), [](const Json& a, const Json& b) { return a["line"] < b["line"]; });
+    sendJson(res, 200, {{"imported", imported}, {"updated", updated}, {"skipped", skipped}, {"errors", errors}});
+}
+
+void getAppointments(const ServerParts& parts, const httplib::Request& req, httplib::Response& res) {
+    if (!allow(parts, req, res, {Role::Admin})) return;
+    readHallPlain(parts, [&](const HallView& v) {
+        auto day = dateParam(req, v.now);
+        if (!day) return sendError(res, day.error());
+        std::vector<const Appointment*> list;
+        for (const auto& [code, a] : v.state.appointments())
+            if (a.day == *day) list.push_back(&a);
+        std::sort(list.begin(), list.end(), [](auto* a, auto* b) { return std::tie(a->startsAt, a->code) < std::tie(b->startsAt, b->code); });
+        Json out = Json::array();
+        for (auto* a : list) out.push_back(proto::appointmentJson(v.wire(), *a));
+        sendJson(res, 200, out);
+    });
+}
+
+void deleteAppointment(const ServerParts& parts, const httplib::Request& req, httplib::Response& res) {
+    if (!allow(parts, req, res, {Role::Admin})) return;
+    runCommand(parts, res, RemoveAppointment{req.matches[1]}, 200, [](const HallView&, const Executed&) { return Json{{"status", "removed"}}; });
+}
+
+// The anonymous visit records of a day: today's from memory, earlier days' from the store.
+Result<std::vector<VisitRecord>> visitsOf(const ServerParts& parts, LocalDay day) {
+    auto today = readHallPlain(parts, [&](const HallView& v) -> std::optional<std::vector<VisitRecord>> {
+        if (!v.state.dayStarted() || v.state.day() != day) return std::nullopt;
+        std::vector<VisitRecord> out;
+        for (const Ticket& t : v.state.tickets()) out.push_back(visitRecordOf(v.state, t, parts.clock.utcOffsetAt(t.issuedAt)));
+        return out;
+    });
+    if (today) return std::move(*today);
+    return parts.store.visits(day);
+}
+
+struct DayVisits {
+    LocalDay day = 0;
+    std::vector<VisitRecord> visits;
+};
+
+// For the admin's day reports: the day asked for (?date=, today by default) and its visits;
+// nothing when the response already holds the error.
+std::optional<DayVisits> requestedDay(const ServerParts& parts, const httplib::Request& req, httplib::Response& res) {
+    if (!allow(parts, req, res, {Role::Admin})) return std::nullopt;
+    auto day = dateParam(req, parts.clock.now());
+    if (!day) {
+        sendError(res, day.error());
+        return std::nullopt;
+    }
+    auto visits = visitsOf(parts, *day);
+    if (!visits) {
+        sendError(res, visits.error());
+        return std::nullopt;
+    }
+    return DayVisits{*day, std::move(visits.value())};
+}
+
+void getStats(const ServerParts& parts, const httplib::Request& req, httplib::Response& res) {
+    auto day = requestedDay(parts, req, res);
+    if (!day) return;
+    sendJson(res, 200, proto::statsJson(computeDayStats(formatDate(day->day), day->visits)));
+}
+
+void getExport(const ServerParts& parts, const httplib::Request& req, httplib::Response& res) {
+    auto requested = requestedDay(parts, req, res);
+    if (!requested) return;
+    const LocalDay day = requested->day;
+    const std::vector<VisitRecord>& visits = requested->visits;
+    std::ostringstream csv;
+    csv << "date,number,service,services,kind,status,issued_at,appointment_at,first_called_at,wait_s,within_norm,"
+           "started_at,ended_at,counter,outcome,feedback\n";
+    auto time = [&](std::optional<Seconds> t) { return t ? proto::rfc3339(*t, parts.clock.utcOffsetAt(*t)) : std::string(); };
+    for (const VisitRecord& v : visits) {
+        auto wait = v.waitS();
+        csv << formatDate(v.day) << ',' << v.number << ',' << csvField(v.service) << ',' << csvField(v.services) << ','
+            << ticketKindName(v.kind) << ',' << ticketStatusName(v.status) << ',' << time(v.issuedAt) << ','
+            << (v.kind == TicketKind::Appointment ? time(v.appointmentAt) : std::string()) << ','
+            << time(v.firstCalledAt) << ',' << (wait ? std::to_string(*wait) : std::string()) << ','
+            << (wait ? (*wait <= v.limitS ? "yes" : "no") : "") << ',' << time(v.startedAt) << ',' << time(v.endedAt) << ','
+            << csvField(v.counter) << ',' << (v.outcome == Outcome::None ? "" : outcomeName(v.outcome)) << ','
+            << (v.feedbackScore ? std::to_string(*v.feedbackScore) : std::string()) << "\n";
+    }
+    res.set_header("Content-Disposition", "attachment; filename=\"loket-" + formatDate(day) + ".csv\"");
+    res.set_content(csv.str(), "text/csv; charset=utf-8");
+}
+
 } // namespace
 
-void Api::installAdmin(httplib::Server& server) {
-    server.Post("/api/v1/appointments", [this](const httplib::Request& req, httplib::Response& res) {
-        if (!allow(req, res, {Role::Admin})) return;
-        auto body = jsonBody(req, {"code", "service", "services", "starts_at", "duration_s", "persons", "name"});
-        if (!body) return sendError(res, body.error());
-        auto code = requiredString(*body, "code", 16);
-        if (!code) return sendError(res, code.error());
-        auto startsText = requiredString(*body, "starts_at", 40);
-        if (!startsText) return sendError(res, startsText.error());
-        Seconds startsAt = 0;
-        if (!proto::parseRfc3339(*startsText, startsAt))
-            return sendError(res, ErrorCode::InvalidValue, "starts_at must be a time like 2026-11-23T10:15:00+01:00.");
-        auto service = optionalString(*body, "service", 64);
-        if (!service) return sendError(res, service.error());
-        auto services = optionalStringList(*body, "services");
-        if (!services) return sendError(res, services.error());
-        if (service->has_value() == services->has_value())
-            return sendError(res, ErrorCode::MissingField, "Send either 'service' or 'services'.");
-        auto duration = optionalInteger(*body, "duration_s", 60, 8 * 3600);
-        if (!duration) return sendError(res, duration.error());
-        auto persons = optionalInteger(*body, "persons", 1, 20);
-        if (!persons) return sendError(res, persons.error());
-        auto name = optionalString(*body, "name", 200);
-        if (!name) return sendError(res, name.error());
-        BookAppointment cmd;
-        cmd.code = *code;
-        cmd.services = service->has_value() ? std::vector<std::string>{**service} : **services;
-        cmd.startsAt = startsAt;
-        cmd.day = localDay(Now{startsAt, m_hall.clock().utcOffsetAt(startsAt)});
-        cmd.durationS = duration->value_or(0);
-        cmd.persons = static_cast<int>(persons->value_or(1));
-        cmd.name = name->value_or("");
-        const std::string normalised = normaliseBookingCode(cmd.code);
-        const bool existed = m_hall.readPlain([&](const HallView& v) { return v.state.appointment(normalised) != nullptr; });
-        runCommand(res, cmd, existed ? 200 : 201, [normalised](const HallView& v, const Executed&) {
-            return proto::appointmentJson(v.wire(), *v.state.appointment(normalised));
-        });
-    });
-
-    server.Post("/api/v1/appointments/import", [this](const httplib::Request& req, httplib::Response& res) {
-        if (!allow(req, res, {Role::Admin})) return;
-        const std::string type = req.get_header_value("Content-Type");
-        auto toInstant = [this](LocalDay day, std::int32_t second) { return m_hall.clock().instantOf(day, second); };
-        proto::ParsedImport parsed;
-        if (type.rfind("text/csv", 0) == 0) parsed = proto::parseAppointmentsCsv(req.body, toInstant);
-        else if (type.rfind("text/calendar", 0) == 0) parsed = proto::parseAppointmentsIcs(req.body, toInstant, m_hall.config().timeZone);
-        else return sendError(res, ErrorCode::InvalidValue, "Send the file as Content-Type text/csv or text/calendar.");
-        int imported = 0, updated = 0, skipped = 0;
-        Json errors = Json::array();
-        for (const auto& e : parsed.errors) errors.push_back({{"line", e.line}, {"message", e.message}});
-        for (const auto& row : parsed.rows) {
-            const std::string code = normaliseBookingCode(row.command.code);
-            const bool existed = m_hall.readPlain([&](const HallView& v) { return v.state.appointment(code) != nullptr; });
-            auto done = m_hall.execute(row.command);
-            if (!done) {
-                if (done.error().code == ErrorCode::StoreFailed) return sendError(res, done.error());
-                errors.push_back({{"line", row.line}, {"message", done.error().message}});
-            } else if (std::none_of(done->events.begin(), done->events.end(),
-                                    [](const Event& e) { return std::holds_alternative<AppointmentBooked>(e); }))
-                ++skipped; // the same booking again (a day rollover may still have happened)
-            else if (existed) ++updated;
-            else ++imported;
-        }
-        std::sort(errors.begin(), errors.end(), [](const Json& a, const Json& b) { return a["line"] < b["line"]; });
-        sendJson(res, 200, {{"imported", imported}, {"updated", updated}, {"skipped", skipped}, {"errors", errors}});
-    });
-
-    server.Get("/api/v1/appointments", [this](const httplib::Request& req, httplib::Response& res) {
-        if (!allow(req, res, {Role::Admin})) return;
-        m_hall.readPlain([&](const HallView& v) {
-            auto day = dateParam(req, v.now);
-            if (!day) return sendError(res, day.error());
-            std::vector<const Appointment*> list;
-            for (const auto& [code, a] : v.state.appointments())
-                if (a.day == *day) list.push_back(&a);
-            std::sort(list.begin(), list.end(), [](auto* a, auto* b) { return std::tie(a->startsAt, a->code) < std::tie(b->startsAt, b->code); });
-            Json out = Json::array();
-            for (auto* a : list) out.push_back(proto::appointmentJson(v.wire(), *a));
-            sendJson(res, 200, out);
-        });
-    });
-
-    server.Delete(R"(/api/v1/appointments/([A-Za-z0-9-]{1,32}))", [this](const httplib::Request& req, httplib::Response& res) {
-        if (!allow(req, res, {Role::Admin})) return;
-        runCommand(res, RemoveAppointment{req.matches[1]}, 200, [](const HallView&, const Executed&) { return Json{{"status", "removed"}}; });
-    });
-
-    server.Get("/api/v1/stats", [this](const httplib::Request& req, httplib::Response& res) {
-        if (!allow(req, res, {Role::Admin})) return;
-        auto day = dateParam(req, m_hall.clock().now());
-        if (!day) return sendError(res, day.error());
-        auto visits = m_hall.visitsOf(*day);
-        if (!visits) return sendError(res, visits.error());
-        sendJson(res, 200, proto::statsJson(computeDayStats(formatDate(*day), *visits)));
-    });
-
-    server.Get("/api/v1/export", [this](const httplib::Request& req, httplib::Response& res) {
-        if (!allow(req, res, {Role::Admin})) return;
-        auto day = dateParam(req, m_hall.clock().now());
-        if (!day) return sendError(res, day.error());
-        auto visits = m_hall.visitsOf(*day);
-        if (!visits) return sendError(res, visits.error());
-        std::ostringstream csv;
-        csv << "date,number,service,services,kind,status,issued_at,appointment_at,first_called_at,wait_s,within_norm,"
-               "started_at,ended_at,counter,outcome,feedback\n";
-        auto time = [&](std::optional<Seconds> t) {
-            return t ? proto::rfc3339(*t, m_hall.clock().utcOffsetAt(*t)) : std::string();
-        };
-        for (const VisitRecord& v : *visits) {
-            auto wait = v.waitS();
-            csv << formatDate(v.day) << ',' << v.number << ',' << csvField(v.service) << ',' << csvField(v.services) << ','
-                << ticketKindName(v.kind) << ',' << ticketStatusName(v.status) << ',' << time(v.issuedAt) << ','
-                << (v.kind == TicketKind::Appointment ? time(v.appointmentAt) : std::string()) << ','
-                << time(v.firstCalledAt) << ',' << (wait ? std::to_string(*wait) : std::string()) << ','
-                << (wait ? (*wait <= v.limitS ? "yes" : "no") : "") << ',' << time(v.startedAt) << ',' << time(v.endedAt) << ','
-                << csvField(v.counter) << ',' << (v.outcome == Outcome::None ? "" : outcomeName(v.outcome)) << ','
-                << (v.feedbackScore ? std::to_string(*v.feedbackScore) : std::string()) << "\n";
-        }
-        res.set_header("Content-Disposition", "attachment; filename=\"loket-" + formatDate(*day) + ".csv\"");
-        res.set_content(csv.str(), "text/csv; charset=utf-8");
-    });
+void installAdminRoutes(httplib::Server& server, const ServerParts& parts) {
+    server.Post("/api/v1/appointments", route(parts, postAppointment));
+    server.Post("/api/v1/appointments/import", route(parts, postAppointmentImport));
+    server.Get("/api/v1/appointments", route(parts, getAppointments));
+    server.Delete(R"(/api/v1/appointments/([A-Za-z0-9-]{1,32}))", route(parts, deleteAppointment));
+    server.Get("/api/v1/stats", route(parts, getStats));
+    server.Get("/api/v1/export", route(parts, getExport));
 }
 
 } // namespace loket::server

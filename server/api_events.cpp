@@ -1,6 +1,6 @@
 // The event stream (Server-Sent Events): every change as it happens, resumable with
 // Last-Event-ID, a keep-alive comment at least every 15 s, and for displays and kiosks only
-// payloads without personal data.
+// the public payloads (no personal data, neutral labels).
 #include "api.hpp"
 
 #include <memory>
@@ -13,7 +13,7 @@ constexpr auto kKeepAlive = std::chrono::seconds(10);
 struct StreamState {
     std::int64_t cursor = 0;
     std::uint64_t seq = 0;
-    bool staff = false;
+    StreamAudience audience = StreamAudience::Public;
     bool first = true;
 };
 
@@ -29,50 +29,56 @@ std::int64_t lastEventIdOf(const httplib::Request& req, std::int64_t fallback) {
         return -1; // not a number: the client must reset
     }
 }
+
+// The next chunk of one stream: what arrived since its cursor, or a keep-alive comment.
+bool writeNext(EventBroker& broker, StreamState& stream, httplib::DataSink& sink) {
+    if (stream.first) {
+        // At once, so the client knows it is connected before anything happens.
+        stream.first = false;
+        static const std::string kRetry = "retry: 2000\n\n";
+        return sink.write(kRetry.data(), kRetry.size());
+    }
+    std::string out;
+    auto fetch = broker.waitAfter(stream.cursor, stream.seq, std::chrono::duration_cast<std::chrono::milliseconds>(kKeepAlive));
+    if (fetch.stopped) {
+        sink.done();
+        return false;
+    }
+    if (fetch.reset) {
+        out += "id: " + std::to_string(fetch.cursor) + "\nevent: reset\ndata: {}\n\n";
+        stream.cursor = fetch.cursor;
+    }
+    for (const auto& m : fetch.messages) {
+        const std::string& data = m.dataFor(stream.audience);
+        if (!m.published || data.empty()) continue;
+        if (m.id) out += "id: " + std::to_string(m.id) + "\n";
+        out += "event: " + m.type + "\ndata: " + data + "\n\n";
+    }
+    if (!fetch.reset) stream.cursor = std::max(stream.cursor, fetch.cursor);
+    if (out.empty()) out = ": keep-alive\n\n";
+    return sink.write(out.data(), out.size());
+}
+
+void getEvents(const ServerParts& parts, const httplib::Request& req, httplib::Response& res) {
+    auto who = allow(parts, req, res, {Role::Kiosk, Role::Display, Role::Counter, Role::Admin});
+    if (!who) return;
+    auto stream = std::make_shared<StreamState>();
+    stream->audience = who->role == Role::Counter || who->role == Role::Admin ? StreamAudience::Staff : StreamAudience::Public;
+    stream->seq = parts.broker.currentSeq();
+    stream->cursor = lastEventIdOf(req, parts.broker.lastId());
+    parts.broker.subscribe(+1);
+    res.set_header("Cache-Control", "no-store");
+    res.set_header("X-Accel-Buffering", "no");
+    EventBroker& broker = parts.broker;
+    res.set_chunked_content_provider(
+        "text/event-stream", [&broker, stream](std::size_t, httplib::DataSink& sink) { return writeNext(broker, *stream, sink); },
+        [&broker](bool) { broker.subscribe(-1); });
+}
+
 } // namespace
 
-void Api::installEvents(httplib::Server& server) {
-    server.Get("/api/v1/events", [this](const httplib::Request& req, httplib::Response& res) {
-        auto who = allow(req, res, {Role::Kiosk, Role::Display, Role::Counter, Role::Admin});
-        if (!who) return;
-        auto stream = std::make_shared<StreamState>();
-        stream->staff = who->role == Role::Counter || who->role == Role::Admin;
-        stream->seq = m_hall.broker().currentSeq();
-        stream->cursor = lastEventIdOf(req, m_hall.broker().lastId());
-        m_hall.broker().subscribe(+1);
-        res.set_header("Cache-Control", "no-store");
-        res.set_header("X-Accel-Buffering", "no");
-        res.set_chunked_content_provider(
-            "text/event-stream",
-            [this, stream](std::size_t, httplib::DataSink& sink) {
-                if (stream->first) {
-                    // At once, so the client knows it is connected before anything happens.
-                    stream->first = false;
-                    static const std::string kRetry = "retry: 2000\n\n";
-                    return sink.write(kRetry.data(), kRetry.size());
-                }
-                std::string out;
-                auto fetch = m_hall.broker().waitAfter(stream->cursor, stream->seq, std::chrono::duration_cast<std::chrono::milliseconds>(kKeepAlive));
-                if (fetch.stopped) {
-                    sink.done();
-                    return false;
-                }
-                if (fetch.reset) {
-                    out += "id: " + std::to_string(fetch.cursor) + "\nevent: reset\ndata: {}\n\n";
-                    stream->cursor = fetch.cursor;
-                }
-                for (const auto& m : fetch.messages) {
-                    const std::string& data = stream->staff ? m.staffData : m.displayData;
-                    if (!m.published || data.empty()) continue;
-                    if (m.id) out += "id: " + std::to_string(m.id) + "\n";
-                    out += "event: " + m.type + "\ndata: " + data + "\n\n";
-                }
-                if (!fetch.reset) stream->cursor = std::max(stream->cursor, fetch.cursor);
-                if (out.empty()) out = ": keep-alive\n\n";
-                return sink.write(out.data(), out.size());
-            },
-            [this](bool) { m_hall.broker().subscribe(-1); });
-    });
+void installEventRoutes(httplib::Server& server, const ServerParts& parts) {
+    server.Get("/api/v1/events", route(parts, getEvents));
 }
 
 } // namespace loket::server

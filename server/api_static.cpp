@@ -1,6 +1,9 @@
-// The staff pages and the visitor page: static files from the web folder (server/web), served
-// by the hall server itself so that locked-down PCs and phones need nothing else.
+// The staff pages and the visitor page: files from the web folder (server/web), served by the
+// hall server itself so that locked-down PCs and phones need nothing else. Scripts, styles and
+// images go through cpp-httplib's mount point (/static/…); the four page addresses each name
+// one HTML file of the same folder.
 #include "api.hpp"
+#include "log.hpp"
 
 #include <fstream>
 #include <sstream>
@@ -9,49 +12,44 @@ namespace loket::server {
 
 namespace {
 
-std::string contentType(const std::filesystem::path& file) {
-    const std::string ext = file.extension().string();
-    if (ext == ".html") return "text/html; charset=utf-8";
-    if (ext == ".css") return "text/css; charset=utf-8";
-    if (ext == ".js") return "text/javascript; charset=utf-8";
-    if (ext == ".svg") return "image/svg+xml";
-    if (ext == ".png") return "image/png";
-    if (ext == ".json") return "application/json; charset=utf-8";
-    if (ext == ".ico") return "image/x-icon";
-    return "application/octet-stream";
+// Nothing from elsewhere: pages load only what the hall server serves.
+const httplib::Headers kPageHeaders = {
+    {"Cache-Control", "no-cache"},
+    {"Content-Security-Policy",
+     "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; connect-src 'self'; frame-ancestors 'none'"},
+    {"X-Content-Type-Options", "nosniff"},
+    {"Referrer-Policy", "no-referrer"},
+};
+
+void servePage(const ServerParts& parts, const char* file, httplib::Response& res) {
+    std::ifstream in(parts.webDir / file, std::ios::binary);
+    if (!in) return sendError(res, ErrorCode::NotFound, std::string("The page ") + file + " is not installed.");
+    std::stringstream html;
+    html << in.rdbuf();
+    for (const auto& [name, value] : kPageHeaders) res.set_header(name.c_str(), value);
+    res.set_content(html.str(), "text/html; charset=utf-8");
 }
 
-bool serveFile(const std::filesystem::path& file, httplib::Response& res) {
-    std::ifstream in(file, std::ios::binary);
-    if (!in) return false;
-    std::stringstream buffer;
-    buffer << in.rdbuf();
-    res.set_header("Cache-Control", "no-cache");
-    // Nothing from elsewhere: pages load only what the hall server serves.
-    res.set_header("Content-Security-Policy", "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; connect-src 'self'; frame-ancestors 'none'");
-    res.set_header("X-Content-Type-Options", "nosniff");
-    res.set_header("Referrer-Policy", "no-referrer");
-    res.set_content(buffer.str(), contentType(file));
-    return true;
-}
+void getStartPage(const ServerParts& parts, const httplib::Request&, httplib::Response& res) { servePage(parts, "index.html", res); }
+void getCounterPage(const ServerParts& parts, const httplib::Request&, httplib::Response& res) { servePage(parts, "counter.html", res); }
+void getDashboardPage(const ServerParts& parts, const httplib::Request&, httplib::Response& res) { servePage(parts, "dashboard.html", res); }
+void getVisitorPage(const ServerParts& parts, const httplib::Request&, httplib::Response& res) { servePage(parts, "visitor.html", res); }
 
 } // namespace
 
-void Api::installStatic(httplib::Server& server) {
-    auto page = [this](const char* name) {
-        return [this, name](const httplib::Request&, httplib::Response& res) {
-            if (!serveFile(m_webDir / name, res)) sendError(res, ErrorCode::NotFound, std::string("The page ") + name + " is not installed.");
-        };
-    };
-    server.Get("/", page("index.html"));
-    server.Get("/counter", page("counter.html"));
-    server.Get("/dashboard", page("dashboard.html"));
-    server.Get(R"(/v/([A-Za-z0-9_-]{1,64}))", page("visitor.html"));
-    server.Get(R"(/static/([A-Za-z0-9_.-]{1,80}))", [this](const httplib::Request& req, httplib::Response& res) {
-        const std::string name = req.matches[1];
-        if (name.find("..") != std::string::npos || !serveFile(m_webDir / name, res))
-            sendError(res, ErrorCode::NotFound, "There is no file '" + name + "'.");
-    });
+void installStaticRoutes(httplib::Server& server, const ServerParts& parts) {
+    server.Get("/", route(parts, getStartPage));
+    server.Get("/counter", route(parts, getCounterPage));
+    server.Get("/dashboard", route(parts, getDashboardPage));
+    server.Get(R"(/v/([A-Za-z0-9_-]{1,64}))", route(parts, getVisitorPage));
+    // The library checks the path (no "..", no escaping the folder) and sets the content type;
+    // a missing file falls through to the JSON 404.
+    server.set_file_extension_and_mimetype_mapping("js", "text/javascript; charset=utf-8");
+    server.set_file_extension_and_mimetype_mapping("css", "text/css; charset=utf-8");
+    server.set_file_extension_and_mimetype_mapping("html", "text/html; charset=utf-8");
+    server.set_file_extension_and_mimetype_mapping("json", "application/json; charset=utf-8");
+    if (!server.set_mount_point("/static/", parts.webDir.string(), kPageHeaders))
+        logLine("error", {{"web_dir", parts.webDir.string()}, {"message", "the web folder is missing: no staff pages"}});
 }
 
 } // namespace loket::server

@@ -17,8 +17,7 @@ bool Principal::mayWorkAt(const std::string& counter) const {
            std::find(counters.begin(), counters.end(), counter) != counters.end();
 }
 
-Auth::Auth(const ServerConfig& config, EventStore& store, std::mutex& storeMutex)
-    : m_config(config), m_store(store), m_storeMutex(storeMutex) {
+Auth::Auth(const ServerConfig& config, SessionStore& sessions) : m_config(config), m_sessions(sessions) {
     for (const auto& d : config.devices) m_deviceByHash[d.tokenSha256] = &d;
 }
 
@@ -37,24 +36,12 @@ Result<Principal> Auth::authenticate(const httplib::Request& req, std::int64_t n
     if (auto it = m_deviceByHash.find(hash); it != m_deviceByHash.end())
         return Principal{it->second->role, it->second->id, it->second, {"*"}};
 
-    std::optional<std::pair<std::string, std::int64_t>> session;
-    {
-        std::lock_guard lock(m_mutex);
-        if (auto it = m_sessions.find(hash); it != m_sessions.end()) session = it->second;
-    }
-    if (!session) {
-        std::lock_guard lock(m_storeMutex);
-        auto found = m_store.findSession(hash);
-        if (!found) return found.error();
-        session = found.value();
-        if (session) {
-            std::lock_guard l(m_mutex);
-            m_sessions[hash] = *session;
-        }
-    }
-    if (!session || session->second < now) return makeError(ErrorCode::Unauthorized, "The token is unknown or has expired; log in again.");
+    auto session = m_sessions.find(hash);
+    if (!session) return session.error();
+    if (!*session || (*session)->expiresAt < now)
+        return makeError(ErrorCode::Unauthorized, "The token is unknown or has expired; log in again.");
     for (const auto& s : m_config.staff)
-        if (s.username == session->first) return Principal{s.role, s.username, nullptr, s.role == Role::Admin ? std::vector<std::string>{"*"} : s.counters};
+        if (s.username == (*session)->username) return Principal{s.role, s.username, nullptr, s.role == Role::Admin ? std::vector<std::string>{"*"} : s.counters};
     return makeError(ErrorCode::Unauthorized, "This account no longer exists.");
 }
 
@@ -86,24 +73,14 @@ Result<Auth::Login> Auth::login(const std::string& username, const std::string& 
     }
     Login login{randomToken(32), staff->role, now + kSessionS};
     const std::string hash = sha256Hex(login.token);
-    {
-        std::lock_guard lock(m_storeMutex);
-        if (auto st = m_store.putSession(hash, username, login.expiresAt); !st) return st.error();
-    }
+    if (auto st = m_sessions.put(hash, StoredSession{username, login.expiresAt}); !st) return st.error();
     std::lock_guard lock(m_mutex);
-    m_sessions[hash] = {username, login.expiresAt};
     m_failures.erase("user:" + username);
     return login;
 }
 
 void Auth::logout(const httplib::Request& req) {
-    const std::string hash = sha256Hex(bearer(req));
-    {
-        std::lock_guard lock(m_mutex);
-        m_sessions.erase(hash);
-    }
-    std::lock_guard lock(m_storeMutex);
-    (void)m_store.deleteSession(hash);
+    m_sessions.remove(sha256Hex(bearer(req)));
 }
 
 } // namespace loket::server

@@ -1,10 +1,10 @@
 // Auth: who is asking. Device tokens come from the hall configuration (stored as SHA-256);
-// staff log in with a password and get a session token (stored hashed, so a copy of the
-// database holds no usable token). Failed logins are throttled per user name and per address.
+// staff log in with a password and get a session token (kept hashed in the SessionStore, so a
+// copy of the database holds no usable token). Failed logins are throttled per user name and per address.
 #pragma once
 
-#include "event_store.hpp"
 #include "server_config.hpp"
+#include "session_store.hpp"
 
 #include <httplib.h>
 
@@ -28,7 +28,7 @@ struct Principal {
 
 class Auth {
 public:
-    Auth(const ServerConfig& config, EventStore& store, std::mutex& storeMutex);
+    Auth(const ServerConfig& config, SessionStore& sessions);
 
     // From "Authorization: Bearer …" or, for EventSource, "?access_token=…".
     Result<Principal> authenticate(const httplib::Request& req, std::int64_t now);
@@ -45,13 +45,11 @@ private:
     static std::string bearer(const httplib::Request& req);
 
     const ServerConfig& m_config;
-    EventStore& m_store;
-    std::mutex& m_storeMutex;
+    SessionStore& m_sessions;
     std::unordered_map<std::string, const DeviceConfig*> m_deviceByHash;
 
-    std::mutex m_mutex;
-    std::map<std::string, std::pair<std::string, std::int64_t>> m_sessions; // token hash → user, expiry
-    std::map<std::string, std::deque<std::int64_t>> m_failures;             // key → failure times
+    std::mutex m_mutex; // the failure log
+    std::map<std::string, std::deque<std::int64_t>> m_failures; // key → failure times
 };
 
 } // namespace loket::server

@@ -3,7 +3,6 @@
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
 #include <openssl/rand.h>
-#include <openssl/sha.h>
 
 #include <cstdio>
 #include <stdexcept>
@@ -50,9 +49,11 @@ std::string pbkdf2(std::string_view password, const std::vector<unsigned char>& 
 } // namespace
 
 std::string sha256Hex(std::string_view data) {
-    unsigned char digest[SHA256_DIGEST_LENGTH];
-    SHA256(reinterpret_cast<const unsigned char*>(data.data()), data.size(), digest);
-    return hex(digest, sizeof digest);
+    unsigned char digest[EVP_MAX_MD_SIZE];
+    unsigned int length = 0;
+    if (EVP_Digest(data.data(), data.size(), digest, &length, EVP_sha256(), nullptr) != 1)
+        throw std::runtime_error("SHA-256 failed"); // no memory or a broken libcrypto
+    return hex(digest, length);
 }
 
 std::string randomToken(std::size_t bytes) {

@@ -4,6 +4,7 @@
 // condition variable and never hold the hall's lock.
 #pragma once
 
+#include <array>
 #include <chrono>
 #include <condition_variable>
 #include <cstdint>
@@ -15,18 +16,25 @@
 
 namespace loket::server {
 
+// Who reads a stream. Each gets its own payload of an event (event_renderer.hpp): staff
+// (counter, admin) everything; displays and kiosks, in the hall for anyone to see, only what a
+// screen shows (audience_json.hpp).
+enum class StreamAudience : std::size_t { Staff, Public };
+constexpr std::size_t kStreamAudiences = 2;
+
 struct SseMessage {
     std::int64_t id = 0;          // 0: not resumable (device.updated), sent without an id line
     std::string type;             // "ticket.called"
-    std::string staffData;        // JSON for counter and admin
-    std::string displayData;      // JSON without personal data; empty: staff only
+    // JSON per StreamAudience; empty: not sent to that audience.
+    std::array<std::string, kStreamAudiences> data;
     bool published = true;        // internal events keep their id in the ring but are not sent
+    const std::string& dataFor(StreamAudience a) const { return data[static_cast<std::size_t>(a)]; }
 };
 
 class EventBroker {
 public:
     // 4,096 events is a busy hall's hour or more; a display away longer reloads the snapshot.
-    // (Each event is kept rendered twice, about 1.5 KB: the ring is the server's largest memory.)
+    // (Each event is kept rendered per audience, about 1.5 KB: the ring is the server's largest memory.)
     explicit EventBroker(std::size_t capacity = 4096) : m_capacity(capacity) {}
 
     void publish(std::vector<SseMessage> messages);

@@ -1,20 +1,22 @@
-// EventStore: the hall's durable memory in SQLite (WAL, synchronous=FULL). The event log is the
-// source of truth: a command's events, its idempotency record and (at day rollover) the finished
-// day's anonymous visit records are written in one transaction, and the server answers only
-// after that commit. After a crash the server replays today's events. When a new day starts,
-// older events — and with them every name and booking code — are deleted.
+// EventStore: the hall's durable memory, as an interface. The event log is the source of truth:
+// a command's events, its idempotency record and (at day rollover) the finished day's anonymous
+// visit records are written in one transaction, and the server answers only after that commit.
+// After a crash the server replays today's events. When a new day starts, older events — and
+// with them every name and booking code — are deleted.
+//
+// Implementations: SqliteEventStore (sqlite_event_store.hpp) today; a PostgreSQL store for
+// several hall servers can sit behind the same interface. Every method may be called from any
+// thread: an implementation serialises its own access (callers hold no lock for it).
+// Depends on the core's types only — no SQL here.
 #pragma once
 
 #include "shared/core/result.hpp"
 #include "shared/core/stats.hpp"
 
-#include <filesystem>
-#include <memory>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
-
-struct sqlite3;
 
 namespace loket::server {
 
@@ -32,43 +34,42 @@ struct IdempotencyRecord {
     core::LocalDay day = 0;
 };
 
+// Everything one command writes, committed atomically. (Several batches in one transaction —
+// group commit — would be a `commit(std::span<const CommitBatch>)` beside this one.)
 struct CommitBatch {
     std::vector<std::pair<std::string, std::string>> events; // type, body
     std::optional<IdempotencyRecord> idempotency;
     std::vector<core::VisitRecord> finishedDay; // written when a day ends
     bool purgeBeforeFirstEvent = false;         // the batch starts a new day
     core::LocalDay today = 0;
+    core::Seconds at = 0;                       // when the command ran (sessions expired before go)
+};
+
+struct StoredSession {
+    std::string username;
+    std::int64_t expiresAt = 0;
 };
 
 class EventStore {
 public:
-    static Result<std::unique_ptr<EventStore>> open(const std::filesystem::path& file);
-    ~EventStore();
-    EventStore(const EventStore&) = delete;
-    EventStore& operator=(const EventStore&) = delete;
+    virtual ~EventStore() = default;
 
-    Result<std::vector<StoredEvent>> loadEvents();
-    // Returns the ids given to the batch's events, in order.
-    Result<std::vector<std::int64_t>> commit(const CommitBatch& batch);
-    Result<std::optional<IdempotencyRecord>> findIdempotency(const std::string& key);
-    Result<std::vector<core::VisitRecord>> visits(core::LocalDay day);
-    std::int64_t lastEventId() const { return m_lastEventId; }
+    // Every stored event (today's, after the last purge), in id order.
+    virtual Result<std::vector<StoredEvent>> loadEvents() = 0;
+    // Returns the ids given to the batch's events, in order. On an error nothing was written.
+    virtual Result<std::vector<std::int64_t>> commit(const CommitBatch& batch) = 0;
+    virtual Result<std::optional<IdempotencyRecord>> findIdempotency(const std::string& key) = 0;
+    virtual Result<std::vector<core::VisitRecord>> visits(core::LocalDay day) = 0;
+    // The highest event id ever given (ids never go back, also across purges).
+    virtual std::int64_t lastEventId() const = 0;
 
     // Staff sessions survive a restart, so a crash does not log the whole hall out.
-    Status putSession(const std::string& tokenHash, const std::string& username, std::int64_t expiresAt);
-    Result<std::optional<std::pair<std::string, std::int64_t>>> findSession(const std::string& tokenHash);
-    Status deleteSession(const std::string& tokenHash);
+    virtual Status putSession(const std::string& tokenHash, const StoredSession& session) = 0;
+    virtual Result<std::optional<StoredSession>> findSession(const std::string& tokenHash) = 0;
+    virtual Status deleteSession(const std::string& tokenHash) = 0;
 
     // Whether a write can be committed now (for /healthz): commits a one-row probe.
-    Status probeWrite();
-
-private:
-    explicit EventStore(sqlite3* db) : m_db(db) {}
-    Status exec(const char* sql);
-    Error sqlError(const std::string& what) const;
-
-    sqlite3* m_db;
-    std::int64_t m_lastEventId = 0;
+    virtual Status probeWrite() = 0;
 };
 
 } // namespace loket::server

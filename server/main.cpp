@@ -6,12 +6,19 @@
 //   loket-server --hash-password            (reads a password on stdin, prints its hash)
 #include "api.hpp"
 #include "auth.hpp"
+#include "command_executor.hpp"
 #include "crypto.hpp"
-#include "hall.hpp"
+#include "device_registry.hpp"
+#include "housekeeping.hpp"
+#include "live_state.hpp"
 #include "log.hpp"
 #include "metrics.hpp"
 #include "server_config.hpp"
+#include "session_store.hpp"
+#include "sqlite_event_store.hpp"
+#include "wait_predictor.hpp"
 
+#include <CLI/CLI.hpp>
 #include <httplib.h>
 
 #include <csignal>
@@ -27,33 +34,31 @@ struct Options {
     int threads = 192;
 };
 
-void usage() {
-    std::fprintf(stderr,
-                 "usage: loket-server --config <hall.toml> [--db <file.sqlite>] [--listen <host:port>] [--web-dir <dir>]\n"
-                 "                    [--threads N] [--quiet]\n"
-                 "       loket-server --config <hall.toml> --check-config\n"
-                 "       loket-server --hash-password   (password on standard input)\n");
-}
-
-bool parseArgs(int argc, char** argv, Options& o) {
-    for (int i = 1; i < argc; ++i) {
-        std::string a = argv[i];
-        auto value = [&](std::string& out) {
-            if (i + 1 >= argc) return false;
-            out = argv[++i];
-            return true;
-        };
-        if (a == "--config") { if (!value(o.config)) return false; }
-        else if (a == "--db") { if (!value(o.db)) return false; }
-        else if (a == "--listen") { if (!value(o.listen)) return false; }
-        else if (a == "--web-dir") { if (!value(o.webDir)) return false; }
-        else if (a == "--threads") { std::string t; if (!value(t)) return false; o.threads = std::max(16, std::atoi(t.c_str())); }
-        else if (a == "--check-config") o.checkConfig = true;
-        else if (a == "--hash-password") o.hashPassword = true;
-        else if (a == "--quiet") o.quiet = true;
-        else return false;
+// The command line (CLI11). Exit code 2 for a wrong command line, as before.
+std::optional<int> parseArgs(int argc, char** argv, Options& o) {
+    CLI::App app("loket-server: the hall server (HTTP JSON API, event streams, SQLite store, staff and visitor pages)",
+                 "loket-server");
+    app.add_option("--config", o.config, "the hall's configuration (TOML)");
+    app.add_option("--db", o.db, "the SQLite database file")->capture_default_str();
+    app.add_option("--listen", o.listen, "host:port to listen on (port 0: any free port)")->capture_default_str();
+    app.add_option("--web-dir", o.webDir, "the folder of the staff and visitor pages")->capture_default_str();
+    app.add_option("--threads", o.threads, "HTTP worker threads; each open event stream holds one (at least 16)")
+        ->capture_default_str()
+        ->check(CLI::PositiveNumber);
+    app.add_flag("--check-config", o.checkConfig, "check the configuration, print a summary and stop");
+    app.add_flag("--hash-password", o.hashPassword, "read a password on standard input and print its hash");
+    app.add_flag("--quiet", o.quiet, "no request log lines");
+    try {
+        app.parse(argc, argv);
+        if (!o.hashPassword && o.config.empty()) throw CLI::RequiredError("--config");
+    } catch (const CLI::CallForHelp& e) {
+        return app.exit(e);
+    } catch (const CLI::ParseError& e) {
+        app.exit(e);
+        return 2;
     }
-    return o.hashPassword || !o.config.empty();
+    o.threads = std::max(16, o.threads);
+    return std::nullopt;
 }
 
 } // namespace
@@ -61,10 +66,7 @@ bool parseArgs(int argc, char** argv, Options& o) {
 int main(int argc, char** argv) {
     using namespace loket::server;
     Options options;
-    if (!parseArgs(argc, argv, options)) {
-        usage();
-        return 2;
-    }
+    if (auto exit = parseArgs(argc, argv, options)) return *exit;
     if (options.hashPassword) {
         std::string password;
         std::getline(std::cin, password);
@@ -100,21 +102,30 @@ int main(int argc, char** argv) {
     }
     std::filesystem::path dbPath(options.db);
     if (dbPath.has_parent_path()) std::filesystem::create_directories(dbPath.parent_path());
-    auto store = EventStore::open(dbPath);
-    if (!store) {
-        std::fprintf(stderr, "loket-server: %s\n", store.error().message.c_str());
+    auto opened = SqliteEventStore::open(dbPath);
+    if (!opened) {
+        std::fprintf(stderr, "loket-server: %s\n", opened.error().message.c_str());
         return 1;
     }
-    Hall hall(config.value(), std::move(store.value()), clock);
-    if (auto st = hall.recover(); !st) {
+    EventStore& store = *opened.value();
+
+    // The parts, each with one job (docs/architecture.md).
+    Metrics metrics;
+    EventBroker broker;
+    LiveState state(config->hall);
+    WaitPredictor predictor(state);
+    CommandExecutor commands(config.value(), store, state, broker, clock, metrics);
+    DeviceRegistry devices(config.value(), clock, broker);
+    SessionStore sessions(store);
+    Auth auth(config.value(), sessions);
+    if (auto st = commands.recover(); !st) {
         std::fprintf(stderr, "loket-server: cannot replay %s: %s\n", options.db.c_str(), st.error().message.c_str());
         return 1;
     }
-    hall.housekeeping(); // starts the day if needed, before the first request
+    Housekeeping housekeeping(commands, state, devices, clock);
+    housekeeping.runOnce(); // starts the day if needed, before the first request
 
-    Auth auth(config.value(), hall.store(), hall.storeMutex());
-    Metrics metrics;
-    Api api(hall, auth, metrics, options.webDir);
+    const ServerParts parts{config.value(), clock, state, predictor, commands, devices, broker, store, auth, metrics, options.webDir};
     httplib::Server server;
     // Each open event stream holds a pool thread (cpp-httplib), so size the pool for the hall's
     // displays, kiosks and staff pages with room to spare.
@@ -126,7 +137,7 @@ int main(int argc, char** argv) {
     server.set_tcp_nodelay(true);
     server.set_read_timeout(10, 0);
     server.set_write_timeout(10, 0);
-    api.install(server);
+    installApi(server, parts);
 
     const auto colon = options.listen.rfind(':');
     if (colon == std::string::npos) {
@@ -148,31 +159,23 @@ int main(int argc, char** argv) {
     sigaddset(&signals, SIGTERM);
     pthread_sigmask(SIG_BLOCK, &signals, nullptr);
     std::signal(SIGPIPE, SIG_IGN); // a client that hangs up is not a reason to stop the hall
-    std::atomic<bool> stopping{false};
     std::thread signalThread([&] {
         int sig = 0;
         sigwait(&signals, &sig);
-        stopping = true;
-        hall.broker().shutdown();
+        broker.shutdown();
         server.stop();
     });
-    std::thread housekeeping([&] {
-        while (!stopping) {
-            for (int i = 0; i < 20 && !stopping; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(100));
-            if (!stopping) hall.housekeeping();
-        }
-    });
+    housekeeping.start();
 
     std::printf("loket-server: listening on http://%s:%d\n", host.c_str(), port);
     std::fflush(stdout);
     logLine("start", {{"listen", host + ":" + std::to_string(port)}, {"policy", loket::core::policyName(config->hall.policy)},
                       {"services", config->hall.services.size()}, {"counters", config->hall.counters.size()}});
     server.listen_after_bind();
-    stopping = true;
-    hall.broker().shutdown();
+    broker.shutdown();
     pthread_kill(signalThread.native_handle(), SIGTERM);
     signalThread.join();
-    housekeeping.join();
+    housekeeping.stop();
     logLine("stop", {});
     return 0;
 }

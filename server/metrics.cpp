@@ -1,5 +1,6 @@
 #include "metrics.hpp"
 
+#include <optional>
 #include <sstream>
 
 namespace loket::server {
@@ -40,8 +41,35 @@ void Metrics::request(int status, double seconds) {
     m_latency.observe(seconds);
 }
 
-std::string Metrics::renderRequests() const {
+void Metrics::command(bool refused) {
+    ++m_commands;
+    if (refused) ++m_commandErrors;
+}
+
+void Metrics::ticketCalled(const std::optional<std::int64_t>& firstCallWaitS) {
+    ++m_calls;
+    if (firstCallWaitS) m_callWait.observe(static_cast<double>(*firstCallWaitS));
+}
+
+namespace {
+void counter(std::ostream& out, const char* name, const char* help, std::uint64_t value) {
+    out << "# HELP " << name << " " << help << "\n# TYPE " << name << " counter\n" << name << " " << value << "\n";
+}
+} // namespace
+
+std::string Metrics::render(const Gauges& gauges) const {
     std::ostringstream out;
+    counter(out, "loket_tickets_issued_total", "Tickets issued since start.", m_issued);
+    counter(out, "loket_calls_total", "Calls of a ticket to a counter since start.", m_calls);
+    counter(out, "loket_commands_total", "Commands handled since start.", m_commands);
+    counter(out, "loket_command_errors_total", "Commands refused since start.", m_commandErrors);
+    out << "# HELP loket_sse_clients Open event streams.\n# TYPE loket_sse_clients gauge\n"
+        << "loket_sse_clients " << gauges.sseClients << "\n"
+        << "# HELP loket_waiting Visitors waiting now, by service.\n# TYPE loket_waiting gauge\n";
+    for (const auto& [service, waiting] : gauges.waitingByService)
+        out << "loket_waiting{service=\"" << service << "\"} " << waiting << "\n";
+    out << m_callWait.render("loket_call_wait_seconds", "Wait until the first call (appointments from their time).")
+        << m_latency.render("loket_http_request_duration_seconds", "Time to answer an HTTP request.");
     out << "# HELP loket_http_requests_total HTTP requests by status code.\n# TYPE loket_http_requests_total counter\n";
     std::lock_guard lock(m_mutex);
     for (auto [status, count] : m_byStatus) out << "loket_http_requests_total{code=\"" << status << "\"} " << count << "\n";

@@ -1,13 +1,15 @@
-// Metrics: what /metrics exposes in the Prometheus text format — tickets, calls, waiting per
-// service, waits against the norm as a histogram, SSE clients, request counts and latencies.
+// Metrics: what /metrics exposes in the Prometheus text format — tickets, calls, commands,
+// waiting per service, waits until the first call as a histogram, SSE clients, request counts
+// and latencies. The parts that count call in; render() writes the whole text. Own locks only.
 #pragma once
 
-#include <array>
 #include <atomic>
 #include <cstdint>
 #include <map>
+#include <optional>
 #include <mutex>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace loket::server {
@@ -30,11 +32,20 @@ class Metrics {
 public:
     Metrics();
     void request(int status, double seconds);
-    std::string renderRequests() const;
-    Histogram& requestLatency() { return m_latency; }
-    Histogram& callWait() { return m_callWait; }
+    void command(bool refused);
+    void ticketIssued() { ++m_issued; }
+    // A call; `firstCallWaitS` for a ticket's first call (appointments wait from their time).
+    void ticketCalled(const std::optional<std::int64_t>& firstCallWaitS);
+
+    // What is read at render time rather than counted.
+    struct Gauges {
+        int sseClients = 0;
+        std::vector<std::pair<std::string, std::size_t>> waitingByService; // service id, waiting
+    };
+    std::string render(const Gauges& gauges) const;
 
 private:
+    std::atomic<std::uint64_t> m_issued{0}, m_calls{0}, m_commands{0}, m_commandErrors{0};
     mutable std::mutex m_mutex;
     std::map<int, std::uint64_t> m_byStatus;
     Histogram m_latency;

@@ -1,5 +1,7 @@
 #include "cli_args.hpp"
 
+#include <CLI/CLI.hpp>
+
 namespace loket::sim {
 
 std::string CliArgs::get(const std::string& name, const std::string& fallback) const {
@@ -36,32 +38,23 @@ Result<CliArgs> parseCli(int argc, char** argv, const std::set<std::string>& val
     CliArgs args;
     if (argc < 2) return makeError(ErrorCode::MissingField, "no command given");
     args.command = argv[1];
-    for (int i = 2; i < argc; ++i) {
-        std::string a = argv[i];
-        if (a.rfind("--", 0) != 0) {
-            args.positional.push_back(a);
-            continue;
-        }
-        std::string name = a.substr(2), value;
-        bool inlineValue = false;
-        if (auto eq = name.find('='); eq != std::string::npos) {
-            value = name.substr(eq + 1);
-            name = name.substr(0, eq);
-            inlineValue = true;
-        }
-        if (flagOptions.count(name)) {
-            if (inlineValue) return makeError(ErrorCode::InvalidValue, "--" + name + " takes no value");
-            args.flags.insert(name);
-        } else if (valueOptions.count(name)) {
-            if (!inlineValue) {
-                if (i + 1 >= argc) return makeError(ErrorCode::MissingField, "--" + name + " needs a value");
-                value = argv[++i];
-            }
-            args.options[name] = value;
-        } else {
-            return makeError(ErrorCode::UnknownField, "unknown option --" + name);
-        }
+    // CLI11 reads what follows the command: "--name value", "--name=value", flags, positionals.
+    CLI::App app("loket-sim " + args.command);
+    app.set_help_flag(); // "help" is one of our flags; main prints the usage
+    std::map<std::string, std::string> values;
+    std::map<std::string, bool> flags;
+    for (const auto& name : valueOptions) app.add_option("--" + name, values[name]);
+    for (const auto& name : flagOptions) app.add_flag("--" + name, flags[name]);
+    app.add_option("positional", args.positional);
+    try {
+        app.parse(argc - 1, argv + 1); // argv[1], the command, stands where CLI11 expects the program
+    } catch (const CLI::ParseError& e) {
+        return makeError(ErrorCode::InvalidValue, e.what());
     }
+    for (const auto& name : valueOptions)
+        if (app.count("--" + name)) args.options[name] = values[name];
+    for (const auto& name : flagOptions)
+        if (app.count("--" + name)) args.flags.insert(name);
     return args;
 }
 

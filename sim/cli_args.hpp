@@ -1,5 +1,5 @@
-// Command-line options of loket-sim: "--name value" pairs, flags and positional arguments, with a
-// clear error for anything unknown or malformed.
+// Command-line options of loket-sim, read with CLI11: "--name value" (or --name=value) pairs,
+// flags and positional arguments, with a clear error for anything unknown or malformed.
 #pragma once
 
 #include "shared/core/result.hpp"

@@ -48,7 +48,7 @@ int weekday(LocalDay day) {
 std::string formatDate(LocalDay day) {
     int y; unsigned m, d;
     civilFromDays(day, y, m, d);
-    char buf[16];
+    char buf[32]; // room for any int year, so the output can never be cut (-Wformat-truncation)
     std::snprintf(buf, sizeof buf, "%04d-%02u-%02u", y, m, d);
     return buf;
 }

@@ -9,7 +9,10 @@ std::string num(std::int64_t v) { return std::to_string(v); }
 
 std::string mask(const std::vector<core::ServiceIndex>& services) {
     std::string out;
-    for (std::size_t i = 0; i < services.size(); ++i) out += (i ? "+" : "") + num(services[i]);
+    for (std::size_t i = 0; i < services.size(); ++i) {
+        if (i) out += '+';
+        out += num(services[i]);
+    }
     return out;
 }
 
@@ -35,8 +38,17 @@ std::string eventLine(const core::Event& event) {
         [](const core::TicketTransferred& e) { return num(e.ticket) + " t" + num(e.at) + " s" + mask(e.services); },
         [](const core::TicketCancelled& e) { return num(e.ticket) + " t" + num(e.at); },
         [](const core::CounterUpdated& e) {
-            return "c" + num(e.counter) + " " + core::counterStateName(e.state) + " m" +
-                   std::to_string(static_cast<unsigned long long>(e.services)) + " t" + num(e.at);
+            // Appended rather than "c" + …: GCC 12's -O2 warns falsely (-Wstringop-overflow) on
+            // operator+(const char*, std::string&&).
+            std::string line = "c";
+            line += num(e.counter);
+            line += ' ';
+            line += core::counterStateName(e.state);
+            line += " m";
+            line += std::to_string(static_cast<unsigned long long>(e.services));
+            line += " t";
+            line += num(e.at);
+            return line;
         },
         [](const core::AppointmentBooked& e) {
             return e.appointment.code + " s" + mask(e.appointment.services) + " t" + num(e.appointment.startsAt) +

@@ -1,66 +1,48 @@
 #include "sha256.hpp"
 
+#include <openssl/evp.h>
+
+#include <stdexcept>
+
 namespace loket::sim {
 namespace {
-
-constexpr std::array<std::uint32_t, 64> kRound = {
-    0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1, 0x923f82a4, 0xab1c5ed5,
-    0xd807aa98, 0x12835b01, 0x243185be, 0x550c7dc3, 0x72be5d74, 0x80deb1fe, 0x9bdc06a7, 0xc19bf174,
-    0xe49b69c1, 0xefbe4786, 0x0fc19dc6, 0x240ca1cc, 0x2de92c6f, 0x4a7484aa, 0x5cb0a9dc, 0x76f988da,
-    0x983e5152, 0xa831c66d, 0xb00327c8, 0xbf597fc7, 0xc6e00bf3, 0xd5a79147, 0x06ca6351, 0x14292967,
-    0x27b70a85, 0x2e1b2138, 0x4d2c6dfc, 0x53380d13, 0x650a7354, 0x766a0abb, 0x81c2c92e, 0x92722c85,
-    0xa2bfe8a1, 0xa81a664b, 0xc24b8b70, 0xc76c51a3, 0xd192e819, 0xd6990624, 0xf40e3585, 0x106aa070,
-    0x19a4c116, 0x1e376c08, 0x2748774c, 0x34b0bcb5, 0x391c0cb3, 0x4ed8aa4a, 0x5b9cca4f, 0x682e6ff3,
-    0x748f82ee, 0x78a5636f, 0x84c87814, 0x8cc70208, 0x90befffa, 0xa4506ceb, 0xbef9a3f7, 0xc67178f2};
-
-constexpr std::uint32_t rotr(std::uint32_t x, int n) { return (x >> n) | (x << (32 - n)); }
-
+// Failures here mean no memory or a broken libcrypto: nothing a caller could recover from.
+void must(int ok, const char* what) {
+    if (ok != 1) throw std::runtime_error(std::string("SHA-256: ") + what + " failed");
+}
 } // namespace
 
-Sha256::Sha256()
-    : m_h{0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a, 0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19} {}
+void Sha256::Free::operator()(evp_md_ctx_st* ctx) const { EVP_MD_CTX_free(ctx); }
 
-void Sha256::block(const std::uint8_t* p) {
-    std::array<std::uint32_t, 64> w{};
-    for (int i = 0; i < 16; ++i)
-        w[i] = std::uint32_t(p[4 * i]) << 24 | std::uint32_t(p[4 * i + 1]) << 16 | std::uint32_t(p[4 * i + 2]) << 8 |
-               std::uint32_t(p[4 * i + 3]);
-    for (int i = 16; i < 64; ++i) {
-        std::uint32_t s0 = rotr(w[i - 15], 7) ^ rotr(w[i - 15], 18) ^ (w[i - 15] >> 3);
-        std::uint32_t s1 = rotr(w[i - 2], 17) ^ rotr(w[i - 2], 19) ^ (w[i - 2] >> 10);
-        w[i] = w[i - 16] + s0 + w[i - 7] + s1;
-    }
-    auto [a, b, c, d, e, f, g, h] = m_h;
-    for (int i = 0; i < 64; ++i) {
-        std::uint32_t t1 = h + (rotr(e, 6) ^ rotr(e, 11) ^ rotr(e, 25)) + ((e & f) ^ (~e & g)) + kRound[i] + w[i];
-        std::uint32_t t2 = (rotr(a, 2) ^ rotr(a, 13) ^ rotr(a, 22)) + ((a & b) ^ (a & c) ^ (b & c));
-        h = g; g = f; f = e; e = d + t1; d = c; c = b; b = a; a = t1 + t2;
-    }
-    m_h[0] += a; m_h[1] += b; m_h[2] += c; m_h[3] += d; m_h[4] += e; m_h[5] += f; m_h[6] += g; m_h[7] += h;
+Sha256::Sha256() : m_ctx(EVP_MD_CTX_new()) {
+    if (!m_ctx) throw std::bad_alloc();
+    must(EVP_DigestInit_ex(m_ctx.get(), EVP_sha256(), nullptr), "init");
 }
 
-void Sha256::update(std::string_view data) {
-    m_totalBytes += data.size();
-    for (char ch : data) {
-        m_buf[m_bufLen++] = static_cast<std::uint8_t>(ch);
-        if (m_bufLen == 64) {
-            block(m_buf.data());
-            m_bufLen = 0;
-        }
-    }
+Sha256::Sha256(const Sha256& other) : m_ctx(EVP_MD_CTX_new()) {
+    if (!m_ctx) throw std::bad_alloc();
+    must(EVP_MD_CTX_copy_ex(m_ctx.get(), other.m_ctx.get()), "copy");
 }
+
+Sha256& Sha256::operator=(const Sha256& other) {
+    if (this != &other) *this = Sha256(other);
+    return *this;
+}
+
+Sha256::~Sha256() = default;
+
+void Sha256::update(std::string_view data) { must(EVP_DigestUpdate(m_ctx.get(), data.data(), data.size()), "update"); }
 
 std::string Sha256::hexDigest() {
-    const std::uint64_t bits = m_totalBytes * 8;
-    update(std::string_view("\x80", 1));
-    while (m_bufLen != 56) update(std::string_view("\0", 1));
-    std::string length(8, '\0');
-    for (int i = 0; i < 8; ++i) length[static_cast<std::size_t>(i)] = static_cast<char>(bits >> (56 - 8 * i));
-    update(length);
+    unsigned char digest[EVP_MAX_MD_SIZE];
+    unsigned int length = 0;
+    must(EVP_DigestFinal_ex(m_ctx.get(), digest, &length), "final");
     static constexpr char kHex[] = "0123456789abcdef";
     std::string out;
-    for (std::uint32_t v : m_h)
-        for (int shift = 28; shift >= 0; shift -= 4) out += kHex[(v >> shift) & 0xf];
+    for (unsigned int i = 0; i < length; ++i) {
+        out += kHex[digest[i] >> 4];
+        out += kHex[digest[i] & 15];
+    }
     return out;
 }
 

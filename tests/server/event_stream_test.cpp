@@ -41,7 +41,7 @@ TEST_CASE("events: a live client sees a call as it happens") {
     REQUIRE(kiosk.post("/api/v1/tickets", {{"service", "ophalen"}}, {{"Idempotency-Key", "1"}}).status == 201);
     std::vector<SseEvent> seen;
     std::thread reader([&] { seen = readEvents(server, "demo-display-token", 2); });
-    std::this_thread::sleep_for(std::chrono::milliseconds(300));
+    REQUIRE(waitForStreams(server, 1)); // the reader is connected: what follows is live
     ApiClient staff(server, token);
     REQUIRE(staff.post("/api/v1/counters/b4/open").status == 200);
     REQUIRE(staff.post("/api/v1/counters/b4/next").status == 200);

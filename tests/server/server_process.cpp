@@ -47,6 +47,9 @@ ServerProcess::ServerProcess(std::filesystem::path db, std::filesystem::path con
     argv.push_back(nullptr);
     std::vector<std::string> envStrings;
     for (char** e = environ; *e; ++e) envStrings.push_back(*e);
+    bool clockSet = false;
+    for (auto& e : env) clockSet |= e.rfind("LOKET_CLOCK_OFFSET_S=", 0) == 0;
+    if (!clockSet) env.push_back(hallClockAt(9 * 3600));
     for (auto& e : env) envStrings.push_back(e);
     std::vector<char*> envp;
     for (auto& e : envStrings) envp.push_back(e.data());
@@ -126,6 +129,24 @@ ApiResponse ApiClient::postRaw(const std::string& path, const std::string& body,
     return wrap(m_client.Post(path.c_str(), headers(std::move(extra)), body, type.c_str()));
 }
 ApiResponse ApiClient::del(const std::string& path) { return wrap(m_client.Delete(path.c_str(), headers({}))); }
+
+std::string hallClockAt(int secondOfUtcDay, int days) {
+    const auto now = std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+    const long long wanted = now / 86400 * 86400 + secondOfUtcDay + 86400LL * days;
+    return "LOKET_CLOCK_OFFSET_S=" + std::to_string(wanted - now);
+}
+
+bool waitForStreams(const ServerProcess& server, int count) {
+    httplib::Client client("127.0.0.1", server.port());
+    const std::string line = "loket_sse_clients " + std::to_string(count) + "\n";
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
+    while (std::chrono::steady_clock::now() < deadline) {
+        auto r = client.Get("/metrics");
+        if (r && r->body.find(line) != std::string::npos) return true;
+        std::this_thread::yield();
+    }
+    return false;
+}
 
 std::string loginDemo(const ServerProcess& server, const std::string& user) {
     ApiClient c(server);

@@ -26,7 +26,8 @@ private:
 class ServerProcess {
 public:
     // Starts `loket-server --config <config> --db <db> --listen 127.0.0.1:0` and waits for its
-    // "listening on" line.
+    // "listening on" line. The hall's clock reads today 09:00 UTC (10:00 or 11:00 in the hall)
+    // unless `env` sets LOKET_CLOCK_OFFSET_S itself: no test depends on the hour it runs.
     ServerProcess(std::filesystem::path db, std::filesystem::path config = defaultConfig(), std::vector<std::string> env = {});
     ~ServerProcess();
 
@@ -43,6 +44,10 @@ private:
     int m_port = 0;
     std::filesystem::path m_stderr;
 };
+
+// The environment entry that runs the hall's clock at `secondOfUtcDay` of today (UTC), `days`
+// later: "LOKET_CLOCK_OFFSET_S=…".
+std::string hallClockAt(int secondOfUtcDay, int days = 0);
 
 // A client with a bearer token; bodies are JSON.
 struct ApiResponse {
@@ -73,6 +78,10 @@ std::string loginDemo(const ServerProcess& server, const std::string& user = "de
 struct SseEvent {
     std::string id, type, data;
 };
+
+// Waits until the server counts `count` open event streams (its /metrics), so a test knows its
+// reader is connected before it acts. False when that does not happen within 5 s.
+bool waitForStreams(const ServerProcess& server, int count);
 
 // Reads the event stream until `count` events (not comments) arrived or the time is up.
 std::vector<SseEvent> readEvents(const ServerProcess& server, const std::string& token, std::size_t count,

@@ -1,4 +1,4 @@
-#include "event_store.hpp"
+#include "sqlite_event_store.hpp"
 
 #include <sqlite3.h>
 
@@ -9,7 +9,8 @@ using namespace loket::core;
 
 namespace {
 
-// A prepared statement that finalises itself.
+// A prepared statement that finalises itself. A failed bind is remembered and makes step()
+// fail with that code, so no statement runs with a parameter silently left NULL.
 class Statement {
 public:
     Statement(sqlite3* db, const char* sql) { m_rc = sqlite3_prepare_v2(db, sql, -1, &m_stmt, nullptr); }
@@ -17,12 +18,17 @@ public:
     Statement(const Statement&) = delete;
     Statement& operator=(const Statement&) = delete;
     bool ok() const { return m_rc == SQLITE_OK; }
-    Statement& bind(int i, std::int64_t v) { sqlite3_bind_int64(m_stmt, i, v); return *this; }
-    Statement& bind(int i, const std::string& v) { sqlite3_bind_text(m_stmt, i, v.data(), static_cast<int>(v.size()), SQLITE_TRANSIENT); return *this; }
-    Statement& bindNull(int i) { sqlite3_bind_null(m_stmt, i); return *this; }
+    Statement& bind(int i, std::int64_t v) { return check(sqlite3_bind_int64(m_stmt, i, v)); }
+    Statement& bind(int i, const std::string& v) {
+        return check(sqlite3_bind_text(m_stmt, i, v.data(), static_cast<int>(v.size()), SQLITE_TRANSIENT));
+    }
+    Statement& bindNull(int i) { return check(sqlite3_bind_null(m_stmt, i)); }
     Statement& bindOpt(int i, const std::optional<std::int64_t>& v) { return v ? bind(i, *v) : bindNull(i); }
-    int step() { return sqlite3_step(m_stmt); }
-    void reset() { sqlite3_reset(m_stmt); sqlite3_clear_bindings(m_stmt); }
+    int step() { return m_rc == SQLITE_OK ? sqlite3_step(m_stmt) : m_rc; }
+    void reset() {
+        sqlite3_reset(m_stmt);
+        sqlite3_clear_bindings(m_stmt);
+    }
     std::int64_t integer(int col) const { return sqlite3_column_int64(m_stmt, col); }
     std::optional<std::int64_t> optInteger(int col) const {
         if (sqlite3_column_type(m_stmt, col) == SQLITE_NULL) return std::nullopt;
@@ -30,15 +36,30 @@ public:
     }
     std::string text(int col) const {
         auto p = sqlite3_column_text(m_stmt, col);
-        return p ? std::string(reinterpret_cast<const char*>(p), static_cast<std::size_t>(sqlite3_column_bytes(m_stmt, col))) : std::string();
+        return p ? std::string(reinterpret_cast<const char*>(p), static_cast<std::size_t>(sqlite3_column_bytes(m_stmt, col)))
+                 : std::string();
     }
 
 private:
+    Statement& check(int rc) {
+        if (m_rc == SQLITE_OK && rc != SQLITE_OK) m_rc = rc;
+        return *this;
+    }
     sqlite3_stmt* m_stmt = nullptr;
     int m_rc;
 };
 
-const char* kSchema = R"SQL(
+// The schema's history, oldest first. Never edit a released step: add one. Each runs once, in
+// order, inside the open's migration transaction, and sets user_version to its number.
+struct Migration {
+    int version;
+    const char* sql;
+};
+
+constexpr Migration kMigrations[] = {
+    // 1: the first schema. Files written before versioning (user_version 0) already have these
+    // tables; IF NOT EXISTS lets them take this step unchanged.
+    {1, R"SQL(
 CREATE TABLE IF NOT EXISTS events(
   id INTEGER PRIMARY KEY AUTOINCREMENT,
   type TEXT NOT NULL,
@@ -68,22 +89,36 @@ CREATE TABLE IF NOT EXISTS visits(
   limit_s INTEGER NOT NULL,
   issued_hour INTEGER NOT NULL);
 CREATE INDEX IF NOT EXISTS visits_by_day ON visits(day);
-CREATE TABLE IF NOT EXISTS health(
-  id INTEGER PRIMARY KEY,
-  probes INTEGER NOT NULL);
 CREATE TABLE IF NOT EXISTS sessions(
   token_hash TEXT PRIMARY KEY,
   username TEXT NOT NULL,
   expires_at INTEGER NOT NULL);
-)SQL";
+)SQL"},
+    // 2: the day rollover deletes old retry keys and (since this version) expired staff
+    // sessions by range: index both.
+    {2, R"SQL(
+CREATE INDEX idempotency_by_day ON idempotency(day);
+CREATE INDEX sessions_by_expiry ON sessions(expires_at);
+)SQL"},
+    // 3: /healthz commits a one-row probe, so a full or failing disk cannot answer "ok".
+    {3, R"SQL(
+CREATE TABLE health(
+  id INTEGER PRIMARY KEY,
+  probes INTEGER NOT NULL);
+)SQL"},
+};
+
+constexpr int kSchemaVersion = std::size(kMigrations);
 
 } // namespace
 
-Error EventStore::sqlError(const std::string& what) const {
+int SqliteEventStore::schemaVersion() { return kSchemaVersion; }
+
+Error SqliteEventStore::sqlError(const std::string& what) const {
     return makeError(ErrorCode::StoreFailed, what + ": " + sqlite3_errmsg(m_db));
 }
 
-Status EventStore::exec(const char* sql) {
+Status SqliteEventStore::exec(const char* sql) {
     char* message = nullptr;
     if (sqlite3_exec(m_db, sql, nullptr, nullptr, &message) != SQLITE_OK) {
         std::string text = message ? message : "unknown error";
@@ -93,32 +128,72 @@ Status EventStore::exec(const char* sql) {
     return Ok{};
 }
 
-Result<std::unique_ptr<EventStore>> EventStore::open(const std::filesystem::path& file) {
+Status SqliteEventStore::migrate(const std::filesystem::path& file) {
+    auto fail = [&](const std::string& what) { return makeError(ErrorCode::StoreFailed, file.string() + ": " + what); };
+    if (auto st = exec("BEGIN IMMEDIATE"); !st) return fail(st.error().message);
+    int version = 0;
+    {
+        Statement q(m_db, "PRAGMA user_version");
+        if (!q.ok() || q.step() != SQLITE_ROW) {
+            Error e = sqlError(file.string() + ": reading the schema version");
+            (void)exec("ROLLBACK");
+            return e;
+        }
+        version = static_cast<int>(q.integer(0));
+    }
+    if (version > kSchemaVersion) {
+        (void)exec("ROLLBACK");
+        return fail("the database has schema version " + std::to_string(version) + ", newer than this server's " +
+                    std::to_string(kSchemaVersion) + "; run the loket-server that wrote it");
+    }
+    for (const Migration& m : kMigrations) {
+        if (m.version <= version) continue;
+        const std::string setVersion = "PRAGMA user_version = " + std::to_string(m.version);
+        auto st = exec(m.sql);
+        if (st) st = exec(setVersion.c_str());
+        if (!st) {
+            (void)exec("ROLLBACK"); // the file stays at the version it had
+            return fail("migration to schema version " + std::to_string(m.version) + " failed: " + st.error().message);
+        }
+    }
+    if (auto st = exec("COMMIT"); !st) {
+        (void)exec("ROLLBACK");
+        return fail(st.error().message);
+    }
+    return Ok{};
+}
+
+Result<std::unique_ptr<EventStore>> SqliteEventStore::open(const std::filesystem::path& file) {
     sqlite3* db = nullptr;
     if (sqlite3_open_v2(file.c_str(), &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX, nullptr) != SQLITE_OK) {
         std::string message = db ? sqlite3_errmsg(db) : "out of memory";
         sqlite3_close(db);
         return makeError(ErrorCode::StoreFailed, "cannot open " + file.string() + ": " + message);
     }
-    std::unique_ptr<EventStore> store(new EventStore(db));
+    std::unique_ptr<SqliteEventStore> store(new SqliteEventStore(db));
     sqlite3_busy_timeout(db, 2000);
     // WAL + FULL: a commit survives a crash and a power cut; readers do not block the writer.
     // secure_delete: a purged name is overwritten on disk, not just unlinked from the b-tree.
+    // (journal_mode cannot change inside a transaction: these come before the migrations.)
     for (const char* pragma : {"PRAGMA journal_mode=WAL;", "PRAGMA synchronous=FULL;", "PRAGMA foreign_keys=ON;",
                                "PRAGMA secure_delete=ON;"})
         if (auto st = store->exec(pragma); !st) return makeError(ErrorCode::StoreFailed, file.string() + ": " + st.error().message);
-    if (auto st = store->exec(kSchema); !st) return makeError(ErrorCode::StoreFailed, file.string() + ": " + st.error().message);
-    Statement last(db, "SELECT COALESCE(MAX(id), 0) FROM events");
-    if (last.ok() && last.step() == SQLITE_ROW) store->m_lastEventId = last.integer(0);
+    if (auto st = store->migrate(file); !st) return st.error();
+    std::int64_t last = 0;
+    Statement maxId(db, "SELECT COALESCE(MAX(id), 0) FROM events");
+    if (!maxId.ok() || maxId.step() != SQLITE_ROW) return store->sqlError(file.string() + ": reading the last event id");
+    last = maxId.integer(0);
     // AUTOINCREMENT remembers ids of purged events too, so ids never go back.
     Statement seq(db, "SELECT seq FROM sqlite_sequence WHERE name = 'events'");
-    if (seq.ok() && seq.step() == SQLITE_ROW) store->m_lastEventId = std::max(store->m_lastEventId, seq.integer(0));
-    return store;
+    if (seq.ok() && seq.step() == SQLITE_ROW) last = std::max(last, seq.integer(0));
+    store->m_lastEventId = last;
+    return std::unique_ptr<EventStore>(std::move(store));
 }
 
-EventStore::~EventStore() { sqlite3_close(m_db); }
+SqliteEventStore::~SqliteEventStore() { sqlite3_close(m_db); }
 
-Result<std::vector<StoredEvent>> EventStore::loadEvents() {
+Result<std::vector<StoredEvent>> SqliteEventStore::loadEvents() {
+    std::lock_guard lock(m_mutex);
     Statement q(m_db, "SELECT id, type, body FROM events ORDER BY id");
     if (!q.ok()) return sqlError("reading events");
     std::vector<StoredEvent> out;
@@ -128,7 +203,8 @@ Result<std::vector<StoredEvent>> EventStore::loadEvents() {
     return out;
 }
 
-Result<std::vector<std::int64_t>> EventStore::commit(const CommitBatch& batch) {
+Result<std::vector<std::int64_t>> SqliteEventStore::commit(const CommitBatch& batch) {
+    std::lock_guard lock(m_mutex);
     if (auto st = exec("BEGIN IMMEDIATE"); !st) return st.error();
     auto rollback = [&](const std::string& what) {
         Error e = sqlError(what);
@@ -140,40 +216,43 @@ Result<std::vector<std::int64_t>> EventStore::commit(const CommitBatch& batch) {
         Statement insert(m_db, "INSERT INTO events(type, body) VALUES(?, ?)");
         if (!insert.ok()) return rollback("storing events");
         for (const auto& [type, body] : batch.events) {
-            insert.bind(1, type).bind(2, body);
-            if (insert.step() != SQLITE_DONE) return rollback("storing an event");
+            if (insert.bind(1, type).bind(2, body).step() != SQLITE_DONE) return rollback("storing an event");
             ids.push_back(sqlite3_last_insert_rowid(m_db));
             insert.reset();
         }
     }
     if (!batch.finishedDay.empty()) {
-        Statement v(m_db, "INSERT OR REPLACE INTO visits VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
+        Statement v(m_db, "INSERT OR REPLACE INTO visits(ticket, day, number, service, services, kind, status, issued_at, "
+                          "appointment_at, first_called_at, started_at, ended_at, counter, outcome, feedback, limit_s, "
+                          "issued_hour) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
         if (!v.ok()) return rollback("storing visits");
         for (const VisitRecord& r : batch.finishedDay) {
+            std::optional<std::int64_t> feedback;
+            if (r.feedbackScore) feedback = *r.feedbackScore;
             v.bind(1, r.ticket).bind(2, r.day).bind(3, r.number).bind(4, r.service).bind(5, r.services)
-             .bind(6, std::string(ticketKindName(r.kind))).bind(7, std::string(ticketStatusName(r.status)))
-             .bind(8, r.issuedAt).bind(9, r.appointmentAt).bindOpt(10, r.firstCalledAt).bindOpt(11, r.startedAt)
-             .bindOpt(12, r.endedAt).bind(13, r.counter).bind(14, std::string(outcomeName(r.outcome)));
-            if (r.feedbackScore) v.bind(15, *r.feedbackScore); else v.bindNull(15);
-            v.bind(16, r.limitS).bind(17, r.issuedHour);
+                .bind(6, std::string(ticketKindName(r.kind))).bind(7, std::string(ticketStatusName(r.status)))
+                .bind(8, r.issuedAt).bind(9, r.appointmentAt).bindOpt(10, r.firstCalledAt).bindOpt(11, r.startedAt)
+                .bindOpt(12, r.endedAt).bind(13, r.counter).bind(14, std::string(outcomeName(r.outcome)))
+                .bindOpt(15, feedback).bind(16, r.limitS).bind(17, r.issuedHour);
             if (v.step() != SQLITE_DONE) return rollback("storing a visit");
             v.reset();
         }
     }
     if (batch.purgeBeforeFirstEvent && !ids.empty()) {
-        // A new day: yesterday's events (names, booking codes, notes) and retry keys go.
+        // A new day: yesterday's events (names, booking codes, notes), retry keys and expired
+        // staff sessions go.
         Statement purge(m_db, "DELETE FROM events WHERE id < ?");
-        purge.bind(1, ids.front());
-        if (!purge.ok() || purge.step() != SQLITE_DONE) return rollback("purging old events");
+        if (!purge.ok() || purge.bind(1, ids.front()).step() != SQLITE_DONE) return rollback("purging old events");
         Statement keys(m_db, "DELETE FROM idempotency WHERE day < ?");
-        keys.bind(1, batch.today);
-        if (!keys.ok() || keys.step() != SQLITE_DONE) return rollback("purging old retry keys");
+        if (!keys.ok() || keys.bind(1, batch.today).step() != SQLITE_DONE) return rollback("purging old retry keys");
+        Statement sessions(m_db, "DELETE FROM sessions WHERE expires_at < ?");
+        if (!sessions.ok() || sessions.bind(1, batch.at).step() != SQLITE_DONE) return rollback("purging expired sessions");
     }
     if (batch.idempotency) {
         const auto& r = *batch.idempotency;
         Statement q(m_db, "INSERT INTO idempotency(key, request_hash, status, response, day) VALUES(?,?,?,?,?)");
-        q.bind(1, r.key).bind(2, r.requestHash).bind(3, r.status).bind(4, r.response).bind(5, r.day);
-        if (!q.ok() || q.step() != SQLITE_DONE) return rollback("storing the retry key");
+        if (!q.ok() || q.bind(1, r.key).bind(2, r.requestHash).bind(3, r.status).bind(4, r.response).bind(5, r.day).step() != SQLITE_DONE)
+            return rollback("storing the retry key");
     }
     if (auto st = exec("COMMIT"); !st) {
         (void)exec("ROLLBACK"); // the error already being reported matters more
@@ -188,18 +267,19 @@ Result<std::vector<std::int64_t>> EventStore::commit(const CommitBatch& batch) {
     return ids;
 }
 
-Result<std::optional<IdempotencyRecord>> EventStore::findIdempotency(const std::string& key) {
+Result<std::optional<IdempotencyRecord>> SqliteEventStore::findIdempotency(const std::string& key) {
+    std::lock_guard lock(m_mutex);
     Statement q(m_db, "SELECT request_hash, status, response, day FROM idempotency WHERE key = ?");
     if (!q.ok()) return sqlError("reading retry keys");
-    q.bind(1, key);
-    int rc = q.step();
+    int rc = q.bind(1, key).step();
     if (rc == SQLITE_DONE) return std::optional<IdempotencyRecord>{};
     if (rc != SQLITE_ROW) return sqlError("reading retry keys");
     return std::optional<IdempotencyRecord>{IdempotencyRecord{key, q.text(0), static_cast<int>(q.integer(1)), q.text(2),
                                                               static_cast<LocalDay>(q.integer(3))}};
 }
 
-Result<std::vector<VisitRecord>> EventStore::visits(LocalDay day) {
+Result<std::vector<VisitRecord>> SqliteEventStore::visits(LocalDay day) {
+    std::lock_guard lock(m_mutex);
     Statement q(m_db, "SELECT ticket, day, number, service, services, kind, status, issued_at, appointment_at, "
                       "first_called_at, started_at, ended_at, counter, outcome, feedback, limit_s, issued_hour "
                       "FROM visits WHERE day = ? ORDER BY ticket");
@@ -232,31 +312,33 @@ Result<std::vector<VisitRecord>> EventStore::visits(LocalDay day) {
     return out;
 }
 
-Status EventStore::putSession(const std::string& tokenHash, const std::string& username, std::int64_t expiresAt) {
+Status SqliteEventStore::putSession(const std::string& tokenHash, const StoredSession& session) {
+    std::lock_guard lock(m_mutex);
     Statement q(m_db, "INSERT OR REPLACE INTO sessions(token_hash, username, expires_at) VALUES(?,?,?)");
-    q.bind(1, tokenHash).bind(2, username).bind(3, expiresAt);
-    if (!q.ok() || q.step() != SQLITE_DONE) return sqlError("storing a session");
+    if (!q.ok() || q.bind(1, tokenHash).bind(2, session.username).bind(3, session.expiresAt).step() != SQLITE_DONE)
+        return sqlError("storing a session");
     return Ok{};
 }
 
-Result<std::optional<std::pair<std::string, std::int64_t>>> EventStore::findSession(const std::string& tokenHash) {
+Result<std::optional<StoredSession>> SqliteEventStore::findSession(const std::string& tokenHash) {
+    std::lock_guard lock(m_mutex);
     Statement q(m_db, "SELECT username, expires_at FROM sessions WHERE token_hash = ?");
     if (!q.ok()) return sqlError("reading sessions");
-    q.bind(1, tokenHash);
-    int rc = q.step();
-    if (rc == SQLITE_DONE) return std::optional<std::pair<std::string, std::int64_t>>{};
+    int rc = q.bind(1, tokenHash).step();
+    if (rc == SQLITE_DONE) return std::optional<StoredSession>{};
     if (rc != SQLITE_ROW) return sqlError("reading sessions");
-    return std::optional<std::pair<std::string, std::int64_t>>{std::pair{q.text(0), q.integer(1)}};
+    return std::optional<StoredSession>{StoredSession{q.text(0), q.integer(1)}};
 }
 
-Status EventStore::deleteSession(const std::string& tokenHash) {
+Status SqliteEventStore::deleteSession(const std::string& tokenHash) {
+    std::lock_guard lock(m_mutex);
     Statement q(m_db, "DELETE FROM sessions WHERE token_hash = ?");
-    q.bind(1, tokenHash);
-    if (!q.ok() || q.step() != SQLITE_DONE) return sqlError("deleting a session");
+    if (!q.ok() || q.bind(1, tokenHash).step() != SQLITE_DONE) return sqlError("deleting a session");
     return Ok{};
 }
 
-Status EventStore::probeWrite() {
+Status SqliteEventStore::probeWrite() {
+    std::lock_guard lock(m_mutex);
     // A real commit, synced like every other: taking the write lock alone says nothing about a
     // full disk or a failing one, and /healthz must not answer "ok" while every write fails.
     if (auto st = exec("BEGIN IMMEDIATE"); !st) return st;

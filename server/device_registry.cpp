@@ -1,0 +1,74 @@
+#include "device_registry.hpp"
+
+#include "shared/proto/wire_json.hpp"
+
+namespace loket::server {
+using Json = nlohmann::json;
+
+namespace {
+constexpr core::Seconds kDeviceOfflineAfterS = 30;
+}
+
+DeviceRegistry::DeviceRegistry(const ServerConfig& config, HallClock& clock, EventBroker& broker)
+    : m_clock(clock), m_broker(broker) {
+    for (const auto& d : config.devices)
+        if (d.role != Role::Admin) m_devices[d.id] = DeviceStatus{d.id, roleName(d.role), d.name, "unknown", Json::object(), 0};
+}
+
+Json DeviceRegistry::toJson(const DeviceStatus& d, std::int32_t utcOffsetS) {
+    return {{"id", d.id}, {"kind", d.role}, {"name", d.name}, {"status", d.status}, {"detail", d.detail},
+            {"last_seen", d.lastSeen ? Json(proto::rfc3339(d.lastSeen, utcOffsetS)) : Json(nullptr)}};
+}
+
+void DeviceRegistry::heartbeat(const DeviceConfig& device, const std::string& status, const Json& detail) {
+    DeviceStatus changed;
+    bool publishIt = false;
+    {
+        std::lock_guard lock(m_mutex);
+        DeviceStatus& d = m_devices[device.id];
+        publishIt = d.status != status || d.detail != detail;
+        d.id = device.id;
+        d.role = roleName(device.role);
+        d.name = device.name;
+        d.status = status;
+        d.detail = detail;
+        d.lastSeen = m_clock.now().t;
+        changed = d;
+    }
+    if (publishIt) publish(changed);
+}
+
+std::vector<DeviceStatus> DeviceRegistry::devices() const {
+    const core::Seconds now = m_clock.now().t;
+    std::lock_guard lock(m_mutex);
+    std::vector<DeviceStatus> out;
+    for (const auto& [id, d] : m_devices) {
+        DeviceStatus copy = d;
+        if (copy.lastSeen == 0 || now - copy.lastSeen > kDeviceOfflineAfterS) copy.status = "offline";
+        out.push_back(std::move(copy));
+    }
+    return out;
+}
+
+void DeviceRegistry::sweep() {
+    const core::Seconds now = m_clock.now().t;
+    std::vector<DeviceStatus> wentOffline;
+    {
+        std::lock_guard lock(m_mutex);
+        for (auto& [id, d] : m_devices)
+            if (d.lastSeen && d.status != "offline" && now - d.lastSeen > kDeviceOfflineAfterS) {
+                d.status = "offline";
+                wentOffline.push_back(d);
+            }
+    }
+    for (const auto& d : wentOffline) publish(d);
+}
+
+void DeviceRegistry::publish(const DeviceStatus& d) {
+    SseMessage m;
+    m.type = "device.updated";
+    m.data[static_cast<std::size_t>(StreamAudience::Staff)] = Json{{"device", toJson(d, m_clock.now().utcOffsetS)}}.dump();
+    m_broker.publish({m});
+}
+
+} // namespace loket::server

@@ -1,0 +1,48 @@
+// DeviceRegistry: the live list of kiosks and displays from their heartbeats. Devices report
+// every 10 s; one unseen for 30 s is offline. A change of status is published to staff as a
+// device.updated event (live only, not resumable). Its own lock; knows nothing of the hall state.
+#pragma once
+
+#include "event_broker.hpp"
+#include "hall_clock.hpp"
+#include "server_config.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include <map>
+#include <mutex>
+#include <string>
+#include <vector>
+
+namespace loket::server {
+
+struct DeviceStatus {
+    std::string id, role, name;
+    std::string status = "unknown";   // ok | degraded | error | offline | unknown
+    nlohmann::json detail = nlohmann::json::object();
+    core::Seconds lastSeen = 0;
+};
+
+class DeviceRegistry {
+public:
+    DeviceRegistry(const ServerConfig& config, HallClock& clock, EventBroker& broker);
+
+    void heartbeat(const DeviceConfig& device, const std::string& status, const nlohmann::json& detail);
+    // Every configured device, with "offline" for those not heard from lately.
+    std::vector<DeviceStatus> devices() const;
+    // Marks devices that went quiet as offline and tells staff (the housekeeping thread).
+    void sweep();
+
+    // The API's JSON of one device.
+    static nlohmann::json toJson(const DeviceStatus& device, std::int32_t utcOffsetS);
+
+private:
+    void publish(const DeviceStatus& device);
+
+    HallClock& m_clock;
+    EventBroker& m_broker;
+    mutable std::mutex m_mutex;
+    std::map<std::string, DeviceStatus> m_devices;
+};
+
+} // namespace loket::server

@@ -1,0 +1,72 @@
+#include "event_renderer.hpp"
+
+#include "audience_json.hpp"
+
+#include "shared/proto/wire_json.hpp"
+
+namespace loket::server {
+using namespace loket::core;
+
+std::optional<CounterIndex> counterOfEvent(const HallState& state, const Event& event) {
+    if (auto* c = std::get_if<CounterUpdated>(&event)) return c->counter;
+    if (auto* c = std::get_if<TicketCalled>(&event)) return c->counter;
+    if (auto id = eventTicket(event))
+        if (const Ticket* t = state.ticket(*id)) return t->counter;
+    return std::nullopt;
+}
+
+namespace {
+
+bool streamed(const std::string& type, const Event& e) {
+    // Day rollover, bookings and feedback stay internal: they keep their id, but no stream shows them.
+    return (type.rfind("ticket.", 0) == 0 || type == "counter.updated") && !std::holds_alternative<FeedbackGiven>(e);
+}
+
+// What a display announces: the same for every audience.
+Json callJson(const HallConfig& config, const Ticket& t, bool recall, Now now) {
+    return {{"number", t.number},
+            {"counter", config.counters[*t.counter].id},
+            {"counter_name", config.counters[*t.counter].name},
+            {"called_at", proto::rfc3339(t.lastCalledAt.value_or(now.t), now.utcOffsetS)},
+            {"language", t.language},
+            {"recall", recall}};
+}
+
+} // namespace
+
+std::vector<SseMessage> renderEvents(const HallState& state, const RenderInput& input, Now now) {
+    const HallConfig& config = state.config();
+    proto::WireContext ctx{state, now.utcOffsetS, nullptr};
+    std::vector<SseMessage> out;
+    for (std::size_t i = 0; i < input.events.size(); ++i) {
+        const Event& e = input.events[i];
+        SseMessage m;
+        m.id = input.ids[i];
+        m.type = eventTypeName(e);
+        if (!streamed(m.type, e)) {
+            m.published = false;
+            out.push_back(std::move(m));
+            continue;
+        }
+        Json staff = Json::object(), shown = Json::object();
+        if (auto ticketId = eventTicket(e))
+            if (const Ticket* t = state.ticket(*ticketId)) {
+                staff["ticket"] = proto::ticketJson(ctx, *t, proto::Audience::Staff);
+                shown["ticket"] = publicTicketJson(ctx, *t, PublicAudience::Display);
+                if ((m.type == "ticket.called" || m.type == "ticket.recalled") && t->counter) {
+                    staff["call"] = callJson(config, *t, m.type == "ticket.recalled", now);
+                    shown["call"] = staff["call"];
+                }
+            }
+        if (input.involved[i]) {
+            staff["counter"] = proto::counterJson(ctx, *input.involved[i], proto::Audience::Staff);
+            shown["counter"] = publicCounterJson(ctx, *input.involved[i]);
+        }
+        m.data[static_cast<std::size_t>(StreamAudience::Staff)] = staff.dump();
+        m.data[static_cast<std::size_t>(StreamAudience::Public)] = shown.dump();
+        out.push_back(std::move(m));
+    }
+    return out;
+}
+
+} // namespace loket::server

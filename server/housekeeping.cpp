@@ -1,0 +1,34 @@
+#include "housekeeping.hpp"
+
+namespace loket::server {
+using namespace loket::core;
+
+void Housekeeping::runOnce() {
+    const Now now = m_clock.now();
+    const bool newDay = m_state.read([&](const StateView& v) { return !v.state.dayStarted() || localDay(now) > v.state.day(); });
+    // At midnight the day rolls over even if nobody does anything: yesterday's personal data go.
+    if (newDay) (void)m_commands.execute(StartDay{localDay(now)});
+    m_devices.sweep();
+}
+
+void Housekeeping::start() {
+    m_thread = std::thread([this] {
+        std::unique_lock lock(m_mutex);
+        while (!m_wake.wait_for(lock, std::chrono::seconds(2), [this] { return m_stopping; })) {
+            lock.unlock();
+            runOnce();
+            lock.lock();
+        }
+    });
+}
+
+void Housekeeping::stop() {
+    {
+        std::lock_guard lock(m_mutex);
+        m_stopping = true;
+    }
+    m_wake.notify_all();
+    if (m_thread.joinable()) m_thread.join();
+}
+
+} // namespace loket::server

@@ -1,0 +1,34 @@
+#include "session_store.hpp"
+
+namespace loket::server {
+
+Result<std::optional<StoredSession>> SessionStore::find(const std::string& tokenHash) {
+    {
+        std::lock_guard lock(m_mutex);
+        if (auto it = m_cache.find(tokenHash); it != m_cache.end()) return std::optional<StoredSession>{it->second};
+    }
+    auto found = m_store.findSession(tokenHash);
+    if (!found) return found.error();
+    if (found.value()) {
+        std::lock_guard lock(m_mutex);
+        m_cache[tokenHash] = *found.value();
+    }
+    return found;
+}
+
+Status SessionStore::put(const std::string& tokenHash, const StoredSession& session) {
+    if (auto st = m_store.putSession(tokenHash, session); !st) return st;
+    std::lock_guard lock(m_mutex);
+    m_cache[tokenHash] = session;
+    return Ok{};
+}
+
+void SessionStore::remove(const std::string& tokenHash) {
+    {
+        std::lock_guard lock(m_mutex);
+        m_cache.erase(tokenHash);
+    }
+    (void)m_store.deleteSession(tokenHash); // a session left on disk expires by itself
+}
+
+} // namespace loket::server

@@ -1,0 +1,27 @@
+// SessionStore: staff sessions by token hash — a memory cache in front of the EventStore, so a
+// restart logs nobody out and a request with a known token touches no disk. Its own lock. Used
+// by Auth; a directory login (LDAP) would create sessions here the same way.
+#pragma once
+
+#include "event_store.hpp"
+
+#include <map>
+#include <mutex>
+
+namespace loket::server {
+
+class SessionStore {
+public:
+    explicit SessionStore(EventStore& store) : m_store(store) {}
+
+    Result<std::optional<StoredSession>> find(const std::string& tokenHash);
+    Status put(const std::string& tokenHash, const StoredSession& session);
+    void remove(const std::string& tokenHash);
+
+private:
+    EventStore& m_store;
+    std::mutex m_mutex;
+    std::map<std::string, StoredSession> m_cache;
+};
+
+} // namespace loket::server

@@ -1,0 +1,51 @@
+// SqliteEventStore: the EventStore in one SQLite file (WAL, synchronous=FULL, secure_delete).
+// The schema carries a version (PRAGMA user_version); at open, the migrations the file has not
+// had yet run in order inside one transaction, so a file is either fully at the new version or
+// untouched. A file from a newer server is refused rather than guessed at.
+// Used by main.cpp; callers see only the EventStore interface.
+#pragma once
+
+#include "event_store.hpp"
+
+#include <atomic>
+#include <filesystem>
+#include <memory>
+#include <mutex>
+
+struct sqlite3;
+
+namespace loket::server {
+
+class SqliteEventStore final : public EventStore {
+public:
+    // The schema version this server writes; the file's user_version after open.
+    static int schemaVersion();
+    static Result<std::unique_ptr<EventStore>> open(const std::filesystem::path& file);
+    ~SqliteEventStore() override;
+    SqliteEventStore(const SqliteEventStore&) = delete;
+    SqliteEventStore& operator=(const SqliteEventStore&) = delete;
+
+    Result<std::vector<StoredEvent>> loadEvents() override;
+    Result<std::vector<std::int64_t>> commit(const CommitBatch& batch) override;
+    Result<std::optional<IdempotencyRecord>> findIdempotency(const std::string& key) override;
+    Result<std::vector<core::VisitRecord>> visits(core::LocalDay day) override;
+    std::int64_t lastEventId() const override { return m_lastEventId; }
+
+    Status putSession(const std::string& tokenHash, const StoredSession& session) override;
+    Result<std::optional<StoredSession>> findSession(const std::string& tokenHash) override;
+    Status deleteSession(const std::string& tokenHash) override;
+
+    Status probeWrite() override;
+
+private:
+    explicit SqliteEventStore(sqlite3* db) : m_db(db) {}
+    Status migrate(const std::filesystem::path& file);
+    Status exec(const char* sql);
+    Error sqlError(const std::string& what) const;
+
+    std::mutex m_mutex; // one connection: one statement at a time
+    sqlite3* m_db;
+    std::atomic<std::int64_t> m_lastEventId{0};
+};
+
+} // namespace loket::server
