@@ -16,6 +16,8 @@ packages=(
 )
 if [ "${1:-}" = "--tests" ]; then
   packages+=(chromium sox lintian slapd ldap-utils openssl) # lintian: the package test; slapd + ldap-utils: the ldap tests run a real directory
+  # The fuzz tree (tests/fuzz): libFuzzer and the sanitizer runtimes come with clang's compiler-rt.
+  packages+=(clang-16 libclang-rt-16-dev)
 fi
 
 missing=()
