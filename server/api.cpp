@@ -66,6 +66,16 @@ void answerException(const httplib::Request&, httplib::Response& res, std::excep
     sendError(res, ErrorCode::Internal, "Something went wrong on the server.");
 }
 
+// HSTS only when this server answers HTTPS itself ([tls] in the config) and it is not switched off.
+SecurityHeaders securityHeadersFor(const ServerConfig& config) {
+    SecurityHeaders headers;
+    if (config.tls && config.tls->hstsMaxAgeS > 0) {
+        headers.hsts = true;
+        headers.hstsMaxAge = std::chrono::seconds(config.tls->hstsMaxAgeS);
+    }
+    return headers;
+}
+
 } // namespace
 
 httplib::Server::Handler route(const ServerParts& parts, RouteHandler handler) {
@@ -95,7 +105,7 @@ void runCommand(const ServerParts& parts, httplib::Response& res, const core::Co
 void installApi(httplib::Server& server, const ServerParts& parts) {
     server.set_payload_max_length(4 * 1024 * 1024); // imports; JSON bodies are held to 64 KiB before routing
     server.set_pre_routing_handler(beforeRouting);
-    installSecurityHeaders(server, parts.security);
+    installSecurityHeaders(server, securityHeadersFor(parts.config));
     server.set_error_handler(httplib::Server::HandlerWithResponse(answerLibraryError));
     server.set_exception_handler(answerException);
     server.set_logger([&parts](const httplib::Request& req, const httplib::Response& res) {

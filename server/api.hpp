@@ -12,6 +12,7 @@
 #include "metrics.hpp"
 #include "security_headers.hpp"
 #include "wait_predictor.hpp"
+#include "booking/booking_sync.hpp"
 
 #include "shared/proto/wire_json.hpp"
 
@@ -36,7 +37,7 @@ struct ServerParts {
     Auth& auth;
     Metrics& metrics;
     std::filesystem::path webDir;
-    SecurityHeaders security{}; // hsts: set by main only when it serves HTTPS itself
+    booking::BookingSync* booking = nullptr; // the hall's booking systems, when configured (docs/booking.md)
 };
 
 void installApi(httplib::Server& server, const ServerParts& parts);
