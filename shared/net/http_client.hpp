@@ -25,7 +25,7 @@ struct HttpOptions {
     std::string token;    // bearer token; empty sends no Authorization header
     std::chrono::milliseconds connectTimeout{2000};
     std::chrono::milliseconds timeout{5000};
-    std::string basicAuth; // "user:password" for HTTP Basic (a booking system); never logged
+    std::string basicAuth = {}; // "user:password" for HTTP Basic (a booking system); never logged
     TlsOptions tls{};       // https://: how the server's certificate is trusted (tls_options.hpp)
 };
 
