@@ -83,7 +83,7 @@ window.Loket = (() => {
     }
     if (response.ok) return { ok: true, status: response.status, data };
     const error = (data && data.error) || { code: `http_${response.status}`, message: text.slice(0, 200) || response.statusText };
-    return { ok: false, status: response.status, error };
+    return { ok: false, status: response.status, error, data };
   }
 
   // A readable message for a failed call: a known code in the page's words, else the server's text.

@@ -214,13 +214,17 @@
     const result = await api('/api/v1/appointments/import', {
       method: 'POST', token: state.session.token, body: await file.text(), contentType: isCalendar ? 'text/calendar' : 'text/csv'
     });
-    if (!result.ok) {
+    // A file with a bad line is refused whole (422): nothing is stored, the lines say what to fix.
+    const refused = !result.ok && result.status === 422 && result.data && Array.isArray(result.data.errors);
+    if (!result.ok && !refused) {
       $('import-summary').textContent = Loket.errorText(result, 'dashboard');
       return;
     }
     const r = result.data;
     const errors = r.errors || [];
-    $('import-summary').textContent = `${t('dashboard.import.result', { imported: r.imported, updated: r.updated, skipped: r.skipped })} ${errors.length ? '' : t('dashboard.import.no_errors')}`.trim();
+    $('import-summary').textContent = refused
+      ? t('dashboard.import.refused')
+      : `${t('dashboard.import.result', { imported: r.imported, updated: r.updated, skipped: r.skipped })} ${errors.length ? '' : t('dashboard.import.no_errors')}`.trim();
     $('import-errors').hidden = errors.length === 0;
     $('import-error-body').replaceChildren(...errors.map((e) => el('tr', {}, el('th', { scope: 'row' }, String(e.line)), el('td', {}, e.message))));
     refreshLive();

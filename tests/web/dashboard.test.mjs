@@ -129,28 +129,35 @@ describe('dashboard: the hall in figures', { skip, timeout: 60000 }, () => {
     await assertAccessible(page, 'the dashboard with figures');
   });
 
-  it('imports an appointment file and reports the bad lines by line number', async () => {
-    const csv = [
+  it('refuses an appointment file with bad lines whole, reports them by line number, then imports the corrected file', async () => {
+    const good = [
       'code,date,time,services,duration_min,persons,name',
       `K7Q2MX,${today},23:15,paspoort,10,1,J. de Vries`,
-      `M3N4PQ,${today},23:30,paspoort+rijbewijs,20,2,A. Jansen`,
+      `M3N4PQ,${today},23:30,paspoort+rijbewijs,20,2,A. Jansen`
+    ];
+    const bad = [
       `BAD1,${today},23:45,paspoort,10,1,Te korte code`,
       `R5T6UV,${today},25:00,paspoort,10,1,Geen tijd`,
       `W7X8YZ,${today},23:50,zwemles,10,1,Onbekende dienst`
-    ].join('\n');
-    const file = { name: 'afspraken.csv', mimeType: 'text/csv', buffer: Buffer.from(`${csv}\n`) };
-    await page.setInputFiles('#import-file', file);
+    ];
+    const csvFile = (lines) => ({ name: 'afspraken.csv', mimeType: 'text/csv', buffer: Buffer.from(`${lines.join('\n')}\n`) });
+    await page.setInputFiles('#import-file', csvFile([...good, ...bad]));
     await page.click('#import-form button[type=submit]');
-    await waitForText(page.locator('#import-summary'), /^2 nieuw, 0 bijgewerkt, 0 overgeslagen\.$/);
+    await waitForText(page.locator('#import-summary'), /^Niets ingelezen\./);
     const lines = await page.locator('#import-error-body tr').evaluateAll((rows) => rows.map((r) => [r.querySelector('th').textContent, r.querySelector('td').textContent]));
     assert.deepEqual(lines.map(([line]) => line), ['4', '5', '6']);
     lines.forEach(([line, message]) => assert.ok(message.trim().length > 0, `line ${line} has a message`));
     await assertAccessible(page, 'the import result');
     await screenshot(page, 'dashboard');
+    const none = await hall.must('GET', `/api/v1/appointments?date=${today}`, { token: demo.adminToken });
+    assert.deepEqual((Array.isArray(none) ? none : none.appointments).map((a) => a.code), [], 'a refused file stores nothing');
 
-    await page.setInputFiles('#import-file', file);
+    await page.setInputFiles('#import-file', csvFile(good));
     await page.click('#import-form button[type=submit]');
-    await waitForText(page.locator('#import-summary'), /^0 nieuw, 0 bijgewerkt, \d+ overgeslagen\.$/);
+    await waitForText(page.locator('#import-summary'), /^2 nieuw, 0 bijgewerkt, 0 overgeslagen\. Geen fouten\.$/);
+    await page.setInputFiles('#import-file', csvFile(good));
+    await page.click('#import-form button[type=submit]');
+    await waitForText(page.locator('#import-summary'), /^0 nieuw, 0 bijgewerkt, \d+ overgeslagen\./);
     const booked = await hall.must('GET', `/api/v1/appointments?date=${today}`, { token: demo.adminToken });
     assert.deepEqual((Array.isArray(booked) ? booked : booked.appointments).map((a) => a.code).sort(), ['K7Q2MX', 'M3N4PQ']);
   });
