@@ -9,6 +9,7 @@
 #include "command_executor.hpp"
 #include "crypto.hpp"
 #include "device_registry.hpp"
+#include "http_listener.hpp"
 #include "housekeeping.hpp"
 #include "live_state.hpp"
 #include "log.hpp"
@@ -31,7 +32,8 @@ namespace {
 struct Options {
     std::string config, db = "var/loket.db", listen = "127.0.0.1:8080", webDir = LOKET_DEFAULT_WEB_DIR;
     bool checkConfig = false, hashPassword = false, quiet = false;
-    int threads = 192;
+    int threads = 32;
+    int headerTimeoutS = 10;
 };
 
 // The command line (CLI11). Exit code 2 for a wrong command line, as before.
@@ -42,9 +44,13 @@ std::optional<int> parseArgs(int argc, char** argv, Options& o) {
     app.add_option("--db", o.db, "the SQLite database file")->capture_default_str();
     app.add_option("--listen", o.listen, "host:port to listen on (port 0: any free port)")->capture_default_str();
     app.add_option("--web-dir", o.webDir, "the folder of the staff and visitor pages")->capture_default_str();
-    app.add_option("--threads", o.threads, "HTTP worker threads; each open event stream holds one (at least 16)")
+    app.add_option("--threads", o.threads, "HTTP worker threads (event streams and idle connections hold none)")
         ->capture_default_str()
-        ->check(CLI::PositiveNumber);
+        ->check(CLI::Range(2, 1024));
+    app.add_option("--header-timeout", o.headerTimeoutS,
+                   "seconds a request's headers may take to arrive, and an idle keep-alive connection stays open")
+        ->capture_default_str()
+        ->check(CLI::Range(1, 300));
     app.add_flag("--check-config", o.checkConfig, "check the configuration, print a summary and stop");
     app.add_flag("--hash-password", o.hashPassword, "read a password on standard input and print its hash");
     app.add_flag("--quiet", o.quiet, "no request log lines");
@@ -57,7 +63,6 @@ std::optional<int> parseArgs(int argc, char** argv, Options& o) {
         app.exit(e);
         return 2;
     }
-    o.threads = std::max(16, o.threads);
     return std::nullopt;
 }
 
@@ -126,17 +131,17 @@ int main(int argc, char** argv) {
     housekeeping.runOnce(); // starts the day if needed, before the first request
 
     const ServerParts parts{config.value(), clock, state, predictor, commands, devices, broker, store, auth, metrics, options.webDir};
-    httplib::Server server;
-    // Each open event stream holds a pool thread (cpp-httplib), so size the pool for the hall's
-    // displays, kiosks and staff pages with room to spare.
-    const int threads = options.threads;
-    server.new_task_queue = [threads] { return new httplib::ThreadPool(static_cast<std::size_t>(threads)); };
+    // Every connection is a file: 2,000 event streams need more than the usual 1,024.
+    const long openFiles = raiseOpenFileLimit();
+    ListenerOptions listener;
+    listener.workers = static_cast<std::size_t>(options.threads);
+    listener.limits.headerDeadline = std::chrono::seconds(options.headerTimeoutS);
+    listener.limits.perCredential = config->maxStreamsPerCredential;
+    HallHttpServer server(broker, auth, clock, listener);
     server.set_keep_alive_max_count(1000);
     // Answers are small and go out at once: without TCP_NODELAY a client that sends headers and
     // body in two packets waits for the 40 ms delayed ACK on every request.
     server.set_tcp_nodelay(true);
-    server.set_read_timeout(10, 0);
-    server.set_write_timeout(10, 0);
     installApi(server, parts);
 
     const auto colon = options.listen.rfind(':');
@@ -166,13 +171,16 @@ int main(int argc, char** argv) {
         server.stop();
     });
     housekeeping.start();
+    server.startHub();
 
     std::printf("loket-server: listening on http://%s:%d\n", host.c_str(), port);
     std::fflush(stdout);
     logLine("start", {{"listen", host + ":" + std::to_string(port)}, {"policy", loket::core::policyName(config->hall.policy)},
-                      {"services", config->hall.services.size()}, {"counters", config->hall.counters.size()}});
+                      {"services", config->hall.services.size()}, {"counters", config->hall.counters.size()},
+                      {"open_files", openFiles}});
     server.listen_after_bind();
     broker.shutdown();
+    server.stopHub();
     pthread_kill(signalThread.native_handle(), SIGTERM);
     signalThread.join();
     housekeeping.stop();
