@@ -1,5 +1,6 @@
 #include "api.hpp"
 
+#include "http_listener.hpp"
 #include "log.hpp"
 
 #include <chrono>
@@ -40,6 +41,7 @@ httplib::Server::HandlerResponse beforeRouting(const httplib::Request& req, http
         sendError(res, code, message);
         res.status = status;
         res.set_header("Connection", "close");
+        closeConnectionAfterThisRequest();
         return httplib::Server::HandlerResponse::Handled;
     };
     if (req.has_header("Transfer-Encoding"))
@@ -58,6 +60,7 @@ httplib::Server::HandlerResponse beforeRouting(const httplib::Request& req, http
         sendError(res, ErrorCode::PayloadTooLarge,
                   req.path == kImportPath ? "The import is larger than 4 MiB." : "The body is larger than 64 KiB.");
         res.set_header("Connection", "close");
+        closeConnectionAfterThisRequest();
         return httplib::Server::HandlerResponse::Handled;
     }
     return httplib::Server::HandlerResponse::Unhandled;

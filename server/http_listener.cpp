@@ -13,6 +13,7 @@
 namespace loket::server {
 
 namespace {
+thread_local bool t_closeAfterRequest = false;
 
 // cpp-httplib's per-request processing (parse, route, answer) is a private member of Server; its
 // connection loop around it is what holds a thread per connection. C++ lets an explicit template
@@ -139,14 +140,17 @@ void HallHttpServer::serve(int fd) {
     const auto process = processRequestOf(ProcessRequestTag{});
     do {
         bool closeAfter = false;
+        t_closeAfterRequest = false;
         const bool ok = (this->*process)(stream, m_stopping.load(), closeAfter, nullptr);
-        if (!ok || closeAfter || m_stopping) {
+        if (!ok || closeAfter || t_closeAfterRequest || m_stopping) {
             ::close(fd);
             return;
         }
     } while (stream.hasBuffered()); // a pipelined request already read from the socket
     m_hub.adopt(fd); // wait for the next request without a thread
 }
+
+void closeConnectionAfterThisRequest() { t_closeAfterRequest = true; }
 
 long raiseOpenFileLimit() {
     rlimit limit{};

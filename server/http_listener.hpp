@@ -48,6 +48,10 @@ private:
     std::atomic<bool> m_stopping{false};
 };
 
+// For a route or pre-routing handler: close the connection once this answer is sent (the rest
+// of a refused body is not read as the next request). Only on a request worker's thread.
+void closeConnectionAfterThisRequest();
+
 // Raises the soft limit of open files to the hard limit; returns the new soft limit.
 long raiseOpenFileLimit();
 
