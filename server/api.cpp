@@ -75,8 +75,11 @@ httplib::Server::HandlerResponse answerLibraryError(const httplib::Request&, htt
                      : res.status < 500  ? ErrorCode::InvalidValue
                                          : ErrorCode::Internal;
     const int status = res.status;
+    // What follows a request that could not be read is not a request either.
+    if (status == 400 || status == 414) closeConnectionAfterThisRequest();
     sendError(res, code, status == 404   ? "There is nothing at this address."
-                         : status == 400 ? "The request could not be read (a POST needs a body or Content-Length: 0)."
+                         : status == 400 ? "The request could not be read as HTTP."
+                         : status == 414 ? "The address is too long."
                                          : "The request could not be handled.");
     res.status = status;
     return httplib::Server::HandlerResponse::Handled;
