@@ -1,5 +1,6 @@
 #include "worker.hpp"
 
+#include "shared/proto/client_parse.hpp"
 #include "shared/ticket/ticket.hpp"
 
 #include <nlohmann/json.hpp>
@@ -26,9 +27,9 @@ bool canAskPrinter(const std::string& spec, const ticket::PrinterProfile& profil
 } // namespace
 
 Worker::Worker(WorkerSettings settings, std::map<std::string, i18n::Catalog> catalogs, ticket::Fonts fonts,
-               std::function<void()> wake)
-    : m_settings(std::move(settings)), m_catalogs(std::move(catalogs)), m_fonts(std::move(fonts)),
-      m_wake(std::move(wake)), m_thread([this] { run(); }) {}
+               ui::MainQueue<Input>& results)
+    : m_settings(std::move(settings)), m_catalogs(std::move(catalogs)), m_fonts(std::move(fonts)), m_results(results),
+      m_thread([this] { run(); }) {}
 
 Worker::~Worker() {
     {
@@ -47,13 +48,6 @@ void Worker::submit(Job job) {
     m_cv.notify_all();
 }
 
-std::vector<Input> Worker::takeResults() {
-    std::lock_guard lock(m_mutex);
-    std::vector<Input> out;
-    out.swap(m_results);
-    return out;
-}
-
 WorkerStats Worker::stats() const {
     std::lock_guard lock(m_mutex);
     return m_stats;
@@ -64,13 +58,7 @@ ticket::PrinterFault Worker::printerState() const {
     return m_printer;
 }
 
-void Worker::post(Input input) {
-    {
-        std::lock_guard lock(m_mutex);
-        m_results.push_back(std::move(input));
-    }
-    if (m_wake) m_wake();
-}
+void Worker::post(Input input) { m_results.push(std::move(input)); }
 
 void Worker::reachable(bool yes) {
     if (m_reachable == yes) return;
@@ -88,7 +76,7 @@ void Worker::setPrinterState(ticket::PrinterFault fault) {
 
 void Worker::run() {
     net::HttpClient http(net::HttpOptions{m_settings.serverUrl, m_settings.deviceToken,
-                                          std::chrono::milliseconds(1500), std::chrono::milliseconds(4000)});
+                                          std::chrono::milliseconds(1500), std::chrono::milliseconds(4000), m_settings.tls});
     auto nextPrinterPoll = SteadyClock::now();
     for (;;) {
         std::optional<Job> job;
@@ -157,9 +145,9 @@ void Worker::attemptCheckIn(net::HttpClient& http) {
     if (reply) {
         m_pending.reset();
         reachable(true);
-        auto ticket = parseKioskTicket(reply->body);
+        auto ticket = proto::parseIssuedTicket(reply->body);
         if (ticket) post(CheckInSucceeded{id, std::move(*ticket)});
-        else post(CheckInRejected{id, "invalid_reply", ticket.error().message});
+        else post(CheckInRejected{id, ticket.error()});
         return;
     }
     const auto& failure = http.lastFailure();
@@ -168,7 +156,7 @@ void Worker::attemptCheckIn(net::HttpClient& http) {
         // The server decided (unknown code, too early, closed…): final, show it.
         m_pending.reset();
         reachable(true);
-        post(CheckInRejected{id, failure->apiCode, failure->error.message});
+        post(CheckInRejected{id, failure->error});
         return;
     }
     // No answer (or a busy one): keep this request and its key, try again with backoff.
@@ -244,6 +232,10 @@ void Worker::heartbeat(net::HttpClient& http) {
         if (!reply) std::cerr << "loket-kiosk: heartbeat refused: " << failure->error.message << "\n";
         if (!m_servicesLoaded) m_nextServices = SteadyClock::now();
     } else {
+        if (failure && failure->error.code == ErrorCode::TlsVerificationFailed)
+            std::cerr << "loket-kiosk: ALERT: the server's certificate is not trusted (check [server] ca_file and "
+                         "pinned_public_key); the kiosk stays out of order and never falls back to plain HTTP: "
+                      << failure->error.message << "\n";
         reachable(false);
     }
     m_nextHeartbeat = SteadyClock::now() + m_settings.heartbeatInterval;
@@ -252,7 +244,7 @@ void Worker::heartbeat(net::HttpClient& http) {
 void Worker::refreshServices(net::HttpClient& http) {
     auto reply = http.get("/api/v1/services");
     if (reply) {
-        auto services = parseKioskServices(reply->body);
+        auto services = proto::parseServiceList(reply->body);
         if (services) {
             m_servicesLoaded = true;
             post(ServicesLoaded{std::move(*services)});

@@ -12,6 +12,7 @@
 #include "live_state.hpp"
 #include "metrics.hpp"
 #include "wait_predictor.hpp"
+#include "booking/booking_sync.hpp"
 
 #include "shared/proto/wire_json.hpp"
 
@@ -36,6 +37,7 @@ struct ServerParts {
     Auth& auth;
     Metrics& metrics;
     std::filesystem::path webDir;
+    booking::BookingSync* booking = nullptr; // the hall's booking systems, when configured (docs/booking.md)
 };
 
 void installApi(httplib::Server& server, const ServerParts& parts);
@@ -47,6 +49,7 @@ httplib::Server::Handler route(const ServerParts& parts, RouteHandler handler);
 
 void installPublicRoutes(httplib::Server& server, const ServerParts& parts);
 void installDeviceRoutes(httplib::Server& server, const ServerParts& parts);
+void installEventRoutes(httplib::Server& server, const ServerParts& parts); // HTTPS only (see http_listener.hpp)
 void installCounterRoutes(httplib::Server& server, const ServerParts& parts);
 void installAdminRoutes(httplib::Server& server, const ServerParts& parts);
 void installStaticRoutes(httplib::Server& server, const ServerParts& parts);

@@ -65,7 +65,7 @@ void postAppointment(const ServerParts& parts, const httplib::Request& req, http
     });
 }
 
-// POST /api/v1/appointments/import: a CSV or iCalendar file, with a report line by line.
+// POST /api/v1/appointments/import: a CSV or iCalendar file, all or nothing, with a report line by line.
 void postAppointmentImport(const ServerParts& parts, const httplib::Request& req, httplib::Response& res) {
     if (!allow(parts, req, res, {Role::Admin})) return;
     const std::string type = req.get_header_value("Content-Type");
@@ -77,6 +77,19 @@ void postAppointmentImport(const ServerParts& parts, const httplib::Request& req
     int imported = 0, updated = 0, skipped = 0;
     Json errors = Json::array();
     for (const auto& e : parsed.errors) errors.push_back({{"line", e.line}, {"message", e.message}});
+    // All or nothing: every row is first decided on a copy of the hall, so a file with one bad
+    // line changes nothing and the answer lists every line to fix.
+    if (errors.empty())
+        readHallPlain(parts, [&](const HallView& v) {
+            HallState trial = v.state;
+            for (const auto& row : parsed.rows)
+                if (auto tried = core::execute(trial, row.command, v.now); !tried)
+                    errors.push_back({{"line", row.line}, {"message", tried.error().message}});
+        });
+    if (!errors.empty()) {
+        std::sort(errors.begin(), errors.end(), [](const Json& a, const Json& b) { return a["line"] < b["line"]; });
+        return sendJson(res, 422, {{"imported", 0}, {"updated", 0}, {"skipped", 0}, {"errors", errors}});
+    }
     for (const auto& row : parsed.rows) {
         const std::string code = normaliseBookingCode(row.command.code);
         const bool existed = readHallPlain(parts, [&](const HallView& v) { return v.state.appointment(code) != nullptr; });
@@ -179,7 +192,14 @@ void getExport(const ServerParts& parts, const httplib::Request& req, httplib::R
 
 } // namespace
 
+// GET /api/v1/booking/status: each booking system's health and the recent alerts (docs/booking.md).
+void getBookingStatus(const ServerParts& parts, const httplib::Request& req, httplib::Response& res) {
+    if (!allow(parts, req, res, {Role::Admin})) return;
+    sendJson(res, 200, parts.booking ? parts.booking->statusJson() : Json{{"connectors", Json::array()}, {"alerts", Json::array()}});
+}
+
 void installAdminRoutes(httplib::Server& server, const ServerParts& parts) {
+    server.Get("/api/v1/booking/status", route(parts, getBookingStatus));
     server.Post("/api/v1/appointments", route(parts, postAppointment));
     server.Post("/api/v1/appointments/import", route(parts, postAppointmentImport));
     server.Get("/api/v1/appointments", route(parts, getAppointments));

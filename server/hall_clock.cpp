@@ -1,21 +1,16 @@
 #include "hall_clock.hpp"
 
+#include <date/tz.h>
+
 #include <chrono>
-#include <cstdlib>
-#include <ctime>
 
 namespace loket::server {
 
-void HallClock::useTimeZone(const std::string& zone) {
-    setenv("TZ", zone.c_str(), 1);
-    tzset();
-}
+HallClock::HallClock(const std::string& zone) : m_zone(date::locate_zone(zone)) {}
 
 std::int32_t HallClock::utcOffsetAt(core::Seconds t) const {
-    std::time_t tt = static_cast<std::time_t>(t);
-    std::tm local{};
-    localtime_r(&tt, &local);
-    return static_cast<std::int32_t>(local.tm_gmtoff);
+    const date::sys_seconds at{std::chrono::seconds(t)};
+    return static_cast<std::int32_t>(m_zone->get_info(at).offset.count());
 }
 
 core::Now HallClock::now() {
@@ -28,9 +23,11 @@ core::Now HallClock::now() {
 }
 
 core::Seconds HallClock::instantOf(core::LocalDay day, std::int32_t secondOfDay) const {
-    // First guess with the offset at noon that day, then correct once for a DST change.
-    core::Seconds guess = core::instantOf(day, secondOfDay, utcOffsetAt(core::instantOf(day, 12 * 3600, 0)));
-    return core::instantOf(day, secondOfDay, utcOffsetAt(guess));
+    const date::local_seconds local{date::days(day) + std::chrono::seconds(secondOfDay)};
+    const date::local_info info = m_zone->get_info(local);
+    // A local time that does not exist (the hour skipped in spring) is the moment the clocks jump.
+    if (info.result == date::local_info::nonexistent) return info.second.begin.time_since_epoch().count();
+    return m_zone->to_sys(local, date::choose::earliest).time_since_epoch().count();
 }
 
 } // namespace loket::server

@@ -1,5 +1,7 @@
 #include "http_util.hpp"
 
+#include "shared/proto/api_error.hpp"
+
 namespace loket::server {
 
 int httpStatusOf(ErrorCode code) {
@@ -32,7 +34,10 @@ int httpStatusOf(ErrorCode code) {
     case ErrorCode::NumbersExhausted:
     case ErrorCode::StoreFailed:
     case ErrorCode::Unavailable:
+    case ErrorCode::BookingUnavailable:
+    case ErrorCode::DirectoryUnavailable:
     case ErrorCode::Timeout: return 503;
+    case ErrorCode::TlsVerificationFailed: return 502;
     case ErrorCode::ConfigError:
     case ErrorCode::Io:
     case ErrorCode::Internal: return 500;
@@ -47,10 +52,10 @@ void sendJson(httplib::Response& res, int status, const Json& body) {
 }
 
 void sendError(httplib::Response& res, const Error& error) {
-    sendJson(res, httpStatusOf(error.code), {{"error", {{"code", errorCodeName(error.code)}, {"message", error.message}}}});
+    sendJson(res, httpStatusOf(error.code), proto::errorJson(error));
 }
 
-void sendError(httplib::Response& res, ErrorCode code, const std::string& message) { sendError(res, Error{code, message}); }
+void sendError(httplib::Response& res, ErrorCode code, const std::string& message) { sendError(res, makeError(code, message)); }
 
 namespace {
 // How deep arrays and objects nest, outside strings: checked before parsing, so a body of a

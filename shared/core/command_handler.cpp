@@ -3,58 +3,63 @@
 #include "dispatch_view.hpp"
 
 #include <algorithm>
-#include <cctype>
 
 namespace loket::core {
 namespace {
 template <class... Ts> struct Overloaded : Ts... { using Ts::operator()...; };
+template <class... Ts> Overloaded(Ts...) -> Overloaded<Ts...>; // clang 16 (the fuzz tree) has no aggregate CTAD
 
 using Events = std::vector<Event>;
 using Decision = Result<Events>;
 
-Error fail(ErrorCode code, std::string message) { return Error{code, std::move(message)}; }
+Error fail(ErrorCode code, std::string message) { return makeError(code, std::move(message)); }
 
 class Decider {
 public:
-    Decider(const HallState& state, Now now) : s(state), c(state.config()), now(now), t(now.t) {}
+    Decider(const HallState& state, Now now) : m_state(state), m_config(state.config()), m_now(now), m_at(now.t) {}
 
     Decision operator()(const IssueWalkIn& cmd) {
-        auto service = c.serviceIndex(cmd.service);
+        auto service = m_config.serviceIndex(cmd.service);
         if (!service) return fail(ErrorCode::UnknownService, "There is no service '" + cmd.service + "'.");
-        const ServiceConfig& svc = c.services[*service];
+        const ServiceConfig& svc = m_config.services[*service];
         if (!svc.walkIn)
             return fail(ErrorCode::WalkInNotOffered, "'" + svc.id + "' needs an appointment; it takes no walk-ins.");
         std::vector<ServiceIndex> services{*service};
         for (const auto& id : cmd.moreServices) {
-            auto more = c.serviceIndex(id);
+            auto more = m_config.serviceIndex(id);
             if (!more) return fail(ErrorCode::UnknownService, "There is no service '" + id + "'.");
-            if (!c.services[*more].walkIn)
+            if (!m_config.services[*more].walkIn)
                 return fail(ErrorCode::WalkInNotOffered, "'" + id + "' needs an appointment; it takes no walk-ins.");
             services.push_back(*more);
         }
-        if (auto closed = checkOpen(c.hours)) return *closed;
-        if (auto closed = checkOpen(c.walkInHours)) return *closed;
+        if (auto closed = checkOpen(m_config.hours)) return *closed;
+        if (auto closed = checkOpen(m_config.walkInHours)) return *closed;
         return issue(services, TicketKind::WalkIn, nullptr, cmd.language, cmd.publicCode);
     }
 
     Decision operator()(const CheckInAppointment& cmd) {
         const std::string code = normaliseBookingCode(cmd.code);
-        const Appointment* a = s.appointment(code);
+        const Appointment* a = m_state.appointment(code);
         if (!a || a->status == AppointmentStatus::Cancelled)
             return fail(ErrorCode::UnknownAppointment, "No appointment with code '" + code + "'.");
-        if (a->day != s.day())
-            return fail(ErrorCode::AppointmentNotToday,
-                        "This appointment is on " + formatDate(a->day) + ", not today.");
-        if (a->ticket) {
-            const Ticket* existing = s.ticket(*a->ticket);
-            return fail(ErrorCode::AlreadyCheckedIn,
-                        "Already checked in with ticket " + (existing ? existing->number : std::string("?")) + ".");
+        if (a->day != m_state.day()) {
+            Error error = fail(ErrorCode::AppointmentNotToday, "This appointment is on " + formatDate(a->day) + ", not today.");
+            error.details.appointmentDay = a->day;
+            return error;
         }
-        if (auto closed = checkOpen(c.hours)) return *closed;
-        if (t < a->startsAt - c.earlyCheckInS) {
-            const Seconds from = a->startsAt - c.earlyCheckInS;
-            return fail(ErrorCode::TooEarly, "Too early: check in from " +
-                        formatClock(localSecondOfDay(Now{from, now.utcOffsetS})) + ".");
+        if (a->ticket) {
+            const Ticket* existing = m_state.ticket(*a->ticket);
+            Error error = fail(ErrorCode::AlreadyCheckedIn,
+                               "Already checked in with ticket " + (existing ? existing->number : std::string("?")) + ".");
+            if (existing) error.details.ticketNumber = existing->number;
+            return error;
+        }
+        if (auto closed = checkOpen(m_config.hours)) return *closed;
+        if (m_at < a->startsAt - m_config.earlyCheckInS) {
+            const Now from{a->startsAt - m_config.earlyCheckInS, m_now.utcOffsetS};
+            Error error = fail(ErrorCode::TooEarly, "Too early: check in from " + formatClock(localSecondOfDay(from)) + ".");
+            error.details.checkInFrom = from;
+            return error;
         }
         return issue(a->services, TicketKind::Appointment, a, cmd.language, cmd.publicCode);
     }
@@ -62,46 +67,46 @@ public:
     Decision operator()(const OpenCounter& cmd) {
         auto counter = findCounter(cmd.counter);
         if (!counter) return counter.error();
-        ServiceMask services = c.counters[*counter].skills;
+        ServiceMask services = m_config.counters[*counter].skills;
         if (cmd.services) {
             services = 0;
             for (const auto& id : *cmd.services) {
-                auto svc = c.serviceIndex(id);
+                auto svc = m_config.serviceIndex(id);
                 if (!svc) return fail(ErrorCode::UnknownService, "There is no service '" + id + "'.");
-                if (!(c.counters[*counter].skills & bit(*svc)))
+                if (!(m_config.counters[*counter].skills & bit(*svc)))
                     return fail(ErrorCode::InvalidValue, "Counter '" + cmd.counter + "' is not set up for '" + id + "'.");
                 services |= bit(*svc);
             }
             if (services == 0) return fail(ErrorCode::InvalidValue, "Open a counter with at least one service.");
         }
-        return Events{CounterUpdated{*counter, CounterState::Open, services, t}};
+        return Events{CounterUpdated{*counter, CounterState::Open, services, m_at}};
     }
 
     Decision operator()(const PauseCounter& cmd) {
         auto counter = findCounter(cmd.counter);
         if (!counter) return counter.error();
-        const CounterStatus& st = s.counters()[*counter];
+        const CounterStatus& st = m_state.counters()[*counter];
         if (st.state == CounterState::Closed)
             return fail(ErrorCode::InvalidTransition, "Counter '" + cmd.counter + "' is closed; open it first.");
-        return Events{CounterUpdated{*counter, CounterState::Paused, st.services, t}};
+        return Events{CounterUpdated{*counter, CounterState::Paused, st.services, m_at}};
     }
 
     Decision operator()(const CloseCounter& cmd) {
         auto counter = findCounter(cmd.counter);
         if (!counter) return counter.error();
-        if (auto busy = s.counters()[*counter].ticket)
+        if (auto busy = m_state.counters()[*counter].ticket)
             return fail(ErrorCode::CounterBusy, "Counter '" + cmd.counter + "' still has ticket " +
-                        s.ticket(*busy)->number + "; finish it first.");
-        return Events{CounterUpdated{*counter, CounterState::Closed, 0, t}};
+                        m_state.ticket(*busy)->number + "; finish it first.");
+        return Events{CounterUpdated{*counter, CounterState::Closed, 0, m_at}};
     }
 
     Decision operator()(const CallNext& cmd) {
         auto counter = readyCounter(cmd.counter);
         if (!counter) return counter.error();
-        DispatchView view = buildDispatchView(s, t);
-        auto chosen = chooseNext(view.input(c, t), view.counters[*counter]);
+        DispatchView view = buildDispatchView(m_state, m_at);
+        auto chosen = chooseNext(view.input(m_config, m_at), view.counters[*counter]);
         if (!chosen) return Events{}; // nobody this counter may serve is waiting
-        return Events{TicketCalled{view.waiting[*chosen].id, *counter, t}};
+        return Events{TicketCalled{view.waiting[*chosen].id, *counter, m_at}};
     }
 
     Decision operator()(const CallTicket& cmd) {
@@ -109,32 +114,32 @@ public:
         if (!counter) return counter.error();
         auto ticket = findTicket(cmd.ticket, {TicketStatus::Waiting}, "called");
         if (!ticket) return ticket.error();
-        return Events{TicketCalled{cmd.ticket, *counter, t}};
+        return Events{TicketCalled{cmd.ticket, *counter, m_at}};
     }
 
     Decision operator()(const RecallTicket& cmd) {
         auto ticket = findTicket(cmd.ticket, {TicketStatus::Called}, "recalled");
         if (!ticket) return ticket.error();
-        return Events{TicketRecalled{cmd.ticket, t}};
+        return Events{TicketRecalled{cmd.ticket, m_at}};
     }
 
     Decision operator()(const StartTicket& cmd) {
         auto ticket = findTicket(cmd.ticket, {TicketStatus::Called}, "started");
         if (!ticket) return ticket.error();
-        return Events{TicketStarted{cmd.ticket, t}};
+        return Events{TicketStarted{cmd.ticket, m_at}};
     }
 
     Decision operator()(const MarkNoShow& cmd) {
         auto ticket = findTicket(cmd.ticket, {TicketStatus::Called}, "marked as no-show");
         if (!ticket) return ticket.error();
-        return Events{TicketNoShow{cmd.ticket, t, cmd.requeue, cmd.requeue ? t + c.noAnswerCooldownS : 0}};
+        return Events{TicketNoShow{cmd.ticket, m_at, cmd.requeue, cmd.requeue ? m_at + m_config.noAnswerCooldownS : 0}};
     }
 
     Decision operator()(const CancelTicket& cmd) {
         auto ticket = findTicket(cmd.ticket, {TicketStatus::Waiting, TicketStatus::Called, TicketStatus::Serving},
                                  "cancelled");
         if (!ticket) return ticket.error();
-        return Events{TicketCancelled{cmd.ticket, t}};
+        return Events{TicketCancelled{cmd.ticket, m_at}};
     }
 
     Decision operator()(const CompleteTicket& cmd) {
@@ -142,7 +147,7 @@ public:
         if (!ticket) return ticket.error();
         if (cmd.outcome == Outcome::None)
             return fail(ErrorCode::InvalidValue, "A visit ends with an outcome: handled, backoffice, partner or other.");
-        return Events{TicketCompleted{cmd.ticket, t, cmd.outcome, cmd.note}};
+        return Events{TicketCompleted{cmd.ticket, m_at, cmd.outcome, cmd.note}};
     }
 
     Decision operator()(const TransferTicket& cmd) {
@@ -151,9 +156,9 @@ public:
         if (!ticket) return ticket.error();
         if (cmd.service.has_value() == cmd.counter.has_value())
             return fail(ErrorCode::InvalidValue, "Transfer to either a service or a counter.");
-        TicketTransferred e{cmd.ticket, t, (*ticket)->services, std::nullopt};
+        TicketTransferred e{cmd.ticket, m_at, (*ticket)->services, std::nullopt};
         if (cmd.service) {
-            auto svc = c.serviceIndex(*cmd.service);
+            auto svc = m_config.serviceIndex(*cmd.service);
             if (!svc) return fail(ErrorCode::UnknownService, "There is no service '" + *cmd.service + "'.");
             e.services = {*svc};
         } else {
@@ -166,8 +171,9 @@ public:
 
     Decision operator()(const BookAppointment& cmd) {
         const std::string code = normaliseBookingCode(cmd.code);
-        if (!validBookingCode(code))
-            return fail(ErrorCode::InvalidValue, "Booking code '" + cmd.code + "' must be 6-10 of A-Z and 2-9.");
+        if (!validBookingCode(code, cmd.codeSource))
+            return fail(ErrorCode::InvalidValue, "Booking code '" + cmd.code + "' must be " +
+                        bookingCodeRuleText(cmd.codeSource) + ".");
         if (cmd.services.empty()) return fail(ErrorCode::MissingField, "An appointment needs at least one service.");
         if (cmd.persons < 1 || cmd.persons > 20) return fail(ErrorCode::InvalidValue, "persons must be 1-20.");
         if (cmd.durationS < 0 || cmd.durationS > 8 * 3600)
@@ -176,19 +182,19 @@ public:
         Appointment a;
         a.code = code;
         for (const auto& id : cmd.services) {
-            auto svc = c.serviceIndex(id);
+            auto svc = m_config.serviceIndex(id);
             if (!svc) return fail(ErrorCode::UnknownService, "There is no service '" + id + "'.");
-            if (!c.services[*svc].appointment)
+            if (!m_config.services[*svc].appointment)
                 return fail(ErrorCode::InvalidValue, "Service '" + id + "' takes no appointments.");
             a.services.push_back(*svc);
         }
         a.startsAt = cmd.startsAt;
         a.day = cmd.day;
-        a.durationS = cmd.durationS > 0 ? cmd.durationS : s.durations().expectedVisit(c, a.services);
+        a.durationS = cmd.durationS > 0 ? cmd.durationS : m_state.durations().expectedVisit(m_config, a.services);
         a.persons = cmd.persons;
         a.name = cmd.name;
-        if (a.day < s.day()) return fail(ErrorCode::InvalidValue, "The appointment is in the past (" + formatDate(a.day) + ").");
-        if (const Appointment* existing = s.appointment(code)) {
+        if (a.day < m_state.day()) return fail(ErrorCode::InvalidValue, "The appointment is in the past (" + formatDate(a.day) + ").");
+        if (const Appointment* existing = m_state.appointment(code)) {
             if (existing->status != AppointmentStatus::Booked)
                 return fail(ErrorCode::InvalidTransition, "Appointment " + code + " is already " +
                             appointmentStatusName(existing->status) + "; it can no longer change.");
@@ -200,7 +206,7 @@ public:
     }
 
     Decision operator()(const RemoveAppointment& cmd) {
-        const Appointment* a = s.appointment(normaliseBookingCode(cmd.code));
+        const Appointment* a = m_state.appointment(normaliseBookingCode(cmd.code));
         if (!a) return fail(ErrorCode::UnknownAppointment, "No appointment with code '" + cmd.code + "'.");
         if (a->status != AppointmentStatus::Booked)
             return fail(ErrorCode::InvalidTransition, "Appointment " + a->code + " is already " +
@@ -209,7 +215,7 @@ public:
     }
 
     Decision operator()(const GiveFeedback& cmd) {
-        const Ticket* ticket = s.ticketByPublicCode(cmd.publicCode);
+        const Ticket* ticket = m_state.ticketByPublicCode(cmd.publicCode);
         if (!ticket) return fail(ErrorCode::UnknownVisit, "This ticket is unknown or has expired.");
         if (cmd.score < 1 || cmd.score > 10) return fail(ErrorCode::InvalidValue, "score must be a whole number from 1 to 10.");
         if (ticket->status != TicketStatus::Done)
@@ -223,15 +229,25 @@ public:
 
 private:
     std::optional<Error> checkOpen(const OpeningHours& hours) const {
-        if (hours.isOpen(now)) return std::nullopt;
-        std::string message = "The hall is closed now.";
-        if (auto range = hours.dayRange(weekday(localDay(now))))
-            message += " Open today from " + formatClock(range->first) + " to " + formatClock(range->second) + ".";
-        return fail(ErrorCode::HallClosed, message);
+        if (hours.isOpen(m_now)) return std::nullopt;
+        Error error = fail(ErrorCode::HallClosed, "The hall is closed now.");
+        const LocalDay today = localDay(m_now);
+        if (auto range = hours.dayRange(weekday(today))) {
+            error.message += " Open today from " + formatClock(range->first) + " to " + formatClock(range->second) + ".";
+            error.details.opensAt = localInstant(today, range->first);
+            error.details.closesAt = localInstant(today, range->second);
+        }
+        return error;
+    }
+
+    // A local time of day today as an instant, with today's offset (the core knows no time-zone
+    // rules; the server passes the offset in force now).
+    Now localInstant(LocalDay day, std::int32_t secondOfDay) const {
+        return Now{instantOf(day, secondOfDay, m_now.utcOffsetS), m_now.utcOffsetS};
     }
 
     Result<CounterIndex> findCounter(const std::string& id) const {
-        auto counter = c.counterIndex(id);
+        auto counter = m_config.counterIndex(id);
         if (!counter) return fail(ErrorCode::UnknownCounter, "There is no counter '" + id + "'.");
         return *counter;
     }
@@ -240,17 +256,17 @@ private:
     Result<CounterIndex> readyCounter(const std::string& id) const {
         auto counter = findCounter(id);
         if (!counter) return counter;
-        const CounterStatus& st = s.counters()[*counter];
+        const CounterStatus& st = m_state.counters()[*counter];
         if (st.state != CounterState::Open)
             return fail(ErrorCode::CounterClosed, "Counter '" + id + "' is " + counterStateName(st.state) + "; open it first.");
         if (st.ticket)
-            return fail(ErrorCode::CounterBusy, "Counter '" + id + "' still has ticket " + s.ticket(*st.ticket)->number +
+            return fail(ErrorCode::CounterBusy, "Counter '" + id + "' still has ticket " + m_state.ticket(*st.ticket)->number +
                         "; complete, transfer or mark it first.");
         return counter;
     }
 
     Result<const Ticket*> findTicket(TicketId id, std::initializer_list<TicketStatus> allowed, const char* verb) const {
-        const Ticket* ticket = s.ticket(id);
+        const Ticket* ticket = m_state.ticket(id);
         if (!ticket) return fail(ErrorCode::UnknownTicket, "There is no ticket " + std::to_string(id) + " today.");
         if (std::find(allowed.begin(), allowed.end(), ticket->status) == allowed.end())
             return fail(ErrorCode::InvalidTransition, "Ticket " + ticket->number + " is " +
@@ -260,18 +276,18 @@ private:
 
     Decision issue(const std::vector<ServiceIndex>& services, TicketKind kind, const Appointment* appointment,
                    const std::string& language, const std::string& publicCode) {
-        const char prefix = c.services[services.front()].prefix;
-        std::string number = s.nextNumber(prefix);
+        const char prefix = m_config.services[services.front()].prefix;
+        std::string number = m_state.nextNumber(prefix);
         if (number.empty())
             return fail(ErrorCode::NumbersExhausted, std::string("All 999 numbers with ") + prefix + " are in use.");
-        if (!publicCode.empty() && s.ticketByPublicCode(publicCode))
+        if (!publicCode.empty() && m_state.ticketByPublicCode(publicCode))
             return fail(ErrorCode::Internal, "visitor code collision"); // 128 random bits: a programming error
         Ticket ticket;
-        ticket.id = s.nextTicketId();
+        ticket.id = m_state.nextTicketId();
         ticket.number = number;
         ticket.services = services;
         ticket.kind = kind;
-        ticket.issuedAt = t;
+        ticket.issuedAt = m_at;
         ticket.language = language.empty() ? "nl" : language;
         ticket.publicCode = publicCode;
         if (appointment) {
@@ -281,10 +297,10 @@ private:
         return Events{TicketIssued{ticket}};
     }
 
-    const HallState& s;
-    const HallConfig& c;
-    Now now;
-    Seconds t;
+    const HallState& m_state;
+    const HallConfig& m_config;
+    Now m_now;     // when the command happens, with the hall's offset
+    Seconds m_at;  // m_now.t: the time stamped on every event
 };
 
 DayStarted rollover(const HallState& state, LocalDay day) {
@@ -320,20 +336,6 @@ Result<std::vector<Event>> execute(HallState& state, const Command& command, Now
     if (events)
         for (const auto& e : events.value()) state.apply(e);
     return events;
-}
-
-std::string normaliseBookingCode(const std::string& typed) {
-    std::string out;
-    for (char ch : typed) {
-        if (ch == ' ' || ch == '-') continue;
-        out += static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
-    }
-    return out;
-}
-
-bool validBookingCode(const std::string& code) {
-    if (code.size() < 6 || code.size() > 10) return false;
-    return std::all_of(code.begin(), code.end(), [](char ch) { return (ch >= 'A' && ch <= 'Z') || (ch >= '2' && ch <= '9'); });
 }
 
 const char* commandName(const Command& command) {

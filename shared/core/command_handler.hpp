@@ -8,6 +8,7 @@
 // personal data go), then the command's own events, decided on the new day.
 #pragma once
 
+#include "booking_code.hpp"
 #include "commands.hpp"
 #include "hall_state.hpp"
 #include "result.hpp"
@@ -20,9 +21,5 @@ Result<std::vector<Event>> decide(const HallState& state, const Command& command
 
 // decide + apply in one step, for the simulator and tests.
 Result<std::vector<Event>> execute(HallState& state, const Command& command, Now now);
-
-// Booking codes are typed on a kiosk: upper case, only A–Z and 2–9 (no 0/O, 1/I), 6–10 long.
-bool validBookingCode(const std::string& code);
-std::string normaliseBookingCode(const std::string& typed);
 
 } // namespace loket::core

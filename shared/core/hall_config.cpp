@@ -1,6 +1,22 @@
 #include "hall_config.hpp"
 
+namespace {
+const std::string kDutch = "nl";
+const std::string kEnglish = "en";
+} // namespace
+
 namespace loket::core {
+
+const std::string& textIn(const LocalText& text, const std::string& language) {
+    static const std::string kNone;
+    for (const std::string* code : {&language, &kDutch, &kEnglish}) {
+        auto it = text.find(*code);
+        if (it != text.end() && !it->second.empty()) return it->second;
+    }
+    for (const auto& [code, value] : text)
+        if (!value.empty()) return value;
+    return kNone;
+}
 
 const char* policyName(PolicyKind kind) {
     switch (kind) {
@@ -8,12 +24,13 @@ const char* policyName(PolicyKind kind) {
     case PolicyKind::AppointmentsFirst: return "appointments_first";
     case PolicyKind::Edf: return "edf";
     case PolicyKind::Norm: return "norm";
+    case PolicyKind::NormV1: return "norm_v1";
     }
     return "norm";
 }
 
 std::optional<PolicyKind> parsePolicy(const std::string& name) {
-    for (auto kind : {PolicyKind::Fifo, PolicyKind::AppointmentsFirst, PolicyKind::Edf, PolicyKind::Norm})
+    for (auto kind : {PolicyKind::Fifo, PolicyKind::AppointmentsFirst, PolicyKind::Edf, PolicyKind::Norm, PolicyKind::NormV1})
         if (name == policyName(kind)) return kind;
     return std::nullopt;
 }

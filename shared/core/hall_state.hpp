@@ -30,7 +30,6 @@ public:
     Seconds expected(const HallConfig& config, ServiceIndex service) const;
     Seconds expectedVisit(const HallConfig& config, const std::vector<ServiceIndex>& services) const;
     void observe(const HallConfig& config, const std::vector<ServiceIndex>& services, Seconds tookS);
-    int observations(ServiceIndex service) const { return m_count[service]; }
 
 private:
     static constexpr double kPriorWeight = 3.0;

@@ -4,7 +4,10 @@
 // Depends on the standard library only.
 #pragma once
 
+#include "hall_time.hpp"
+
 #include <cassert>
+#include <optional>
 #include <string>
 #include <utility>
 #include <variant>
@@ -44,18 +47,36 @@ enum class ErrorCode {
     Io,
     Timeout,
     Unavailable,
+    BookingUnavailable, // the hall's booking system cannot be reached to check a code
+    DirectoryUnavailable, // the staff directory (LDAP) cannot be reached or refused the service account
+    TlsVerificationFailed, // the peer's certificate did not verify (CA, pin or host name): never fall back
     Internal,
 };
 
 // The API's spelling of a code (`unknown_service`).
 const char* errorCodeName(ErrorCode code);
 
+// The facts a client needs to act on an error, typed: a kiosk shows "come back at 10:25" from
+// `checkInFrom`, never by reading the English message (messages are for people and logs). Set by
+// the command handler, written to the API's `error.details` by shared/proto, and read back from
+// it by shared/proto on the client. Times are instants with the hall's UTC offset at that instant.
+struct ErrorDetails {
+    std::optional<core::Now> checkInFrom;        // too_early: when check-in opens
+    std::optional<core::Now> opensAt;            // hall_closed: today's opening (none: closed all day)
+    std::optional<core::Now> closesAt;           // hall_closed: today's closing
+    std::optional<std::string> ticketNumber;     // already_checked_in: the ticket already issued
+    std::optional<core::LocalDay> appointmentDay; // appointment_not_today: the day it is booked for
+
+    bool empty() const { return !checkInFrom && !opensAt && !closesAt && !ticketNumber && !appointmentDay; }
+};
+
 struct Error {
     ErrorCode code = ErrorCode::Internal;
     std::string message;
+    ErrorDetails details = {};
 };
 
-inline Error makeError(ErrorCode code, std::string message) { return Error{code, std::move(message)}; }
+inline Error makeError(ErrorCode code, std::string message) { return Error{code, std::move(message), {}}; }
 
 template <typename T>
 class [[nodiscard]] Result {

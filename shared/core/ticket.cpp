@@ -1,8 +1,24 @@
 #include "ticket.hpp"
 
+#include "visit_rules.hpp"
+
 #include <algorithm>
+#include <cctype>
 
 namespace loket::core {
+
+SpokenNumber spokenNumber(std::string_view number) {
+    std::size_t letters = 0;
+    while (letters < number.size() && std::isalpha(static_cast<unsigned char>(number[letters]))) ++letters;
+    const std::string_view digits = number.substr(letters);
+    const bool allDigits = !digits.empty() && std::all_of(digits.begin(), digits.end(), [](char ch) {
+        return std::isdigit(static_cast<unsigned char>(ch)) != 0;
+    });
+    if (letters == 0 || !allDigits) return SpokenNumber{std::string(number), ""};
+    std::size_t first = 0;
+    while (first + 1 < digits.size() && digits[first] == '0') ++first;
+    return SpokenNumber{std::string(number.substr(0, letters)), std::string(digits.substr(first))};
+}
 
 const char* ticketKindName(TicketKind kind) { return kind == TicketKind::Appointment ? "appointment" : "walk_in"; }
 
@@ -70,7 +86,7 @@ ServiceMask Ticket::serviceMask() const {
 
 Seconds ticketDueAt(const Ticket& ticket, const HallConfig& config) {
     if (ticket.kind == TicketKind::Appointment)
-        return std::max(ticket.appointmentAt, ticket.issuedAt) + config.normS;
+        return waitStartsAt(ticket) + config.normS;
     Seconds target = 0;
     for (auto s : ticket.services) target = std::max(target, config.services[s].walkInTargetS);
     return ticket.issuedAt + target;

@@ -7,6 +7,7 @@
 
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace loket::core {
@@ -23,6 +24,15 @@ const char* ticketStatusName(TicketStatus status);
 const char* outcomeName(Outcome outcome);
 std::optional<Outcome> parseOutcome(const std::string& name);
 std::optional<TicketStatus> parseTicketStatus(const std::string& name);
+
+// How a ticket number is said: the letter, then the digits as a number without leading zeros
+// ("A012" → letter "A", digits "12"; people say "A twaalf", not "A nul een twee"). A text that is
+// not a letter prefix and digits comes back whole in `letter` with no digits.
+struct SpokenNumber {
+    std::string letter;
+    std::string digits;
+};
+SpokenNumber spokenNumber(std::string_view number);
 
 struct Ticket {
     TicketId id = 0;

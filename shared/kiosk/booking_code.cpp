@@ -1,5 +1,7 @@
 #include "booking_code.hpp"
 
+#include "shared/core/command_handler.hpp"
+
 #include <cctype>
 
 namespace loket::kiosk {
@@ -11,25 +13,10 @@ std::string_view trim(std::string_view s) {
     return s;
 }
 
-bool validLoketCode(const std::string& code, const std::regex& loket) {
-    return std::regex_match(code, loket);
-}
-
 } // namespace
-
-std::string cleanCode(std::string_view input) {
-    std::string out;
-    out.reserve(input.size());
-    for (char c : input) {
-        if (c == ' ' || c == '-' || c == '.' || c == '\t') continue;
-        out += static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-    }
-    return out;
-}
 
 Result<BookingCodeRecognizer> BookingCodeRecognizer::create(const std::vector<BookingCodePattern>& patterns) {
     BookingCodeRecognizer recognizer;
-    recognizer.m_loket = std::regex(std::string(kLoketCodeRegex));
     for (const auto& p : patterns) {
         if (p.group < 0)
             return makeError(ErrorCode::InvalidValue, "booking code pattern '" + p.name + "': group must be 0 or more");
@@ -57,12 +44,13 @@ std::optional<std::string> BookingCodeRecognizer::recognise(std::string_view inp
     for (const auto& p : m_patterns) {
         std::smatch match;
         if (!std::regex_match(text, match, p.regex)) continue;
-        std::string code = cleanCode(match.str(static_cast<std::size_t>(p.group)));
-        // A foreign code the server cannot store is still no code: say so now, not after a round trip.
-        if (validLoketCode(code, m_loket)) return code;
+        std::string code = core::normaliseBookingCode(match.str(static_cast<std::size_t>(p.group)));
+        // A code no source's rule allows is still no code: say so now, not after a round trip.
+        // A pattern may capture a booking system's own id (JCC digits, Qmatic hex).
+        if (core::validBookingCodeOfAnySource(code)) return code;
     }
-    std::string cleaned = cleanCode(text);
-    if (validLoketCode(cleaned, m_loket)) return cleaned;
+    std::string cleaned = core::normaliseBookingCode(text);
+    if (core::validBookingCode(cleaned)) return cleaned;
     return std::nullopt;
 }
 

@@ -2,11 +2,13 @@
 // scanner "typed" from the QR code or barcode on their confirmation, turned into the code the
 // hall server knows. A scanner reads the whole QR content (often a URL of another booking
 // system), so each pattern is a regular expression with one capture group that holds the code.
-// The patterns come from the kiosk's config; Loket's own format (6–10 of A–Z and 2–9) is always
-// tried last.
+// The patterns come from the kiosk's config; what a pattern captures must fit the code rule of
+// some source (core: validBookingCodeOfAnySource — a JCC or Qmatic id is kept as the code).
+// Loket's own format (6–10 of A–Z and 2–9) is always tried last.
 // Used by the kiosk flow. Standard library only.
 #pragma once
 
+#include "shared/core/booking_code.hpp"
 #include "shared/core/result.hpp"
 
 #include <optional>
@@ -24,8 +26,6 @@ struct BookingCodePattern {
     int group = 1;      // the capture group that holds the code; 0 = the whole match
 };
 
-// Loket's own code: what the server accepts (api.md: 6–10 of A–Z and 2–9).
-inline constexpr std::string_view kLoketCodeRegex = "[A-Z2-9]{6,10}";
 // The longest input kept from a keyboard or scanner (a booking-system URL fits easily).
 inline constexpr std::size_t kMaxCodeInput = 200;
 
@@ -47,10 +47,6 @@ private:
         int group = 1;
     };
     std::vector<Compiled> m_patterns;
-    std::regex m_loket;
 };
-
-// Upper-cases ASCII letters and drops spaces, dashes and dots ("k7q-2mx" → "K7Q2MX").
-std::string cleanCode(std::string_view input);
 
 } // namespace loket::kiosk

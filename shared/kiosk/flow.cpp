@@ -1,6 +1,7 @@
 #include "flow.hpp"
 
 #include "ticket_mapping.hpp"
+#include "shared/proto/client_parse.hpp"
 
 #include <algorithm>
 
@@ -30,9 +31,24 @@ const char* problemName(Problem problem) {
     case Problem::WalkInNotOffered: return "walk_in_not_offered";
     case Problem::HallClosed: return "hall_closed";
     case Problem::NoServices: return "no_services";
+    case Problem::BookingUnavailable: return "booking_unavailable";
     case Problem::Unexpected: return "unexpected";
     }
     return "unexpected";
+}
+
+Problem problemFor(ErrorCode code, bool codeTyped) {
+    switch (code) {
+    case ErrorCode::UnknownAppointment: return Problem::UnknownCode;
+    case ErrorCode::TooEarly: return Problem::TooEarly;
+    case ErrorCode::AlreadyCheckedIn: return Problem::AlreadyCheckedIn;
+    case ErrorCode::AppointmentNotToday: return Problem::NotToday;
+    case ErrorCode::WalkInNotOffered: return Problem::WalkInNotOffered;
+    case ErrorCode::HallClosed: return Problem::HallClosed;
+    case ErrorCode::BookingUnavailable: return Problem::BookingUnavailable;
+    case ErrorCode::InvalidValue: return codeTyped ? Problem::InvalidCode : Problem::Unexpected;
+    default: return Problem::Unexpected;
+    }
 }
 
 namespace {
@@ -67,14 +83,14 @@ Flow::Flow(const KioskConfig& config, BookingCodeRecognizer recognizer, TimePoin
     m_s.lastActivity = now;
 }
 
-const KioskService* Flow::service(const std::string& id) const {
+const proto::ClientService* Flow::service(const std::string& id) const {
     for (const auto& s : m_s.services)
         if (s.id == id) return &s;
     return nullptr;
 }
 
-std::vector<const KioskService*> Flow::serviceTiles() const {
-    std::vector<const KioskService*> tiles;
+std::vector<const proto::ClientService*> Flow::serviceTiles() const {
+    std::vector<const proto::ClientService*> tiles;
     for (const auto& s : m_s.services)
         if (s.walkIn) tiles.push_back(&s);
     // Appointment-only services stay visible (marked) so a visitor who looks for one learns
@@ -191,7 +207,7 @@ void Flow::onAction(const Action& a, TimePoint now, Effects& fx) {
             m_s.codeInput.clear();
             enter(Screen::CodeEntry, fx);
         } else if (a.kind == ActionKind::ChooseWalkIn) {
-            if (serviceTiles().empty()) showProblem(Problem::NoServices, "", fx);
+            if (serviceTiles().empty()) showProblem(Problem::NoServices, {}, fx);
             else enter(Screen::Services, fx);
         }
         return;
@@ -215,7 +231,7 @@ void Flow::onAction(const Action& a, TimePoint now, Effects& fx) {
         }
         return;
     case Screen::ServiceConfirm:
-        if (a.kind == ActionKind::ConfirmService) sendCheckIn(walkInRequestBody(m_s.chosenService, m_s.language), fx);
+        if (a.kind == ActionKind::ConfirmService) sendCheckIn(proto::walkInRequestBody(m_s.chosenService, m_s.language), fx);
         else if (a.kind == ActionKind::Back) enter(Screen::Services, fx);
         return;
     case Screen::Problem:
@@ -259,10 +275,10 @@ void Flow::onText(const std::string& text, TimePoint now, Effects& fx) {
 void Flow::submitCode(Effects& fx) {
     auto code = m_recognizer.recognise(m_s.codeInput);
     if (!code) {
-        showProblem(Problem::InvalidCode, "", fx);
+        showProblem(Problem::InvalidCode, {}, fx);
         return;
     }
-    sendCheckIn(appointmentRequestBody(*code, m_s.language), fx);
+    sendCheckIn(proto::appointmentRequestBody(*code, m_s.language), fx);
 }
 
 void Flow::sendCheckIn(std::string body, Effects& fx) {
@@ -279,7 +295,7 @@ void Flow::succeeded(const CheckInSucceeded& r, TimePoint now, Effects& fx) {
     m_s.ticket = r.ticket;
     m_s.ticketShownAt = now;
     m_s.codeInput.clear();
-    const KioskService* svc = service(r.ticket.serviceId);
+    const proto::ClientService* svc = service(r.ticket.ticket.service);
     auto content = toTicketContent(r.ticket, svc, m_s.language, m_config.hallName);
     if (content) {
         m_s.print = PrintState::Printing;
@@ -295,20 +311,12 @@ void Flow::succeeded(const CheckInSucceeded& r, TimePoint now, Effects& fx) {
 void Flow::rejected(const CheckInRejected& r, Effects& fx) {
     m_s.pendingRequest.reset();
     m_s.reachable = true;
-    Problem p = Problem::Unexpected;
-    if (r.apiCode == "unknown_appointment") p = Problem::UnknownCode;
-    else if (r.apiCode == "too_early") p = Problem::TooEarly;
-    else if (r.apiCode == "already_checked_in") p = Problem::AlreadyCheckedIn;
-    else if (r.apiCode == "appointment_not_today") p = Problem::NotToday;
-    else if (r.apiCode == "walk_in_not_offered") p = Problem::WalkInNotOffered;
-    else if (r.apiCode == "hall_closed") p = Problem::HallClosed;
-    else if (r.apiCode == "invalid_value" && m_s.codeInput.size() > 0) p = Problem::InvalidCode;
-    showProblem(p, r.message, fx);
+    showProblem(problemFor(r.error.code, !m_s.codeInput.empty()), r.error.details, fx);
 }
 
-void Flow::showProblem(Problem problem, std::string message, Effects& fx) {
+void Flow::showProblem(Problem problem, ErrorDetails details, Effects& fx) {
     m_s.problem = problem;
-    m_s.problemMessage = std::move(message);
+    m_s.problemDetails = std::move(details);
     enter(Screen::Problem, fx);
 }
 
@@ -328,7 +336,7 @@ void Flow::reset(Effects& fx) {
     m_s.speechOn = false;
     m_s.codeInput.clear();
     m_s.chosenService.clear();
-    m_s.problemMessage.clear();
+    m_s.problemDetails = {};
     m_s.ticket.reset();
     m_s.print = PrintState::None;
     m_s.warning = false;

@@ -6,12 +6,12 @@
 // Pure and deterministic: inputs (visitor actions, typed text, the clock, results from the
 // worker) go in, effects (check in, print, speak, cancel) come out; time is a parameter. The
 // program applies the effects on its worker thread and feeds results back as inputs. Used by
-// loket-kiosk and the tests. Depends on the kiosk wire types and shared/ticket's content struct.
+// loket-kiosk and the tests. Depends on shared/proto's client types and shared/ticket's content struct.
 #pragma once
 
 #include "booking_code.hpp"
 #include "kiosk_config.hpp"
-#include "kiosk_wire.hpp"
+#include "shared/proto/client_types.hpp"
 #include "shared/ticket/printer_status.hpp"
 #include "shared/ticket/ticket_content.hpp"
 
@@ -43,16 +43,20 @@ enum class Screen {
 enum class Problem {
     InvalidCode,      // no pattern recognises what was typed or scanned
     UnknownCode,      // 404 unknown_appointment
-    TooEarly,         // 422 too_early ("come back at 10:25")
-    AlreadyCheckedIn, // 409 already_checked_in ("your number is A012")
-    NotToday,         // 422 appointment_not_today
+    TooEarly,         // 422 too_early ("come back at 10:25": details.check_in_from)
+    AlreadyCheckedIn, // 409 already_checked_in ("your number is A012": details.ticket_number)
+    NotToday,         // 422 appointment_not_today (details.appointment_date)
     WalkInNotOffered, // 422 walk_in_not_offered
-    HallClosed,       // 503 hall_closed
+    HallClosed,       // 503 hall_closed (details.opens_at, closes_at)
     NoServices,       // no service to choose (none loaded, none open to walk-ins)
+    BookingUnavailable, // 503 booking_unavailable: the booking system cannot check the code now
     Unexpected,       // anything else: go to the desk
 };
 
 const char* screenName(Screen screen);
+// The one mapping from the server's refusal of a check-in to the problem screen shown.
+// `codeTyped`: the visitor typed or scanned a code (an `invalid_value` then means that code).
+Problem problemFor(ErrorCode code, bool codeTyped);
 const char* problemName(Problem problem);
 
 // What a visitor can do; the same whether touched, chosen with the keypad or typed.
@@ -92,10 +96,10 @@ struct TextInput { std::string text; }; // printable text from a keyboard or a U
 struct EnterKey {};                     // Enter with no focused target (a scanner ends with it)
 struct FocusInput { int index = -1; };  // the keypad moved the focus to target `index`
 struct Tick {};                         // the clock moved on
-struct ServicesLoaded { std::vector<KioskService> services; };
+struct ServicesLoaded { std::vector<proto::ClientService> services; };
 struct Reachability { bool reachable = true; };
-struct CheckInSucceeded { std::uint64_t requestId = 0; KioskTicket ticket; };
-struct CheckInRejected { std::uint64_t requestId = 0; std::string apiCode; std::string message; };
+struct CheckInSucceeded { std::uint64_t requestId = 0; proto::IssuedTicket ticket; };
+struct CheckInRejected { std::uint64_t requestId = 0; Error error; }; // the server's typed refusal
 struct CheckInUnreachable { std::uint64_t requestId = 0; }; // the worker keeps trying the same request
 struct PrintFinished { std::uint64_t requestId = 0; ticket::PrinterFault fault = ticket::PrinterFault::None; };
 struct HeadsetPlugged {};
@@ -127,12 +131,12 @@ struct FlowState {
     std::string codeInput;     // never spoken, never logged
     std::string chosenService; // service id on Services → ServiceConfirm
     Problem problem = Problem::Unexpected;
-    std::string problemMessage; // the server's message, for the time / number / date in it
-    std::optional<KioskTicket> ticket;
+    ErrorDetails problemDetails; // the server's facts for the problem: time, number, date
+    std::optional<proto::IssuedTicket> ticket;
     PrintState print = PrintState::None;
     ticket::PrinterFault printerFault = ticket::PrinterFault::None;
     bool reachable = true;
-    std::vector<KioskService> services;
+    std::vector<proto::ClientService> services;
     std::optional<std::uint64_t> pendingRequest;
     int focus = -1;             // index into the screen's targets; -1: none
     bool warning = false;       // the idle warning is showing
@@ -151,9 +155,9 @@ public:
     const FlowState& state() const { return m_s; }
     // When the flow next needs a Tick even if nothing happens (a time-out, the countdown).
     std::optional<TimePoint> nextDeadline() const;
-    const KioskService* service(const std::string& id) const;
+    const proto::ClientService* service(const std::string& id) const;
     // The services shown as tiles: those open to walk-ins first, then those by appointment only.
-    std::vector<const KioskService*> serviceTiles() const;
+    std::vector<const proto::ClientService*> serviceTiles() const;
     const KioskConfig& config() const { return m_config; }
 
 private:
@@ -165,7 +169,7 @@ private:
     void rejected(const CheckInRejected& r, Effects& fx);
     void succeeded(const CheckInSucceeded& r, TimePoint now, Effects& fx);
     void enter(Screen screen, Effects& fx);
-    void showProblem(Problem problem, std::string message, Effects& fx);
+    void showProblem(Problem problem, ErrorDetails details, Effects& fx);
     void reset(Effects& fx);
     void touched(TimePoint now);
     bool idleTimed() const;

@@ -1,47 +1,55 @@
 #include "ticket_mapping.hpp"
 
-#include "server_messages.hpp"
+#include "shared/proto/rfc3339.hpp"
 
 namespace loket::kiosk {
+namespace {
 
-std::string serviceLabel(const KioskService& service, const std::string& language) {
+// "23-11-2026": the order Dutch readers expect on paper.
+std::string dutchDate(core::LocalDay day) {
+    const std::string iso = core::formatDate(day); // "2026-11-23"
+    return iso.substr(8, 2) + "-" + iso.substr(5, 2) + "-" + iso.substr(0, 4);
+}
+
+} // namespace
+
+std::string serviceLabel(const proto::ClientService& service, const std::string& language) {
     if (service.publicLabel) {
-        std::string label = pick(*service.publicLabel, language);
+        const std::string& label = core::textIn(*service.publicLabel, language);
         if (!label.empty()) return label;
     }
-    std::string name = pick(service.name, language);
+    const std::string& name = core::textIn(service.name, language);
     return name.empty() ? service.id : name;
 }
 
-std::optional<std::pair<int, int>> waitMinutes(const KioskTicket& ticket) {
+std::optional<std::pair<int, int>> waitMinutes(const proto::IssuedTicket& ticket) {
     if (!ticket.waitLowS || !ticket.waitHighS) return std::nullopt;
     const int low = static_cast<int>(*ticket.waitLowS / 60);
     const int high = static_cast<int>((*ticket.waitHighS + 59) / 60);
     return std::make_pair(low, std::max(low, high));
 }
 
-Result<ticket::TicketContent> toTicketContent(const KioskTicket& t, const KioskService* service,
+Result<ticket::TicketContent> toTicketContent(const proto::IssuedTicket& t, const proto::ClientService* service,
                                               const std::string& language, const std::string& hallName) {
     ticket::TicketContent c;
     c.hallName = hallName;
-    c.number = t.number;
-    c.serviceLabel = service ? serviceLabel(*service, language) : t.serviceId;
-    auto date = localDate(t.issuedAt);
-    auto clock = localClock(t.issuedAt);
-    if (!date || !clock) return makeError(ErrorCode::InvalidValue, "ticket.issued_at is not an RFC 3339 time: " + t.issuedAt);
-    c.issuedAtLocal = *date + " " + *clock;
+    c.number = t.ticket.number;
+    c.serviceLabel = service ? serviceLabel(*service, language) : t.ticket.service;
+    auto issued = proto::parseRfc3339(t.issuedAt);
+    if (!issued) return makeError(ErrorCode::InvalidValue, "ticket.issued_at is not an RFC 3339 time: " + t.issuedAt);
+    c.issuedAtLocal = dutchDate(core::localDay(*issued)) + " " + core::formatClock(core::localSecondOfDay(*issued));
     if (auto wait = waitMinutes(t)) {
         c.waitLowMin = wait->first;
         c.waitHighMin = wait->second;
     }
-    if (service) c.bring = pick(service->bring, language);
+    if (service) c.bring = core::textIn(service->bring, language);
     c.visitorUrl = t.visitorUrl;
     if (t.appointmentStartsAt) {
-        auto at = localClock(*t.appointmentStartsAt);
-        if (!at)
+        const std::string at = proto::localClockText(*t.appointmentStartsAt);
+        if (at.empty())
             return makeError(ErrorCode::InvalidValue,
                              "ticket.appointment.starts_at is not an RFC 3339 time: " + *t.appointmentStartsAt);
-        c.appointmentTimeLocal = *at;
+        c.appointmentTimeLocal = at;
     }
     c.language = language;
     return c;

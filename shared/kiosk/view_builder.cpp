@@ -1,9 +1,10 @@
 #include "view_builder.hpp"
 
-#include "server_messages.hpp"
 #include "ticket_mapping.hpp"
 
-#include <cctype>
+#include "shared/core/ticket.hpp"
+#include "shared/proto/rfc3339.hpp"
+
 
 namespace loket::kiosk {
 namespace {
@@ -37,11 +38,15 @@ Target target(ActionKind kind, Text label, std::string arg = {}) {
     return t;
 }
 
-// "2026-11-24" → "24 november 2026" in the visitor's language.
-std::string longDate(const std::string& iso, const Words& w) {
+// The hall-local "HH:MM" of an instant.
+std::string clockOf(core::Now at) { return core::formatClock(core::localSecondOfDay(at)); }
+
+// 2026-11-24 → "24 november 2026" in the visitor's language.
+std::string longDate(core::LocalDay day, const Words& w) {
+    const std::string iso = core::formatDate(day);
     const int month = std::stoi(iso.substr(5, 2));
-    const int day = std::stoi(iso.substr(8, 2));
-    return std::to_string(day) + " " + w.raw("kiosk.month." + std::to_string(month)) + " " + iso.substr(0, 4);
+    const int dayOfMonth = std::stoi(iso.substr(8, 2));
+    return std::to_string(dayOfMonth) + " " + w.raw("kiosk.month." + std::to_string(month)) + " " + iso.substr(0, 4);
 }
 
 WelcomeVm welcome(const FlowState& s, const KioskConfig& config, const Words& w) {
@@ -92,14 +97,14 @@ ServicesVm services(const Flow& flow, const Words& w) {
     const std::string& lang = flow.state().language;
     ServicesVm vm;
     vm.title = w.text("kiosk.services.title");
-    for (const KioskService* svc : flow.serviceTiles()) {
+    for (const proto::ClientService* svc : flow.serviceTiles()) {
         ServiceTileVm tile;
         tile.target = target(ActionKind::ChooseService, same(serviceLabel(*svc, lang)), svc->id);
         // A sensitive service hides behind its neutral label: its pictogram must not tell either.
         tile.target.icon = svc->publicLabel ? Pictogram::Document : pictogramForService(svc->id);
         // A service with a neutral public label keeps its line private too.
         if (!svc->publicLabel) {
-            std::string line = pick(svc->description, lang);
+            std::string line = core::textIn(svc->description, lang);
             if (!line.empty()) tile.target.detail = same(line);
         }
         if (svc->online) tile.online = w.text("kiosk.services.online");
@@ -113,12 +118,12 @@ ServicesVm services(const Flow& flow, const Words& w) {
 ServiceConfirmVm serviceConfirm(const Flow& flow, const Words& w) {
     const std::string& lang = flow.state().language;
     ServiceConfirmVm vm;
-    const KioskService* svc = flow.service(flow.state().chosenService);
+    const proto::ClientService* svc = flow.service(flow.state().chosenService);
     vm.title = same(svc ? serviceLabel(*svc, lang) : flow.state().chosenService);
     vm.icon = svc && svc->publicLabel ? Pictogram::Document : pictogramForService(flow.state().chosenService);
     if (svc) {
-        if (!svc->publicLabel) vm.line = same(pick(svc->description, lang));
-        std::string bring = pick(svc->bring, lang);
+        if (!svc->publicLabel) vm.line = same(core::textIn(svc->description, lang));
+        std::string bring = core::textIn(svc->bring, lang);
         if (!bring.empty()) {
             vm.bringTitle = w.text("kiosk.confirm.bring");
             vm.bring = same(bring);
@@ -133,14 +138,15 @@ ServiceConfirmVm serviceConfirm(const Flow& flow, const Words& w) {
 
 TicketVm ticketView(const Flow& flow, const Words& w) {
     const FlowState& s = flow.state();
-    const KioskTicket& t = *s.ticket;
+    const proto::IssuedTicket& t = *s.ticket;
     TicketVm vm;
     vm.title = w.text("kiosk.ticket.title");
-    vm.number = Text{t.number, spokenTicketNumber(t.number)};
-    const KioskService* svc = flow.service(t.serviceId);
-    vm.service = same(svc ? serviceLabel(*svc, s.language) : t.serviceId);
+    vm.number = Text{t.ticket.number, spokenTicketNumber(t.ticket.number)};
+    const proto::ClientService* svc = flow.service(t.ticket.service);
+    vm.service = same(svc ? serviceLabel(*svc, s.language) : t.ticket.service);
     if (t.appointmentStartsAt)
-        if (auto at = localClock(*t.appointmentStartsAt)) vm.appointment = w.text("kiosk.ticket.appointment", {{"time", *at}});
+        if (auto at = proto::parseRfc3339(*t.appointmentStartsAt))
+            vm.appointment = w.text("kiosk.ticket.appointment", {{"time", clockOf(*at)}});
     if (auto wait = waitMinutes(t)) {
         if (wait->second <= 2) {
             vm.wait = w.text("kiosk.ticket.wait_none");
@@ -173,7 +179,7 @@ MessageVm problemView(const Flow& flow, const Words& w) {
     MessageVm vm;
     vm.title = w.text(base + ".title");
     vm.icon = Pictogram::Warning;
-    const std::string& m = s.problemMessage;
+    const ErrorDetails& facts = s.problemDetails;
     switch (s.problem) {
     case Problem::InvalidCode:
     case Problem::UnknownCode: {
@@ -186,10 +192,10 @@ MessageVm problemView(const Flow& flow, const Words& w) {
     }
     case Problem::TooEarly: {
         vm.icon = Pictogram::Clock;
-        auto time = findClock(m);
-        if (time) {
-            vm.lines.push_back(w.text(base + ".text", {{"time", *time}}));
-            vm.highlight = same(*time);
+        if (facts.checkInFrom) {
+            const std::string time = clockOf(*facts.checkInFrom);
+            vm.lines.push_back(w.text(base + ".text", {{"time", time}}));
+            vm.highlight = same(time);
         } else {
             vm.lines.push_back(w.text(base + ".text_no_time"));
         }
@@ -202,7 +208,7 @@ MessageVm problemView(const Flow& flow, const Words& w) {
     }
     case Problem::AlreadyCheckedIn: {
         vm.icon = Pictogram::Check;
-        if (auto number = findTicketNumber(m)) {
+        if (const auto& number = facts.ticketNumber) {
             vm.lines.push_back(w.text(base + ".text", "kiosk.problem.already_checked_in.text",
                                       {{"number", *number}}, {{"number", spokenTicketNumber(*number)}}));
             vm.highlight = Text{*number, spokenTicketNumber(*number)};
@@ -217,8 +223,8 @@ MessageVm problemView(const Flow& flow, const Words& w) {
     }
     case Problem::NotToday: {
         vm.icon = Pictogram::Calendar;
-        if (auto date = findIsoDate(m)) {
-            const std::string when = longDate(*date, w);
+        if (facts.appointmentDay) {
+            const std::string when = longDate(*facts.appointmentDay, w);
             vm.lines.push_back(w.text(base + ".text", {{"date", when}}));
             vm.highlight = same(when);
         } else {
@@ -239,13 +245,22 @@ MessageVm problemView(const Flow& flow, const Words& w) {
     }
     case Problem::HallClosed: {
         vm.icon = Pictogram::Closed;
-        if (auto range = findClockRange(m))
-            vm.lines.push_back(w.text(base + ".text", {{"open", range->first}, {"close", range->second}}));
+        if (facts.opensAt && facts.closesAt)
+            vm.lines.push_back(w.text(base + ".text", {{"open", clockOf(*facts.opensAt)}, {"close", clockOf(*facts.closesAt)}}));
         else
             vm.lines.push_back(w.text(base + ".text_no_hours"));
         Target done = target(ActionKind::Done, w.text("kiosk.action.done"));
         done.primary = true;
         vm.actions.push_back(std::move(done));
+        break;
+    }
+    case Problem::BookingUnavailable: {
+        vm.lines.push_back(w.text(base + ".text"));
+        Target done = target(ActionKind::Done, w.text("kiosk.action.done"));
+        done.primary = true;
+        vm.actions.push_back(std::move(done));
+        if (!flow.serviceTiles().empty())
+            vm.actions.push_back(target(ActionKind::OtherService, w.text("kiosk.action.walk_in_now")));
         break;
     }
     case Problem::NoServices:
@@ -311,11 +326,8 @@ std::vector<Target> bar(const FlowState& s, const Words& w) {
 } // namespace
 
 std::string spokenTicketNumber(std::string_view number) {
-    if (number.size() < 2 || !std::isalpha(static_cast<unsigned char>(number[0]))) return std::string(number);
-    std::string digits(number.substr(1));
-    for (char c : digits)
-        if (!std::isdigit(static_cast<unsigned char>(c))) return std::string(number);
-    return std::string(1, number[0]) + " " + std::to_string(std::stoi(digits));
+    const core::SpokenNumber spoken = core::spokenNumber(number);
+    return spoken.digits.empty() ? spoken.letter : spoken.letter + " " + spoken.digits;
 }
 
 const std::vector<std::string>& keyboardRows() {
@@ -389,7 +401,7 @@ const std::vector<std::string>& kioskTextKeys() {
             "kiosk.problem.not_today.text_no_date", "kiosk.problem.hall_closed.text_no_hours"};
         for (Problem p : {Problem::InvalidCode, Problem::UnknownCode, Problem::TooEarly, Problem::AlreadyCheckedIn,
                           Problem::NotToday, Problem::WalkInNotOffered, Problem::HallClosed, Problem::NoServices,
-                          Problem::Unexpected}) {
+                          Problem::BookingUnavailable, Problem::Unexpected}) {
             keys.push_back(std::string("kiosk.problem.") + problemName(p) + ".title");
             keys.push_back(std::string("kiosk.problem.") + problemName(p) + ".text");
         }

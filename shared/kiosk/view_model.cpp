@@ -83,32 +83,6 @@ void walk(Vm& vm, OnTarget&& onTarget, OnText&& onText) {
 
 } // namespace
 
-const char* pictogramName(Pictogram p) {
-    switch (p) {
-    case Pictogram::None: return "none";
-    case Pictogram::Calendar: return "calendar";
-    case Pictogram::Person: return "person";
-    case Pictogram::Passport: return "passport";
-    case Pictogram::Pickup: return "pickup";
-    case Pictogram::Car: return "car";
-    case Pictogram::House: return "house";
-    case Pictogram::Document: return "document";
-    case Pictogram::Baby: return "baby";
-    case Pictogram::Rings: return "rings";
-    case Pictogram::Question: return "question";
-    case Pictogram::Speaker: return "speaker";
-    case Pictogram::TextSize: return "text_size";
-    case Pictogram::Back: return "back";
-    case Pictogram::Clock: return "clock";
-    case Pictogram::Printer: return "printer";
-    case Pictogram::Warning: return "warning";
-    case Pictogram::Closed: return "closed";
-    case Pictogram::NoConnection: return "no_connection";
-    case Pictogram::Check: return "check";
-    }
-    return "none";
-}
-
 std::vector<const Target*> targetsOf(const KioskVm& vm) {
     std::vector<const Target*> out;
     walk(vm, [&](const Target& t) { out.push_back(&t); }, [](const Text&) {});

@@ -28,7 +28,6 @@ enum class Pictogram {
     None, Calendar, Person, Passport, Pickup, Car, House, Document, Baby, Rings, Question,
     Speaker, TextSize, Back, Clock, Printer, Warning, Closed, NoConnection, Check,
 };
-const char* pictogramName(Pictogram p);
 
 // One thing to touch or choose with the keypad.
 struct Target {

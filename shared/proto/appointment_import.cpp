@@ -1,8 +1,15 @@
 #include "appointment_import.hpp"
 
+#include "shared/core/booking_code.hpp"
+#include "shared/core/utf8.hpp"
+
+#include <libical/ical.h>
+
 #include <algorithm>
 #include <cctype>
 #include <map>
+#include <cstdio>
+#include <memory>
 #include <sstream>
 
 namespace loket::proto {
@@ -91,9 +98,32 @@ std::vector<std::string> splitServices(const std::string& text, char sep) {
 
 } // namespace
 
+std::vector<ImportLineError> encodingErrors(std::string_view text) {
+    std::vector<ImportLineError> errors;
+    int line = 1;
+    std::size_t start = 0;
+    while (start <= text.size()) {
+        const std::size_t end = std::min(text.find('\n', start), text.size());
+        const std::string_view content = text.substr(start, end - start);
+        if (auto bad = core::invalidUtf8At(content)) {
+            char byte[8];
+            std::snprintf(byte, sizeof byte, "0x%02X", static_cast<unsigned char>(content[*bad]));
+            errors.push_back({line, std::string("not UTF-8 (byte ") + byte + " at column " + std::to_string(*bad + 1) +
+                                        ", after \"" + std::string(content.substr(0, *bad)) +
+                                        "\"): save the file as UTF-8 (in Excel: \"CSV UTF-8\")"});
+        }
+        if (end == text.size()) break;
+        start = end + 1;
+        ++line;
+    }
+    return errors;
+}
+
 ParsedImport parseAppointmentsCsv(std::string_view text, const LocalToInstant& toInstant) {
     ParsedImport result;
-    if (text.size() >= 3 && static_cast<unsigned char>(text[0]) == 0xEF) text.remove_prefix(3); // UTF-8 BOM
+    if (text.size() >= 3 && text.substr(0, 3) == "\xEF\xBB\xBF") text.remove_prefix(3); // UTF-8 BOM
+    result.errors = encodingErrors(text);
+    if (!result.errors.empty()) return result; // nothing of a file in another encoding is read
     const auto firstLineEnd = text.find('\n');
     const std::string header(text.substr(0, firstLineEnd));
     const char sep = std::count(header.begin(), header.end(), ';') > std::count(header.begin(), header.end(), ',') ? ';' : ',';
@@ -155,96 +185,137 @@ ParsedImport parseAppointmentsCsv(std::string_view text, const LocalToInstant& t
 
 namespace {
 
-struct IcsLine { int line; std::string name; std::map<std::string, std::string> params; std::string value; };
+// Where each event and each of its properties starts in the file: libical keeps no line numbers,
+// and a report a person can act on names the line. Events are matched to libical's components
+// in file order.
+struct EventLines {
+    int begin = 0;
+    std::map<std::string, int> properties; // first line of each property name
+};
 
-// Unfolds RFC 5545 content lines (a line starting with a space or tab continues the previous one).
-std::vector<IcsLine> icsLines(std::string_view text) {
-    std::vector<std::pair<int, std::string>> raw;
+std::vector<EventLines> eventLines(std::string_view text) {
+    std::vector<EventLines> events;
+    bool inEvent = false;
     int line = 0;
     std::size_t pos = 0;
-    while (pos <= text.size()) {
-        auto end = text.find('\n', pos);
-        std::string_view l = text.substr(pos, end == std::string_view::npos ? std::string_view::npos : end - pos);
+    while (pos < text.size()) {
+        const std::size_t end = std::min(text.find('\n', pos), text.size());
+        std::string_view l = text.substr(pos, end - pos);
+        pos = end + 1;
         ++line;
         if (!l.empty() && l.back() == '\r') l.remove_suffix(1);
-        if (!l.empty() && (l[0] == ' ' || l[0] == '\t') && !raw.empty()) raw.back().second += std::string(l.substr(1));
-        else if (!l.empty()) raw.push_back({line, std::string(l)});
-        if (end == std::string_view::npos) break;
-        pos = end + 1;
-    }
-    std::vector<IcsLine> out;
-    for (auto& [n, l] : raw) {
-        IcsLine il{n, {}, {}, {}};
-        auto colon = l.find(':');
-        std::string head = l.substr(0, colon);
-        il.value = colon == std::string::npos ? "" : l.substr(colon + 1);
-        std::stringstream hs(head);
-        std::string part;
-        bool first = true;
-        while (std::getline(hs, part, ';')) {
-            if (first) { il.name = part; first = false; continue; }
-            auto eq = part.find('=');
-            if (eq != std::string::npos) {
-                std::string v = part.substr(eq + 1);
-                if (v.size() >= 2 && v.front() == '"' && v.back() == '"') v = v.substr(1, v.size() - 2);
-                il.params[part.substr(0, eq)] = v;
-            }
+        if (l.empty() || l[0] == ' ' || l[0] == '\t') continue; // folded continuation
+        std::string name(l.substr(0, l.find_first_of(";:")));
+        for (auto& ch : name) ch = static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
+        const std::string value = trim(l.substr(std::min(l.size(), l.find(':') + 1)));
+        if (name == "BEGIN" && value == "VEVENT") {
+            events.push_back({line, {}});
+            inEvent = true;
+        } else if (name == "END" && value == "VEVENT") {
+            inEvent = false;
+        } else if (inEvent) {
+            events.back().properties.emplace(name, line);
         }
-        for (auto& ch : il.name) ch = static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
-        out.push_back(std::move(il));
     }
-    return out;
+    return events;
 }
 
-// iCalendar DURATION such as PT15M, PT1H30M, P1D.
-bool parseIcsDuration(const std::string& text, Seconds& out) {
-    if (text.size() < 3 || text[0] != 'P') return false;
-    Seconds total = 0, number = 0;
-    bool inTime = false, any = false;
-    for (std::size_t i = 1; i < text.size(); ++i) {
-        char ch = text[i];
-        if (ch == 'T') { inTime = true; continue; }
-        if (std::isdigit(static_cast<unsigned char>(ch))) { number = number * 10 + (ch - '0'); continue; }
-        Seconds unit = ch == 'W' ? 604800 : ch == 'D' ? 86400 : (inTime && ch == 'H') ? 3600 : (inTime && ch == 'M') ? 60 : (inTime && ch == 'S') ? 1 : 0;
-        if (unit == 0) return false;
-        total += number * unit;
-        number = 0;
-        any = true;
+struct CalendarDeleter {
+    void operator()(icalcomponent* c) const { icalcomponent_free(c); }
+};
+
+// A parameter value as Outlook writes it (`CN="Jansen\, P."`): RFC 5545 has no escapes in
+// parameters, but calendar programs put TEXT escapes there; a person's name keeps none of them.
+std::string unescapeText(std::string_view text) {
+    std::string out;
+    for (std::size_t i = 0; i < text.size(); ++i) {
+        if (text[i] == '\\' && i + 1 < text.size()) {
+            const char next = text[++i];
+            out += next == 'n' || next == 'N' ? ' ' : next;
+        } else {
+            out += text[i];
+        }
     }
-    out = total;
-    return any;
+    return trim(out);
 }
 
-// DTSTART/DTEND value: 20261123T101500Z (UTC) or 20261123T101500 (hall time).
-bool parseIcsTime(const IcsLine& l, const LocalToInstant& toInstant, const std::string& hallTz, Seconds& out,
-                  LocalDay& day, std::string& error) {
-    int y, mo, d, h = 0, mi = 0, s = 0;
-    const std::string& v = l.value;
-    if (v.size() < 15 || std::sscanf(v.c_str(), "%4d%2d%2dT%2d%2d%2d", &y, &mo, &d, &h, &mi, &s) != 6) {
-        error = l.name + " '" + v + "' is not a date-time like 20261123T101500";
+const char* xProperty(icalcomponent* event, const char* name) {
+    for (icalproperty* p = icalcomponent_get_first_property(event, ICAL_X_PROPERTY); p;
+         p = icalcomponent_get_next_property(event, ICAL_X_PROPERTY))
+        if (const char* x = icalproperty_get_x_name(p); x && std::string_view(x) == name) return icalproperty_get_x(p);
+    return nullptr;
+}
+
+// The booking code: X-LOKET-CODE; else the UID before '@' when it is a booking code (booking
+// systems use the code as UID); else the last word of SUMMARY when it is one ("Paspoort K7Q2MX":
+// calendar programs export no fields of their own, and Outlook's UIDs are long hex strings).
+std::string bookingCodeOf(icalcomponent* event) {
+    if (const char* code = xProperty(event, "X-LOKET-CODE")) return trim(code);
+    if (const char* uid = icalcomponent_get_uid(event)) {
+        const std::string_view u(uid);
+        std::string code = core::normaliseBookingCode(u.substr(0, u.find('@')));
+        if (core::validBookingCode(code)) return code;
+    }
+    if (const char* summary = icalcomponent_get_summary(event)) {
+        const std::string s = trim(summary);
+        std::string code = core::normaliseBookingCode(s.substr(s.find_last_of(" \t") == std::string::npos ? 0 : s.find_last_of(" \t") + 1));
+        if (core::validBookingCode(code)) return code;
+    }
+    return {};
+}
+
+// Services: every CATEGORIES value (service ids); else the SUMMARY's first word, services joined
+// with '+' ("paspoort+ophalen K7Q2MX"), for calendars that export no categories (Google).
+std::vector<std::string> servicesOf(icalcomponent* event) {
+    std::vector<std::string> services;
+    for (icalproperty* p = icalcomponent_get_first_property(event, ICAL_CATEGORIES_PROPERTY); p;
+         p = icalcomponent_get_next_property(event, ICAL_CATEGORIES_PROPERTY))
+        for (auto& s : splitServices(icalproperty_get_categories(p) ? icalproperty_get_categories(p) : "", ','))
+            services.push_back(std::move(s));
+    if (!services.empty()) return services;
+    if (const char* summary = icalcomponent_get_summary(event)) {
+        const std::string s = trim(summary);
+        const std::string first = s.substr(0, s.find_first_of(" \t"));
+        if (first.size() < s.size()) return splitServices(first, '+'); // a code follows the services
+    }
+    return services;
+}
+
+// The instant of DTSTART/DTEND: UTC, a zone the file defines (VTIMEZONE, such as Outlook's
+// "W. Europe Standard Time"), a zone libical knows by its tz name, or floating (hall time).
+bool instantOf(icalcomponent* event, icalproperty_kind kind, icaltimetype time, const LocalToInstant& toInstant,
+               const std::string& hallTz, Seconds& out, LocalDay& day, std::string& error) {
+    const char* name = kind == ICAL_DTSTART_PROPERTY ? "DTSTART" : "DTEND";
+    if (time.is_date) {
+        error = std::string(name) + " is a whole day; an appointment needs a time";
         return false;
     }
-    char date[16];
-    std::snprintf(date, sizeof date, "%04d-%02d-%02d", y, mo, d);
-    if (!parseDate(date, day) || h > 23 || mi > 59 || s > 59) {
-        error = l.name + " '" + v + "' is not a real date and time";
+    LocalDay localDate = 0;
+    char iso[32];
+    std::snprintf(iso, sizeof iso, "%04d-%02d-%02d", time.year, time.month, time.day);
+    if (!parseDate(iso, localDate)) {
+        error = std::string(name) + " is not a real date";
         return false;
     }
-    const std::int32_t clock = h * 3600 + mi * 60 + s;
-    if (v.size() == 16 && v[15] == 'Z') {
-        out = instantOf(day, clock, 0);
-        // The hall's calendar day of that instant.
-        Seconds probe = toInstant(day, 12 * 3600);
-        std::int32_t offset = static_cast<std::int32_t>(instantOf(day, 12 * 3600, 0) - probe);
-        day = localDay(Now{out, offset});
+    const std::int32_t clock = time.hour * 3600 + time.minute * 60 + time.second;
+    icalproperty* prop = icalcomponent_get_first_property(event, kind);
+    icalparameter* tzid = prop ? icalproperty_get_first_parameter(prop, ICAL_TZID_PARAMETER) : nullptr;
+    const bool utc = icaltime_is_utc(time);
+    if (!utc && !time.zone) {
+        if (tzid && hallTz != icalparameter_get_tzid(tzid)) {
+            error = std::string(name) + " uses time zone '" + icalparameter_get_tzid(tzid) +
+                    "', which the file does not define (no VTIMEZONE) and which is not a known zone";
+            return false;
+        }
+        out = toInstant(localDate, clock); // floating, or the hall's own zone: hall time
+        day = localDate;
         return true;
     }
-    auto tz = l.params.find("TZID");
-    if (tz != l.params.end() && tz->second != hallTz) {
-        error = l.name + " uses time zone " + tz->second + "; use UTC (Z) or the hall's " + hallTz;
-        return false;
-    }
-    out = toInstant(day, clock);
+    const icaltimetype inUtc = icaltime_convert_to_zone(time, icaltimezone_get_utc_timezone());
+    out = static_cast<Seconds>(icaltime_as_timet(inUtc));
+    // The hall's calendar day of that instant, from the hall's offset on that date.
+    const std::int32_t offset = static_cast<std::int32_t>(core::instantOf(localDate, 12 * 3600, 0) - toInstant(localDate, 12 * 3600));
+    day = localDay(Now{out, offset});
     return true;
 }
 
@@ -252,64 +323,88 @@ bool parseIcsTime(const IcsLine& l, const LocalToInstant& toInstant, const std::
 
 ParsedImport parseAppointmentsIcs(std::string_view text, const LocalToInstant& toInstant, const std::string& hallTimeZone) {
     ParsedImport result;
-    auto lines = icsLines(text);
-    if (lines.empty() || lines.front().name != "BEGIN" || lines.front().value != "VCALENDAR") {
+    result.errors = encodingErrors(text);
+    if (!result.errors.empty()) return result; // nothing of a file in another encoding is read
+    const std::string body(text);
+    std::unique_ptr<icalcomponent, CalendarDeleter> calendar(icalparser_parse_string(body.c_str()));
+    if (!calendar || icalcomponent_isa(calendar.get()) != ICAL_VCALENDAR_COMPONENT) {
         result.errors.push_back({1, "not an iCalendar file: it must start with BEGIN:VCALENDAR"});
         return result;
     }
-    const IcsLine* begin = nullptr;
-    std::map<std::string, const IcsLine*> props;
-    for (const IcsLine& l : lines) {
-        if (l.name == "BEGIN" && l.value == "VEVENT") { begin = &l; props.clear(); continue; }
-        if (!begin) continue;
-        if (!(l.name == "END" && l.value == "VEVENT")) {
-            if (!props.count(l.name)) props[l.name] = &l;
+    const std::vector<EventLines> lines = eventLines(text);
+    std::size_t index = 0;
+    for (icalcomponent* event = icalcomponent_get_first_component(calendar.get(), ICAL_VEVENT_COMPONENT); event;
+         event = icalcomponent_get_next_component(calendar.get(), ICAL_VEVENT_COMPONENT), ++index) {
+        const EventLines at = index < lines.size() ? lines[index] : EventLines{};
+        auto lineOf = [&](const char* property) {
+            auto it = at.properties.find(property);
+            return it != at.properties.end() ? it->second : at.begin;
+        };
+        auto fail = [&](const char* property, std::string message) { result.errors.push_back({lineOf(property), std::move(message)}); };
+        if (icalcomponent_get_status(event) == ICAL_STATUS_CANCELLED) continue;
+        // What libical could not read it reports inside the event and drops. A dropped time makes
+        // the appointment wrong: that is the line's error. Other dropped properties (an empty
+        // LOCATION, as Google writes) do not matter to the hall.
+        bool unreadable = false;
+        for (icalproperty* bad = icalcomponent_get_first_property(event, ICAL_XLICERROR_PROPERTY); bad && !unreadable;
+             bad = icalcomponent_get_next_property(event, ICAL_XLICERROR_PROPERTY)) {
+            const std::string what = icalproperty_get_xlicerror(bad);
+            for (const char* property : {"DTSTART", "DTEND", "DURATION"})
+                if (!unreadable && what.find(property) != std::string::npos) {
+                    fail(property, "cannot be read: " + what);
+                    unreadable = true;
+                }
+        }
+        if (unreadable) continue;
+        ImportRow row;
+        row.line = at.begin;
+        auto& cmd = row.command;
+        cmd.code = bookingCodeOf(event);
+        if (cmd.code.empty()) {
+            fail("UID", "the event has no booking code: put it in X-LOKET-CODE, the UID or at the end of SUMMARY");
             continue;
         }
-        const int line = begin->line;
-        begin = nullptr;
-        ImportRow row;
-        row.line = line;
-        auto& cmd = row.command;
-        if (props.count("STATUS") && props["STATUS"]->value == "CANCELLED") continue;
-        if (props.count("X-LOKET-CODE")) cmd.code = trim(props["X-LOKET-CODE"]->value);
-        else if (props.count("UID")) cmd.code = trim(props["UID"]->value.substr(0, props["UID"]->value.find('@')));
-        if (cmd.code.empty()) { result.errors.push_back({line, "the event has no X-LOKET-CODE or UID"}); continue; }
-        if (!props.count("DTSTART")) { result.errors.push_back({line, "the event has no DTSTART"}); continue; }
+        const icaltimetype start = icalcomponent_get_dtstart(event);
+        if (icaltime_is_null_time(start)) { fail("BEGIN", "the event has no DTSTART"); continue; }
         std::string error;
-        Seconds start = 0;
+        Seconds startsAt = 0;
         LocalDay day = 0;
-        if (!parseIcsTime(*props["DTSTART"], toInstant, hallTimeZone, start, day, error)) {
-            result.errors.push_back({props["DTSTART"]->line, error});
+        if (!instantOf(event, ICAL_DTSTART_PROPERTY, start, toInstant, hallTimeZone, startsAt, day, error)) {
+            fail("DTSTART", error);
             continue;
         }
         Seconds duration = 0;
-        if (props.count("DURATION")) {
-            if (!parseIcsDuration(props["DURATION"]->value, duration)) {
-                result.errors.push_back({props["DURATION"]->line, "DURATION '" + props["DURATION"]->value + "' is not like PT15M"});
-                continue;
-            }
-        } else if (props.count("DTEND")) {
+        if (icalcomponent_get_first_property(event, ICAL_DURATION_PROPERTY)) {
+            duration = icaldurationtype_as_int(icalcomponent_get_duration(event));
+        } else if (icalcomponent_get_first_property(event, ICAL_DTEND_PROPERTY)) {
             Seconds end = 0;
             LocalDay endDay = 0;
-            if (!parseIcsTime(*props["DTEND"], toInstant, hallTimeZone, end, endDay, error)) {
-                result.errors.push_back({props["DTEND"]->line, error});
+            if (!instantOf(event, ICAL_DTEND_PROPERTY, icalcomponent_get_dtend(event), toInstant, hallTimeZone, end, endDay, error)) {
+                fail("DTEND", error);
                 continue;
             }
-            duration = end - start;
-            if (duration <= 0) { result.errors.push_back({props["DTEND"]->line, "DTEND is not after DTSTART"}); continue; }
+            duration = end - startsAt;
         }
-        if (!props.count("CATEGORIES")) { result.errors.push_back({line, "the event has no CATEGORIES with its services"}); continue; }
-        cmd.services = splitServices(props["CATEGORIES"]->value, ',');
-        if (cmd.services.empty()) { result.errors.push_back({props["CATEGORIES"]->line, "CATEGORIES is empty"}); continue; }
-        cmd.startsAt = start;
+        if (duration < 0 || (duration == 0 && icalcomponent_get_first_property(event, ICAL_DTEND_PROPERTY))) {
+            fail("DTEND", "the event ends before it starts");
+            continue;
+        }
+        cmd.services = servicesOf(event);
+        if (cmd.services.empty()) {
+            fail("CATEGORIES", "the event names no services: put them in CATEGORIES or before the code in SUMMARY");
+            continue;
+        }
+        cmd.startsAt = startsAt;
         cmd.day = day;
         cmd.durationS = duration;
-        if (props.count("X-LOKET-NAME")) cmd.name = trim(props["X-LOKET-NAME"]->value);
-        else if (props.count("ATTENDEE") && props["ATTENDEE"]->params.count("CN")) cmd.name = props["ATTENDEE"]->params.at("CN");
+        if (const char* name = xProperty(event, "X-LOKET-NAME")) {
+            cmd.name = trim(name);
+        } else if (icalproperty* attendee = icalcomponent_get_first_property(event, ICAL_ATTENDEE_PROPERTY)) {
+            if (icalparameter* cn = icalproperty_get_first_parameter(attendee, ICAL_CN_PARAMETER))
+                cmd.name = unescapeText(icalparameter_get_cn(cn));
+        }
         result.rows.push_back(std::move(row));
     }
-    if (begin) result.errors.push_back({begin->line, "BEGIN:VEVENT has no END:VEVENT"});
     return result;
 }
 

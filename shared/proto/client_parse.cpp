@@ -55,15 +55,27 @@ std::int64_t optInteger(const json& obj, const std::string& path, const char* ke
     return v->get<std::int64_t>();
 }
 
-LocalizedText localized(const json& v, const std::string& path) {
-    if (v.is_string()) return LocalizedText{{"nl", v.get<std::string>()}};
+LocalText localized(const json& v, const std::string& path) {
+    if (v.is_string()) return LocalText{{"nl", v.get<std::string>()}};
     if (!v.is_object()) fail(ErrorCode::InvalidValue, path, "expected an object of texts by language");
-    LocalizedText out;
+    LocalText out;
     for (auto& [lang, text] : v.items()) {
         if (!text.is_string()) fail(ErrorCode::InvalidValue, path + "." + lang, "expected a string");
         out[lang] = text.get<std::string>();
     }
     return out;
+}
+
+LocalText optLocalized(const json& obj, const std::string& path, const char* key) {
+    const json* v = optionalField(obj, key);
+    return v ? localized(*v, path + "." + key) : LocalText{};
+}
+
+bool optBool(const json& obj, const std::string& path, const char* key, bool fallback) {
+    const json* v = optionalField(obj, key);
+    if (!v) return fallback;
+    if (!v->is_boolean()) fail(ErrorCode::InvalidValue, path + "." + key, "expected true or false");
+    return v->get<bool>();
 }
 
 std::string indexed(const std::string& path, std::size_t i) { return path + "[" + std::to_string(i) + "]"; }
@@ -75,11 +87,17 @@ const json& array(const json& obj, const std::string& path, const char* key) {
 }
 
 ClientService readService(const json& j, const std::string& path) {
+    if (!j.is_object()) fail(ErrorCode::InvalidValue, path, "expected an object");
     ClientService s;
     s.id = str(j, path, "id");
     s.name = localized(field(j, path, "name"), path + ".name");
     if (const json* label = optionalField(j, "public_label")) s.publicLabel = localized(*label, path + ".public_label");
+    s.description = optLocalized(j, path, "description");
+    s.bring = optLocalized(j, path, "bring");
     s.prefix = str(j, path, "prefix");
+    s.walkIn = optBool(j, path, "walk_in", true);
+    s.appointment = optBool(j, path, "appointment", true);
+    s.online = optBool(j, path, "online", false);
     s.waiting = static_cast<int>(optInteger(j, path, "waiting", 0));
     s.estimatedWaitS = optInteger(j, path, "estimated_wait_s", 0);
     return s;
@@ -165,9 +183,11 @@ Result<HallSnapshot> parseHallSnapshot(std::string_view body) {
 
 Result<std::vector<ClientService>> parseServiceList(std::string_view body) {
     return parseWith<std::vector<ClientService>>(body, "services", [](const json& j, const std::string& path) {
-        if (!j.is_array()) fail(ErrorCode::InvalidValue, path, "expected an array");
+        // Accept the bare list of api.md and an object wrapping it as {"services": […]}.
+        const json& list = j.is_object() ? array(j, path, "services") : j;
+        if (!list.is_array()) fail(ErrorCode::InvalidValue, path, "expected an array");
         std::vector<ClientService> out;
-        for (std::size_t i = 0; i < j.size(); ++i) out.push_back(readService(j[i], indexed(path, i)));
+        for (std::size_t i = 0; i < list.size(); ++i) out.push_back(readService(list[i], indexed(path, i)));
         return out;
     });
 }
@@ -185,15 +205,24 @@ Result<IssuedTicket> parseIssuedTicket(std::string_view body) {
         IssuedTicket out;
         const json& t = field(j, path, "ticket");
         out.ticket = readTicket(t, path + ".ticket");
-        out.visitorUrl = optStr(j, path, "visitor_url").value_or("");
-        out.publicCode = optStr(t, path + ".ticket", "public_code");
-        out.position = optInteger(t, path + ".ticket", "position", 0);
-        out.estimatedWaitS = optInteger(t, path + ".ticket", "estimated_wait_s", 0);
+        const std::string tpath = path + ".ticket";
+        out.visitorUrl = str(j, path, "visitor_url");
+        out.issuedAt = str(t, tpath, "issued_at");
+        const std::string kind = str(t, tpath, "kind");
+        if (kind != "walk_in" && kind != "appointment")
+            fail(ErrorCode::InvalidValue, tpath + ".kind", "expected walk_in or appointment, got \"" + kind + "\"");
+        out.appointment = kind == "appointment";
+        if (const json* appointment = optionalField(t, "appointment"))
+            out.appointmentStartsAt = str(*appointment, tpath + ".appointment", "starts_at");
+        out.position = optInteger(t, tpath, "position", 0);
+        out.estimatedWaitS = optInteger(t, tpath, "estimated_wait_s", 0);
         if (const json* range = optionalField(t, "estimated_wait_range_s")) {
             if (!range->is_array() || range->size() != 2 || !(*range)[0].is_number_integer() || !(*range)[1].is_number_integer())
-                fail(ErrorCode::InvalidValue, path + ".ticket.estimated_wait_range_s", "expected [low, high]");
+                fail(ErrorCode::InvalidValue, tpath + ".estimated_wait_range_s", "expected [low, high]");
             out.waitLowS = (*range)[0].get<std::int64_t>();
             out.waitHighS = (*range)[1].get<std::int64_t>();
+            if (*out.waitLowS < 0 || *out.waitHighS < *out.waitLowS)
+                fail(ErrorCode::InvalidValue, tpath + ".estimated_wait_range_s", "expected an ordered range of seconds");
         }
         return out;
     });
@@ -244,25 +273,12 @@ Result<HallEvent> parseHallEvent(std::int64_t id, std::string_view type, std::st
     });
 }
 
-ApiErrorBody parseApiErrorBody(std::string_view body) {
-    json doc = json::parse(body, nullptr, false);
-    ApiErrorBody out;
-    if (doc.is_discarded() || !doc.is_object()) return out;
-    auto it = doc.find("error");
-    if (it == doc.end() || !it->is_object()) return out;
-    if (auto c = it->find("code"); c != it->end() && c->is_string()) out.code = c->get<std::string>();
-    if (auto m = it->find("message"); m != it->end() && m->is_string()) out.message = m->get<std::string>();
-    return out;
+std::string walkInRequestBody(const std::string& serviceId, const std::string& language) {
+    return json{{"service", serviceId}, {"language", language}}.dump();
 }
 
-ErrorCode errorCodeFromName(std::string_view name) {
-    for (int i = 0; i <= static_cast<int>(ErrorCode::Internal); ++i) {
-        auto code = static_cast<ErrorCode>(i);
-        if (name == errorCodeName(code)) return code;
-    }
-    // Specific 404s the server may add (`unknown_*`) still mean "not found" to a client.
-    if (name.rfind("unknown_", 0) == 0) return ErrorCode::NotFound;
-    return ErrorCode::Internal;
+std::string appointmentRequestBody(const std::string& code, const std::string& language) {
+    return json{{"appointment_code", code}, {"language", language}}.dump();
 }
 
 } // namespace loket::proto

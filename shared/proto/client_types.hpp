@@ -5,22 +5,28 @@
 // Depends on the standard library only; parsing lives in client_parse.hpp.
 #pragma once
 
+#include "shared/core/hall_config.hpp"
+
 #include <cstdint>
-#include <map>
 #include <optional>
 #include <string>
 #include <vector>
 
 namespace loket::proto {
 
-// A text in several languages, by language code ("nl", "en").
-using LocalizedText = std::map<std::string, std::string>;
+// Texts by language are the core's LocalText; pick one with core::textIn.
+using core::LocalText;
 
 struct ClientService {
     std::string id;
-    LocalizedText name;
-    std::optional<LocalizedText> publicLabel; // neutral label that replaces a sensitive name
+    LocalText name;
+    std::optional<LocalText> publicLabel; // neutral label that replaces a sensitive name
+    LocalText description;                // one B1 line for the kiosk tile; may be empty
+    LocalText bring;                      // what to bring; may be empty
     std::string prefix;
+    bool walkIn = true;
+    bool appointment = true;
+    bool online = false;                  // can also be done online
     int waiting = 0;
     std::int64_t estimatedWaitS = 0;
 };
@@ -76,15 +82,18 @@ struct HallEvent {
     std::optional<ClientCall> call; // on ticket.called / ticket.recalled
 };
 
-// POST /api/v1/tickets reply (the kiosk's view).
+// POST /api/v1/tickets reply (the kiosk's view). The booking code and the name the server
+// echoes to a kiosk have no member: nothing here can carry them to a screen, speaker or paper.
 struct IssuedTicket {
     ClientTicket ticket;
+    bool appointment = false;                       // kind: appointment or walk_in
+    std::string issuedAt;                           // RFC 3339 in the hall's offset
+    std::optional<std::string> appointmentStartsAt; // RFC 3339, for an appointment
+    std::optional<std::int64_t> waitLowS;           // the predicted range, when there is one
+    std::optional<std::int64_t> waitHighS;
     std::string visitorUrl;
-    std::optional<std::string> publicCode;
     std::int64_t position = 0;
     std::int64_t estimatedWaitS = 0;
-    std::int64_t waitLowS = 0;
-    std::int64_t waitHighS = 0;
 };
 
 // One row of GET /api/v1/devices.

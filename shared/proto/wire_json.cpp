@@ -5,43 +5,6 @@
 namespace loket::proto {
 using namespace loket::core;
 
-std::string rfc3339(Seconds t, std::int32_t utcOffsetS) {
-    const Now now{t, utcOffsetS};
-    const std::string date = formatDate(localDay(now));
-    const std::int32_t s = localSecondOfDay(now);
-    const std::int32_t off = utcOffsetS < 0 ? -utcOffsetS : utcOffsetS;
-    char buf[48];
-    std::snprintf(buf, sizeof buf, "%sT%02d:%02d:%02d%c%02d:%02d", date.c_str(), s / 3600, (s / 60) % 60, s % 60,
-                  utcOffsetS < 0 ? '-' : '+', off / 3600, (off / 60) % 60);
-    return buf;
-}
-
-bool parseRfc3339(const std::string& text, Seconds& out) {
-    if (text.size() < 20) return false;
-    LocalDay day;
-    if (!parseDate(text.substr(0, 10), day)) return false;
-    int h = 0, m = 0, s = 0;
-    if ((text[10] != 'T' && text[10] != ' ') || std::sscanf(text.c_str() + 11, "%2d:%2d:%2d", &h, &m, &s) != 3) return false;
-    if (h > 23 || m > 59 || s > 60) return false;
-    std::size_t pos = 19;
-    if (pos < text.size() && text[pos] == '.') { // fractional seconds are ignored
-        ++pos;
-        while (pos < text.size() && std::isdigit(static_cast<unsigned char>(text[pos]))) ++pos;
-    }
-    std::int32_t offset = 0;
-    const std::string zone = text.substr(pos);
-    if (zone == "Z" || zone == "z") offset = 0;
-    else {
-        int oh = 0, om = 0;
-        if (zone.size() != 6 || (zone[0] != '+' && zone[0] != '-') || zone[3] != ':' ||
-            std::sscanf(zone.c_str() + 1, "%2d:%2d", &oh, &om) != 2 || oh > 23 || om > 59)
-            return false;
-        offset = (oh * 3600 + om * 60) * (zone[0] == '-' ? -1 : 1);
-    }
-    out = instantOf(day, h * 3600 + m * 60 + s, offset);
-    return true;
-}
-
 Json localText(const LocalText& text) {
     Json j = Json::object();
     for (const auto& [lang, value] : text) j[lang] = value;

@@ -5,6 +5,7 @@
 #pragma once
 
 #include "shared/core/stats.hpp"
+#include "shared/proto/rfc3339.hpp"
 #include "shared/core/wait_prediction.hpp"
 
 #include <nlohmann/json.hpp>
@@ -17,10 +18,6 @@ using Json = nlohmann::json;
 // code (it prints it); displays and the public visitor page see no personal data at all.
 enum class Audience { Staff, Kiosk, Display, Visitor };
 
-// RFC 3339 with the hall's offset: "2026-11-23T09:15:00+01:00".
-std::string rfc3339(core::Seconds t, std::int32_t utcOffsetS);
-// Parses RFC 3339 with an offset or Z; false when malformed.
-bool parseRfc3339(const std::string& text, core::Seconds& out);
 
 struct WireContext {
     const core::HallState& state;

@@ -1,6 +1,6 @@
 #include "shared/signage/display_texts.hpp"
 
-#include <cctype>
+#include "shared/core/ticket.hpp"
 
 namespace loket::signage {
 
@@ -33,13 +33,9 @@ DisplayTexts resolveDisplayTexts(const i18n::Catalog& a, const i18n::Catalog& b)
 
 std::string spokenCallText(const i18n::Catalog& catalog, const std::string& number, const std::string& counterName,
                            bool recall) {
-    std::string letter;
-    std::size_t i = 0;
-    while (i < number.size() && !std::isdigit(static_cast<unsigned char>(number[i]))) letter += number[i++];
-    while (i + 1 < number.size() && number[i] == '0') ++i;
-    std::string digits = number.substr(i);
+    const core::SpokenNumber spoken = core::spokenNumber(number);
     return catalog.text(recall ? "display.voice.recall" : "display.voice.call",
-                        {{"letter", letter}, {"digits", digits}, {"counter", counterName}});
+                        {{"letter", spoken.letter}, {"digits", spoken.digits}, {"counter", counterName}});
 }
 
 } // namespace loket::signage

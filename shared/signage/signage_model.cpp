@@ -1,7 +1,7 @@
 #include "shared/signage/signage_model.hpp"
 
 #include "shared/i18n/catalog.hpp"
-#include "shared/signage/rfc3339.hpp"
+#include "shared/proto/rfc3339.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -13,13 +13,6 @@ namespace {
 constexpr std::size_t kKeptCalls = 32;
 // Waiting numbers come from the snapshot; after ticket events they are refreshed this often.
 constexpr double kRefreshIntervalS = 3.0;
-
-const std::string& textIn(const proto::LocalizedText& text, const std::string& lang) {
-    static const std::string empty;
-    if (auto it = text.find(lang); it != text.end()) return it->second;
-    if (auto it = text.find("nl"); it != text.end()) return it->second;
-    return text.empty() ? empty : text.begin()->second;
-}
 
 bool isCalledOrServing(const std::string& status) { return status == "called" || status == "serving"; }
 
@@ -99,7 +92,7 @@ void SignageModel::applySnapshot(const proto::HallSnapshot& snap, double now, st
         }
         // A call's highlight runs from when it was made, so an old call is not highlighted now.
         double age = 0;
-        if (auto called = parseRfc3339(call.calledAt)) age = std::max<double>(0, static_cast<double>(nowEpochS - *called));
+        if (auto called = proto::parseRfc3339(call.calledAt)) age = std::max<double>(0, static_cast<double>(nowEpochS - called->t));
         addCall(call, now - age);
         if (history) continue;
         // Missed while away: still current only if its counter still has it called.
@@ -159,8 +152,8 @@ std::vector<Announcement> SignageModel::takeAnnouncements(std::int64_t nowEpochS
         if (counter != m_counters.end() && counter->second.ticket && counter->second.ticket->number != a.number) continue;
         auto entry = std::find_if(m_calls.begin(), m_calls.end(), [&](const CallEntry& e) { return e.call.number == a.number; });
         if (entry != m_calls.end()) {
-            if (auto called = parseRfc3339(entry->call.calledAt);
-                called && !a.recall && static_cast<double>(nowEpochS - *called) > m_config.announceFreshS)
+            if (auto called = proto::parseRfc3339(entry->call.calledAt);
+                called && !a.recall && static_cast<double>(nowEpochS - called->t) > m_config.announceFreshS)
                 continue;
         }
         out.push_back(std::move(a));
@@ -188,7 +181,7 @@ CallVm SignageModel::callVm(const proto::ClientCall& call) const {
     vm.counterLabel = i18n::fillTemplate(m_texts.counterPattern, {{"counter", name}});
     vm.counterLabelSecond = i18n::fillTemplate(m_texts.counterPatternSecond, {{"counter", name}});
     if (auto a = m_config.arrows.find(call.counter); a != m_config.arrows.end()) vm.direction = a->second;
-    vm.timeText = localClockText(call.calledAt);
+    vm.timeText = proto::localClockText(call.calledAt);
     return vm;
 }
 
@@ -220,7 +213,7 @@ HallVm SignageModel::view(double now, const std::string& clockText) const {
         if (m_config.profile == Profile::Zone && !zoneServices.count(s.id)) continue;
         WaitingVm w;
         w.prefix = s.prefix;
-        w.label = s.publicLabel ? textIn(*s.publicLabel, m_texts.lang1) : textIn(s.name, m_texts.lang1);
+        w.label = s.publicLabel ? core::textIn(*s.publicLabel, m_texts.lang1) : core::textIn(s.name, m_texts.lang1);
         w.waiting = s.waiting;
         if (s.waiting > 0) {
             const long minutes = std::max<long>(1, static_cast<long>(std::ceil(static_cast<double>(s.estimatedWaitS) / 60.0)));

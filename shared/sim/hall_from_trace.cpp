@@ -1,5 +1,7 @@
 #include "hall_from_trace.hpp"
 
+#include "shared/core/booking_code.hpp"
+
 #include <cmath>
 
 namespace loket::sim {
@@ -41,9 +43,10 @@ Result<core::HallConfig> hallConfigOf(const Trace& trace, core::PolicyKind polic
 }
 
 std::string bookingCodeOf(std::size_t visitIndex) {
-    static constexpr char kAlphabet[] = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"; // 32 symbols, no 0/O/1/I
+    // Four symbols of the core's 32-symbol alphabet after "SIM": a valid code for 2^20 visits.
+    static_assert(core::kBookingCodeAlphabet.size() == 32);
     std::string code = "SIM";
-    for (int digit = 3; digit >= 0; --digit) code += kAlphabet[(visitIndex >> (5 * digit)) & 31];
+    for (int digit = 3; digit >= 0; --digit) code += core::kBookingCodeAlphabet[(visitIndex >> (5 * digit)) & 31];
     return code;
 }
 

@@ -1,6 +1,6 @@
 #include "scenario.hpp"
 
-#include <toml++/toml.h>
+#include "shared/config/config_reader.hpp"
 
 #include <algorithm>
 #include <filesystem>
@@ -11,6 +11,10 @@ namespace {
 
 struct Bad {
     std::string message;
+};
+// A file the scenario names (its service catalogue) that cannot be read or parsed.
+struct BadFile {
+    Error error;
 };
 
 template <typename T>
@@ -141,8 +145,9 @@ ScenarioSpec parse(const toml::table& root, const std::filesystem::path& dir) {
     s.rules.doorsCloseS = clock(*rules["doors_close"].node(), "doors_close");
 
     const std::string catalogueFile = need<std::string>(r, "services");
-    toml::table cat = toml::parse_file((dir / catalogueFile).string());
-    s.services = catalogue(cat);
+    auto cat = config::loadToml(dir / catalogueFile);
+    if (!cat) throw BadFile{cat.error()};
+    s.services = catalogue(cat->root);
     std::set<std::string> known, skills;
     for (const auto& sv : s.services) {
         known.insert(sv.service.id);
@@ -189,6 +194,19 @@ ScenarioSpec parse(const toml::table& root, const std::filesystem::path& dir) {
     auto downs = r["breakdowns"];
     s.counterDownChance = share(downs, "chance_per_counter", 0);
     s.counterDownMeanS = optional<double>(downs, "mean_s", 2700);
+    if (const toml::array* failures = root["failures"].as_array()) {
+        for (const auto& f : *failures) {
+            toml::node_view<const toml::node> fv(f);
+            PlannedFailure pf{need<std::string>(fv, "counter"), clock(*fv["from"].node(), "failures.from"),
+                              clock(*fv["to"].node(), "failures.to"), clock(*fv["until"].node(), "failures.until")};
+            bool known = false;
+            for (const auto& g : s.counters)
+                for (int k = 1; k <= g.count; ++k) known |= pf.counter == g.prefix + (k < 10 ? "0" : "") + std::to_string(k);
+            if (!known) throw Bad{"failures: no counter '" + pf.counter + "'"};
+            if (pf.from >= pf.to || pf.to > pf.until) throw Bad{"failures: need from < to <= until"};
+            s.failures.push_back(std::move(pf));
+        }
+    }
     if (s.appointments < 0 || s.walkIns < 0) throw Bad{"counts must be ≥ 0"};
     if (s.appointments > 0 && s.appointmentMix.empty()) throw Bad{"appointments need a mix"};
     return s;
@@ -197,15 +215,16 @@ ScenarioSpec parse(const toml::table& root, const std::filesystem::path& dir) {
 } // namespace
 
 Result<ScenarioSpec> loadScenarioFile(const std::string& path) {
+    auto doc = config::loadToml(path);
+    if (!doc) return makeError(ErrorCode::ConfigError, doc.error().message);
     try {
-        toml::table root = toml::parse_file(path);
-        return parse(root, std::filesystem::path(path).parent_path());
-    } catch (const toml::parse_error& e) {
-        return makeError(ErrorCode::ConfigError, path + ": " + std::string(e.description()));
+        return parse(doc->root, std::filesystem::path(path).parent_path());
+    } catch (const BadFile& e) {
+        return makeError(ErrorCode::ConfigError, e.error.message);
     } catch (const Bad& e) {
-        return makeError(ErrorCode::ConfigError, path + ": " + e.message);
+        return config::configError({path, 0, "", e.message});
     } catch (const std::exception& e) {
-        return makeError(ErrorCode::ConfigError, path + ": " + e.what());
+        return config::configError({path, 0, "", e.what()});
     }
 }
 

@@ -2,7 +2,7 @@
 // paper and print width in dots, how large to draw, how the ESC/POS job is cut up and ended.
 // Profiles are TOML files in firmware-config/printers/ (one per model, with comments), so a hall
 // can add a printer without a new build.
-// Used by the ticket layout, the ESC/POS encoder, loket-print and the kiosk. Depends on toml++.
+// Used by the ticket layout, the ESC/POS encoder, loket-print and the kiosk. Read with loket::config.
 #pragma once
 
 #include "shared/core/result.hpp"
@@ -28,8 +28,6 @@ struct PrinterProfile {
     CutMode cut = CutMode::Partial;
     bool answersStatus = true;  // answers `DLE EOT n` real-time status requests
 };
-
-const char* cutModeName(CutMode mode);
 
 // Parses a profile; every key is checked, so a typo is an error and not a silent default.
 Result<PrinterProfile> parsePrinterProfile(std::string_view tomlText, const std::string& origin);

@@ -42,6 +42,11 @@ TEST_CASE("hall: a closed hall issues no tickets and says when it opens") {
     REQUIRE_FALSE(r);
     CHECK(r.error().code == ErrorCode::HallClosed);
     CHECK(r.error().message.find("08:30") != std::string::npos);
+    // The facts a kiosk shows are typed, with the hall's offset.
+    REQUIRE(r.error().details.opensAt);
+    CHECK(r.error().details.opensAt->t == at(8, 30).t);
+    CHECK(r.error().details.opensAt->utcOffsetS == kOffset);
+    CHECK(r.error().details.closesAt->t == at(17, 0).t);
     CHECK(execute(s, IssueWalkIn{"ophalen", "nl", "x"}, at(9, 0)).has_value());
 }
 
@@ -68,8 +73,13 @@ TEST_CASE("appointments: too early, not today, unknown and twice are each refuse
     REQUIRE_FALSE(early);
     CHECK(early.error().code == ErrorCode::TooEarly);
     CHECK(early.error().message.find("10:30") != std::string::npos);
+    REQUIRE(early.error().details.checkInFrom);
+    CHECK(early.error().details.checkInFrom->t == at(10, 30).t);
 
-    CHECK(mustFail(s, CheckInAppointment{"TMRW22", "nl", "b"}, at(10, 45)) == ErrorCode::AppointmentNotToday);
+    auto notToday = execute(s, CheckInAppointment{"TMRW22", "nl", "b"}, at(10, 45));
+    REQUIRE_FALSE(notToday);
+    CHECK(notToday.error().code == ErrorCode::AppointmentNotToday);
+    CHECK(notToday.error().details.appointmentDay == testDay() + 1);
     CHECK(mustFail(s, CheckInAppointment{"NOPE22", "nl", "c"}, at(10, 45)) == ErrorCode::UnknownAppointment);
 
     must(s, CheckInAppointment{"K7Q2MX", "nl", "d"}, at(10, 45));
@@ -77,6 +87,8 @@ TEST_CASE("appointments: too early, not today, unknown and twice are each refuse
     REQUIRE_FALSE(twice);
     CHECK(twice.error().code == ErrorCode::AlreadyCheckedIn);
     CHECK(twice.error().message.find("A001") != std::string::npos);
+    CHECK(twice.error().details.ticketNumber == "A001");
+    CHECK_FALSE(twice.error().details.checkInFrom);
 }
 
 TEST_CASE("appointments: booking the same appointment again changes nothing") {
@@ -94,6 +106,49 @@ TEST_CASE("appointments: a booking code is 6-10 of A-Z and 2-9") {
     CHECK_FALSE(validBookingCode("K7Q2MX1"));
     CHECK_FALSE(validBookingCode("K7Q2MXK7Q2M"));
     CHECK(normaliseBookingCode(" k7q-2mx ") == "K7Q2MX");
+    CHECK(normaliseBookingCode("k7q.2mx\t") == "K7Q2MX");
+    // Every code Loket hands out (the simulator's, generated ones) is valid.
+    for (char symbol : kBookingCodeAlphabet) CHECK(validBookingCode(std::string("SIM") + symbol + "22"));
+}
+
+TEST_CASE("tickets: a number is said as its letter and its digits without leading zeros") {
+    CHECK(spokenNumber("A012").letter == "A");
+    CHECK(spokenNumber("A012").digits == "12");
+    CHECK(spokenNumber("B100").digits == "100");
+    CHECK(spokenNumber("C000").digits == "0");
+    CHECK(spokenNumber("VIP").letter == "VIP");
+    CHECK(spokenNumber("VIP").digits.empty());
+    CHECK(spokenNumber("12").digits.empty());
+}
+
+TEST_CASE("texts: the visitor's language, else Dutch, else English, else any") {
+    const LocalText text{{"nl", "Paspoort"}, {"en", "Passport"}, {"tr", ""}};
+    CHECK(textIn(text, "en") == "Passport");
+    CHECK(textIn(text, "tr") == "Paspoort"); // empty counts as missing
+    CHECK(textIn(LocalText{{"en", "Passport"}, {"pl", "Paszport"}}, "tr") == "Passport");
+    CHECK(textIn(LocalText{{"pl", "Paszport"}}, "nl") == "Paszport");
+    CHECK(textIn(LocalText{}, "nl").empty());
+}
+
+TEST_CASE("appointments: the code rule is one per source (a booking system keeps its own id)") {
+    CHECK(validBookingCode("1234567890", CodeSource::Jcc));
+    CHECK_FALSE(validBookingCode("1234567890", CodeSource::Loket));
+    CHECK_FALSE(validBookingCode("12A4567890", CodeSource::Jcc));
+    CHECK(validBookingCode("D50517A0AE88CDBC495F7A32E011CB", CodeSource::Qmatic));
+    CHECK_FALSE(validBookingCode("D50517A0AE88CDBC495F7A32E011CG", CodeSource::Qmatic));
+    CHECK_FALSE(validBookingCode("K7Q2MX", CodeSource::Qmatic));
+    CHECK(validBookingCode("AFSPRAAK0042", CodeSource::Calendar));
+    CHECK(validBookingCodeOfAnySource("1234567890"));
+    CHECK(validBookingCodeOfAnySource("K7Q2MX"));
+    CHECK_FALSE(validBookingCodeOfAnySource("K7"));
+
+    HallState s(smallHall());
+    BookAppointment jcc{"1234567890", {"paspoort"}, at(11, 0).t, localDay(at(11, 0)), 0, 2, ""};
+    CHECK_FALSE(decide(s, Command{jcc}, at(8, 0)).has_value()); // Loket's rule by default
+    jcc.codeSource = CodeSource::Jcc;
+    must(s, jcc, at(8, 0));
+    REQUIRE(s.appointment("1234567890") != nullptr);
+    CHECK(s.appointment("1234567890")->persons == 2);
 }
 
 TEST_CASE("due times: an appointment is due at the norm after its time, or after check-in when late") {

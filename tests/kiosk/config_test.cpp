@@ -31,15 +31,15 @@ diagonal_inch = 21.5
 
 TEST_CASE("config: mistakes are errors that say what is wrong") {
     const std::vector<std::pair<std::string, std::string>> cases{
-        {"[server]\ndevice_token = \"t\"\nurll = \"x\"", "unknown key \"server.urll\""},
-        {"[server]\nurl = \"ftp://x\"\ndevice_token = \"t\"", "server.url must start with http"},
-        {"[server]\nurl = \"http://x\"", "server.device_token is missing"},
-        {"[server]\ndevice_token = \"t\"\n[timing]\nidle_timeout_s = 20\nidle_warning_s = 20", "idle_warning_s must be shorter"},
+        {"[server]\ndevice_token = \"t\"\nurll = \"x\"", "test.toml:3: server.urll: unknown setting"},
+        {"[server]\nurl = \"ftp://x\"\ndevice_token = \"t\"", "test.toml:2: server.url: must start with http"},
+        {"[server]\nurl = \"http://x\"", "server.device_token: is missing"},
+        {"[server]\ndevice_token = \"t\"\n[timing]\nidle_timeout_s = 20\nidle_warning_s = 20", "test.toml:5: timing.idle_warning_s: must be shorter"},
         {"[server]\ndevice_token = \"t\"\n[languages]\navailable = [\"nl\", \"en\"]\ndefault = \"tr\"", "languages.default"},
-        {"[server]\ndevice_token = \"t\"\n[printer]\ntransport = \"usb:1\"", "printer.transport must start with"},
+        {"[server]\ndevice_token = \"t\"\n[printer]\ntransport = \"usb:1\"", "printer.transport: must start with"},
         {"[server]\ndevice_token = \"t\"\n[[booking_code]]\nname = \"x\"\nregex = \"([A-Z\"", "not a valid regular expression"},
         {"[server]\ndevice_token = \"t\"\n[screen]\ndpi = 100\ndiagonal_inch = 21.5", "not both"},
-        {"[server\n", "test.toml"},
+        {"[server\n", "test.toml:1: "},
     };
     for (const auto& [text, expected] : cases) {
         CAPTURE(text);

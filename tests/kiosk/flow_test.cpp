@@ -1,5 +1,7 @@
 #include "kiosk_test_support.hpp"
 
+using loket::ErrorCode;
+using loket::errorCodeName;
 using namespace loket::kiosk;
 using namespace loket::kiosk::testing;
 using namespace std::chrono_literals;
@@ -91,16 +93,17 @@ TEST_CASE("flow: a code no pattern knows gives the invalid-code screen without a
 }
 
 TEST_CASE("flow: every error code of the check-in has its own problem screen") {
-    const std::vector<std::pair<std::string, Problem>> cases{
-        {"unknown_appointment", Problem::UnknownCode},     {"too_early", Problem::TooEarly},
-        {"already_checked_in", Problem::AlreadyCheckedIn}, {"appointment_not_today", Problem::NotToday},
-        {"walk_in_not_offered", Problem::WalkInNotOffered}, {"hall_closed", Problem::HallClosed},
-        {"forbidden", Problem::Unexpected}};
+    const std::vector<std::pair<ErrorCode, Problem>> cases{
+        {ErrorCode::UnknownAppointment, Problem::UnknownCode},  {ErrorCode::TooEarly, Problem::TooEarly},
+        {ErrorCode::AlreadyCheckedIn, Problem::AlreadyCheckedIn}, {ErrorCode::AppointmentNotToday, Problem::NotToday},
+        {ErrorCode::WalkInNotOffered, Problem::WalkInNotOffered}, {ErrorCode::HallClosed, Problem::HallClosed},
+        {ErrorCode::BookingUnavailable, Problem::BookingUnavailable},
+        {ErrorCode::InvalidValue, Problem::InvalidCode},        {ErrorCode::Forbidden, Problem::Unexpected}};
     for (const auto& [code, problem] : cases) {
-        CAPTURE(code);
+        CAPTURE(errorCodeName(code));
         FlowRig rig;
         const auto id = rig.submit("K7Q2MX");
-        rig.send(CheckInRejected{id, code, "message"});
+        rig.send(CheckInRejected{id, refusal(code)});
         CHECK(rig.state().screen == Screen::Problem);
         CHECK(rig.state().problem == problem);
         CHECK_FALSE(rig.state().pendingRequest.has_value());
@@ -110,7 +113,7 @@ TEST_CASE("flow: every error code of the check-in has its own problem screen") {
 TEST_CASE("flow: walk-in not offered leads back to the service choice") {
     FlowRig rig;
     const auto id = rig.walkIn("huwelijk");
-    rig.send(CheckInRejected{id, "walk_in_not_offered", "'huwelijk' needs an appointment; it takes no walk-ins."});
+    rig.send(CheckInRejected{id, refusal(ErrorCode::WalkInNotOffered)});
     rig.act(ActionKind::OtherService);
     CHECK(rig.state().screen == Screen::Services);
 }

@@ -295,6 +295,15 @@ TEST_CASE("kiosk program: every check-in error has its own screen and next step"
                                {{"Idempotency-Key", "test-first-check-in"}});
     REQUIRE(first.status == 201);
     const std::string existing = first.json["ticket"]["number"];
+    // The facts the kiosk shows travel typed in the error's details (api.md), not in the message.
+    auto twice = kioskApi.post("/api/v1/tickets", Json{{"appointment_code", "TWICE234"}, {"language", "nl"}},
+                               {{"Idempotency-Key", "test-second-check-in"}});
+    CHECK(twice.status == 409);
+    CHECK(twice.json["error"]["details"]["ticket_number"] == existing);
+    auto early = kioskApi.post("/api/v1/tickets", Json{{"appointment_code", "EARLY234"}, {"language", "nl"}},
+                               {{"Idempotency-Key", "test-early-check-in"}});
+    CHECK(early.json["error"]["code"] == "too_early");
+    CHECK(early.json["error"]["details"]["check_in_from"].is_string());
     const auto config = writeConfig(dir, server.url(), "file:" + (dir.path() / "t.bin").string());
     const auto shots = runKiosk(dir, config, "errors", R"(
 type NOSUCH23

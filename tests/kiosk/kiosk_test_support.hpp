@@ -5,6 +5,7 @@
 #include "shared/i18n/catalog.hpp"
 #include "shared/kiosk/flow.hpp"
 #include "shared/kiosk/view_builder.hpp"
+#include "shared/proto/rfc3339.hpp"
 
 #include <catch2/catch.hpp>
 
@@ -22,9 +23,9 @@ inline i18n::Catalog catalog(const std::string& language) {
     return *c;
 }
 
-inline KioskService service(std::string id, std::string prefix, std::string nl, bool walkIn = true, bool online = false,
-                            std::string bring = "uw ID-bewijs") {
-    KioskService s;
+inline proto::ClientService service(std::string id, std::string prefix, std::string nl, bool walkIn = true,
+                                    bool online = false, std::string bring = "uw ID-bewijs") {
+    proto::ClientService s;
     s.id = std::move(id);
     s.prefix = std::move(prefix);
     s.name = {{"nl", nl}, {"en", nl + " (en)"}};
@@ -35,23 +36,60 @@ inline KioskService service(std::string id, std::string prefix, std::string nl, 
     return s;
 }
 
-inline std::vector<KioskService> exampleServices() {
+inline std::vector<proto::ClientService> exampleServices() {
     return {service("paspoort", "A", "Paspoort of ID-kaart aanvragen"),
             service("verhuizing", "V", "Verhuizing doorgeven", true, true),
             service("huwelijk", "H", "Huwelijk of partnerschap melden", false)};
 }
 
-inline KioskTicket walkInTicket(std::string number = "A012") {
-    KioskTicket t;
-    t.id = "t1";
-    t.number = std::move(number);
-    t.serviceId = "paspoort";
+inline proto::IssuedTicket walkInTicket(std::string number = "A012") {
+    proto::IssuedTicket t;
+    t.ticket.id = "t1";
+    t.ticket.number = std::move(number);
+    t.ticket.service = "paspoort";
+    t.ticket.status = "waiting";
     t.issuedAt = "2026-11-23T09:15:00+01:00";
     t.waitLowS = 8 * 60;
     t.waitHighS = 14 * 60;
     t.visitorUrl = "http://127.0.0.1:8080/v/abcdefghijklmnopqrstuv";
-    t.language = "nl";
+    t.ticket.language = "nl";
     return t;
+}
+
+// A time as the server writes it, read back: the instant and the hall's offset.
+inline core::Now hallTime(const char* rfc3339) {
+    auto at = proto::parseRfc3339(rfc3339);
+    REQUIRE(at.has_value());
+    return *at;
+}
+
+// The server's refusal of a check-in as the HTTP client hands it over: a code, an English
+// message for logs, and the typed facts.
+inline Error refusal(ErrorCode code, ErrorDetails details = {}, std::string message = "message") {
+    return Error{code, std::move(message), std::move(details)};
+}
+inline ErrorDetails checkInFrom(const char* rfc3339) {
+    ErrorDetails d;
+    d.checkInFrom = hallTime(rfc3339);
+    return d;
+}
+inline ErrorDetails ticketNumber(std::string number) {
+    ErrorDetails d;
+    d.ticketNumber = std::move(number);
+    return d;
+}
+inline ErrorDetails appointmentOn(const char* isoDate) {
+    ErrorDetails d;
+    core::LocalDay day = 0;
+    REQUIRE(core::parseDate(isoDate, day));
+    d.appointmentDay = day;
+    return d;
+}
+inline ErrorDetails openFromTo(const char* opens, const char* closes) {
+    ErrorDetails d;
+    d.opensAt = hallTime(opens);
+    d.closesAt = hallTime(closes);
+    return d;
 }
 
 // A flow, its clock and the effects of the last input.

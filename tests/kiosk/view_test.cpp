@@ -8,6 +8,8 @@
 using namespace loket::kiosk;
 using namespace loket::kiosk::testing;
 using namespace std::chrono_literals;
+using loket::Error;
+using loket::ErrorCode;
 
 namespace {
 
@@ -31,19 +33,20 @@ void forEveryScreen(const loket::i18n::Catalog& words, Check&& check) {
         rig.act(ActionKind::ChooseService, "verhuizing");
         check(view(rig));
     }
-    const std::vector<std::pair<std::string, std::string>> errors{
-        {"unknown_appointment", "No appointment with code 'K7Q2MX'."},
-        {"too_early", "Too early: check in from 10:25."},
-        {"already_checked_in", "Already checked in with ticket A012."},
-        {"appointment_not_today", "This appointment is on 2026-11-24, not today."},
-        {"walk_in_not_offered", "'huwelijk' needs an appointment; it takes no walk-ins."},
-        {"hall_closed", "The hall is closed now. Open today from 08:30 to 17:00."},
-        {"hall_closed", "The hall is closed now."},
-        {"internal", "boom"}};
-    for (const auto& [code, message] : errors) {
+    const std::vector<Error> errors{
+        refusal(ErrorCode::UnknownAppointment),
+        refusal(ErrorCode::TooEarly, checkInFrom("2026-11-23T10:25:00+01:00")),
+        refusal(ErrorCode::AlreadyCheckedIn, ticketNumber("A012")),
+        refusal(ErrorCode::AppointmentNotToday, appointmentOn("2026-11-24")),
+        refusal(ErrorCode::WalkInNotOffered),
+        refusal(ErrorCode::HallClosed, openFromTo("2026-11-23T08:30:00+01:00", "2026-11-23T17:00:00+01:00")),
+        refusal(ErrorCode::HallClosed),
+        refusal(ErrorCode::BookingUnavailable),
+        refusal(ErrorCode::Internal, {}, "boom")};
+    for (const auto& error : errors) {
         FlowRig rig;
         const auto id = rig.submit("K7Q2MX");
-        rig.send(CheckInRejected{id, code, message});
+        rig.send(CheckInRejected{id, error});
         check(view(rig));
     }
     {
@@ -146,26 +149,33 @@ TEST_CASE("view: the ticket number is spoken as a letter and a number") {
     CHECK(ticket.wait->spoken == "Wachttijd: ongeveer 8 tot 14 minuten.");
 }
 
-TEST_CASE("view: error screens take the time, number and date from the server's message") {
-    auto problem = [](const std::string& code, const std::string& message, const std::string& language = "nl") {
+TEST_CASE("view: error screens take the time, number and date from the server's typed details") {
+    auto problem = [](const Error& error, const std::string& language = "nl") {
         FlowRig rig;
         if (language != "nl") rig.act(ActionKind::SetLanguage, language);
         const auto id = rig.submit("K7Q2MX");
-        rig.send(CheckInRejected{id, code, message});
+        rig.send(CheckInRejected{id, error});
         return std::get<MessageVm>(buildView(*rig.flow, catalog(language)).screen);
     };
-    auto tooEarly = problem("too_early", "Too early: check in from 10:25.");
+    auto tooEarly = problem(refusal(ErrorCode::TooEarly, checkInFrom("2026-11-23T10:25:00+01:00")));
     CHECK(tooEarly.lines.at(0).shown == "Kom terug om 10:25. Meld u dan hier aan.");
     CHECK(tooEarly.highlight->shown == "10:25");
-    auto already = problem("already_checked_in", "Already checked in with ticket A012.");
+    auto already = problem(refusal(ErrorCode::AlreadyCheckedIn, ticketNumber("A012")));
     CHECK(already.lines.at(0).shown == "Uw nummer is A012.");
     CHECK(already.lines.at(0).spoken == "Uw nummer is A 12.");
-    auto notToday = problem("appointment_not_today", "This appointment is on 2026-11-24, not today.");
+    auto notToday = problem(refusal(ErrorCode::AppointmentNotToday, appointmentOn("2026-11-24")));
     CHECK(notToday.lines.at(0).shown == "Uw afspraak is op 24 november 2026. Kom dan terug.");
-    auto notTodayEn = problem("appointment_not_today", "This appointment is on 2026-11-24, not today.", "en");
+    auto notTodayEn = problem(refusal(ErrorCode::AppointmentNotToday, appointmentOn("2026-11-24")), "en");
     CHECK(notTodayEn.title.shown == "Your appointment is not today");
-    auto closed = problem("hall_closed", "The hall is closed now. Open today from 08:30 to 17:00.");
+    auto closed = problem(refusal(ErrorCode::HallClosed, openFromTo("2026-11-23T08:30:00+01:00", "2026-11-23T17:00:00+01:00")));
     CHECK(closed.lines.at(0).shown == "Wij zijn vandaag open van 08:30 tot 17:00.");
+
+    // The message is for people and logs: a time, number or date in it is never shown.
+    auto wordsOnly = problem(refusal(ErrorCode::TooEarly, {}, "Too early: check in from 10:25."));
+    CHECK(wordsOnly.lines.at(0).shown.find("10:25") == std::string::npos);
+    CHECK_FALSE(wordsOnly.highlight.has_value());
+    auto numberInWords = problem(refusal(ErrorCode::AlreadyCheckedIn, {}, "Already checked in with ticket A012."));
+    CHECK(numberInWords.lines.at(0).shown.find("A012") == std::string::npos);
 }
 
 TEST_CASE("view: every error screen offers a next step") {
@@ -195,7 +205,7 @@ TEST_CASE("view: the printer-fault ticket carries the QR code of the visitor url
 TEST_CASE("view: a service with a public label shows that label and not its line") {
     FlowRig rig;
     auto services = exampleServices();
-    services[0].publicLabel = Localized{{"nl", "Balie B"}, {"en", "Counter B"}};
+    services[0].publicLabel = loket::core::LocalText{{"nl", "Balie B"}, {"en", "Counter B"}};
     rig.send(ServicesLoaded{services});
     rig.act(ActionKind::ChooseWalkIn);
     const auto vm = buildView(*rig.flow, catalog("nl"));

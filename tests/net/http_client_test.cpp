@@ -46,6 +46,24 @@ TEST_CASE("http: an API error becomes its error code with the server's message a
     CHECK(client.lastFailure()->apiCode == "counter_busy");
 }
 
+TEST_CASE("http: an API error's typed details arrive in the client's error") {
+    ScriptedPeer peer;
+    peer.server.Post("/api/v1/tickets", [](const httplib::Request&, httplib::Response& res) {
+        res.status = 422;
+        res.set_content(R"({"error":{"code":"too_early","message":"Too early: check in from 10:25.",)"
+                        R"("details":{"check_in_from":"2026-11-23T10:25:00+01:00"}}})",
+                        "application/json");
+    });
+    peer.start();
+    HttpClient client(HttpOptions{peer.url(), "t"});
+    auto reply = client.post("/api/v1/tickets", "{}");
+    REQUIRE_FALSE(reply);
+    CHECK(reply.error().code == ErrorCode::TooEarly);
+    REQUIRE(reply.error().details.checkInFrom);
+    CHECK(reply.error().details.checkInFrom->utcOffsetS == 3600);
+    CHECK(loket::core::localSecondOfDay(*reply.error().details.checkInFrom) == 10 * 3600 + 25 * 60);
+}
+
 TEST_CASE("http: a slow server is a timeout, a closed port is unavailable") {
     ScriptedPeer peer;
     peer.server.Get("/slow", [](const httplib::Request&, httplib::Response& res) {

@@ -4,7 +4,7 @@
 #include "shared/i18n/catalog.hpp"
 #include "shared/proto/client_types.hpp"
 #include "shared/signage/display_texts.hpp"
-#include "shared/signage/rfc3339.hpp"
+#include "shared/proto/rfc3339.hpp"
 #include "shared/signage/signage_model.hpp"
 
 #include <catch2/catch.hpp>
@@ -18,8 +18,10 @@ using namespace loket;
 inline const char* kDay = "2026-11-23T";
 // Wall-clock epoch of 09:mm:ss on the test day, +01:00.
 inline std::int64_t at(int minute, int second = 0) {
-    return *signage::parseRfc3339(std::string(kDay) + "09:" + (minute < 10 ? "0" : "") + std::to_string(minute) + ":" +
-                                  (second < 10 ? "0" : "") + std::to_string(second) + "+01:00");
+    return proto::parseRfc3339(std::string_view(std::string(kDay) + "09:" + (minute < 10 ? "0" : "") +
+                                                std::to_string(minute) + ":" + (second < 10 ? "0" : "") +
+                                                std::to_string(second) + "+01:00"))
+        ->t;
 }
 inline std::string stamp(int minute, int second = 0) {
     char buf[64];
@@ -33,7 +35,13 @@ inline proto::ClientCounter counter(const std::string& id, const std::string& na
 }
 
 inline proto::ClientService service(const std::string& id, const std::string& prefix, int waiting, std::int64_t waitS) {
-    return proto::ClientService{id, {{"nl", "Dienst " + prefix}, {"en", "Service " + prefix}}, std::nullopt, prefix, waiting, waitS};
+    proto::ClientService s;
+    s.id = id;
+    s.name = {{"nl", "Dienst " + prefix}, {"en", "Service " + prefix}};
+    s.prefix = prefix;
+    s.waiting = waiting;
+    s.estimatedWaitS = waitS;
+    return s;
 }
 
 // The services each counter of the example hall handles.

@@ -38,15 +38,15 @@ TEST_CASE("printer profile: a misspelt key is an error, not a silent default") {
 
 TEST_CASE("printer profile: out-of-range and wrongly typed values are errors that say what is allowed") {
     const char* cases[][2] = {
-        {"name = \"x\"\n[paper]\nprint_width_dots = 570\n", "multiple of 8"},
+        {"name = \"x\"\n[paper]\nprint_width_dots = 570\n", "typo.toml:3: paper.print_width_dots: must be a multiple of 8"},
         {"name = \"x\"\n[paper]\nprint_width_dots = \"576\"\n", "whole number"},
         {"name = \"x\"\n[escpos]\ncut = \"sideways\"\n", "partial"},
-        {"name = \"x\"\n[layout]\ntext_scale = 9.0\n", "0.4 to 3.0"},
+        {"name = \"x\"\n[layout]\ntext_scale = 9.0\n", "layout.text_scale: must be a number from 0.4 to 3"},
         {"name = \"x\"\n[escpos]\nstatus = \"yes\"\n", "true or false"},
-        {"[paper]\ndpi = 203\n", "name is missing"},
-        {"name = \"x\"\npaper = 3\n", "[paper] must be a table"},
+        {"[paper]\ndpi = 203\n", "name: is missing"},
+        {"name = \"x\"\npaper = 3\n", "must be a [paper] table"},
         {"name = \"x\"\n[layout]\nmargin_dots = 200\n", "half the print width"},
-        {"name = \"x\n", "typo.toml"},
+        {"name = \"x\n", "typo.toml:1: "},
     };
     for (const auto& [text, expected] : cases) {
         CAPTURE(text);

@@ -1,0 +1,80 @@
+#include "shared/proto/rfc3339.hpp"
+
+#include <cctype>
+#include <cstdio>
+
+namespace loket::proto {
+using namespace loket::core;
+namespace {
+
+bool digits(std::string_view text, std::size_t pos, std::size_t count, int& out) {
+    if (pos + count > text.size()) return false;
+    out = 0;
+    for (std::size_t i = pos; i < pos + count; ++i) {
+        if (!std::isdigit(static_cast<unsigned char>(text[i]))) return false;
+        out = out * 10 + (text[i] - '0');
+    }
+    return true;
+}
+
+} // namespace
+
+std::string rfc3339(Seconds t, std::int32_t utcOffsetS) {
+    const Now now{t, utcOffsetS};
+    const std::string date = formatDate(localDay(now));
+    const std::int32_t s = localSecondOfDay(now);
+    const std::int32_t off = utcOffsetS < 0 ? -utcOffsetS : utcOffsetS;
+    char buf[48];
+    std::snprintf(buf, sizeof buf, "%sT%02d:%02d:%02d%c%02d:%02d", date.c_str(), s / 3600, (s / 60) % 60, s % 60,
+                  utcOffsetS < 0 ? '-' : '+', off / 3600, (off / 60) % 60);
+    return buf;
+}
+
+std::optional<Now> parseRfc3339(std::string_view text) {
+    LocalDay day = 0;
+    if (text.size() < 20 || !parseDate(std::string(text.substr(0, 10)), day)) return std::nullopt;
+    int hour = 0, minute = 0, second = 0;
+    if ((text[10] != 'T' && text[10] != 't' && text[10] != ' ') || !digits(text, 11, 2, hour) || text[13] != ':' ||
+        !digits(text, 14, 2, minute) || text[16] != ':' || !digits(text, 17, 2, second))
+        return std::nullopt;
+    if (hour > 23 || minute > 59 || second > 60) return std::nullopt;
+    std::size_t pos = 19;
+    if (pos < text.size() && text[pos] == '.') { // fractional seconds are ignored
+        ++pos;
+        while (pos < text.size() && std::isdigit(static_cast<unsigned char>(text[pos]))) ++pos;
+    }
+    std::int32_t offset = 0;
+    if (pos < text.size() && (text[pos] == 'Z' || text[pos] == 'z')) {
+        ++pos;
+    } else if (pos < text.size() && (text[pos] == '+' || text[pos] == '-')) {
+        int oh = 0, om = 0;
+        if (!digits(text, pos + 1, 2, oh) || pos + 3 >= text.size() || text[pos + 3] != ':' ||
+            !digits(text, pos + 4, 2, om) || oh > 23 || om > 59)
+            return std::nullopt;
+        offset = (oh * 3600 + om * 60) * (text[pos] == '-' ? -1 : 1);
+        pos += 6;
+    } else {
+        return std::nullopt;
+    }
+    if (pos != text.size()) return std::nullopt;
+    return Now{instantOf(day, hour * 3600 + minute * 60 + second, offset), offset};
+}
+
+bool parseRfc3339(const std::string& text, Seconds& out) {
+    auto at = parseRfc3339(std::string_view(text));
+    if (!at) return false;
+    out = at->t;
+    return true;
+}
+
+std::string localClockText(std::string_view text) {
+    auto at = parseRfc3339(text);
+    return at ? formatClock(localSecondOfDay(*at)) : std::string();
+}
+
+std::string localDateText(std::string_view text) {
+    auto at = parseRfc3339(text);
+    return at ? formatDate(localDay(*at)) : std::string();
+}
+
+} // namespace loket::proto

@@ -1,0 +1,40 @@
+#include "shared/proto/rfc3339.hpp"
+
+#include <catch2/catch.hpp>
+
+using namespace loket;
+using proto::parseRfc3339;
+
+TEST_CASE("rfc3339: the hall's timestamps compare in seconds across offsets") {
+    auto a = parseRfc3339("2026-11-23T09:15:00+01:00");
+    auto b = parseRfc3339("2026-11-23T08:15:00Z");
+    REQUIRE(a);
+    REQUIRE(b);
+    CHECK(a->t == b->t);
+    CHECK(a->utcOffsetS == 3600);
+    CHECK(parseRfc3339("1970-01-01T00:00:00Z")->t == 0);
+    CHECK(parseRfc3339("2026-03-29T03:00:00.250+02:00")->t - parseRfc3339("2026-03-29T01:59:00+01:00")->t == 60);
+    CHECK(proto::localClockText("2026-11-23T09:15:00+01:00") == "09:15");
+    CHECK(proto::localDateText("2026-11-23T00:15:00+01:00") == "2026-11-23");
+}
+
+TEST_CASE("rfc3339: what is written reads back as the same instant and offset") {
+    for (std::int32_t offset : {0, 3600, 7200, -5 * 3600 - 1800}) {
+        const core::Now at{1795425300, offset};
+        auto back = parseRfc3339(proto::rfc3339(at));
+        REQUIRE(back);
+        CHECK(back->t == at.t);
+        CHECK(back->utcOffsetS == offset);
+    }
+    CHECK(proto::rfc3339(core::Now{0, 3600}) == "1970-01-01T01:00:00+01:00");
+}
+
+TEST_CASE("rfc3339: anything else is rejected") {
+    CHECK_FALSE(parseRfc3339("2026-11-23 09:15"));
+    CHECK_FALSE(parseRfc3339("2026-13-23T09:15:00Z"));
+    CHECK_FALSE(parseRfc3339("2026-02-30T09:15:00Z"));
+    CHECK_FALSE(parseRfc3339("2026-11-23T09:15:00+0100"));
+    CHECK_FALSE(parseRfc3339("2026-11-23T09:15:00Zjunk"));
+    CHECK_FALSE(parseRfc3339("2026-11-23T24:15:00Z"));
+    CHECK(proto::localClockText("nonsense").empty());
+}
