@@ -1,5 +1,6 @@
 #include "api.hpp"
 
+#include "http_listener.hpp"
 #include "log.hpp"
 #include "security_headers.hpp"
 
@@ -11,6 +12,7 @@ namespace loket::server {
 namespace {
 thread_local std::chrono::steady_clock::time_point t_requestStart;
 constexpr std::size_t kMaxJsonBody = 64 * 1024;
+constexpr std::size_t kMaxImportBody = 4 * 1024 * 1024;
 const char* kImportPath = "/api/v1/appointments/import";
 
 // Request paths carry visitor codes (/v/<code>, /api/v1/visits/<code>): never in a log.
@@ -19,20 +21,49 @@ std::string redactedPath(const std::string& path) {
     return std::regex_replace(path, visitor, "$1:code");
 }
 
-// Before routing: the clock for the request's latency, state changes from other sites refused,
-// and JSON bodies held to 64 KiB.
+bool hasDotSegment(const std::string& path) {
+    std::size_t start = 0;
+    while (start <= path.size()) {
+        const std::size_t end = std::min(path.find('/', start), path.size());
+        const std::string_view segment(path.data() + start, end - start);
+        if (segment == "." || segment == "..") return true;
+        start = end + 1;
+    }
+    return false;
+}
+
+// Before routing (and before cpp-httplib reads a body): the clock for the request's latency, state
+// changes from other sites refused, and
+// every body held to a known length — JSON to 64 KiB, imports to the payload limit. A chunked
+// body has no length to check in advance (the library would read it whole), so it is refused; a
+// POST without a length would wait for a body that never comes.
 httplib::Server::HandlerResponse beforeRouting(const httplib::Request& req, httplib::Response& res) {
     t_requestStart = std::chrono::steady_clock::now();
     if (refuseForeignOrigin(req, res)) return httplib::Server::HandlerResponse::Handled;
+    auto refuse = [&res](int status, ErrorCode code, const std::string& message) {
+        sendError(res, code, message);
+        res.status = status;
+        res.set_header("Connection", "close");
+        closeConnectionAfterThisRequest();
+        return httplib::Server::HandlerResponse::Handled;
+    };
+    if (req.has_header("Transfer-Encoding"))
+        return refuse(411, ErrorCode::InvalidValue, "Send the body with a Content-Length (chunked bodies are not accepted).");
+    const bool sendsBody = req.method == "POST" || req.method == "PUT" || req.method == "PATCH";
+    if (sendsBody && !req.has_header("Content-Length"))
+        return refuse(411, ErrorCode::InvalidValue, "A " + req.method + " needs a Content-Length (0 for no body).");
+    if (hasDotSegment(req.path)) return refuse(404, ErrorCode::NotFound, "There is nothing at this address.");
     const std::string length = req.get_header_value("Content-Length");
     std::size_t bytes = 0;
-    try {
-        bytes = length.empty() ? 0 : std::stoull(length);
-    } catch (...) {
-        bytes = kMaxJsonBody + 1;
-    }
-    if (bytes > kMaxJsonBody && req.path != kImportPath) {
-        sendError(res, ErrorCode::PayloadTooLarge, "The body is larger than 64 KiB.");
+    if (length.empty() || length.size() > 12 || length.find_first_not_of("0123456789") != std::string::npos)
+        bytes = length.empty() ? 0 : kMaxImportBody + 1;
+    else
+        bytes = std::stoull(length);
+    if (bytes > kMaxImportBody || (bytes > kMaxJsonBody && req.path != kImportPath)) {
+        sendError(res, ErrorCode::PayloadTooLarge,
+                  req.path == kImportPath ? "The import is larger than 4 MiB." : "The body is larger than 64 KiB.");
+        res.set_header("Connection", "close");
+        closeConnectionAfterThisRequest();
         return httplib::Server::HandlerResponse::Handled;
     }
     return httplib::Server::HandlerResponse::Unhandled;
@@ -47,8 +78,11 @@ httplib::Server::HandlerResponse answerLibraryError(const httplib::Request&, htt
                      : res.status < 500  ? ErrorCode::InvalidValue
                                          : ErrorCode::Internal;
     const int status = res.status;
+    // What follows a request that could not be read is not a request either.
+    if (status == 400 || status == 414) closeConnectionAfterThisRequest();
     sendError(res, code, status == 404   ? "There is nothing at this address."
-                         : status == 400 ? "The request could not be read (a POST needs a body or Content-Length: 0)."
+                         : status == 400 ? "The request could not be read as HTTP."
+                         : status == 414 ? "The address is too long."
                                          : "The request could not be handled.");
     res.status = status;
     return httplib::Server::HandlerResponse::Handled;
@@ -103,7 +137,7 @@ void runCommand(const ServerParts& parts, httplib::Response& res, const core::Co
 }
 
 void installApi(httplib::Server& server, const ServerParts& parts) {
-    server.set_payload_max_length(4 * 1024 * 1024); // imports; JSON bodies are held to 64 KiB before routing
+    server.set_payload_max_length(kMaxImportBody); // imports; JSON bodies are held to 64 KiB before routing
     server.set_pre_routing_handler(beforeRouting);
     installSecurityHeaders(server, securityHeadersFor(parts.config));
     server.set_error_handler(httplib::Server::HandlerWithResponse(answerLibraryError));
@@ -117,7 +151,7 @@ void installApi(httplib::Server& server, const ServerParts& parts) {
     });
     installPublicRoutes(server, parts);
     installDeviceRoutes(server, parts);
-    installEventRoutes(server, parts);
+    installEventRoutes(server, parts); // plain HTTP: the StreamHub answers GET /api/v1/events first
     installCounterRoutes(server, parts);
     installAdminRoutes(server, parts);
     installStaticRoutes(server, parts);

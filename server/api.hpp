@@ -1,7 +1,8 @@
 // The HTTP routes of ../shared/api.md on a cpp-httplib server, with roles enforced on each
 // route. Thin: a route parses and checks input, turns it into a core command or a read of the
 // hall, and renders the answer; the rules live in the core. Each route is a named function
-// (api_*.cpp) of the server's parts; installApi() lists them.
+// (api_*.cpp) of the server's parts; installApi() lists them. The event stream
+// (/api/v1/events) is served by the StreamHub (stream_hub.hpp), without a thread per stream.
 #pragma once
 
 #include "auth.hpp"
@@ -49,7 +50,7 @@ httplib::Server::Handler route(const ServerParts& parts, RouteHandler handler);
 
 void installPublicRoutes(httplib::Server& server, const ServerParts& parts);
 void installDeviceRoutes(httplib::Server& server, const ServerParts& parts);
-void installEventRoutes(httplib::Server& server, const ServerParts& parts);
+void installEventRoutes(httplib::Server& server, const ServerParts& parts); // HTTPS only (see http_listener.hpp)
 void installCounterRoutes(httplib::Server& server, const ServerParts& parts);
 void installAdminRoutes(httplib::Server& server, const ServerParts& parts);
 void installStaticRoutes(httplib::Server& server, const ServerParts& parts);

@@ -3,6 +3,7 @@
 namespace loket::server {
 
 void EventBroker::publish(std::vector<SseMessage> messages) {
+    std::function<void()> onPublish;
     {
         std::lock_guard lock(m_mutex);
         for (auto& m : messages) {
@@ -13,8 +14,15 @@ void EventBroker::publish(std::vector<SseMessage> messages) {
             if (m_ring.front().second.id) m_firstKeptId = m_ring.front().second.id + 1;
             m_ring.pop_front();
         }
+        onPublish = m_onPublish;
     }
     m_changed.notify_all();
+    if (onPublish) onPublish();
+}
+
+void EventBroker::setOnPublish(std::function<void()> onPublish) {
+    std::lock_guard lock(m_mutex);
+    m_onPublish = std::move(onPublish);
 }
 
 std::int64_t EventBroker::lastId() const {
@@ -46,8 +54,17 @@ EventBroker::Fetch EventBroker::waitAfter(std::int64_t afterId, std::uint64_t& a
         f.stopped = true;
         return f;
     }
-    for (const auto& [seq, m] : m_ring) {
-        // Events are resumed by id; device messages (no id) are live only, by sequence.
+    // Events are resumed by id; device messages (no id) are live only, by sequence. Ids grow with
+    // the sequence, so the walk back stops at the first event the client already has: a live
+    // stream looks at its few new messages, not at the whole ring.
+    auto from = m_ring.end();
+    while (from != m_ring.begin()) {
+        const auto& [seq, m] = *std::prev(from);
+        if (m.id && m.id <= afterId && seq <= afterSeq) break;
+        --from;
+    }
+    for (auto it = from; it != m_ring.end(); ++it) {
+        const auto& [seq, m] = *it;
         if (m.id ? m.id <= afterId : seq <= afterSeq) continue;
         f.messages.push_back(m);
         if (m.id) f.cursor = std::max(f.cursor, m.id);

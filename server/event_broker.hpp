@@ -9,6 +9,7 @@
 #include <condition_variable>
 #include <cstdint>
 #include <deque>
+#include <functional>
 #include <mutex>
 #include <optional>
 #include <string>
@@ -52,6 +53,8 @@ public:
     Fetch waitAfter(std::int64_t afterId, std::uint64_t& afterSeq, std::chrono::milliseconds timeout);
     std::uint64_t currentSeq() const;
     void shutdown();
+    // Called after every publish, outside the lock (the StreamHub wakes its thread with it).
+    void setOnPublish(std::function<void()> onPublish);
     int subscribers() const;
     void subscribe(int delta);
 
@@ -65,6 +68,7 @@ private:
     std::size_t m_capacity;
     bool m_stopped = false;
     int m_subscribers = 0;
+    std::function<void()> m_onPublish;
 };
 
 } // namespace loket::server

@@ -57,11 +57,40 @@ void sendError(httplib::Response& res, const Error& error) {
 
 void sendError(httplib::Response& res, ErrorCode code, const std::string& message) { sendError(res, makeError(code, message)); }
 
+namespace {
+// How deep arrays and objects nest, outside strings: checked before parsing, so a body of a
+// million '[' costs a scan, not a tree of a million nodes (or the stack).
+bool nestsDeeperThan(const std::string& text, int limit) {
+    int depth = 0;
+    bool inString = false;
+    for (std::size_t i = 0; i < text.size(); ++i) {
+        const char c = text[i];
+        if (inString) {
+            if (c == '\\') ++i;
+            else if (c == '"') inString = false;
+        } else if (c == '"') {
+            inString = true;
+        } else if (c == '[' || c == '{') {
+            if (++depth > limit) return true;
+        } else if (c == ']' || c == '}') {
+            --depth;
+        }
+    }
+    return false;
+}
+} // namespace
+
 Result<Json> jsonBody(const httplib::Request& req, std::initializer_list<const char*> allowed, bool emptyOk) {
     if (req.body.empty()) {
         if (emptyOk) return Json::object();
         return makeError(ErrorCode::InvalidJson, "The request needs a JSON body.");
     }
+    // A body without a type is read as JSON (older clients); one that says it is something else is refused.
+    const std::string type = req.get_header_value("Content-Type");
+    if (!type.empty() && type.rfind("application/json", 0) != 0)
+        return makeError(ErrorCode::InvalidJson, "The body must be JSON (Content-Type: application/json), not '" + type.substr(0, 60) + "'.");
+    if (nestsDeeperThan(req.body, kMaxJsonDepth))
+        return makeError(ErrorCode::InvalidJson, "The JSON nests deeper than " + std::to_string(kMaxJsonDepth) + " levels.");
     Json body = Json::parse(req.body, nullptr, false);
     if (body.is_discarded()) return makeError(ErrorCode::InvalidJson, "The body is not valid JSON.");
     if (!body.is_object()) return makeError(ErrorCode::InvalidJson, "The body must be a JSON object.");

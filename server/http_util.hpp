@@ -21,6 +21,9 @@ void sendJson(httplib::Response& res, int status, const Json& body);
 void sendError(httplib::Response& res, const Error& error);
 void sendError(httplib::Response& res, ErrorCode code, const std::string& message);
 
+// No request of the API nests deeper than a few levels.
+constexpr int kMaxJsonDepth = 16;
+
 // The request body as a JSON object whose fields are all among `allowed`. An empty body is an
 // empty object when `emptyOk`.
 Result<Json> jsonBody(const httplib::Request& req, std::initializer_list<const char*> allowed, bool emptyOk = false);

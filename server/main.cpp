@@ -9,6 +9,7 @@
 #include "command_executor.hpp"
 #include "crypto.hpp"
 #include "device_registry.hpp"
+#include "http_listener.hpp"
 #include "housekeeping.hpp"
 #include "live_state.hpp"
 #include "log.hpp"
@@ -34,7 +35,8 @@ namespace {
 struct Options {
     std::string config, db = "var/loket.db", listen = "127.0.0.1:8080", webDir = loket::paths::dataPath("web", LOKET_DEFAULT_WEB_DIR).string();
     bool checkConfig = false, hashPassword = false, quiet = false;
-    int threads = 192;
+    int threads = 32;
+    int headerTimeoutS = 10;
 };
 
 // The command line (CLI11). Exit code 2 for a wrong command line, as before.
@@ -45,9 +47,13 @@ std::optional<int> parseArgs(int argc, char** argv, Options& o) {
     app.add_option("--db", o.db, "the SQLite database file")->capture_default_str();
     app.add_option("--listen", o.listen, "host:port to listen on (port 0: any free port)")->capture_default_str();
     app.add_option("--web-dir", o.webDir, "the folder of the staff and visitor pages")->capture_default_str();
-    app.add_option("--threads", o.threads, "HTTP worker threads; each open event stream holds one (at least 16)")
+    app.add_option("--threads", o.threads, "HTTP worker threads (event streams and idle connections hold none)")
         ->capture_default_str()
-        ->check(CLI::PositiveNumber);
+        ->check(CLI::Range(2, 1024));
+    app.add_option("--header-timeout", o.headerTimeoutS,
+                   "seconds a request's headers may take to arrive, and an idle keep-alive connection stays open")
+        ->capture_default_str()
+        ->check(CLI::Range(1, 300));
     app.add_flag("--check-config", o.checkConfig, "check the configuration, print a summary and stop");
     app.add_flag("--hash-password", o.hashPassword, "read a password on standard input and print its hash");
     app.add_flag("--quiet", o.quiet, "no request log lines");
@@ -60,7 +66,6 @@ std::optional<int> parseArgs(int argc, char** argv, Options& o) {
         app.exit(e);
         return 2;
     }
-    o.threads = std::max(16, o.threads);
     return std::nullopt;
 }
 
@@ -158,22 +163,36 @@ int main(int argc, char** argv) {
 
     const ServerParts parts{config.value(), clock, state, predictor, commands, devices, broker, store, auth, metrics, options.webDir,
                             bookingSync->get()};
-    auto listener = makeListener(config.value());
-    if (!listener) {
-        std::fprintf(stderr, "loket-server: TLS: %s\n", listener.error().message.c_str());
-        return 2;
+    // Every connection is a file: 2,000 event streams need more than the usual 1,024.
+    const long openFiles = raiseOpenFileLimit();
+    // Plain HTTP: the StreamHub holds waiting connections and event streams (http_listener.hpp).
+    // HTTPS (cpp-httplib's SSLServer) still runs a thread per connection, each open event stream
+    // holding one: size the pool for the hall's screens there.
+    ListenerOptions hub;
+    hub.workers = static_cast<std::size_t>(options.threads);
+    hub.limits.headerDeadline = std::chrono::seconds(options.headerTimeoutS);
+    hub.limits.perCredential = config->maxStreamsPerCredential;
+    std::unique_ptr<HallHttpServer> hubServer;
+    Listener listener;
+    if (!config->tls) {
+        hubServer = std::make_unique<HallHttpServer>(broker, auth, clock, hub);
+    } else {
+        auto tls = makeListener(config.value());
+        if (!tls) {
+            std::fprintf(stderr, "loket-server: TLS: %s\n", tls.error().message.c_str());
+            return 2;
+        }
+        listener = std::move(tls.value());
+        const int threads = std::max(192, options.threads);
+        listener.server->new_task_queue = [threads] { return new httplib::ThreadPool(static_cast<std::size_t>(threads)); };
+        listener.server->set_read_timeout(5, 0);
+        listener.server->set_write_timeout(5, 0);
     }
-    httplib::Server& server = *listener->server;
-    // Each open event stream holds a pool thread (cpp-httplib), so size the pool for the hall's
-    // displays, kiosks and staff pages with room to spare.
-    const int threads = options.threads;
-    server.new_task_queue = [threads] { return new httplib::ThreadPool(static_cast<std::size_t>(threads)); };
+    httplib::Server& server = hubServer ? *hubServer : *listener.server;
     server.set_keep_alive_max_count(1000);
     // Answers are small and go out at once: without TCP_NODELAY a client that sends headers and
     // body in two packets waits for the 40 ms delayed ACK on every request.
     server.set_tcp_nodelay(true);
-    server.set_read_timeout(10, 0);
-    server.set_write_timeout(10, 0);
     installApi(server, parts);
 
     const auto colon = options.listen.rfind(':');
@@ -221,12 +240,12 @@ int main(int argc, char** argv) {
         for (;;) {
             sigwait(&signals, &sig);
             if (sig != SIGHUP) break;
-            if (!listener->certificates) {
+            if (!listener.certificates) {
                 logLine("reload", {{"tls", "not configured"}});
                 continue;
             }
-            if (auto st = listener->certificates->reload(); st)
-                logLine("reload", {{"tls", "ok"}, {"certificate", listener->certificates->describe()}});
+            if (auto st = listener.certificates->reload(); st)
+                logLine("reload", {{"tls", "ok"}, {"certificate", listener.certificates->describe()}});
             else
                 logLine("reload", {{"tls", "failed, the previous certificate stays in use"}, {"error", st.error().message}});
         }
@@ -234,14 +253,17 @@ int main(int argc, char** argv) {
         server.stop();
     });
     housekeeping.start();
+    if (hubServer) hubServer->startHub();
 
-    std::printf("loket-server: listening on %s://%s:%d\n", listener->scheme(), host.c_str(), port);
+    std::printf("loket-server: listening on %s://%s:%d\n", listener.scheme(), host.c_str(), port);
     std::fflush(stdout);
-    if (listener->certificates) logLine("tls", {{"certificate", listener->certificates->describe()}});
+    if (listener.certificates) logLine("tls", {{"certificate", listener.certificates->describe()}});
     logLine("start", {{"listen", host + ":" + std::to_string(port)}, {"policy", loket::core::policyName(config->hall.policy)},
-                      {"services", config->hall.services.size()}, {"counters", config->hall.counters.size()}});
+                      {"services", config->hall.services.size()}, {"counters", config->hall.counters.size()},
+                      {"open_files", openFiles}});
     server.listen_after_bind();
     broker.shutdown();
+    if (hubServer) hubServer->stopHub();
     pthread_kill(signalThread.native_handle(), SIGTERM);
     signalThread.join();
     housekeeping.stop();

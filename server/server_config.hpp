@@ -50,6 +50,9 @@ struct ServerConfig {
     std::string publicBaseUrl = "http://localhost:8080";
     std::vector<DeviceConfig> devices;
     std::vector<StaffConfig> staff;
+    // Open event streams per device token or staff session; one more is answered 429. A hall's
+    // displays each have their own token, so 64 leaves room for a shared token on a few screens.
+    int maxStreamsPerCredential = 64;
     std::optional<directory::DirectoryConfig> directory; // [directory]: staff log in with their directory account
     std::optional<TlsConfig> tls;                        // [tls]: serve HTTPS
     bool demoCredentials = false; // any of the published demo tokens or passwords is configured

@@ -138,14 +138,13 @@ out=$(cat "$work/walk-through.out")
 for expected in '"number":"A001"' '"number":"B001"' '"status":"called"' ',handled,'; do
   grep -qF "$expected" <<<"$out" || { echo "$out"; fail "the walk-through's answers lack $expected"; }
 done
-# The README's literal ticket ids assume the policy calls A001 first; the norm policy may call
-# the walk-in first, and then the README's recall/start of ticket 1 is refused as a transition.
-# Any other refusal (authentication, a missing page, bad input) is a failure of the package.
-others=$(grep -o '"error":{"code":"[a-z_]*"' <<<"$out" | grep -v '"invalid_transition"\|"counter_busy"' || true)
+# The walk-through takes the called ticket's id from each "next" answer: any refusal at all is a
+# failure of the package (or of the README).
+others=$(grep -o '"error":{"code":"[a-z_]*"' <<<"$out" || true)
 [ -z "$others" ] || { echo "$out"; fail "the walk-through got errors: $others"; }
 events=$(curl -sN --max-time 2 "$url/api/v1/events" -H 'Authorization: Bearer demo-display-token' || true)
 grep -q '^retry:\|^event:\|^data:' <<<"$events" || fail "the event stream did not open"
-echo "walk-through: ok ($(grep -o '"error"' <<<"$out" | wc -l) refusal(s) from the README's literal ticket ids)"
+echo "walk-through: ok"
 kill $server; wait $server || true
 trap - EXIT
 

@@ -91,3 +91,61 @@ TEST_CASE("server: staff may work only at their own counters") {
     CHECK(r.status == 403);
     CHECK(errorCode(r) == "forbidden");
 }
+
+namespace {
+// Sends `request` on a connection of its own and reads the answer (the server closes or answers).
+std::string rawExchange(const ServerProcess& server, const std::string& request) {
+    RawConnection c(server);
+    c.send(request);
+    return c.readUntil("}}", 10000);
+}
+} // namespace
+
+TEST_CASE("input: hostile requests each get a 4xx with a JSON error code, at once, and the server stays up") {
+    TempDir dir;
+    ServerProcess server(dir.path() / "hall.db");
+    ApiClient kiosk(server, "demo-kiosk-token");
+    const httplib::Headers key = {{"Idempotency-Key", "i1"}};
+    const std::string post = "POST /api/v1/login HTTP/1.1\r\nHost: loket\r\n";
+
+    std::string manyHeaders = "GET /healthz HTTP/1.1\r\nHost: loket\r\n";
+    for (int i = 0; i < 200; ++i) manyHeaders += "X-Filler-" + std::to_string(i) + ": " + std::string(100, 'x') + "\r\n";
+    std::string bigChunk = post + "Content-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n";
+    bigChunk += "100000\r\n" + std::string(0x10000, '[');
+
+    std::string hugeArray = "{\"service\":[1";
+    for (int i = 0; i < 30000; ++i) hugeArray += ",1";
+    hugeArray += "]}";
+    struct Case { std::string name; int status; std::string code; std::string answer; };
+    auto raw = [&](std::string name, int status, std::string code, const std::string& request) {
+        return Case{std::move(name), status, std::move(code), rawExchange(server, request)};
+    };
+    auto api = [](std::string name, int status, std::string code, const ApiResponse& r) {
+        return Case{std::move(name), status, std::move(code), "HTTP/1.1 " + std::to_string(r.status) + " x\r\n\r\n" + r.body};
+    };
+    std::vector<Case> cases = {
+        api("deeply nested JSON", 400, "invalid_json", kiosk.postRaw("/api/v1/tickets", std::string(30000, '[') + std::string(30000, ']'), "application/json", key)),
+        api("nesting hidden in a field", 400, "invalid_json", kiosk.postRaw("/api/v1/tickets", "{\"service\":" + std::string(40, '[') + std::string(40, ']') + "}", "application/json", key)),
+        api("a huge array", 400, "invalid_value", kiosk.postRaw("/api/v1/tickets", hugeArray, "application/json", key)),
+        api("invalid UTF-8", 400, "invalid_json", kiosk.postRaw("/api/v1/tickets", "{\"service\":\"M\xfcller\"}", "application/json", key)),
+        api("a NUL byte", 400, "invalid_json", kiosk.postRaw("/api/v1/tickets", std::string("{\"service\":\"oph\0alen\"}", 22), "application/json", key)),
+        api("a wrong content type", 400, "invalid_json", kiosk.postRaw("/api/v1/tickets", "{\"service\":\"ophalen\"}", "text/plain", key)),
+        api("a body over 64 KiB", 413, "payload_too_large", kiosk.postRaw("/api/v1/tickets", std::string(70 * 1024, ' '), "application/json", key)),
+        raw("a chunked body", 411, "invalid_value", bigChunk),
+        raw("a POST without a length", 411, "invalid_value", post + "\r\n"),
+        raw("200 headers", 431, "payload_too_large", manyHeaders),
+        raw("one header of 20 KB", 431, "payload_too_large", "GET /healthz HTTP/1.1\r\nX-Big: " + std::string(20000, 'x') + "\r\n\r\n"),
+        raw("a request line of 9 KB", 414, "invalid_value", "GET /healthz?" + std::string(9000, 'a') + " HTTP/1.1\r\nHost: loket\r\n\r\n"),
+        raw("a dot segment in /static", 404, "not_found", "GET /static/. HTTP/1.1\r\nHost: loket\r\n\r\n"),
+        raw("a dot-dot segment in /static", 404, "not_found", "GET /static/../index.html HTTP/1.1\r\nHost: loket\r\n\r\n"),
+        raw("a length that is not a number", 413, "payload_too_large", post + "Content-Length: 99999999999999999999\r\n\r\n"),
+        raw("not HTTP at all", 400, "invalid_value", "\x16\x03\x01 hello\r\n\r\n"),
+    };
+    for (const auto& c : cases) {
+        INFO(c.name << ": " << c.answer.substr(0, 300));
+        CHECK(statusOf(c.answer) == c.status);
+        const Json body = jsonOf(c.answer);
+        CHECK((body.is_object() && body.contains("error") ? body["error"]["code"].get<std::string>() : "(none)") == c.code);
+    }
+    CHECK(ApiClient(server).get("/healthz").status == 200);
+}

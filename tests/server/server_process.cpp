@@ -6,6 +6,10 @@
 #include <csignal>
 #include <cstdio>
 #include <fstream>
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <sys/socket.h>
 #include <random>
 #include <spawn.h>
 #include <sstream>
@@ -32,7 +36,8 @@ std::filesystem::path ServerProcess::defaultConfig() {
     return std::filesystem::path(LOKET_SOURCE_DIR) / "firmware-config" / "hall.example.toml";
 }
 
-ServerProcess::ServerProcess(std::filesystem::path db, std::filesystem::path config, std::vector<std::string> env) {
+ServerProcess::ServerProcess(std::filesystem::path db, std::filesystem::path config, std::vector<std::string> env,
+                             std::vector<std::string> extraArgs) {
     m_stderr = db.parent_path() / ("stderr-" + std::to_string(std::chrono::steady_clock::now().time_since_epoch().count()) + ".log");
     int out[2];
     REQUIRE(pipe(out) == 0);
@@ -42,6 +47,7 @@ ServerProcess::ServerProcess(std::filesystem::path db, std::filesystem::path con
     posix_spawn_file_actions_addclose(&actions, out[0]);
     posix_spawn_file_actions_addopen(&actions, STDERR_FILENO, m_stderr.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
     std::vector<std::string> args = {LOKET_SERVER_BIN, "--config", config.string(), "--db", db.string(), "--listen", "127.0.0.1:0", "--threads", "64"};
+    args.insert(args.end(), extraArgs.begin(), extraArgs.end());
     std::vector<char*> argv;
     for (auto& a : args) argv.push_back(a.data());
     argv.push_back(nullptr);
@@ -181,6 +187,84 @@ std::vector<SseEvent> readEvents(const ServerProcess& server, const std::string&
         return events.size() < count && std::chrono::steady_clock::now() < deadline;
     });
     return events;
+}
+
+RawConnection::RawConnection(const ServerProcess& server) {
+    m_fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    addr.sin_port = htons(static_cast<std::uint16_t>(server.port()));
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    REQUIRE(::connect(m_fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0);
+}
+
+RawConnection::~RawConnection() {
+    if (m_fd >= 0) ::close(m_fd);
+}
+
+RawConnection::RawConnection(RawConnection&& other) noexcept : m_fd(other.m_fd), m_received(std::move(other.m_received)) { other.m_fd = -1; }
+
+bool RawConnection::send(const std::string& bytes) {
+    std::size_t sent = 0;
+    while (sent < bytes.size()) {
+        const ssize_t n = ::send(m_fd, bytes.data() + sent, bytes.size() - sent, MSG_NOSIGNAL);
+        if (n <= 0) return false;
+        sent += static_cast<std::size_t>(n);
+    }
+    return true;
+}
+
+std::string RawConnection::readUntil(const std::string& needle, int timeoutMs) {
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeoutMs);
+    while (m_received.find(needle) == std::string::npos) {
+        const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now()).count();
+        if (left <= 0) break;
+        pollfd p{m_fd, POLLIN, 0};
+        if (::poll(&p, 1, static_cast<int>(left)) <= 0) break;
+        char buffer[8192];
+        const ssize_t n = ::recv(m_fd, buffer, sizeof buffer, 0);
+        if (n <= 0) break;
+        m_received.append(buffer, static_cast<std::size_t>(n));
+    }
+    return m_received;
+}
+
+bool RawConnection::waitClosed(int timeoutMs) {
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeoutMs);
+    for (;;) {
+        const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now()).count();
+        if (left <= 0) return false;
+        pollfd p{m_fd, POLLIN, 0};
+        if (::poll(&p, 1, static_cast<int>(left)) <= 0) return false;
+        char buffer[8192];
+        const ssize_t n = ::recv(m_fd, buffer, sizeof buffer, 0);
+        if (n <= 0) return true;
+        m_received.append(buffer, static_cast<std::size_t>(n));
+    }
+}
+
+int statusOf(const std::string& response) {
+    if (response.rfind("HTTP/1.1 ", 0) != 0 || response.size() < 12) return -1;
+    return std::atoi(response.c_str() + 9);
+}
+
+Json jsonOf(const std::string& response) {
+    const auto end = response.find("\r\n\r\n");
+    if (end == std::string::npos) return Json::value_t::discarded;
+    return Json::parse(response.substr(end + 4), nullptr, false);
+}
+
+std::filesystem::path configWith(const TempDir& dir, const std::string& from, const std::string& to) {
+    std::ifstream in(ServerProcess::defaultConfig());
+    std::stringstream text;
+    text << in.rdbuf();
+    std::string config = text.str();
+    const auto at = config.find(from);
+    REQUIRE(at != std::string::npos);
+    config.replace(at, from.size(), to);
+    const auto path = dir.path() / "hall.toml";
+    std::ofstream(path) << config;
+    return path;
 }
 
 } // namespace loket::test

@@ -28,7 +28,9 @@ public:
     // Starts `loket-server --config <config> --db <db> --listen 127.0.0.1:0` and waits for its
     // "listening on" line. The hall's clock reads today 09:00 UTC (10:00 or 11:00 in the hall)
     // unless `env` sets LOKET_CLOCK_OFFSET_S itself: no test depends on the hour it runs.
-    ServerProcess(std::filesystem::path db, std::filesystem::path config = defaultConfig(), std::vector<std::string> env = {});
+    // `extraArgs` go to the command line after the others.
+    ServerProcess(std::filesystem::path db, std::filesystem::path config = defaultConfig(), std::vector<std::string> env = {},
+                  std::vector<std::string> extraArgs = {});
     ~ServerProcess();
 
     int port() const { return m_port; }
@@ -87,5 +89,36 @@ bool waitForStreams(const ServerProcess& server, int count);
 // Reads the event stream until `count` events (not comments) arrived or the time is up.
 std::vector<SseEvent> readEvents(const ServerProcess& server, const std::string& token, std::size_t count,
                                  const std::string& lastEventId = {}, int timeoutMs = 5000);
+
+// A plain TCP connection to the server, for what an HTTP client library will not send (half-sent
+// heads, huge headers, chunked bodies) and for many open event streams at little cost.
+class RawConnection {
+public:
+    explicit RawConnection(const ServerProcess& server);
+    ~RawConnection();
+    RawConnection(RawConnection&& other) noexcept;
+    RawConnection(const RawConnection&) = delete;
+    RawConnection& operator=(const RawConnection&) = delete;
+
+    bool send(const std::string& bytes); // false: the server closed the connection
+    // Reads until `needle` arrived, the server closed the connection, or `timeoutMs` passed; returns
+    // everything read so far.
+    std::string readUntil(const std::string& needle, int timeoutMs = 5000);
+    // True when the server closed the connection within `timeoutMs`.
+    bool waitClosed(int timeoutMs);
+    const std::string& received() const { return m_received; }
+
+private:
+    int m_fd = -1;
+    std::string m_received;
+};
+
+// The HTTP status of a raw response ("HTTP/1.1 431 …"), or -1.
+int statusOf(const std::string& response);
+// The JSON body of a raw response (Content-Length framed), or discarded.
+Json jsonOf(const std::string& response);
+
+// A copy of the example hall configuration in `dir` with `from` replaced by `to`.
+std::filesystem::path configWith(const TempDir& dir, const std::string& from, const std::string& to);
 
 } // namespace loket::test
