@@ -1,5 +1,6 @@
 // Staff routes: log in, the counters and the queue, and every counter and ticket action.
 #include "api.hpp"
+#include "shared/core/utf8.hpp"
 
 #include <sstream>
 
@@ -37,7 +38,7 @@ void postLogin(const ServerParts& parts, const httplib::Request& req, httplib::R
     auto password = requiredString(*body, "password", 256);
     if (!password) return sendError(res, password.error());
     auto now = parts.clock.now();
-    auto login = parts.auth.login(*user, *password, req.remote_addr, now.t);
+    auto login = parts.auth.login(*user, *password, parts.auth.clientAddress(req), now.t);
     if (!login) {
         if (login.error().code == ErrorCode::TooManyRequests) res.set_header("Retry-After", "300");
         return sendError(res, login.error());
@@ -74,8 +75,13 @@ void getTickets(const ServerParts& parts, const httplib::Request& req, httplib::
         std::string part;
         while (std::getline(ss, part, ',')) {
             auto st = parseTicketStatus(part);
-            if (!st)
-                return sendError(res, ErrorCode::InvalidValue, "status '" + part + "' is not one of waiting, called, serving, done, no_show, cancelled.");
+            if (!st) {
+                // The value is echoed only when it is short, valid UTF-8 text (JSON cannot carry
+                // arbitrary bytes: `%ff%fe` once made this a 500).
+                const bool echo = part.size() <= 32 && !invalidUtf8At(part);
+                return sendError(res, ErrorCode::InvalidValue, (echo ? "status '" + part + "'" : std::string("The status")) +
+                                                                   " is not one of waiting, called, serving, done, no_show, cancelled.");
+            }
             wanted.push_back(*st);
         }
     }

@@ -7,8 +7,10 @@
 namespace loket::server {
 namespace {
 constexpr std::int64_t kFailureWindowS = 300;
-constexpr int kFailuresPerUser = 5;
-constexpr int kFailuresPerAddress = 20;
+// Failures are counted per account AND address: whoever guesses slows down only themselves; the
+// real user at another desk (another address) logs in as usual, and one guesser cannot lock
+// out every colleague behind the same address.
+constexpr int kFailuresPerAccountAddress = 5;
 } // namespace
 
 bool Principal::mayWorkAt(const std::string& counter) const {
@@ -24,7 +26,9 @@ Auth::Auth(const ServerConfig& config, SessionStore& sessions) : m_config(config
 std::string Auth::bearer(const httplib::Request& req) {
     const std::string header = req.get_header_value("Authorization");
     if (header.rfind("Bearer ", 0) == 0) return header.substr(7);
-    if (req.has_param("access_token")) return req.get_param_value("access_token");
+    // Only the event stream takes its token from the URL (EventSource cannot send a header);
+    // anywhere else a token in the URL would end up in logs and browser history.
+    if (req.path == "/api/v1/events" && req.has_param("access_token")) return req.get_param_value("access_token");
     return {};
 }
 
@@ -56,7 +60,7 @@ void Auth::recordFailure(const std::string& key, std::int64_t now) { m_failures[
 Result<Auth::Login> Auth::login(const std::string& username, const std::string& password, const std::string& address, std::int64_t now) {
     {
         std::lock_guard lock(m_mutex);
-        if (throttled("user:" + username, now, kFailuresPerUser) || throttled("addr:" + address, now, kFailuresPerAddress))
+        if (throttled(username + '\n' + address, now, kFailuresPerAccountAddress))
             return makeError(ErrorCode::TooManyRequests, "Too many failed log-ins. Wait five minutes and try again.");
     }
     const StaffConfig* staff = nullptr;
@@ -67,16 +71,26 @@ Result<Auth::Login> Auth::login(const std::string& username, const std::string& 
     const bool ok = verifyPassword(password, staff ? staff->passwordHash : kDummy) && staff;
     if (!ok) {
         std::lock_guard lock(m_mutex);
-        recordFailure("user:" + username, now);
-        recordFailure("addr:" + address, now);
+        recordFailure(username + '\n' + address, now);
         return makeError(ErrorCode::Unauthorized, "User name or password is not right.");
     }
     Login login{randomToken(32), staff->role, now + kSessionS};
     const std::string hash = sha256Hex(login.token);
     if (auto st = m_sessions.put(hash, StoredSession{username, login.expiresAt}); !st) return st.error();
     std::lock_guard lock(m_mutex);
-    m_failures.erase("user:" + username);
+    m_failures.erase(username + '\n' + address);
     return login;
+}
+
+std::string Auth::clientAddress(const httplib::Request& req) const {
+    if (m_config.trustedProxy.empty() || req.remote_addr != m_config.trustedProxy) return req.remote_addr;
+    // The proxy appends the address it saw last; anything before that the client may have written.
+    std::string forwarded = req.get_header_value("X-Forwarded-For");
+    if (auto comma = forwarded.rfind(','); comma != std::string::npos) forwarded = forwarded.substr(comma + 1);
+    const auto first = forwarded.find_first_not_of(' ');
+    if (first == std::string::npos) return req.remote_addr;
+    forwarded = forwarded.substr(first, forwarded.find_last_not_of(' ') - first + 1);
+    return forwarded.size() <= 64 ? forwarded : req.remote_addr;
 }
 
 void Auth::logout(const httplib::Request& req) {

@@ -1,6 +1,6 @@
 // Auth: who is asking. Device tokens come from the hall configuration (stored as SHA-256);
 // staff log in with a password and get a session token (kept hashed in the SessionStore, so a
-// copy of the database holds no usable token). Failed logins are throttled per user name and per address.
+// copy of the database holds no usable token). Failed logins are throttled per user name and address together.
 #pragma once
 
 #include "server_config.hpp"
@@ -36,6 +36,9 @@ public:
     struct Login { std::string token; Role role; std::int64_t expiresAt; };
     Result<Login> login(const std::string& username, const std::string& password, const std::string& address, std::int64_t now);
     void logout(const httplib::Request& req);
+    // Who sent the request: the peer, or — from the configured trusted proxy only — the
+    // address that proxy put last in X-Forwarded-For.
+    std::string clientAddress(const httplib::Request& req) const;
 
     static constexpr std::int64_t kSessionS = 12 * 3600;
 

@@ -176,7 +176,8 @@ ServerConfig build(const Reader& r, const toml::table& root) {
 
     const toml::table* h = root.get_as<toml::table>("hall");
     if (!h) r.fail(&root, "hall", "missing: the file needs a [hall] table");
-    r.onlyKeys(*h, "hall", {"name", "timezone", "public_base_url", "norm_s", "early_checkin_s", "no_answer_cooldown_s", "policy"});
+    r.onlyKeys(*h, "hall", {"name", "timezone", "public_base_url", "norm_s", "early_checkin_s", "no_answer_cooldown_s", "policy",
+                              "trusted_proxy"});
     hall.name = r.string(*h, "hall", "name");
     sc.timeZone = r.string(*h, "hall", "timezone", "Europe/Amsterdam");
     if (!std::filesystem::exists("/usr/share/zoneinfo/" + sc.timeZone) || sc.timeZone.find("..") != std::string::npos)
@@ -185,6 +186,7 @@ ServerConfig build(const Reader& r, const toml::table& root) {
     while (!sc.publicBaseUrl.empty() && sc.publicBaseUrl.back() == '/') sc.publicBaseUrl.pop_back();
     if (sc.publicBaseUrl.rfind("http://", 0) != 0 && sc.publicBaseUrl.rfind("https://", 0) != 0)
         r.fail(h->get("public_base_url"), "hall.public_base_url", "must start with http:// or https://");
+    sc.trustedProxy = r.string(*h, "hall", "trusted_proxy", "");
     hall.normS = r.integer(*h, "hall", "norm_s", 60, 7200, 300);
     hall.earlyCheckInS = r.integer(*h, "hall", "early_checkin_s", 0, 4 * 3600, 1800);
     hall.noAnswerCooldownS = r.integer(*h, "hall", "no_answer_cooldown_s", 0, 3600, 300);

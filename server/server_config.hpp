@@ -34,6 +34,8 @@ struct ServerConfig {
     core::HallConfig hall;
     std::string timeZone = "Europe/Amsterdam";
     std::string publicBaseUrl = "http://localhost:8080";
+    // The reverse proxy's address: only requests from it may name the client in X-Forwarded-For.
+    std::string trustedProxy;
     std::vector<DeviceConfig> devices;
     std::vector<StaffConfig> staff;
     bool demoCredentials = false; // any of the published demo tokens or passwords is configured
