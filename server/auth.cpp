@@ -3,6 +3,7 @@
 #include "crypto.hpp"
 
 #include <algorithm>
+#include <cmath>
 
 namespace loket::server {
 namespace {
@@ -91,6 +92,25 @@ std::string Auth::clientAddress(const httplib::Request& req) const {
     if (first == std::string::npos) return req.remote_addr;
     forwarded = forwarded.substr(first, forwarded.find_last_not_of(' ') - first + 1);
     return forwarded.size() <= 64 ? forwarded : req.remote_addr;
+}
+
+bool Auth::takeCheckIn(const Principal& who, std::int64_t now, std::int64_t& retryAfterS) {
+    if (!who.device || who.role != Role::Kiosk) return true; // integrations and staff are not kiosks
+    const DeviceConfig& d = *who.device;
+    const double perSecond = static_cast<double>(d.checkinsPerMinute) / 60.0;
+    std::lock_guard lock(m_mutex);
+    Bucket& b = m_checkIns[d.id];
+    if (!b.started) b = Bucket{static_cast<double>(d.checkinBurst), now, true};
+    if (now > b.at) {
+        b.tokens = std::min(static_cast<double>(d.checkinBurst), b.tokens + static_cast<double>(now - b.at) * perSecond);
+        b.at = now;
+    }
+    if (b.tokens >= 1.0) {
+        b.tokens -= 1.0;
+        return true;
+    }
+    retryAfterS = std::max<std::int64_t>(1, static_cast<std::int64_t>(std::ceil((1.0 - b.tokens) / perSecond)));
+    return false;
 }
 
 void Auth::logout(const httplib::Request& req) {

@@ -40,6 +40,10 @@ public:
     // address that proxy put last in X-Forwarded-For.
     std::string clientAddress(const httplib::Request& req) const;
 
+    // Takes one check-in from the device's bucket; false (and the seconds until one is free in
+    // `retryAfterS`) when it is empty. Only kiosk devices are limited.
+    bool takeCheckIn(const Principal& who, std::int64_t now, std::int64_t& retryAfterS);
+
     static constexpr std::int64_t kSessionS = 12 * 3600;
 
 private:
@@ -53,6 +57,12 @@ private:
 
     std::mutex m_mutex; // the failure log
     std::map<std::string, std::deque<std::int64_t>> m_failures; // key → failure times
+    struct Bucket {
+        double tokens = 0;
+        std::int64_t at = 0;
+        bool started = false;
+    };
+    std::map<std::string, Bucket> m_checkIns; // device id → its check-in bucket (under m_mutex)
 };
 
 } // namespace loket::server

@@ -270,11 +270,13 @@ ServerConfig build(const Reader& r, const toml::table& root) {
             DeviceConfig d;
             d.id = r.string(*t, "device", "id");
             const std::string where = "device '" + d.id + "'";
-            r.onlyKeys(*t, where, {"id", "role", "name", "token_sha256"});
+            r.onlyKeys(*t, where, {"id", "role", "name", "token_sha256", "checkins_per_minute", "checkin_burst"});
             for (const auto& other : sc.devices)
                 if (other.id == d.id) r.fail(t, where + ".id", "is used twice");
             d.role = parseRole(r, *t, where, {Role::Kiosk, Role::Display, Role::Admin});
             d.name = r.string(*t, where, "name", d.id);
+            d.checkinsPerMinute = r.integer(*t, where, "checkins_per_minute", 1, 10'000'000, d.checkinsPerMinute);
+            d.checkinBurst = r.integer(*t, where, "checkin_burst", 1, 10'000'000, d.checkinBurst);
             d.tokenSha256 = r.string(*t, where, "token_sha256");
             if (!isHex64(d.tokenSha256))
                 r.fail(t->get("token_sha256"), where + ".token_sha256",

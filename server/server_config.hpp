@@ -21,6 +21,11 @@ struct DeviceConfig {
     Role role = Role::Kiosk;      // kiosk, display or admin (an API client such as the booking system)
     std::string name;
     std::string tokenSha256;      // hex; the token itself is never stored
+    // Check-ins this device may make: a token bucket of `checkinBurst` that refills at
+    // `checkinsPerMinute` (a real kiosk prints a ticket every few seconds at most). One stolen
+    // kiosk credential cannot take all of a service's numbers.
+    std::int64_t checkinsPerMinute = 30;
+    std::int64_t checkinBurst = 10;
 };
 
 struct StaffConfig {

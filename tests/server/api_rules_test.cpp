@@ -111,3 +111,65 @@ TEST_CASE("input: an appointment lists at most 8 services and lasts at most 8 ho
     auto two = book("K7Q2MC", 2);
     CHECK(two.status / 100 == 2);
 }
+
+TEST_CASE("auth: staff of counter b1 may not transfer or cancel waiting tickets of services b1 does not serve") {
+    TempDir dir;
+    std::ifstream in(ServerProcess::defaultConfig());
+    std::stringstream text;
+    text << in.rdbuf();
+    std::string config = text.str();
+    const std::string demoStaff = "[[staff]]\nusername = \"demo\"\nrole = \"counter\"\ncounters = [\"*\"]";
+    const auto pos = config.find(demoStaff);
+    REQUIRE(pos != std::string::npos);
+    config.replace(pos, demoStaff.size(), "[[staff]]\nusername = \"demo\"\nrole = \"counter\"\ncounters = [\"b1\"]");
+    const auto file = dir.path() / "hall.toml";
+    std::ofstream(file) << config;
+    ServerProcess server(dir.path() / "hall.db", file);
+    ApiClient kiosk(server, "demo-kiosk-token");
+    ApiClient staff(server, loginDemo(server));
+    auto birth = kiosk.post("/api/v1/tickets", {{"service", "geboorte"}}, {{"Idempotency-Key", "g1"}}); // b1 does not serve it
+    auto extract = kiosk.post("/api/v1/tickets", {{"service", "uittreksel"}}, {{"Idempotency-Key", "u1"}});
+    REQUIRE(birth.status == 201);
+    REQUIRE(extract.status == 201);
+    const std::string birthId = birth.json["ticket"]["id"].dump(), extractId = extract.json["ticket"]["id"].dump();
+    auto transfer = staff.post("/api/v1/tickets/" + birthId + "/transfer", {{"service", "uittreksel"}});
+    CHECK(transfer.status == 403);
+    CHECK(errorCode(transfer) == "forbidden");
+    auto cancel = staff.post("/api/v1/tickets/" + birthId + "/cancel");
+    CHECK(cancel.status == 403);
+    // Still waiting, untouched.
+    CHECK(ApiClient(server, "demo-admin-token").get("/api/v1/tickets?status=waiting").json.size() == 2);
+    // A ticket b1 could call is b1's staff's to handle.
+    CHECK(staff.post("/api/v1/tickets/" + extractId + "/cancel").status == 200);
+}
+
+TEST_CASE("input: one kiosk credential is rate-limited with a clear 429; the admin integration is not") {
+    TempDir dir;
+    std::ifstream in(ServerProcess::defaultConfig());
+    std::stringstream text;
+    text << in.rdbuf();
+    std::string config = text.str();
+    const std::string demoLimit = "checkins_per_minute = 6000000\ncheckin_burst = 1000000\n";
+    const auto pos = config.find(demoLimit);
+    REQUIRE(pos != std::string::npos);
+    config.replace(pos, demoLimit.size(), "checkins_per_minute = 30\ncheckin_burst = 10\n");
+    const auto file = dir.path() / "hall.toml";
+    std::ofstream(file) << config;
+    ServerProcess server(dir.path() / "hall.db", file);
+    ApiClient kiosk(server, "demo-kiosk-token");
+    int created = 0;
+    ApiResponse refused;
+    for (int i = 0; i < 15; ++i) {
+        auto r = kiosk.post("/api/v1/tickets", {{"service", "uittreksel"}}, {{"Idempotency-Key", "r" + std::to_string(i)}});
+        if (r.status == 201) ++created;
+        else refused = r;
+    }
+    // The burst of 10 (plus at most one refilled if a second passed) — never all 15.
+    CHECK(created >= 10);
+    CHECK(created <= 11);
+    CHECK(refused.status == 429);
+    CHECK(errorCode(refused) == "too_many_requests");
+    CHECK(refused.json["error"]["message"].get<std::string>().find("wait") != std::string::npos);
+    // The admin integration is no kiosk: it still checks in.
+    CHECK(ApiClient(server, "demo-admin-token").post("/api/v1/tickets", {{"service", "uittreksel"}}, {{"Idempotency-Key", "adm"}}).status == 201);
+}
