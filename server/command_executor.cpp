@@ -86,7 +86,17 @@ CommandExecutor::Idempotent CommandExecutor::submit(const Command& command, std:
         queue.unlock();
         {
             std::lock_guard write(m_writeMutex);
-            runGroup(group);
+            try {
+                runGroup(group);
+            } catch (const std::exception& e) {
+                // Whatever was applied to the decision copy may not match the store: start it
+                // afresh, and answer the whole group (nobody may wait for ever on a leader).
+                m_decideState.reset();
+                for (Pending* p : group) {
+                    p->out.previous.reset();
+                    p->out.result = makeError(ErrorCode::Internal, std::string("command failed: ") + e.what());
+                }
+            }
         }
         queue.lock();
         for (Pending* p : group) p->done = true;
@@ -172,9 +182,9 @@ void CommandExecutor::runGroup(std::vector<Pending*>& group) {
         // Nothing was written: every command of the group fails (a refusal decided on top of an
         // uncommitted change fails too, it may not hold), and the next group is decided on the
         // committed state again.
+        for (Pending* p : committing)
+            logLine("command", {{"command", commandName(*p->command)}, {"error", "store_failed"}, {"detail", ids.error().message}});
         for (Pending* p : group) {
-            if (!p->once && !p->rejected) logLine("command", {{"command", commandName(*p->command)}, {"error", "store_failed"},
-                                                              {"detail", ids.error().message}});
             p->out.previous.reset();
             p->out.result = ids.error();
         }
