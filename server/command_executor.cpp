@@ -47,7 +47,7 @@ Status CommandExecutor::recover() {
 }
 
 struct CommandExecutor::Pending {
-    const Command* command;
+    const Command* command = nullptr;
     std::optional<IdempotencyRecord> idempotency;
     bool once = false; // look the retry key up first (executeOnce)
     Idempotent out;
@@ -72,7 +72,10 @@ CommandExecutor::Idempotent CommandExecutor::executeOnce(const Command& command,
 // queued during this commit). Nobody waits on a timer: a lone command is a group of one.
 CommandExecutor::Idempotent CommandExecutor::submit(const Command& command, std::optional<IdempotencyRecord> idempotency,
                                                     bool once) {
-    Pending self{&command, std::move(idempotency), once};
+    Pending self;
+    self.command = &command;
+    self.idempotency = std::move(idempotency);
+    self.once = once;
     std::unique_lock queue(m_queueMutex);
     m_queue.push_back(&self);
     m_queueChanged.wait(queue, [&] { return self.done || !m_leaderActive; });
