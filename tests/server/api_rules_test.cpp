@@ -11,18 +11,23 @@ using namespace loket::test;
 
 namespace {
 
-// The example hall with one line added to its [hall] table.
-std::filesystem::path hallWith(const TempDir& dir, const std::string& hallLine) {
+// The example hall with `from` replaced by `to`, written into `dir`.
+std::filesystem::path hallReplacing(const TempDir& dir, const std::string& from, const std::string& to) {
     std::ifstream in(ServerProcess::defaultConfig());
     std::stringstream text;
     text << in.rdbuf();
     std::string config = text.str();
-    const auto pos = config.find("[hall]\n");
+    const auto pos = config.find(from);
     REQUIRE(pos != std::string::npos);
-    config.insert(pos + 7, hallLine + "\n");
+    config.replace(pos, from.size(), to);
     auto file = dir.path() / "hall.toml";
     std::ofstream(file) << config;
     return file;
+}
+
+// The example hall with one line added to its [hall] table.
+std::filesystem::path hallWith(const TempDir& dir, const std::string& hallLine) {
+    return hallReplacing(dir, "[hall]\n", "[hall]\n" + hallLine + "\n");
 }
 
 } // namespace
@@ -114,16 +119,8 @@ TEST_CASE("input: an appointment lists at most 8 services and lasts at most 8 ho
 
 TEST_CASE("auth: staff of counter b1 may not transfer or cancel waiting tickets of services b1 does not serve") {
     TempDir dir;
-    std::ifstream in(ServerProcess::defaultConfig());
-    std::stringstream text;
-    text << in.rdbuf();
-    std::string config = text.str();
-    const std::string demoStaff = "[[staff]]\nusername = \"demo\"\nrole = \"counter\"\ncounters = [\"*\"]";
-    const auto pos = config.find(demoStaff);
-    REQUIRE(pos != std::string::npos);
-    config.replace(pos, demoStaff.size(), "[[staff]]\nusername = \"demo\"\nrole = \"counter\"\ncounters = [\"b1\"]");
-    const auto file = dir.path() / "hall.toml";
-    std::ofstream(file) << config;
+    const auto file = hallReplacing(dir, "[[staff]]\nusername = \"demo\"\nrole = \"counter\"\ncounters = [\"*\"]",
+                                    "[[staff]]\nusername = \"demo\"\nrole = \"counter\"\ncounters = [\"b1\"]");
     ServerProcess server(dir.path() / "hall.db", file);
     ApiClient kiosk(server, "demo-kiosk-token");
     ApiClient staff(server, loginDemo(server));
@@ -145,16 +142,8 @@ TEST_CASE("auth: staff of counter b1 may not transfer or cancel waiting tickets 
 
 TEST_CASE("input: one kiosk credential is rate-limited with a clear 429; the admin integration is not") {
     TempDir dir;
-    std::ifstream in(ServerProcess::defaultConfig());
-    std::stringstream text;
-    text << in.rdbuf();
-    std::string config = text.str();
-    const std::string demoLimit = "checkins_per_minute = 6000000\ncheckin_burst = 1000000\n";
-    const auto pos = config.find(demoLimit);
-    REQUIRE(pos != std::string::npos);
-    config.replace(pos, demoLimit.size(), "checkins_per_minute = 30\ncheckin_burst = 10\n");
-    const auto file = dir.path() / "hall.toml";
-    std::ofstream(file) << config;
+    const auto file = hallReplacing(dir, "checkins_per_minute = 6000000\ncheckin_burst = 1000000\n",
+                                    "checkins_per_minute = 30\ncheckin_burst = 10\n");
     ServerProcess server(dir.path() / "hall.db", file);
     ApiClient kiosk(server, "demo-kiosk-token");
     int created = 0;
