@@ -1,33 +1,31 @@
-// DisplayScreen: the ImGui context, theme and fonts of one display, drawing a view-model into
-// any SDL_Renderer (a window's, or a HeadlessRenderer's). No network, no model.
+// DisplayScreen: the signage theme and fonts of one display, drawing a view-model on a ui::Host
+// (a window, or a headless surface for tests and `--headless`). No network, no model.
 #pragma once
 
 #include "display/screens.hpp"
 #include "shared/core/result.hpp"
 #include "shared/i18n/catalog.hpp"
 #include "shared/signage/display_config.hpp"
-#include "shared/ui/ui_context.hpp"
+#include "shared/ui/host.hpp"
 
 #include <map>
 #include <memory>
 #include <string>
 
-struct SDL_Renderer;
-
 namespace loket::display {
 
 class DisplayScreen {
 public:
-    static Result<std::unique_ptr<DisplayScreen>> create(SDL_Renderer* renderer, const signage::ScreenConfig& screen,
+    // Loads the fonts for `screen` into the host's atlas (before its first frame).
+    static Result<std::unique_ptr<DisplayScreen>> create(ui::Host& host, const signage::ScreenConfig& screen,
                                                          const std::map<std::string, i18n::Catalog>& catalogs);
-    // Draws one frame of `vm` (not presented).
+    // Draws one frame of `vm` and shows it (a window) or leaves it in the surface (headless).
     ScreenLayout render(const signage::HallVm& vm, float deltaS);
     const ui::Theme& theme() const { return m_theme; }
 
 private:
-    DisplayScreen(SDL_Renderer* renderer, ui::Theme theme) : m_renderer(renderer), m_ui(renderer), m_theme(theme) {}
-    SDL_Renderer* m_renderer;
-    ui::UiContext m_ui;
+    DisplayScreen(ui::Host& host, ui::Theme theme) : m_host(host), m_theme(theme) {}
+    ui::Host& m_host;
     ui::Theme m_theme;
 };
 

@@ -45,7 +45,7 @@ private:
     signage::DisplayConfig m_config;
     std::map<std::string, i18n::Catalog> m_catalogs;
     signage::SignageModel m_model;
-    MainQueue<LinkMessage> m_queue;
+    ui::MainQueue<LinkMessage> m_queue;
     HallLink m_link;
     std::deque<std::string> m_problems;
     std::size_t m_problemCount = 0;

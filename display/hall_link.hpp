@@ -4,7 +4,7 @@
 // everything to the main thread through a MainQueue. It never touches the screen or the model.
 #pragma once
 
-#include "display/main_queue.hpp"
+#include "shared/ui/main_queue.hpp"
 #include "shared/net/event_stream_client.hpp"
 #include "shared/net/http_client.hpp"
 #include "shared/proto/client_types.hpp"
@@ -25,6 +25,7 @@ struct LinkSettings {
     std::string token;
     std::chrono::milliseconds heartbeatInterval{10000};
     std::chrono::milliseconds maxBackoff{5000};
+    net::TlsOptions tls{}; // https://: the server's CA / pinned key; a failure is a device alert
 };
 
 // What the worker hands to the main thread.
@@ -42,7 +43,7 @@ using LinkMessage = std::variant<SnapshotLoaded, EventReceived, ServerAlive, Lin
 
 class HallLink {
 public:
-    HallLink(LinkSettings settings, MainQueue<LinkMessage>& queue);
+    HallLink(LinkSettings settings, ui::MainQueue<LinkMessage>& queue);
     ~HallLink(); // stops and joins
     HallLink(const HallLink&) = delete;
     HallLink& operator=(const HallLink&) = delete;
@@ -63,7 +64,7 @@ private:
     void startStream(std::int64_t fromEventId);
 
     LinkSettings m_settings;
-    MainQueue<LinkMessage>& m_queue;
+    ui::MainQueue<LinkMessage>& m_queue;
     std::thread m_worker;
     std::unique_ptr<net::EventStreamClient> m_stream;
     std::mutex m_mutex;

@@ -177,6 +177,8 @@ std::vector<std::string> screenSymbols() {
     return {kEllipsis, kWarningSign, "\u00B7", "\u00B1", "\u2190\u2191\u2192\u2193\u2196\u2197\u2198\u2199"};
 }
 
+std::string hugeSymbols() { return "\u2192\u2190\u2191\u2193\u2196\u2197\u2198\u2199\u2014"; }
+
 ScreenLayout drawHall(const signage::HallVm& vm, const ui::Theme& th) {
     ScreenLayout out;
     ImDrawList* dl = ImGui::GetBackgroundDrawList();

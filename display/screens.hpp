@@ -31,5 +31,8 @@ ScreenLayout drawScreen(const signage::HallVm& vm, const ui::Theme& theme);
 
 // Every string the screens can draw beyond the translations: for the font glyph ranges.
 std::vector<std::string> screenSymbols();
+// The characters the huge font needs besides digits and capitals: the arrows of the counter
+// line and the dash.
+std::string hugeSymbols();
 
 } // namespace loket::display

@@ -4,6 +4,7 @@
 
 #include <cstdio>
 #include <cstring>
+#include <malloc.h>
 
 namespace loket::display {
 
@@ -48,6 +49,10 @@ void ScreenshotWriter::run() {
         lock.unlock();
         auto st = ui::writePng(m_file, ui::PixelView{frame.data(), w, h, w * 4});
         if (!st) std::fprintf(stderr, "loket-display: %s\n", st.error().message.c_str());
+        // The frame copy and the PNG encoder's buffers (~16 MB at 1080p) came from this thread's
+        // malloc arena, which keeps freed memory: hand it back, a screenshot is seconds apart.
+        frame = {};
+        malloc_trim(0);
         lock.lock();
         if (st) ++m_written;
     }

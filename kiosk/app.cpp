@@ -82,14 +82,17 @@ Result<std::unique_ptr<App>> App::create(AppOptions options) {
     if (!fonts) return fonts.error();
 
     if (SDL_Init(SDL_INIT_EVENTS) != 0) return makeError(ErrorCode::Unavailable, std::string("SDL: ") + SDL_GetError());
-    app->m_wakeEvent = SDL_RegisterEvents(1);
 
-    const int w = config.screen.widthPx, h = config.screen.heightPx;
-    auto host = app->m_options.headless ? RenderHost::headless(w, h)
-                                        : RenderHost::window(w, h, config.screen.fullscreen, "Loket kiosk");
+    ui::HostOptions screen;
+    screen.width = config.screen.widthPx;
+    screen.height = config.screen.heightPx;
+    screen.headless = app->m_options.headless;
+    screen.fullscreen = config.screen.fullscreen;
+    screen.title = "Loket kiosk";
+    auto host = ui::Host::open(screen);
     if (!host) return host.error();
     app->m_host = std::move(*host);
-    auto themes = loadThemes(config.screen.dpi, ImVec2(static_cast<float>(w), static_cast<float>(h)), texts);
+    auto themes = loadThemes(*app->m_host, config.screen.dpi, texts);
     if (!themes) return themes.error();
     app->m_themes = std::move(*themes);
 
@@ -100,25 +103,23 @@ Result<std::unique_ptr<App>> App::create(AppOptions options) {
     WorkerSettings settings;
     settings.serverUrl = config.serverUrl;
     settings.deviceToken = config.deviceToken;
+    settings.tls = {config.caFile, config.pinnedPublicKey};
     settings.printerTransport = config.printerTransport;
     settings.printerProfile = *profile;
     settings.heartbeatInterval = std::chrono::seconds(config.timing.heartbeatS);
     settings.servicesRefresh = std::chrono::seconds(config.timing.servicesRefreshS);
     settings.defaultTicketLanguage = config.defaultLanguage;
-    const std::uint32_t wakeEvent = app->m_wakeEvent;
-    const bool headless = app->m_options.headless;
-    app->m_worker = std::make_unique<Worker>(std::move(settings), app->m_catalogs, std::move(*fonts),
-                                             [wake = app->m_wake, wakeEvent, headless] {
-                                                 if (headless) {
-                                                     std::lock_guard lock(wake->mutex);
-                                                     wake->woken = true;
-                                                     wake->cv.notify_all();
-                                                     return;
-                                                 }
-                                                 SDL_Event e{};
-                                                 e.type = wakeEvent;
-                                                 SDL_PushEvent(&e); // thread-safe: wakes the UI loop
-                                             });
+    // A window sleeps on SDL's event queue, so a result must wake it there; headless the loop
+    // sleeps on the queue itself (without a video driver SDL would poll every millisecond).
+    if (!app->m_options.headless) {
+        const std::uint32_t wakeEvent = SDL_RegisterEvents(1);
+        app->m_results.setNotify([wakeEvent] {
+            SDL_Event e{};
+            e.type = wakeEvent;
+            SDL_PushEvent(&e); // thread-safe
+        });
+    }
+    app->m_worker = std::make_unique<Worker>(std::move(settings), app->m_catalogs, std::move(*fonts), app->m_results);
 
     if (app->m_options.speech) {
         auto voice = Voice::open();
@@ -168,7 +169,7 @@ void App::apply(Effects effects) {
 }
 
 void App::pumpWorker() {
-    for (auto& result : m_worker->takeResults()) {
+    for (auto& result : m_results.drain()) {
         if (std::holds_alternative<PrintFinished>(result) && m_touchAt) {
             m_touchToPrintMs = std::chrono::duration<double, std::milli>(Clock::now() - *m_touchAt).count();
             m_touchToPrintAll.push_back(*m_touchToPrintMs);
@@ -186,7 +187,7 @@ void App::frame() {
     m_lastFrameAt = t;
     m_host->beginFrame(std::min(dt, 0.5f));
     DrawOut out = drawFrame(vm, theme);
-    m_host->endFrame(Rgb{255, 255, 255});
+    m_host->endFrame(kBackground);
     m_drawnRevision = vm.revision;
     m_pointerDirty = false;
     std::optional<Action> action = out.action;
@@ -215,10 +216,7 @@ void App::waitAndStep(milliseconds timeout) {
     }
     SDL_Event e;
     if (m_host->isHeadless()) {
-        std::unique_lock lock(m_wake->mutex);
-        m_wake->cv.wait_for(lock, timeout, [&] { return m_wake->woken; });
-        m_wake->woken = false;
-        lock.unlock();
+        m_results.waitFor(timeout);
         while (SDL_PollEvent(&e)) processEvent(e); // SIGINT / SIGTERM arrive as SDL_QUIT
     } else if (SDL_WaitEventTimeout(&e, static_cast<int>(timeout.count()))) {
         processEvent(e);
@@ -235,7 +233,7 @@ void App::tapAt(float x, float y) {
     frame();
     m_host->setPointer(x, y, false);
     frame();
-    m_host->setPointer(-1000, -1000, false);
+    m_host->clearPointer();
     step(true);
 }
 
@@ -314,10 +312,9 @@ int App::run() {
             nextScreenWrite = Clock::now() + m_options.screensEvery;
             if (m_flow->state().revision != writtenRevision) {
                 writtenRevision = m_flow->state().revision;
-                std::error_code ec;
-                std::filesystem::create_directories(m_options.screensDir, ec);
-                const auto tmp = m_options.screensDir / "kiosk.png.tmp";
-                if (m_host->writePng(tmp)) std::filesystem::rename(tmp, m_options.screensDir / "kiosk.png", ec);
+                // Written atomically (temporary file renamed), so a viewer never reads half a PNG.
+                if (auto st = m_host->writePng(m_options.screensDir / "kiosk.png"); !st)
+                    std::cerr << "loket-kiosk: " << st.error().message << "\n";
             }
         }
     }

@@ -1,27 +1,26 @@
 // App: loket-kiosk's main loop. It owns the flow, the catalogs, the worker, the voice and the
-// render host, and does only this: turn SDL events (or a headless script's steps) into flow
+// screen (the shared ui::Host, window or headless), and does only this: turn SDL events (or a headless script's steps) into flow
 // inputs, hand the flow's effects to the worker or the voice, take the worker's results, and
 // redraw when the view-model changed. It waits on SDL events between changes, so an idle kiosk
 // draws nothing and uses no CPU.
 #pragma once
 
-#include "font_atlas.hpp"
-#include "render_host.hpp"
 #include "screens.hpp"
 #include "shared/i18n/catalog.hpp"
 #include "shared/kiosk/flow.hpp"
 #include "shared/kiosk/keypad.hpp"
+#include "shared/ui/host.hpp"
+#include "shared/ui/main_queue.hpp"
+#include "theme.hpp"
 #include "voice.hpp"
 #include "worker.hpp"
 
 #include <SDL_events.h>
 
 #include <chrono>
-#include <condition_variable>
 #include <filesystem>
 #include <map>
 #include <memory>
-#include <mutex>
 #include <optional>
 #include <string>
 
@@ -61,7 +60,6 @@ public:
     const DrawOut& lastFrame() const { return m_lastOut; }
     const Voice* voice() const { return m_voice.get(); }
     const Flow& flow() const { return *m_flow; }
-    std::optional<double> lastTouchToPrintMs() const { return m_touchToPrintMs; }
     // Every touch-to-print time measured so far (the benchmark reads them).
     const std::vector<double>& touchToPrintMs() const { return m_touchToPrintAll; }
 
@@ -75,9 +73,10 @@ private:
 
     AppOptions m_options;
     std::map<std::string, i18n::Catalog> m_catalogs;
-    std::unique_ptr<RenderHost> m_host;
+    std::unique_ptr<ui::Host> m_host;
     ThemePair m_themes;
     std::optional<Flow> m_flow;
+    ui::MainQueue<Input> m_results; // worker → UI; outlives the worker
     std::unique_ptr<Worker> m_worker;
     std::unique_ptr<Voice> m_voice;
     DrawOut m_lastOut;
@@ -85,15 +84,6 @@ private:
     bool m_pointerDirty = false;
     bool m_quit = false;
     std::chrono::milliseconds m_clockOffset{0};
-    std::uint32_t m_wakeEvent = 0;
-    // Headless there is no video driver to block on (SDL would poll every millisecond): the
-    // worker wakes the loop through this instead.
-    struct Wake {
-        std::mutex mutex;
-        std::condition_variable cv;
-        bool woken = false;
-    };
-    std::shared_ptr<Wake> m_wake = std::make_shared<Wake>();
     Clock::time_point m_lastFrameAt{};
     std::optional<Clock::time_point> m_touchAt;
     std::optional<double> m_touchToPrintMs;

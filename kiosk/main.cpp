@@ -1,57 +1,44 @@
-// loket-kiosk: the check-in kiosk. Wires the config to the App and runs it — in a window, or
-// headless (software rendering, no display) with a script or writing its screen to a folder.
-//   loket-kiosk [--config firmware-config/kiosk.example.toml] [--server URL] [--token T]
-//               [--printer SPEC] [--assets DIR] [--windowed] [--no-speech]
+// loket-kiosk: the check-in kiosk. Parses the command line and wires the config to the App — in
+// a window, or headless (software rendering, no display) with a script or writing its screen to
+// a folder.
+//   loket-kiosk [--config FILE] [--server URL] [--token T] [--printer SPEC] [--assets DIR]
+//               [--windowed] [--no-speech]
 //               [--headless [--script FILE --screenshots DIR | --screens-dir DIR]]
 #include "app.hpp"
 #include "script.hpp"
+#include "shared/paths/data_path.hpp"
 
-#include <fstream>
+#include <CLI/CLI.hpp>
+
 #include <iostream>
-#include <sstream>
-
-namespace {
-
-int usage(const std::string& problem) {
-    std::cerr << "loket-kiosk: " << problem << "\n"
-              << "usage: loket-kiosk [--config FILE] [--server URL] [--token TOKEN] [--printer SPEC] [--assets DIR]\n"
-              << "                   [--windowed] [--no-speech]\n"
-              << "                   [--headless [--script FILE --screenshots DIR | --screens-dir DIR]]\n";
-    return 2;
-}
-
-} // namespace
 
 int main(int argc, char** argv) {
     using namespace loket::kiosk;
     std::filesystem::path configFile = "firmware-config/kiosk.example.toml";
     std::filesystem::path script, screenshots, screensDir;
     std::optional<std::string> server, token, printer, assets;
-    bool headless = false, windowed = false, speech = true;
-    for (int i = 1; i < argc; ++i) {
-        const std::string a = argv[i];
-        auto value = [&](auto& out) {
-            if (i + 1 >= argc) return false;
-            out = argv[++i];
-            return true;
-        };
-        bool ok = true;
-        if (a == "--config") ok = value(configFile);
-        else if (a == "--script") ok = value(script);
-        else if (a == "--screenshots") ok = value(screenshots);
-        else if (a == "--screens-dir") ok = value(screensDir);
-        else if (a == "--server") ok = value(server.emplace());
-        else if (a == "--token") ok = value(token.emplace());
-        else if (a == "--printer") ok = value(printer.emplace());
-        else if (a == "--assets") ok = value(assets.emplace());
-        else if (a == "--headless") headless = true;
-        else if (a == "--windowed") windowed = true;
-        else if (a == "--no-speech") speech = false;
-        else if (a == "--help" || a == "-h") return usage("check-in kiosk");
-        else return usage("unknown option " + a);
-        if (!ok) return usage(a + " needs a value");
+    bool headless = false, windowed = false, noSpeech = false;
+
+    CLI::App cli{"loket-kiosk: the check-in kiosk", "loket-kiosk"};
+    cli.add_option("--config", configFile, "kiosk config (TOML)")->capture_default_str();
+    cli.add_option("--server", server, "hall server URL (overrides the config)");
+    cli.add_option("--token", token, "device token (overrides the config)");
+    cli.add_option("--printer", printer, "printer transport: file:DIR/, tcp:HOST:PORT or device:PATH (overrides the config)");
+    cli.add_option("--assets", assets, "assets folder with lang/ (overrides the config)");
+    cli.add_flag("--windowed", windowed, "a window instead of full screen");
+    cli.add_flag("--no-speech", noSpeech, "no read-aloud at all (benchmarks)");
+    auto* headlessFlag = cli.add_flag("--headless", headless, "draw into memory, no window");
+    cli.add_option("--script", script, "headless: run these steps and exit (see kiosk/script.hpp)")->needs(headlessFlag);
+    cli.add_option("--screenshots", screenshots, "with --script: folder for `shot` steps; without: like --screens-dir");
+    cli.add_option("--screens-dir", screensDir, "headless: write the current screen to DIR/kiosk.png every few seconds");
+    try {
+        cli.parse(argc, argv);
+    } catch (const CLI::Success& e) {
+        return cli.exit(e);
+    } catch (const CLI::ParseError& e) {
+        std::cerr << "loket-kiosk: " << e.what() << "\n" << cli.help();
+        return 2;
     }
-    if (!script.empty() && !headless) return usage("--script needs --headless");
     // Without a script, --screenshots names where the current screen goes (as ./run.sh uses it).
     if (headless && script.empty() && screensDir.empty()) screensDir = screenshots.empty() ? "var/screens" : screenshots;
 
@@ -64,35 +51,32 @@ int main(int argc, char** argv) {
     if (token) config->deviceToken = *token;
     if (printer) config->printerTransport = *printer;
     if (assets) config->assetsDir = *assets;
+    // The default "assets" means Loket's own: /usr/share/loket/assets when installed.
+    if (config->assetsDir == "assets") config->assetsDir = loket::paths::dataPath("assets", "assets");
     if (windowed) config->screen.fullscreen = false;
 
-    AppOptions options;
-    options.config = *config;
-    options.headless = headless;
-    options.speech = speech;
-    options.screenshotDir = screenshots;
-    options.screensDir = screensDir;
     std::vector<ScriptStep> steps;
     if (!script.empty()) {
-        std::ifstream in(script);
-        if (!in) return usage("cannot read script " + script.string());
-        std::stringstream text;
-        text << in.rdbuf();
-        auto parsed = parseScript(text.str());
+        auto parsed = loadScript(script);
         if (!parsed) {
             std::cerr << "loket-kiosk: " << parsed.error().message << "\n";
             return 2;
         }
         steps = std::move(*parsed);
     }
+    AppOptions options;
+    options.config = *config;
+    options.headless = headless;
+    options.speech = !noSpeech;
+    options.screenshotDir = screenshots;
+    options.screensDir = screensDir;
     auto app = App::create(options);
     if (!app) {
         std::cerr << "loket-kiosk: " << app.error().message << "\n";
         return 1;
     }
     if (!script.empty()) {
-        auto st = runScript(**app, steps, screenshots);
-        if (!st) {
+        if (auto st = runScript(**app, steps, screenshots); !st) {
             std::cerr << "loket-kiosk: " << st.error().message << "\n";
             return 1;
         }

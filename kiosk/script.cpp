@@ -61,6 +61,16 @@ Result<std::vector<ScriptStep>> parseScript(const std::string& text) {
     return steps;
 }
 
+Result<std::vector<ScriptStep>> loadScript(const std::filesystem::path& file) {
+    std::ifstream in(file);
+    if (!in) return makeError(ErrorCode::NotFound, "cannot read script " + file.string());
+    std::stringstream text;
+    text << in.rdbuf();
+    auto steps = parseScript(text.str());
+    if (!steps) return makeError(steps.error().code, file.string() + ": " + steps.error().message);
+    return steps;
+}
+
 Status runScript(App& app, const std::vector<ScriptStep>& steps, const std::filesystem::path& dir) {
     using namespace std::chrono;
     for (const auto& s : steps) {

@@ -35,6 +35,8 @@ struct ScriptStep {
 };
 
 Result<std::vector<ScriptStep>> parseScript(const std::string& text);
+// Reads and parses a script file; an unreadable file is an error naming it.
+Result<std::vector<ScriptStep>> loadScript(const std::filesystem::path& file);
 // Runs the steps on `app`; the first failing step's error names its line.
 Status runScript(App& app, const std::vector<ScriptStep>& steps, const std::filesystem::path& screenshotDir);
 

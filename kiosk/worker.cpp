@@ -27,9 +27,9 @@ bool canAskPrinter(const std::string& spec, const ticket::PrinterProfile& profil
 } // namespace
 
 Worker::Worker(WorkerSettings settings, std::map<std::string, i18n::Catalog> catalogs, ticket::Fonts fonts,
-               std::function<void()> wake)
-    : m_settings(std::move(settings)), m_catalogs(std::move(catalogs)), m_fonts(std::move(fonts)),
-      m_wake(std::move(wake)), m_thread([this] { run(); }) {}
+               ui::MainQueue<Input>& results)
+    : m_settings(std::move(settings)), m_catalogs(std::move(catalogs)), m_fonts(std::move(fonts)), m_results(results),
+      m_thread([this] { run(); }) {}
 
 Worker::~Worker() {
     {
@@ -48,13 +48,6 @@ void Worker::submit(Job job) {
     m_cv.notify_all();
 }
 
-std::vector<Input> Worker::takeResults() {
-    std::lock_guard lock(m_mutex);
-    std::vector<Input> out;
-    out.swap(m_results);
-    return out;
-}
-
 WorkerStats Worker::stats() const {
     std::lock_guard lock(m_mutex);
     return m_stats;
@@ -65,13 +58,7 @@ ticket::PrinterFault Worker::printerState() const {
     return m_printer;
 }
 
-void Worker::post(Input input) {
-    {
-        std::lock_guard lock(m_mutex);
-        m_results.push_back(std::move(input));
-    }
-    if (m_wake) m_wake();
-}
+void Worker::post(Input input) { m_results.push(std::move(input)); }
 
 void Worker::reachable(bool yes) {
     if (m_reachable == yes) return;
@@ -89,7 +76,7 @@ void Worker::setPrinterState(ticket::PrinterFault fault) {
 
 void Worker::run() {
     net::HttpClient http(net::HttpOptions{m_settings.serverUrl, m_settings.deviceToken,
-                                          std::chrono::milliseconds(1500), std::chrono::milliseconds(4000)});
+                                          std::chrono::milliseconds(1500), std::chrono::milliseconds(4000), m_settings.tls});
     auto nextPrinterPoll = SteadyClock::now();
     for (;;) {
         std::optional<Job> job;
@@ -245,6 +232,10 @@ void Worker::heartbeat(net::HttpClient& http) {
         if (!reply) std::cerr << "loket-kiosk: heartbeat refused: " << failure->error.message << "\n";
         if (!m_servicesLoaded) m_nextServices = SteadyClock::now();
     } else {
+        if (failure && failure->error.code == ErrorCode::TlsVerificationFailed)
+            std::cerr << "loket-kiosk: ALERT: the server's certificate is not trusted (check [server] ca_file and "
+                         "pinned_public_key); the kiosk stays out of order and never falls back to plain HTTP: "
+                      << failure->error.message << "\n";
         reachable(false);
     }
     m_nextHeartbeat = SteadyClock::now() + m_settings.heartbeatInterval;

@@ -1,6 +1,6 @@
 // The kiosk's worker thread: every network request and every print happens here, never on the
 // UI thread. The UI thread hands it the flow's effects (check in, cancel, print); the worker
-// posts results back as flow inputs and wakes the UI. On its own it sends the heartbeat with the
+// posts results back as flow inputs on the UI's MainQueue (shared/ui), which wakes the UI. On its own it sends the heartbeat with the
 // printer's state (every few seconds and on every change), asks the printer how it is, and keeps
 // the service list fresh.
 //
@@ -12,9 +12,11 @@
 #include "shared/kiosk/flow.hpp"
 #include "shared/kiosk/kiosk_config.hpp"
 #include "shared/net/http_client.hpp"
+#include "shared/net/tls_options.hpp"
 #include "shared/ticket/font.hpp"
 #include "shared/ticket/printer_profile.hpp"
 #include "shared/ticket/printer_status.hpp"
+#include "shared/ui/main_queue.hpp"
 
 #include <chrono>
 #include <condition_variable>
@@ -38,6 +40,7 @@ struct WorkerSettings {
     std::chrono::milliseconds servicesRefresh{60000};
     std::chrono::milliseconds retryCap{5000}; // longest wait between check-in attempts while offline
     std::string defaultTicketLanguage = "nl";
+    net::TlsOptions tls{}; // https://: the server's CA / pinned key; a failure is a device alert
 };
 
 // What the worker measured, for the benchmark and logs.
@@ -53,17 +56,15 @@ class Worker {
 public:
     using Job = std::variant<SendCheckIn, CancelCheckIn, PrintTicket>;
 
-    // `catalogs` by language code for the ticket texts; `wake` is called (from the worker
-    // thread) after each posted result, so the UI loop can stop waiting.
+    // `catalogs` by language code for the ticket texts; results go to `results` (which must
+    // outlive the worker), oldest first.
     Worker(WorkerSettings settings, std::map<std::string, i18n::Catalog> catalogs, ticket::Fonts fonts,
-           std::function<void()> wake);
+           ui::MainQueue<Input>& results);
     ~Worker();
     Worker(const Worker&) = delete;
     Worker& operator=(const Worker&) = delete;
 
     void submit(Job job);
-    // Results posted since the last call, oldest first.
-    std::vector<Input> takeResults();
     WorkerStats stats() const;
     ticket::PrinterFault printerState() const;
 
@@ -89,12 +90,11 @@ private:
     WorkerSettings m_settings;
     std::map<std::string, i18n::Catalog> m_catalogs;
     ticket::Fonts m_fonts;
-    std::function<void()> m_wake;
+    ui::MainQueue<Input>& m_results;
 
     mutable std::mutex m_mutex;
     std::condition_variable m_cv;
     std::deque<Job> m_jobs;
-    std::vector<Input> m_results;
     bool m_stop = false;
     WorkerStats m_stats;
     ticket::PrinterFault m_printer = ticket::PrinterFault::None;

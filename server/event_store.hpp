@@ -76,7 +76,7 @@ public:
     virtual Result<std::optional<StoredSession>> findSession(const std::string& tokenHash) = 0;
     virtual Status deleteSession(const std::string& tokenHash) = 0;
 
-    // Whether a write can be committed now (for /healthz).
+    // Whether a write can be committed now (for /healthz): commits a one-row probe.
     virtual Status probeWrite() = 0;
 };
 

@@ -7,6 +7,7 @@
 namespace loket::core {
 namespace {
 template <class... Ts> struct Overloaded : Ts... { using Ts::operator()...; };
+template <class... Ts> Overloaded(Ts...) -> Overloaded<Ts...>; // clang 16 (the fuzz tree) has no aggregate CTAD
 
 using Events = std::vector<Event>;
 using Decision = Result<Events>;
@@ -170,8 +171,9 @@ public:
 
     Decision operator()(const BookAppointment& cmd) {
         const std::string code = normaliseBookingCode(cmd.code);
-        if (!validBookingCode(code))
-            return fail(ErrorCode::InvalidValue, "Booking code '" + cmd.code + "' must be 6-10 of A-Z and 2-9.");
+        if (!validBookingCode(code, cmd.codeSource))
+            return fail(ErrorCode::InvalidValue, "Booking code '" + cmd.code + "' must be " +
+                        bookingCodeRuleText(cmd.codeSource) + ".");
         if (cmd.services.empty()) return fail(ErrorCode::MissingField, "An appointment needs at least one service.");
         if (cmd.services.size() > kMaxServicesPerVisit)
             return fail(ErrorCode::InvalidValue, "An appointment takes at most " + std::to_string(kMaxServicesPerVisit) +

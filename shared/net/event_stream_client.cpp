@@ -2,20 +2,11 @@
 
 #include "shared/net/backoff.hpp"
 #include "shared/net/http_client.hpp"
+#include "shared/net/tls_setup.hpp"
 
 #include <curl/curl.h>
 
 namespace loket::net {
-
-const char* streamStateName(StreamState state) {
-    switch (state) {
-    case StreamState::Connecting: return "connecting";
-    case StreamState::Connected: return "connected";
-    case StreamState::Disconnected: return "disconnected";
-    case StreamState::Stopped: return "stopped";
-    }
-    return "unknown";
-}
 
 struct EventStreamClient::Impl {
     CURLM* multi = nullptr;
@@ -57,15 +48,6 @@ void EventStreamClient::stop() {
     if (m_thread.joinable()) m_thread.join();
 }
 
-void EventStreamClient::reconnectNow() {
-    m_reconnect = true;
-    {
-        std::lock_guard lock(m_mutex);
-        m_wake.notify_all();
-    }
-    curl_multi_wakeup(m_impl->multi);
-}
-
 std::string EventStreamClient::lastEventId() const {
     std::lock_guard lock(m_mutex);
     return m_lastIdCopy;
@@ -78,8 +60,7 @@ void EventStreamClient::setState(StreamState state, const std::string& detail) {
 
 bool EventStreamClient::waitBackoff(std::chrono::milliseconds delay) {
     std::unique_lock lock(m_mutex);
-    m_wake.wait_for(lock, delay, [this] { return m_stop.load() || m_reconnect.load(); });
-    m_reconnect = false;
+    m_wake.wait_for(lock, delay, [this] { return m_stop.load(); });
     return !m_stop;
 }
 
@@ -139,6 +120,13 @@ bool EventStreamClient::connectOnce() {
     m_impl->lastByte = std::chrono::steady_clock::now();
     Transfer transfer{&m_impl->parser, &m_mutex, &m_impl->lastByte, &m_lastIdCopy, &m_stop};
     curl_easy_setopt(curl, CURLOPT_URL, url.c_str());
+    if (auto tls = detail::applyTls(curl, url, m_options.tls); !tls) {
+        curl_easy_cleanup(curl);
+        curl_slist_free_all(headers);
+        m_tlsRejected = true;
+        setState(StreamState::Disconnected, tls.error().message);
+        return false;
+    }
     curl_easy_setopt(curl, CURLOPT_HTTPHEADER, headers);
     curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
     curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT_MS, static_cast<long>(m_options.connectTimeout.count()));
@@ -151,7 +139,7 @@ bool EventStreamClient::connectOnce() {
     std::string detail;
     bool announcedConnected = false;
     int running = 1;
-    while (running && !m_stop && !m_reconnect) {
+    while (running && !m_stop) {
         if (curl_multi_perform(m_impl->multi, &running) != CURLM_OK) {
             detail = "curl_multi_perform failed";
             break;
@@ -161,6 +149,7 @@ bool EventStreamClient::connectOnce() {
             curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &status);
             if (status == 200) {
                 announcedConnected = true;
+                m_tlsRejected = false;
                 ++m_connects;
                 setState(StreamState::Connected, "");
             }
@@ -178,14 +167,13 @@ bool EventStreamClient::connectOnce() {
             if (msg->msg == CURLMSG_DONE) {
                 if (msg->data.result != CURLE_OK) detail = curl_easy_strerror(msg->data.result);
                 else detail = "the server closed the stream";
+                m_tlsRejected = detail::isTlsFailure(msg->data.result);
             }
         }
     }
-    if (m_reconnect) detail = "reconnect requested";
     curl_multi_remove_handle(m_impl->multi, curl);
     curl_easy_cleanup(curl);
     curl_slist_free_all(headers);
-    m_reconnect = false;
     if (!m_stop) setState(StreamState::Disconnected, detail);
     return transfer.gotData;
 }

@@ -1,6 +1,7 @@
 #include "shared/net/http_client.hpp"
 
 #include "shared/net/backoff.hpp"
+#include "shared/net/tls_setup.hpp"
 #include "shared/proto/client_parse.hpp"
 
 #include <curl/curl.h>
@@ -38,6 +39,7 @@ std::string joinUrl(const std::string& base, const std::string& path) {
 }
 
 bool retryable(const HttpFailure& failure) {
+    if (failure.error.code == ErrorCode::TlsVerificationFailed || failure.error.code == ErrorCode::ConfigError) return false;
     return failure.status == 0 || failure.status == 429 || failure.status >= 500;
 }
 
@@ -50,7 +52,9 @@ HttpClient::~HttpClient() = default;
 HttpClient::HttpClient(HttpClient&&) noexcept = default;
 HttpClient& HttpClient::operator=(HttpClient&&) noexcept = default;
 
-Result<HttpResponse> HttpClient::get(const std::string& path) { return perform("GET", path, nullptr, {}); }
+Result<HttpResponse> HttpClient::get(const std::string& path, const RequestOptions& options) {
+    return perform("GET", path, nullptr, options);
+}
 
 Result<HttpResponse> HttpClient::post(const std::string& path, const std::string& jsonBody, const RequestOptions& options) {
     return perform("POST", path, &jsonBody, options);
@@ -70,8 +74,8 @@ Result<HttpResponse> HttpClient::postWithRetry(const std::string& path, const st
 Result<HttpResponse> HttpClient::perform(const char* method, const std::string& path, const std::string* body,
                                          const RequestOptions& options) {
     m_lastFailure.reset();
-    auto failWith = [this](Error error, long status, std::string apiCode) -> Result<HttpResponse> {
-        m_lastFailure = HttpFailure{error, status, std::move(apiCode)};
+    auto failWith = [this](Error error, long status, std::string apiCode, std::string body = {}) -> Result<HttpResponse> {
+        m_lastFailure = HttpFailure{error, status, std::move(apiCode), std::move(body)};
         return error;
     };
     if (!m_handle->curl) m_handle->curl = curl_easy_init();
@@ -82,19 +86,28 @@ Result<HttpResponse> HttpClient::perform(const char* method, const std::string& 
     const std::string url = joinUrl(m_options.baseUrl, path);
     HttpResponse response;
     curl_slist* headers = nullptr;
-    headers = curl_slist_append(headers, "Accept: application/json");
-    if (body) headers = curl_slist_append(headers, "Content-Type: application/json");
+    headers = curl_slist_append(headers, ("Accept: " + options.accept).c_str());
+    if (body) headers = curl_slist_append(headers, ("Content-Type: " + options.contentType).c_str());
+    for (const auto& line : options.headers) headers = curl_slist_append(headers, line.c_str());
     if (!m_options.token.empty()) headers = curl_slist_append(headers, ("Authorization: Bearer " + m_options.token).c_str());
     if (!options.idempotencyKey.empty())
         headers = curl_slist_append(headers, ("Idempotency-Key: " + options.idempotencyKey).c_str());
 
     curl_easy_setopt(curl, CURLOPT_URL, url.c_str());
+    if (auto tls = detail::applyTls(curl, url, m_options.tls); !tls) {
+        curl_slist_free_all(headers);
+        return failWith(tls.error(), 0, "");
+    }
     curl_easy_setopt(curl, CURLOPT_HTTPHEADER, headers);
     curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L); // worker threads: no SIGALRM for timeouts
     curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT_MS, static_cast<long>(m_options.connectTimeout.count()));
     curl_easy_setopt(curl, CURLOPT_TIMEOUT_MS, static_cast<long>(m_options.timeout.count()));
     curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, appendBody);
     curl_easy_setopt(curl, CURLOPT_WRITEDATA, &response.body);
+    if (!m_options.basicAuth.empty()) {
+        curl_easy_setopt(curl, CURLOPT_HTTPAUTH, static_cast<long>(CURLAUTH_BASIC));
+        curl_easy_setopt(curl, CURLOPT_USERPWD, m_options.basicAuth.c_str());
+    }
     if (body) {
         curl_easy_setopt(curl, CURLOPT_POST, 1L);
         curl_easy_setopt(curl, CURLOPT_POSTFIELDS, body->c_str());
@@ -105,7 +118,9 @@ Result<HttpResponse> HttpClient::perform(const char* method, const std::string& 
     CURLcode rc = curl_easy_perform(curl);
     curl_slist_free_all(headers);
     if (rc != CURLE_OK) {
-        ErrorCode code = rc == CURLE_OPERATION_TIMEDOUT ? ErrorCode::Timeout : ErrorCode::Unavailable;
+        ErrorCode code = rc == CURLE_OPERATION_TIMEDOUT ? ErrorCode::Timeout
+                         : detail::isTlsFailure(rc)      ? ErrorCode::TlsVerificationFailed
+                                                         : ErrorCode::Unavailable;
         return failWith(makeError(code, std::string(method) + " " + url + ": " + curl_easy_strerror(rc)), 0, "");
     }
     curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &response.status);
@@ -120,7 +135,7 @@ Result<HttpResponse> HttpClient::perform(const char* method, const std::string& 
     std::string message = api.message.empty()
                               ? std::string(method) + " " + path + ": HTTP " + std::to_string(response.status)
                               : api.message;
-    return failWith(Error{code, message, api.details}, response.status, api.code);
+    return failWith(Error{code, message, api.details}, response.status, api.code, std::move(response.body));
 }
 
 std::string makeIdempotencyKey() {

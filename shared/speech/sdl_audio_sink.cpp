@@ -31,7 +31,6 @@ SdlAudioSink::~SdlAudioSink() {
 void SdlAudioSink::play(const Pcm& pcm) {
     if (pcm.samples.empty()) return;
     SDL_QueueAudio(m_device, pcm.samples.data(), static_cast<Uint32>(pcm.samples.size() * sizeof(std::int16_t)));
-    m_samplesQueued += pcm.samples.size();
 }
 
 bool SdlAudioSink::busy() const { return SDL_GetQueuedAudioSize(m_device) > 0; }

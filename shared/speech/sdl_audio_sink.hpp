@@ -21,13 +21,10 @@ public:
 
     void play(const Pcm& pcm) override;
     bool busy() const override;
-    // Samples handed to SDL so far (for tests and logs).
-    std::uint64_t samplesQueued() const { return m_samplesQueued; }
 
 private:
     explicit SdlAudioSink(std::uint32_t device) : m_device(device) {}
     std::uint32_t m_device = 0;
-    std::uint64_t m_samplesQueued = 0;
 };
 
 } // namespace loket::speech

@@ -5,6 +5,7 @@
 #include <cmath>
 #include <fstream>
 #include <iterator>
+#include <map>
 
 namespace loket::ui {
 
@@ -23,16 +24,50 @@ Result<float> capHeightRatio(const std::string& fontFile) {
     return static_cast<float>(y1) / static_cast<float>(ascent - descent);
 }
 
-void buildGlyphRanges(GlyphRanges& ranges, const std::vector<std::string>& texts, const std::vector<std::string>& bigTexts) {
+void buildGlyphRanges(GlyphRanges& ranges, const std::vector<std::string>& texts, const std::vector<std::string>& bigTexts,
+                      TextBase base) {
     ImFontGlyphRangesBuilder text;
-    for (ImWchar c = 0x0020; c <= 0x017F; ++c) text.AddChar(c); // Latin-1 and Latin Extended-A (ĳ, ł, ş, …)
+    const ImWchar last = base == TextBase::Latin1 ? 0x00FF : 0x017F;
+    for (ImWchar c = 0x0020; c <= last; ++c) text.AddChar(c);
     for (auto& s : texts) text.AddText(s.c_str());
     text.BuildRanges(&ranges.text);
 
     ImFontGlyphRangesBuilder huge;
-    huge.AddText("0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ \u2192\u2190\u2191\u2193\u2196\u2197\u2198\u2199\u2014");
+    huge.AddText("0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ ");
     for (auto& s : bigTexts) huge.AddText(s.c_str());
     huge.BuildRanges(&ranges.huge);
+}
+
+Result<std::vector<ImFont*>> loadFontSet(ImFontAtlas& atlas, const std::vector<FontSpec>& specs) {
+    // Each file once: ImGui would otherwise keep a copy of the file per size until it is cleared.
+    std::map<std::filesystem::path, std::vector<unsigned char>> files;
+    for (const auto& spec : specs) {
+        if (files.count(spec.file)) continue;
+        std::ifstream in(spec.file, std::ios::binary);
+        if (!in) return makeError(ErrorCode::NotFound, "font not found: " + spec.file.string() + " (install fonts-dejavu-core)");
+        files[spec.file].assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+        if (files[spec.file].empty()) return makeError(ErrorCode::InvalidValue, spec.file.string() + " is empty, not a font");
+    }
+    ImFontConfig config;
+    config.OversampleH = 1; // sizes are exact pixels; oversampling would only grow the atlas
+    config.OversampleV = 1;
+    config.PixelSnapH = true;
+    config.FontDataOwnedByAtlas = false; // `files` owns the bytes until the build is done
+    atlas.Clear();
+    std::vector<ImFont*> fonts;
+    for (const auto& spec : specs) {
+        auto& data = files[spec.file];
+        ImFont* font = atlas.AddFontFromMemoryTTF(data.data(), static_cast<int>(data.size()), spec.px, &config, spec.ranges);
+        if (!font) {
+            atlas.Clear();
+            return makeError(ErrorCode::Io, "cannot load the font " + spec.file.string());
+        }
+        fonts.push_back(font);
+    }
+    const bool built = atlas.Build();
+    atlas.ClearInputData(); // the glyphs are in the atlas now; `files` goes out of scope
+    if (!built) return makeError(ErrorCode::Internal, "the font atlas could not be built (too many glyphs?)");
+    return fonts;
 }
 
 Status loadFonts(ImFontAtlas& atlas, Theme& theme, const std::string& fontFile, const GlyphRanges& ranges) {
@@ -44,16 +79,13 @@ Status loadFonts(ImFontAtlas& atlas, Theme& theme, const std::string& fontFile, 
     f.headingSize = std::round(theme.headingCapPx / *ratio);
     f.bodySize = std::round(theme.bodyCapPx / *ratio);
 
-    ImFontConfig config;
-    config.OversampleH = 1; // sizes are exact pixels; oversampling would only grow the atlas
-    config.OversampleV = 1;
-    config.PixelSnapH = true;
-    atlas.Clear();
-    f.body = atlas.AddFontFromFileTTF(fontFile.c_str(), f.bodySize, &config, ranges.text.Data);
-    f.heading = atlas.AddFontFromFileTTF(fontFile.c_str(), f.headingSize, &config, ranges.text.Data);
-    f.huge = atlas.AddFontFromFileTTF(fontFile.c_str(), f.hugeSize, &config, ranges.huge.Data);
-    if (!f.body || !f.heading || !f.huge) return makeError(ErrorCode::Io, "cannot load the font " + fontFile);
-    if (!atlas.Build()) return makeError(ErrorCode::Internal, "the font atlas could not be built (too many glyphs?)");
+    auto fonts = loadFontSet(atlas, {FontSpec{fontFile, f.bodySize, ranges.text.Data},
+                                     FontSpec{fontFile, f.headingSize, ranges.text.Data},
+                                     FontSpec{fontFile, f.hugeSize, ranges.huge.Data}});
+    if (!fonts) return fonts.error();
+    f.body = (*fonts)[0];
+    f.heading = (*fonts)[1];
+    f.huge = (*fonts)[2];
     return Ok{};
 }
 

@@ -30,8 +30,9 @@ PixelView HeadlessRenderer::pixels() const {
     return PixelView{static_cast<const std::uint8_t*>(m_surface->pixels), m_surface->w, m_surface->h, m_surface->pitch};
 }
 
-std::uint64_t HeadlessRenderer::pixelHash() const {
-    PixelView p = pixels();
+std::uint64_t HeadlessRenderer::pixelHash() const { return ui::pixelHash(pixels()); }
+
+std::uint64_t pixelHash(const PixelView& p) {
     std::uint64_t hash = 1469598103934665603ull;
     for (int y = 0; y < p.height; ++y) {
         const std::uint8_t* row = p.data + y * p.pitch;
@@ -49,6 +50,7 @@ Status writePng(const std::filesystem::path& file, const PixelView& p) {
     std::error_code ec;
     if (file.has_parent_path()) std::filesystem::create_directories(file.parent_path(), ec);
     const std::filesystem::path temp = file.string() + ".tmp";
+    stbi_write_png_compression_level = 2; // screenshots: fast to write beats small
     if (!stbi_write_png(temp.c_str(), p.width, p.height, 4, p.data, p.pitch))
         return makeError(ErrorCode::Io, "cannot write " + file.string());
     std::filesystem::rename(temp, file, ec);

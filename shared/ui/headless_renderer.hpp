@@ -37,6 +37,9 @@ private:
     SDL_Renderer* m_renderer = nullptr;
 };
 
+// FNV-1a over the visible pixels (row padding left out).
+std::uint64_t pixelHash(const PixelView& pixels);
+
 // Writes RGBA32 pixels as a PNG (atomically: a temporary file renamed into place, so a viewer
 // never reads half a file).
 Status writePng(const std::filesystem::path& file, const PixelView& pixels);

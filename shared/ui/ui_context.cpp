@@ -43,6 +43,10 @@ void UiContext::endFrame(Rgb background) {
     SDL_SetRenderDrawColor(m_renderer, background.r, background.g, background.b, 255);
     SDL_RenderClear(m_renderer);
     ImGui_ImplSDLRenderer_RenderDrawData(ImGui::GetDrawData());
+    // The backend copied the atlas into its texture in the first NewFrame: ImGui's own CPU copies
+    // (alpha and RGBA, 5 bytes a texel — 20 MB for a 2048² atlas) are no longer needed.
+    ImFontAtlas& atlas = *ImGui::GetIO().Fonts;
+    if (atlas.TexID && (atlas.TexPixelsAlpha8 || atlas.TexPixelsRGBA32)) atlas.ClearTexData();
 }
 
 } // namespace loket::ui

@@ -27,7 +27,8 @@ public:
 
     // Starts a frame of `width`×`height` pixels, `deltaS` after the previous one.
     void beginFrame(int width, int height, float deltaS);
-    // Clears to `background` and renders what the draw functions drew.
+    // Clears to `background` and renders what the draw functions drew. After the first frame the
+    // font atlas lives only in the renderer's texture: load fonts before the first frame.
     void endFrame(Rgb background);
 
 private:

@@ -4,22 +4,44 @@
 // headless and writes its screen.
 #include "hall_server.hpp"
 
+#include "../kiosk/child_process.hpp"
 #include "display/display_session.hpp"
 
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
 
 #include <chrono>
+#include <csignal>
 #include <cstdlib>
 #include <ctime>
 #include <fstream>
 #include <sstream>
 #include <thread>
+#include <unistd.h>
 
+using loket::kiosk::testing::ChildProcess;
 using loket::test::HallServer;
 using namespace std::chrono_literals;
 
 namespace {
+
+std::string slurp(const std::filesystem::path& file) {
+    std::ifstream in(file);
+    std::stringstream s;
+    s << in.rdbuf();
+    return s.str();
+}
+
+// Waits (polling files a program writes) until `condition` holds or 20 s pass.
+template <typename Fn>
+bool until(Fn&& condition) {
+    const auto deadline = std::chrono::steady_clock::now() + 20s;
+    while (std::chrono::steady_clock::now() < deadline) {
+        if (condition()) return true;
+        std::this_thread::sleep_for(20ms);
+    }
+    return condition();
+}
 
 double nowS() { return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count(); }
 
@@ -91,11 +113,14 @@ TEST_CASE("display+server: calls appear and are announced once and in order, and
     REQUIRE(display.until([&] { return display.said.size() >= 3; }));
     CHECK(display.said[2] == "nl: Nogmaals: nummer A 1, naar balie 1. | en: Once more: number A 1, to counter 1.");
     CHECK(display.vm().newest->number == first);
-    // Nothing else is said twice, whatever else happens in the hall.
+    // Nothing else is said, whatever else happens in the hall: the next call (which comes after
+    // those events on the same ordered stream) is the very next thing said.
     server.complete("b3");
-    server.issue("rijbewijs");
-    display.until([] { return false; }, 1500ms);
-    CHECK(display.said.size() == 3);
+    const std::string third = server.issue("rijbewijs");
+    REQUIRE(server.next("b3") == third);
+    REQUIRE(display.until([&] { return display.said.size() >= 4; }));
+    CHECK(display.said.size() == 4);
+    CHECK(display.said[3] == "nl: Nummer R 1, naar balie 3.");
 }
 
 TEST_CASE("display+server: after the server is killed and restarted mid-day the display catches up without losing a call") {
@@ -163,29 +188,44 @@ TEST_CASE("display+server: loket-display runs headless, writes its screen and lo
     HallServer server;
     server.openCounter("b3");
     server.issue("rijbewijs");
-    const auto dir = std::filesystem::temp_directory_path() / ("loket-display-run-" + std::to_string(std::time(nullptr)));
+    const auto dir = std::filesystem::temp_directory_path() / ("loket-display-run-" + std::to_string(::getpid()));
+    std::filesystem::remove_all(dir);
     std::filesystem::create_directories(dir);
-    const std::string command = std::string(LOKET_DISPLAY_BIN) + " --config " + LOKET_SOURCE_DIR +
-                                "/firmware-config/display.example.toml --assets " + LOKET_SOURCE_DIR + "/assets --server " +
-                                server.url() + " --headless --screenshots " + dir.string() +
-                                " --screenshot-every 0.2 --exit-after 2.5 --no-sound --announce-log " + (dir / "said.log").string() +
-                                " > " + (dir / "out.log").string() + " 2>&1 &";
-    REQUIRE(std::system(command.c_str()) == 0);
-    std::this_thread::sleep_for(1000ms); // the display starts and loads the hall
+    ChildProcess display({LOKET_DISPLAY_BIN, "--config", std::string(LOKET_SOURCE_DIR) + "/firmware-config/display.example.toml",
+                          "--assets", std::string(LOKET_SOURCE_DIR) + "/assets", "--server", server.url(), "--headless",
+                          "--screenshots", dir.string(), "--screenshot-every", "0.2", "--no-sound", "--announce-log",
+                          (dir / "said.log").string()},
+                         dir);
+    // A call made before the display has the hall is history, not announced: call once it says so.
+    REQUIRE(until([&] { return display.output().find("hall loaded") != std::string::npos; }));
     server.next("b3");
     const auto png = dir / "current.png";
-    const auto deadline = std::chrono::steady_clock::now() + 15s;
     std::string said;
-    while (std::chrono::steady_clock::now() < deadline) {
-        std::ifstream in(dir / "said.log");
-        std::stringstream s;
-        s << in.rdbuf();
-        said = s.str();
-        if (!said.empty() && std::filesystem::exists(png)) break;
-        std::this_thread::sleep_for(50ms);
-    }
+    REQUIRE(until([&] {
+        said = slurp(dir / "said.log");
+        return !said.empty() && std::filesystem::exists(png);
+    }));
     CHECK(said == "nl: Nummer R 1, naar balie 3.\n");
+    ::kill(display.pid(), SIGTERM);
+    CHECK(display.wait(10s) == 0); // stops cleanly on SIGTERM
     REQUIRE(std::filesystem::exists(png));
     CHECK(std::filesystem::file_size(png) > 10000);
+    INFO(display.output());
+    std::filesystem::remove_all(dir);
+}
+
+TEST_CASE("display+server: loket-display refuses a bad option and a bad number with a clear message") {
+    const auto dir = std::filesystem::temp_directory_path() / ("loket-display-args-" + std::to_string(::getpid()));
+    std::filesystem::create_directories(dir);
+    {
+        ChildProcess bad({LOKET_DISPLAY_BIN, "--no-such-option"}, dir);
+        CHECK(bad.wait(10s) == 2);
+        CHECK(bad.output().find("--no-such-option") != std::string::npos);
+    }
+    {
+        ChildProcess negative({LOKET_DISPLAY_BIN, "--headless", "--exit-after", "-1"}, dir);
+        CHECK(negative.wait(10s) == 2);
+        CHECK(negative.output().find("--exit-after") != std::string::npos);
+    }
     std::filesystem::remove_all(dir);
 }

@@ -51,13 +51,13 @@ EventStreamOptions fastOptions(const std::string& url) {
 }
 
 // A stream that says hello once and then stays silent until `quit`.
-void serveSilentStream(ScriptedPeer& peer, std::atomic<bool>& quit, std::atomic<int>& connects) {
+void serveSilentStream(ScriptedPeer& peer, Gate& quit, std::atomic<int>& connects) {
     peer.server.Get("/api/v1/events", [&](const httplib::Request&, httplib::Response& res) {
         ++connects;
         res.set_chunked_content_provider("text/event-stream", [&](size_t, httplib::DataSink& sink) {
             std::string hello = ": connected\n\n";
             sink.write(hello.data(), hello.size());
-            while (!quit && sink.is_writable()) std::this_thread::sleep_for(5ms);
+            quit.holdWhile([&] { return sink.is_writable(); });
             return false;
         });
     });
@@ -66,8 +66,8 @@ void serveSilentStream(ScriptedPeer& peer, std::atomic<bool>& quit, std::atomic<
 } // namespace
 
 TEST_CASE("events: the stream delivers events and heartbeats, then resumes after a drop with Last-Event-ID") {
+    Gate quit; // before the peer: its handlers use it until the peer has stopped
     ScriptedPeer peer;
-    std::atomic<bool> quit{false};
     std::mutex mutex;
     std::vector<std::string> lastIds;
     std::vector<std::string> auths;
@@ -87,7 +87,7 @@ TEST_CASE("events: the stream delivers events and heartbeats, then resumes after
             }
             std::string out = "id: 3\nevent: ticket.recalled\ndata: {\"n\":3}\n\n";
             sink.write(out.data(), out.size());
-            while (!quit && sink.is_writable()) std::this_thread::sleep_for(5ms);
+            quit.holdWhile([&] { return sink.is_writable(); });
             sink.done();
             return true;
         });
@@ -102,7 +102,7 @@ TEST_CASE("events: the stream delivers events and heartbeats, then resumes after
         CHECK(client.connectCount() >= 2);
         client.stop();
     }
-    quit = true;
+    quit.open();
     std::lock_guard lock(mutex);
     REQUIRE(lastIds.size() >= 2);
     CHECK(lastIds[0].empty());
@@ -115,8 +115,8 @@ TEST_CASE("events: the stream delivers events and heartbeats, then resumes after
 }
 
 TEST_CASE("events: a stream that goes silent is treated as dead and reconnected") {
+    Gate quit; // before the peer: its handlers use it until the peer has stopped
     ScriptedPeer peer;
-    std::atomic<bool> quit{false};
     std::atomic<int> connects{0};
     serveSilentStream(peer, quit, connects);
     peer.start();
@@ -127,12 +127,12 @@ TEST_CASE("events: a stream that goes silent is treated as dead and reconnected"
     client.start();
     CHECK(waitFor([&] { return connects >= 2; }));
     client.stop();
-    quit = true;
+    quit.open();
 }
 
 TEST_CASE("events: stop() returns promptly, connected or waiting to reconnect") {
+    Gate quit; // before the peer: its handlers use it until the peer has stopped
     ScriptedPeer peer;
-    std::atomic<bool> quit{false};
     std::atomic<int> connects{0};
     serveSilentStream(peer, quit, connects);
     peer.start();
@@ -144,7 +144,7 @@ TEST_CASE("events: stop() returns promptly, connected or waiting to reconnect") 
     connected.stop();
     CHECK(std::chrono::steady_clock::now() - t0 < 300ms);
     CHECK(connected.state() == StreamState::Stopped);
-    quit = true;
+    quit.open();
 
     const std::string url = peer.url();
     peer.stop();

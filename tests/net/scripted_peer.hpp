@@ -6,6 +6,8 @@
 #include <httplib.h>
 
 #include <chrono>
+#include <condition_variable>
+#include <mutex>
 #include <string>
 #include <thread>
 
@@ -34,6 +36,35 @@ public:
 private:
     int m_port = 0;
     std::thread m_thread;
+};
+
+// Gate: a peer's handler holds a stream open until the test opens the gate. Handlers wait on it
+// (woken at once by open()), checking between waits whether the client has gone.
+class Gate {
+public:
+    void open() {
+        {
+            std::lock_guard lock(m_mutex);
+            m_open = true;
+        }
+        m_cv.notify_all();
+    }
+    // True once open; false when `timeout` passed first.
+    bool waitFor(std::chrono::milliseconds timeout) {
+        std::unique_lock lock(m_mutex);
+        return m_cv.wait_for(lock, timeout, [this] { return m_open; });
+    }
+    // Holds until the gate opens or `stillWanted` says the stream is no longer read.
+    template <typename Fn>
+    void holdWhile(Fn&& stillWanted) {
+        while (!waitFor(std::chrono::milliseconds(50)) && stillWanted()) {
+        }
+    }
+
+private:
+    std::mutex m_mutex;
+    std::condition_variable m_cv;
+    bool m_open = false;
 };
 
 // Polls `condition` until it holds or `timeout` passes; tests wait for conditions, not sleeps.

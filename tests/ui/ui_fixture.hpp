@@ -23,7 +23,7 @@ struct HeadlessUi {
         target = std::move(*created);
         ui = std::make_unique<loket::ui::UiContext>(target->renderer());
         theme = loket::ui::makeSignageTheme(loket::ui::ScreenSpec{w, h, 55, 10});
-        loket::ui::buildGlyphRanges(ui->glyphRanges(), texts, {});
+        loket::ui::buildGlyphRanges(ui->glyphRanges(), texts, {"\u2192\u2190\u2191\u2193\u2196\u2197\u2198\u2199\u2014"});
         REQUIRE(loket::ui::loadFonts(ui->fonts(), theme, kTestFont, ui->glyphRanges()));
     }
 };
