@@ -1,5 +1,6 @@
 // Staff routes: log in, the counters and the queue, and every counter and ticket action.
 #include "api.hpp"
+#include "shared/core/utf8.hpp"
 
 #include <sstream>
 
@@ -19,10 +20,22 @@ TicketId ticketIdOf(const httplib::Request& req) {
 }
 
 // A ticket action: the staff member must work at the ticket's counter (if it has one).
+// A ticket at a counter belongs to that counter's staff; a ticket without one (waiting) to the
+// staff of a counter that could call it — the dispatch rule: the counter is set up for every
+// service of the visit, and a ticket transferred to one counter is only that counter's.
 bool staffMayTouch(const Principal& who, const HallView& v, TicketId id) {
     const Ticket* t = v.state.ticket(id);
-    if (!t || !t->counter) return true;
-    return who.mayWorkAt(v.state.config().counters[*t->counter].id);
+    if (!t) return true; // the command answers unknown_ticket
+    const HallConfig& config = v.state.config();
+    if (t->counter) return who.mayWorkAt(config.counters[*t->counter].id);
+    ServiceMask needed = 0;
+    for (ServiceIndex s : t->services) needed |= bit(s);
+    for (std::size_t i = 0; i < config.counters.size(); ++i) {
+        if (!who.mayWorkAt(config.counters[i].id)) continue;
+        if (t->onlyCounter && *t->onlyCounter != static_cast<CounterIndex>(i)) continue;
+        if ((needed & ~config.counters[i].skills) == 0) return true;
+    }
+    return false;
 }
 
 Json ticketAnswer(const HallView& v, TicketId id) {
@@ -37,7 +50,7 @@ void postLogin(const ServerParts& parts, const httplib::Request& req, httplib::R
     auto password = requiredString(*body, "password", 256);
     if (!password) return sendError(res, password.error());
     auto now = parts.clock.now();
-    auto login = parts.auth.login(*user, *password, req.remote_addr, now.t);
+    auto login = parts.auth.login(*user, *password, parts.auth.clientAddress(req), now.t);
     if (!login) {
         if (login.error().code == ErrorCode::TooManyRequests) res.set_header("Retry-After", "300");
         return sendError(res, login.error());
@@ -72,8 +85,13 @@ void getTickets(const ServerParts& parts, const httplib::Request& req, httplib::
         std::string part;
         while (std::getline(ss, part, ',')) {
             auto st = parseTicketStatus(part);
-            if (!st)
-                return sendError(res, ErrorCode::InvalidValue, "status '" + part + "' is not one of waiting, called, serving, done, no_show, cancelled.");
+            if (!st) {
+                // The value is echoed only when it is short, valid UTF-8 text (JSON cannot carry
+                // arbitrary bytes: `%ff%fe` once made this a 500).
+                const bool echo = part.size() <= 32 && !invalidUtf8At(part);
+                return sendError(res, ErrorCode::InvalidValue, (echo ? "status '" + part + "'" : std::string("The status")) +
+                                                                   " is not one of waiting, called, serving, done, no_show, cancelled.");
+            }
             wanted.push_back(*st);
         }
     }
@@ -187,7 +205,7 @@ void postTicketAction(const ServerParts& parts, const httplib::Request& req, htt
     if (!who) return;
     const TicketId id = ticketIdOf(req);
     const bool allowed = readHallPlain(parts, [&](const HallView& v) { return staffMayTouch(*who, v, id); });
-    if (!allowed) return sendError(res, ErrorCode::Forbidden, "This ticket is at a counter you are not set up for.");
+    if (!allowed) return sendError(res, ErrorCode::Forbidden, "This ticket is for a counter or service you are not set up for.");
     auto command = ticketCommand(req.matches[2], id, req);
     if (!command) return sendError(res, command.error());
     runCommand(parts, res, *command, 200, [id](const HallView& v, const Executed&) { return ticketAnswer(v, id); });

@@ -55,7 +55,13 @@ void answerTicket(const ServerParts& parts, httplib::Response& res, TicketId tic
 // POST /api/v1/tickets: a check-in, walk-in or with an appointment, exactly once per
 // Idempotency-Key.
 void postTicket(const ServerParts& parts, const httplib::Request& req, httplib::Response& res) {
-    if (!allow(parts, req, res, {Role::Kiosk, Role::Admin})) return;
+    auto who = allow(parts, req, res, {Role::Kiosk, Role::Admin});
+    if (!who) return;
+    if (std::int64_t retryAfterS = 0; !parts.auth.takeCheckIn(*who, parts.clock.now().t, retryAfterS)) {
+        res.set_header("Retry-After", std::to_string(retryAfterS));
+        return sendError(res, ErrorCode::TooManyRequests,
+                         "This device checks in more visitors than a kiosk can; wait " + std::to_string(retryAfterS) + " s.");
+    }
     const std::string key = req.get_header_value("Idempotency-Key");
     if (key.empty() || key.size() > 128)
         return sendError(res, ErrorCode::MissingIdempotencyKey, "Send an Idempotency-Key header (1 to 128 characters) with each check-in.");

@@ -4,12 +4,15 @@
 #include "log.hpp"
 
 #include <algorithm>
+#include <cmath>
 
 namespace loket::server {
 namespace {
 constexpr std::int64_t kFailureWindowS = 300;
+// Failures are counted per account AND address: whoever guesses slows down only themselves; the
+// real user at another desk (another address) logs in as usual, and one guesser cannot lock out
+// every colleague behind the same address (no address-wide block: issue 11, defect 6).
 constexpr int kFailuresPerUserAndAddress = 5;
-constexpr int kFailuresPerAddress = 20;
 } // namespace
 
 bool Principal::mayWorkAt(const std::string& counter) const {
@@ -26,7 +29,9 @@ Auth::Auth(const ServerConfig& config, SessionStore& sessions) : m_config(config
 std::string Auth::bearer(const httplib::Request& req) {
     const std::string header = req.get_header_value("Authorization");
     if (header.rfind("Bearer ", 0) == 0) return header.substr(7);
-    if (req.has_param("access_token")) return req.get_param_value("access_token");
+    // Only the event stream takes its token from the URL (EventSource cannot send a header);
+    // anywhere else a token in the URL would end up in logs and browser history.
+    if (req.path == "/api/v1/events" && req.has_param("access_token")) return req.get_param_value("access_token");
     return {};
 }
 
@@ -90,7 +95,7 @@ Result<Auth::Login> Auth::login(const std::string& username, const std::string& 
     const std::string userKey = "user:" + username + "@" + address;
     {
         std::lock_guard lock(m_mutex);
-        if (throttled(userKey, now, kFailuresPerUserAndAddress) || throttled("addr:" + address, now, kFailuresPerAddress))
+        if (throttled(userKey, now, kFailuresPerUserAndAddress))
             return makeError(ErrorCode::TooManyRequests, "Too many failed log-ins. Wait five minutes and try again.");
     }
     // An empty password is never checked anywhere: to a directory it would be an anonymous bind.
@@ -101,7 +106,6 @@ Result<Auth::Login> Auth::login(const std::string& username, const std::string& 
         if (grant.error().code == ErrorCode::Unauthorized || grant.error().code == ErrorCode::Forbidden) {
             std::lock_guard lock(m_mutex);
             recordFailure(userKey, now);
-            recordFailure("addr:" + address, now);
         }
         return grant.error();
     }
@@ -113,6 +117,36 @@ Result<Auth::Login> Auth::login(const std::string& username, const std::string& 
     if (!local) m_directoryGrants[hash] = grant.value();
     m_failures.erase(userKey);
     return login;
+}
+
+std::string Auth::clientAddress(const httplib::Request& req) const {
+    if (m_config.trustedProxy.empty() || req.remote_addr != m_config.trustedProxy) return req.remote_addr;
+    // The proxy appends the address it saw last; anything before that the client may have written.
+    std::string forwarded = req.get_header_value("X-Forwarded-For");
+    if (auto comma = forwarded.rfind(','); comma != std::string::npos) forwarded = forwarded.substr(comma + 1);
+    const auto first = forwarded.find_first_not_of(' ');
+    if (first == std::string::npos) return req.remote_addr;
+    forwarded = forwarded.substr(first, forwarded.find_last_not_of(' ') - first + 1);
+    return forwarded.size() <= 64 ? forwarded : req.remote_addr;
+}
+
+bool Auth::takeCheckIn(const Principal& who, std::int64_t now, std::int64_t& retryAfterS) {
+    if (!who.device || who.role != Role::Kiosk) return true; // integrations and staff are not kiosks
+    const DeviceConfig& d = *who.device;
+    const double perSecond = static_cast<double>(d.checkinsPerMinute) / 60.0;
+    std::lock_guard lock(m_mutex);
+    Bucket& b = m_checkIns[d.id];
+    if (!b.started) b = Bucket{static_cast<double>(d.checkinBurst), now, true};
+    if (now > b.at) {
+        b.tokens = std::min(static_cast<double>(d.checkinBurst), b.tokens + static_cast<double>(now - b.at) * perSecond);
+        b.at = now;
+    }
+    if (b.tokens >= 1.0) {
+        b.tokens -= 1.0;
+        return true;
+    }
+    retryAfterS = std::max<std::int64_t>(1, static_cast<std::int64_t>(std::ceil((1.0 - b.tokens) / perSecond)));
+    return false;
 }
 
 void Auth::logout(const httplib::Request& req) {

@@ -3,8 +3,8 @@
 // copy of the database holds no usable token). A local account ([[staff]]) is checked first — the
 // break-glass account keeps working when the directory is down; any other name goes to the
 // directory ([directory], server/directory), whose groups give the role and counters.
-// Failed logins are throttled per user name *and* address, and per address: an outsider cannot
-// lock a colleague out from another desk, and the directory's own lock-out is not hammered.
+// Failed logins are throttled per user name *and* address: an outsider cannot lock a colleague
+// out from another desk, nor every colleague behind one address.
 #pragma once
 
 #include "server_config.hpp"
@@ -41,6 +41,13 @@ public:
     struct Login { std::string token; Role role; std::int64_t expiresAt; std::vector<std::string> counters; };
     Result<Login> login(const std::string& username, const std::string& password, const std::string& address, std::int64_t now);
     void logout(const httplib::Request& req);
+    // Who sent the request: the peer, or — from the configured trusted proxy only — the
+    // address that proxy put last in X-Forwarded-For.
+    std::string clientAddress(const httplib::Request& req) const;
+
+    // Takes one check-in from the device's bucket; false (and the seconds until one is free in
+    // `retryAfterS`) when it is empty. Only kiosk devices are limited.
+    bool takeCheckIn(const Principal& who, std::int64_t now, std::int64_t& retryAfterS);
 
     static constexpr std::int64_t kSessionS = 12 * 3600;
 
@@ -59,6 +66,12 @@ private:
 
     std::mutex m_mutex; // the failure log
     std::map<std::string, std::deque<std::int64_t>> m_failures; // key → failure times
+    struct Bucket {
+        double tokens = 0;
+        std::int64_t at = 0;
+        bool started = false;
+    };
+    std::map<std::string, Bucket> m_checkIns; // device id → its check-in bucket (under m_mutex)
     // Directory sessions: token hash → what the groups gave (in memory: after a restart they log in again).
     std::map<std::string, Grant> m_directoryGrants;
 };

@@ -6,6 +6,8 @@
 #include "shared/core/visit_rules.hpp"
 #include "shared/proto/event_codec.hpp"
 
+#include <map>
+
 namespace loket::server {
 using namespace loket::core;
 using Json = nlohmann::json;
@@ -41,84 +43,171 @@ Status CommandExecutor::recover() {
     m_state.apply({}, m_store.lastEventId(), [](const HallState&) {});
     m_broker.publish(std::move(replay));
     m_broker.setBaseline(m_store.lastEventId());
+    m_decideState.reset(); // the next group copies the recovered state
     return Ok{};
 }
 
+struct CommandExecutor::Pending {
+    const Command* command = nullptr;
+    std::optional<IdempotencyRecord> idempotency;
+    bool once = false; // look the retry key up first (executeOnce)
+    Idempotent out;
+    bool done = false;
+    // Filled while the group is decided:
+    Now at{};
+    bool rejected = false;
+    std::size_t batch = 0; // index in the group's commit (events only)
+    std::vector<std::optional<CounterIndex>> involved;
+};
+
 Result<Executed> CommandExecutor::execute(const Command& command, std::optional<IdempotencyRecord> idempotency) {
-    std::lock_guard write(m_writeMutex);
-    return executeLocked(command, std::move(idempotency));
+    return submit(command, std::move(idempotency), false).result;
 }
 
 CommandExecutor::Idempotent CommandExecutor::executeOnce(const Command& command, IdempotencyRecord record) {
-    std::lock_guard write(m_writeMutex);
-    Idempotent out;
-    auto found = m_store.findIdempotency(record.key);
-    if (!found) {
-        out.result = found.error();
-        return out;
-    }
-    if (found.value()) {
-        out.previous = *found.value();
-        return out;
-    }
-    out.result = executeLocked(command, std::move(record));
-    return out;
+    return submit(command, std::move(record), true);
 }
 
-Result<Executed> CommandExecutor::executeLocked(const Command& command, std::optional<IdempotencyRecord> idempotency) {
-    const Now now = m_clock.now();
-    // Only this thread changes the state (we hold the writer lock), so what is read here still
-    // holds when the events are applied below.
-    CommitBatch batch;
-    std::vector<std::optional<CounterIndex>> involved;
-    Result<std::vector<Event>> decided = m_state.read([&](const StateView& v) -> Result<std::vector<Event>> {
-        auto events = decide(v.state, command, now);
-        if (!events || events->empty()) return events;
-        for (const Event& e : *events) {
-            batch.events.emplace_back(eventTypeName(e), proto::eventToJson(m_config.hall, e).dump());
-            involved.push_back(counterOfEvent(v.state, e));
+// Leader/follower: whoever finds no leader leads; it takes everything queued as one group,
+// runs it, wakes the group's callers, then hands over (the next waiter leads the commands that
+// queued during this commit). Nobody waits on a timer: a lone command is a group of one.
+CommandExecutor::Idempotent CommandExecutor::submit(const Command& command, std::optional<IdempotencyRecord> idempotency,
+                                                    bool once) {
+    Pending self;
+    self.command = &command;
+    self.idempotency = std::move(idempotency);
+    self.once = once;
+    std::unique_lock queue(m_queueMutex);
+    m_queue.push_back(&self);
+    m_queueChanged.wait(queue, [&] { return self.done || !m_leaderActive; });
+    while (!self.done) {
+        m_leaderActive = true;
+        std::vector<Pending*> group;
+        while (!m_queue.empty() && group.size() < kMaxGroup) {
+            group.push_back(m_queue.front());
+            m_queue.pop_front();
         }
-        if (std::holds_alternative<DayStarted>(events->front())) {
-            batch.purgeBeforeFirstEvent = true;
-            if (v.state.dayStarted())
-                for (const Ticket& t : v.state.tickets())
-                    batch.finishedDay.push_back(visitRecordOf(v.state, t, m_clock.utcOffsetAt(t.issuedAt)));
+        queue.unlock();
+        {
+            std::lock_guard write(m_writeMutex);
+            try {
+                runGroup(group);
+            } catch (const std::exception& e) {
+                // Whatever was applied to the decision copy may not match the store: start it
+                // afresh, and answer the whole group (nobody may wait for ever on a leader).
+                m_decideState.reset();
+                for (Pending* p : group) {
+                    p->out.previous.reset();
+                    p->out.result = makeError(ErrorCode::Internal, std::string("command failed: ") + e.what());
+                }
+            }
         }
-        return events;
-    });
-    m_metrics.command(!decided);
-    if (!decided) {
-        logLine("command", {{"command", commandName(command)}, {"error", errorCodeName(decided.error().code)}});
-        return decided.error();
+        queue.lock();
+        for (Pending* p : group) p->done = true;
+        m_leaderActive = false;
+        m_queueChanged.notify_all();
+        // Our own command was in this group unless more than kMaxGroup queued before it: then
+        // lead again (or let a woken waiter lead) until it is done.
+        if (!self.done) m_queueChanged.wait(queue, [&] { return self.done || !m_leaderActive; });
     }
-    Executed out{std::move(decided.value()), {}, now};
-    if (out.events.empty()) return out;
+    return std::move(self.out);
+}
 
-    batch.today = localDay(now);
-    batch.at = now.t;
-    if (idempotency) {
-        // The ticket the key created: a retry answers with that ticket as it is then.
-        for (const Event& e : out.events)
-            if (auto* issued = std::get_if<TicketIssued>(&e)) idempotency->response = std::to_string(issued->ticket.id);
-        idempotency->day = batch.today;
-        batch.idempotency = std::move(idempotency);
+void CommandExecutor::runGroup(std::vector<Pending*>& group) {
+    if (!m_decideState) m_decideState = std::make_unique<HallState>(m_state.read([](const StateView& v) { return v.state; }));
+    HallState& state = *m_decideState;
+    std::vector<CommitBatch> batches;
+    std::vector<Pending*> committing;
+    std::map<std::string, const IdempotencyRecord*> groupKeys; // retry keys this group stores
+
+    for (Pending* p : group) {
+        p->at = m_clock.now();
+        if (p->once) {
+            const std::string& key = p->idempotency->key;
+            if (auto it = groupKeys.find(key); it != groupKeys.end()) {
+                p->out.previous = *it->second; // an earlier command of this group has the key
+                p->rejected = true;
+                continue;
+            }
+            auto found = m_store.findIdempotency(key);
+            if (!found || found.value()) {
+                if (!found) p->out.result = found.error();
+                else p->out.previous = *found.value();
+                p->rejected = true;
+                continue;
+            }
+        }
+        auto decided = decide(state, *p->command, p->at);
+        m_metrics.command(!decided);
+        if (!decided) {
+            logLine("command", {{"command", commandName(*p->command)}, {"error", errorCodeName(decided.error().code)}});
+            p->out.result = decided.error();
+            p->rejected = true;
+            continue;
+        }
+        Executed out{std::move(decided.value()), {}, p->at};
+        if (out.events.empty()) {
+            p->out.result = std::move(out);
+            p->rejected = true;
+            continue;
+        }
+        CommitBatch batch;
+        for (const Event& e : out.events) {
+            batch.events.emplace_back(eventTypeName(e), proto::eventToJson(m_config.hall, e).dump());
+            p->involved.push_back(counterOfEvent(state, e));
+        }
+        if (std::holds_alternative<DayStarted>(out.events.front())) {
+            batch.purgeBeforeFirstEvent = true;
+            if (state.dayStarted())
+                for (const Ticket& t : state.tickets())
+                    batch.finishedDay.push_back(visitRecordOf(state, t, m_clock.utcOffsetAt(t.issuedAt)));
+        }
+        batch.today = localDay(p->at);
+        batch.at = p->at.t;
+        if (p->idempotency) {
+            // The ticket the key created: a retry answers with that ticket as it is then.
+            for (const Event& e : out.events)
+                if (auto* issued = std::get_if<TicketIssued>(&e)) p->idempotency->response = std::to_string(issued->ticket.id);
+            p->idempotency->day = batch.today;
+            batch.idempotency = p->idempotency;
+        }
+        // The next command of the group is decided on the state this one leaves.
+        for (const Event& e : out.events) state.apply(e);
+        p->batch = batches.size();
+        batches.push_back(std::move(batch));
+        if (batches.back().idempotency) groupKeys[batches.back().idempotency->key] = &*batches.back().idempotency;
+        p->out.result = std::move(out);
+        committing.push_back(p);
     }
-    auto ids = m_store.commit(batch);
+    if (batches.empty()) return; // nothing to write: every answer stands as decided
+
+    auto ids = m_store.commitGroup(batches);
     if (!ids) {
-        logLine("command", {{"command", commandName(command)}, {"error", "store_failed"}, {"detail", ids.error().message}});
-        return ids.error(); // nothing was applied: memory and disk still agree
+        // Nothing was written: every command of the group fails (a refusal decided on top of an
+        // uncommitted change fails too, it may not hold), and the next group is decided on the
+        // committed state again.
+        for (Pending* p : committing)
+            logLine("command", {{"command", commandName(*p->command)}, {"error", "store_failed"}, {"detail", ids.error().message}});
+        for (Pending* p : group) {
+            p->out.previous.reset();
+            p->out.result = ids.error();
+        }
+        m_decideState.reset();
+        return;
     }
-    out.ids = std::move(ids.value());
-    // Apply, render and publish under the state's lock: a snapshot's event_id is always an id
-    // the stream already knows, so a display that subscribes from it misses nothing.
-    m_state.apply(out.events, out.ids.back(), [&](const HallState& state) {
-        m_broker.publish(renderEvents(state, {out.events, out.ids, involved}, now));
-        count(state, out.events);
-    });
-    Json types = Json::array();
-    for (const Event& e : out.events) types.push_back(eventTypeName(e));
-    logLine("command", {{"command", commandName(command)}, {"events", types}, {"last_event_id", out.ids.back()}});
-    return out;
+    for (Pending* p : committing) {
+        Executed& out = *p->out.result;
+        out.ids = std::move(ids.value()[p->batch]);
+        // Apply, render and publish under the state's lock: a snapshot's event_id is always an
+        // id the stream already knows, so a display that subscribes from it misses nothing.
+        m_state.apply(out.events, out.ids.back(), [&](const HallState& live) {
+            m_broker.publish(renderEvents(live, {out.events, out.ids, p->involved}, p->at));
+            count(live, out.events);
+        });
+        Json types = Json::array();
+        for (const Event& e : out.events) types.push_back(eventTypeName(e));
+        logLine("command", {{"command", commandName(*p->command)}, {"events", types}, {"last_event_id", out.ids.back()}});
+    }
 }
 
 void CommandExecutor::count(const HallState& state, const std::vector<Event>& events) {

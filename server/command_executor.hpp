@@ -1,9 +1,15 @@
-// CommandExecutor: the server's one writer. Commands run one at a time through the core's
-// command handler; their events are committed to the EventStore before the state changes and
-// before anyone is answered, then applied to the LiveState, rendered for each audience and
-// published to the EventBroker. It is the only part that writes hall data to the store.
-// (Group commit — several waiting commands in one transaction — would live here: decide each
-// against the state as the earlier ones left it, then one EventStore commit for all.)
+// CommandExecutor: the server's one writer. Commands go through the core's command handler;
+// their events are committed to the EventStore before the state changes and before anyone is
+// answered, then applied to the LiveState, rendered for each audience and published to the
+// EventBroker. It is the only part that writes hall data to the store.
+//
+// Group commit: commands that arrive while a commit is running wait in a queue; the next
+// leader takes them all as one group. Each is decided, in arrival order, against a private
+// copy of the state as the earlier ones of the group left it (readers never see an uncommitted
+// change); then the whole group's events and retry keys go to the store in ONE transaction
+// (one fsync), and only after that commit are they applied, published and answered, in order.
+// A failed commit fails every command of the group with that error; the private copy is
+// reset from the live state, so memory and disk still agree and the next group works.
 #pragma once
 
 #include "event_broker.hpp"
@@ -15,6 +21,9 @@
 
 #include "shared/core/command_handler.hpp"
 
+#include <condition_variable>
+#include <deque>
+#include <memory>
 #include <mutex>
 
 namespace loket::server {
@@ -43,8 +52,19 @@ public:
     };
     Idempotent executeOnce(const core::Command& command, IdempotencyRecord record);
 
+    // Commands queued for the next group (not counting the one being committed).
+    std::size_t waiting() {
+        std::lock_guard queue(m_queueMutex);
+        return m_queue.size();
+    }
+
+    // The most commands one transaction takes (the rest form the next group).
+    static constexpr std::size_t kMaxGroup = 256;
+
 private:
-    Result<Executed> executeLocked(const core::Command& command, std::optional<IdempotencyRecord> idempotency);
+    struct Pending;
+    Idempotent submit(const core::Command& command, std::optional<IdempotencyRecord> idempotency, bool once);
+    void runGroup(std::vector<Pending*>& group);
     void count(const core::HallState& state, const std::vector<core::Event>& events);
 
     const ServerConfig& m_config;
@@ -53,7 +73,17 @@ private:
     EventBroker& m_broker;
     HallClock& m_clock;
     Metrics& m_metrics;
-    std::mutex m_writeMutex; // one command at a time
+    std::mutex m_writeMutex; // one group (or the recovery) at a time
+
+    // The leader's queue: commands waiting for the next group.
+    std::mutex m_queueMutex;
+    std::condition_variable m_queueChanged;
+    std::deque<Pending*> m_queue;
+    bool m_leaderActive = false;
+
+    // The state the next group is decided on: the live state's committed fold, then each
+    // decided command's events. Only the leader touches it (under m_writeMutex).
+    std::unique_ptr<core::HallState> m_decideState;
 };
 
 } // namespace loket::server

@@ -14,6 +14,7 @@
 #include "shared/core/stats.hpp"
 
 #include <optional>
+#include <span>
 #include <string>
 #include <utility>
 #include <vector>
@@ -34,8 +35,8 @@ struct IdempotencyRecord {
     core::LocalDay day = 0;
 };
 
-// Everything one command writes, committed atomically. (Several batches in one transaction —
-// group commit — would be a `commit(std::span<const CommitBatch>)` beside this one.)
+// Everything one command writes, committed atomically. Group commit writes several batches
+// (the commands of one group, in order) in one transaction: commitGroup.
 struct CommitBatch {
     std::vector<std::pair<std::string, std::string>> events; // type, body
     std::optional<IdempotencyRecord> idempotency;
@@ -56,8 +57,15 @@ public:
 
     // Every stored event (today's, after the last purge), in id order.
     virtual Result<std::vector<StoredEvent>> loadEvents() = 0;
-    // Returns the ids given to the batch's events, in order. On an error nothing was written.
-    virtual Result<std::vector<std::int64_t>> commit(const CommitBatch& batch) = 0;
+    // Writes every batch, in order, in ONE transaction (one sync). Returns, per batch, the ids
+    // given to its events. On an error nothing of any batch was written.
+    virtual Result<std::vector<std::vector<std::int64_t>>> commitGroup(std::span<const CommitBatch> batches) = 0;
+    // One batch alone: its event ids, in order. On an error nothing was written.
+    Result<std::vector<std::int64_t>> commit(const CommitBatch& batch) {
+        auto ids = commitGroup(std::span<const CommitBatch>(&batch, 1));
+        if (!ids) return ids.error();
+        return std::move(ids.value().front());
+    }
     virtual Result<std::optional<IdempotencyRecord>> findIdempotency(const std::string& key) = 0;
     virtual Result<std::vector<core::VisitRecord>> visits(core::LocalDay day) = 0;
     // The highest event id ever given (ids never go back, also across purges).

@@ -278,7 +278,7 @@ ServerConfig build(const Reader& r, const toml::table& root) {
     const toml::table* h = root.get_as<toml::table>("hall");
     if (!h) r.fail(&root, "hall", "missing: the file needs a [hall] table");
     r.onlyKeys(*h, "hall", {"name", "timezone", "public_base_url", "norm_s", "early_checkin_s", "no_answer_cooldown_s", "policy",
-                         "max_streams_per_credential"});
+                         "max_streams_per_credential", "trusted_proxy"});
     hall.name = r.string(*h, "hall", "name");
     sc.timeZone = r.string(*h, "hall", "timezone", "Europe/Amsterdam");
     if (!std::filesystem::exists("/usr/share/zoneinfo/" + sc.timeZone) || sc.timeZone.find("..") != std::string::npos)
@@ -287,6 +287,7 @@ ServerConfig build(const Reader& r, const toml::table& root) {
     while (!sc.publicBaseUrl.empty() && sc.publicBaseUrl.back() == '/') sc.publicBaseUrl.pop_back();
     if (sc.publicBaseUrl.rfind("http://", 0) != 0 && sc.publicBaseUrl.rfind("https://", 0) != 0)
         r.fail(h->get("public_base_url"), "hall.public_base_url", "must start with http:// or https://");
+    sc.trustedProxy = r.string(*h, "hall", "trusted_proxy", "");
     hall.normS = r.integer(*h, "hall", "norm_s", 60, 7200, 300);
     hall.earlyCheckInS = r.integer(*h, "hall", "early_checkin_s", 0, 4 * 3600, 1800);
     hall.noAnswerCooldownS = r.integer(*h, "hall", "no_answer_cooldown_s", 0, 3600, 300);
@@ -378,11 +379,13 @@ ServerConfig build(const Reader& r, const toml::table& root) {
             DeviceConfig d;
             d.id = r.string(*t, "device", "id");
             const std::string where = "device '" + d.id + "'";
-            r.onlyKeys(*t, where, {"id", "role", "name", "token_sha256"});
+            r.onlyKeys(*t, where, {"id", "role", "name", "token_sha256", "checkins_per_minute", "checkin_burst"});
             for (const auto& other : sc.devices)
                 if (other.id == d.id) r.fail(t, where + ".id", "is used twice");
             d.role = parseRole(r, *t, where, {Role::Kiosk, Role::Display, Role::Admin});
             d.name = r.string(*t, where, "name", d.id);
+            d.checkinsPerMinute = r.integer(*t, where, "checkins_per_minute", 1, 10'000'000, d.checkinsPerMinute);
+            d.checkinBurst = r.integer(*t, where, "checkin_burst", 1, 10'000'000, d.checkinBurst);
             d.tokenSha256 = r.string(*t, where, "token_sha256");
             if (!isHex64(d.tokenSha256))
                 r.fail(t->get("token_sha256"), where + ".token_sha256",

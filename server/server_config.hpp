@@ -23,6 +23,11 @@ struct DeviceConfig {
     Role role = Role::Kiosk;      // kiosk, display or admin (an API client such as the booking system)
     std::string name;
     std::string tokenSha256;      // hex; the token itself is never stored
+    // Check-ins this device may make: a token bucket of `checkinBurst` that refills at
+    // `checkinsPerMinute` (a real kiosk prints a ticket every few seconds at most). One stolen
+    // kiosk credential cannot take all of a service's numbers.
+    std::int64_t checkinsPerMinute = 30;
+    std::int64_t checkinBurst = 10;
 };
 
 struct StaffConfig {
@@ -48,6 +53,8 @@ struct ServerConfig {
     core::HallConfig hall;
     std::string timeZone = "Europe/Amsterdam";
     std::string publicBaseUrl = "http://localhost:8080";
+    // The reverse proxy's address: only requests from it may name the client in X-Forwarded-For.
+    std::string trustedProxy;
     std::vector<DeviceConfig> devices;
     std::vector<StaffConfig> staff;
     // Open event streams per device token or staff session; one more is answered 429. A hall's

@@ -3,6 +3,7 @@
 #include <sqlite3.h>
 
 #include <utility>
+#include <vector>
 
 namespace loket::server {
 using namespace loket::core;
@@ -203,20 +204,48 @@ Result<std::vector<StoredEvent>> SqliteEventStore::loadEvents() {
     return out;
 }
 
-Result<std::vector<std::int64_t>> SqliteEventStore::commit(const CommitBatch& batch) {
+Result<std::vector<std::vector<std::int64_t>>> SqliteEventStore::commitGroup(std::span<const CommitBatch> batches) {
     std::lock_guard lock(m_mutex);
     if (auto st = exec("BEGIN IMMEDIATE"); !st) return st.error();
-    auto rollback = [&](const std::string& what) {
-        Error e = sqlError(what);
+    std::vector<std::vector<std::int64_t>> ids(batches.size());
+    bool purged = false;
+    for (std::size_t i = 0; i < batches.size(); ++i) {
+        std::string failed;
+        if (!writeBatch(batches[i], ids[i], failed)) {
+            Error e = sqlError(failed);
+            (void)exec("ROLLBACK"); // the error already being reported matters more
+            return e;
+        }
+        purged = purged || batches[i].purgeBeforeFirstEvent;
+    }
+    if (auto st = exec("COMMIT"); !st) {
         (void)exec("ROLLBACK"); // the error already being reported matters more
-        return e;
+        return st.error();
+    }
+    for (auto it = ids.rbegin(); it != ids.rend(); ++it)
+        if (!it->empty()) {
+            m_lastEventId = it->back();
+            break;
+        }
+    if (purged) {
+        // The write-ahead log still holds yesterday's pages: fold it into the database and empty
+        // it, so no copy of a purged name stays on disk.
+        (void)exec("PRAGMA wal_checkpoint(TRUNCATE);");
+    }
+    return ids;
+}
+
+// One command's rows inside the open transaction; false (and what failed) on an error.
+bool SqliteEventStore::writeBatch(const CommitBatch& batch, std::vector<std::int64_t>& ids, std::string& failed) {
+    auto fail = [&](const char* what) {
+        failed = what;
+        return false;
     };
-    std::vector<std::int64_t> ids;
     {
         Statement insert(m_db, "INSERT INTO events(type, body) VALUES(?, ?)");
-        if (!insert.ok()) return rollback("storing events");
+        if (!insert.ok()) return fail("storing events");
         for (const auto& [type, body] : batch.events) {
-            if (insert.bind(1, type).bind(2, body).step() != SQLITE_DONE) return rollback("storing an event");
+            if (insert.bind(1, type).bind(2, body).step() != SQLITE_DONE) return fail("storing an event");
             ids.push_back(sqlite3_last_insert_rowid(m_db));
             insert.reset();
         }
@@ -225,7 +254,7 @@ Result<std::vector<std::int64_t>> SqliteEventStore::commit(const CommitBatch& ba
         Statement v(m_db, "INSERT OR REPLACE INTO visits(ticket, day, number, service, services, kind, status, issued_at, "
                           "appointment_at, first_called_at, started_at, ended_at, counter, outcome, feedback, limit_s, "
                           "issued_hour) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
-        if (!v.ok()) return rollback("storing visits");
+        if (!v.ok()) return fail("storing visits");
         for (const VisitRecord& r : batch.finishedDay) {
             std::optional<std::int64_t> feedback;
             if (r.feedbackScore) feedback = *r.feedbackScore;
@@ -234,7 +263,7 @@ Result<std::vector<std::int64_t>> SqliteEventStore::commit(const CommitBatch& ba
                 .bind(8, r.issuedAt).bind(9, r.appointmentAt).bindOpt(10, r.firstCalledAt).bindOpt(11, r.startedAt)
                 .bindOpt(12, r.endedAt).bind(13, r.counter).bind(14, std::string(outcomeName(r.outcome)))
                 .bindOpt(15, feedback).bind(16, r.limitS).bind(17, r.issuedHour);
-            if (v.step() != SQLITE_DONE) return rollback("storing a visit");
+            if (v.step() != SQLITE_DONE) return fail("storing a visit");
             v.reset();
         }
     }
@@ -242,29 +271,19 @@ Result<std::vector<std::int64_t>> SqliteEventStore::commit(const CommitBatch& ba
         // A new day: yesterday's events (names, booking codes, notes), retry keys and expired
         // staff sessions go.
         Statement purge(m_db, "DELETE FROM events WHERE id < ?");
-        if (!purge.ok() || purge.bind(1, ids.front()).step() != SQLITE_DONE) return rollback("purging old events");
+        if (!purge.ok() || purge.bind(1, ids.front()).step() != SQLITE_DONE) return fail("purging old events");
         Statement keys(m_db, "DELETE FROM idempotency WHERE day < ?");
-        if (!keys.ok() || keys.bind(1, batch.today).step() != SQLITE_DONE) return rollback("purging old retry keys");
+        if (!keys.ok() || keys.bind(1, batch.today).step() != SQLITE_DONE) return fail("purging old retry keys");
         Statement sessions(m_db, "DELETE FROM sessions WHERE expires_at < ?");
-        if (!sessions.ok() || sessions.bind(1, batch.at).step() != SQLITE_DONE) return rollback("purging expired sessions");
+        if (!sessions.ok() || sessions.bind(1, batch.at).step() != SQLITE_DONE) return fail("purging expired sessions");
     }
     if (batch.idempotency) {
         const auto& r = *batch.idempotency;
         Statement q(m_db, "INSERT INTO idempotency(key, request_hash, status, response, day) VALUES(?,?,?,?,?)");
         if (!q.ok() || q.bind(1, r.key).bind(2, r.requestHash).bind(3, r.status).bind(4, r.response).bind(5, r.day).step() != SQLITE_DONE)
-            return rollback("storing the retry key");
+            return fail("storing the retry key");
     }
-    if (auto st = exec("COMMIT"); !st) {
-        (void)exec("ROLLBACK"); // the error already being reported matters more
-        return st.error();
-    }
-    if (!ids.empty()) m_lastEventId = ids.back();
-    if (batch.purgeBeforeFirstEvent) {
-        // The write-ahead log still holds yesterday's pages: fold it into the database and empty
-        // it, so no copy of a purged name stays on disk.
-        (void)exec("PRAGMA wal_checkpoint(TRUNCATE);");
-    }
-    return ids;
+    return true;
 }
 
 Result<std::optional<IdempotencyRecord>> SqliteEventStore::findIdempotency(const std::string& key) {

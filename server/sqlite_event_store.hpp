@@ -26,7 +26,7 @@ public:
     SqliteEventStore& operator=(const SqliteEventStore&) = delete;
 
     Result<std::vector<StoredEvent>> loadEvents() override;
-    Result<std::vector<std::int64_t>> commit(const CommitBatch& batch) override;
+    Result<std::vector<std::vector<std::int64_t>>> commitGroup(std::span<const CommitBatch> batches) override;
     Result<std::optional<IdempotencyRecord>> findIdempotency(const std::string& key) override;
     Result<std::vector<core::VisitRecord>> visits(core::LocalDay day) override;
     std::int64_t lastEventId() const override { return m_lastEventId; }
@@ -42,6 +42,7 @@ private:
     Status migrate(const std::filesystem::path& file);
     Status exec(const char* sql);
     Error sqlError(const std::string& what) const;
+    bool writeBatch(const CommitBatch& batch, std::vector<std::int64_t>& ids, std::string& failed);
 
     std::mutex m_mutex; // one connection: one statement at a time
     sqlite3* m_db;

@@ -175,8 +175,11 @@ public:
             return fail(ErrorCode::InvalidValue, "Booking code '" + cmd.code + "' must be " +
                         bookingCodeRuleText(cmd.codeSource) + ".");
         if (cmd.services.empty()) return fail(ErrorCode::MissingField, "An appointment needs at least one service.");
+        if (cmd.services.size() > kMaxServicesPerVisit)
+            return fail(ErrorCode::InvalidValue, "An appointment takes at most " + std::to_string(kMaxServicesPerVisit) +
+                                                     " services; this one lists " + std::to_string(cmd.services.size()) + ".");
         if (cmd.persons < 1 || cmd.persons > 20) return fail(ErrorCode::InvalidValue, "persons must be 1-20.");
-        if (cmd.durationS < 0 || cmd.durationS > 8 * 3600)
+        if (cmd.durationS < 0 || cmd.durationS > kMaxVisitS)
             return fail(ErrorCode::InvalidValue, "duration must be between 0 and 8 hours.");
         if (cmd.name.size() > 200) return fail(ErrorCode::InvalidValue, "name is longer than 200 characters.");
         Appointment a;
@@ -191,6 +194,9 @@ public:
         a.startsAt = cmd.startsAt;
         a.day = cmd.day;
         a.durationS = cmd.durationS > 0 ? cmd.durationS : m_state.durations().expectedVisit(m_config, a.services);
+        if (a.durationS > kMaxVisitS)
+            return fail(ErrorCode::InvalidValue, "The services take " + std::to_string(a.durationS / 60) +
+                                                     " minutes together; one appointment lasts at most 8 hours.");
         a.persons = cmd.persons;
         a.name = cmd.name;
         if (a.day < m_state.day()) return fail(ErrorCode::InvalidValue, "The appointment is in the past (" + formatDate(a.day) + ").");

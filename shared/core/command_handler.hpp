@@ -19,6 +19,10 @@ namespace loket::core {
 
 Result<std::vector<Event>> decide(const HallState& state, const Command& command, Now now);
 
+// Bounds on one appointment: a visit is a handful of services and at most a working day.
+constexpr std::size_t kMaxServicesPerVisit = 8;
+constexpr Seconds kMaxVisitS = 8 * 3600;
+
 // decide + apply in one step, for the simulator and tests.
 Result<std::vector<Event>> execute(HallState& state, const Command& command, Now now);
 

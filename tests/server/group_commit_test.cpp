@@ -1,0 +1,227 @@
+// Group commit, in-process: commands that arrive while a commit runs share the next
+// transaction; each is answered only after that commit; a failed commit fails the whole group
+// and leaves memory as it was. A gate in front of the real SQLite store holds the first commit
+// until the others are queued, so the test knows exactly which commands form a group.
+#include "server/command_executor.hpp"
+#include "server/sqlite_event_store.hpp"
+
+#include <catch2/catch.hpp>
+
+#include <atomic>
+#include <condition_variable>
+#include <filesystem>
+#include <set>
+#include <thread>
+
+using namespace loket;
+using namespace loket::server;
+
+namespace {
+
+struct TempFolder {
+    std::filesystem::path path;
+    TempFolder() {
+        char tmpl[] = "/tmp/loket-group-XXXXXX";
+        path = mkdtemp(tmpl);
+    }
+    ~TempFolder() { std::filesystem::remove_all(path); }
+};
+
+// The real store behind a gate; records the size of every group it was asked to commit and can
+// fail the next one.
+class GatedStore final : public EventStore {
+public:
+    explicit GatedStore(std::unique_ptr<EventStore> inner) : m_inner(std::move(inner)) {}
+    void close() {
+        std::lock_guard l(m_mutex);
+        m_open = false;
+    }
+    void open() {
+        {
+            std::lock_guard l(m_mutex);
+            m_open = true;
+        }
+        m_changed.notify_all();
+    }
+    bool holding() {
+        std::lock_guard l(m_mutex);
+        return m_held > 0;
+    }
+    // Fails every group of more than this many commands (0: none fails).
+    std::atomic<std::size_t> failGroupsOver{0};
+    std::vector<std::size_t> groups() {
+        std::lock_guard l(m_mutex);
+        return m_groups;
+    }
+
+    Result<std::vector<std::vector<std::int64_t>>> commitGroup(std::span<const CommitBatch> batches) override {
+        {
+            std::unique_lock l(m_mutex);
+            ++m_held;
+            m_changed.wait(l, [&] { return m_open; });
+            --m_held;
+            m_groups.push_back(batches.size());
+        }
+        if (failGroupsOver > 0 && batches.size() > failGroupsOver)
+            return makeError(ErrorCode::StoreFailed, "disk I/O error (injected)");
+        return m_inner->commitGroup(batches);
+    }
+    Result<std::vector<StoredEvent>> loadEvents() override { return m_inner->loadEvents(); }
+    Result<std::optional<IdempotencyRecord>> findIdempotency(const std::string& key) override { return m_inner->findIdempotency(key); }
+    Result<std::vector<core::VisitRecord>> visits(core::LocalDay day) override { return m_inner->visits(day); }
+    std::int64_t lastEventId() const override { return m_inner->lastEventId(); }
+    Status putSession(const std::string& h, const StoredSession& s) override { return m_inner->putSession(h, s); }
+    Result<std::optional<StoredSession>> findSession(const std::string& h) override { return m_inner->findSession(h); }
+    Status deleteSession(const std::string& h) override { return m_inner->deleteSession(h); }
+    Status probeWrite() override { return m_inner->probeWrite(); }
+
+private:
+    std::unique_ptr<EventStore> m_inner;
+    std::mutex m_mutex;
+    std::condition_variable m_changed;
+    bool m_open = true;
+    int m_held = 0;
+    std::vector<std::size_t> m_groups;
+};
+
+ServerConfig exampleConfig() {
+    auto config = loadServerConfig(std::filesystem::path(LOKET_SOURCE_DIR) / "firmware-config" / "hall.example.toml");
+    REQUIRE(config);
+    return std::move(config.value());
+}
+
+// One executor over a store file, as the server wires it.
+struct Hall {
+    ServerConfig config = exampleConfig();
+    GatedStore store;
+    LiveState state{config.hall};
+    EventBroker broker;
+    HallClock clock{config.timeZone};
+    Metrics metrics;
+    CommandExecutor commands{config, store, state, broker, clock, metrics};
+
+    explicit Hall(const std::filesystem::path& db) : store(open(db)) { REQUIRE(commands.recover()); }
+    static std::unique_ptr<EventStore> open(const std::filesystem::path& db) {
+        auto s = SqliteEventStore::open(db);
+        REQUIRE(s);
+        return std::move(s.value());
+    }
+    std::size_t tickets() {
+        return state.read([](const StateView& v) { return v.state.tickets().size(); });
+    }
+};
+
+core::Command walkIn(int i) { return core::IssueWalkIn{"uittreksel", "nl", "code" + std::to_string(i)}; }
+
+IdempotencyRecord key(const std::string& k) {
+    IdempotencyRecord r;
+    r.key = k;
+    r.requestHash = "h-" + k;
+    r.status = 201;
+    return r;
+}
+
+// Starts `n` check-ins while the store holds the first commit, waits until the other n-1 are
+// queued behind it, opens the gate and collects every answer.
+std::vector<CommandExecutor::Idempotent> checkInTogether(Hall& hall, int n, const std::string& keyPrefix) {
+    std::vector<CommandExecutor::Idempotent> answers(static_cast<std::size_t>(n));
+    std::vector<core::Command> commands;
+    for (int i = 0; i < n; ++i) commands.push_back(walkIn(i));
+    hall.store.close();
+    std::vector<std::thread> kiosks;
+    kiosks.emplace_back([&] { answers[0] = hall.commands.executeOnce(commands[0], key(keyPrefix + "0")); });
+    while (!hall.store.holding()) std::this_thread::yield();
+    for (int i = 1; i < n; ++i)
+        kiosks.emplace_back([&, i] {
+            // The last two share a key: a retry inside the group must not make a second ticket.
+            const std::string k = keyPrefix + std::to_string(i == n - 1 ? n - 2 : i);
+            answers[static_cast<std::size_t>(i)] = hall.commands.executeOnce(commands[static_cast<std::size_t>(i)], key(k));
+        });
+    while (hall.commands.waiting() < static_cast<std::size_t>(n - 1)) std::this_thread::yield();
+    hall.store.open();
+    for (auto& t : kiosks) t.join();
+    return answers;
+}
+
+} // namespace
+
+TEST_CASE("group commit: concurrent check-ins share one transaction, are all answered and all durable after reopen") {
+    TempFolder dir;
+    const auto db = dir.path / "hall.db";
+    std::set<std::string> numbers;
+    std::size_t ticketsBefore = 0;
+    {
+        Hall hall(db);
+        REQUIRE(hall.commands.execute(core::StartDay{core::localDay(hall.clock.now())}));
+        constexpr int n = 20;
+        auto answers = checkInTogether(hall, n, "k");
+        // One group of one (the leader's), then one group with the 19 that queued behind it.
+        auto groups = hall.store.groups();
+        REQUIRE(groups.size() == 3);
+        CHECK(groups[1] == 1);
+        CHECK(groups[2] == n - 2); // the retry inside the group writes nothing
+        for (int i = 0; i < n - 1; ++i) {
+            INFO("check-in " << i);
+            REQUIRE_FALSE(answers[static_cast<std::size_t>(i)].previous);
+            REQUIRE(answers[static_cast<std::size_t>(i)].result);
+            REQUIRE(answers[static_cast<std::size_t>(i)].result->ids.size() == 1);
+        }
+        // The last one repeated an earlier key of the same group: it gets that ticket's record.
+        REQUIRE(answers[n - 1].previous);
+        CHECK(answers[n - 1].previous->key == "k" + std::to_string(n - 2));
+        CHECK(hall.tickets() == static_cast<std::size_t>(n - 1));
+        // Decided one after the other on the state the earlier ones left: all numbers differ.
+        hall.state.read([&](const StateView& v) {
+            for (const auto& t : v.state.tickets()) numbers.insert(t.number);
+            return 0;
+        });
+        CHECK(numbers.size() == static_cast<std::size_t>(n - 1));
+        ticketsBefore = hall.tickets();
+    }
+    Hall reopened(db);
+    CHECK(reopened.tickets() == ticketsBefore);
+    std::set<std::string> after;
+    reopened.state.read([&](const StateView& v) {
+        for (const auto& t : v.state.tickets()) after.insert(t.number);
+        return 0;
+    });
+    CHECK(after == numbers);
+    auto retry = reopened.store.findIdempotency("k5");
+    REQUIRE(retry);
+    CHECK(retry.value().has_value());
+}
+
+TEST_CASE("group commit: a failed commit fails every command of the group, changes nothing, and the next group works") {
+    TempFolder dir;
+    Hall hall(dir.path / "hall.db");
+    REQUIRE(hall.commands.execute(core::StartDay{core::localDay(hall.clock.now())}));
+    const auto eventsBefore = hall.store.lastEventId();
+    // The leader's own group of one commits; the queued group (8 commands that write and an
+    // in-group retry) is the one that fails.
+    constexpr int n = 10;
+    hall.store.failGroupsOver = 1;
+    auto answers = checkInTogether(hall, n, "f");
+    hall.store.failGroupsOver = 0;
+    auto groups = hall.store.groups();
+    REQUIRE(groups.size() == 3);
+    REQUIRE(answers[0].result); // the first group committed
+    for (int i = 1; i < n; ++i) {
+        INFO("check-in " << i);
+        CHECK_FALSE(answers[static_cast<std::size_t>(i)].previous); // not even the in-group retry
+        REQUIRE_FALSE(answers[static_cast<std::size_t>(i)].result);
+        CHECK(answers[static_cast<std::size_t>(i)].result.error().code == ErrorCode::StoreFailed);
+    }
+    CHECK(hall.tickets() == 1);
+    CHECK(hall.store.lastEventId() == eventsBefore + 1);
+    // The next group is decided on the committed state: it gets the number after the first.
+    auto next = hall.commands.executeOnce(walkIn(99), key("f1"));
+    REQUIRE(next.result);
+    REQUIRE_FALSE(next.previous); // the failed group's key was never stored
+    std::string second;
+    hall.state.read([&](const StateView& v) {
+        second = v.state.tickets().back().number;
+        return 0;
+    });
+    CHECK(second == "U002");
+    CHECK(hall.tickets() == 2);
+}
