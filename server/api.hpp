@@ -4,6 +4,7 @@
 // (api_*.cpp) of the server's parts; installApi() lists them.
 #pragma once
 
+#include "audit_log.hpp"
 #include "auth.hpp"
 #include "command_executor.hpp"
 #include "device_registry.hpp"
@@ -33,6 +34,7 @@ struct ServerParts {
     EventBroker& broker;
     EventStore& store;      // reads only (day visits, the health probe); writes go through `commands`
     Auth& auth;
+    AuditLog& audit;
     Metrics& metrics;
     std::filesystem::path webDir;
 };
@@ -50,6 +52,10 @@ void installEventRoutes(httplib::Server& server, const ServerParts& parts);
 void installCounterRoutes(httplib::Server& server, const ServerParts& parts);
 void installAdminRoutes(httplib::Server& server, const ServerParts& parts);
 void installStaticRoutes(httplib::Server& server, const ServerParts& parts);
+
+// Writes `action` to the audit trail when the route answered with success (2xx).
+void auditIfDone(const ServerParts& parts, const Principal& who, const httplib::Response& res, std::string action,
+                 std::string target, std::string detail = {});
 
 // The caller, if it has one of `roles`; otherwise the response already holds 401/403.
 std::optional<Principal> allow(const ServerParts& parts, const httplib::Request& req, httplib::Response& res,

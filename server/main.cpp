@@ -149,6 +149,7 @@ int main(int argc, char** argv) {
     DeviceRegistry devices(config.value(), clock, broker);
     SessionStore sessions(store);
     Auth auth(config.value(), sessions);
+    AuditLog audit(store, config->auditDays);
     if (auto st = commands.recover(); !st) {
         std::fprintf(stderr, "loket-server: cannot replay %s: %s\n", options.db.c_str(), st.error().message.c_str());
         return 1;
@@ -156,7 +157,7 @@ int main(int argc, char** argv) {
     Housekeeping housekeeping(commands, state, devices, clock);
     housekeeping.runOnce(); // starts the day if needed, before the first request
 
-    const ServerParts parts{config.value(), clock, state, predictor, commands, devices, broker, store, auth, metrics, options.webDir};
+    const ServerParts parts{config.value(), clock, state, predictor, commands, devices, broker, store, auth, audit, metrics, options.webDir};
     httplib::Server server;
     // Each open event stream holds a pool thread (cpp-httplib), so size the pool for the hall's
     // displays, kiosks and staff pages with room to spare.

@@ -36,6 +36,7 @@ struct ServerConfig {
     std::string publicBaseUrl = "http://localhost:8080";
     std::vector<DeviceConfig> devices;
     std::vector<StaffConfig> staff;
+    int auditDays = 90;           // [hall] audit_days: how long the audit trail keeps staff actions
     bool demoCredentials = false; // any of the published demo tokens or passwords is configured
 };
 

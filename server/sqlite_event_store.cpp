@@ -100,6 +100,20 @@ CREATE TABLE IF NOT EXISTS sessions(
 CREATE INDEX idempotency_by_day ON idempotency(day);
 CREATE INDEX sessions_by_expiry ON sessions(expires_at);
 )SQL"},
+    // 3: the audit trail of staff and admin actions, outside the event log (the daily purge
+    // leaves it; it has its own retention in days).
+    {3, R"SQL(
+CREATE TABLE audit(
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  at INTEGER NOT NULL,
+  day INTEGER NOT NULL,
+  actor TEXT NOT NULL,
+  role TEXT NOT NULL,
+  action TEXT NOT NULL,
+  target TEXT NOT NULL,
+  detail TEXT NOT NULL);
+CREATE INDEX audit_by_day ON audit(day);
+)SQL"},
 };
 
 constexpr int kSchemaVersion = std::size(kMigrations);
@@ -328,6 +342,34 @@ Status SqliteEventStore::deleteSession(const std::string& tokenHash) {
     std::lock_guard lock(m_mutex);
     Statement q(m_db, "DELETE FROM sessions WHERE token_hash = ?");
     if (!q.ok() || q.bind(1, tokenHash).step() != SQLITE_DONE) return sqlError("deleting a session");
+    return Ok{};
+}
+
+Status SqliteEventStore::appendAudit(const AuditEntry& e) {
+    std::lock_guard lock(m_mutex);
+    Statement q(m_db, "INSERT INTO audit(at, day, actor, role, action, target, detail) VALUES(?, ?, ?, ?, ?, ?, ?)");
+    q.bind(1, e.at).bind(2, std::int64_t{e.day}).bind(3, e.actor).bind(4, e.role).bind(5, e.action).bind(6, e.target).bind(7, e.detail);
+    if (q.step() != SQLITE_DONE) return sqlError("writing the audit trail");
+    return Ok{};
+}
+
+Result<std::vector<AuditEntry>> SqliteEventStore::auditEntries(LocalDay day) {
+    std::lock_guard lock(m_mutex);
+    Statement q(m_db, "SELECT id, at, day, actor, role, action, target, detail FROM audit WHERE day = ? ORDER BY id");
+    q.bind(1, std::int64_t{day});
+    std::vector<AuditEntry> out;
+    int rc;
+    while ((rc = q.step()) == SQLITE_ROW)
+        out.push_back({q.integer(0), q.integer(1), static_cast<LocalDay>(q.integer(2)), q.text(3), q.text(4), q.text(5), q.text(6), q.text(7)});
+    if (rc != SQLITE_DONE) return sqlError("reading the audit trail");
+    return out;
+}
+
+Status SqliteEventStore::purgeAudit(LocalDay before) {
+    std::lock_guard lock(m_mutex);
+    Statement q(m_db, "DELETE FROM audit WHERE day < ?");
+    q.bind(1, std::int64_t{before});
+    if (q.step() != SQLITE_DONE) return sqlError("purging the audit trail");
     return Ok{};
 }
 
