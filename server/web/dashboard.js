@@ -57,6 +57,7 @@
     }
     await refreshLive();
     renderStats();
+    refreshAudit();
     if (!state.stream) state.stream = Loket.connectEvents(state.session.token, { onEvent, onStateChange });
   }
 
@@ -75,7 +76,20 @@
     renderLive();
   }
 
+  // The audit trail of the chosen day (GET /api/v1/audit).
+  async function refreshAudit() {
+    const path = state.date ? `/api/v1/audit?day=${encodeURIComponent(state.date)}` : '/api/v1/audit';
+    const audit = await adminGet(path);
+    if (!audit.ok) return;
+    const entries = audit.data.entries || [];
+    $('audit-empty').hidden = entries.length > 0;
+    $('audit-body').replaceChildren(...entries.map((e) => el('tr', {},
+      el('td', {}, String(e.at).slice(11, 16)), el('td', {}, e.actor), el('td', {}, e.action),
+      el('td', {}, e.target), el('td', {}, e.detail))));
+  }
+
   async function refreshStats() {
+    refreshAudit();
     const stats = await adminGet(statsPath());
     if (stats.ok) {
       state.stats = stats.data;
