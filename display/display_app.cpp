@@ -1,5 +1,7 @@
 #include "display/display_app.hpp"
 
+#include "shared/paths/data_path.hpp"
+
 #include "shared/speech/chime.hpp"
 
 #include <SDL.h>
@@ -56,6 +58,8 @@ Result<std::unique_ptr<DisplayApp>> DisplayApp::create(const DisplayOptions& opt
     if (options.server) config->serverUrl = *options.server;
     if (options.token) config->token = *options.token;
     if (options.assets) config->assetsDir = *options.assets;
+    // The default "assets" means Loket's own: /usr/share/loket/assets when installed.
+    if (config->assetsDir == "assets") config->assetsDir = paths::dataPath("assets", "assets");
     if (!options.sound) config->sound.enabled = false;
     app->m_config = *config;
     if (app->m_options.headless && app->m_options.screenshots.empty()) app->m_options.screenshots = "var/screens";

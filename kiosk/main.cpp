@@ -6,6 +6,7 @@
 //               [--headless [--script FILE --screenshots DIR | --screens-dir DIR]]
 #include "app.hpp"
 #include "script.hpp"
+#include "shared/paths/data_path.hpp"
 
 #include <CLI/CLI.hpp>
 
@@ -50,6 +51,8 @@ int main(int argc, char** argv) {
     if (token) config->deviceToken = *token;
     if (printer) config->printerTransport = *printer;
     if (assets) config->assetsDir = *assets;
+    // The default "assets" means Loket's own: /usr/share/loket/assets when installed.
+    if (config->assetsDir == "assets") config->assetsDir = loket::paths::dataPath("assets", "assets");
     if (windowed) config->screen.fullscreen = false;
 
     std::vector<ScriptStep> steps;

@@ -50,7 +50,9 @@ TICKET:
   --number A012  --service "Paspoort of ID-kaart aanvragen"  --url https://…/v/<code>   (required)
   --lang nl|en (nl)  --hall "Stadswinkel"  --issued "23-11-2026 09:15" (now)
   --wait 10-20 (none: no estimate)  --bring "…"  --appointment 10:30
-  --profile firmware-config/printers/epson-tm-t20iii.toml  --assets assets  --font-dir DIR
+  --profile PROFILE.toml  --assets DIR  --font-dir DIR
+    (defaults: installed, /usr/share/loket/printers/epson-tm-t20iii.toml and /usr/share/loket/assets;
+     in a build tree, firmware-config/printers/epson-tm-t20iii.toml and assets)
 SPEC: file:/path/out | file:/existing/dir/ | tcp:host:9100 | device:/dev/usb/lp0
 Exit status: 0 done, 1 the printer failed or reported a fault, 2 bad command line or input.
 )";

@@ -1,6 +1,7 @@
 #include "commands.hpp"
 
 #include "shared/ticket/ticket.hpp"
+#include "shared/paths/data_path.hpp"
 #include "shared/ticket/virtual_printer.hpp"
 
 #include <charconv>
@@ -65,10 +66,12 @@ Result<TicketSetup> loadSetup(const CommandLine& cl) {
         c.waitLowMin = *low;
         c.waitHighMin = *high;
     }
-    auto catalog = i18n::loadCatalog(cl.get("--assets", "assets"), c.language);
+    auto catalog = i18n::loadCatalog(cl.get("--assets", paths::dataPath("assets", "assets").string()), c.language);
     if (!catalog) return catalog.error();
     s.catalog = std::move(*catalog);
-    auto profile = ticket::loadPrinterProfile(cl.get("--profile", "firmware-config/printers/epson-tm-t20iii.toml"));
+    auto profile = ticket::loadPrinterProfile(cl.get("--profile", paths::dataPath("printers/epson-tm-t20iii.toml",
+                                                                      "firmware-config/printers/epson-tm-t20iii.toml")
+                                                         .string()));
     if (!profile) return profile.error();
     s.profile = std::move(*profile);
     auto fonts = cl.has("--font-dir") ? ticket::loadFonts(ticket::fontSearchIn(cl.get("--font-dir")))

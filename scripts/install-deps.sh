@@ -14,7 +14,7 @@ packages=(
   libcli11-dev
 )
 if [ "${1:-}" = "--tests" ]; then
-  packages+=(chromium sox)
+  packages+=(chromium sox lintian)  # lintian: the package test (tests/package)
 fi
 
 missing=()

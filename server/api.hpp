@@ -12,6 +12,7 @@
 #include "live_state.hpp"
 #include "metrics.hpp"
 #include "wait_predictor.hpp"
+#include "booking/booking_sync.hpp"
 
 #include "shared/proto/wire_json.hpp"
 
@@ -37,6 +38,7 @@ struct ServerParts {
     AuditLog& audit;
     Metrics& metrics;
     std::filesystem::path webDir;
+    booking::BookingSync* booking = nullptr; // the hall's booking systems, when configured (docs/booking.md)
 };
 
 void installApi(httplib::Server& server, const ServerParts& parts);

@@ -217,7 +217,14 @@ void getExport(const ServerParts& parts, const httplib::Request& req, httplib::R
 
 } // namespace
 
+// GET /api/v1/booking/status: each booking system's health and the recent alerts (docs/booking.md).
+void getBookingStatus(const ServerParts& parts, const httplib::Request& req, httplib::Response& res) {
+    if (!allow(parts, req, res, {Role::Admin})) return;
+    sendJson(res, 200, parts.booking ? parts.booking->statusJson() : Json{{"connectors", Json::array()}, {"alerts", Json::array()}});
+}
+
 void installAdminRoutes(httplib::Server& server, const ServerParts& parts) {
+    server.Get("/api/v1/booking/status", route(parts, getBookingStatus));
     server.Post("/api/v1/appointments", route(parts, postAppointment));
     server.Post("/api/v1/appointments/import", route(parts, postAppointmentImport));
     server.Get("/api/v1/appointments", route(parts, getAppointments));

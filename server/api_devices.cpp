@@ -80,6 +80,13 @@ void postTicket(const ServerParts& parts, const httplib::Request& req, httplib::
     record.requestHash = sha256Hex(body->dump());
     record.status = 201;
     auto once = parts.commands.executeOnce(command, record);
+    if (!once.previous && !once.result && code->has_value() && parts.booking &&
+        once.result.error().code == ErrorCode::UnknownAppointment) {
+        // A code the book does not know may be a booking system's (docs/booking.md).
+        auto resolved = parts.booking->resolve(**code);
+        if (!resolved) return sendError(res, resolved.error());
+        if (*resolved) once = parts.commands.executeOnce(Command{CheckInAppointment{**resolved, lang, publicCode}}, record);
+    }
     if (once.previous) {
         if (once.previous->requestHash != record.requestHash)
             return sendError(res, ErrorCode::IdempotencyConflict, "This Idempotency-Key was used for another request.");

@@ -21,7 +21,8 @@ void getMetrics(const ServerParts& parts, const httplib::Request&, httplib::Resp
             gauges.waitingByService.emplace_back(v.state.config().services[s].id, v.state.waitingCount(static_cast<ServiceIndex>(s)));
         return 0;
     });
-    res.set_content(parts.metrics.render(gauges), "text/plain; version=0.0.4");
+    res.set_content(parts.metrics.render(gauges) + (parts.booking ? parts.booking->metricsText() : std::string()),
+                    "text/plain; version=0.0.4");
 }
 
 // GET /api/v1/visits/{code}: the visitor page's data; the code is the only key.

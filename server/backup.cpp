@@ -6,6 +6,7 @@
 
 #include <fcntl.h>
 #include <sys/file.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <string>
@@ -144,6 +145,14 @@ Result<DatabaseSummary> restoreDatabase(const std::filesystem::path& from, const
     auto copied = copyInto(source, from, incoming);
     if (!copied) return copied.error();
     std::error_code ec;
+    // Run as root (the packaged server has a DynamicUser), the restored file and the lock must
+    // still belong to the server's user: take the owner and mode of what is there.
+    struct stat owner {};
+    const bool hadOwner = ::stat(db.c_str(), &owner) == 0 || ::stat(db.parent_path().c_str(), &owner) == 0;
+    if (hadOwner && ::geteuid() == 0) {
+        (void)::chown(incoming.c_str(), owner.st_uid, owner.st_gid);
+        (void)::chown((db.string() + ".lock").c_str(), owner.st_uid, owner.st_gid);
+    }
     if (std::filesystem::exists(db)) {
         // Bring the old file up to date (its WAL folded in) and keep it, in case the wrong backup
         // was chosen. Then drop its -wal/-shm: an old WAL replayed onto the new file would corrupt it.
@@ -162,7 +171,8 @@ Result<DatabaseSummary> restoreDatabase(const std::filesystem::path& from, const
 
 Result<DatabaseLock> DatabaseLock::acquire(const std::filesystem::path& db) {
     const std::string file = db.string() + ".lock";
-    const int fd = ::open(file.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+    // Read-only is enough for flock, and lets `restore` (perhaps as root) and the server share it.
+    const int fd = ::open(file.c_str(), O_RDONLY | O_CREAT | O_CLOEXEC, 0644);
     if (fd < 0) return fail(file, "cannot open the lock file");
     if (::flock(fd, LOCK_EX | LOCK_NB) != 0) {
         ::close(fd);

@@ -34,6 +34,7 @@ int httpStatusOf(ErrorCode code) {
     case ErrorCode::NumbersExhausted:
     case ErrorCode::StoreFailed:
     case ErrorCode::Unavailable:
+    case ErrorCode::BookingUnavailable:
     case ErrorCode::Timeout: return 503;
     case ErrorCode::ConfigError:
     case ErrorCode::Io:

@@ -17,7 +17,9 @@
 #include "log.hpp"
 #include "metrics.hpp"
 #include "server_config.hpp"
+#include "booking/hall_booking.hpp"
 #include "session_store.hpp"
+#include "shared/paths/data_path.hpp"
 #include "sqlite_event_store.hpp"
 #include "wait_predictor.hpp"
 
@@ -32,7 +34,7 @@
 namespace {
 
 struct Options {
-    std::string config, db = "var/loket.db", listen = "127.0.0.1:8080", webDir = LOKET_DEFAULT_WEB_DIR;
+    std::string config, db = "var/loket.db", listen = "127.0.0.1:8080", webDir = loket::paths::dataPath("web", LOKET_DEFAULT_WEB_DIR).string();
     bool checkConfig = false, hashPassword = false, quiet = false;
     int threads = 192;
     std::string backupTo, restoreFrom; // the backup / restore subcommands
@@ -157,7 +159,37 @@ int main(int argc, char** argv) {
     Housekeeping housekeeping(commands, state, devices, clock);
     housekeeping.runOnce(); // starts the day if needed, before the first request
 
-    const ServerParts parts{config.value(), clock, state, predictor, commands, devices, broker, store, auth, audit, metrics, options.webDir};
+    // Booking systems (docs/booking.md): pulled into the book through the command handler.
+    loket::server::booking::BookPort bookPort;
+    bookPort.execute = [&commands](const loket::core::Command& c) -> loket::Result<bool> {
+        auto done = commands.execute(c);
+        if (!done) return done.error();
+        return !done->events.empty();
+    };
+    bookPort.bookedCodes = [&state](loket::core::LocalDay day) {
+        return state.read([day](const StateView& v) {
+            std::vector<std::string> codes;
+            for (const auto& [code, a] : v.state.appointments())
+                if (a.day == day && a.status == loket::core::AppointmentStatus::Booked) codes.push_back(code);
+            return codes;
+        });
+    };
+    bookPort.now = [&clock] { return clock.now(); };
+    bookPort.alert = [](const std::string& connector, const std::string& message) {
+        logLine("booking_alert", {{"connector", connector}, {"message", message}});
+    };
+    loket::booking::HallZone zone{[&clock](loket::core::LocalDay d, std::int32_t s) { return clock.instantOf(d, s); },
+                                  [&clock](loket::core::Seconds t) { return clock.utcOffsetAt(t); }};
+    std::vector<std::string> serviceIds;
+    for (const auto& s : config->hall.services) serviceIds.push_back(s.id);
+    auto bookingSync = loket::server::booking::startBooking(options.config, serviceIds, config->timeZone, bookPort, zone);
+    if (!bookingSync) {
+        std::fprintf(stderr, "loket-server: config error: %s\n", bookingSync.error().message.c_str());
+        return 1;
+    }
+
+    const ServerParts parts{config.value(), clock, state, predictor, commands, devices, broker, store, auth, audit, metrics, options.webDir,
+                            bookingSync->get()};
     httplib::Server server;
     // Each open event stream holds a pool thread (cpp-httplib), so size the pool for the hall's
     // displays, kiosks and staff pages with room to spare.

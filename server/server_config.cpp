@@ -172,7 +172,8 @@ bool isHex64(const std::string& s) {
 ServerConfig build(const Reader& r, const toml::table& root) {
     ServerConfig sc;
     HallConfig& hall = sc.hall;
-    r.onlyKeys(root, "file", {"hall", "hours", "walk_in_hours", "service", "counter", "device", "staff", "norm_policy"});
+    r.onlyKeys(root, "file", {"hall", "hours", "walk_in_hours", "service", "counter", "device", "staff", "norm_policy",
+                              "booking" /* read by server/booking */});
 
     const toml::table* h = root.get_as<toml::table>("hall");
     if (!h) r.fail(&root, "hall", "missing: the file needs a [hall] table");

@@ -4,6 +4,7 @@
 #include "shared/sim/experiment.hpp"
 #include "shared/sim/generator.hpp"
 #include "shared/sim/planner.hpp"
+#include "shared/paths/data_path.hpp"
 #include "shared/sim/scenario.hpp"
 
 #include <cstdio>
@@ -33,7 +34,8 @@ constexpr const char* kUsage = R"(loket-sim — the hall simulator
       Counters needed per hour to keep the norm, found by simulation, and the appointment
       slots per hour the hall can offer.
 
-Scenarios are read from --scenarios <dir> (default: the source tree's sim/scenarios).
+Scenarios are read from --scenarios <dir> (default: /usr/share/loket/scenarios when installed,
+the source tree's sim/scenarios in a build tree).
 Policies: norm, fifo, appointments_first, edf.
 )";
 
@@ -49,9 +51,12 @@ Result<std::uint64_t> seedOf(const CliArgs& args, const ScenarioSpec& spec) {
     return static_cast<std::uint64_t>(seed.value());
 }
 
+// Installed: /usr/share/loket/scenarios; in a build tree: sim/scenarios of the source.
+std::string scenarioDir() { return paths::dataPath("scenarios", LOKET_SCENARIO_DIR).string(); }
+
 Result<ScenarioSpec> scenarioOf(const CliArgs& args) {
     if (!args.options.count("scenario")) return makeError(ErrorCode::MissingField, "--scenario is required");
-    return loadScenario(args.get("scenario", ""), args.get("scenarios", LOKET_SCENARIO_DIR));
+    return loadScenario(args.get("scenario", ""), args.get("scenarios", scenarioDir()));
 }
 
 int generate(const CliArgs& args) {
@@ -142,7 +147,7 @@ int plan(const CliArgs& args) {
     Result<ScenarioSpec> spec = makeError(ErrorCode::MissingField, "give --scenario or --export");
     if (args.options.count("export")) {
         auto base = args.options.count("scenario") ? scenarioOf(args)
-                                                   : loadScenario("medium_monday_peak", args.get("scenarios", LOKET_SCENARIO_DIR));
+                                                   : loadScenario("medium_monday_peak", args.get("scenarios", scenarioDir()));
         if (!base) return fail(base.error().message);
         spec = scenarioFromExport(args.get("export", ""), base.value());
     } else if (args.options.count("scenario")) {

@@ -9,6 +9,8 @@
 #include <string>
 #include <string_view>
 
+#include "commands.hpp"
+
 namespace loket::core {
 
 inline constexpr std::size_t kBookingCodeMinLength = 6;
@@ -20,5 +22,13 @@ inline constexpr std::string_view kBookingCodeAlphabet = "ABCDEFGHJKLMNPQRSTUVWX
 std::string normaliseBookingCode(std::string_view typed);
 // True when `code` (already normalised) is 6–10 of A–Z and 2–9.
 bool validBookingCode(std::string_view code);
+// The code rule per source. A booking system's appointments keep that system's own id as their
+// code, so residents can show the confirmation they already have: JCC ids are 4–20 digits,
+// Qmatic public ids 16–64 hex digits (upper-cased), calendar feeds 4–64 of A–Z and 0–9.
+bool validBookingCode(std::string_view code, CodeSource source);
+// True when the (normalised) code fits the rule of any source: what a kiosk may send.
+bool validBookingCodeOfAnySource(std::string_view code);
+// The rule in words, for error messages ("6-10 of A-Z and 2-9").
+const char* bookingCodeRuleText(CodeSource source);
 
 } // namespace loket::core

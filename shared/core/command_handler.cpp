@@ -170,8 +170,9 @@ public:
 
     Decision operator()(const BookAppointment& cmd) {
         const std::string code = normaliseBookingCode(cmd.code);
-        if (!validBookingCode(code))
-            return fail(ErrorCode::InvalidValue, "Booking code '" + cmd.code + "' must be 6-10 of A-Z and 2-9.");
+        if (!validBookingCode(code, cmd.codeSource))
+            return fail(ErrorCode::InvalidValue, "Booking code '" + cmd.code + "' must be " +
+                        bookingCodeRuleText(cmd.codeSource) + ".");
         if (cmd.services.empty()) return fail(ErrorCode::MissingField, "An appointment needs at least one service.");
         if (cmd.persons < 1 || cmd.persons > 20) return fail(ErrorCode::InvalidValue, "persons must be 1-20.");
         if (cmd.durationS < 0 || cmd.durationS > 8 * 3600)

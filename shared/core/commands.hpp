@@ -33,6 +33,10 @@ struct MarkNoShow { TicketId ticket = 0; bool requeue = false; };
 struct CancelTicket { TicketId ticket = 0; };
 struct CompleteTicket { TicketId ticket = 0; Outcome outcome = Outcome::Handled; std::string note; };
 struct TransferTicket { TicketId ticket = 0; std::optional<std::string> service; std::optional<std::string> counter; };
+// Where a booking code comes from decides its format (command_handler.hpp: the code rule per
+// source): Loket's own codes, or a booking system's own appointment id kept as the code.
+enum class CodeSource { Loket, Jcc, Qmatic, Calendar };
+
 struct BookAppointment {
     std::string code;
     std::vector<std::string> services;
@@ -41,6 +45,7 @@ struct BookAppointment {
     Seconds durationS = 0;   // 0: the sum of the services' expected durations
     int persons = 1;
     std::string name;
+    CodeSource codeSource = CodeSource::Loket;
 };
 struct RemoveAppointment { std::string code; };
 struct GiveFeedback { std::string publicCode; int score = 0; std::string comment; };

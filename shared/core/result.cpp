@@ -35,6 +35,7 @@ const char* errorCodeName(ErrorCode code) {
     case ErrorCode::Io: return "io_error";
     case ErrorCode::Timeout: return "timeout";
     case ErrorCode::Unavailable: return "unavailable";
+    case ErrorCode::BookingUnavailable: return "booking_unavailable";
     case ErrorCode::Internal: return "internal";
     }
     return "internal";

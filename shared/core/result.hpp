@@ -47,6 +47,7 @@ enum class ErrorCode {
     Io,
     Timeout,
     Unavailable,
+    BookingUnavailable, // the hall's booking system cannot be reached to check a code
     Internal,
 };
 

@@ -1,5 +1,7 @@
 #include "booking_code.hpp"
 
+#include "shared/core/command_handler.hpp"
+
 #include <cctype>
 
 namespace loket::kiosk {
@@ -43,8 +45,9 @@ std::optional<std::string> BookingCodeRecognizer::recognise(std::string_view inp
         std::smatch match;
         if (!std::regex_match(text, match, p.regex)) continue;
         std::string code = core::normaliseBookingCode(match.str(static_cast<std::size_t>(p.group)));
-        // A foreign code the server cannot store is still no code: say so now, not after a round trip.
-        if (core::validBookingCode(code)) return code;
+        // A code no source's rule allows is still no code: say so now, not after a round trip.
+        // A pattern may capture a booking system's own id (JCC digits, Qmatic hex).
+        if (core::validBookingCodeOfAnySource(code)) return code;
     }
     std::string cleaned = core::normaliseBookingCode(text);
     if (core::validBookingCode(cleaned)) return cleaned;

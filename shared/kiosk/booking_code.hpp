@@ -2,8 +2,9 @@
 // scanner "typed" from the QR code or barcode on their confirmation, turned into the code the
 // hall server knows. A scanner reads the whole QR content (often a URL of another booking
 // system), so each pattern is a regular expression with one capture group that holds the code.
-// The patterns come from the kiosk's config; Loket's own format (core/booking_code.hpp) is always
-// tried last.
+// The patterns come from the kiosk's config; what a pattern captures must fit the code rule of
+// some source (core: validBookingCodeOfAnySource — a JCC or Qmatic id is kept as the code).
+// Loket's own format (6–10 of A–Z and 2–9) is always tried last.
 // Used by the kiosk flow. Standard library only.
 #pragma once
 

@@ -31,6 +31,7 @@ const char* problemName(Problem problem) {
     case Problem::WalkInNotOffered: return "walk_in_not_offered";
     case Problem::HallClosed: return "hall_closed";
     case Problem::NoServices: return "no_services";
+    case Problem::BookingUnavailable: return "booking_unavailable";
     case Problem::Unexpected: return "unexpected";
     }
     return "unexpected";
@@ -44,6 +45,7 @@ Problem problemFor(ErrorCode code, bool codeTyped) {
     case ErrorCode::AppointmentNotToday: return Problem::NotToday;
     case ErrorCode::WalkInNotOffered: return Problem::WalkInNotOffered;
     case ErrorCode::HallClosed: return Problem::HallClosed;
+    case ErrorCode::BookingUnavailable: return Problem::BookingUnavailable;
     case ErrorCode::InvalidValue: return codeTyped ? Problem::InvalidCode : Problem::Unexpected;
     default: return Problem::Unexpected;
     }

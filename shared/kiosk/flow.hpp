@@ -49,6 +49,7 @@ enum class Problem {
     WalkInNotOffered, // 422 walk_in_not_offered
     HallClosed,       // 503 hall_closed (details.opens_at, closes_at)
     NoServices,       // no service to choose (none loaded, none open to walk-ins)
+    BookingUnavailable, // 503 booking_unavailable: the booking system cannot check the code now
     Unexpected,       // anything else: go to the desk
 };
 

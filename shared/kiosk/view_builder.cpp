@@ -254,6 +254,15 @@ MessageVm problemView(const Flow& flow, const Words& w) {
         vm.actions.push_back(std::move(done));
         break;
     }
+    case Problem::BookingUnavailable: {
+        vm.lines.push_back(w.text(base + ".text"));
+        Target done = target(ActionKind::Done, w.text("kiosk.action.done"));
+        done.primary = true;
+        vm.actions.push_back(std::move(done));
+        if (!flow.serviceTiles().empty())
+            vm.actions.push_back(target(ActionKind::OtherService, w.text("kiosk.action.walk_in_now")));
+        break;
+    }
     case Problem::NoServices:
     case Problem::Unexpected: {
         vm.lines.push_back(w.text(base + ".text"));
@@ -392,7 +401,7 @@ const std::vector<std::string>& kioskTextKeys() {
             "kiosk.problem.not_today.text_no_date", "kiosk.problem.hall_closed.text_no_hours"};
         for (Problem p : {Problem::InvalidCode, Problem::UnknownCode, Problem::TooEarly, Problem::AlreadyCheckedIn,
                           Problem::NotToday, Problem::WalkInNotOffered, Problem::HallClosed, Problem::NoServices,
-                          Problem::Unexpected}) {
+                          Problem::BookingUnavailable, Problem::Unexpected}) {
             keys.push_back(std::string("kiosk.problem.") + problemName(p) + ".title");
             keys.push_back(std::string("kiosk.problem.") + problemName(p) + ".text");
         }

@@ -50,7 +50,9 @@ HttpClient::~HttpClient() = default;
 HttpClient::HttpClient(HttpClient&&) noexcept = default;
 HttpClient& HttpClient::operator=(HttpClient&&) noexcept = default;
 
-Result<HttpResponse> HttpClient::get(const std::string& path) { return perform("GET", path, nullptr, {}); }
+Result<HttpResponse> HttpClient::get(const std::string& path, const RequestOptions& options) {
+    return perform("GET", path, nullptr, options);
+}
 
 Result<HttpResponse> HttpClient::post(const std::string& path, const std::string& jsonBody, const RequestOptions& options) {
     return perform("POST", path, &jsonBody, options);
@@ -70,8 +72,8 @@ Result<HttpResponse> HttpClient::postWithRetry(const std::string& path, const st
 Result<HttpResponse> HttpClient::perform(const char* method, const std::string& path, const std::string* body,
                                          const RequestOptions& options) {
     m_lastFailure.reset();
-    auto failWith = [this](Error error, long status, std::string apiCode) -> Result<HttpResponse> {
-        m_lastFailure = HttpFailure{error, status, std::move(apiCode)};
+    auto failWith = [this](Error error, long status, std::string apiCode, std::string body = {}) -> Result<HttpResponse> {
+        m_lastFailure = HttpFailure{error, status, std::move(apiCode), std::move(body)};
         return error;
     };
     if (!m_handle->curl) m_handle->curl = curl_easy_init();
@@ -82,8 +84,9 @@ Result<HttpResponse> HttpClient::perform(const char* method, const std::string& 
     const std::string url = joinUrl(m_options.baseUrl, path);
     HttpResponse response;
     curl_slist* headers = nullptr;
-    headers = curl_slist_append(headers, "Accept: application/json");
-    if (body) headers = curl_slist_append(headers, "Content-Type: application/json");
+    headers = curl_slist_append(headers, ("Accept: " + options.accept).c_str());
+    if (body) headers = curl_slist_append(headers, ("Content-Type: " + options.contentType).c_str());
+    for (const auto& line : options.headers) headers = curl_slist_append(headers, line.c_str());
     if (!m_options.token.empty()) headers = curl_slist_append(headers, ("Authorization: Bearer " + m_options.token).c_str());
     if (!options.idempotencyKey.empty())
         headers = curl_slist_append(headers, ("Idempotency-Key: " + options.idempotencyKey).c_str());
@@ -95,6 +98,10 @@ Result<HttpResponse> HttpClient::perform(const char* method, const std::string& 
     curl_easy_setopt(curl, CURLOPT_TIMEOUT_MS, static_cast<long>(m_options.timeout.count()));
     curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, appendBody);
     curl_easy_setopt(curl, CURLOPT_WRITEDATA, &response.body);
+    if (!m_options.basicAuth.empty()) {
+        curl_easy_setopt(curl, CURLOPT_HTTPAUTH, static_cast<long>(CURLAUTH_BASIC));
+        curl_easy_setopt(curl, CURLOPT_USERPWD, m_options.basicAuth.c_str());
+    }
     if (body) {
         curl_easy_setopt(curl, CURLOPT_POST, 1L);
         curl_easy_setopt(curl, CURLOPT_POSTFIELDS, body->c_str());
@@ -120,7 +127,7 @@ Result<HttpResponse> HttpClient::perform(const char* method, const std::string& 
     std::string message = api.message.empty()
                               ? std::string(method) + " " + path + ": HTTP " + std::to_string(response.status)
                               : api.message;
-    return failWith(Error{code, message, api.details}, response.status, api.code);
+    return failWith(Error{code, message, api.details}, response.status, api.code, std::move(response.body));
 }
 
 std::string makeIdempotencyKey() {

@@ -14,6 +14,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 
 namespace loket::net {
 
@@ -22,10 +23,15 @@ struct HttpOptions {
     std::string token;    // bearer token; empty sends no Authorization header
     std::chrono::milliseconds connectTimeout{2000};
     std::chrono::milliseconds timeout{5000};
+    std::string basicAuth; // "user:password" for HTTP Basic (a booking system); never logged
 };
 
 struct RequestOptions {
     std::string idempotencyKey; // sent as `Idempotency-Key` when not empty
+    // Other services than the hall server (booking systems) speak XML, forms or other headers.
+    std::string contentType = "application/json";
+    std::string accept = "application/json";
+    std::vector<std::string> headers = {}; // extra "Name: value" lines (SOAPAction, auth-token, …)
 };
 
 struct HttpResponse {
@@ -39,6 +45,7 @@ struct HttpFailure {
     Error error;
     long status = 0;
     std::string apiCode;
+    std::string body; // the error answer's body (a SOAP fault is sent with status 500)
 };
 
 // How postWithRetry tries again: transport failures, 429 and 5xx are retried with the same
@@ -60,7 +67,7 @@ public:
     HttpClient& operator=(HttpClient&&) noexcept;
 
     // Each returns the response for a 2xx status, otherwise an Error (see above).
-    Result<HttpResponse> get(const std::string& path);
+    Result<HttpResponse> get(const std::string& path, const RequestOptions& options = {});
     Result<HttpResponse> post(const std::string& path, const std::string& jsonBody, const RequestOptions& options = {});
     Result<HttpResponse> postWithRetry(const std::string& path, const std::string& jsonBody,
                                        const std::string& idempotencyKey, const RetryPolicy& policy = {});

@@ -130,6 +130,27 @@ TEST_CASE("texts: the visitor's language, else Dutch, else English, else any") {
     CHECK(textIn(LocalText{}, "nl").empty());
 }
 
+TEST_CASE("appointments: the code rule is one per source (a booking system keeps its own id)") {
+    CHECK(validBookingCode("1234567890", CodeSource::Jcc));
+    CHECK_FALSE(validBookingCode("1234567890", CodeSource::Loket));
+    CHECK_FALSE(validBookingCode("12A4567890", CodeSource::Jcc));
+    CHECK(validBookingCode("D50517A0AE88CDBC495F7A32E011CB", CodeSource::Qmatic));
+    CHECK_FALSE(validBookingCode("D50517A0AE88CDBC495F7A32E011CG", CodeSource::Qmatic));
+    CHECK_FALSE(validBookingCode("K7Q2MX", CodeSource::Qmatic));
+    CHECK(validBookingCode("AFSPRAAK0042", CodeSource::Calendar));
+    CHECK(validBookingCodeOfAnySource("1234567890"));
+    CHECK(validBookingCodeOfAnySource("K7Q2MX"));
+    CHECK_FALSE(validBookingCodeOfAnySource("K7"));
+
+    HallState s(smallHall());
+    BookAppointment jcc{"1234567890", {"paspoort"}, at(11, 0).t, localDay(at(11, 0)), 0, 2, ""};
+    CHECK_FALSE(decide(s, Command{jcc}, at(8, 0)).has_value()); // Loket's rule by default
+    jcc.codeSource = CodeSource::Jcc;
+    must(s, jcc, at(8, 0));
+    REQUIRE(s.appointment("1234567890") != nullptr);
+    CHECK(s.appointment("1234567890")->persons == 2);
+}
+
 TEST_CASE("due times: an appointment is due at the norm after its time, or after check-in when late") {
     HallConfig c = smallHall();
     Ticket early;

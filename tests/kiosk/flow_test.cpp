@@ -97,6 +97,7 @@ TEST_CASE("flow: every error code of the check-in has its own problem screen") {
         {ErrorCode::UnknownAppointment, Problem::UnknownCode},  {ErrorCode::TooEarly, Problem::TooEarly},
         {ErrorCode::AlreadyCheckedIn, Problem::AlreadyCheckedIn}, {ErrorCode::AppointmentNotToday, Problem::NotToday},
         {ErrorCode::WalkInNotOffered, Problem::WalkInNotOffered}, {ErrorCode::HallClosed, Problem::HallClosed},
+        {ErrorCode::BookingUnavailable, Problem::BookingUnavailable},
         {ErrorCode::InvalidValue, Problem::InvalidCode},        {ErrorCode::Forbidden, Problem::Unexpected}};
     for (const auto& [code, problem] : cases) {
         CAPTURE(errorCodeName(code));

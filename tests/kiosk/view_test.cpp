@@ -41,6 +41,7 @@ void forEveryScreen(const loket::i18n::Catalog& words, Check&& check) {
         refusal(ErrorCode::WalkInNotOffered),
         refusal(ErrorCode::HallClosed, openFromTo("2026-11-23T08:30:00+01:00", "2026-11-23T17:00:00+01:00")),
         refusal(ErrorCode::HallClosed),
+        refusal(ErrorCode::BookingUnavailable),
         refusal(ErrorCode::Internal, {}, "boom")};
     for (const auto& error : errors) {
         FlowRig rig;
