@@ -109,6 +109,7 @@ void installApi(httplib::Server& server, const ServerParts& parts) {
     });
     installPublicRoutes(server, parts);
     installDeviceRoutes(server, parts);
+    installEnrolmentRoutes(server, parts);
     installEventRoutes(server, parts);
     installCounterRoutes(server, parts);
     installAdminRoutes(server, parts);

@@ -8,6 +8,7 @@
 #include "auth.hpp"
 #include "command_executor.hpp"
 #include "device_registry.hpp"
+#include "enrolment.hpp"
 #include "http_util.hpp"
 #include "live_state.hpp"
 #include "metrics.hpp"
@@ -36,6 +37,7 @@ struct ServerParts {
     EventStore& store;      // reads only (day visits, the health probe); writes go through `commands`
     Auth& auth;
     AuditLog& audit;
+    Enrolment& enrolment;
     Metrics& metrics;
     std::filesystem::path webDir;
     booking::BookingSync* booking = nullptr; // the hall's booking systems, when configured (docs/booking.md)
@@ -54,6 +56,7 @@ void installEventRoutes(httplib::Server& server, const ServerParts& parts);
 void installCounterRoutes(httplib::Server& server, const ServerParts& parts);
 void installAdminRoutes(httplib::Server& server, const ServerParts& parts);
 void installStaticRoutes(httplib::Server& server, const ServerParts& parts);
+void installEnrolmentRoutes(httplib::Server& server, const ServerParts& parts);
 
 // Writes `action` to the audit trail when the route answered with success (2xx).
 void auditIfDone(const ServerParts& parts, const Principal& who, const httplib::Response& res, std::string action,

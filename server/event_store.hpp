@@ -63,6 +63,18 @@ struct AuditEntry {
     std::string detail;      // short, free of personal data
 };
 
+// A kiosk or display enrolled by pairing (enrolment.hpp), with the hashes of its valid tokens.
+struct DeviceTokenRecord {
+    std::string tokenHash; // SHA-256 hex; the token itself is never stored
+    std::int64_t expiresAt = 0;
+};
+struct EnrolledDeviceRecord {
+    std::string id, name, role;
+    std::int64_t enrolledAt = 0;
+    std::optional<std::int64_t> revokedAt;
+    std::vector<DeviceTokenRecord> tokens;
+};
+
 class EventStore {
 public:
     virtual ~EventStore() = default;
@@ -86,6 +98,10 @@ public:
     virtual Status appendAudit(const AuditEntry& entry) = 0;
     virtual Result<std::vector<AuditEntry>> auditEntries(core::LocalDay day) = 0;
     virtual Status purgeAudit(core::LocalDay before) = 0;
+
+    // Enrolled devices: put replaces the device's row and its token list in one transaction.
+    virtual Status putEnrolledDevice(const EnrolledDeviceRecord& device) = 0;
+    virtual Result<std::vector<EnrolledDeviceRecord>> enrolledDevices() = 0;
 
     // Whether a write can be committed now (for /healthz).
     virtual Status probeWrite() = 0;

@@ -152,6 +152,12 @@ int main(int argc, char** argv) {
     SessionStore sessions(store);
     Auth auth(config.value(), sessions);
     AuditLog audit(store, config->auditDays);
+    Enrolment enrolment(store);
+    if (auto st = enrolment.load(); !st) {
+        std::fprintf(stderr, "loket-server: cannot read the enrolled devices: %s\n", st.error().message.c_str());
+        return 1;
+    }
+    auth.setEnrolment(&enrolment);
     if (auto st = commands.recover(); !st) {
         std::fprintf(stderr, "loket-server: cannot replay %s: %s\n", options.db.c_str(), st.error().message.c_str());
         return 1;
@@ -188,7 +194,7 @@ int main(int argc, char** argv) {
         return 1;
     }
 
-    const ServerParts parts{config.value(), clock, state, predictor, commands, devices, broker, store, auth, audit, metrics, options.webDir,
+    const ServerParts parts{config.value(), clock, state, predictor, commands, devices, broker, store, auth, audit, enrolment, metrics, options.webDir,
                             bookingSync->get()};
     httplib::Server server;
     // Each open event stream holds a pool thread (cpp-httplib), so size the pool for the hall's

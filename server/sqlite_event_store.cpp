@@ -114,6 +114,20 @@ CREATE TABLE audit(
   detail TEXT NOT NULL);
 CREATE INDEX audit_by_day ON audit(day);
 )SQL"},
+    // 4: devices enrolled by pairing, each with its own rotating tokens (hashes only).
+    {4, R"SQL(
+CREATE TABLE enrolled_devices(
+  id TEXT PRIMARY KEY,
+  name TEXT NOT NULL,
+  role TEXT NOT NULL,
+  enrolled_at INTEGER NOT NULL,
+  revoked_at INTEGER);
+CREATE TABLE device_tokens(
+  token_hash TEXT PRIMARY KEY,
+  device_id TEXT NOT NULL REFERENCES enrolled_devices(id) ON DELETE CASCADE,
+  expires_at INTEGER NOT NULL);
+CREATE INDEX device_tokens_by_device ON device_tokens(device_id);
+)SQL"},
 };
 
 constexpr int kSchemaVersion = std::size(kMigrations);
@@ -371,6 +385,53 @@ Status SqliteEventStore::purgeAudit(LocalDay before) {
     q.bind(1, std::int64_t{before});
     if (q.step() != SQLITE_DONE) return sqlError("purging the audit trail");
     return Ok{};
+}
+
+Status SqliteEventStore::putEnrolledDevice(const EnrolledDeviceRecord& d) {
+    std::lock_guard lock(m_mutex);
+    if (auto st = exec("BEGIN IMMEDIATE"); !st) return st;
+    auto fail = [&](const char* what) {
+        Error e = sqlError(what);
+        (void)exec("ROLLBACK");
+        return e;
+    };
+    {
+        Statement up(m_db, "INSERT INTO enrolled_devices(id, name, role, enrolled_at, revoked_at) VALUES(?, ?, ?, ?, ?) "
+                           "ON CONFLICT(id) DO UPDATE SET name = excluded.name, revoked_at = excluded.revoked_at");
+        up.bind(1, d.id).bind(2, d.name).bind(3, d.role).bind(4, d.enrolledAt).bindOpt(5, d.revokedAt);
+        if (up.step() != SQLITE_DONE) return fail("writing an enrolled device");
+        Statement clear(m_db, "DELETE FROM device_tokens WHERE device_id = ?");
+        clear.bind(1, d.id);
+        if (clear.step() != SQLITE_DONE) return fail("writing an enrolled device's tokens");
+        Statement add(m_db, "INSERT INTO device_tokens(token_hash, device_id, expires_at) VALUES(?, ?, ?)");
+        for (const auto& t : d.tokens) {
+            add.bind(1, t.tokenHash).bind(2, d.id).bind(3, t.expiresAt);
+            if (add.step() != SQLITE_DONE) return fail("writing an enrolled device's tokens");
+            add.reset();
+        }
+    }
+    if (auto st = exec("COMMIT"); !st) {
+        (void)exec("ROLLBACK");
+        return st;
+    }
+    return Ok{};
+}
+
+Result<std::vector<EnrolledDeviceRecord>> SqliteEventStore::enrolledDevices() {
+    std::lock_guard lock(m_mutex);
+    std::vector<EnrolledDeviceRecord> out;
+    Statement q(m_db, "SELECT id, name, role, enrolled_at, revoked_at FROM enrolled_devices ORDER BY enrolled_at, id");
+    int rc;
+    while ((rc = q.step()) == SQLITE_ROW) out.push_back({q.text(0), q.text(1), q.text(2), q.integer(3), q.optInteger(4), {}});
+    if (rc != SQLITE_DONE) return sqlError("reading enrolled devices");
+    Statement t(m_db, "SELECT token_hash, expires_at FROM device_tokens WHERE device_id = ? ORDER BY expires_at");
+    for (auto& d : out) {
+        t.bind(1, d.id);
+        while ((rc = t.step()) == SQLITE_ROW) d.tokens.push_back({t.text(0), t.integer(1)});
+        if (rc != SQLITE_DONE) return sqlError("reading device tokens");
+        t.reset();
+    }
+    return out;
 }
 
 Status SqliteEventStore::probeWrite() {

@@ -38,6 +38,8 @@ public:
     Status appendAudit(const AuditEntry& entry) override;
     Result<std::vector<AuditEntry>> auditEntries(core::LocalDay day) override;
     Status purgeAudit(core::LocalDay before) override;
+    Status putEnrolledDevice(const EnrolledDeviceRecord& device) override;
+    Result<std::vector<EnrolledDeviceRecord>> enrolledDevices() override;
 
     Status probeWrite() override;
 
