@@ -104,10 +104,15 @@ Result<Enrolment::DeviceInfo> Enrolment::approve(const std::string& code, const 
     return out;
 }
 
-Enrolment::IssuedToken Enrolment::issue(Device& d, std::int64_t now) {
+Result<Enrolment::IssuedToken> Enrolment::issue(Device& d, std::int64_t now) {
     const std::string token = "ldt_" + randomToken(32);
+    auto before = d.tokens;
     std::erase_if(d.tokens, [now](const DeviceTokenRecord& t) { return t.expiresAt <= now; });
     d.tokens.push_back({sha256Hex(token), now + kTokenS});
+    if (auto st = save(d); !st) {
+        d.tokens = std::move(before); // nothing changed: the device keeps its current token
+        return st.error();
+    }
     return IssuedToken{d.config.id, token, d.config.role, now + kTokenS, now + kRotateAfterS};
 }
 
@@ -124,29 +129,17 @@ Result<std::optional<Enrolment::IssuedToken>> Enrolment::claim(const std::string
         m_pairings.erase(it);
         return makeError(ErrorCode::NotFound, "This device was revoked before it collected its token.");
     }
-    Device& d = *dev->second;
-    auto saved = d.tokens;
-    IssuedToken token = issue(d, now);
-    if (auto st = save(d); !st) {
-        d.tokens = std::move(saved);
-        return st.error();
-    }
+    auto token = issue(*dev->second, now);
+    if (!token) return token.error();
     m_pairings.erase(it); // the secret works once
-    return std::optional<IssuedToken>{token};
+    return std::optional<IssuedToken>{*token};
 }
 
 Result<Enrolment::IssuedToken> Enrolment::rotate(const std::string& deviceId, std::int64_t now) {
     std::lock_guard lock(m_mutex);
     auto it = m_devices.find(deviceId);
     if (it == m_devices.end() || it->second->revokedAt) return makeError(ErrorCode::Unauthorized, "This device is not enrolled.");
-    Device& d = *it->second;
-    auto saved = d.tokens;
-    IssuedToken token = issue(d, now);
-    if (auto st = save(d); !st) {
-        d.tokens = std::move(saved);
-        return st.error();
-    }
-    return token;
+    return issue(*it->second, now);
 }
 
 Result<Enrolment::DeviceInfo> Enrolment::rename(const std::string& deviceId, const std::string& name) {

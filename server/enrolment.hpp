@@ -71,7 +71,8 @@ private:
         std::optional<std::string> approvedDevice;
     };
     Status save(const Device& d);
-    IssuedToken issue(Device& d, std::int64_t now);
+    // A new token for `d`, stored (with the expired ones dropped) before it is returned.
+    Result<IssuedToken> issue(Device& d, std::int64_t now);
     DeviceInfo info(const Device& d) const;
     void expire(std::int64_t now);
 
