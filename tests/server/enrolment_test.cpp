@@ -98,7 +98,7 @@ TEST_CASE("enrol: a kiosk pairs with a code, is approved and named, and works wi
     CHECK(ApiClient(server, "demo-kiosk-token").get("/api/v1/services").status == 200);
 }
 
-TEST_CASE("enrol: a device renews its token before it expires; both work in the overlap, the old one not after") {
+TEST_CASE("enrol: a device renews its token before it expires, both work in the overlap, the old one not after") {
     TempDir dir;
     const auto db = dir.path() / "hall.db";
     std::string first, second;
