@@ -36,7 +36,7 @@ DisplaySession::DisplaySession(const signage::DisplayConfig& config, std::map<st
       m_model(config.signage, textsFor(m_catalogs), startedAt),
       m_link(LinkSettings{config.serverUrl, config.token,
                           std::chrono::milliseconds(static_cast<long>(config.heartbeatIntervalS * 1000)),
-                          std::chrono::milliseconds(5000)},
+                          std::chrono::milliseconds(5000), net::TlsOptions{config.caFile, config.pinnedPublicKey}},
              m_queue) {}
 
 std::size_t DisplaySession::update(double now, std::int64_t nowEpochS) {

@@ -85,6 +85,7 @@ void HallLink::startStream(std::int64_t fromEventId) {
     options.token = m_settings.token;
     options.lastEventId = std::to_string(fromEventId);
     options.maxBackoff = m_settings.maxBackoff;
+    options.tls = m_settings.tls;
     net::EventStreamCallbacks callbacks;
     callbacks.onEvent = [this](const net::SseEvent& ev) {
         std::int64_t id = 0;
@@ -104,7 +105,11 @@ void HallLink::startStream(std::int64_t fromEventId) {
     callbacks.onHeartbeat = [this] { m_queue.push(ServerAlive{}); };
     callbacks.onState = [this](net::StreamState state, const std::string& detail) {
         if (state == net::StreamState::Connected) m_queue.push(ServerAlive{});
-        if (state == net::StreamState::Disconnected) m_queue.push(LinkProblem{"event stream: " + detail});
+        if (state == net::StreamState::Disconnected)
+            m_queue.push(LinkProblem{(m_stream && m_stream->tlsRejected()
+                                          ? "ALERT: the server's certificate is not trusted (check [server] ca_file and pinned_public_key); "
+                                            "no fallback to plain HTTP: "
+                                          : "event stream: ") + detail});
     };
     m_stream = std::make_unique<net::EventStreamClient>(options, callbacks);
     m_stream->start();
@@ -112,7 +117,7 @@ void HallLink::startStream(std::int64_t fromEventId) {
 
 void HallLink::run() {
     net::HttpClient http(net::HttpOptions{m_settings.serverUrl, m_settings.token, std::chrono::milliseconds(2000),
-                                          std::chrono::milliseconds(5000)});
+                                          std::chrono::milliseconds(5000), m_settings.tls});
     net::Backoff backoff(std::chrono::milliseconds(200), m_settings.maxBackoff);
     auto nextHeartbeat = std::chrono::steady_clock::now();
     auto nextSnapshotTry = std::chrono::steady_clock::now();

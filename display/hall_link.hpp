@@ -25,6 +25,7 @@ struct LinkSettings {
     std::string token;
     std::chrono::milliseconds heartbeatInterval{10000};
     std::chrono::milliseconds maxBackoff{5000};
+    net::TlsOptions tls{}; // https://: the server's CA / pinned key; a failure is a device alert
 };
 
 // What the worker hands to the main thread.

@@ -103,6 +103,7 @@ Result<std::unique_ptr<App>> App::create(AppOptions options) {
     WorkerSettings settings;
     settings.serverUrl = config.serverUrl;
     settings.deviceToken = config.deviceToken;
+    settings.tls = {config.caFile, config.pinnedPublicKey};
     settings.printerTransport = config.printerTransport;
     settings.printerProfile = *profile;
     settings.heartbeatInterval = std::chrono::seconds(config.timing.heartbeatS);

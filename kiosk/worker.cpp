@@ -76,7 +76,7 @@ void Worker::setPrinterState(ticket::PrinterFault fault) {
 
 void Worker::run() {
     net::HttpClient http(net::HttpOptions{m_settings.serverUrl, m_settings.deviceToken,
-                                          std::chrono::milliseconds(1500), std::chrono::milliseconds(4000)});
+                                          std::chrono::milliseconds(1500), std::chrono::milliseconds(4000), m_settings.tls});
     auto nextPrinterPoll = SteadyClock::now();
     for (;;) {
         std::optional<Job> job;
@@ -232,6 +232,10 @@ void Worker::heartbeat(net::HttpClient& http) {
         if (!reply) std::cerr << "loket-kiosk: heartbeat refused: " << failure->error.message << "\n";
         if (!m_servicesLoaded) m_nextServices = SteadyClock::now();
     } else {
+        if (failure && failure->error.code == ErrorCode::TlsVerificationFailed)
+            std::cerr << "loket-kiosk: ALERT: the server's certificate is not trusted (check [server] ca_file and "
+                         "pinned_public_key); the kiosk stays out of order and never falls back to plain HTTP: "
+                      << failure->error.message << "\n";
         reachable(false);
     }
     m_nextHeartbeat = SteadyClock::now() + m_settings.heartbeatInterval;

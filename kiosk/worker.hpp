@@ -12,6 +12,7 @@
 #include "shared/kiosk/flow.hpp"
 #include "shared/kiosk/kiosk_config.hpp"
 #include "shared/net/http_client.hpp"
+#include "shared/net/tls_options.hpp"
 #include "shared/ticket/font.hpp"
 #include "shared/ticket/printer_profile.hpp"
 #include "shared/ticket/printer_status.hpp"
@@ -39,6 +40,7 @@ struct WorkerSettings {
     std::chrono::milliseconds servicesRefresh{60000};
     std::chrono::milliseconds retryCap{5000}; // longest wait between check-in attempts while offline
     std::string defaultTicketLanguage = "nl";
+    net::TlsOptions tls{}; // https://: the server's CA / pinned key; a failure is a device alert
 };
 
 // What the worker measured, for the benchmark and logs.

@@ -12,9 +12,12 @@ packages=(
   libcli11-dev
   catch2 zbar-tools fonts-dejavu-core fonts-noto-core xvfb curl
   libcli11-dev
+  libldap-dev
 )
 if [ "${1:-}" = "--tests" ]; then
-  packages+=(chromium sox lintian)  # lintian: the package test (tests/package)
+  packages+=(chromium sox lintian slapd ldap-utils openssl) # lintian: the package test; slapd + ldap-utils: the ldap tests run a real directory
+  # The fuzz tree (tests/fuzz): libFuzzer and the sanitizer runtimes come with clang's compiler-rt.
+  packages+=(clang-16 libclang-rt-16-dev)
 fi
 
 missing=()
@@ -33,6 +36,8 @@ if [ ${#missing[@]} -gt 0 ]; then
   echo "loket: installing ${missing[*]}"
   sudo=""; [ "$(id -u)" -ne 0 ] && sudo="sudo"
   export DEBIAN_FRONTEND=noninteractive
+  # slapd: no default directory (the tests make their own); without this it asks questions.
+  echo "slapd slapd/no_configuration boolean true" | $sudo debconf-set-selections 2>/dev/null || true
   $sudo apt-get update -q
   $sudo apt-get install -y -q --no-install-recommends "${missing[@]}"
 fi

@@ -43,9 +43,7 @@ void postLogin(const ServerParts& parts, const httplib::Request& req, httplib::R
         if (login.error().code == ErrorCode::TooManyRequests) res.set_header("Retry-After", "300");
         return sendError(res, login.error());
     }
-    Json counters = Json::array();
-    for (const auto& s : parts.config.staff)
-        if (s.username == *user) counters = s.counters;
+    const Json counters = login->counters;
     sendJson(res, 200, {{"token", login->token}, {"role", roleName(login->role)}, {"username", *user},
                         {"counters", counters}, {"expires_at", proto::rfc3339(login->expiresAt, now.utcOffsetS)}});
 }

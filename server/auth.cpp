@@ -2,13 +2,14 @@
 
 #include "crypto.hpp"
 #include "enrolment.hpp"
+#include "log.hpp"
 
 #include <algorithm>
 
 namespace loket::server {
 namespace {
 constexpr std::int64_t kFailureWindowS = 300;
-constexpr int kFailuresPerUser = 5;
+constexpr int kFailuresPerUserAndAddress = 5;
 constexpr int kFailuresPerAddress = 20;
 } // namespace
 
@@ -20,6 +21,7 @@ bool Principal::mayWorkAt(const std::string& counter) const {
 
 Auth::Auth(const ServerConfig& config, SessionStore& sessions) : m_config(config), m_sessions(sessions) {
     for (const auto& d : config.devices) m_deviceByHash[d.tokenSha256] = &d;
+    if (config.directory) m_directory.emplace(*config.directory);
 }
 
 std::string Auth::bearer(const httplib::Request& req) {
@@ -45,6 +47,12 @@ Result<Principal> Auth::authenticate(const httplib::Request& req, std::int64_t n
         return makeError(ErrorCode::Unauthorized, "The token is unknown or has expired; log in again.");
     for (const auto& s : m_config.staff)
         if (s.username == (*session)->username) return Principal{s.role, s.username, nullptr, s.role == Role::Admin ? std::vector<std::string>{"*"} : s.counters};
+    {
+        std::lock_guard lock(m_mutex);
+        if (auto it = m_directoryGrants.find(hash); it != m_directoryGrants.end())
+            return Principal{it->second.role, (*session)->username, nullptr,
+                             it->second.role == Role::Admin ? std::vector<std::string>{"*"} : it->second.counters};
+    }
     return makeError(ErrorCode::Unauthorized, "This account no longer exists.");
 }
 
@@ -56,34 +64,65 @@ bool Auth::throttled(const std::string& key, std::int64_t now, int limit) {
 
 void Auth::recordFailure(const std::string& key, std::int64_t now) { m_failures[key].push_back(now); }
 
-Result<Auth::Login> Auth::login(const std::string& username, const std::string& password, const std::string& address, std::int64_t now) {
-    {
-        std::lock_guard lock(m_mutex);
-        if (throttled("user:" + username, now, kFailuresPerUser) || throttled("addr:" + address, now, kFailuresPerAddress))
-            return makeError(ErrorCode::TooManyRequests, "Too many failed log-ins. Wait five minutes and try again.");
-    }
+Result<Auth::Grant> Auth::checkPassword(const std::string& username, const std::string& password) {
     const StaffConfig* staff = nullptr;
     for (const auto& s : m_config.staff)
         if (s.username == username) staff = &s;
-    // Verify even for an unknown user, so the answer takes as long either way.
-    static const std::string kDummy = hashPassword("not-a-password", 100000);
-    const bool ok = verifyPassword(password, staff ? staff->passwordHash : kDummy) && staff;
-    if (!ok) {
-        std::lock_guard lock(m_mutex);
-        recordFailure("user:" + username, now);
-        recordFailure("addr:" + address, now);
-        return makeError(ErrorCode::Unauthorized, "User name or password is not right.");
+    if (staff || !m_directory) {
+        // Verify even for an unknown user, so the answer takes as long either way.
+        static const std::string kDummy = hashPassword("not-a-password", 100000);
+        if (!verifyPassword(password, staff ? staff->passwordHash : kDummy) || !staff)
+            return makeError(ErrorCode::Unauthorized, "User name or password is not right.");
+        return Grant{staff->role, staff->counters};
     }
-    Login login{randomToken(32), staff->role, now + kSessionS};
+    auto user = m_directory->authenticate(username, password);
+    if (!user) {
+        if (user.error().code == ErrorCode::DirectoryUnavailable) {
+            logLine("directory", {{"error", user.error().message}});
+            return makeError(ErrorCode::DirectoryUnavailable,
+                             "The staff directory cannot be reached. Try again in a minute; a local account still works.");
+        }
+        return user.error();
+    }
+    auto grant = directory::grantFor(user->groups, m_config.directory->groups, staffRolesByPower());
+    if (!grant) return makeError(ErrorCode::Forbidden, "Your directory account is in no group that may use Loket. Ask the hall manager.");
+    return Grant{staffRoleFromName(grant->role), grant->counters};
+}
+
+Result<Auth::Login> Auth::login(const std::string& username, const std::string& password, const std::string& address, std::int64_t now) {
+    const std::string userKey = "user:" + username + "@" + address;
+    {
+        std::lock_guard lock(m_mutex);
+        if (throttled(userKey, now, kFailuresPerUserAndAddress) || throttled("addr:" + address, now, kFailuresPerAddress))
+            return makeError(ErrorCode::TooManyRequests, "Too many failed log-ins. Wait five minutes and try again.");
+    }
+    // An empty password is never checked anywhere: to a directory it would be an anonymous bind.
+    auto grant = password.empty() ? Result<Grant>(makeError(ErrorCode::Unauthorized, "User name or password is not right."))
+                                  : checkPassword(username, password);
+    if (!grant) {
+        // A directory that is down is nobody's failed log-in.
+        if (grant.error().code == ErrorCode::Unauthorized || grant.error().code == ErrorCode::Forbidden) {
+            std::lock_guard lock(m_mutex);
+            recordFailure(userKey, now);
+            recordFailure("addr:" + address, now);
+        }
+        return grant.error();
+    }
+    const bool local = std::any_of(m_config.staff.begin(), m_config.staff.end(), [&](const StaffConfig& s) { return s.username == username; });
+    Login login{randomToken(32), grant->role, now + kSessionS, grant->counters};
     const std::string hash = sha256Hex(login.token);
     if (auto st = m_sessions.put(hash, StoredSession{username, login.expiresAt}); !st) return st.error();
     std::lock_guard lock(m_mutex);
-    m_failures.erase("user:" + username);
+    if (!local) m_directoryGrants[hash] = grant.value();
+    m_failures.erase(userKey);
     return login;
 }
 
 void Auth::logout(const httplib::Request& req) {
-    m_sessions.remove(sha256Hex(bearer(req)));
+    const std::string hash = sha256Hex(bearer(req));
+    m_sessions.remove(hash);
+    std::lock_guard lock(m_mutex);
+    m_directoryGrants.erase(hash);
 }
 
 } // namespace loket::server

@@ -1,9 +1,14 @@
 // Auth: who is asking. Device tokens come from the hall configuration (stored as SHA-256);
 // staff log in with a password and get a session token (kept hashed in the SessionStore, so a
-// copy of the database holds no usable token). Failed logins are throttled per user name and per address.
+// copy of the database holds no usable token). A local account ([[staff]]) is checked first — the
+// break-glass account keeps working when the directory is down; any other name goes to the
+// directory ([directory], server/directory), whose groups give the role and counters.
+// Failed logins are throttled per user name *and* address, and per address: an outsider cannot
+// lock a colleague out from another desk, and the directory's own lock-out is not hammered.
 #pragma once
 
 #include "server_config.hpp"
+#include "server/directory/directory.hpp"
 #include "session_store.hpp"
 
 #include <httplib.h>
@@ -36,13 +41,16 @@ public:
     // From "Authorization: Bearer …" or, for EventSource, "?access_token=…".
     Result<Principal> authenticate(const httplib::Request& req, std::int64_t now);
 
-    struct Login { std::string token; Role role; std::int64_t expiresAt; };
+    struct Login { std::string token; Role role; std::int64_t expiresAt; std::vector<std::string> counters; };
     Result<Login> login(const std::string& username, const std::string& password, const std::string& address, std::int64_t now);
     void logout(const httplib::Request& req);
 
     static constexpr std::int64_t kSessionS = 12 * 3600;
 
 private:
+    struct Grant { Role role; std::vector<std::string> counters; };
+    // The password check for `username`: the local account, else the directory.
+    Result<Grant> checkPassword(const std::string& username, const std::string& password);
     bool throttled(const std::string& key, std::int64_t now, int limit);
     void recordFailure(const std::string& key, std::int64_t now);
     static std::string bearer(const httplib::Request& req);
@@ -51,9 +59,12 @@ private:
     SessionStore& m_sessions;
     class Enrolment* m_enrolment = nullptr;
     std::unordered_map<std::string, const DeviceConfig*> m_deviceByHash;
+    std::optional<directory::Directory> m_directory;
 
     std::mutex m_mutex; // the failure log
     std::map<std::string, std::deque<std::int64_t>> m_failures; // key → failure times
+    // Directory sessions: token hash → what the groups gave (in memory: after a restart they log in again).
+    std::map<std::string, Grant> m_directoryGrants;
 };
 
 } // namespace loket::server

@@ -3,6 +3,7 @@
 #include "event_renderer.hpp"
 #include "log.hpp"
 
+#include "shared/core/visit_rules.hpp"
 #include "shared/proto/event_codec.hpp"
 
 namespace loket::server {
@@ -126,7 +127,7 @@ void CommandExecutor::count(const HallState& state, const std::vector<Event>& ev
         if (auto* c = std::get_if<TicketCalled>(&e)) {
             std::optional<std::int64_t> firstWait;
             if (const Ticket* t = state.ticket(c->ticket); t && t->calls == 1)
-                firstWait = c->at - (t->kind == TicketKind::Appointment ? std::max(t->appointmentAt, t->issuedAt) : t->issuedAt);
+                firstWait = c->at - waitStartsAt(*t);
             m_metrics.ticketCalled(firstWait);
         }
     }

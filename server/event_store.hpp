@@ -103,7 +103,7 @@ public:
     virtual Status putEnrolledDevice(const EnrolledDeviceRecord& device) = 0;
     virtual Result<std::vector<EnrolledDeviceRecord>> enrolledDevices() = 0;
 
-    // Whether a write can be committed now (for /healthz).
+    // Whether a write can be committed now (for /healthz): commits a one-row probe.
     virtual Status probeWrite() = 0;
 };
 

@@ -35,7 +35,9 @@ int httpStatusOf(ErrorCode code) {
     case ErrorCode::StoreFailed:
     case ErrorCode::Unavailable:
     case ErrorCode::BookingUnavailable:
+    case ErrorCode::DirectoryUnavailable:
     case ErrorCode::Timeout: return 503;
+    case ErrorCode::TlsVerificationFailed: return 502;
     case ErrorCode::ConfigError:
     case ErrorCode::Io:
     case ErrorCode::Internal: return 500;

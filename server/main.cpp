@@ -20,6 +20,7 @@
 #include "booking/hall_booking.hpp"
 #include "session_store.hpp"
 #include "shared/paths/data_path.hpp"
+#include "tls_listener.hpp"
 #include "sqlite_event_store.hpp"
 #include "wait_predictor.hpp"
 
@@ -196,7 +197,12 @@ int main(int argc, char** argv) {
 
     const ServerParts parts{config.value(), clock, state, predictor, commands, devices, broker, store, auth, audit, enrolment, metrics, options.webDir,
                             bookingSync->get()};
-    httplib::Server server;
+    auto listener = makeListener(config.value());
+    if (!listener) {
+        std::fprintf(stderr, "loket-server: TLS: %s\n", listener.error().message.c_str());
+        return 2;
+    }
+    httplib::Server& server = *listener->server;
     // Each open event stream holds a pool thread (cpp-httplib), so size the pool for the hall's
     // displays, kiosks and staff pages with room to spare.
     const int threads = options.threads;
@@ -222,23 +228,55 @@ int main(int argc, char** argv) {
         return 1;
     }
 
+    // [tls] redirect_http_listen: a plain listener that only sends browsers to https://.
+    std::unique_ptr<httplib::Server> redirect;
+    std::thread redirectThread;
+    if (config->tls && !config->tls->redirectHttpListen.empty()) {
+        const std::string& spec = config->tls->redirectHttpListen;
+        const auto c = spec.rfind(':');
+        redirect = makeRedirectServer(config->publicBaseUrl);
+        const std::string redirectHost = spec.substr(0, c);
+        const int redirectWanted = std::atoi(spec.c_str() + c + 1);
+        const int redirectPort = redirectWanted == 0 ? redirect->bind_to_any_port(redirectHost)
+                                                     : (redirect->bind_to_port(redirectHost, redirectWanted) ? redirectWanted : -1);
+        if (redirectPort <= 0) {
+            std::fprintf(stderr, "loket-server: cannot listen on %s (tls.redirect_http_listen)\n", spec.c_str());
+            return 1;
+        }
+        logLine("redirect", {{"listen", redirectHost + ":" + std::to_string(redirectPort)}, {"to", config->publicBaseUrl}});
+        redirectThread = std::thread([&] { redirect->listen_after_bind(); });
+    }
+
     // Signals are taken by one thread, so the stop is orderly: streams first, then the server.
     sigset_t signals;
     sigemptyset(&signals);
     sigaddset(&signals, SIGINT);
     sigaddset(&signals, SIGTERM);
+    sigaddset(&signals, SIGHUP); // reloads the TLS certificate and key; connections and streams stay up
     pthread_sigmask(SIG_BLOCK, &signals, nullptr);
     std::signal(SIGPIPE, SIG_IGN); // a client that hangs up is not a reason to stop the hall
     std::thread signalThread([&] {
         int sig = 0;
-        sigwait(&signals, &sig);
+        for (;;) {
+            sigwait(&signals, &sig);
+            if (sig != SIGHUP) break;
+            if (!listener->certificates) {
+                logLine("reload", {{"tls", "not configured"}});
+                continue;
+            }
+            if (auto st = listener->certificates->reload(); st)
+                logLine("reload", {{"tls", "ok"}, {"certificate", listener->certificates->describe()}});
+            else
+                logLine("reload", {{"tls", "failed, the previous certificate stays in use"}, {"error", st.error().message}});
+        }
         broker.shutdown();
         server.stop();
     });
     housekeeping.start();
 
-    std::printf("loket-server: listening on http://%s:%d\n", host.c_str(), port);
+    std::printf("loket-server: listening on %s://%s:%d\n", listener->scheme(), host.c_str(), port);
     std::fflush(stdout);
+    if (listener->certificates) logLine("tls", {{"certificate", listener->certificates->describe()}});
     logLine("start", {{"listen", host + ":" + std::to_string(port)}, {"policy", loket::core::policyName(config->hall.policy)},
                       {"services", config->hall.services.size()}, {"counters", config->hall.counters.size()}});
     server.listen_after_bind();
@@ -246,6 +284,10 @@ int main(int argc, char** argv) {
     pthread_kill(signalThread.native_handle(), SIGTERM);
     signalThread.join();
     housekeeping.stop();
+    if (redirect) {
+        redirect->stop();
+        redirectThread.join();
+    }
     logLine("stop", {});
     return 0;
 }

@@ -4,6 +4,8 @@
 
 #include "shared/config/config_reader.hpp"
 
+#include <algorithm>
+#include <cstdlib>
 #include <fstream>
 #include <set>
 #include <sstream>
@@ -20,6 +22,13 @@ const char* roleName(Role role) {
     }
     return "kiosk";
 }
+
+const std::vector<std::string>& staffRolesByPower() {
+    static const std::vector<std::string> roles = {"admin", "counter"};
+    return roles;
+}
+
+Role staffRoleFromName(const std::string& name) { return name == "admin" ? Role::Admin : Role::Counter; }
 
 namespace {
 
@@ -169,11 +178,102 @@ bool isHex64(const std::string& s) {
     return s.size() == 64 && s.find_first_not_of("0123456789abcdef") == std::string::npos;
 }
 
+// A path in the configuration: relative paths are relative to the config file's folder.
+std::filesystem::path configPath(const Reader& r, const std::string& value) {
+    std::filesystem::path p(value);
+    if (p.is_relative()) p = std::filesystem::path(r.file()).parent_path() / p;
+    return p;
+}
+
+// [directory]: see docs/deploy.md "Directory login". The search account's password never sits in
+// this file: it comes from bind_password_file (a file readable by the service only) or
+// bind_password_env (an environment variable, e.g. from systemd's LoadCredential/Environment).
+std::optional<directory::DirectoryConfig> parseDirectory(const Reader& r, const toml::table& root, const HallConfig& hall) {
+    const toml::node* node = root.get("directory");
+    if (!node) return std::nullopt;
+    const toml::table* t = node->as_table();
+    if (!t) r.fail(node, "directory", "must be a [directory] table");
+    r.onlyKeys(*t, "directory", {"url", "starttls", "ca_file", "bind_dn", "bind_password_file", "bind_password_env", "base_dn",
+                                 "user_filter", "group_attribute", "group_base_dn", "group_filter", "disabled_filter",
+                                 "check_user_account_control", "timeout_ms", "group"});
+    directory::DirectoryConfig d;
+    d.url = r.string(*t, "directory", "url");
+    d.startTls = r.boolean(*t, "directory", "starttls", false);
+    if (const std::string ca = r.string(*t, "directory", "ca_file", ""); !ca.empty()) {
+        d.caFile = configPath(r, ca).string();
+        if (!std::filesystem::exists(d.caFile)) r.fail(t->get("ca_file"), "directory.ca_file", "'" + d.caFile + "' does not exist");
+    }
+    d.bindDn = r.string(*t, "directory", "bind_dn", "");
+    const std::string passwordFile = r.string(*t, "directory", "bind_password_file", "");
+    const std::string passwordEnv = r.string(*t, "directory", "bind_password_env", "");
+    if (!passwordFile.empty() && !passwordEnv.empty())
+        r.fail(t->get("bind_password_env"), "directory.bind_password_env", "give bind_password_file or bind_password_env, not both");
+    if (!passwordFile.empty()) {
+        std::ifstream in(configPath(r, passwordFile), std::ios::binary);
+        if (!in) r.fail(t->get("bind_password_file"), "directory.bind_password_file", "'" + configPath(r, passwordFile).string() + "' cannot be read");
+        std::getline(in, d.bindPassword); // the first line; a trailing newline is not part of it
+        if (!d.bindPassword.empty() && d.bindPassword.back() == '\r') d.bindPassword.pop_back();
+    } else if (!passwordEnv.empty()) {
+        const char* value = std::getenv(passwordEnv.c_str());
+        if (!value || !*value) r.fail(t->get("bind_password_env"), "directory.bind_password_env", "the environment variable " + passwordEnv + " is not set");
+        d.bindPassword = value;
+    }
+    if (!d.bindDn.empty() && d.bindPassword.empty())
+        r.fail(t->get("bind_dn"), "directory.bind_dn", "needs bind_password_file or bind_password_env");
+    d.baseDn = r.string(*t, "directory", "base_dn");
+    d.userFilter = r.string(*t, "directory", "user_filter", d.userFilter);
+    d.groupAttribute = r.string(*t, "directory", "group_attribute", d.groupAttribute);
+    d.groupBaseDn = r.string(*t, "directory", "group_base_dn", "");
+    d.groupFilter = r.string(*t, "directory", "group_filter", "");
+    d.disabledFilter = r.string(*t, "directory", "disabled_filter", "");
+    d.checkUserAccountControl = r.boolean(*t, "directory", "check_user_account_control", true);
+    d.timeout = std::chrono::milliseconds(r.integer(*t, "directory", "timeout_ms", 100, 60000, 5000));
+    const toml::array* groups = t->get_as<toml::array>("group");
+    if (!groups || groups->empty()) r.fail(t, "directory.group", "missing: map at least one directory group to a role ([[directory.group]])");
+    for (auto&& g : *groups) {
+        const toml::table* gt = g.as_table();
+        if (!gt) r.fail(&g, "directory.group", "must be a [[directory.group]] table");
+        directory::GroupRule rule;
+        rule.group = r.string(*gt, "directory.group", "dn");
+        const std::string where = "directory.group '" + rule.group + "'";
+        r.onlyKeys(*gt, where, {"dn", "role", "counters"});
+        rule.role = r.string(*gt, where, "role");
+        const auto& roles = staffRolesByPower();
+        if (std::find(roles.begin(), roles.end(), rule.role) == roles.end())
+            r.fail(gt->get("role"), where + ".role", "'" + rule.role + "' is not one of: counter, admin");
+        rule.counters = r.strings(*gt, where, "counters", rule.role != "admin");
+        for (const auto& id : rule.counters)
+            if (id != "*" && !hall.counterIndex(id)) r.fail(gt->get("counters"), where + ".counters", "'" + id + "' is not a configured counter");
+        d.groups.push_back(std::move(rule));
+    }
+    if (auto ok = directory::validate(d); !ok) r.fail(t, "directory", ok.error().message);
+    return d;
+}
+
+// [tls]: see docs/deploy.md "HTTPS".
+std::optional<TlsConfig> parseTls(const Reader& r, const toml::table& root) {
+    const toml::node* node = root.get("tls");
+    if (!node) return std::nullopt;
+    const toml::table* t = node->as_table();
+    if (!t) r.fail(node, "tls", "must be a [tls] table");
+    r.onlyKeys(*t, "tls", {"cert_file", "key_file", "redirect_http_listen", "hsts_max_age_s"});
+    TlsConfig c;
+    c.certFile = configPath(r, r.string(*t, "tls", "cert_file"));
+    c.keyFile = configPath(r, r.string(*t, "tls", "key_file"));
+    for (const auto& [key, path] : {std::pair{"cert_file", c.certFile}, std::pair{"key_file", c.keyFile}})
+        if (!std::filesystem::exists(path)) r.fail(t->get(key), std::string("tls.") + key, "'" + path.string() + "' does not exist");
+    c.redirectHttpListen = r.string(*t, "tls", "redirect_http_listen", "");
+    if (!c.redirectHttpListen.empty() && c.redirectHttpListen.rfind(':') == std::string::npos)
+        r.fail(t->get("redirect_http_listen"), "tls.redirect_http_listen", "must be host:port, like 0.0.0.0:80");
+    c.hstsMaxAgeS = static_cast<long>(r.integer(*t, "tls", "hsts_max_age_s", 0, 2 * 31536000, c.hstsMaxAgeS));
+    return c;
+}
+
 ServerConfig build(const Reader& r, const toml::table& root) {
     ServerConfig sc;
     HallConfig& hall = sc.hall;
     r.onlyKeys(root, "file", {"hall", "hours", "walk_in_hours", "service", "counter", "device", "staff", "norm_policy",
-                              "booking" /* read by server/booking */});
+                              "booking" /* read by server/booking */, "directory", "tls"});
 
     const toml::table* h = root.get_as<toml::table>("hall");
     if (!h) r.fail(&root, "hall", "missing: the file needs a [hall] table");
@@ -193,14 +293,21 @@ ServerConfig build(const Reader& r, const toml::table& root) {
     sc.auditDays = static_cast<int>(r.integer(*h, "hall", "audit_days", 1, 3650, 90));
     const std::string policy = r.string(*h, "hall", "policy", "norm");
     auto kind = parsePolicy(policy);
-    if (!kind) r.fail(h->get("policy"), "hall.policy", "'" + policy + "' is not one of: norm, fifo, appointments_first, edf");
+    if (!kind) r.fail(h->get("policy"), "hall.policy", "'" + policy + "' is not one of: norm, norm_v1, fifo, appointments_first, edf");
     hall.policy = *kind;
     if (const toml::table* np = root.get_as<toml::table>("norm_policy")) {
-        r.onlyKeys(*np, "norm_policy", {"active_before_s", "walk_in_starvation_s", "slack_margin_s", "look_ahead_s"});
+        r.onlyKeys(*np, "norm_policy", {"active_before_s", "walk_in_starvation_s", "slack_margin_s", "look_ahead_s",
+                                        "plan_horizon_s", "hard_cap_s", "walk_in_load_percent", "walk_in_grace_s", "triage_limit"});
         hall.normParams.activeBeforeS = r.integer(*np, "norm_policy", "active_before_s", 0, 3600, hall.normParams.activeBeforeS);
         hall.normParams.walkInStarvationS = r.integer(*np, "norm_policy", "walk_in_starvation_s", 0, 4 * 3600, hall.normParams.walkInStarvationS);
         hall.normParams.slackMarginS = r.integer(*np, "norm_policy", "slack_margin_s", 0, 3600, hall.normParams.slackMarginS);
         hall.normParams.lookAheadS = r.integer(*np, "norm_policy", "look_ahead_s", 0, 4 * 3600, hall.normParams.lookAheadS);
+        hall.normParams.planHorizonS = r.integer(*np, "norm_policy", "plan_horizon_s", 0, 4 * 3600, hall.normParams.planHorizonS);
+        hall.normParams.hardCapS = r.integer(*np, "norm_policy", "hard_cap_s", 600, 8 * 3600, hall.normParams.hardCapS);
+        hall.normParams.walkInLoadPercent = static_cast<int>(
+            r.integer(*np, "norm_policy", "walk_in_load_percent", 0, 400, hall.normParams.walkInLoadPercent));
+        hall.normParams.walkInGraceS = r.integer(*np, "norm_policy", "walk_in_grace_s", 0, 4 * 3600, hall.normParams.walkInGraceS);
+        hall.normParams.triageLimit = static_cast<int>(r.integer(*np, "norm_policy", "triage_limit", 0, 10, hall.normParams.triageLimit));
     }
     hall.hours = parseHours(r, root, "hours", nullptr);
     hall.walkInHours = parseHours(r, root, "walk_in_hours", &hall.hours);
@@ -305,6 +412,10 @@ ServerConfig build(const Reader& r, const toml::table& root) {
             sc.staff.push_back(std::move(s));
         }
     }
+    sc.directory = parseDirectory(r, root, hall);
+    sc.tls = parseTls(r, root);
+    if (sc.tls && sc.publicBaseUrl.rfind("https://", 0) != 0)
+        r.fail(h->get("public_base_url"), "hall.public_base_url", "must start with https:// when [tls] is set");
     // The published demo credentials must never go unnoticed in a real hall.
     for (const char* token : {"demo-kiosk-token", "demo-display-token", "demo-admin-token"})
         for (const auto& d : sc.devices) sc.demoCredentials |= d.tokenSha256 == sha256Hex(token);

@@ -6,8 +6,10 @@
 
 #include "shared/core/hall_config.hpp"
 #include "shared/core/result.hpp"
+#include "server/directory/directory.hpp"
 
 #include <filesystem>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -30,6 +32,18 @@ struct StaffConfig {
     std::vector<std::string> counters; // counter ids this person may work at; "*" = all
 };
 
+// [tls]: HTTPS in the server itself (tls_listener.hpp). Paths relative to the config file's folder.
+struct TlsConfig {
+    std::filesystem::path certFile;  // PEM: the server's certificate, then its intermediate CAs
+    std::filesystem::path keyFile;   // PEM: its private key (unencrypted; readable by the service only)
+    std::string redirectHttpListen;  // "host:port" for a plain listener that only redirects to https://; empty = none
+    long hstsMaxAgeS = 31536000;     // Strict-Transport-Security max-age; 0 = no header
+};
+
+// Role names for the directory's group rules, strongest first (directory::grantFor).
+const std::vector<std::string>& staffRolesByPower();
+Role staffRoleFromName(const std::string& name); // one of staffRolesByPower()
+
 struct ServerConfig {
     core::HallConfig hall;
     std::string timeZone = "Europe/Amsterdam";
@@ -37,6 +51,8 @@ struct ServerConfig {
     std::vector<DeviceConfig> devices;
     std::vector<StaffConfig> staff;
     int auditDays = 90;           // [hall] audit_days: how long the audit trail keeps staff actions
+    std::optional<directory::DirectoryConfig> directory; // [directory]: staff log in with their directory account
+    std::optional<TlsConfig> tls;                        // [tls]: serve HTTPS
     bool demoCredentials = false; // any of the published demo tokens or passwords is configured
 };
 

@@ -100,9 +100,15 @@ CREATE TABLE IF NOT EXISTS sessions(
 CREATE INDEX idempotency_by_day ON idempotency(day);
 CREATE INDEX sessions_by_expiry ON sessions(expires_at);
 )SQL"},
-    // 3: the audit trail of staff and admin actions, outside the event log (the daily purge
-    // leaves it; it has its own retention in days).
+    // 3: /healthz commits a one-row probe, so a full or failing disk cannot answer "ok".
     {3, R"SQL(
+CREATE TABLE health(
+  id INTEGER PRIMARY KEY,
+  probes INTEGER NOT NULL);
+)SQL"},
+    // 4: the audit trail of staff and admin actions, outside the event log (the daily purge
+    // leaves it; it has its own retention in days).
+    {4, R"SQL(
 CREATE TABLE audit(
   id INTEGER PRIMARY KEY AUTOINCREMENT,
   at INTEGER NOT NULL,
@@ -114,8 +120,8 @@ CREATE TABLE audit(
   detail TEXT NOT NULL);
 CREATE INDEX audit_by_day ON audit(day);
 )SQL"},
-    // 4: devices enrolled by pairing, each with its own rotating tokens (hashes only).
-    {4, R"SQL(
+    // 5: devices enrolled by pairing, each with its own rotating tokens (hashes only).
+    {5, R"SQL(
 CREATE TABLE enrolled_devices(
   id TEXT PRIMARY KEY,
   name TEXT NOT NULL,
@@ -436,8 +442,18 @@ Result<std::vector<EnrolledDeviceRecord>> SqliteEventStore::enrolledDevices() {
 
 Status SqliteEventStore::probeWrite() {
     std::lock_guard lock(m_mutex);
+    // A real commit, synced like every other: taking the write lock alone says nothing about a
+    // full disk or a failing one, and /healthz must not answer "ok" while every write fails.
     if (auto st = exec("BEGIN IMMEDIATE"); !st) return st;
-    return exec("ROLLBACK");
+    if (auto st = exec("INSERT INTO health(id, probes) VALUES(1, 1) ON CONFLICT(id) DO UPDATE SET probes = probes + 1"); !st) {
+        (void)exec("ROLLBACK"); // the error already being reported matters more
+        return st;
+    }
+    if (auto st = exec("COMMIT"); !st) {
+        (void)exec("ROLLBACK");
+        return st;
+    }
+    return Ok{};
 }
 
 } // namespace loket::server

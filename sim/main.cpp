@@ -2,6 +2,7 @@
 // policies, and plan staffing. See docs/sim/README.md.
 #include "cli_args.hpp"
 #include "shared/sim/experiment.hpp"
+#include "shared/sim/frontier.hpp"
 #include "shared/sim/generator.hpp"
 #include "shared/sim/planner.hpp"
 #include "shared/paths/data_path.hpp"
@@ -29,6 +30,9 @@ constexpr const char* kUsage = R"(loket-sim — the hall simulator
         --timing          measure the decision time of each "next"
         --markdown        a Markdown table
         --fingerprints    print the event-log fingerprint of each replay
+  loket-sim sweep --scenario <name> [--replications 30] [--svg <frontier.svg>] [norm knobs]
+      The norm policy's frontier: appointments within the norm against walk-in p95 as the
+      walk-in bound (--norm-walkin-load, %) varies, beside fifo, appointments_first and norm_v1.
   loket-sim plan --scenario <name> | --export <day.csv> [--target 0.95] [--replications 10]
                  [--svg <chart.svg>] [--markdown]
       Counters needed per hour to keep the norm, found by simulation, and the appointment
@@ -36,7 +40,7 @@ constexpr const char* kUsage = R"(loket-sim — the hall simulator
 
 Scenarios are read from --scenarios <dir> (default: /usr/share/loket/scenarios when installed,
 the source tree's sim/scenarios in a build tree).
-Policies: norm, fifo, appointments_first, edf.
+Policies: norm, fifo, appointments_first, edf (and norm_v1, the earlier reactive norm).
 )";
 
 int fail(const std::string& message) {
@@ -103,11 +107,18 @@ Result<core::NormPolicyParams> normParamsOf(const CliArgs& args) {
     struct Knob { const char* name; Seconds* field; };
     for (Knob k : {Knob{"norm-active-before", &p.activeBeforeS}, Knob{"norm-starvation", &p.walkInStarvationS},
                    Knob{"norm-slack", &p.slackMarginS}, Knob{"norm-lookahead", &p.lookAheadS},
-                   Knob{"norm-late-appointment", &p.lateAppointmentS}}) {
+                   Knob{"norm-late-appointment", &p.lateAppointmentS}, Knob{"norm-horizon", &p.planHorizonS},
+                   Knob{"norm-hard-cap", &p.hardCapS}, Knob{"norm-walkin-grace", &p.walkInGraceS}}) {
         auto v = args.integer(k.name, *k.field);
         if (!v) return v.error();
         *k.field = v.value();
     }
+    auto load = args.integer("norm-walkin-load", p.walkInLoadPercent);
+    auto triage = args.integer("norm-triage", p.triageLimit);
+    if (!load) return load.error();
+    if (!triage) return triage.error();
+    p.walkInLoadPercent = static_cast<int>(load.value());
+    p.triageLimit = static_cast<int>(triage.value());
     return p;
 }
 
@@ -130,6 +141,22 @@ int run(const CliArgs& args) {
             for (std::size_t i = 0; i < r.days.size(); ++i)
                 std::printf("%s replication %d %s: %s\n", traces.value()[i].meta.scenario.c_str(),
                             traces.value()[i].meta.replication, r.run.label.c_str(), r.days[i].fingerprint.c_str());
+    return 0;
+}
+
+int sweep(const CliArgs& args) {
+    auto traces = tracesOf(args);
+    if (!traces) return fail(traces.error().message);
+    auto params = normParamsOf(args);
+    if (!params) return fail(params.error().message);
+    auto frontier = sweepFrontier(traces.value(), defaultFrontierKnobs(), params.value());
+    if (!frontier) return fail(frontier.error().message);
+    std::printf("%s: %zu trace(s)\n\n%s", frontier.value().scenario.c_str(), traces.value().size(),
+                formatFrontier(frontier.value()).c_str());
+    if (args.options.count("svg")) {
+        std::ofstream out(args.get("svg", ""), std::ios::binary);
+        if (!(out << frontierSvg(frontier.value(), params.value()))) return fail("cannot write " + args.get("svg", ""));
+    }
     return 0;
 }
 
@@ -170,7 +197,8 @@ int main(int argc, char** argv) {
     auto args = loket::sim::parseCli(
         argc, argv,
         {"scenario", "scenarios", "seed", "replication", "replications", "out", "policy", "target", "export", "svg",
-         "norm-active-before", "norm-starvation", "norm-slack", "norm-lookahead", "norm-late-appointment"},
+         "norm-active-before", "norm-starvation", "norm-slack", "norm-lookahead", "norm-late-appointment",
+         "norm-horizon", "norm-hard-cap", "norm-walkin-load", "norm-walkin-grace", "norm-triage"},
         {"clairvoyant", "predict", "timing", "markdown", "fingerprints", "help"});
     if (!args) {
         std::fprintf(stderr, "loket-sim: %s\n\n%s", args.error().message.c_str(), kUsage);
@@ -180,6 +208,7 @@ int main(int argc, char** argv) {
     if (command == "generate") return generate(args.value());
     if (command == "run") return run(args.value());
     if (command == "plan") return plan(args.value());
+    if (command == "sweep") return sweep(args.value());
     if (command == "help" || command == "--help" || command == "-h") {
         std::fputs(kUsage, stdout);
         return 0;

@@ -7,6 +7,7 @@
 namespace loket::core {
 namespace {
 template <class... Ts> struct Overloaded : Ts... { using Ts::operator()...; };
+template <class... Ts> Overloaded(Ts...) -> Overloaded<Ts...>; // clang 16 (the fuzz tree) has no aggregate CTAD
 
 using Events = std::vector<Event>;
 using Decision = Result<Events>;

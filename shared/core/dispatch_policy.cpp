@@ -1,5 +1,8 @@
 #include "dispatch_policy.hpp"
 
+#include "dispatch_planner.hpp"
+#include "visit_rules.hpp"
+
 #include <algorithm>
 #include <tuple>
 #include <vector>
@@ -45,7 +48,7 @@ std::optional<std::size_t> chooseAppointmentsFirst(const DispatchInput& in, cons
     return argMin(in, counter, kAny, [](const Candidate& c) { return c.appointmentAt; });
 }
 
-// The norm policy. In order:
+// The reactive norm policy (norm_v1). In order:
 //  1. a walk-in far past its target (walkInStarvationS) or an appointment far past its norm
 //     (lateAppointmentS), longest overdue first — no one waits forever;
 //  2. appointment visitors who can still be called within the norm, earliest due first — unless
@@ -82,12 +85,12 @@ std::optional<std::size_t> chooseNorm(const DispatchInput& in, const CounterSlot
     struct Need { Seconds earliest; Seconds due; Seconds duration; ServiceMask services; };
     std::vector<Need> needs;
     for (const Candidate& c : in.waiting)
-        if (c.kind == TicketKind::Appointment && (c.services & ~counter.services) == 0 &&
+        if (c.kind == TicketKind::Appointment && servesAll(counter.services, c.services) &&
             candidateDueAt(c, in.normS) >= now && c.appointmentAt <= now + p.lookAheadS)
             needs.push_back({std::max(now, std::max(c.notBefore, c.appointmentAt - p.activeBeforeS)),
                              candidateDueAt(c, in.normS), c.expectedDurationS, c.services});
     for (const UpcomingAppointment& u : in.upcoming)
-        if ((u.services & ~counter.services) == 0 && u.appointmentAt <= now + p.lookAheadS &&
+        if (servesAll(counter.services, u.services) && u.appointmentAt <= now + p.lookAheadS &&
             u.appointmentAt + in.normS >= now)
             needs.push_back({std::max(now, u.appointmentAt - p.activeBeforeS), u.appointmentAt + in.normS,
                              u.expectedDurationS, u.services});
@@ -105,7 +108,7 @@ std::optional<std::size_t> chooseNorm(const DispatchInput& in, const CounterSlot
         for (const Need& need : needs) {
             Server* best = nullptr;
             for (Server& s : servers)
-                if ((need.services & ~s.services) == 0 && (!best || s.freeAt < best->freeAt)) best = &s;
+                if (servesAll(s.services, need.services) && (!best || s.freeAt < best->freeAt)) best = &s;
             if (!best) continue; // only this hall's other counters could help, and none can
             Seconds start = std::max(best->freeAt, need.earliest);
             if (start > need.due - p.slackMarginS) return false;
@@ -127,13 +130,13 @@ std::optional<std::size_t> chooseNorm(const DispatchInput& in, const CounterSlot
 } // namespace
 
 bool eligible(const Candidate& candidate, const CounterSlot& counter, Seconds now) {
-    return (candidate.services & ~counter.services) == 0 && candidate.notBefore <= now &&
-           (!candidate.onlyCounter || *candidate.onlyCounter == counter.index);
+    return counterMayServe(counter.index, counter.services, candidate.services, candidate.notBefore, candidate.onlyCounter, now);
 }
 
+Seconds candidateWaitFrom(const Candidate& c) { return waitStartsAt(c.kind, c.appointmentAt, c.checkedInAt); }
+
 Seconds candidateDueAt(const Candidate& c, Seconds normS) {
-    return c.kind == TicketKind::Appointment ? std::max(c.appointmentAt, c.checkedInAt) + normS
-                                             : c.checkedInAt + c.walkInTargetS;
+    return candidateWaitFrom(c) + (c.kind == TicketKind::Appointment ? normS : c.walkInTargetS);
 }
 
 std::optional<std::size_t> chooseNext(const DispatchInput& input, const CounterSlot& counter) {
@@ -141,7 +144,8 @@ std::optional<std::size_t> chooseNext(const DispatchInput& input, const CounterS
     case PolicyKind::Fifo: return chooseFifo(input, counter);
     case PolicyKind::AppointmentsFirst: return chooseAppointmentsFirst(input, counter);
     case PolicyKind::Edf: return chooseEdf(input, counter);
-    case PolicyKind::Norm: return chooseNorm(input, counter);
+    case PolicyKind::Norm: return choosePlanned(input, counter);
+    case PolicyKind::NormV1: return chooseNorm(input, counter);
     }
     return std::nullopt;
 }

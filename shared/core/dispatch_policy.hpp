@@ -3,9 +3,11 @@
 // prediction and the simulator run the very same code.
 //
 // fifo, appointments_first and edf are exactly as ../shared/sim-trace.md defines them, so other
-// simulators reproduce our baselines. `norm` is the hall's own: keep every appointment visitor
-// within the norm where that is still possible, use the slack to serve walk-ins, and let no
-// walk-in wait far beyond its target. Standard library only.
+// simulators reproduce our baselines. `norm` is the hall's own and plans ahead over all open
+// counters (dispatch_planner.hpp); `norm_v1`, the earlier reactive one, looks at the queue in
+// front of one counter: keep every appointment visitor within the norm where that is still
+// possible, use the slack to serve walk-ins, and let no walk-in wait far beyond its target.
+// Who may be served where is core::counterMayServe (visit_rules.hpp). Standard library only.
 #pragma once
 
 #include "hall_config.hpp"
@@ -42,6 +44,7 @@ struct UpcomingAppointment {
     Seconds appointmentAt = 0;
     ServiceMask services = 0;
     Seconds expectedDurationS = 0;
+    double showProbability = 1;      // that this visitor still comes (today's show rate, Bayes on the hour)
 };
 
 struct DispatchInput {
@@ -51,11 +54,13 @@ struct DispatchInput {
     Seconds now = 0;
     std::span<const Candidate> waiting;
     std::span<const CounterSlot> counters;
-    std::span<const UpcomingAppointment> upcoming;
+    std::span<const UpcomingAppointment> upcoming;  // in order of appointment time
 };
 
-// May `counter` serve `candidate` at `now`?
+// May `counter` serve `candidate` at `now`? (core::counterMayServe)
 bool eligible(const Candidate& candidate, const CounterSlot& counter, Seconds now);
+// When the candidate's wait started (core::waitStartsAt).
+Seconds candidateWaitFrom(const Candidate& candidate);
 // When a waiting visit breaches its norm (appointment) or target (walk-in).
 Seconds candidateDueAt(const Candidate& candidate, Seconds normS);
 

@@ -24,12 +24,13 @@ const char* policyName(PolicyKind kind) {
     case PolicyKind::AppointmentsFirst: return "appointments_first";
     case PolicyKind::Edf: return "edf";
     case PolicyKind::Norm: return "norm";
+    case PolicyKind::NormV1: return "norm_v1";
     }
     return "norm";
 }
 
 std::optional<PolicyKind> parsePolicy(const std::string& name) {
-    for (auto kind : {PolicyKind::Fifo, PolicyKind::AppointmentsFirst, PolicyKind::Edf, PolicyKind::Norm})
+    for (auto kind : {PolicyKind::Fifo, PolicyKind::AppointmentsFirst, PolicyKind::Edf, PolicyKind::Norm, PolicyKind::NormV1})
         if (name == policyName(kind)) return kind;
     return std::nullopt;
 }

@@ -28,17 +28,21 @@ using LocalText = std::map<std::string, std::string>;
 // non-empty one; empty when the text has none. Every screen, ticket and voice picks through this.
 const std::string& textIn(const LocalText& text, const std::string& language);
 
-enum class PolicyKind { Fifo, AppointmentsFirst, Edf, Norm };
+// `norm` is the planning policy (dispatch_planner.hpp); `norm_v1` the earlier reactive one, kept
+// for comparison.
+enum class PolicyKind { Fifo, AppointmentsFirst, Edf, Norm, NormV1 };
 const char* policyName(PolicyKind kind);
 std::optional<PolicyKind> parsePolicy(const std::string& name);
 
-// Knobs of the `norm` policy; the simulator varies them to draw its trade-off curve.
+// Knobs of the `norm` policies; the simulator varies them to draw its trade-off curves. The hall
+// config's [norm_policy] table sets them; the defaults are what the example halls ship.
 struct NormPolicyParams {
     // An appointment counts as active this long before its time (as appointments_first does).
     Seconds activeBeforeS = 120;
     // A walk-in this far past its own target goes before everyone else: no one waits forever.
-    // 10 min: the simulator's trade-off curve (docs/sim/tradeoff_passport_rush_june.svg) shows
-    // appointments barely gain from a longer limit while walk-ins lose a lot (was 20 min).
+    // 10 min: the simulator showed norm_v1's appointments barely gain from a longer limit while
+    // walk-ins lose a lot (was 20 min; docs/benchmarks.md, "Earlier: the reactive norm").
+    // In the planning `norm` this is the floor of the walk-in bound (walkInLoadPercent).
     Seconds walkInStarvationS = 600;
     // Safety margin when judging whether a walk-in can be served before due appointments.
     Seconds slackMarginS = 60;
@@ -48,6 +52,30 @@ struct NormPolicyParams {
     // is lost, a booked visitor must not be pushed back behind every new one who can still be
     // helped in time (the simulator's passport_rush_june showed hour-long tails without it).
     Seconds lateAppointmentS = 3600;
+
+    // The planning `norm` (dispatch_planner.hpp):
+    // Booked visitors due this far ahead enter the plan, weighted by today's show rate. 15 min:
+    // the simulator found 30 and 60 min no better (a plan far ahead is mostly noise).
+    Seconds planHorizonS = 900;
+    // The hard cap: a visitor who has waited this long (an hour past the norm) goes before
+    // everyone, whatever the plan; the visitors only this counter can serve first.
+    Seconds hardCapS = 3900;
+    // The walk-in bound follows the day's load: a walk-in (or an appointment visitor whose norm is
+    // lost) goes first once their wait passes this share, in percent, of the hall's backlog per
+    // open counter — about what the visitor would wait in one plain queue — and never before
+    // their target plus walkInStarvationS. The main knob: higher keeps more appointments within
+    // the norm, lower shortens the walk-ins' tail.
+    // 60 %: see docs/benchmarks.md, "the frontier".
+    int walkInLoadPercent = 60;
+    // Past the bound a walk-in still waits for the plan's leave (a counter whose appointment
+    // visitors have slack) — but no longer than this. 10 min: with 30 min, passport_rush_june's
+    // walk-ins (who leave after about an hour) waited past fifo's p95.
+    Seconds walkInGraceS = 600;
+    // Triage under overload: at most this many appointment visitors of one plan are given up
+    // explicitly (the longest visits first) so that the others keep the norm. Off (0) by default:
+    // in the simulator it cost 4-6 points on the surge and scarce-skill days (the visitors given
+    // up freed the plan for walk-ins, and more appointments were late, not fewer).
+    int triageLimit = 0;
 };
 
 struct ServiceConfig {

@@ -36,6 +36,8 @@ const char* errorCodeName(ErrorCode code) {
     case ErrorCode::Timeout: return "timeout";
     case ErrorCode::Unavailable: return "unavailable";
     case ErrorCode::BookingUnavailable: return "booking_unavailable";
+    case ErrorCode::DirectoryUnavailable: return "directory_unavailable";
+    case ErrorCode::TlsVerificationFailed: return "tls_verification_failed";
     case ErrorCode::Internal: return "internal";
     }
     return "internal";

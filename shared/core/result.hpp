@@ -48,6 +48,8 @@ enum class ErrorCode {
     Timeout,
     Unavailable,
     BookingUnavailable, // the hall's booking system cannot be reached to check a code
+    DirectoryUnavailable, // the staff directory (LDAP) cannot be reached or refused the service account
+    TlsVerificationFailed, // the peer's certificate did not verify (CA, pin or host name): never fall back
     Internal,
 };
 

@@ -4,6 +4,7 @@
 #pragma once
 
 #include "hall_state.hpp"
+#include "visit_rules.hpp"
 
 #include <map>
 #include <optional>
@@ -32,7 +33,7 @@ struct VisitRecord {
     int issuedHour = 0;               // local hour of check-in
 
     // When the wait starts: check-in, or the appointment time for an early visitor.
-    Seconds waitFrom() const { return kind == TicketKind::Appointment ? std::max(appointmentAt, issuedAt) : issuedAt; }
+    Seconds waitFrom() const { return waitStartsAt(kind, appointmentAt, issuedAt); }
     std::optional<Seconds> waitS() const;
 };
 

@@ -1,5 +1,7 @@
 #include "ticket.hpp"
 
+#include "visit_rules.hpp"
+
 #include <algorithm>
 #include <cctype>
 
@@ -84,7 +86,7 @@ ServiceMask Ticket::serviceMask() const {
 
 Seconds ticketDueAt(const Ticket& ticket, const HallConfig& config) {
     if (ticket.kind == TicketKind::Appointment)
-        return std::max(ticket.appointmentAt, ticket.issuedAt) + config.normS;
+        return waitStartsAt(ticket) + config.normS;
     Seconds target = 0;
     for (auto s : ticket.services) target = std::max(target, config.services[s].walkInTargetS);
     return ticket.issuedAt + target;

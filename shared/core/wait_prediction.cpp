@@ -1,5 +1,6 @@
 #include "wait_prediction.hpp"
 
+#include "dispatch_planner.hpp"
 #include "dispatch_view.hpp"
 
 #include <algorithm>
@@ -22,43 +23,6 @@ constexpr std::size_t kSimulatedUpTo = 400;
 
 struct Assignment { TicketId id; Seconds waitS; ServiceMask services; };
 
-// The share of booked visitors who come, as today shows it: of the appointments whose time is
-// well past, how many checked in. A prior worth six bookings at 92 % (the scenarios' typical
-// no-show rate is 4-8 %) keeps the first hour from swinging on one visitor.
-double showRate(const HallState& state, Seconds now) {
-    constexpr double kPriorShow = 0.92, kPriorWeight = 6;
-    constexpr Seconds kSettledS = 900; // by then a visitor who is coming has checked in (late_grace_s)
-    double past = 0, came = 0;
-    for (const auto& [code, a] : state.appointments()) {
-        if (a.day != state.day() || a.status == AppointmentStatus::Cancelled || a.startsAt + kSettledS > now) continue;
-        past += 1;
-        if (a.status != AppointmentStatus::Booked) came += 1;
-    }
-    return (came + kPriorShow * kPriorWeight) / (past + kPriorWeight);
-}
-
-// Today's check-in times relative to the appointment (negative: early), sorted.
-std::vector<Seconds> checkInOffsets(const HallState& state) {
-    std::vector<Seconds> out;
-    for (const Ticket& t : state.tickets())
-        if (t.kind == TicketKind::Appointment) out.push_back(t.issuedAt - t.appointmentAt);
-    std::sort(out.begin(), out.end());
-    return out;
-}
-
-// P(a visitor who comes checks in later than `untilS` before their time). From today's offsets
-// once there are enough; before that, from a typical hall: most come about ten minutes early
-// (sim-trace.md: about Normal(−10 min, 10 min)).
-double stillToCome(const std::vector<Seconds>& offsets, Seconds untilS) {
-    constexpr std::size_t kEnough = 20;
-    if (offsets.size() >= kEnough) {
-        auto later = offsets.end() - std::upper_bound(offsets.begin(), offsets.end(), -untilS);
-        return std::max(0.02, static_cast<double>(later) / static_cast<double>(offsets.size()));
-    }
-    const double z = (static_cast<double>(-untilS) + 600.0) / 600.0;
-    return std::max(0.02, 0.5 * std::erfc(z / std::sqrt(2.0)));
-}
-
 std::vector<Assignment> forwardRun(const HallState& state, Seconds now, std::vector<Candidate> extra) {
     const HallConfig& config = state.config();
     DispatchView view = buildDispatchView(state, now);
@@ -75,26 +39,11 @@ std::vector<Assignment> forwardRun(const HallState& state, Seconds now, std::vec
     for (auto& c : extra) view.waiting.push_back(c);
 
     // Booked appointments become candidates when they are expected to arrive — as many of them
-    // as today's show rate says will come: with a 35 % no-show day, every booked visitor counted
-    // made the estimate minutes too long (the simulator's heavy_no_show). The thinning is
-    // deterministic: walking the book in time order, a visitor is counted each time the summed
-    // show probability passes a whole number.
-    const double show = showRate(state, now);
-    const std::vector<Seconds> offsets = checkInOffsets(state);
-    double expected = 0.5; // round half up: one booked visitor at 60 % is counted
-    std::sort(view.upcoming.begin(), view.upcoming.end(), [](const UpcomingAppointment& a, const UpcomingAppointment& b) {
-        return std::tie(a.appointmentAt, a.services, a.expectedDurationS) < std::tie(b.appointmentAt, b.services, b.expectedDurationS);
-    });
+    // as the policy's own plan expects (core::expectedArrivals: today's show rate, and how likely
+    // one who has not checked in yet still comes).
     TicketId phantomId = std::numeric_limits<TicketId>::min() / 2;
-    for (const auto& u : view.upcoming) {
-        if (u.appointmentAt > now + kBookHorizonS) continue;
-        // Most visitors check in well before their time: one who has not yet, a few minutes
-        // before it, is less likely to come at all (Bayes on today's check-in offsets).
-        const double notYet = stillToCome(offsets, u.appointmentAt - now);
-        const double p = show * notYet / (show * notYet + (1 - show));
-        const double before = expected;
-        expected += p;
-        if (std::floor(expected) == std::floor(before)) continue;
+    for (std::size_t k : expectedArrivals(view.upcoming, now + kBookHorizonS)) {
+        const UpcomingAppointment& u = view.upcoming[k];
         Seconds arrive = std::max(now, u.appointmentAt - kExpectedEarlyArrivalS);
         view.waiting.push_back(Candidate{phantomId++, TicketKind::Appointment, arrive, u.appointmentAt, u.services,
                                          arrive, std::nullopt, u.expectedDurationS, 600});
@@ -168,8 +117,12 @@ std::vector<int> positions(const std::vector<Assignment>& run) {
 
 WaitEstimate withRange(Seconds waitS, int position) {
     // The spread grows with the wait: service times vary (CV ≈ 0.35–0.5), and the more visits
-    // ahead, the more that adds up. Never a range narrower than a couple of minutes.
-    const double spread = 90.0 + 0.25 * static_cast<double>(waitS);
+    // ahead, the more that adds up — but relative to the wait, a wait made of few visits varies
+    // most (the sum of n visits spreads as √n, the wait as n): with one or two counters and a
+    // short queue, a single long visit moves everyone. Never narrower than a couple of minutes.
+    // Sized so that about four in five actual waits fall inside (docs/benchmarks.md).
+    const double w = static_cast<double>(waitS);
+    const double spread = 150.0 + 0.25 * w + 0.6 * w / std::sqrt(static_cast<double>(std::max(position, 1)));
     WaitEstimate e;
     e.waitS = waitS;
     e.lowS = std::max<Seconds>(0, waitS - static_cast<Seconds>(spread * 0.8));

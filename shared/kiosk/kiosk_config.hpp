@@ -36,6 +36,8 @@ struct KioskTiming {
 struct KioskConfig {
     std::string serverUrl = "http://127.0.0.1:8080";
     std::string deviceToken;
+    std::string caFile;          // [server] ca_file: PEM CA that signed the server's certificate (https://)
+    std::string pinnedPublicKey; // [server] pinned_public_key: "sha256//<base64>" of the server's key
     std::string hallName;                // printed on the ticket; empty: no line
     std::filesystem::path printerProfile; // firmware-config/printers/<model>.toml
     std::string printerTransport = "file:var/print"; // file:<dir> | tcp:<host>:<port> | device:<path>

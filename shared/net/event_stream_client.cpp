@@ -2,6 +2,7 @@
 
 #include "shared/net/backoff.hpp"
 #include "shared/net/http_client.hpp"
+#include "shared/net/tls_setup.hpp"
 
 #include <curl/curl.h>
 
@@ -119,6 +120,13 @@ bool EventStreamClient::connectOnce() {
     m_impl->lastByte = std::chrono::steady_clock::now();
     Transfer transfer{&m_impl->parser, &m_mutex, &m_impl->lastByte, &m_lastIdCopy, &m_stop};
     curl_easy_setopt(curl, CURLOPT_URL, url.c_str());
+    if (auto tls = detail::applyTls(curl, url, m_options.tls); !tls) {
+        curl_easy_cleanup(curl);
+        curl_slist_free_all(headers);
+        m_tlsRejected = true;
+        setState(StreamState::Disconnected, tls.error().message);
+        return false;
+    }
     curl_easy_setopt(curl, CURLOPT_HTTPHEADER, headers);
     curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
     curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT_MS, static_cast<long>(m_options.connectTimeout.count()));
@@ -141,6 +149,7 @@ bool EventStreamClient::connectOnce() {
             curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &status);
             if (status == 200) {
                 announcedConnected = true;
+                m_tlsRejected = false;
                 ++m_connects;
                 setState(StreamState::Connected, "");
             }
@@ -158,6 +167,7 @@ bool EventStreamClient::connectOnce() {
             if (msg->msg == CURLMSG_DONE) {
                 if (msg->data.result != CURLE_OK) detail = curl_easy_strerror(msg->data.result);
                 else detail = "the server closed the stream";
+                m_tlsRejected = detail::isTlsFailure(msg->data.result);
             }
         }
     }

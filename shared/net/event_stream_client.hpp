@@ -9,6 +9,7 @@
 #pragma once
 
 #include "shared/net/sse_parser.hpp"
+#include "shared/net/tls_options.hpp"
 
 #include <atomic>
 #include <chrono>
@@ -39,6 +40,7 @@ struct EventStreamOptions {
     // No byte (event or heartbeat comment) for this long: the connection is dead, reconnect.
     // The server sends a heartbeat at least every 15 s.
     std::chrono::milliseconds stallTimeout{35000};
+    TlsOptions tls{}; // https://: how the server's certificate is trusted (tls_options.hpp)
 };
 
 struct EventStreamCallbacks {
@@ -60,6 +62,10 @@ public:
     StreamState state() const { return m_state.load(); }
     std::string lastEventId() const;
     int connectCount() const { return m_connects.load(); }
+    // The last attempt failed because the server's certificate was not trusted (or the TLS
+    // settings do not fit the URL): a device alert, not a network hiccup. It keeps retrying
+    // over TLS, never over plain HTTP.
+    bool tlsRejected() const { return m_tlsRejected.load(); }
 
 private:
     struct Impl;
@@ -73,6 +79,7 @@ private:
     std::unique_ptr<Impl> m_impl;
     std::thread m_thread;
     std::atomic<bool> m_stop{false};
+    std::atomic<bool> m_tlsRejected{false};
     std::atomic<StreamState> m_state{StreamState::Disconnected};
     std::atomic<int> m_connects{0};
     mutable std::mutex m_mutex; // guards m_lastIdCopy and the wakeup of the backoff wait

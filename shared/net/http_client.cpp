@@ -1,6 +1,7 @@
 #include "shared/net/http_client.hpp"
 
 #include "shared/net/backoff.hpp"
+#include "shared/net/tls_setup.hpp"
 #include "shared/proto/client_parse.hpp"
 
 #include <curl/curl.h>
@@ -38,6 +39,7 @@ std::string joinUrl(const std::string& base, const std::string& path) {
 }
 
 bool retryable(const HttpFailure& failure) {
+    if (failure.error.code == ErrorCode::TlsVerificationFailed || failure.error.code == ErrorCode::ConfigError) return false;
     return failure.status == 0 || failure.status == 429 || failure.status >= 500;
 }
 
@@ -92,6 +94,10 @@ Result<HttpResponse> HttpClient::perform(const char* method, const std::string& 
         headers = curl_slist_append(headers, ("Idempotency-Key: " + options.idempotencyKey).c_str());
 
     curl_easy_setopt(curl, CURLOPT_URL, url.c_str());
+    if (auto tls = detail::applyTls(curl, url, m_options.tls); !tls) {
+        curl_slist_free_all(headers);
+        return failWith(tls.error(), 0, "");
+    }
     curl_easy_setopt(curl, CURLOPT_HTTPHEADER, headers);
     curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L); // worker threads: no SIGALRM for timeouts
     curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT_MS, static_cast<long>(m_options.connectTimeout.count()));
@@ -112,7 +118,9 @@ Result<HttpResponse> HttpClient::perform(const char* method, const std::string& 
     CURLcode rc = curl_easy_perform(curl);
     curl_slist_free_all(headers);
     if (rc != CURLE_OK) {
-        ErrorCode code = rc == CURLE_OPERATION_TIMEDOUT ? ErrorCode::Timeout : ErrorCode::Unavailable;
+        ErrorCode code = rc == CURLE_OPERATION_TIMEDOUT ? ErrorCode::Timeout
+                         : detail::isTlsFailure(rc)      ? ErrorCode::TlsVerificationFailed
+                                                         : ErrorCode::Unavailable;
         return failWith(makeError(code, std::string(method) + " " + url + ": " + curl_easy_strerror(rc)), 0, "");
     }
     curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &response.status);

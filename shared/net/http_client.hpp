@@ -1,7 +1,8 @@
 // HttpClient: JSON requests to the hall server with libcurl, for the kiosk, the display, the
 // simulator and tests. Bearer token and base URL are set once; every request has a connect
 // timeout and a total timeout. Errors are values: a transport failure is `unavailable` or
-// `timeout`; an HTTP error status becomes the API's error code (`counter_busy`, …) with the
+// `timeout` (`tls_verification_failed` when the server's certificate is not trusted, never
+// retried); an HTTP error status becomes the API's error code (`counter_busy`, …) with the
 // server's message, and the status stays readable in HttpResponse / HttpFailure.
 //
 // One HttpClient per thread (it reuses one connection); it is not safe to share between threads.
@@ -9,6 +10,7 @@
 #pragma once
 
 #include "shared/core/result.hpp"
+#include "shared/net/tls_options.hpp"
 
 #include <chrono>
 #include <memory>
@@ -24,6 +26,7 @@ struct HttpOptions {
     std::chrono::milliseconds connectTimeout{2000};
     std::chrono::milliseconds timeout{5000};
     std::string basicAuth; // "user:password" for HTTP Basic (a booking system); never logged
+    TlsOptions tls{};       // https://: how the server's certificate is trusted (tls_options.hpp)
 };
 
 struct RequestOptions {

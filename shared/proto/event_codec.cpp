@@ -6,6 +6,7 @@ using Json = nlohmann::json;
 
 namespace {
 template <class... Ts> struct Overloaded : Ts... { using Ts::operator()...; };
+template <class... Ts> Overloaded(Ts...) -> Overloaded<Ts...>; // clang 16 (the fuzz tree) has no aggregate CTAD
 
 struct DecodeError { std::string message; };
 

@@ -67,13 +67,14 @@ Result<DisplayConfig> parseDisplayConfig(std::string_view tomlText, const std::s
     std::string assets = cfg.assetsDir.string();
     std::map<std::string, std::string> directions;
     FirstError r;
-    r << server->only({"url", "token", "heartbeat_interval_s"})
+    r << server->only({"url", "token", "heartbeat_interval_s", "ca_file", "pinned_public_key"})
       << display->only({"name", "profile", "zone_counters", "counter", "directions", "previous_calls", "highlight_s",
                         "disconnected_after_s", "hall_name", "assets_dir"})
       << screen->only({"width", "height", "diagonal_in", "viewing_distance_m", "fullscreen", "font"})
       << sound->only({"enabled", "languages", "volume", "voices", "words_per_minute", "chime"});
     r << server->text("url", cfg.serverUrl) << server->text("token", cfg.token, false)
-      << server->number("heartbeat_interval_s", 0.1, 3600, cfg.heartbeatIntervalS);
+      << server->number("heartbeat_interval_s", 0.1, 3600, cfg.heartbeatIntervalS)
+      << server->text("ca_file", cfg.caFile, false) << server->text("pinned_public_key", cfg.pinnedPublicKey, false);
     r << display->text("name", cfg.name, false) << display->text("profile", profile) << display->text("assets_dir", assets)
       << display->texts("zone_counters", cfg.signage.zoneCounters, false) << display->text("counter", cfg.signage.counter, false)
       << display->textMap("directions", directions) << display->integer("previous_calls", 0, 12, cfg.signage.previousCalls)
@@ -107,6 +108,8 @@ Result<DisplayConfig> parseDisplayConfig(std::string_view tomlText, const std::s
     }
     if (cfg.serverUrl.rfind("http://", 0) != 0 && cfg.serverUrl.rfind("https://", 0) != 0)
         return server->fail("url", "expected an http:// or https:// address");
+    if ((!cfg.caFile.empty() || !cfg.pinnedPublicKey.empty()) && cfg.serverUrl.rfind("https://", 0) != 0)
+        return server->fail("ca_file", "ca_file and pinned_public_key need an https:// server url");
     if (cfg.sound.languages.front() != "nl") return sound->fail("languages", "Dutch (\"nl\") comes first");
     for (auto& lang : cfg.sound.languages)
         if (!cfg.sound.voices.count(lang)) return sound->fail("voices", "no voice for language \"" + lang + "\"");

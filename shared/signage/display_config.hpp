@@ -54,6 +54,8 @@ struct SoundConfig {
 struct DisplayConfig {
     std::string serverUrl = "http://127.0.0.1:8080";
     std::string token;
+    std::string caFile;          // [server] ca_file: PEM CA that signed the server's certificate (https://)
+    std::string pinnedPublicKey; // [server] pinned_public_key: "sha256//<base64>" of the server's key
     std::string name; // device label for logs
     std::filesystem::path assetsDir = "assets";
     double heartbeatIntervalS = 10;

@@ -15,7 +15,7 @@ Result<std::vector<PolicyRun>> parsePolicyList(const std::string& list, bool cla
         auto kind = core::parsePolicy(name);
         if (!kind)
             return makeError(ErrorCode::InvalidValue,
-                             "unknown policy '" + name + "' (known: norm, fifo, appointments_first, edf)");
+                             "unknown policy '" + name + "' (known: norm, fifo, appointments_first, edf, norm_v1)");
         runs.push_back(PolicyRun{name, *kind, false, params});
     }
     if (runs.empty()) return makeError(ErrorCode::InvalidValue, "no policy given");

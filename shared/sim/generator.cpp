@@ -9,7 +9,7 @@
 namespace loket::sim {
 namespace {
 
-enum Stream : std::uint64_t { kBook = 1, kWalkIns = 2, kBreakdowns = 3 };
+enum Stream : std::uint64_t { kBook = 1, kWalkIns = 2, kBreakdowns = 3, kFailures = 4 };
 
 std::string visitId(char kind, int n) {
     char buf[16];
@@ -171,6 +171,11 @@ Trace generateTrace(const ScenarioSpec& s, std::uint64_t seed, int replication) 
         const Seconds at = downs.uniformInt(from, to - 1);
         const Seconds lasts = std::max<Seconds>(600, static_cast<Seconds>(std::llround(downs.exponential(s.counterDownMeanS))));
         t.counterEvents.push_back(CounterEvent{c.id, at, "down", at + lasts});
+    }
+    Rng failing(mixSeed(seed, rep, kFailures));
+    for (const auto& f : s.failures) {
+        const Seconds at = failing.uniformInt(f.from, f.to - 1);
+        t.counterEvents.push_back(CounterEvent{f.counter, at, "down", f.until});
     }
     return t;
 }

@@ -4,6 +4,8 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
+#include <cstdlib>
 
 namespace loket::sim {
 namespace {
@@ -46,6 +48,7 @@ DayMetrics computeMetrics(const ReplayResult& r) {
     std::vector<Seconds> appt, walk;
     int apptOnTime = 0, walk10 = 0, walk15 = 0;
     Errors model, queue;
+    int inRange = 0, ranged = 0;
     for (const VisitOutcome& v : r.visits) {
         if (!v.showed) continue;
         const bool called = v.firstCallAt.has_value();
@@ -54,7 +57,7 @@ DayMetrics computeMetrics(const ReplayResult& r) {
         if (v.appointment) {
             ++m.appointmentsShown;
             appt.push_back(wait);
-            if (called && wait <= v.limitS) ++apptOnTime;
+            if (v.withinLimit()) ++apptOnTime;
         } else {
             ++m.walkIns;
             walk.push_back(wait);
@@ -64,6 +67,10 @@ DayMetrics computeMetrics(const ReplayResult& r) {
         if (called) {
             const double actual = static_cast<double>(*v.firstCallAt - v.checkInAt);
             if (v.predictedWaitS) model.add(static_cast<double>(*v.predictedWaitS), actual);
+            if (v.predictedLowS && v.predictedHighS) {
+                ++ranged;
+                inRange += actual >= static_cast<double>(*v.predictedLowS) && actual <= static_cast<double>(*v.predictedHighS);
+            }
             if (v.queueEstimateS) queue.add(static_cast<double>(*v.queueEstimateS), actual);
         }
     }
@@ -80,6 +87,7 @@ DayMetrics computeMetrics(const ReplayResult& r) {
     m.predBias = model.bias();
     m.queueMae = queue.mae();
     m.queueBias = queue.bias();
+    if (ranged) m.predInRange = share(inRange, ranged);
     if (!r.decisionUs.empty()) {
         m.decisionP50Us = percentile(r.decisionUs, 0.50);
         m.decisionP99Us = percentile(r.decisionUs, 0.99);
@@ -123,12 +131,20 @@ const std::vector<MetricColumn>& metricColumns() {
         {"unserved", [](const M& m) { return std::optional<double>(m.unserved); }, 1, 1},
         {"pred_mae min", opt(&M::predMae), 1 / 60.0, 2},
         {"pred bias min", opt(&M::predBias), 1 / 60.0, 2},
+        {"pred in range %", opt(&M::predInRange), 100, 1},
         {"queue-length mae min", opt(&M::queueMae), 1 / 60.0, 2},
         {"queue-length bias min", opt(&M::queueBias), 1 / 60.0, 2},
         {"decision p50 µs", opt(&M::decisionP50Us), 1, 1},
         {"decision p99 µs", opt(&M::decisionP99Us), 1, 1},
     };
     return columns;
+}
+
+const MetricColumn& metricColumn(const std::string& name) {
+    for (const auto& c : metricColumns())
+        if (c.name == name) return c;
+    std::fprintf(stderr, "no metric column '%s'\n", name.c_str());
+    std::abort();
 }
 
 } // namespace loket::sim

@@ -25,6 +25,7 @@ struct DayMetrics {
     Seconds overtimeS = 0;                // last visit's end past doors_close_s
     std::optional<double> predMae, predBias;    // the core's wait prediction, seconds
     std::optional<double> queueMae, queueBias;  // the plain queue-length estimate
+    std::optional<double> predInRange;          // share of actual waits inside the printed range
     std::optional<double> decisionP50Us, decisionP99Us;
     std::string fingerprint;
 };
@@ -46,6 +47,8 @@ struct MetricColumn {
     int decimals = 0;
 };
 const std::vector<MetricColumn>& metricColumns();
+// The column of that name; a programmer's error (abort) when there is none.
+const MetricColumn& metricColumn(const std::string& name);
 
 // Nearest-rank percentile of any sample (0 when empty).
 double percentile(std::vector<double> values, double p);

@@ -98,7 +98,7 @@ Result<std::vector<HourTally>> evaluate(const Day& day, std::vector<Trace>& trac
         for (const VisitOutcome& v : result.value().visits) {
             if (!v.showed) continue;
             const TraceVisit& tv = trace.visits[v.visit];
-            const bool ok = v.firstCallAt && *v.firstCallAt - v.waitFrom <= v.limitS;
+            const bool ok = v.withinLimit();
             HourTally& h = tally[static_cast<std::size_t>(hourIndex(day, v.appointment ? tv.tAppt : v.checkInAt))];
             (v.appointment ? h.apptN : h.walkN) += 1;
             (v.appointment ? h.apptOk : h.walkOk) += ok ? 1 : 0;

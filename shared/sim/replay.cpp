@@ -4,6 +4,7 @@
 #include "hall_from_trace.hpp"
 #include "shared/core/command_handler.hpp"
 #include "shared/core/dispatch_view.hpp"
+#include "shared/core/visit_rules.hpp"
 #include "shared/core/wait_prediction.hpp"
 
 #include <algorithm>
@@ -166,12 +167,16 @@ private:
                 o.visit = i;
                 o.appointment = v.appointment;
                 o.checkInAt = t;
-                o.waitFrom = v.appointment ? std::max(v.tAppt, t) : t;
+                o.waitFrom = core::waitStartsAt(issued->ticket) - m_base;
                 o.limitS = v.appointment ? m_trace.rules.apptNormS : m_trace.rules.walkInNormS;
                 if (m_opt.scorePredictions) {
                     auto prediction = core::predictWaits(m_state, m_base + t);
                     if (auto it = prediction.tickets.find(issued->ticket.id); it != prediction.tickets.end())
+                    {
                         o.predictedWaitS = it->second.waitS;
+                        o.predictedLowS = it->second.lowS;
+                        o.predictedHighS = it->second.highS;
+                    }
                     o.queueEstimateS = queueEstimate(issued->ticket);
                 }
                 m_outcomeOfTicket[issued->ticket.id] = m_result.visits.size();
@@ -190,7 +195,7 @@ private:
         for (std::size_t c = 0; c < m_config.counters.size(); ++c) {
             const core::CounterStatus& st = m_state.counters()[c];
             const core::ServiceMask skills = st.state == core::CounterState::Open ? st.services : 0;
-            if ((need & ~skills) == 0) {
+            if (core::servesAll(skills, need)) {
                 ++open;
                 reach |= skills;
             }
@@ -198,12 +203,12 @@ private:
         if (open == 0) {
             // Before opening: the counters as configured.
             for (const auto& cc : m_config.counters)
-                if ((need & ~cc.skills) == 0) { ++open; reach |= cc.skills; }
+                if (core::servesAll(cc.skills, need)) { ++open; reach |= cc.skills; }
         }
         if (open == 0) return std::nullopt;
         Seconds work = 0;
         for (const core::Ticket& t : m_state.tickets())
-            if (t.id != ticket.id && t.status == core::TicketStatus::Waiting && (t.serviceMask() & ~reach) == 0)
+            if (t.id != ticket.id && t.status == core::TicketStatus::Waiting && core::servesAll(reach, t.serviceMask()))
                 work += m_state.durations().expectedVisit(m_config, t.services);
         return work / open;
     }
@@ -298,16 +303,14 @@ private:
         return std::optional<TicketId>{};
     }
 
-    // Is anyone waiting whom counter `c` may call now? (The idle-time metric; a direct scan of the
-    // tickets, the same test as core::eligible.)
+    // Is anyone waiting whom counter `c` may call now? (The idle-time metric; the core's own rule.)
     bool eligibleWaiting(std::size_t c, Seconds t) {
         const auto& tickets = m_state.tickets();
         // Tickets are in check-in order and a finished one never waits again: skip the done head.
         while (m_firstLive < tickets.size() && !tickets[m_firstLive].live()) ++m_firstLive;
         const core::ServiceMask services = m_state.counters()[c].services;
         return std::any_of(tickets.begin() + static_cast<std::ptrdiff_t>(m_firstLive), tickets.end(), [&](const core::Ticket& ticket) {
-            return ticket.status == core::TicketStatus::Waiting && (ticket.serviceMask() & ~services) == 0 &&
-                   ticket.notBefore <= m_base + t && (!ticket.onlyCounter || *ticket.onlyCounter == c);
+            return core::counterMayServe(static_cast<core::CounterIndex>(c), services, ticket, m_base + t);
         });
     }
 

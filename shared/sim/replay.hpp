@@ -41,6 +41,12 @@ struct VisitOutcome {
     bool served = false;                    // answered a call and was helped
     std::optional<Seconds> predictedWaitS;  // the core's prediction when the ticket was issued
     std::optional<Seconds> queueEstimateS;  // a plain queue-length estimate at the same moment
+    std::optional<Seconds> predictedLowS;   // the range printed around the prediction
+    std::optional<Seconds> predictedHighS;
+
+    // Called within the norm (appointments) or the walk-in target: the metrics' and the staffing
+    // planner's one test.
+    bool withinLimit() const { return firstCallAt && *firstCallAt - waitFrom <= limitS; }
 };
 
 struct ReplayResult {

@@ -194,6 +194,19 @@ ScenarioSpec parse(const toml::table& root, const std::filesystem::path& dir) {
     auto downs = r["breakdowns"];
     s.counterDownChance = share(downs, "chance_per_counter", 0);
     s.counterDownMeanS = optional<double>(downs, "mean_s", 2700);
+    if (const toml::array* failures = root["failures"].as_array()) {
+        for (const auto& f : *failures) {
+            toml::node_view<const toml::node> fv(f);
+            PlannedFailure pf{need<std::string>(fv, "counter"), clock(*fv["from"].node(), "failures.from"),
+                              clock(*fv["to"].node(), "failures.to"), clock(*fv["until"].node(), "failures.until")};
+            bool known = false;
+            for (const auto& g : s.counters)
+                for (int k = 1; k <= g.count; ++k) known |= pf.counter == g.prefix + (k < 10 ? "0" : "") + std::to_string(k);
+            if (!known) throw Bad{"failures: no counter '" + pf.counter + "'"};
+            if (pf.from >= pf.to || pf.to > pf.until) throw Bad{"failures: need from < to <= until"};
+            s.failures.push_back(std::move(pf));
+        }
+    }
     if (s.appointments < 0 || s.walkIns < 0) throw Bad{"counts must be ≥ 0"};
     if (s.appointments > 0 && s.appointmentMix.empty()) throw Bad{"appointments need a mix"};
     return s;

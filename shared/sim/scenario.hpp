@@ -31,6 +31,15 @@ struct RatePeriod {
     double weight = 1;
 };
 
+// A counter that goes down at a random moment of [from, to) and comes back at `until`
+// (the scenario's hard days: a mid-morning failure while short-staffed).
+struct PlannedFailure {
+    std::string counter;        // a counter id: prefix + 01, …
+    Seconds from = 0;
+    Seconds to = 0;
+    Seconds until = 0;
+};
+
 struct ScenarioSpec {
     std::string name;
     std::string date;
@@ -62,6 +71,7 @@ struct ScenarioSpec {
 
     double counterDownChance = 0;       // per counter per day
     double counterDownMeanS = 2700;
+    std::vector<PlannedFailure> failures;   // a named counter that fails in a window, every replication
 };
 
 // Reads sim/scenarios/<name>.toml (and the catalogue it names, relative to it).

@@ -1,33 +1,16 @@
 // Who a counter calls next, policy by policy (../shared/sim-trace.md defines the baselines).
 #include "shared/core/dispatch_policy.hpp"
 
+#include "candidate_fixture.hpp"
+
 #include <catch2/catch.hpp>
 
 #include <vector>
 
 using namespace loket::core;
+using namespace loket::core::test;
 
 namespace {
-
-constexpr ServiceMask kA = 1, kB = 2;
-
-Candidate walkIn(TicketId id, Seconds checkedIn, ServiceMask services = kA, Seconds duration = 300) {
-    Candidate c;
-    c.id = id;
-    c.kind = TicketKind::WalkIn;
-    c.checkedInAt = checkedIn;
-    c.services = services;
-    c.expectedDurationS = duration;
-    c.walkInTargetS = 600;
-    return c;
-}
-
-Candidate appointment(TicketId id, Seconds checkedIn, Seconds at, ServiceMask services = kA, Seconds duration = 300) {
-    Candidate c = walkIn(id, checkedIn, services, duration);
-    c.kind = TicketKind::Appointment;
-    c.appointmentAt = at;
-    return c;
-}
 
 struct Scene {
     Scene(PolicyKind p, Seconds t, std::vector<Candidate> w) : policy(p), now(t), waiting(std::move(w)) {}
@@ -37,8 +20,10 @@ struct Scene {
     std::vector<CounterSlot> counters{{0, kA | kB, 0, true}};
     std::vector<UpcomingAppointment> upcoming;
 
+    NormPolicyParams params;
+
     std::optional<TicketId> next(CounterIndex counter = 0) const {
-        DispatchInput in{policy, NormPolicyParams{}, 300, now, waiting, counters, upcoming};
+        DispatchInput in{policy, params, 300, now, waiting, counters, upcoming};
         auto i = chooseNext(in, counters[counter]);
         return i ? std::optional<TicketId>(waiting[*i].id) : std::nullopt;
     }
@@ -84,39 +69,51 @@ TEST_CASE("dispatch edf: the earliest due time; an early appointment is not due 
     CHECK(t.next() == 2);
 }
 
-TEST_CASE("dispatch norm: an appointment visitor due now goes before walk-ins who came earlier") {
-    // The appointment is at 1000 and due at 1300; serving the 10-minute walk-in first would breach it.
-    Scene s{PolicyKind::Norm, 1000, {walkIn(1, 500, kA, 600), appointment(2, 900, 1000)}};
-    CHECK(s.next() == 2);
+TEST_CASE("dispatch norm and norm_v1: an appointment visitor due now goes before walk-ins who came earlier") {
+    for (PolicyKind policy : {PolicyKind::Norm, PolicyKind::NormV1}) {
+        INFO(policyName(policy));
+        // The appointment is at 1000 and due at 1300; serving the 10-minute walk-in first would breach it.
+        Scene s{policy, 1000, {walkIn(1, 500, kA, 600), appointment(2, 900, 1000)}};
+        CHECK(s.next() == 2);
+    }
 }
 
-TEST_CASE("dispatch norm: a walk-in is served while the appointments due soon can still be met") {
-    // The appointment is at 1500 (due 1800); a 3-minute walk-in now ends at 1180: there is room.
-    Scene s{PolicyKind::Norm, 1000, {appointment(2, 900, 1100), walkIn(1, 500, kA, 180)}};
-    CHECK(s.next() == 1);
-    // With a second counter free soon, even a longer walk-in fits.
-    Scene t{PolicyKind::Norm, 1000, {appointment(2, 900, 1000), walkIn(1, 500, kA, 900)}};
-    t.counters.push_back({1, kA, 1050, true});
-    CHECK(t.next() == 1);
+TEST_CASE("dispatch norm and norm_v1: a walk-in is served while the appointments due soon can still be met") {
+    for (PolicyKind policy : {PolicyKind::Norm, PolicyKind::NormV1}) {
+        INFO(policyName(policy));
+        // The appointment is at 1500 (due 1800); a 3-minute walk-in now ends at 1180: there is room.
+        Scene s{policy, 1000, {appointment(2, 900, 1100), walkIn(1, 500, kA, 180)}};
+        CHECK(s.next() == 1);
+        // With a second counter free soon, even a longer walk-in fits.
+        Scene t{policy, 1000, {appointment(2, 900, 1000), walkIn(1, 500, kA, 900)}};
+        t.counters.push_back({1, kA, 1050, true});
+        CHECK(t.next() == 1);
+    }
 }
 
-TEST_CASE("dispatch norm: prefer a visitor who can still be helped in time over one already late") {
-    // Appointment 3 breached its norm long ago; appointment 2 can still be called in time.
-    Scene s{PolicyKind::Norm, 2000, {appointment(3, 900, 1000), appointment(2, 1700, 1800)}};
-    CHECK(s.next() == 2);
+TEST_CASE("dispatch norm and norm_v1: prefer a visitor who can still be helped in time over one already late") {
+    for (PolicyKind policy : {PolicyKind::Norm, PolicyKind::NormV1}) {
+        INFO(policyName(policy));
+        // Appointment 3 breached its norm long ago; appointment 2 can still be called in time.
+        Scene s{policy, 2000, {appointment(3, 900, 1000), appointment(2, 1700, 1800)}};
+        CHECK(s.next() == 2);
+    }
 }
 
-TEST_CASE("dispatch norm: no walk-in waits far beyond its target") {
+TEST_CASE("dispatch norm_v1: no walk-in waits far beyond its target") {
     // Walk-in 1 waited 10 + 20 minutes past its target: it goes first even before a due appointment.
-    Scene s{PolicyKind::Norm, 2400, {appointment(2, 2300, 2350), walkIn(1, 600)}};
+    Scene s{PolicyKind::NormV1, 2400, {appointment(2, 2300, 2350), walkIn(1, 600)}};
     CHECK(s.next() == 1);
 }
-TEST_CASE("dispatch norm: keeps the only counter with a scarce skill free for a visitor due soon") {
-    // Counter 0 is the only one that serves B. A B-appointment is booked for 1100 (not yet here);
-    // a long A walk-in now would make it breach, so counter 0 calls the short one.
-    Scene s{PolicyKind::Norm, 1000, {walkIn(1, 500, kA, 900), walkIn(3, 800, kA, 60)}};
-    s.counters.push_back({1, kA, 1000, true});
-    s.upcoming.push_back({1100, kB, 600});
-    CHECK(s.next(0) == 3);
-    CHECK(s.next(1) == 1); // the other counter takes the long visit as usual
+TEST_CASE("dispatch norm and norm_v1: keeps the only counter with a scarce skill free for a visitor due soon") {
+    for (PolicyKind policy : {PolicyKind::Norm, PolicyKind::NormV1}) {
+        INFO(policyName(policy));
+        // Counter 0 is the only one that serves B. A B-appointment is booked for 1100 (not yet here);
+        // a long A walk-in now would make it breach, so counter 0 calls the short one.
+        Scene s{policy, 1000, {walkIn(1, 500, kA, 900), walkIn(3, 800, kA, 60)}};
+        s.counters.push_back({1, kA, 1000, true});
+        s.upcoming.push_back({1100, kB, 600});
+        CHECK(s.next(0) == 3);
+        CHECK(s.next(1) == 1); // the other counter takes the long visit as usual
+    }
 }

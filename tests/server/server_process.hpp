@@ -32,6 +32,7 @@ public:
     ~ServerProcess();
 
     int port() const { return m_port; }
+    int pid() const { return m_pid; } // for signals (SIGHUP reload)
     std::string url() const { return "http://127.0.0.1:" + std::to_string(m_port); }
     void kill9();     // a crash: no chance to clean up
     void stop();      // SIGTERM and wait

@@ -1,5 +1,5 @@
-// The norm policy's limits and the prediction's view of the appointment book, as tuned with the
-// simulator (docs/benchmarks.md, "Simulator and the norm policy").
+// The reactive norm policy's (norm_v1) limits and the prediction's view of the appointment book,
+// as tuned with the simulator (docs/benchmarks.md, "Simulator and the norm policy").
 #include "shared/core/command_handler.hpp"
 #include "shared/core/dispatch_policy.hpp"
 #include "shared/core/wait_prediction.hpp"
@@ -22,7 +22,7 @@ Candidate walkIn(TicketId id, Seconds checkedIn) {
 
 TicketId choose(const std::vector<Candidate>& waiting, NormPolicyParams params = {}) {
     const std::vector<CounterSlot> counters{{0, 1, kNow, true}};
-    DispatchInput in{PolicyKind::Norm, params, 300, kNow, waiting, counters, {}};
+    DispatchInput in{PolicyKind::NormV1, params, 300, kNow, waiting, counters, {}};
     auto i = chooseNext(in, counters[0]);
     REQUIRE(i.has_value());
     return waiting[*i].id;
@@ -30,7 +30,7 @@ TicketId choose(const std::vector<Candidate>& waiting, NormPolicyParams params =
 
 } // namespace
 
-TEST_CASE("norm: an appointment visitor an hour past the norm goes before those still on time") {
+TEST_CASE("norm_v1: an appointment visitor an hour past the norm goes before those still on time") {
     const std::vector<Candidate> waiting{appointment(1, kNow - 4000, kNow - 4500), walkIn(2, kNow - 100),
                                          appointment(3, kNow, kNow - 600)};
     CHECK(choose(waiting) == 1);
@@ -39,7 +39,7 @@ TEST_CASE("norm: an appointment visitor an hour past the norm goes before those 
     CHECK(choose(waiting, patient) == 3);
 }
 
-TEST_CASE("norm: a walk-in ten minutes past its target goes before an appointment on time") {
+TEST_CASE("norm_v1: a walk-in ten minutes past its target goes before an appointment on time") {
     CHECK(choose({walkIn(1, kNow - 1200), appointment(2, kNow, kNow - 600)}) == 1);
     CHECK(choose({walkIn(1, kNow - 1100), appointment(2, kNow, kNow - 600)}) == 2);
 }

@@ -1,0 +1,30 @@
+// The two rules that every part of Loket asks about a waiting visit, written once: when its wait
+// starts, and whether a counter may serve it. The command handler, the dispatch policies and the
+// planner, the wait prediction, the day statistics, the server's metrics and the simulator all call
+// these; none writes its own copy (a copy drifts the day someone fixes the original).
+// Standard library only.
+#pragma once
+
+#include "ticket.hpp"
+
+#include <optional>
+
+namespace loket::core {
+
+// A wait starts at check-in — or, for an appointment visitor who came early, at the appointment
+// time: being early is the visitor's choice, not the hall's delay. The norm counts from here.
+Seconds waitStartsAt(TicketKind kind, Seconds appointmentAt, Seconds issuedAt);
+Seconds waitStartsAt(const Ticket& ticket);
+
+// A counter serves a visit only when every service of the visit is among what it serves now.
+bool servesAll(ServiceMask counterServices, ServiceMask visitServices);
+
+// May the counter `counter`, serving `counterServices` now, call this waiting visit at `now`?
+// Its skills cover the visit, the visitor is callable (not in the cooldown after an unanswered
+// call), and a visit transferred to one counter goes to that counter only.
+bool counterMayServe(CounterIndex counter, ServiceMask counterServices, ServiceMask visitServices,
+                     Seconds notBefore, std::optional<CounterIndex> onlyCounter, Seconds now);
+// The same for a ticket, which must also be waiting.
+bool counterMayServe(CounterIndex counter, ServiceMask counterServices, const Ticket& ticket, Seconds now);
+
+} // namespace loket::core

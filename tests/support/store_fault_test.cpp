@@ -1,0 +1,430 @@
+// Storage faults against the real server: the fault VFS (fault_vfs.hpp) is preloaded into
+// loket-server and fails, one by one, every write, sync and truncate of a scripted hall morning
+// (check-ins, calls, a transfer, completions, a no-show, a pause, and the next morning's day
+// rollover). For every N:
+//   - every request is answered 2xx or 503 store_failed; a 503 retried (a check-in with its key)
+//     then succeeds in the same server process — it recovers once the fault clears;
+//   - what the server holds in memory equals what it rebuilds from disk after kill -9;
+//   - the end state equals the state of the same morning without faults: nothing acknowledged
+//     is missing, nothing failed took effect twice.
+// A power cut at every write or sync loses, keeps or tears whatever was not yet synced; the
+// restarted server then holds exactly the acknowledged steps (and, maybe, the one in flight).
+//
+// CI sweeps every write for I/O errors and a seeded sample for "disk full" and power cuts; set
+// LOKET_FAULT_STRIDE=1 for the whole sweep of each (docs/testing.md).
+#include "fault_vfs.hpp"
+#include "server_process.hpp"
+
+#include <catch2/catch.hpp>
+#include <sqlite3.h>
+
+#include <cstdlib>
+#include <ctime>
+#include <fstream>
+#include <iterator>
+#include <map>
+#include <sys/mount.h>
+#include <sys/wait.h>
+#include <unistd.h>
+#include <functional>
+#include <optional>
+
+using namespace loket::test;
+
+namespace {
+
+constexpr long long kDayS = 86400;
+
+// The hall's clock runs at 09:00 UTC on the first day (10:00 or 11:00 in the hall), whatever
+// the hour of the test run, so a run never crosses midnight by accident.
+long long firstDayOffset() {
+    static const long long shift = 9 * 3600 - static_cast<long long>(std::time(nullptr)) % kDayS;
+    return shift;
+}
+
+// The state that matters, without times or predictions: tickets and counters as staff see them.
+Json snapshot(const ServerProcess& server, const std::string& staffToken) {
+    ApiClient staff(server, staffToken);
+    auto tickets = staff.get("/api/v1/tickets");
+    auto counters = staff.get("/api/v1/counters");
+    REQUIRE(tickets.status == 200);
+    REQUIRE(counters.status == 200);
+    Json out = {{"tickets", Json::array()}, {"counters", Json::array()}};
+    for (const auto& t : tickets.json)
+        out["tickets"].push_back({{"id", t["id"]}, {"number", t["number"]}, {"status", t["status"]}, {"counter", t.value("counter", Json())},
+                                  {"services", t["services"]}, {"outcome", t.value("outcome", Json())}, {"calls", t.value("calls", Json())}});
+    for (const auto& c : counters.json)
+        out["counters"].push_back({{"id", c["id"]}, {"state", c["state"]},
+                                   {"ticket", c.value("ticket", Json()).is_object() ? c["ticket"]["id"] : Json()}});
+    return out;
+}
+
+// One request of the morning. `expect` is its status when all goes well.
+struct Step {
+    std::string what;
+    std::function<ApiResponse(const ServerProcess&, const std::string& staffToken)> send;
+    int expect = 200;
+};
+
+std::vector<Step> morningSteps(int day) {
+    const std::string d = std::to_string(day);
+    auto checkIn = [d](std::string key, std::string service) {
+        return Step{"check-in " + key, [=](const ServerProcess& s, const std::string&) {
+                        return ApiClient(s, "demo-kiosk-token").post("/api/v1/tickets", {{"service", service}}, {{"Idempotency-Key", "d" + d + "-" + key}});
+                    }, 201};
+    };
+    auto counter = [](std::string id, std::string action, int expect = 200) {
+        return Step{id + " " + action, [=](const ServerProcess& s, const std::string& token) {
+                        return ApiClient(s, token).post("/api/v1/counters/" + id + "/" + action);
+                    }, expect};
+    };
+    // Acts on the ticket the counter serves now (read from the counters list, not remembered,
+    // so the same step works whatever ids a run gave).
+    auto onCurrent = [](std::string counterId, std::string action, Json body = Json::object()) {
+        return Step{counterId + " ticket " + action, [=](const ServerProcess& s, const std::string& token) {
+                        ApiClient staff(s, token);
+                        for (const auto& c : staff.get("/api/v1/counters").json)
+                            if (c["id"] == counterId && c.value("ticket", Json()).is_object())
+                                return staff.post("/api/v1/tickets/" + c["ticket"]["id"].dump() + "/" + action, body);
+                        return ApiResponse{-2, {}, "counter " + counterId + " serves nobody"};
+                    }};
+    };
+    if (day == 0)
+        return {checkIn("k1", "paspoort"), checkIn("k2", "ophalen"), checkIn("k3", "uittreksel"), checkIn("k4", "verhuizing"),
+                counter("b1", "open"), counter("b2", "open"), counter("b1", "next"), onCurrent("b1", "start"),
+                onCurrent("b1", "complete", {{"outcome", "handled"}}), counter("b2", "next"), onCurrent("b2", "no-show"),
+                checkIn("k5", "paspoort"), counter("b1", "next"), onCurrent("b1", "transfer", {{"service", "verhuizing"}}),
+                counter("b2", "next"), onCurrent("b2", "complete", {{"outcome", "handled"}}), counter("b2", "pause"),
+                counter("b1", "next"), onCurrent("b1", "recall"), onCurrent("b1", "complete", {{"outcome", "backoffice"}})};
+    // The next morning: the first command after midnight also rolls the day over.
+    return {checkIn("k1", "ophalen"), checkIn("k2", "paspoort"), counter("b2", "open"), counter("b2", "next"),
+            onCurrent("b2", "complete", {{"outcome", "handled"}}), checkIn("k3", "uittreksel")};
+}
+
+std::vector<std::string> serverEnv(const FaultControl& control, long long offsetS) {
+    return {control.preloadEnv(), control.controlEnv(), "LOKET_CLOCK_OFFSET_S=" + std::to_string(offsetS)};
+}
+
+int strideFromEnv(int ciStride) {
+    const char* s = std::getenv("LOKET_FAULT_STRIDE");
+    return s && std::atoi(s) > 0 ? std::atoi(s) : ciStride;
+}
+
+
+// The morning without faults: the state after every step (index 0: before the first), the
+// counted operations of each day, and the file as the first day left it.
+struct Baseline {
+    std::vector<Json> states[2];
+    std::int64_t ops[2] = {0, 0};
+    std::int64_t startupOps = 0; // the next morning's server start: the day rollover
+    std::string firstDate; // the first day, YYYY-MM-DD
+    TempDir dir;
+    std::filesystem::path dayOneStart() const { return dir.path() / "after-day-0.db"; }
+};
+
+// Runs one day's steps; a 503 is retried once and must then succeed. Returns how many steps were
+// acknowledged before the server stopped answering (all of them unless the power failed).
+struct DayResult {
+    std::size_t acknowledged = 0;
+    int failures = 0; // 503 answers
+    bool serverGone = false;
+};
+
+DayResult runDay(const ServerProcess& server, const std::string& token, const std::vector<Step>& steps, std::vector<Json>* states) {
+    DayResult out;
+    if (states) states->push_back(snapshot(server, token));
+    for (const Step& step : steps) {
+        INFO("step: " << step.what);
+        ApiResponse r = step.send(server, token);
+        if (r.status == -1) { // the connection broke: the power failed under this request
+            out.serverGone = true;
+            return out;
+        }
+        if (r.status == 503) {
+            CHECK(r.json["error"]["code"] == "store_failed");
+            ++out.failures;
+            r = step.send(server, token); // the fault was one write: the same request now works
+            if (r.status == -1) {
+                out.serverGone = true;
+                return out;
+            }
+        }
+        INFO("answer: " << r.status << " " << r.body);
+        REQUIRE(r.status == step.expect);
+        ++out.acknowledged;
+        if (states) states->push_back(snapshot(server, token));
+    }
+    return out;
+}
+
+std::string login(const ServerProcess& server) {
+    for (int attempt = 0; attempt < 2; ++attempt) {
+        auto r = ApiClient(server).post("/api/v1/login", {{"username", "demo"}, {"password", "demo-demo-demo"}});
+        if (r.status == 200) return r.json["token"];
+        REQUIRE(r.status == 503); // storing the session failed: try once more
+    }
+    FAIL("login failed twice");
+    return {};
+}
+
+// The state a server rebuilds from the file, read by a fresh process without faults.
+Json reopened(const std::filesystem::path& db, FaultControl& control, int day) {
+    control.disarm();
+    ServerProcess server(db, ServerProcess::defaultConfig(), serverEnv(control, firstDayOffset() + day * kDayS));
+    return snapshot(server, login(server));
+}
+
+const Baseline& baseline() {
+    static const Baseline b = [] {
+        Baseline out;
+        FaultControl control(out.dir.path() / "control");
+        const auto db = out.dir.path() / "hall.db";
+        {
+            ServerProcess server(db, ServerProcess::defaultConfig(), serverEnv(control, firstDayOffset()));
+            out.firstDate = ApiClient(server, "demo-display-token").get("/api/v1/hall").json["hall"]["date"];
+            control.arm();
+            runDay(server, login(server), morningSteps(0), &out.states[0]);
+        } // an orderly stop: the file holds everything, the write-ahead log is folded in
+        out.ops[0] = control.ops();
+        std::filesystem::copy_file(db, out.dayOneStart());
+        control.arm(); // the next morning counts from the start, day rollover included
+        ServerProcess next(db, ServerProcess::defaultConfig(), serverEnv(control, firstDayOffset() + kDayS));
+        out.startupOps = control.ops();
+        runDay(next, login(next), morningSteps(1), &out.states[1]); // a session lasts one working day
+        out.ops[1] = control.ops();
+        return out;
+    }();
+    return b;
+}
+
+// Where a day starts: a new file for the first, the first day's file for the second.
+std::filesystem::path prepareDay(const Baseline& base, int day, const TempDir& dir) {
+    const auto db = dir.path() / "hall.db";
+    if (day == 1) std::filesystem::copy_file(base.dayOneStart(), db);
+    return db;
+}
+
+// One day's morning with its Nth counted operation failing with `code`.
+void morningWithFault(int day, std::int64_t n, int code) {
+    const Baseline& base = baseline();
+    INFO("day " << day << ": fault at operation " << n << " of " << base.ops[day] << ", code " << code);
+    TempDir dir;
+    FaultControl control(dir.path() / "control");
+    const auto db = prepareDay(base, day, dir);
+    Json memory;
+    {
+        std::optional<ServerProcess> server;
+        if (day == 0) server.emplace(db, ServerProcess::defaultConfig(), serverEnv(control, firstDayOffset()));
+        control.arm();
+        control.failAt(n, code);
+        // The next morning's server rolls the day over as it starts: that commit may be the one.
+        if (day == 1) server.emplace(db, ServerProcess::defaultConfig(), serverEnv(control, firstDayOffset() + kDayS));
+        runDay(*server, login(*server), morningSteps(day), nullptr);
+        memory = snapshot(*server, login(*server));
+        CHECK(memory == base.states[day].back());
+        if (day == 1) // the first day's visits were stored at the rollover, exactly once
+            CHECK(ApiClient(*server, "demo-admin-token").get("/api/v1/stats?date=" + base.firstDate).json["visitors"] == 5);
+        if (day == 0) server->stop(); // an orderly stop: its checkpoint may be the write that fails
+        else server->kill9();
+    }
+    CHECK(control.injected() == 1);
+    CHECK(reopened(db, control, day) == memory);
+}
+
+// One day's morning with the power failing at its Nth counted operation. The count starts once
+// the server listens (a cut while it starts, e.g. in the next morning's rollover, would need a
+// harness that expects a start to fail: not covered yet, docs/testing.md).
+void morningWithPowerCut(int day, std::int64_t n) {
+    const Baseline& base = baseline();
+    const std::uint64_t seed = static_cast<std::uint64_t>(n) * 7919 + static_cast<std::uint64_t>(day);
+    INFO("day " << day << ": power cut at operation " << n << " of " << base.ops[day] << ", seed " << seed);
+    TempDir dir;
+    FaultControl control(dir.path() / "control");
+    const auto db = prepareDay(base, day, dir);
+    std::size_t acknowledged = 0;
+    bool cut = false;
+    {
+        ServerProcess server(db, ServerProcess::defaultConfig(), serverEnv(control, firstDayOffset() + day * kDayS));
+        control.arm();
+        control.powerCutAt(n, seed);
+        auto token = ApiClient(server).post("/api/v1/login", {{"username", "demo"}, {"password", "demo-demo-demo"}});
+        if (token.status == 200) {
+            auto result = runDay(server, token.json["token"], morningSteps(day), nullptr);
+            acknowledged = result.acknowledged;
+            cut = result.serverGone;
+        } else {
+            REQUIRE(token.status == -1);
+            cut = true;
+        }
+        if (!cut) server.stop(); // the cut may come in the checkpoint of an orderly stop
+    }
+    CHECK(control.block().ops.load() >= n); // the cut happened (or the morning was shorter: a test error)
+    // The restarted server holds every acknowledged step, and at most the one in flight besides.
+    control.disarm();
+    ServerProcess server(db, ServerProcess::defaultConfig(), serverEnv(control, firstDayOffset() + day * kDayS));
+    const Json after = snapshot(server, login(server));
+    const auto& states = base.states[day];
+    const bool asAcknowledged = after == states[acknowledged];
+    const bool withInFlight = cut && acknowledged + 1 < states.size() && after == states[acknowledged + 1];
+    INFO("acknowledged steps: " << acknowledged << "\nafter: " << after.dump() << "\nexpected: " << states[acknowledged].dump());
+    CHECK((asAcknowledged || withInFlight));
+    // And it carries on.
+    CHECK(ApiClient(server, "demo-kiosk-token").post("/api/v1/tickets", {{"service", "ophalen"}}, {{"Idempotency-Key", "after-the-cut"}}).status == 201);
+}
+
+} // namespace
+
+TEST_CASE("store fault: the fault VFS counts the writes of a hall morning") {
+    const Baseline& base = baseline();
+    INFO("operations: " << base.ops[0] << " + " << base.ops[1]);
+    CHECK(base.ops[0] > 50);
+    CHECK(base.ops[1] > 10);
+    CHECK(base.states[0].size() == morningSteps(0).size() + 1);
+    CHECK(base.states[0].back()["tickets"].size() == 5);
+    CHECK(base.states[1].back()["tickets"].size() == 3);
+}
+
+// CI gives every other counted operation of the morning one kind of fault — n ≡ 1 (mod 6) an
+// I/O error, n ≡ 3 a full disk, n ≡ 5 a power cut — to stay within its time; LOKET_FAULT_STRIDE=1
+// gives every operation every kind (docs/testing.md).
+void sweep(std::int64_t first, std::int64_t last, const std::function<void(std::int64_t)>& run) {
+    const std::int64_t stride = strideFromEnv(6);
+    for (std::int64_t n = stride == 1 ? 1 : first; n <= last; n += stride) run(n);
+}
+
+TEST_CASE("store fault: the writes, syncs and truncates of a first hall morning fail with an I/O error") {
+    sweep(1, baseline().ops[0], [](std::int64_t n) { morningWithFault(0, n, SQLITE_IOERR); });
+}
+
+TEST_CASE("store fault: the writes, syncs and truncates of the next morning and its day rollover fail with an I/O error") {
+    sweep(1, baseline().ops[1], [](std::int64_t n) { morningWithFault(1, n, SQLITE_IOERR); });
+}
+
+TEST_CASE("store fault: a full disk at the writes of a first hall morning loses nothing acknowledged") {
+    sweep(3, baseline().ops[0], [](std::int64_t n) { morningWithFault(0, n, SQLITE_FULL); });
+}
+
+TEST_CASE("store fault: a full disk at the writes of the next morning and its day rollover loses nothing acknowledged") {
+    sweep(3, baseline().ops[1], [](std::int64_t n) { morningWithFault(1, n, SQLITE_FULL); });
+}
+
+TEST_CASE("store fault: after a power cut in a first hall morning the store holds every acknowledged change") {
+    sweep(5, baseline().ops[0], [](std::int64_t n) { morningWithPowerCut(0, n); });
+}
+
+TEST_CASE("store fault: after a power cut in the next morning the store holds every acknowledged change") {
+    sweep(5, baseline().ops[1] - baseline().startupOps, [](std::int64_t n) { morningWithPowerCut(1, n); });
+}
+
+TEST_CASE("store fault: while every write fails the server says so, /healthz included, and recovers without a restart") {
+    for (int code : {SQLITE_FULL, SQLITE_IOERR}) {
+        INFO("code " << code);
+        TempDir dir;
+        FaultControl control(dir.path() / "control");
+        ServerProcess server(dir.path() / "hall.db", ServerProcess::defaultConfig(), serverEnv(control, firstDayOffset()));
+        ApiClient kiosk(server, "demo-kiosk-token");
+        ApiClient monitor(server);
+        const std::string token = login(server);
+        REQUIRE(kiosk.post("/api/v1/tickets", {{"service", "ophalen"}}, {{"Idempotency-Key", "before"}}).status == 201);
+        CHECK(monitor.get("/healthz").status == 200);
+        const Json before = snapshot(server, token);
+
+        control.arm();
+        control.failFromNow(code);
+        auto health = monitor.get("/healthz");
+        CHECK(health.status == 503);
+        CHECK(health.json["error"]["code"] == "store_failed");
+        auto refused = kiosk.post("/api/v1/tickets", {{"service", "paspoort"}}, {{"Idempotency-Key", "during"}});
+        CHECK(refused.status == 503);
+        CHECK(refused.json["error"]["code"] == "store_failed");
+        CHECK(ApiClient(server, token).post("/api/v1/counters/b1/open").status == 503);
+        CHECK(snapshot(server, token) == before); // reads still work, and nothing refused shows
+        CHECK(monitor.get("/healthz").status == 503);
+        CHECK(control.injected() >= 4);
+
+        control.clearFaults(); // the disk has room again: no restart
+        CHECK(monitor.get("/healthz").status == 200);
+        auto retried = kiosk.post("/api/v1/tickets", {{"service", "paspoort"}}, {{"Idempotency-Key", "during"}});
+        CHECK(retried.status == 201);
+        CHECK(kiosk.post("/api/v1/tickets", {{"service", "paspoort"}}, {{"Idempotency-Key", "during"}}).status == 200);
+        CHECK(snapshot(server, token)["tickets"].size() == 2);
+    }
+}
+
+TEST_CASE("store fault: a server that cannot open its database says why and stops") {
+    TempDir dir;
+    FaultControl control(dir.path() / "control");
+    control.arm(kFaultOpen);
+    control.failAt(1, SQLITE_IOERR, -1);
+    const auto log = dir.path() / "stderr.log";
+    const std::string command = control.preloadEnv() + " " + control.controlEnv() + " timeout 60 " LOKET_SERVER_BIN " --config " +
+                                ServerProcess::defaultConfig().string() + " --db " + (dir.path() / "hall.db").string() +
+                                " --listen 127.0.0.1:0 >/dev/null 2>" + log.string();
+    const int status = std::system(command.c_str());
+    REQUIRE(WIFEXITED(status));
+    CHECK(WEXITSTATUS(status) == 1);
+    std::ifstream in(log);
+    const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    CHECK(text.find("cannot open") != std::string::npos);
+    CHECK(control.injected() >= 1);
+}
+
+// A real full filesystem: a 4 MB tmpfs, where the machine lets the test mount one (root).
+TEST_CASE("store fault: on a really full filesystem nothing acknowledged is lost and the server recovers when space returns") {
+    TempDir dir;
+    const auto mountPoint = dir.path() / "small";
+    std::filesystem::create_directories(mountPoint);
+    if (geteuid() != 0 || mount("loket-test", mountPoint.c_str(), "tmpfs", 0, "size=4m") != 0) {
+        WARN("cannot mount a small tmpfs here (needs root): the real full-filesystem case is not run");
+        return;
+    }
+    struct Unmount {
+        std::filesystem::path at;
+        ~Unmount() { umount2(at.c_str(), MNT_DETACH); }
+    } unmount{mountPoint};
+    const auto db = mountPoint / "hall.db";
+    std::vector<std::string> env = {"LOKET_CLOCK_OFFSET_S=" + std::to_string(firstDayOffset())};
+    std::map<std::string, std::string> acknowledged; // key → number
+    std::string refusedKey;
+    {
+        ServerProcess server(db, ServerProcess::defaultConfig(), env);
+        ApiClient kiosk(server, "demo-kiosk-token");
+        REQUIRE(kiosk.post("/api/v1/tickets", {{"service", "ophalen"}}, {{"Idempotency-Key", "first"}}).status == 201);
+        // Fill what is left of the filesystem.
+        {
+            std::ofstream filler(mountPoint / "filler", std::ios::binary);
+            const std::string block(64 * 1024, 'x');
+            while (filler.write(block.data(), static_cast<std::streamsize>(block.size())) && filler.flush()) {}
+        }
+        const std::vector<std::string> services = {"paspoort", "ophalen", "uittreksel", "rijbewijs", "verhuizing"};
+        for (int i = 0; i < 4000 && refusedKey.empty(); ++i) {
+            const std::string key = "full-" + std::to_string(i);
+            auto r = kiosk.post("/api/v1/tickets", {{"service", services[i % services.size()]}}, {{"Idempotency-Key", key}});
+            if (r.status == 201) acknowledged[key] = r.json["ticket"]["number"];
+            else {
+                INFO(r.body);
+                REQUIRE(r.status == 503);
+                CHECK(r.json["error"]["code"] == "store_failed");
+                refusedKey = key;
+            }
+        }
+        REQUIRE(!refusedKey.empty()); // the write-ahead log's spare room ran out at some point
+        CHECK(ApiClient(server).get("/healthz").status == 503);
+        std::filesystem::remove(mountPoint / "filler");
+        CHECK(ApiClient(server).get("/healthz").status == 200);
+        auto retried = kiosk.post("/api/v1/tickets", {{"service", "paspoort"}}, {{"Idempotency-Key", refusedKey}});
+        CHECK(retried.status == 201);
+        acknowledged[refusedKey] = retried.json["ticket"]["number"];
+        server.kill9();
+    }
+    ServerProcess server(db, ServerProcess::defaultConfig(), env);
+    auto tickets = ApiClient(server, login(server)).get("/api/v1/tickets");
+    REQUIRE(tickets.status == 200);
+    std::map<std::string, int> numbers;
+    for (const auto& t : tickets.json) numbers[t["number"]] += 1;
+    CHECK(tickets.json.size() == acknowledged.size() + 1);
+    for (const auto& [key, number] : acknowledged) {
+        INFO(key);
+        CHECK(numbers[number] == 1);
+    }
+}

@@ -1,0 +1,218 @@
+// tls: the real loket-server over HTTPS with certificates from a test CA; the kiosk's and the
+// display's client (loket::net) verifies them; old protocols are refused; SIGHUP reloads.
+#include "programs.hpp"
+#include "server_process.hpp"
+#include "test_ca.hpp"
+
+#include "shared/net/event_stream_client.hpp"
+#include "shared/net/http_client.hpp"
+
+#include <catch2/catch.hpp>
+
+#include <csignal>
+#include <regex>
+
+using namespace loket;
+using namespace loket::test;
+
+namespace {
+
+constexpr const char* kDisplayToken = "demo-display-token";
+
+struct TlsHall {
+    TempDir dir;
+    TestCa ca{dir.path()};
+    CertificateFiles serverCert = ca.issue("server");
+    std::filesystem::path config;
+
+    // The example hall with [tls]; `extra` goes into the [tls] table.
+    explicit TlsHall(const std::string& extra = {}) {
+        std::string text = readFile(ServerProcess::defaultConfig());
+        text = std::regex_replace(text, std::regex("public_base_url = \"http://localhost:8080\""), "public_base_url = \"https://localhost:8443\"");
+        text += "\n[tls]\ncert_file = \"" + serverCert.cert.string() + "\"\nkey_file = \"" + serverCert.key.string() + "\"\n" + extra;
+        config = dir.path() / "hall.toml";
+        writeFile(config, text);
+    }
+};
+
+std::string httpsUrl(const ServerProcess& server) { return "https://127.0.0.1:" + std::to_string(server.port()); }
+
+net::HttpClient deviceClient(const ServerProcess& server, net::TlsOptions tls) {
+    net::HttpOptions options;
+    options.baseUrl = httpsUrl(server);
+    options.token = kDisplayToken;
+    options.tls = std::move(tls);
+    return net::HttpClient(options);
+}
+
+// The display's event stream with the display token, trusting `caFile`; started.
+std::unique_ptr<net::EventStreamClient> displayStream(const ServerProcess& server, const std::string& caFile) {
+    net::EventStreamOptions options;
+    options.baseUrl = httpsUrl(server);
+    options.token = kDisplayToken;
+    options.tls.caFile = caFile;
+    auto stream = std::make_unique<net::EventStreamClient>(options, net::EventStreamCallbacks{});
+    stream->start();
+    return stream;
+}
+
+// `openssl s_client` against the server with the given extra arguments; returns {exit code, output}.
+std::pair<int, std::string> sClient(const ServerProcess& server, const std::filesystem::path& dir, std::vector<std::string> extra) {
+    static int n = 0;
+    const auto log = dir / ("s_client-" + std::to_string(++n) + ".log");
+    std::vector<std::string> args = {"openssl", "s_client", "-connect", "127.0.0.1:" + std::to_string(server.port()), "-brief"};
+    args.insert(args.end(), extra.begin(), extra.end());
+    const int rc = runProgram(args, log);
+    return {rc, readFile(log)};
+}
+
+} // namespace
+
+TEST_CASE("tls: a device client connects over HTTPS and verifies the server against the configured CA or a pinned key") {
+    TlsHall hall;
+    ServerProcess server(hall.dir.path() / "hall.db", hall.config);
+
+    auto byCa = deviceClient(server, {hall.ca.caFile().string(), ""});
+    auto health = byCa.get("/healthz");
+    REQUIRE(health.has_value());
+    CHECK(health->status == 200);
+    CHECK(byCa.get("/api/v1/hall").has_value()); // with the display token
+
+    // A pin of the server's public key (with the CA as well, so the chain is checked too).
+    auto pinned = deviceClient(server, {hall.ca.caFile().string(), TestCa::publicKeyPin(hall.serverCert.cert)});
+    CHECK(pinned.get("/healthz").has_value());
+
+    // The display's event stream over TLS.
+    auto streamHolder = displayStream(server, hall.ca.caFile().string());
+    auto& stream = *streamHolder;
+    CHECK(waitUntil([&] { return stream.state() == net::StreamState::Connected; }));
+    CHECK_FALSE(stream.tlsRejected());
+    stream.stop();
+
+    // HSTS on the web pages.
+    httplib::SSLClient browser("127.0.0.1", server.port());
+    browser.set_ca_cert_path(hall.ca.caFile().c_str());
+    browser.enable_server_certificate_verification(true);
+    auto page = browser.Get("/");
+    REQUIRE(page);
+    CHECK(page->get_header_value("Strict-Transport-Security") == "max-age=31536000");
+}
+
+TEST_CASE("tls: a certificate from another CA or with another key is refused with a clear error, never retried over plain HTTP") {
+    TlsHall hall;
+    ServerProcess server(hall.dir.path() / "hall.db", hall.config);
+    TestCa stranger(hall.dir.path(), "stranger");
+    const auto strangerCert = stranger.issue("stranger-server");
+
+    auto wrongCa = deviceClient(server, {stranger.caFile().string(), ""});
+    auto refused = wrongCa.get("/healthz");
+    REQUIRE_FALSE(refused.has_value());
+    CHECK(refused.error().code == ErrorCode::TlsVerificationFailed);
+    CHECK(std::string(errorCodeName(refused.error().code)) == "tls_verification_failed");
+    REQUIRE(wrongCa.lastFailure());
+    CHECK(wrongCa.lastFailure()->status == 0); // no HTTP answer at all: nothing was sent in the clear
+    // Idempotent retries stop at once for a certificate problem.
+    auto post = wrongCa.postWithRetry("/api/v1/devices/heartbeat", "{}", net::makeIdempotencyKey());
+    REQUIRE_FALSE(post.has_value());
+    CHECK(post.error().code == ErrorCode::TlsVerificationFailed);
+
+    auto wrongPin = deviceClient(server, {hall.ca.caFile().string(), TestCa::publicKeyPin(strangerCert.cert)});
+    auto pinRefused = wrongPin.get("/healthz");
+    REQUIRE_FALSE(pinRefused.has_value());
+    CHECK(pinRefused.error().code == ErrorCode::TlsVerificationFailed);
+
+    // The display's stream says why it is down: a device alert, not a network hiccup.
+    auto streamHolder = displayStream(server, stranger.caFile().string());
+    auto& stream = *streamHolder;
+    CHECK(waitUntil([&] { return stream.tlsRejected(); }));
+    CHECK(stream.connectCount() == 0);
+    stream.stop();
+
+    // TLS settings with a plain http:// URL are a configuration error, not a quiet downgrade.
+    net::HttpOptions plain;
+    plain.baseUrl = "http://127.0.0.1:" + std::to_string(server.port());
+    plain.tls.caFile = hall.ca.caFile().string();
+    net::HttpClient plainClient(plain);
+    auto downgrade = plainClient.get("/healthz");
+    REQUIRE_FALSE(downgrade.has_value());
+    CHECK(downgrade.error().code == ErrorCode::ConfigError);
+}
+
+TEST_CASE("tls: TLS 1.0 and 1.1 and weak cipher suites are refused; TLS 1.2 and 1.3 with good suites work") {
+    TlsHall hall;
+    ServerProcess server(hall.dir.path() / "hall.db", hall.config);
+    const auto ca = hall.ca.caFile().string();
+    // SECLEVEL=0 lets this client offer the old protocols at all, so a refusal is the server's.
+    for (const char* old : {"-tls1", "-tls1_1"}) {
+        auto [rc, out] = sClient(server, hall.dir.path(), {old, "-cipher", "DEFAULT@SECLEVEL=0", "-CAfile", ca});
+        CHECK(rc != 0);
+        CHECK_THAT(out, Catch::Contains("alert protocol version") || Catch::Contains("unsupported protocol"));
+    }
+    {
+        auto [rc, out] = sClient(server, hall.dir.path(), {"-tls1_2", "-CAfile", ca, "-verify_return_error"});
+        CHECK(rc == 0);
+        CHECK_THAT(out, Catch::Contains("Protocol version: TLSv1.2"));
+        CHECK_THAT(out, Catch::Contains("ECDHE-ECDSA-AES256-GCM-SHA384"));
+    }
+    {
+        auto [rc, out] = sClient(server, hall.dir.path(), {"-tls1_3", "-CAfile", ca, "-verify_return_error"});
+        CHECK(rc == 0);
+        CHECK_THAT(out, Catch::Contains("Protocol version: TLSv1.3"));
+    }
+    // CBC without forward secrecy, and CBC with SHA-1: not on the NCSC's "good" list.
+    for (const char* weak : {"AES128-SHA256", "ECDHE-ECDSA-AES128-SHA"}) {
+        auto [rc, out] = sClient(server, hall.dir.path(), {"-tls1_2", "-cipher", weak, "-CAfile", ca});
+        CHECK(rc != 0);
+    }
+}
+
+TEST_CASE("tls: SIGHUP loads a new certificate without dropping the hall's connections") {
+    TlsHall hall;
+    ServerProcess server(hall.dir.path() / "hall.db", hall.config);
+
+    auto streamHolder = displayStream(server, hall.ca.caFile().string());
+    auto& stream = *streamHolder;
+    REQUIRE(waitUntil([&] { return stream.state() == net::StreamState::Connected; }));
+
+    // The municipality's new certificate, from a new CA, written over the configured files.
+    TestCa renewed(hall.dir.path(), "renewed");
+    const auto next = renewed.issue("next-server");
+    std::filesystem::copy_file(next.cert, hall.serverCert.cert, std::filesystem::copy_options::overwrite_existing);
+    std::filesystem::copy_file(next.key, hall.serverCert.key, std::filesystem::copy_options::overwrite_existing);
+    CHECK(deviceClient(server, {hall.ca.caFile().string(), ""}).get("/healthz").has_value()); // not reloaded yet
+
+    REQUIRE(::kill(server.pid(), SIGHUP) == 0);
+    REQUIRE(waitUntil([&] { return server.stderrText().find("\"tls\":\"ok\"") != std::string::npos; }));
+    auto viaNewCa = deviceClient(server, {renewed.caFile().string(), ""}).get("/healthz");
+    CHECK(viaNewCa.has_value());
+    auto viaOldCa = deviceClient(server, {hall.ca.caFile().string(), ""}).get("/healthz");
+    REQUIRE_FALSE(viaOldCa.has_value());
+    CHECK(viaOldCa.error().code == ErrorCode::TlsVerificationFailed);
+    // The stream opened before the reload is still the same connection.
+    CHECK(stream.state() == net::StreamState::Connected);
+    CHECK(stream.connectCount() == 1);
+    stream.stop();
+
+    // A broken file on the next SIGHUP keeps the current certificate in service.
+    writeFile(hall.serverCert.key, "not a key\n");
+    REQUIRE(::kill(server.pid(), SIGHUP) == 0);
+    REQUIRE(waitUntil([&] { return server.stderrText().find("previous certificate stays in use") != std::string::npos; }));
+    CHECK(deviceClient(server, {renewed.caFile().string(), ""}).get("/healthz").has_value());
+}
+
+TEST_CASE("tls: plain HTTP only redirects to HTTPS") {
+    const int redirectPort = freeLoopbackPort();
+    TlsHall hall("redirect_http_listen = \"127.0.0.1:" + std::to_string(redirectPort) + "\"\n");
+    ServerProcess server(hall.dir.path() / "hall.db", hall.config);
+    REQUIRE(waitForPort(redirectPort, std::chrono::seconds(5)));
+    httplib::Client plain("127.0.0.1", redirectPort);
+    auto page = plain.Get("/v/ABC123?lang=en");
+    REQUIRE(page);
+    CHECK(page->status == 301);
+    CHECK(page->get_header_value("Location") == "https://localhost:8443/v/ABC123?lang=en");
+    CHECK(page->body.empty());
+    auto api = plain.Post("/api/v1/login", R"({"username":"demo","password":"demo-demo-demo"})", "application/json");
+    REQUIRE(api);
+    CHECK(api->status == 308); // not served in the clear; the client must repeat it over HTTPS
+    CHECK(api->body.find("token") == std::string::npos);
+}
