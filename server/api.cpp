@@ -136,6 +136,12 @@ void runCommand(const ServerParts& parts, httplib::Response& res, const core::Co
     readHall(parts, [&](const HallView& view) { sendJson(res, okStatus, render(view, done.value())); });
 }
 
+void auditIfDone(const ServerParts& parts, const Principal& who, const httplib::Response& res, std::string action,
+                 std::string target, std::string detail) {
+    if (res.status < 200 || res.status >= 300) return;
+    parts.audit.record(who, parts.clock.now(), std::move(action), std::move(target), std::move(detail));
+}
+
 void installApi(httplib::Server& server, const ServerParts& parts) {
     server.set_payload_max_length(kMaxImportBody); // imports; JSON bodies are held to 64 KiB before routing
     server.set_pre_routing_handler(beforeRouting);
@@ -151,6 +157,7 @@ void installApi(httplib::Server& server, const ServerParts& parts) {
     });
     installPublicRoutes(server, parts);
     installDeviceRoutes(server, parts);
+    installEnrolmentRoutes(server, parts);
     installEventRoutes(server, parts); // plain HTTP: the StreamHub answers GET /api/v1/events first
     installCounterRoutes(server, parts);
     installAdminRoutes(server, parts);

@@ -5,9 +5,11 @@
 // (/api/v1/events) is served by the StreamHub (stream_hub.hpp), without a thread per stream.
 #pragma once
 
+#include "audit_log.hpp"
 #include "auth.hpp"
 #include "command_executor.hpp"
 #include "device_registry.hpp"
+#include "enrolment.hpp"
 #include "http_util.hpp"
 #include "live_state.hpp"
 #include "metrics.hpp"
@@ -36,6 +38,8 @@ struct ServerParts {
     EventBroker& broker;
     EventStore& store;      // reads only (day visits, the health probe); writes go through `commands`
     Auth& auth;
+    AuditLog& audit;
+    Enrolment& enrolment;
     Metrics& metrics;
     std::filesystem::path webDir;
     booking::BookingSync* booking = nullptr; // the hall's booking systems, when configured (docs/booking.md)
@@ -54,6 +58,11 @@ void installEventRoutes(httplib::Server& server, const ServerParts& parts); // H
 void installCounterRoutes(httplib::Server& server, const ServerParts& parts);
 void installAdminRoutes(httplib::Server& server, const ServerParts& parts);
 void installStaticRoutes(httplib::Server& server, const ServerParts& parts);
+void installEnrolmentRoutes(httplib::Server& server, const ServerParts& parts);
+
+// Writes `action` to the audit trail when the route answered with success (2xx).
+void auditIfDone(const ServerParts& parts, const Principal& who, const httplib::Response& res, std::string action,
+                 std::string target, std::string detail = {});
 
 // The caller, if it has one of `roles`; otherwise the response already holds 401/403.
 std::optional<Principal> allow(const ServerParts& parts, const httplib::Request& req, httplib::Response& res,

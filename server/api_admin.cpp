@@ -28,7 +28,8 @@ std::string csvField(const std::string& s) {
 
 // POST /api/v1/appointments: book one (201), or change a booking with the same code (200).
 void postAppointment(const ServerParts& parts, const httplib::Request& req, httplib::Response& res) {
-    if (!allow(parts, req, res, {Role::Admin})) return;
+    auto who = allow(parts, req, res, {Role::Admin});
+    if (!who) return;
     auto body = jsonBody(req, {"code", "service", "services", "starts_at", "duration_s", "persons", "name"});
     if (!body) return sendError(res, body.error());
     auto code = requiredString(*body, "code", 16);
@@ -63,11 +64,14 @@ void postAppointment(const ServerParts& parts, const httplib::Request& req, http
     runCommand(parts, res, cmd, existed ? 200 : 201, [normalised](const HallView& v, const Executed&) {
         return proto::appointmentJson(v.wire(), *v.state.appointment(normalised));
     });
+    // Not the booking code or the name: those are the visitor's.
+    auditIfDone(parts, *who, res, existed ? "appointment.change" : "appointment.book", "", "1 appointment on " + formatDate(cmd.day));
 }
 
 // POST /api/v1/appointments/import: a CSV or iCalendar file, all or nothing, with a report line by line.
 void postAppointmentImport(const ServerParts& parts, const httplib::Request& req, httplib::Response& res) {
-    if (!allow(parts, req, res, {Role::Admin})) return;
+    auto who = allow(parts, req, res, {Role::Admin});
+    if (!who) return;
     const std::string type = req.get_header_value("Content-Type");
     auto toInstant = [&parts](LocalDay day, std::int32_t second) { return parts.clock.instantOf(day, second); };
     proto::ParsedImport parsed;
@@ -105,6 +109,9 @@ void postAppointmentImport(const ServerParts& parts, const httplib::Request& req
     }
     std::sort(errors.begin(), errors.end(), [](const Json& a, const Json& b) { return a["line"] < b["line"]; });
     sendJson(res, 200, {{"imported", imported}, {"updated", updated}, {"skipped", skipped}, {"errors", errors}});
+    auditIfDone(parts, *who, res, "appointment.import", "",
+                std::to_string(imported) + " imported, " + std::to_string(updated) + " updated, " + std::to_string(skipped) +
+                    " skipped, " + std::to_string(errors.size()) + " errors");
 }
 
 void getAppointments(const ServerParts& parts, const httplib::Request& req, httplib::Response& res) {
@@ -123,8 +130,26 @@ void getAppointments(const ServerParts& parts, const httplib::Request& req, http
 }
 
 void deleteAppointment(const ServerParts& parts, const httplib::Request& req, httplib::Response& res) {
-    if (!allow(parts, req, res, {Role::Admin})) return;
+    auto who = allow(parts, req, res, {Role::Admin});
+    if (!who) return;
     runCommand(parts, res, RemoveAppointment{req.matches[1]}, 200, [](const HallView&, const Executed&) { return Json{{"status", "removed"}}; });
+    auditIfDone(parts, *who, res, "appointment.remove", "");
+}
+
+// GET /api/v1/audit?day=YYYY-MM-DD (default today): the staff and admin actions of a day, oldest first.
+void getAudit(const ServerParts& parts, const httplib::Request& req, httplib::Response& res) {
+    if (!allow(parts, req, res, {Role::Admin})) return;
+    const Now now = parts.clock.now();
+    LocalDay day = localDay(now);
+    if (req.has_param("day") && !parseDate(req.get_param_value("day"), day))
+        return sendError(res, ErrorCode::InvalidValue, "day must be a date like 2026-11-23.");
+    auto entries = parts.audit.day(day);
+    if (!entries) return sendError(res, entries.error());
+    Json list = Json::array();
+    for (const AuditEntry& e : *entries)
+        list.push_back({{"id", e.id}, {"at", proto::rfc3339(e.at, parts.clock.utcOffsetAt(e.at))}, {"actor", e.actor},
+                        {"role", e.role}, {"action", e.action}, {"target", e.target}, {"detail", e.detail}});
+    sendJson(res, 200, {{"day", formatDate(day)}, {"keep_days", parts.audit.keepDays()}, {"entries", list}});
 }
 
 // The anonymous visit records of a day: today's from memory, earlier days' from the store.
@@ -205,6 +230,7 @@ void installAdminRoutes(httplib::Server& server, const ServerParts& parts) {
     server.Get("/api/v1/appointments", route(parts, getAppointments));
     server.Delete(R"(/api/v1/appointments/([A-Za-z0-9-]{1,32}))", route(parts, deleteAppointment));
     server.Get("/api/v1/stats", route(parts, getStats));
+    server.Get("/api/v1/audit", route(parts, getAudit));
     server.Get("/api/v1/export", route(parts, getExport));
 }
 

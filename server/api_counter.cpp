@@ -51,6 +51,7 @@ void postLogin(const ServerParts& parts, const httplib::Request& req, httplib::R
     if (!password) return sendError(res, password.error());
     auto now = parts.clock.now();
     auto login = parts.auth.login(*user, *password, parts.auth.clientAddress(req), now.t);
+    if (login) parts.audit.record(*user, roleName(login->role), now, "login", "");
     if (!login) {
         if (login.error().code == ErrorCode::TooManyRequests) res.set_header("Retry-After", "300");
         return sendError(res, login.error());
@@ -61,9 +62,11 @@ void postLogin(const ServerParts& parts, const httplib::Request& req, httplib::R
 }
 
 void postLogout(const ServerParts& parts, const httplib::Request& req, httplib::Response& res) {
-    if (!allow(parts, req, res, kStaff)) return;
+    auto who = allow(parts, req, res, kStaff);
+    if (!who) return;
     parts.auth.logout(req);
     sendJson(res, 200, {{"status", "ok"}});
+    auditIfDone(parts, *who, res, "logout", "");
 }
 
 void getCounters(const ServerParts& parts, const httplib::Request& req, httplib::Response& res) {
@@ -145,17 +148,31 @@ void postCounterAction(const ServerParts& parts, const httplib::Request& req, ht
     if (action == "open") {
         auto services = optionalStringList(*body, "services");
         if (!services) return sendError(res, services.error());
-        return runCommand(parts, res, OpenCounter{counter, *services}, 200, counterAnswer);
+        runCommand(parts, res, OpenCounter{counter, *services}, 200, counterAnswer);
+        std::string list;
+        for (const auto& s : services->value_or(std::vector<std::string>{})) list += (list.empty() ? "" : ",") + s;
+        return auditIfDone(parts, *who, res, "counter.open", counter, list);
     }
-    if (action == "pause") return runCommand(parts, res, PauseCounter{counter}, 200, counterAnswer);
-    if (action == "close") return runCommand(parts, res, CloseCounter{counter}, 200, counterAnswer);
-    if (action == "next") return callNext(parts, res, counter);
-    // call: a specific ticket
+    if (action == "pause" || action == "close") {
+        runCommand(parts, res, action == "pause" ? Command{PauseCounter{counter}} : Command{CloseCounter{counter}}, 200, counterAnswer);
+        return auditIfDone(parts, *who, res, "counter." + action, counter);
+    }
+    // next / call: the audit names the called ticket by its number.
+    auto calledNumber = [&res] {
+        auto answer = Json::parse(res.body, nullptr, false);
+        return answer.is_object() && answer.contains("ticket") ? answer["ticket"].value("number", "") : std::string();
+    };
+    if (action == "next") {
+        callNext(parts, res, counter);
+        if (res.status == 200) auditIfDone(parts, *who, res, "counter.next", counter, calledNumber());
+        return;
+    }
     auto id = optionalInteger(*body, "ticket_id", 1, std::numeric_limits<std::int64_t>::max());
     if (!id) return sendError(res, id.error());
     if (!*id) return sendError(res, ErrorCode::MissingField, "Field 'ticket_id' is required.");
     const TicketId ticket = **id;
     runCommand(parts, res, CallTicket{counter, ticket}, 200, [ticket](const HallView& v, const Executed&) { return ticketAnswer(v, ticket); });
+    auditIfDone(parts, *who, res, "counter.call", counter, calledNumber());
 }
 
 // The command of a ticket action, from its body.
@@ -209,6 +226,17 @@ void postTicketAction(const ServerParts& parts, const httplib::Request& req, htt
     auto command = ticketCommand(req.matches[2], id, req);
     if (!command) return sendError(res, command.error());
     runCommand(parts, res, *command, 200, [id](const HallView& v, const Executed&) { return ticketAnswer(v, id); });
+    // The audit names the ticket by number and, for a transfer, where it went; never a visitor's data.
+    const std::string number = readHallPlain(parts, [&](const HallView& v) {
+        const Ticket* t = v.state.ticket(id);
+        return t ? t->number : std::to_string(id);
+    });
+    std::string detail;
+    if (auto* transfer = std::get_if<TransferTicket>(&*command))
+        detail = transfer->counter ? "counter " + *transfer->counter : "service " + transfer->service.value_or("");
+    std::string action = req.matches[2];
+    std::replace(action.begin(), action.end(), '-', '_');
+    auditIfDone(parts, *who, res, "ticket." + action, number, detail);
 }
 
 } // namespace

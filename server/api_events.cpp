@@ -15,7 +15,10 @@ struct StreamState {
     std::uint64_t seq = 0;
     StreamAudience audience = StreamAudience::Public;
     bool first = true;
+    std::function<bool()> stillAllowed; // set for enrolled devices: false once revoked
 };
+// How often a stream with stillAllowed looks again while it waits (revocation within 2 s).
+constexpr auto kRecheck = std::chrono::seconds(1);
 
 std::int64_t lastEventIdOf(const httplib::Request& req, std::int64_t fallback) {
     std::string text = req.get_header_value("Last-Event-ID");
@@ -39,7 +42,24 @@ bool writeNext(EventBroker& broker, StreamState& stream, httplib::DataSink& sink
         return sink.write(kRetry.data(), kRetry.size());
     }
     std::string out;
-    auto fetch = broker.waitAfter(stream.cursor, stream.seq, std::chrono::duration_cast<std::chrono::milliseconds>(kKeepAlive));
+    EventBroker::Fetch fetch;
+    if (stream.stillAllowed) {
+        // Wait in short steps, so a revoked device's stream ends within kRecheck.
+        const auto until = std::chrono::steady_clock::now() + kKeepAlive;
+        do {
+            if (!stream.stillAllowed()) {
+                sink.done();
+                return false;
+            }
+            fetch = broker.waitAfter(stream.cursor, stream.seq, std::chrono::duration_cast<std::chrono::milliseconds>(kRecheck));
+        } while (!fetch.stopped && !fetch.reset && fetch.messages.empty() && std::chrono::steady_clock::now() < until);
+        if (!stream.stillAllowed()) {
+            sink.done();
+            return false;
+        }
+    } else {
+        fetch = broker.waitAfter(stream.cursor, stream.seq, std::chrono::duration_cast<std::chrono::milliseconds>(kKeepAlive));
+    }
     if (fetch.stopped) {
         sink.done();
         return false;
@@ -66,6 +86,7 @@ void getEvents(const ServerParts& parts, const httplib::Request& req, httplib::R
     stream->audience = who->role == Role::Counter || who->role == Role::Admin ? StreamAudience::Staff : StreamAudience::Public;
     stream->seq = parts.broker.currentSeq();
     stream->cursor = lastEventIdOf(req, parts.broker.lastId());
+    if (who->enrolled) stream->stillAllowed = [&enrolment = parts.enrolment, id = who->id] { return enrolment.isActive(id); };
     parts.broker.subscribe(+1);
     res.set_header("Cache-Control", "no-store");
     res.set_header("X-Accel-Buffering", "no");

@@ -1,6 +1,7 @@
 #include "auth.hpp"
 
 #include "crypto.hpp"
+#include "enrolment.hpp"
 #include "log.hpp"
 
 #include <algorithm>
@@ -42,6 +43,8 @@ Result<Principal> Auth::authenticate(const httplib::Request& req, std::int64_t n
     const std::string hash = sha256Hex(token);
     if (auto it = m_deviceByHash.find(hash); it != m_deviceByHash.end())
         return Principal{it->second->role, it->second->id, it->second, {"*"}};
+    if (m_enrolment)
+        if (const DeviceConfig* d = m_enrolment->deviceForToken(hash, now)) return Principal{d->role, d->id, d, {"*"}, true};
 
     auto session = m_sessions.find(hash);
     if (!session) return session.error();

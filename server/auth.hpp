@@ -27,6 +27,7 @@ struct Principal {
     std::string id;                       // device id or user name (for logs; never a token)
     const DeviceConfig* device = nullptr; // for heartbeats
     std::vector<std::string> counters;    // staff: where they may work; "*" = all
+    bool enrolled = false;                // a device enrolled by pairing (its token rotates; it can be revoked)
 
     bool mayWorkAt(const std::string& counter) const;
 };
@@ -34,6 +35,8 @@ struct Principal {
 class Auth {
 public:
     Auth(const ServerConfig& config, SessionStore& sessions);
+    // Devices enrolled by pairing are checked after the configured tokens (enrolment.hpp).
+    void setEnrolment(class Enrolment* enrolment) { m_enrolment = enrolment; }
 
     // From "Authorization: Bearer …" or, for EventSource, "?access_token=…".
     Result<Principal> authenticate(const httplib::Request& req, std::int64_t now);
@@ -61,6 +64,7 @@ private:
 
     const ServerConfig& m_config;
     SessionStore& m_sessions;
+    class Enrolment* m_enrolment = nullptr;
     std::unordered_map<std::string, const DeviceConfig*> m_deviceByHash;
     std::optional<directory::Directory> m_directory;
 

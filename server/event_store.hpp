@@ -51,6 +51,31 @@ struct StoredSession {
     std::int64_t expiresAt = 0;
 };
 
+// One staff or admin action for the audit trail (audit_log.hpp). Never a visitor's name or code:
+// tickets appear by number.
+struct AuditEntry {
+    std::int64_t id = 0;
+    std::int64_t at = 0;     // hall timeline seconds
+    core::LocalDay day = 0;  // the hall's local day of `at`
+    std::string actor;       // user name or device id
+    std::string role;
+    std::string action;      // "counter.open", "ticket.no_show", "login", …
+    std::string target;      // counter id, ticket number, device id, …
+    std::string detail;      // short, free of personal data
+};
+
+// A kiosk or display enrolled by pairing (enrolment.hpp), with the hashes of its valid tokens.
+struct DeviceTokenRecord {
+    std::string tokenHash; // SHA-256 hex; the token itself is never stored
+    std::int64_t expiresAt = 0;
+};
+struct EnrolledDeviceRecord {
+    std::string id, name, role;
+    std::int64_t enrolledAt = 0;
+    std::optional<std::int64_t> revokedAt;
+    std::vector<DeviceTokenRecord> tokens;
+};
+
 class EventStore {
 public:
     virtual ~EventStore() = default;
@@ -75,6 +100,16 @@ public:
     virtual Status putSession(const std::string& tokenHash, const StoredSession& session) = 0;
     virtual Result<std::optional<StoredSession>> findSession(const std::string& tokenHash) = 0;
     virtual Status deleteSession(const std::string& tokenHash) = 0;
+
+    // The audit trail: kept apart from the event log, so the daily purge of visitor events leaves
+    // it; it has its own retention (purgeAudit).
+    virtual Status appendAudit(const AuditEntry& entry) = 0;
+    virtual Result<std::vector<AuditEntry>> auditEntries(core::LocalDay day) = 0;
+    virtual Status purgeAudit(core::LocalDay before) = 0;
+
+    // Enrolled devices: put replaces the device's row and its token list in one transaction.
+    virtual Status putEnrolledDevice(const EnrolledDeviceRecord& device) = 0;
+    virtual Result<std::vector<EnrolledDeviceRecord>> enrolledDevices() = 0;
 
     // Whether a write can be committed now (for /healthz): commits a one-row probe.
     virtual Status probeWrite() = 0;

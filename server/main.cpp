@@ -4,8 +4,11 @@
 //   loket-server --config firmware-config/hall.example.toml --db var/loket.db --listen 127.0.0.1:8080
 //   loket-server --config <file> --check-config
 //   loket-server --hash-password            (reads a password on stdin, prints its hash)
+//   loket-server backup --to FILE --db var/loket.db   (while the hall runs)
+//   loket-server restore FILE --db var/loket.db       (into a stopped server)
 #include "api.hpp"
 #include "auth.hpp"
+#include "backup.hpp"
 #include "command_executor.hpp"
 #include "crypto.hpp"
 #include "device_registry.hpp"
@@ -37,6 +40,7 @@ struct Options {
     bool checkConfig = false, hashPassword = false, quiet = false;
     int threads = 32;
     int headerTimeoutS = 10;
+    std::string backupTo, restoreFrom; // the backup / restore subcommands
 };
 
 // The command line (CLI11). Exit code 2 for a wrong command line, as before.
@@ -57,9 +61,16 @@ std::optional<int> parseArgs(int argc, char** argv, Options& o) {
     app.add_flag("--check-config", o.checkConfig, "check the configuration, print a summary and stop");
     app.add_flag("--hash-password", o.hashPassword, "read a password on standard input and print its hash");
     app.add_flag("--quiet", o.quiet, "no request log lines");
+    app.fallthrough(); // `backup --to F --db D`: --db belongs to the main command
+    auto* backup = app.add_subcommand("backup", "copy the database (consistent, while the hall runs) to a new file");
+    backup->add_option("--to", o.backupTo, "the backup file to write")->required();
+    auto* restore = app.add_subcommand("restore", "replace the database of a stopped server with a backup");
+    restore->add_option("file", o.restoreFrom, "the backup file")->required();
+    app.require_subcommand(0, 1);
     try {
         app.parse(argc, argv);
-        if (!o.hashPassword && o.config.empty()) throw CLI::RequiredError("--config");
+        const bool maintenance = backup->parsed() || restore->parsed();
+        if (!o.hashPassword && !maintenance && o.config.empty()) throw CLI::RequiredError("--config");
     } catch (const CLI::CallForHelp& e) {
         return app.exit(e);
     } catch (const CLI::ParseError& e) {
@@ -69,12 +80,27 @@ std::optional<int> parseArgs(int argc, char** argv, Options& o) {
     return std::nullopt;
 }
 
+// `backup` / `restore`: print what the file holds, exit 0, or the reason and exit 1.
+int runMaintenance(const Options& o) {
+    using namespace loket::server;
+    const bool isBackup = !o.backupTo.empty();
+    auto done = isBackup ? backupDatabase(o.db, o.backupTo) : restoreDatabase(o.restoreFrom, o.db);
+    if (!done) {
+        std::fprintf(stderr, "loket-server: %s failed: %s\n", isBackup ? "backup" : "restore", done.error().message.c_str());
+        return 1;
+    }
+    std::printf("loket-server: %s %s: schema version %d, %lld events, last event id %lld\n", isBackup ? "backed up to" : "restored",
+                (isBackup ? o.backupTo : o.db).c_str(), done->schemaVersion, done->events, done->lastEventId);
+    return 0;
+}
+
 } // namespace
 
 int main(int argc, char** argv) {
     using namespace loket::server;
     Options options;
     if (auto exit = parseArgs(argc, argv, options)) return *exit;
+    if (!options.backupTo.empty() || !options.restoreFrom.empty()) return runMaintenance(options);
     if (options.hashPassword) {
         std::string password;
         std::getline(std::cin, password);
@@ -109,6 +135,12 @@ int main(int argc, char** argv) {
     }
     std::filesystem::path dbPath(options.db);
     if (dbPath.has_parent_path()) std::filesystem::create_directories(dbPath.parent_path());
+    // Held for the server's life: `loket-server restore` refuses while it is.
+    auto dbLock = DatabaseLock::acquire(dbPath);
+    if (!dbLock) {
+        std::fprintf(stderr, "loket-server: %s\n", dbLock.error().message.c_str());
+        return 1;
+    }
     auto opened = SqliteEventStore::open(dbPath);
     if (!opened) {
         std::fprintf(stderr, "loket-server: %s\n", opened.error().message.c_str());
@@ -125,6 +157,13 @@ int main(int argc, char** argv) {
     DeviceRegistry devices(config.value(), clock, broker);
     SessionStore sessions(store);
     Auth auth(config.value(), sessions);
+    AuditLog audit(store, config->auditDays);
+    Enrolment enrolment(store);
+    if (auto st = enrolment.load(); !st) {
+        std::fprintf(stderr, "loket-server: cannot read the enrolled devices: %s\n", st.error().message.c_str());
+        return 1;
+    }
+    auth.setEnrolment(&enrolment);
     if (auto st = commands.recover(); !st) {
         std::fprintf(stderr, "loket-server: cannot replay %s: %s\n", options.db.c_str(), st.error().message.c_str());
         return 1;
@@ -161,7 +200,7 @@ int main(int argc, char** argv) {
         return 1;
     }
 
-    const ServerParts parts{config.value(), clock, state, predictor, commands, devices, broker, store, auth, metrics, options.webDir,
+    const ServerParts parts{config.value(), clock, state, predictor, commands, devices, broker, store, auth, audit, enrolment, metrics, options.webDir,
                             bookingSync->get()};
     // Every connection is a file: 2,000 event streams need more than the usual 1,024.
     const long openFiles = raiseOpenFileLimit();
@@ -172,6 +211,7 @@ int main(int argc, char** argv) {
     hub.workers = static_cast<std::size_t>(options.threads);
     hub.limits.headerDeadline = std::chrono::seconds(options.headerTimeoutS);
     hub.limits.perCredential = config->maxStreamsPerCredential;
+    hub.limits.deviceActive = [&enrolment](const std::string& id) { return enrolment.isActive(id); };
     std::unique_ptr<HallHttpServer> hubServer;
     Listener listener;
     if (!config->tls) {

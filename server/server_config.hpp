@@ -60,6 +60,7 @@ struct ServerConfig {
     // Open event streams per device token or staff session; one more is answered 429. A hall's
     // displays each have their own token, so 64 leaves room for a shared token on a few screens.
     int maxStreamsPerCredential = 64;
+    int auditDays = 90;           // [hall] audit_days: how long the audit trail keeps staff actions
     std::optional<directory::DirectoryConfig> directory; // [directory]: staff log in with their directory account
     std::optional<TlsConfig> tls;                        // [tls]: serve HTTPS
     bool demoCredentials = false; // any of the published demo tokens or passwords is configured

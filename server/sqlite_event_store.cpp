@@ -107,6 +107,34 @@ CREATE TABLE health(
   id INTEGER PRIMARY KEY,
   probes INTEGER NOT NULL);
 )SQL"},
+    // 4: the audit trail of staff and admin actions, outside the event log (the daily purge
+    // leaves it; it has its own retention in days).
+    {4, R"SQL(
+CREATE TABLE audit(
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  at INTEGER NOT NULL,
+  day INTEGER NOT NULL,
+  actor TEXT NOT NULL,
+  role TEXT NOT NULL,
+  action TEXT NOT NULL,
+  target TEXT NOT NULL,
+  detail TEXT NOT NULL);
+CREATE INDEX audit_by_day ON audit(day);
+)SQL"},
+    // 5: devices enrolled by pairing, each with its own rotating tokens (hashes only).
+    {5, R"SQL(
+CREATE TABLE enrolled_devices(
+  id TEXT PRIMARY KEY,
+  name TEXT NOT NULL,
+  role TEXT NOT NULL,
+  enrolled_at INTEGER NOT NULL,
+  revoked_at INTEGER);
+CREATE TABLE device_tokens(
+  token_hash TEXT PRIMARY KEY,
+  device_id TEXT NOT NULL REFERENCES enrolled_devices(id) ON DELETE CASCADE,
+  expires_at INTEGER NOT NULL);
+CREATE INDEX device_tokens_by_device ON device_tokens(device_id);
+)SQL"},
 };
 
 constexpr int kSchemaVersion = std::size(kMigrations);
@@ -354,6 +382,81 @@ Status SqliteEventStore::deleteSession(const std::string& tokenHash) {
     Statement q(m_db, "DELETE FROM sessions WHERE token_hash = ?");
     if (!q.ok() || q.bind(1, tokenHash).step() != SQLITE_DONE) return sqlError("deleting a session");
     return Ok{};
+}
+
+Status SqliteEventStore::appendAudit(const AuditEntry& e) {
+    std::lock_guard lock(m_mutex);
+    Statement q(m_db, "INSERT INTO audit(at, day, actor, role, action, target, detail) VALUES(?, ?, ?, ?, ?, ?, ?)");
+    q.bind(1, e.at).bind(2, std::int64_t{e.day}).bind(3, e.actor).bind(4, e.role).bind(5, e.action).bind(6, e.target).bind(7, e.detail);
+    if (q.step() != SQLITE_DONE) return sqlError("writing the audit trail");
+    return Ok{};
+}
+
+Result<std::vector<AuditEntry>> SqliteEventStore::auditEntries(LocalDay day) {
+    std::lock_guard lock(m_mutex);
+    Statement q(m_db, "SELECT id, at, day, actor, role, action, target, detail FROM audit WHERE day = ? ORDER BY id");
+    q.bind(1, std::int64_t{day});
+    std::vector<AuditEntry> out;
+    int rc;
+    while ((rc = q.step()) == SQLITE_ROW)
+        out.push_back({q.integer(0), q.integer(1), static_cast<LocalDay>(q.integer(2)), q.text(3), q.text(4), q.text(5), q.text(6), q.text(7)});
+    if (rc != SQLITE_DONE) return sqlError("reading the audit trail");
+    return out;
+}
+
+Status SqliteEventStore::purgeAudit(LocalDay before) {
+    std::lock_guard lock(m_mutex);
+    Statement q(m_db, "DELETE FROM audit WHERE day < ?");
+    q.bind(1, std::int64_t{before});
+    if (q.step() != SQLITE_DONE) return sqlError("purging the audit trail");
+    return Ok{};
+}
+
+Status SqliteEventStore::putEnrolledDevice(const EnrolledDeviceRecord& d) {
+    std::lock_guard lock(m_mutex);
+    if (auto st = exec("BEGIN IMMEDIATE"); !st) return st;
+    auto fail = [&](const char* what) {
+        Error e = sqlError(what);
+        (void)exec("ROLLBACK");
+        return e;
+    };
+    {
+        Statement up(m_db, "INSERT INTO enrolled_devices(id, name, role, enrolled_at, revoked_at) VALUES(?, ?, ?, ?, ?) "
+                           "ON CONFLICT(id) DO UPDATE SET name = excluded.name, revoked_at = excluded.revoked_at");
+        up.bind(1, d.id).bind(2, d.name).bind(3, d.role).bind(4, d.enrolledAt).bindOpt(5, d.revokedAt);
+        if (up.step() != SQLITE_DONE) return fail("writing an enrolled device");
+        Statement clear(m_db, "DELETE FROM device_tokens WHERE device_id = ?");
+        clear.bind(1, d.id);
+        if (clear.step() != SQLITE_DONE) return fail("writing an enrolled device's tokens");
+        Statement add(m_db, "INSERT INTO device_tokens(token_hash, device_id, expires_at) VALUES(?, ?, ?)");
+        for (const auto& t : d.tokens) {
+            add.bind(1, t.tokenHash).bind(2, d.id).bind(3, t.expiresAt);
+            if (add.step() != SQLITE_DONE) return fail("writing an enrolled device's tokens");
+            add.reset();
+        }
+    }
+    if (auto st = exec("COMMIT"); !st) {
+        (void)exec("ROLLBACK");
+        return st;
+    }
+    return Ok{};
+}
+
+Result<std::vector<EnrolledDeviceRecord>> SqliteEventStore::enrolledDevices() {
+    std::lock_guard lock(m_mutex);
+    std::vector<EnrolledDeviceRecord> out;
+    Statement q(m_db, "SELECT id, name, role, enrolled_at, revoked_at FROM enrolled_devices ORDER BY enrolled_at, id");
+    int rc;
+    while ((rc = q.step()) == SQLITE_ROW) out.push_back({q.text(0), q.text(1), q.text(2), q.integer(3), q.optInteger(4), {}});
+    if (rc != SQLITE_DONE) return sqlError("reading enrolled devices");
+    Statement t(m_db, "SELECT token_hash, expires_at FROM device_tokens WHERE device_id = ? ORDER BY expires_at");
+    for (auto& d : out) {
+        t.bind(1, d.id);
+        while ((rc = t.step()) == SQLITE_ROW) d.tokens.push_back({t.text(0), t.integer(1)});
+        if (rc != SQLITE_DONE) return sqlError("reading device tokens");
+        t.reset();
+    }
+    return out;
 }
 
 Status SqliteEventStore::probeWrite() {

@@ -35,6 +35,12 @@ public:
     Result<std::optional<StoredSession>> findSession(const std::string& tokenHash) override;
     Status deleteSession(const std::string& tokenHash) override;
 
+    Status appendAudit(const AuditEntry& entry) override;
+    Result<std::vector<AuditEntry>> auditEntries(core::LocalDay day) override;
+    Status purgeAudit(core::LocalDay before) override;
+    Status putEnrolledDevice(const EnrolledDeviceRecord& device) override;
+    Result<std::vector<EnrolledDeviceRecord>> enrolledDevices() override;
+
     Status probeWrite() override;
 
 private:

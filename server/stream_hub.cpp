@@ -128,6 +128,7 @@ struct StreamHub::Connection {
     std::uint64_t seq = 0;
     StreamAudience audience = StreamAudience::Public;
     std::string credential;
+    std::string enrolledDevice; // set for a device enrolled by pairing: looked at until it is revoked
 };
 
 StreamHub::StreamHub(EventBroker& broker, Auth& auth, HallClock& clock, StreamLimits limits, Handoff handoff)
@@ -305,6 +306,7 @@ void StreamHub::openStream(Connection& c, const std::string& head) {
     }
     ++open;
     c.credential = credential;
+    if (who->enrolled) c.enrolledDevice = who->id;
     c.phase = Connection::Phase::Stream;
     c.audience = who->role == Role::Counter || who->role == Role::Admin ? StreamAudience::Staff : StreamAudience::Public;
     c.seq = m_broker.currentSeq();
@@ -417,9 +419,14 @@ void StreamHub::pumpStreams(bool keepAliveDue) {
 
 void StreamHub::expire() {
     const auto now = SteadyClock::now();
-    std::vector<int> late;
-    for (auto& [fd, c] : m_connections)
+    std::vector<int> late, revoked;
+    for (auto& [fd, c] : m_connections) {
         if (c->phase != Connection::Phase::Stream && now >= c->deadline) late.push_back(fd);
+        if (c->phase == Connection::Phase::Stream && !c->enrolledDevice.empty() && m_limits.deviceActive &&
+            !m_limits.deviceActive(c->enrolledDevice))
+            revoked.push_back(fd);
+    }
+    for (int fd : revoked) close(fd); // a revoked device's stream ends; its reconnect gets 401
     for (int fd : late) {
         Connection& c = *m_connections.at(fd);
         char first = 0;

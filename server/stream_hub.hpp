@@ -33,6 +33,9 @@
 namespace loket::server {
 
 struct StreamLimits {
+    // For a device enrolled by pairing: false once it is revoked. Its stream then ends within
+    // about a second (the hub looks every tick).
+    std::function<bool(const std::string& deviceId)> deviceActive;
     std::size_t maxHeaderBytes = 16 * 1024;
     std::size_t maxHeaderLines = 64;
     std::chrono::milliseconds headerDeadline{10'000}; // also how long an idle keep-alive connection stays

@@ -57,6 +57,8 @@
     }
     await refreshLive();
     renderStats();
+    refreshAudit();
+    refreshDevices();
     if (!state.stream) state.stream = Loket.connectEvents(state.session.token, { onEvent, onStateChange });
   }
 
@@ -75,7 +77,63 @@
     renderLive();
   }
 
+  // Device enrolment: waiting pairing codes (approve with a name) and enrolled devices (revoke).
+  async function refreshDevices() {
+    const [pairings, enrolled] = await Promise.all([adminGet('/api/v1/devices/pairings'), adminGet('/api/v1/devices/enrolled')]);
+    if (!pairings.ok || !enrolled.ok) return;
+    $('pairing-none').hidden = pairings.data.length > 0;
+    $('pairing-list').replaceChildren(...pairings.data.map((p) => {
+      const input = el('input', { type: 'text', maxlength: '80', 'aria-label': t('dashboard.devices.name_for', { code: p.pairing_code }), 'data-code': p.pairing_code });
+      const button = el('button', { type: 'button', class: 'primary', 'data-approve': p.pairing_code }, t('dashboard.devices.approve'));
+      button.addEventListener('click', () => approveDevice(p.pairing_code, input.value.trim()));
+      return el('li', { 'data-pairing': p.pairing_code },
+        el('strong', {}, `${p.pairing_code.slice(0, 3)} ${p.pairing_code.slice(3)}`), ' ',
+        t(`common.role.${p.role}`), ' ', input, ' ', button);
+    }));
+    $('enrolled-list').replaceChildren(...enrolled.data.map((d) => {
+      const item = el('li', { 'data-device': d.id }, `${d.name} (${t(`common.role.${d.role}`)}) `);
+      if (d.revoked_at) item.append(el('span', { class: 'muted' }, t('dashboard.devices.revoked')));
+      else {
+        const button = el('button', { type: 'button', class: 'secondary', 'data-revoke': d.id }, t('dashboard.devices.revoke'));
+        button.addEventListener('click', () => revokeDevice(d.id));
+        item.append(button);
+      }
+      return item;
+    }));
+  }
+
+  async function approveDevice(code, name) {
+    if (!name) {
+      $('devices-error').textContent = t('dashboard.devices.name_needed');
+      return;
+    }
+    const result = await api(`/api/v1/devices/pairings/${code}/approve`, { method: 'POST', token: state.session.token, body: { name } });
+    $('devices-error').textContent = result.ok ? '' : Loket.errorText(result, 'dashboard');
+    refreshDevices();
+    refreshAudit();
+  }
+
+  async function revokeDevice(id) {
+    const result = await api(`/api/v1/devices/enrolled/${id}/revoke`, { method: 'POST', token: state.session.token, body: {} });
+    $('devices-error').textContent = result.ok ? '' : Loket.errorText(result, 'dashboard');
+    refreshDevices();
+    refreshAudit();
+  }
+
+  // The audit trail of the chosen day (GET /api/v1/audit).
+  async function refreshAudit() {
+    const path = state.date ? `/api/v1/audit?day=${encodeURIComponent(state.date)}` : '/api/v1/audit';
+    const audit = await adminGet(path);
+    if (!audit.ok) return;
+    const entries = audit.data.entries || [];
+    $('audit-empty').hidden = entries.length > 0;
+    $('audit-body').replaceChildren(...entries.map((e) => el('tr', {},
+      el('td', {}, String(e.at).slice(11, 16)), el('td', {}, e.actor), el('td', {}, e.action),
+      el('td', {}, e.target), el('td', {}, e.detail))));
+  }
+
   async function refreshStats() {
+    refreshAudit();
     const stats = await adminGet(statsPath());
     if (stats.ok) {
       state.stats = stats.data;
@@ -276,6 +334,8 @@
     renderStats();
   });
   setInterval(() => { if (state.session) renderLive(); }, 5000);
+  // A device asking for a pairing sends no event: look every few seconds.
+  setInterval(() => { if (state.session) refreshDevices(); }, 3000);
   const saved = Loket.session.load();
   if (saved) start(saved);
   else show(false);

@@ -113,6 +113,16 @@ describe('dashboard: the hall in figures', { skip, timeout: 60000 }, () => {
     assert.equal(await page.locator('#wait-svg rect[stroke]').count() > 0, true, 'the wait chart has bars');
   });
 
+  it('the staff log lists the day\'s counter actions by ticket number, as /api/v1/audit', async () => {
+    const audit = await hall.must('GET', `/api/v1/audit?day=${today}`, { token: demo.adminToken });
+    const opened = audit.entries.filter((e) => e.action === 'counter.open').map((e) => e.target);
+    assert.deepEqual(opened, ['b1', 'b2']);
+    await waitUntil(async () => (await page.locator('#audit-body tr').count()) === audit.entries.length, 'the staff log shows every entry of the day');
+    const rows = await page.locator('#audit-body tr').evaluateAll((trs) => trs.map((tr) => [...tr.cells].map((c) => c.textContent)));
+    assert.deepEqual(rows.map((r) => [r[1], r[2], r[3]]), audit.entries.slice(0, rows.length).map((e) => [e.actor, e.action, e.target]));
+    assert.ok(rows.some((r) => r[2] === 'ticket.no_show'), 'the no-show is in the log');
+  });
+
   it('the live part matches the queue and the counters', async () => {
     const waiting = await hall.must('GET', '/api/v1/tickets?status=waiting', { token: staffToken });
     const list = Array.isArray(waiting) ? waiting : waiting.tickets;

@@ -1,0 +1,188 @@
+#include "backup.hpp"
+
+#include "sqlite_event_store.hpp"
+
+#include <sqlite3.h>
+
+#include <fcntl.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <string>
+
+namespace loket::server {
+
+namespace {
+
+// One SQLite connection that closes itself.
+class Connection {
+public:
+    Connection(const std::filesystem::path& file, int flags) {
+        m_rc = sqlite3_open_v2(file.c_str(), &m_db, flags, nullptr);
+        if (m_db) sqlite3_busy_timeout(m_db, 5000);
+    }
+    ~Connection() { sqlite3_close(m_db); }
+    Connection(const Connection&) = delete;
+    Connection& operator=(const Connection&) = delete;
+    bool ok() const { return m_rc == SQLITE_OK; }
+    sqlite3* get() const { return m_db; }
+    std::string message() const { return m_db ? sqlite3_errmsg(m_db) : "out of memory"; }
+    // The first column of the first row of `sql` as text, or nullopt on an error.
+    std::optional<std::string> scalar(const char* sql) const {
+        sqlite3_stmt* q = nullptr;
+        std::optional<std::string> out;
+        if (sqlite3_prepare_v2(m_db, sql, -1, &q, nullptr) == SQLITE_OK && sqlite3_step(q) == SQLITE_ROW) {
+            auto p = sqlite3_column_text(q, 0);
+            out = p ? reinterpret_cast<const char*>(p) : "";
+        }
+        sqlite3_finalize(q);
+        return out;
+    }
+    bool exec(const char* sql) const { return sqlite3_exec(m_db, sql, nullptr, nullptr, nullptr) == SQLITE_OK; }
+
+private:
+    sqlite3* m_db = nullptr;
+    int m_rc = SQLITE_ERROR;
+};
+
+Error fail(const std::filesystem::path& file, const std::string& what) {
+    return makeError(ErrorCode::StoreFailed, file.string() + ": " + what);
+}
+
+// The checks shared by backup (on the copy) and restore (on the file given).
+Result<DatabaseSummary> summarise(const Connection& c, const std::filesystem::path& file) {
+    auto integrity = c.scalar("PRAGMA integrity_check");
+    if (!integrity) return fail(file, "not a readable SQLite database (" + c.message() + ")");
+    if (*integrity != "ok") return fail(file, "the database is damaged: " + *integrity);
+    auto hasEvents = c.scalar("SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = 'events'");
+    if (!hasEvents || *hasEvents != "1") return fail(file, "not a Loket database (no events table)");
+    DatabaseSummary s;
+    s.schemaVersion = std::stoi(c.scalar("PRAGMA user_version").value_or("0"));
+    // Version 0 is the unversioned first schema; the server migrates it at start-up.
+    if (s.schemaVersion > SqliteEventStore::schemaVersion())
+        return fail(file, "schema version " + std::to_string(s.schemaVersion) + " is newer than this server's " +
+                              std::to_string(SqliteEventStore::schemaVersion()));
+    s.events = std::stoll(c.scalar("SELECT COUNT(*) FROM events").value_or("0"));
+    s.lastEventId = std::stoll(c.scalar("SELECT COALESCE(MAX(id), 0) FROM events").value_or("0"));
+    if (auto seq = c.scalar("SELECT seq FROM sqlite_sequence WHERE name = 'events'")) s.lastEventId = std::max(s.lastEventId, std::stoll(*seq));
+    return s;
+}
+
+// Copies `from` (any connection) into the new file `to` with the online backup API, in one step:
+// one read transaction on the source, so the copy is a single consistent snapshot. The copy
+// leaves WAL mode (one self-contained file) and is synced before it is renamed into place.
+Result<DatabaseSummary> copyInto(const Connection& from, const std::filesystem::path& source, const std::filesystem::path& to) {
+    const std::filesystem::path partial = to.string() + ".partial";
+    std::error_code ec;
+    std::filesystem::remove(partial, ec);
+    {
+        Connection dest(partial, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE);
+        if (!dest.ok()) return fail(partial, "cannot create: " + dest.message());
+        sqlite3_backup* b = sqlite3_backup_init(dest.get(), "main", from.get(), "main");
+        if (!b) return fail(partial, dest.message());
+        int rc;
+        // SQLITE_BUSY/LOCKED: the source was mid-checkpoint; try again (the busy timeout waits).
+        while ((rc = sqlite3_backup_step(b, -1)) == SQLITE_BUSY || rc == SQLITE_LOCKED) sqlite3_sleep(50);
+        sqlite3_backup_finish(b);
+        if (rc != SQLITE_DONE) {
+            std::filesystem::remove(partial, ec);
+            return fail(source, std::string("the copy failed: ") + sqlite3_errstr(rc));
+        }
+        if (!dest.exec("PRAGMA journal_mode=DELETE") || !dest.exec("PRAGMA synchronous=FULL")) {
+            std::filesystem::remove(partial, ec);
+            return fail(partial, dest.message());
+        }
+        auto summary = summarise(dest, partial);
+        if (!summary) {
+            std::filesystem::remove(partial, ec);
+            return summary.error();
+        }
+    }
+    if (int fd = ::open(partial.c_str(), O_RDONLY); fd >= 0) {
+        ::fsync(fd);
+        ::close(fd);
+    }
+    std::filesystem::rename(partial, to, ec);
+    if (ec) return fail(to, "cannot move the copy into place: " + ec.message());
+    const auto dir = to.has_parent_path() ? to.parent_path() : std::filesystem::path(".");
+    if (int fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY); fd >= 0) {
+        ::fsync(fd);
+        ::close(fd);
+    }
+    Connection check(to, SQLITE_OPEN_READONLY);
+    return summarise(check, to);
+}
+
+} // namespace
+
+Result<DatabaseSummary> checkDatabase(const std::filesystem::path& file) {
+    if (!std::filesystem::is_regular_file(file)) return fail(file, "no such file");
+    Connection c(file, SQLITE_OPEN_READONLY);
+    if (!c.ok()) return fail(file, "cannot open: " + c.message());
+    return summarise(c, file);
+}
+
+Result<DatabaseSummary> backupDatabase(const std::filesystem::path& db, const std::filesystem::path& to) {
+    if (!std::filesystem::is_regular_file(db)) return fail(db, "no such database");
+    if (std::filesystem::exists(to) && std::filesystem::equivalent(db, to)) return fail(to, "the backup cannot be the database itself");
+    // Read-only: this process never writes the live file. In WAL mode a reader needs the -shm file,
+    // which the running server keeps; the snapshot is whatever was committed when the copy began.
+    Connection live(db, SQLITE_OPEN_READONLY);
+    if (!live.ok()) return fail(db, "cannot open: " + live.message());
+    if (auto s = summarise(live, db); !s) return s.error();
+    return copyInto(live, db, to);
+}
+
+Result<DatabaseSummary> restoreDatabase(const std::filesystem::path& from, const std::filesystem::path& db) {
+    auto checked = checkDatabase(from);
+    if (!checked) return checked.error();
+    auto lock = DatabaseLock::acquire(db); // held until the new file is in place
+    if (!lock) return lock.error();
+    Connection source(from, SQLITE_OPEN_READONLY);
+    if (!source.ok()) return fail(from, "cannot open: " + source.message());
+    const std::filesystem::path incoming = db.string() + ".restoring";
+    auto copied = copyInto(source, from, incoming);
+    if (!copied) return copied.error();
+    std::error_code ec;
+    // Run as root (the packaged server has a DynamicUser), the restored file and the lock must
+    // still belong to the server's user: take the owner and mode of what is there.
+    struct stat owner {};
+    const bool hadOwner = ::stat(db.c_str(), &owner) == 0 || ::stat(db.parent_path().c_str(), &owner) == 0;
+    if (hadOwner && ::geteuid() == 0) {
+        (void)::chown(incoming.c_str(), owner.st_uid, owner.st_gid);
+        (void)::chown((db.string() + ".lock").c_str(), owner.st_uid, owner.st_gid);
+    }
+    if (std::filesystem::exists(db)) {
+        // Bring the old file up to date (its WAL folded in) and keep it, in case the wrong backup
+        // was chosen. Then drop its -wal/-shm: an old WAL replayed onto the new file would corrupt it.
+        {
+            Connection old(db, SQLITE_OPEN_READWRITE);
+            if (old.ok()) (void)old.exec("PRAGMA wal_checkpoint(TRUNCATE)");
+        }
+        std::filesystem::rename(db, db.string() + ".before-restore", ec);
+        if (ec) return fail(db, "cannot move the old database aside: " + ec.message());
+    }
+    for (const char* suffix : {"-wal", "-shm"}) std::filesystem::remove(db.string() + suffix, ec);
+    std::filesystem::rename(incoming, db, ec);
+    if (ec) return fail(db, "cannot move the restored database into place: " + ec.message());
+    return copied;
+}
+
+Result<DatabaseLock> DatabaseLock::acquire(const std::filesystem::path& db) {
+    const std::string file = db.string() + ".lock";
+    // Read-only is enough for flock, and lets `restore` (perhaps as root) and the server share it.
+    const int fd = ::open(file.c_str(), O_RDONLY | O_CREAT | O_CLOEXEC, 0644);
+    if (fd < 0) return fail(file, "cannot open the lock file");
+    if (::flock(fd, LOCK_EX | LOCK_NB) != 0) {
+        ::close(fd);
+        return makeError(ErrorCode::Unavailable, db.string() + " is in use by a running loket-server; stop it first");
+    }
+    return DatabaseLock(fd);
+}
+
+DatabaseLock::~DatabaseLock() {
+    if (m_fd >= 0) ::close(m_fd);
+}
+
+} // namespace loket::server

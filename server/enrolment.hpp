@@ -1,0 +1,85 @@
+// Enrolment: kiosks and displays that pair with the hall instead of sharing a token from the
+// configuration. A device without a credential asks for a pairing (a six-digit code it shows on
+// screen, and a secret only it knows); a hall manager approves the code on the dashboard and
+// names the device; the device then collects its own token with the secret. Tokens live
+// kTokenS (a day) and are stored as SHA-256 only; a device fetches the next one after
+// kRotateAfterS, while the old one stays valid until it expires (the overlap), so rotation never
+// interrupts it. Revoking a device deletes its tokens at once: its requests fail from then on and
+// its event stream closes within a second (api_events.cpp asks isActive()).
+// Pairings are short-lived and kept in memory; devices and token hashes go to the EventStore.
+// Used by Auth (token check) and the device routes (api_devices.cpp). No HTTP here.
+#pragma once
+
+#include "event_store.hpp"
+#include "server_config.hpp"
+
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace loket::server {
+
+class Enrolment {
+public:
+    static constexpr std::int64_t kPairingS = 600;         // a code is valid for ten minutes
+    static constexpr std::int64_t kTokenS = 24 * 3600;     // a device token lives a day
+    static constexpr std::int64_t kRotateAfterS = 12 * 3600; // and is replaced after half of that
+    static constexpr std::size_t kMaxPending = 20;         // open pairings at one time
+
+    explicit Enrolment(EventStore& store) : m_store(store) {}
+    // Reads the enrolled devices (at start-up).
+    Status load();
+
+    struct PairingStarted { std::string code, secret; std::int64_t expiresAt; };
+    Result<PairingStarted> startPairing(Role role, const std::string& address, std::int64_t now);
+
+    struct PendingPairing { std::string code; Role role; std::string address; std::int64_t createdAt, expiresAt; };
+    std::vector<PendingPairing> pending(std::int64_t now);
+
+    struct DeviceInfo { std::string id, name; Role role; std::int64_t enrolledAt; std::optional<std::int64_t> revokedAt; };
+    // Approves a pending code and names the device.
+    Result<DeviceInfo> approve(const std::string& code, const std::string& name, std::int64_t now);
+
+    struct IssuedToken { std::string deviceId, token; Role role; std::int64_t expiresAt, rotateAt; };
+    // The device collects its token with its secret: nullopt while the code waits for approval.
+    Result<std::optional<IssuedToken>> claim(const std::string& secret, std::int64_t now);
+    // A new token for an enrolled device (the old one stays valid until it expires).
+    Result<IssuedToken> rotate(const std::string& deviceId, std::int64_t now);
+    Result<DeviceInfo> rename(const std::string& deviceId, const std::string& name);
+    Result<DeviceInfo> revoke(const std::string& deviceId, std::int64_t now);
+
+    // The device a token hash belongs to, if the token is valid now.
+    const DeviceConfig* deviceForToken(const std::string& tokenHash, std::int64_t now);
+    // False once the device is revoked (or unknown): its event stream ends.
+    bool isActive(const std::string& deviceId);
+    std::vector<DeviceInfo> devices();
+
+private:
+    struct Device {
+        DeviceConfig config; // id, role, name (stable address: Principal::device points here)
+        std::int64_t enrolledAt = 0;
+        std::optional<std::int64_t> revokedAt;
+        std::vector<DeviceTokenRecord> tokens;
+    };
+    struct Pairing {
+        Role role;
+        std::string address, secretHash;
+        std::int64_t createdAt, expiresAt;
+        std::optional<std::string> approvedDevice;
+    };
+    Status save(const Device& d);
+    // A new token for `d`, stored (with the expired ones dropped) before it is returned.
+    Result<IssuedToken> issue(Device& d, std::int64_t now);
+    DeviceInfo info(const Device& d) const;
+    void expire(std::int64_t now);
+
+    EventStore& m_store;
+    std::mutex m_mutex;
+    std::map<std::string, std::unique_ptr<Device>> m_devices; // by id
+    std::map<std::string, Pairing> m_pairings;                // by code
+};
+
+} // namespace loket::server
