@@ -117,7 +117,7 @@ void HallLink::startStream(std::int64_t fromEventId) {
 
 void HallLink::run() {
     net::HttpClient http(net::HttpOptions{m_settings.serverUrl, m_settings.token, std::chrono::milliseconds(2000),
-                                          std::chrono::milliseconds(5000), m_settings.tls});
+                                          std::chrono::milliseconds(5000), {}, m_settings.tls});
     net::Backoff backoff(std::chrono::milliseconds(200), m_settings.maxBackoff);
     auto nextHeartbeat = std::chrono::steady_clock::now();
     auto nextSnapshotTry = std::chrono::steady_clock::now();

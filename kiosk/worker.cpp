@@ -76,7 +76,7 @@ void Worker::setPrinterState(ticket::PrinterFault fault) {
 
 void Worker::run() {
     net::HttpClient http(net::HttpOptions{m_settings.serverUrl, m_settings.deviceToken,
-                                          std::chrono::milliseconds(1500), std::chrono::milliseconds(4000), m_settings.tls});
+                                          std::chrono::milliseconds(1500), std::chrono::milliseconds(4000), {}, m_settings.tls});
     auto nextPrinterPoll = SteadyClock::now();
     for (;;) {
         std::optional<Job> job;

@@ -74,6 +74,11 @@ public:
     Result<std::optional<StoredSession>> findSession(const std::string& h) override { return m_inner->findSession(h); }
     Status deleteSession(const std::string& h) override { return m_inner->deleteSession(h); }
     Status probeWrite() override { return m_inner->probeWrite(); }
+    Status appendAudit(const AuditEntry& e) override { return m_inner->appendAudit(e); }
+    Result<std::vector<AuditEntry>> auditEntries(core::LocalDay day) override { return m_inner->auditEntries(day); }
+    Status purgeAudit(core::LocalDay before) override { return m_inner->purgeAudit(before); }
+    Status putEnrolledDevice(const EnrolledDeviceRecord& d) override { return m_inner->putEnrolledDevice(d); }
+    Result<std::vector<EnrolledDeviceRecord>> enrolledDevices() override { return m_inner->enrolledDevices(); }
 
 private:
     std::unique_ptr<EventStore> m_inner;
