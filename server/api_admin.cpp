@@ -82,14 +82,14 @@ void postAppointmentImport(const ServerParts& parts, const httplib::Request& req
     Json errors = Json::array();
     for (const auto& e : parsed.errors) errors.push_back({{"line", e.line}, {"message", e.message}});
     // All or nothing: every row is first decided on a copy of the hall, so a file with one bad
-    // line changes nothing and the answer lists every line to fix.
-    if (errors.empty())
-        readHallPlain(parts, [&](const HallView& v) {
-            HallState trial = v.state;
-            for (const auto& row : parsed.rows)
-                if (auto tried = core::execute(trial, row.command, v.now); !tried)
-                    errors.push_back({{"line", row.line}, {"message", tried.error().message}});
-        });
+    // line changes nothing and the answer lists every line to fix (those that did not parse and
+    // those the hall refuses).
+    readHallPlain(parts, [&](const HallView& v) {
+        HallState trial = v.state;
+        for (const auto& row : parsed.rows)
+            if (auto tried = core::execute(trial, row.command, v.now); !tried)
+                errors.push_back({{"line", row.line}, {"message", tried.error().message}});
+    });
     if (!errors.empty()) {
         std::sort(errors.begin(), errors.end(), [](const Json& a, const Json& b) { return a["line"] < b["line"]; });
         return sendJson(res, 422, {{"imported", 0}, {"updated", 0}, {"skipped", 0}, {"errors", errors}});

@@ -1,5 +1,7 @@
 #include "stream_hub.hpp"
 
+#include "security_headers.hpp"
+
 #include "http_util.hpp"
 #include "log.hpp"
 
@@ -19,6 +21,19 @@ namespace loket::server {
 namespace {
 using SteadyClock = std::chrono::steady_clock;
 constexpr auto kTick = std::chrono::milliseconds(250);
+
+// The answers the hub writes itself carry the same security headers as every other answer
+// (security_headers.cpp is the one list); the hub serves plain HTTP only, so never HSTS.
+const std::string& securityHeaderLines() {
+    static const std::string lines = [] {
+        httplib::Response res;
+        applySecurityHeaders(res, SecurityHeaders{});
+        std::string out;
+        for (const auto& [name, value] : res.headers) out += name + ": " + value + "\r\n";
+        return out;
+    }();
+    return lines;
+}
 constexpr auto kClosingGrace = std::chrono::seconds(2);
 constexpr const char* kEventsPath = "/api/v1/events";
 
@@ -313,8 +328,8 @@ void StreamHub::openStream(Connection& c, const std::string& head) {
     c.cursor = lastEventIdOf(req, m_broker.lastId());
     m_broker.subscribe(+1);
     ++m_openStreams;
-    c.out = "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nCache-Control: no-store\r\nX-Accel-Buffering: no\r\n"
-            "Transfer-Encoding: chunked\r\nConnection: close\r\n\r\n" +
+    c.out = "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nCache-Control: no-store\r\nX-Accel-Buffering: no\r\n" +
+            securityHeaderLines() + "Transfer-Encoding: chunked\r\nConnection: close\r\n\r\n" +
             chunk("retry: 2000\n\n"); // at once, so the client knows it is connected
     c.lastWrite = SteadyClock::now();
     if (!flush(c)) return;
@@ -330,7 +345,8 @@ void StreamHub::answerAndClose(Connection& c, int status, const char* code, cons
     c.phase = Connection::Phase::Closing;
     c.deadline = SteadyClock::now() + kClosingGrace;
     c.out = "HTTP/1.1 " + std::to_string(status) + " " + reasonOf(status) +
-            "\r\nContent-Type: application/json; charset=utf-8\r\nCache-Control: no-store\r\nConnection: close\r\nContent-Length: " +
+            "\r\nContent-Type: application/json; charset=utf-8\r\nCache-Control: no-store\r\n" + securityHeaderLines() +
+            "Connection: close\r\nContent-Length: " +
             std::to_string(body.size()) + "\r\n\r\n" + body;
     c.sent = 0;
     flush(c);

@@ -142,7 +142,8 @@ TEST_CASE("appointments: the code rule is one per source (a booking system keeps
     CHECK(validBookingCodeOfAnySource("K7Q2MX"));
     CHECK_FALSE(validBookingCodeOfAnySource("K7"));
 
-    HallState s(smallHall());
+    const HallConfig hall = smallHall(); // the state keeps a reference to its configuration
+    HallState s(hall);
     BookAppointment jcc{"1234567890", {"paspoort"}, at(11, 0).t, localDay(at(11, 0)), 0, 2, ""};
     CHECK_FALSE(decide(s, Command{jcc}, at(8, 0)).has_value()); // Loket's rule by default
     jcc.codeSource = CodeSource::Jcc;

@@ -167,9 +167,16 @@ std::string texts(const Json& j) {
     return all;
 }
 
-// An appointment starting `minutesFromNow` from now, in the hall's offset as the server prints it.
+// How far the test server's clock is shifted by default: it reads today 09:00 UTC
+// (ServerProcess), whatever the hour of the test run.
+long defaultClockShift() {
+    const long real = static_cast<long>(std::time(nullptr));
+    return 9 * 3600 - real % 86400;
+}
+
+// An appointment starting `minutesFromNow` from the server's now, as the server prints it.
 void addAppointment(ApiClient& admin, const std::string& code, const std::string& service, int minutesFromNow,
-                    long clockShiftS = 0) {
+                    long clockShiftS = defaultClockShift()) {
     // The server's clock decides "now" (shifted by LOKET_CLOCK_OFFSET_S when the test asks).
     const auto now = std::chrono::system_clock::now() + std::chrono::seconds(clockShiftS) + std::chrono::minutes(minutesFromNow);
     const std::time_t t = std::chrono::system_clock::to_time_t(now);
@@ -332,7 +339,7 @@ wait-screen problem.already_checked_in
 shot error-already-checked-in
 tap done
 tap choose_walk_in
-tap choose_service huwelijk
+tap choose_service s7
 tap confirm_service
 wait-screen problem.walk_in_not_offered
 shot error-walk-in-not-offered
