@@ -2,6 +2,7 @@
 // the patterns of the example kiosk configuration.
 #include "fuzz_input.hpp"
 
+#include "shared/core/booking_code.hpp"
 #include "shared/kiosk/booking_code.hpp"
 #include "shared/kiosk/kiosk_config.hpp"
 
@@ -23,6 +24,6 @@ const loket::kiosk::BookingCodeRecognizer& recogniser() {
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
     const auto input = loket::fuzz::text(data, size);
     (void)recogniser().recognise(input);
-    (void)loket::kiosk::cleanCode(input);
+    (void)loket::core::normaliseBookingCode(input);
     return 0;
 }
