@@ -142,7 +142,9 @@ ScenarioSpec parse(const toml::table& root, const std::filesystem::path& dir) {
     s.rules.earlyCheckInWindowS = need<std::int64_t>(rules, "early_checkin_window_s");
     s.rules.lateGraceS = need<std::int64_t>(rules, "late_grace_s");
     s.rules.noAnswerS = need<std::int64_t>(rules, "no_answer_s");
-    s.rules.doorsCloseS = clock(*rules["doors_close"].node(), "doors_close");
+    const toml::node* doorsClose = rules["doors_close"].node();
+    if (!doorsClose) throw Bad{"'rules.doors_close' is missing (the time the doors close, like \"17:00\")"};
+    s.rules.doorsCloseS = clock(*doorsClose, "doors_close");
 
     const std::string catalogueFile = need<std::string>(r, "services");
     auto cat = config::loadToml(dir / catalogueFile);
