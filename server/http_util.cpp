@@ -85,9 +85,11 @@ Result<Json> jsonBody(const httplib::Request& req, std::initializer_list<const c
         if (emptyOk) return Json::object();
         return makeError(ErrorCode::InvalidJson, "The request needs a JSON body.");
     }
-    // A body without a type is read as JSON (older clients); one that says it is something else is refused.
+    // A body without a type is read as JSON (older clients), and so is curl's default for `-d`
+    // (application/x-www-form-urlencoded: IT's walk-through in the README types it so); one that
+    // says it is something else is refused.
     const std::string type = req.get_header_value("Content-Type");
-    if (!type.empty() && type.rfind("application/json", 0) != 0)
+    if (!type.empty() && type.rfind("application/json", 0) != 0 && type.rfind("application/x-www-form-urlencoded", 0) != 0)
         return makeError(ErrorCode::InvalidJson, "The body must be JSON (Content-Type: application/json), not '" + type.substr(0, 60) + "'.");
     if (nestsDeeperThan(req.body, kMaxJsonDepth))
         return makeError(ErrorCode::InvalidJson, "The JSON nests deeper than " + std::to_string(kMaxJsonDepth) + " levels.");
