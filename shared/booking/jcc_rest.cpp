@@ -2,6 +2,8 @@
 
 #include "shared/core/command_handler.hpp"
 
+#include "json_text.hpp"
+
 #include <nlohmann/json.hpp>
 
 namespace loket::booking::jcc_rest {
@@ -9,10 +11,7 @@ namespace {
 
 using Json = nlohmann::json;
 
-std::string str(const Json& j, const char* key) {
-    auto it = j.find(key);
-    return it != j.end() && it->is_string() ? it->get<std::string>() : std::string();
-}
+std::string str(const Json& j, const char* key) { return jsonText(j, key); }
 
 Result<ForeignAppointment> fromJson(const Json& j, const HallZone& zone) {
     if (!j.is_object()) return makeError(ErrorCode::InvalidValue, "JCC REST: an appointment is not a JSON object");
