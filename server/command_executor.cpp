@@ -20,10 +20,28 @@ Status CommandExecutor::recover() {
     std::lock_guard write(m_writeMutex);
     auto loaded = m_store.loadEvents();
     if (!loaded) return loaded.error();
+    if (auto st = applyStored(loaded.value()); !st) return st;
+    m_state.apply({}, m_store.lastEventId(), [](const HallState&) {});
+    m_broker.setBaseline(m_store.lastEventId());
+    m_decideState.reset(); // the next group copies the recovered state
+    return Ok{};
+}
+
+Status CommandExecutor::catchUp() {
+    std::lock_guard write(m_writeMutex);
+    const std::int64_t known = m_state.read([](const StateView& v) { return v.eventId; });
+    auto missed = m_store.eventsAfter(known);
+    if (!missed) return missed.error();
+    if (missed->empty()) return Ok{};
+    m_decideState.reset();
+    return applyStored(missed.value());
+}
+
+Status CommandExecutor::applyStored(const std::vector<StoredEvent>& stored) {
     const Now now = m_clock.now();
     std::vector<Event> events;
     std::vector<std::int64_t> ids;
-    for (const StoredEvent& s : loaded.value()) {
+    for (const StoredEvent& s : stored) {
         auto body = Json::parse(s.body, nullptr, false);
         if (body.is_discarded()) return makeError(ErrorCode::StoreFailed, "stored event " + std::to_string(s.id) + " is not JSON");
         auto event = proto::eventFromJson(m_config.hall, s.type, body);
@@ -40,10 +58,7 @@ Status CommandExecutor::recover() {
             for (auto& m : renderEvents(state, {{events[i]}, {ids[i]}, {involved}}, now)) replay.push_back(std::move(m));
         });
     }
-    m_state.apply({}, m_store.lastEventId(), [](const HallState&) {});
     m_broker.publish(std::move(replay));
-    m_broker.setBaseline(m_store.lastEventId());
-    m_decideState.reset(); // the next group copies the recovered state
     return Ok{};
 }
 
@@ -95,6 +110,7 @@ CommandExecutor::Idempotent CommandExecutor::submit(const Command& command, std:
             } catch (const std::exception& e) {
                 // Whatever was applied to the decision copy may not match the store: start it
                 // afresh, and answer the whole group (nobody may wait for ever on a leader).
+                m_store.endWriteTurn();
                 m_decideState.reset();
                 for (Pending* p : group) {
                     p->out.previous.reset();
@@ -114,6 +130,19 @@ CommandExecutor::Idempotent CommandExecutor::submit(const Command& command, std:
 }
 
 void CommandExecutor::runGroup(std::vector<Pending*>& group) {
+    // The store's write turn: other instances' commands wait until this group is committed, and
+    // what they committed before is applied here first.
+    const std::int64_t known = m_state.read([](const StateView& v) { return v.eventId; });
+    auto missed = m_store.beginWriteTurn(known);
+    if (missed && !missed->empty()) {
+        m_decideState.reset();
+        if (auto st = applyStored(missed.value()); !st) missed = st.error();
+    }
+    if (!missed) {
+        m_store.endWriteTurn();
+        for (Pending* p : group) p->out.result = missed.error();
+        return;
+    }
     if (!m_decideState) m_decideState = std::make_unique<HallState>(m_state.read([](const StateView& v) { return v.state; }));
     HallState& state = *m_decideState;
     std::vector<CommitBatch> batches;
@@ -179,7 +208,10 @@ void CommandExecutor::runGroup(std::vector<Pending*>& group) {
         p->out.result = std::move(out);
         committing.push_back(p);
     }
-    if (batches.empty()) return; // nothing to write: every answer stands as decided
+    if (batches.empty()) {
+        m_store.endWriteTurn();
+        return; // nothing to write: every answer stands as decided
+    }
 
     auto ids = m_store.commitGroup(batches);
     if (!ids) {

@@ -2,6 +2,7 @@
 // the housekeeping thread together; everything else lives in its own file.
 //
 //   loket-server --config firmware-config/hall.example.toml --db var/loket.db --listen 127.0.0.1:8080
+//   loket-server --config <file> --store postgresql://loket@db.example/loket --listen 0.0.0.0:8080
 //   loket-server --config <file> --check-config
 //   loket-server --hash-password            (reads a password on stdin, prints its hash)
 //   loket-server backup --to FILE --db var/loket.db   (while the hall runs)
@@ -22,7 +23,7 @@
 #include "session_store.hpp"
 #include "shared/paths/data_path.hpp"
 #include "tls_listener.hpp"
-#include "sqlite_event_store.hpp"
+#include "store/store_factory.hpp"
 #include "wait_predictor.hpp"
 
 #include <CLI/CLI.hpp>
@@ -36,6 +37,7 @@
 namespace {
 
 struct Options {
+    std::string store; // a postgresql:// URL or a SQLite file; empty: [hall] store, else --db
     std::string config, db = "var/loket.db", listen = "127.0.0.1:8080", webDir = loket::paths::dataPath("web", LOKET_DEFAULT_WEB_DIR).string();
     bool checkConfig = false, hashPassword = false, quiet = false;
     int threads = 32;
@@ -49,6 +51,9 @@ std::optional<int> parseArgs(int argc, char** argv, Options& o) {
                  "loket-server");
     app.add_option("--config", o.config, "the hall's configuration (TOML)");
     app.add_option("--db", o.db, "the SQLite database file")->capture_default_str();
+    app.add_option("--store", o.store,
+                   "where the hall's data live: postgresql://… (shared by several servers) or a SQLite file; "
+                   "default: [hall] store in the configuration, else --db");
     app.add_option("--listen", o.listen, "host:port to listen on (port 0: any free port)")->capture_default_str();
     app.add_option("--web-dir", o.webDir, "the folder of the staff and visitor pages")->capture_default_str();
     app.add_option("--threads", o.threads, "HTTP worker threads (event streams and idle connections hold none)")
@@ -133,15 +138,21 @@ int main(int argc, char** argv) {
         clock.setOffset(std::atoll(offset));
         std::fprintf(stderr, "loket-server: test clock: running %s s ahead of the real time\n", offset);
     }
-    std::filesystem::path dbPath(options.db);
-    if (dbPath.has_parent_path()) std::filesystem::create_directories(dbPath.parent_path());
-    // Held for the server's life: `loket-server restore` refuses while it is.
-    auto dbLock = DatabaseLock::acquire(dbPath);
-    if (!dbLock) {
-        std::fprintf(stderr, "loket-server: %s\n", dbLock.error().message.c_str());
-        return 1;
+    // --store, else the configuration's [hall] store, else the SQLite file --db.
+    const std::string storeSpec = !options.store.empty() ? options.store : !config->store.empty() ? config->store : options.db;
+    std::optional<DatabaseLock> dbLock;
+    if (!isPostgresStore(storeSpec)) {
+        std::filesystem::path dbPath(storeSpec);
+        if (dbPath.has_parent_path()) std::filesystem::create_directories(dbPath.parent_path());
+        // Held for the server's life: `loket-server restore` refuses while it is.
+        auto locked = DatabaseLock::acquire(dbPath);
+        if (!locked) {
+            std::fprintf(stderr, "loket-server: %s\n", locked.error().message.c_str());
+            return 1;
+        }
+        dbLock.emplace(std::move(locked.value()));
     }
-    auto opened = SqliteEventStore::open(dbPath);
+    auto opened = openEventStore(storeSpec);
     if (!opened) {
         std::fprintf(stderr, "loket-server: %s\n", opened.error().message.c_str());
         return 1;
@@ -165,7 +176,7 @@ int main(int argc, char** argv) {
     }
     auth.setEnrolment(&enrolment);
     if (auto st = commands.recover(); !st) {
-        std::fprintf(stderr, "loket-server: cannot replay %s: %s\n", options.db.c_str(), st.error().message.c_str());
+        std::fprintf(stderr, "loket-server: cannot replay %s: %s\n", isPostgresStore(storeSpec) ? "the PostgreSQL store" : storeSpec.c_str(), st.error().message.c_str());
         return 1;
     }
     Housekeeping housekeeping(commands, state, devices, clock);
@@ -293,6 +304,10 @@ int main(int argc, char** argv) {
         server.stop();
     });
     housekeeping.start();
+    // A store shared with other instances announces their commits: apply and stream them here too.
+    store.watchCommits([&commands] {
+        if (auto st = commands.catchUp(); !st) logLine("catch_up", {{"error", st.error().message}});
+    });
     if (hubServer) hubServer->startHub();
 
     std::printf("loket-server: listening on %s://%s:%d\n", listener.scheme(), host.c_str(), port);
@@ -302,6 +317,7 @@ int main(int argc, char** argv) {
                       {"services", config->hall.services.size()}, {"counters", config->hall.counters.size()},
                       {"open_files", openFiles}});
     server.listen_after_bind();
+    store.watchCommits(nullptr); // before the executor it calls goes
     broker.shutdown();
     if (hubServer) hubServer->stopHub();
     pthread_kill(signalThread.native_handle(), SIGTERM);

@@ -278,7 +278,7 @@ ServerConfig build(const Reader& r, const toml::table& root) {
     const toml::table* h = root.get_as<toml::table>("hall");
     if (!h) r.fail(&root, "hall", "missing: the file needs a [hall] table");
     r.onlyKeys(*h, "hall", {"name", "timezone", "public_base_url", "norm_s", "early_checkin_s", "no_answer_cooldown_s", "policy",
-                         "max_streams_per_credential", "trusted_proxy", "audit_days"});
+                         "max_streams_per_credential", "trusted_proxy", "audit_days", "store"});
     hall.name = r.string(*h, "hall", "name");
     sc.timeZone = r.string(*h, "hall", "timezone", "Europe/Amsterdam");
     if (!std::filesystem::exists("/usr/share/zoneinfo/" + sc.timeZone) || sc.timeZone.find("..") != std::string::npos)
@@ -293,6 +293,7 @@ ServerConfig build(const Reader& r, const toml::table& root) {
     hall.noAnswerCooldownS = r.integer(*h, "hall", "no_answer_cooldown_s", 0, 3600, 300);
     sc.maxStreamsPerCredential = static_cast<int>(r.integer(*h, "hall", "max_streams_per_credential", 1, 100000, sc.maxStreamsPerCredential));
     sc.auditDays = static_cast<int>(r.integer(*h, "hall", "audit_days", 1, 3650, 90));
+    sc.store = r.string(*h, "hall", "store", "");
     const std::string policy = r.string(*h, "hall", "policy", "norm");
     auto kind = parsePolicy(policy);
     if (!kind) r.fail(h->get("policy"), "hall.policy", "'" + policy + "' is not one of: norm, norm_v1, fifo, appointments_first, edf");
