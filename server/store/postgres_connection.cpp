@@ -62,12 +62,19 @@ Result<Rows> Connection::exec(const std::string& what, const char* sql, const st
     return rows;
 }
 
-Status Connection::script(const std::string& what, const char* sql) {
+Result<Rows> Connection::query(const std::string& what, const char* sql) {
+    // PQexec returns the last statement's result; an error stops the rest and is that result.
     Rows rows(PQexec(m_conn, sql));
     PGresult* r = rows.m_result.get();
     const ExecStatusType status = r ? PQresultStatus(r) : PGRES_FATAL_ERROR;
     if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK)
         return makeError(ErrorCode::StoreFailed, what + ": " + trimmed(r ? PQresultErrorMessage(r) : PQerrorMessage(m_conn)));
+    return rows;
+}
+
+Status Connection::script(const std::string& what, const char* sql) {
+    auto rows = query(what, sql);
+    if (!rows) return rows.error();
     return Ok{};
 }
 

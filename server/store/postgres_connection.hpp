@@ -52,6 +52,8 @@ public:
     Result<Rows> exec(const std::string& what, const char* sql, const std::vector<Param>& params = {});
     // Several statements without parameters (a migration step).
     Status script(const std::string& what, const char* sql);
+    // Several statements without parameters in one round trip; the rows of the last one.
+    Result<Rows> query(const std::string& what, const char* sql);
     // Ends an open transaction without a word: after an error the first error is what counts.
     void rollbackQuietly();
     // Resets the connection if it broke (the server restarted, the network dropped).

@@ -187,17 +187,18 @@ Result<std::vector<StoredEvent>> PostgresEventStore::beginWriteTurn(std::int64_t
     if (m_turnOpen) c.rollbackQuietly(); // a turn its caller never ended: it wrote nothing
     m_turnOpen = false;
     if (auto st = c.ensureConnected(); !st) return st.error();
-    if (auto st = c.script("starting a write turn", "BEGIN"); !st) return st.error();
-    // Held until this transaction ends: every other instance's turn for the hall waits here.
-    if (auto r = c.exec("locking the hall's commands", kLockHall, {kLockClass, kHallLock}); !r) {
+    // One round trip: begin, wait for the hall's lock (held until this transaction ends: every
+    // other instance's turn waits here), read what others committed since `knownEventId`.
+    const std::string turn = std::string("BEGIN; SELECT pg_advisory_xact_lock(") + kLockClass + ", " + kHallLock +
+                             "); SELECT id, type, body FROM events WHERE id > " + std::to_string(knownEventId) + " ORDER BY id";
+    auto rows = c.query("starting a write turn", turn.c_str());
+    if (!rows) {
         c.rollbackQuietly();
-        return r.error();
+        return rows.error();
     }
-    auto missed = readEventsAfter(knownEventId);
-    if (!missed) {
-        c.rollbackQuietly();
-        return missed.error();
-    }
+    std::vector<StoredEvent> missed;
+    for (int i = 0; i < rows->size(); ++i) missed.push_back({rows->integer(i, 0), rows->text(i, 1), rows->text(i, 2)});
+    if (!missed.empty()) noteEventId(missed.back().id);
     m_turnOpen = true;
     return missed;
 }
@@ -232,10 +233,9 @@ Result<std::vector<std::vector<std::int64_t>>> PostgresEventStore::commitGroup(s
     }
     // Delivered at commit, to every instance LISTENing: the payload is the last id, so an
     // instance that already has it does not read again.
-    if (last > 0)
-        if (auto r = c.exec("announcing events", "SELECT pg_notify($1, $2)", {std::string(kChannel), param(last)}); !r)
-            return fail(r.error());
-    if (auto st = c.script("committing", "COMMIT"); !st) return fail(st.error());
+    const std::string commit = last > 0 ? "SELECT pg_notify('" + std::string(kChannel) + "', '" + std::to_string(last) + "'); COMMIT"
+                                        : std::string("COMMIT");
+    if (auto st = c.script("committing", commit.c_str()); !st) return fail(st.error());
     noteEventId(last);
     if (purged) {
         // Dead rows of yesterday's events keep their bytes until vacuumed: reclaim them now.
