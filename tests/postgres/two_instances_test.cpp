@@ -27,6 +27,15 @@ std::unique_ptr<ServerProcess> instanceOn(const TempDir& dir, const std::string&
                                            std::vector<std::string>{"--store", url});
 }
 
+// PostgreSQL with a fresh database and two servers on it, A and B.
+struct TwoInstances {
+    PostgresProcess postgres;
+    std::string url = postgres.createDatabase("city");
+    TempDir dir;
+    std::unique_ptr<ServerProcess> a = instanceOn(dir, url, "a");
+    std::unique_ptr<ServerProcess> b = instanceOn(dir, url, "b");
+};
+
 // Services every ticket can be served at by some counter; three of them, so 2,000 tickets stay
 // within 999 numbers per service.
 const char* const kServices[] = {"uittreksel", "ophalen", "overig"};
@@ -105,11 +114,9 @@ static int pairsToRun() {
 }
 
 TEST_CASE("postgres: two instances, six counters, concurrent check-ins and next/complete pairs: every ticket called exactly once") {
-    PostgresProcess postgres;
-    const std::string url = postgres.createDatabase("city");
-    TempDir dir;
-    auto a = instanceOn(dir, url, "a");
-    auto b = instanceOn(dir, url, "b");
+    TwoInstances city;
+    auto& a = city.a;
+    auto& b = city.b;
     // Sessions live in the database: a log-in on A is valid on B.
     const std::string token = loginDemo(*a);
     REQUIRE(ApiClient(*b, token).get("/api/v1/tickets").status == 200);
@@ -158,11 +165,9 @@ TEST_CASE("postgres: two instances, six counters, concurrent check-ins and next/
 }
 
 TEST_CASE("postgres: an event stream on instance B sees a call made on A, and Last-Event-ID resumes on A") {
-    PostgresProcess postgres;
-    const std::string url = postgres.createDatabase("city");
-    TempDir dir;
-    auto a = instanceOn(dir, url, "a");
-    auto b = instanceOn(dir, url, "b");
+    TwoInstances city;
+    auto& a = city.a;
+    auto& b = city.b;
     const std::string token = loginDemo(*a);
     ApiClient kiosk(*a, "demo-kiosk-token");
     REQUIRE(kiosk.post("/api/v1/tickets", {{"service", "ophalen"}}, {{"Idempotency-Key", "1"}}).status == 201);
@@ -198,11 +203,9 @@ TEST_CASE("postgres: an event stream on instance B sees a call made on A, and La
 }
 
 TEST_CASE("postgres: kill -9 of one instance mid-run loses no acknowledged change, and the other serves every ticket once") {
-    PostgresProcess postgres;
-    const std::string url = postgres.createDatabase("city");
-    TempDir dir;
-    auto a = instanceOn(dir, url, "a");
-    auto b = instanceOn(dir, url, "b");
+    TwoInstances city;
+    auto& a = city.a;
+    auto& b = city.b;
     const std::string token = loginDemo(*b);
     constexpr int kTickets = 120;
     Ledger ledger;
@@ -243,6 +246,18 @@ TEST_CASE("postgres: kill -9 of one instance mid-run loses no acknowledged chang
     checkState(*b);
     for (const auto& [id, n] : onB.calledBy) CHECK_FALSE(onA.calledBy.count(id)); // nobody called on both
     CHECK(onA.completed.size() + onB.completed.size() + 3 >= kTickets); // at most A's three open calls left
-    auto restarted = instanceOn(dir, url, "a2");
+    auto restarted = instanceOn(city.dir, city.url, "a2");
     checkState(*restarted);
+}
+
+TEST_CASE("postgres: the configuration's [hall] store names the database, without --store") {
+    PostgresProcess postgres;
+    const std::string url = postgres.createDatabase("hall");
+    TempDir dir;
+    const auto config = configWith(dir, "[hall]\n", "[hall]\nstore = \"" + url + "\"\n");
+    ServerProcess server(dir.path() / "unused.db", config);
+    ApiClient kiosk(server, "demo-kiosk-token");
+    REQUIRE(kiosk.post("/api/v1/tickets", {{"service", "ophalen"}}, {{"Idempotency-Key", "1"}}).status == 201);
+    CHECK(postgres.sql("hall", "SELECT count(*) FROM events WHERE type = 'ticket.issued'") == "1\n");
+    CHECK_FALSE(std::filesystem::exists(dir.path() / "unused.db"));
 }
