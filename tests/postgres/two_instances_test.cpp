@@ -171,6 +171,8 @@ TEST_CASE("postgres: an event stream on instance B sees a call made on A, and La
     const std::string token = loginDemo(*a);
     ApiClient kiosk(*a, "demo-kiosk-token");
     REQUIRE(kiosk.post("/api/v1/tickets", {{"service", "ophalen"}}, {{"Idempotency-Key", "1"}}).status == 201);
+    // B learns of the check-in from A's announcement; the stream below starts after it.
+    REQUIRE(waitUntil([&] { return ApiClient(*b, token).get("/api/v1/tickets").json.size() == 1; }));
     std::vector<SseEvent> seen;
     std::thread reader([&] { seen = readEvents(*b, "demo-display-token", 2); });
     REQUIRE(waitForStreams(*b, 1)); // the reader is connected to B: what follows on A is live
