@@ -133,7 +133,7 @@ public:
         for (const auto& id : c.skills)
             if (!m_config.offeredServiceIndex(id))
                 return fieldError(ErrorCode::UnknownService, "skills", "There is no service '" + id + "'.");
-        if (!c.location.empty() && std::find(kLocations.begin(), kLocations.end(), c.location) == kLocations.end())
+        if (!validCounterLocation(c.location))
             return fieldError(ErrorCode::InvalidValue, "location",
                               "location is one of left, right, up, down, up-left, up-right, down-left, down-right (or empty).");
         return std::nullopt;
@@ -271,6 +271,10 @@ std::vector<std::string> skillIds(const HallConfig& config, ServiceMask mask) {
 }
 
 } // namespace
+
+bool validCounterLocation(const std::string& location) {
+    return location.empty() || std::find(kLocations.begin(), kLocations.end(), location) != kLocations.end();
+}
 
 const char* configChangeName(const ConfigChange& change) {
     return std::visit(Overloaded{

@@ -26,6 +26,9 @@ constexpr std::size_t kMaxCounterNameChars = 20;
 constexpr Seconds kMinDurationS = 30;
 constexpr Seconds kMaxDurationS = 4 * 3600;
 
+// A counter's location: empty or one of the display's arrows (left, right, up, down, up-left, …).
+bool validCounterLocation(const std::string& location);
+
 Result<std::vector<Event>> decideConfiguration(const HallState& state, const Configure& command, Now now);
 
 // Checks a change against a configuration, without today's visitors (the file seeding and the
