@@ -5,6 +5,17 @@
 namespace {
 const std::string kDutch = "nl";
 const std::string kEnglish = "en";
+
+// A day's first opening and last closing; nullopt when it has no periods.
+std::optional<std::pair<std::int32_t, std::int32_t>> firstAndLast(const loket::core::OpenPeriods& list) {
+    if (list.empty()) return std::nullopt;
+    std::int32_t first = list.front().first, last = list.front().second;
+    for (auto [open, close] : list) {
+        first = std::min(first, open);
+        last = std::max(last, close);
+    }
+    return std::pair{first, last};
+}
 } // namespace
 
 namespace loket::core {
@@ -68,26 +79,12 @@ bool OpeningHours::isOpen(Now now) const {
 
 std::optional<std::pair<std::int32_t, std::int32_t>> OpeningHours::dayRangeOn(LocalDay day) const {
     if (!exceptions.count(day)) return dayRange(weekday(day));
-    const auto& list = periodsOn(day);
-    if (list.empty()) return std::nullopt;
-    std::int32_t first = list.front().first, last = list.front().second;
-    for (auto [open, close] : list) {
-        first = std::min(first, open);
-        last = std::max(last, close);
-    }
-    return std::pair{first, last};
+    return firstAndLast(periodsOn(day));
 }
 
 std::optional<std::pair<std::int32_t, std::int32_t>> OpeningHours::dayRange(int day) const {
     if (alwaysOpen) return std::pair{0, 86400};
-    const auto& list = periods[static_cast<std::size_t>(day)];
-    if (list.empty()) return std::nullopt;
-    std::int32_t first = list.front().first, last = list.front().second;
-    for (auto [open, close] : list) {
-        first = std::min(first, open);
-        last = std::max(last, close);
-    }
-    return std::pair{first, last};
+    return firstAndLast(periods[static_cast<std::size_t>(day)]);
 }
 
 std::optional<ServiceIndex> HallConfig::serviceIndex(const std::string& id) const {
