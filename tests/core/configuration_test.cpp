@@ -44,7 +44,7 @@ TEST_CASE("configuration: a service's 'what to bring' changes through the comman
     CHECK(issuedId(must(s, IssueWalkIn{"paspoort", "nl", "v1"}, at(9, 1))) > 0);
 }
 
-TEST_CASE("configuration: a new service is offered at once; a copy of the state keeps the configuration it had") {
+TEST_CASE("configuration: a new service is offered at once, a copy of the state keeps the configuration it had") {
     HallState s(smallHall());
     HallState before = s;
     ServiceConfig n;
@@ -99,7 +99,7 @@ TEST_CASE("configuration: a service with a bad field is refused and the error na
     CHECK(service(s.config(), "paspoort") == p);
 }
 
-TEST_CASE("configuration: appointment-only and walk-in off refuse walk-ins; walk-in on takes them again") {
+TEST_CASE("configuration: appointment-only and walk-in off refuse walk-ins, walk-in on takes them again") {
     HallState s(smallHall());
     ServiceConfig p = service(s.config(), "paspoort");
     p.walkIn = false;
@@ -110,7 +110,7 @@ TEST_CASE("configuration: appointment-only and walk-in off refuse walk-ins; walk
     CHECK(must(s, IssueWalkIn{"paspoort", "nl", "v2"}, at(9, 3)).size() == 1);
 }
 
-TEST_CASE("configuration: removing a service visitors wait for needs a confirmation; then it takes no new tickets and the waiting are still served") {
+TEST_CASE("configuration: removing a service visitors wait for needs a confirmation, then it takes no new tickets and the waiting are still served") {
     HallState s(smallHall());
     auto waiting = issuedId(must(s, IssueWalkIn{"ophalen", "nl", "v1"}, at(9, 0)));
     Error e = refused(s, change(RemoveService{"ophalen"}), at(9, 1));
@@ -126,7 +126,7 @@ TEST_CASE("configuration: removing a service visitors wait for needs a confirmat
     CHECK(calledId(must(s, CallNext{"b2"}, at(9, 5))) == waiting);
 }
 
-TEST_CASE("configuration: a booked appointment also needs the confirmation; a service nobody needs goes at once") {
+TEST_CASE("configuration: a booked appointment also needs the confirmation, a service nobody needs goes at once") {
     HallState s(smallHall());
     must(s, booking("K7Q2MX", {"paspoort"}, at(11, 0)), at(8, 0));
     CHECK(refused(s, change(RemoveService{"paspoort"}), at(9, 0)).message.find("booked") != std::string::npos);
@@ -271,7 +271,7 @@ TEST_CASE("configuration: a dated exception is checked: past dates, closed days 
     CHECK(refused(s, change(ClearDayException{testDay() + 3}), at(9, 0)).details.field == "date");
 }
 
-TEST_CASE("configuration: closing today while visitors wait needs a confirmation; they are still served") {
+TEST_CASE("configuration: closing today while visitors wait needs a confirmation, they are still served") {
     HallState s(smallHall());
     auto id = issuedId(must(s, IssueWalkIn{"ophalen", "nl", "v1"}, at(9, 0)));
     Error e = refused(s, change(SetDayException{testDay(), {DayExceptionKind::Closed, {}, {}}}), at(9, 5));
@@ -297,7 +297,7 @@ TEST_CASE("configuration: a change names who made it") {
     CHECK(refused(s, Configure{SetBanner{{{"nl", "x"}}}, "", false}, at(9, 0)).code == ErrorCode::MissingField);
 }
 
-TEST_CASE("configuration: the configuration survives the day rollover; the day's tickets do not") {
+TEST_CASE("configuration: the configuration survives the day rollover, the day's tickets do not") {
     HallState s(smallHall());
     must(s, change(SetBanner{{{"nl", "Let op"}}}), at(9, 0));
     must(s, IssueWalkIn{"ophalen", "nl", "v1"}, at(9, 1));

@@ -36,7 +36,7 @@ RawConnection openStream(const ServerProcess& server, const std::string& token) 
 
 } // namespace
 
-TEST_CASE("configuration: an admin changes what to bring and the kiosk's services show it; others may not change it") {
+TEST_CASE("configuration: an admin changes what to bring and the kiosk's services show it, others may not change it") {
     TempDir dir;
     ServerProcess server(dir.path() / "hall.db");
     ApiClient admin(server, "demo-admin-token");
@@ -81,7 +81,7 @@ TEST_CASE("configuration: a bad change is refused and the API's error names the 
     CHECK(admin.get("/api/v1/configuration/history").json["entries"].empty());
 }
 
-TEST_CASE("configuration: removing a service visitors wait for needs a confirmation; after it the kiosk no longer offers it") {
+TEST_CASE("configuration: removing a service visitors wait for needs a confirmation, after it the kiosk no longer offers it") {
     TempDir dir;
     ServerProcess server(dir.path() / "hall.db");
     ApiClient admin(server, "demo-admin-token"), kiosk(server, "demo-kiosk-token");
@@ -139,7 +139,7 @@ TEST_CASE("configuration: a change reaches a connected kiosk's and display's eve
     CHECK(ApiClient(server, "demo-display-token").get("/api/v1/hall").json["hall"]["banner"]["nl"] == "Vandaag zijn wij om 12:00 gesloten");
 }
 
-TEST_CASE("configuration: the store keeps the live configuration; the file seeds an empty store and --apply-config applies a changed file") {
+TEST_CASE("configuration: the store keeps the live configuration, the file seeds an empty store and --apply-config applies a changed file") {
     TempDir dir;
     const auto db = dir.path() / "hall.db";
     {
