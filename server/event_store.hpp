@@ -46,6 +46,9 @@ struct CommitBatch {
     bool purgeBeforeFirstEvent = false;         // the batch starts a new day
     core::LocalDay today = 0;
     core::Seconds at = 0;                       // when the command ran (sessions expired before go)
+    // The hall's live configuration after this batch (proto/configuration_json's document), when
+    // the batch changed it: stored in the same transaction, and kept by the daily purge.
+    std::optional<std::string> configuration;
 };
 
 struct StoredSession {
@@ -112,6 +115,10 @@ public:
     // Enrolled devices: put replaces the device's row and its token list in one transaction.
     virtual Status putEnrolledDevice(const EnrolledDeviceRecord& device) = 0;
     virtual Result<std::vector<EnrolledDeviceRecord>> enrolledDevices() = 0;
+
+    // The live configuration as the last batch that changed it stored it; nullopt in a new store
+    // (the server then seeds it from the configuration file).
+    virtual Result<std::optional<std::string>> loadConfiguration() = 0;
 
     // Whether a write can be committed now (for /healthz): commits a one-row probe.
     virtual Status probeWrite() = 0;

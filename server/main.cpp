@@ -11,6 +11,7 @@
 #include "auth.hpp"
 #include "backup.hpp"
 #include "command_executor.hpp"
+#include "configuration_file.hpp"
 #include "crypto.hpp"
 #include "device_registry.hpp"
 #include "http_listener.hpp"
@@ -39,7 +40,7 @@ namespace {
 struct Options {
     std::string store; // a postgresql:// URL or a SQLite file; empty: [hall] store, else --db
     std::string config, db = "var/loket.db", listen = "127.0.0.1:8080", webDir = loket::paths::dataPath("web", LOKET_DEFAULT_WEB_DIR).string();
-    bool checkConfig = false, hashPassword = false, quiet = false;
+    bool checkConfig = false, hashPassword = false, quiet = false, applyConfig = false;
     int threads = 32;
     int headerTimeoutS = 10;
     std::string backupTo, restoreFrom; // the backup / restore subcommands
@@ -66,6 +67,9 @@ std::optional<int> parseArgs(int argc, char** argv, Options& o) {
     app.add_flag("--check-config", o.checkConfig, "check the configuration, print a summary and stop");
     app.add_flag("--hash-password", o.hashPassword, "read a password on standard input and print its hash");
     app.add_flag("--quiet", o.quiet, "no request log lines");
+    app.add_flag("--apply-config", o.applyConfig,
+                 "apply the configuration file's services, counters, hours and banner where they differ from the live "
+                 "configuration in the store (without it the differences are only logged)");
     app.fallthrough(); // `backup --to F --db D`: --db belongs to the main command
     auto* backup = app.add_subcommand("backup", "copy the database (consistent, while the hall runs) to a new file");
     backup->add_option("--to", o.backupTo, "the backup file to write")->required();
@@ -162,7 +166,13 @@ int main(int argc, char** argv) {
     // The parts, each with one job (docs/architecture.md).
     Metrics metrics;
     EventBroker broker;
-    LiveState state(config->hall);
+    // The live configuration is the store's; the file seeds an empty store (configuration_file.hpp).
+    auto live = startConfiguration(store, config->hall, clock.now().t);
+    if (!live) {
+        std::fprintf(stderr, "loket-server: cannot read the configuration in %s: %s\n", options.db.c_str(), live.error().message.c_str());
+        return 1;
+    }
+    LiveState state(live.value());
     WaitPredictor predictor(state);
     CommandExecutor commands(config.value(), store, state, broker, clock, metrics);
     DeviceRegistry devices(config.value(), clock, broker);
@@ -181,6 +191,10 @@ int main(int argc, char** argv) {
     }
     Housekeeping housekeeping(commands, state, devices, clock);
     housekeeping.runOnce(); // starts the day if needed, before the first request
+    if (auto diff = reconcileConfiguration(commands, state, &audit, clock, config->hall, options.applyConfig); !diff) {
+        std::fprintf(stderr, "loket-server: %s\n", diff.error().message.c_str());
+        return 1;
+    }
 
     // Booking systems (docs/booking.md): pulled into the book through the command handler.
     loket::server::booking::BookPort bookPort;

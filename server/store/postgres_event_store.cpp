@@ -96,6 +96,14 @@ CREATE TABLE health(
   probes BIGINT NOT NULL);
 INSERT INTO health(id, probes) VALUES(1, 0);
 )SQL"},
+    // 3: the hall's live configuration (the admin page changes it); one row, kept by the daily
+    // purge of the event log.
+    {3, R"SQL(
+CREATE TABLE configuration(
+  id INTEGER PRIMARY KEY CHECK (id = 1),
+  document TEXT NOT NULL,
+  updated_at BIGINT NOT NULL);
+)SQL"},
 };
 
 constexpr int kSchemaVersion = std::size(kMigrations);
@@ -279,6 +287,13 @@ Status PostgresEventStore::writeBatch(const CommitBatch& batch, std::vector<std:
         if (auto r = c.exec("purging expired sessions", "DELETE FROM sessions WHERE expires_at < $1", {param(batch.at)}); !r)
             return r.error();
     }
+    if (batch.configuration) {
+        auto r = c.exec("storing the configuration",
+                        "INSERT INTO configuration(id, document, updated_at) VALUES(1, $1, $2) "
+                        "ON CONFLICT(id) DO UPDATE SET document = excluded.document, updated_at = excluded.updated_at",
+                        {*batch.configuration, param(batch.at)});
+        if (!r) return r.error();
+    }
     if (batch.idempotency) {
         const auto& k = *batch.idempotency;
         auto r = c.exec("storing the retry key", "INSERT INTO idempotency(key, request_hash, status, response, day) VALUES($1,$2,$3,$4,$5)",
@@ -348,6 +363,14 @@ Result<std::optional<StoredSession>> PostgresEventStore::findSession(const std::
     if (!r) return r.error();
     if (r->size() == 0) return std::optional<StoredSession>{};
     return std::optional<StoredSession>{StoredSession{r->text(0, 0), r->integer(0, 1)}};
+}
+
+Result<std::optional<std::string>> PostgresEventStore::loadConfiguration() {
+    std::lock_guard lock(m_otherMutex);
+    auto r = m_other->exec("reading the configuration", "SELECT document FROM configuration WHERE id = 1", {});
+    if (!r) return r.error();
+    if (r->size() == 0) return std::optional<std::string>{};
+    return std::optional<std::string>{r->text(0, 0)};
 }
 
 Status PostgresEventStore::deleteSession(const std::string& tokenHash) {

@@ -39,6 +39,7 @@ public:
 
     Status putSession(const std::string& tokenHash, const StoredSession& session) override;
     Result<std::optional<StoredSession>> findSession(const std::string& tokenHash) override;
+    Result<std::optional<std::string>> loadConfiguration() override;
     Status deleteSession(const std::string& tokenHash) override;
 
     Status appendAudit(const AuditEntry& entry) override;
