@@ -152,9 +152,16 @@ void aGroupIsOneTransaction(Stores& stores) {
 template <typename Stores>
 void retryKeysAndTheDaysPurge(Stores& stores) {
     auto store = stores.open();
+    auto empty = store->loadConfiguration();
+    REQUIRE(empty);
+    CHECK_FALSE(empty->has_value()); // a new store: the server seeds it from the file
     auto day1 = batchOf({"day_started", "ticket_issued"}, 100);
     day1.idempotency = keyOf("retry-1", 100);
+    day1.configuration = "{\"services\":[\"paspoort\"]}";
     REQUIRE(store->commit(day1));
+    auto changed = batchOf({"configuration_changed"}, 100);
+    changed.configuration = "{\"services\":[\"paspoort\",\"rijbewijs\"]}";
+    REQUIRE(store->commit(changed));
     REQUIRE(store->putSession("old-session", {"demo", 100 * 86400 + 7200}));
     REQUIRE(store->putSession("live-session", {"demo", 101 * 86400 + 7200}));
     auto found = store->findIdempotency("retry-1");
@@ -180,6 +187,10 @@ void retryKeysAndTheDaysPurge(Stores& stores) {
     REQUIRE(loaded);
     REQUIRE(loaded->size() == 1);
     CHECK(loaded->front().id == ids->front());
+    // The live configuration is no visitor data: the purge keeps the last one stored.
+    auto configuration = store->loadConfiguration();
+    REQUIRE(configuration);
+    CHECK(configuration->value_or("") == "{\"services\":[\"paspoort\",\"rijbewijs\"]}");
     auto gone = store->findIdempotency("retry-1");
     REQUIRE(gone);
     CHECK_FALSE(gone->has_value());
@@ -314,7 +325,7 @@ void aNewerSchemaIsRefused(Stores& stores) {
 
 STORE_CONTRACT("events keep their order and ids, also after a reopen", eventsInOrderAndAfterReopen)
 STORE_CONTRACT("a group is one transaction: one failing batch leaves nothing of the group", aGroupIsOneTransaction)
-STORE_CONTRACT("retry keys are found; a new day purges old events, keys and expired sessions, ids never go back",
+STORE_CONTRACT("retry keys are found; a new day purges old events, keys and expired sessions but keeps the configuration, ids never go back",
                retryKeysAndTheDaysPurge)
 STORE_CONTRACT("finished-day visits are stored and read back per day, field by field", visitsRoundTrip)
 STORE_CONTRACT("sessions, the audit trail and enrolled devices are kept and purged as told", sessionsAuditAndDevices)
