@@ -33,6 +33,9 @@ struct EventStreamOptions {
     std::string baseUrl;
     std::string path = "/api/v1/events";
     std::string token;        // sent as bearer token
+    // When set, asked for the bearer token at every (re)connect instead of `token`: an enrolled
+    // device renews its token while the stream stays open, and reconnects with the current one.
+    std::function<std::string()> tokenSource;
     std::string lastEventId;  // resume after this id on the first connect; empty: from now
     std::chrono::milliseconds connectTimeout{2000};
     std::chrono::milliseconds initialBackoff{200};
