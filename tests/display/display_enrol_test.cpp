@@ -56,7 +56,7 @@ struct ScratchDir {
 
 // Open event streams on the server (its /metrics).
 int streamsOpen(const HallServer& server) {
-    net::HttpClient metrics(net::HttpOptions{server.url()});
+    net::HttpClient metrics(net::HttpOptions{server.url(), ""});
     auto reply = metrics.get("/metrics", net::RequestOptions{{}, "application/json", "text/plain"});
     if (!reply) return -1;
     std::smatch m;
