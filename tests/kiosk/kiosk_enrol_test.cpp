@@ -9,11 +9,11 @@
 #include <nlohmann/json.hpp>
 
 #include <fstream>
-#include <sstream>
 #include <sys/stat.h>
 
 namespace fs = std::filesystem;
 using loket::kiosk::testing::ChildProcess;
+using loket::kiosk::testing::readText;
 using loket::kiosk::testing::waitForFile;
 using loket::test::ApiClient;
 using loket::test::Json;
@@ -24,13 +24,6 @@ using namespace std::chrono_literals;
 namespace {
 
 const fs::path kSource = LOKET_SOURCE_DIR;
-
-std::string readText(const fs::path& p) {
-    std::ifstream in(p);
-    std::stringstream s;
-    s << in.rdbuf();
-    return s.str();
-}
 
 // A kiosk config without a device token: the kiosk pairs. Heartbeat every second.
 fs::path unpairedConfig(const TempDir& dir, const std::string& serverUrl) {
