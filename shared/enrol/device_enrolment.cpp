@@ -231,10 +231,7 @@ void DeviceEnrolment::renew(net::HttpClient& http) {
     }
     http.setToken(current);
     auto reply = http.post("/api/v1/devices/token", "{}");
-    if (reply) {
-        ++m_renewals;
-        return adopt(reply->body, "renewal");
-    }
+    if (reply) return adopt(reply->body, "renewal");
     const auto& failure = http.lastFailure();
     if (failure && failure->status == 401) return forget(PairingNotice::Revoked, "the server refused to renew: this device was revoked");
     // Not now: the current token stays valid until it expires; try again in a while.
@@ -274,6 +271,7 @@ void DeviceEnrolment::adopt(const std::string& body, const std::string& what) {
         std::lock_guard lock(m_mutex);
         m_credential = c;
     }
+    if (what == "renewal") ++m_renewals; // counted once the new token is the one in use
     std::printf("loket-enrol: %s as device %s\n", what == "renewal" ? "token renewed" : "paired", c.deviceId.c_str());
     std::fflush(stdout);
     update([&](PairingStatus& s) {
