@@ -122,6 +122,9 @@ void HallLink::startStream(std::int64_t fromEventId) {
     callbacks.onHeartbeat = [this] { m_queue.push(ServerAlive{}); };
     callbacks.onState = [this](net::StreamState state, const std::string& detail) {
         if (state == net::StreamState::Connected) m_queue.push(ServerAlive{});
+        // Refused (401): this display was revoked — its enrolment shows a new code.
+        if (state == net::StreamState::Disconnected && m_stream && m_stream->lastHttpStatus() == 401 && m_settings.onUnauthorized)
+            m_settings.onUnauthorized(m_settings.tokenSource ? m_settings.tokenSource() : m_settings.token);
         if (state == net::StreamState::Disconnected)
             m_queue.push(LinkProblem{(m_stream && m_stream->tlsRejected()
                                           ? "ALERT: the server's certificate is not trusted (check [server] ca_file and pinned_public_key); "

@@ -172,6 +172,9 @@ bool EventStreamClient::connectOnce() {
             }
         }
     }
+    long status = 0;
+    curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &status);
+    m_lastStatus = status;
     curl_multi_remove_handle(m_impl->multi, curl);
     curl_easy_cleanup(curl);
     curl_slist_free_all(headers);
