@@ -50,9 +50,20 @@ net::StreamState HallLink::streamState() const {
     return m_stream ? m_stream->state() : net::StreamState::Disconnected;
 }
 
+void HallLink::useCurrentToken(net::HttpClient& http) {
+    if (m_settings.tokenSource) http.setToken(m_settings.tokenSource());
+}
+
+void HallLink::noteRefusal(const net::HttpClient& http) {
+    const auto& failure = http.lastFailure();
+    if (failure && failure->status == 401 && m_settings.onUnauthorized) m_settings.onUnauthorized(http.options().token);
+}
+
 bool HallLink::loadSnapshot(net::HttpClient& http) {
+    useCurrentToken(http);
     auto reply = http.get("/api/v1/hall");
     if (!reply) {
+        noteRefusal(http);
         m_queue.push(LinkProblem{"GET /api/v1/hall: " + reply.error().message,
                                  reply.error().code == ErrorCode::TlsVerificationFailed});
         return false;
@@ -76,15 +87,21 @@ void HallLink::sendHeartbeat(net::HttpClient& http) {
         m_statusChanged = false;
     }
     nlohmann::json body{{"status", status}};
-    if (auto reply = http.post("/api/v1/devices/heartbeat", body.dump()); reply) ++m_heartbeats;
-    else m_queue.push(LinkProblem{"heartbeat: " + reply.error().message,
-                                  reply.error().code == ErrorCode::TlsVerificationFailed});
+    useCurrentToken(http);
+    if (auto reply = http.post("/api/v1/devices/heartbeat", body.dump()); reply) {
+        ++m_heartbeats;
+    } else {
+        noteRefusal(http);
+        m_queue.push(LinkProblem{"heartbeat: " + reply.error().message,
+                                 reply.error().code == ErrorCode::TlsVerificationFailed});
+    }
 }
 
 void HallLink::startStream(std::int64_t fromEventId) {
     net::EventStreamOptions options;
     options.baseUrl = m_settings.serverUrl;
     options.token = m_settings.token;
+    options.tokenSource = m_settings.tokenSource; // renewed tokens on reconnect; the open stream stays
     options.lastEventId = std::to_string(fromEventId);
     options.maxBackoff = m_settings.maxBackoff;
     options.tls = m_settings.tls;
@@ -107,6 +124,9 @@ void HallLink::startStream(std::int64_t fromEventId) {
     callbacks.onHeartbeat = [this] { m_queue.push(ServerAlive{}); };
     callbacks.onState = [this](net::StreamState state, const std::string& detail) {
         if (state == net::StreamState::Connected) m_queue.push(ServerAlive{});
+        // Refused (401): this display was revoked — its enrolment shows a new code.
+        if (state == net::StreamState::Disconnected && m_stream && m_stream->lastHttpStatus() == 401 && m_settings.onUnauthorized)
+            m_settings.onUnauthorized(m_settings.tokenSource ? m_settings.tokenSource() : m_settings.token);
         if (state == net::StreamState::Disconnected) {
             const bool refused = m_stream && m_stream->tlsRejected();
             m_queue.push(LinkProblem{(refused ? "ALERT: the server's certificate is not trusted (check [server] ca_file and "

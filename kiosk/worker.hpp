@@ -34,6 +34,11 @@ namespace loket::kiosk {
 struct WorkerSettings {
     std::string serverUrl;
     std::string deviceToken;
+    // An enrolled kiosk (no configured token): asked for the current token before each request
+    // (empty while the kiosk is not paired: it then sends nothing), and told when the server
+    // refused that token (401: the kiosk was revoked). Both are called on the worker thread.
+    std::function<std::string()> tokenSource;
+    std::function<void(const std::string& token)> onUnauthorized;
     std::string printerTransport;
     ticket::PrinterProfile printerProfile;
     std::chrono::milliseconds heartbeatInterval{10000};
@@ -65,6 +70,8 @@ public:
     Worker& operator=(const Worker&) = delete;
 
     void submit(Job job);
+    // The kiosk was (re)paired: send a heartbeat and load the services now.
+    void credentialChanged();
     WorkerStats stats() const;
     ticket::PrinterFault printerState() const;
 
@@ -80,6 +87,8 @@ private:
     void run();
     void attemptCheckIn(net::HttpClient& http);
     void print(const PrintTicket& job);
+    bool useCurrentToken(net::HttpClient& http);
+    void noteRefusal(const net::HttpClient& http);
     void heartbeat(net::HttpClient& http);
     void refreshServices(net::HttpClient& http);
     void pollPrinter();
