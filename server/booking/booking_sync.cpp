@@ -171,7 +171,7 @@ void BookingSync::pullOne(Slot& slot) {
                 changed = h.lastError != list.error().message;
                 h.lastError = list.error().message;
                 h.lastErrorKind = pullErrorKind(list.error(), h.lastErrorStatus);
-                h.lastErrorAt = now.t;
+                if (changed) h.lastErrorAt = now.t; // since when it fails this way
                 h.nextPull = now.t + slot.config.pullInterval.count();
             }
             if (changed) raise(slot.config.name, "The booking system cannot be read: " + list.error().message +

@@ -55,7 +55,7 @@ struct ConnectorHealth {
     std::string lastError;                    // empty after a success
     std::string lastErrorKind;                // pullErrorKind of lastError (for the dashboard's plain Dutch)
     int lastErrorStatus = 0;                  // the HTTP status in lastError, 0 when none
-    core::Seconds lastErrorAt = 0;
+    core::Seconds lastErrorAt = 0;            // since when the pulls fail with lastError
     std::optional<core::Seconds> nextPull;    // when the scheduler pulls again (set after each pull)
     std::uint64_t pullsOk = 0, pullsFailed = 0;
     std::uint64_t lookupsFound = 0, lookupsNotFound = 0, lookupsFailed = 0;
