@@ -1,13 +1,15 @@
 // The real loket-server binary with a [[booking]] section pointing at the protocol-faithful JCC
 // fake: appointments arrive in the book, a resident checks in at the kiosk with the number or the
 // QR text of the confirmation, and the fake going down and coming back shows in the status,
-// /metrics and the kiosk's answers. The hall's clock reads today 09:00 UTC (ServerProcess).
+// /metrics and the kiosk's answers. The hall's clock reads today 09:00 UTC (ServerProcess); the
+// appointments are within the next half hour of that in Amsterdam (the check-in window).
 #include "fake_systems.hpp"
 #include "server_process.hpp"
 
 #include <catch2/catch.hpp>
 
 #include <chrono>
+#include <cstdlib>
 #include <ctime>
 #include <fstream>
 #include <functional>
@@ -28,12 +30,30 @@ std::string todayUtc() {
     return text;
 }
 
-JccAppointment at(std::string id, const std::string& day, const char* from, const char* to, std::string qr = "") {
+// "HH:MM:00" in Amsterdam, `minutes` after 09:00 UTC today (JCC sends local times without an offset).
+std::string amsterdamAfterNine(int minutes) {
+    setenv("TZ", "Europe/Amsterdam", 1);
+    tzset();
+    const std::time_t now = std::time(nullptr);
+    std::tm utc{};
+    gmtime_r(&now, &utc);
+    utc.tm_hour = 9;
+    utc.tm_min = minutes;
+    utc.tm_sec = 0;
+    const std::time_t at = timegm(&utc);
+    std::tm local{};
+    localtime_r(&at, &local);
+    char text[16];
+    std::strftime(text, sizeof text, "%H:%M:00", &local);
+    return text;
+}
+
+JccAppointment at(std::string id, const std::string& day, int fromMinute, std::string qr = "") {
     JccAppointment a;
     a.id = std::move(id);
     a.productIds = "1";
-    a.start = day + "T" + from;
-    a.end = day + "T" + to;
+    a.start = day + "T" + amsterdamAfterNine(fromMinute);
+    a.end = day + "T" + amsterdamAfterNine(fromMinute + 10);
     a.qrText = std::move(qr);
     return a;
 }
@@ -82,9 +102,9 @@ int checkIn(ApiClient& kiosk, const std::string& code, const std::string& key) {
 TEST_CASE("jcc: the real hall server pulls JCC, checks a resident in, and shows JCC going down and coming back") {
     const std::string today = todayUtc();
     FakeJcc jcc;
-    jcc.put(at("7100001", today, "10:30:00", "10:40:00", "44b322c32c5329b135e1"));
-    jcc.put(at("7100002", today, "10:45:00", "10:55:00"));
-    jcc.put(at("7100003", today, "11:00:00", "11:10:00"));
+    jcc.put(at("7100001", today, 5, "44b322c32c5329b135e1"));
+    jcc.put(at("7100002", today, 15));
+    jcc.put(at("7100003", today, 20));
     TempDir dir;
     ServerProcess server(dir.path() / "hall.sqlite", hallWithJcc(dir, jcc.endpoint()),
                          {hallClockAt(9 * 3600), "LOKET_TEST_JCC_PASSWORD=jcc-secret-for-tests"});
@@ -131,7 +151,7 @@ TEST_CASE("jcc: the real hall server pulls JCC, checks a resident in, and shows 
     CHECK_FALSE(alerts.empty());
 
     // JCC is back: the next pull succeeds and a new booking arrives.
-    jcc.put(at("7100004", today, "11:30:00", "11:40:00"));
+    jcc.put(at("7100004", today, 25));
     jcc.restart();
     REQUIRE(within(25, [&] { return connector(admin).value("ok", false); }));
     c = connector(admin);
