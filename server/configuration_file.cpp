@@ -107,7 +107,9 @@ std::string exportConfigurationToml(const ServerConfig& server, const HallConfig
                                            {"slack_margin_s", n.slackMarginS}, {"look_ahead_s", n.lookAheadS},
                                            {"plan_horizon_s", n.planHorizonS}, {"hard_cap_s", n.hardCapS},
                                            {"walk_in_load_percent", n.walkInLoadPercent}, {"walk_in_grace_s", n.walkInGraceS},
-                                           {"triage_limit", n.triageLimit}});
+                                           {"triage_limit", n.triageLimit},
+                                           {"walk_in_grace_load_percent", n.walkInGracePercent},
+                                           {"plan_risk_percent", n.planRiskPercent}});
     root.insert("hours", hoursTable(live.hours));
     root.insert("walk_in_hours", hoursTable(live.walkInHours));
 
