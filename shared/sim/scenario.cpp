@@ -49,36 +49,36 @@ Status clock(const Section& section, const char* key, Seconds& out) {
     return Ok{};
 }
 
-// [[start, end], …] of times of day, each ending after it starts.
-Status spans(const Section& section, const char* key, std::vector<std::pair<Seconds, Seconds>>& out) {
+// [[start, end], …] or, `weighted`, [[start, end, weight], …]: pieces of the day, each ending
+// after it starts (a weight: the relative arrival intensity, ≥ 0).
+Status periods(const Section& section, const char* key, bool weighted, std::vector<RatePeriod>& out) {
+    const char* shape = weighted ? "[start, end, weight]" : "[start, end]";
     const toml::array* list = section.table().get_as<toml::array>(key);
-    if (!list || list->empty()) return section.fail(key, "must be a non-empty list of [start, end]");
-    out.clear();
-    for (const auto& item : *list) {
-        const toml::array* pair = item.as_array();
-        std::optional<Seconds> from, to;
-        if (pair && pair->size() == 2) from = clockOf(*pair->get(0)), to = clockOf(*pair->get(1));
-        if (!from || !to) return section.fail(key, "must be a list of [start, end] with times \"HH:MM\"");
-        if (*from >= *to) return section.fail(key, "a period must end after it starts");
-        out.emplace_back(*from, *to);
-    }
-    return Ok{};
-}
-
-// [[start, end, weight], …]: a relative arrival intensity per piece of the day.
-Status profile(const Section& section, const char* key, std::vector<RatePeriod>& out) {
-    const toml::array* list = section.table().get_as<toml::array>(key);
-    if (!list || list->empty()) return section.fail(key, "must be a non-empty list of [start, end, weight]");
+    if (!list || list->empty()) return section.fail(key, std::string("must be a non-empty list of ") + shape);
     out.clear();
     for (const auto& item : *list) {
         const toml::array* p = item.as_array();
         std::optional<Seconds> from, to;
-        std::optional<double> weight;
-        if (p && p->size() == 3) from = clockOf(*p->get(0)), to = clockOf(*p->get(1)), weight = p->get(2)->value<double>();
-        if (!from || !to || !weight) return section.fail(key, "must be a list of [start, end, weight] with times \"HH:MM\"");
-        if (*from >= *to || *weight < 0) return section.fail(key, "each period needs start < end and a weight ≥ 0");
+        std::optional<double> weight = 1.0;
+        if (p && p->size() == (weighted ? 3u : 2u)) {
+            from = clockOf(*p->get(0));
+            to = clockOf(*p->get(1));
+            if (weighted) weight = p->get(2)->value<double>();
+        }
+        if (!from || !to || !weight) return section.fail(key, std::string("must be a list of ") + shape + " with times \"HH:MM\"");
+        if (*from >= *to || *weight < 0) return section.fail(key, "each period must end after it starts (and a weight is ≥ 0)");
         out.push_back(RatePeriod{*from, *to, *weight});
     }
+    return Ok{};
+}
+
+Status profile(const Section& section, const char* key, std::vector<RatePeriod>& out) { return periods(section, key, true, out); }
+
+Status spans(const Section& section, const char* key, std::vector<std::pair<Seconds, Seconds>>& out) {
+    std::vector<RatePeriod> read;
+    if (auto st = periods(section, key, false, read); !st) return st;
+    out.clear();
+    for (const RatePeriod& r : read) out.emplace_back(r.from, r.to);
     return Ok{};
 }
 

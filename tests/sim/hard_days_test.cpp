@@ -50,22 +50,6 @@ TEST_CASE("scenarios: the hard days load, each with its own seed") {
     }
 }
 
-TEST_CASE("scenarios: a failure that names no counter of the hall is refused, naming the file") {
-    const auto dir = std::filesystem::temp_directory_path() / "loket_sim_failure_test";
-    std::filesystem::create_directories(dir);
-    std::filesystem::copy_file(std::string(LOKET_SOURCE_DIR) + "/sim/scenarios/services.toml", dir / "services.toml",
-                               std::filesystem::copy_options::overwrite_existing);
-    std::ifstream in(std::string(LOKET_SOURCE_DIR) + "/sim/scenarios/failure_short_staffed.toml");
-    std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-    text.replace(text.find("counter = \"B02\""), 15, "counter = \"X09\"");
-    std::ofstream(dir / "bad.toml") << text;
-    auto spec = loadScenarioFile((dir / "bad.toml").string());
-    REQUIRE_FALSE(spec.has_value());
-    CHECK(spec.error().message.find("bad.toml") != std::string::npos);
-    CHECK(spec.error().message.find("X09") != std::string::npos);
-    std::filesystem::remove_all(dir);
-}
-
 namespace {
 
 // failure_short_staffed.toml with `from` replaced by `to` in its text, read from a scratch folder.
@@ -93,6 +77,14 @@ int lineOf(const std::string& needle) {
 }
 
 } // namespace
+
+TEST_CASE("scenarios: a failure that names no counter of the hall is refused, naming the file") {
+    auto spec = editedScenario("counter = \"B02\"", "counter = \"X09\"");
+    REQUIRE_FALSE(spec.has_value());
+    CHECK(spec.error().message.find("edited.toml") != std::string::npos);
+    CHECK(spec.error().message.find("X09") != std::string::npos);
+}
+
 
 TEST_CASE("scenarios: a bad figure is named as file:line: field: message, like every config file") {
     auto tooMany = editedScenario("prefix = \"B\"\ncount = 3", "prefix = \"B\"\ncount = 300");
