@@ -3,7 +3,8 @@
 # loket-server (temporary database): VmRSS after the programs settled, VmHWM (the start-up peak),
 # CPU ticks (utime + stime from /proc/<pid>/stat) over an idle window, and where the resident
 # memory lies (/proc/<pid>/smaps: shared libraries, heap, other anonymous memory).
-# Usage: bench/ui_memory.sh BUILD_DIR [IDLE_SECONDS]      (docs/benchmarks.md quotes its output)
+# Usage: bench/ui_memory.sh BUILD_DIR [IDLE_SECONDS]   (LOKET_SERVER=path: another loket-server binary)
+# docs/benchmarks.md quotes its output.
 set -euo pipefail
 build=${1:?usage: bench/ui_memory.sh BUILD_DIR [IDLE_SECONDS]}
 idle=${2:-20}
@@ -15,7 +16,7 @@ trap cleanup EXIT
 
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
 url="http://127.0.0.1:$port"
-"$build/server/loket-server" --config firmware-config/hall.example.toml --db "$work/loket.db" --listen "127.0.0.1:$port" \
+"${LOKET_SERVER:-$build/server/loket-server}" --config firmware-config/hall.example.toml --db "$work/loket.db" --listen "127.0.0.1:$port" \
   >"$work/server.log" 2>&1 &
 pids+=($!)
 for _ in $(seq 100); do curl -fs "$url/healthz" >/dev/null 2>&1 && break; sleep 0.1; done
