@@ -2,6 +2,7 @@
 
 #include "shared/core/booking_code.hpp"
 #include "shared/core/command_handler.hpp"
+#include "shared/proto/rfc3339.hpp"
 
 #include <algorithm>
 #include <cctype>
@@ -34,20 +35,6 @@ core::CodeSource codeSourceOf(System system) {
     return core::CodeSource::Loket;
 }
 
-namespace {
-
-bool digits(std::string_view s, std::size_t at, std::size_t n, int& out) {
-    if (at + n > s.size()) return false;
-    out = 0;
-    for (std::size_t i = at; i < at + n; ++i) {
-        if (!std::isdigit(static_cast<unsigned char>(s[i]))) return false;
-        out = out * 10 + (s[i] - '0');
-    }
-    return true;
-}
-
-} // namespace
-
 Result<core::Seconds> parseDateTime(std::string_view text, const HallZone& zone) {
     auto bad = [&] {
         // Appended, not `"'" + std::string(text)`: GCC 12 at -O3 warns falsely on that
@@ -56,38 +43,10 @@ Result<core::Seconds> parseDateTime(std::string_view text, const HallZone& zone)
         message.append(text).append("' is not an ISO 8601 date and time");
         return makeError(ErrorCode::InvalidValue, message);
     };
-    int y = 0, mo = 0, d = 0, h = 0, mi = 0, s = 0;
-    if (text.size() < 16 || !digits(text, 0, 4, y) || text[4] != '-' || !digits(text, 5, 2, mo) || text[7] != '-' ||
-        !digits(text, 8, 2, d) || (text[10] != 'T' && text[10] != ' ') || !digits(text, 11, 2, h) || text[13] != ':' ||
-        !digits(text, 14, 2, mi))
-        return bad();
-    std::size_t at = 16;
-    if (at < text.size() && text[at] == ':') {
-        if (!digits(text, at + 1, 2, s)) return bad();
-        at += 3;
-        if (at < text.size() && text[at] == '.') {
-            ++at;
-            while (at < text.size() && std::isdigit(static_cast<unsigned char>(text[at]))) ++at;
-        }
-    }
-    core::LocalDay day = 0;
-    char date[11];
-    std::copy(text.begin(), text.begin() + 10, date);
-    date[10] = '\0';
-    if (!core::parseDate(date, day) || h > 23 || mi > 59 || s > 59) return bad();
-    const std::int32_t second = h * 3600 + mi * 60 + s;
-    if (at == text.size()) return zone.toInstant(day, second); // local time of the hall
-    if (text[at] == 'Z' && at + 1 == text.size()) return core::instantOf(day, second, 0);
-    int oh = 0, om = 0;
-    if ((text[at] == '+' || text[at] == '-') && digits(text, at + 1, 2, oh)) {
-        std::size_t m = at + 3;
-        if (m < text.size() && text[m] == ':') ++m;
-        if (digits(text, m, 2, om) && m + 2 == text.size() && oh <= 14 && om <= 59) {
-            const std::int32_t offset = (text[at] == '-' ? -1 : 1) * (oh * 3600 + om * 60);
-            return core::instantOf(day, second, offset);
-        }
-    }
-    return bad();
+    auto at = proto::parseIso8601(text);
+    if (!at || at->secondOfDay >= 86400) return bad();
+    if (!at->utcOffsetS) return zone.toInstant(at->day, at->secondOfDay); // local time of the hall
+    return core::instantOf(at->day, at->secondOfDay, *at->utcOffsetS);
 }
 
 std::string staffName(std::initializer_list<std::string_view> parts) {

@@ -30,34 +30,56 @@ std::string rfc3339(Seconds t, std::int32_t utcOffsetS) {
     return buf;
 }
 
-std::optional<Now> parseRfc3339(std::string_view text) {
+namespace {
+
+// The one scanner behind both readers; `strict` is RFC 3339 (seconds and a colon offset required).
+std::optional<IsoDateTime> scan(std::string_view text, bool strict) {
     LocalDay day = 0;
-    if (text.size() < 20 || !parseDate(std::string(text.substr(0, 10)), day)) return std::nullopt;
+    if (text.size() < 16 || !parseDate(std::string(text.substr(0, 10)), day)) return std::nullopt;
     int hour = 0, minute = 0, second = 0;
     if ((text[10] != 'T' && text[10] != 't' && text[10] != ' ') || !digits(text, 11, 2, hour) || text[13] != ':' ||
-        !digits(text, 14, 2, minute) || text[16] != ':' || !digits(text, 17, 2, second))
+        !digits(text, 14, 2, minute))
         return std::nullopt;
-    if (hour > 23 || minute > 59 || second > 60) return std::nullopt;
-    std::size_t pos = 19;
-    if (pos < text.size() && text[pos] == '.') { // fractional seconds are ignored
-        ++pos;
-        while (pos < text.size() && std::isdigit(static_cast<unsigned char>(text[pos]))) ++pos;
+    std::size_t pos = 16;
+    if (pos < text.size() && text[pos] == ':') {
+        if (!digits(text, pos + 1, 2, second)) return std::nullopt;
+        pos += 3;
+        if (pos < text.size() && text[pos] == '.') { // fractional seconds are ignored
+            ++pos;
+            while (pos < text.size() && std::isdigit(static_cast<unsigned char>(text[pos]))) ++pos;
+        }
+    } else if (strict) {
+        return std::nullopt;
     }
-    std::int32_t offset = 0;
+    if (hour > 23 || minute > 59 || second > 60) return std::nullopt;
+    IsoDateTime out{day, hour * 3600 + minute * 60 + second, std::nullopt};
     if (pos < text.size() && (text[pos] == 'Z' || text[pos] == 'z')) {
+        out.utcOffsetS = 0;
         ++pos;
     } else if (pos < text.size() && (text[pos] == '+' || text[pos] == '-')) {
         int oh = 0, om = 0;
-        if (!digits(text, pos + 1, 2, oh) || pos + 3 >= text.size() || text[pos + 3] != ':' ||
-            !digits(text, pos + 4, 2, om) || oh > 23 || om > 59)
+        std::size_t m = pos + 3;
+        const bool colon = m < text.size() && text[m] == ':';
+        if (colon) ++m;
+        if (!digits(text, pos + 1, 2, oh) || (strict && !colon) || !digits(text, m, 2, om) || oh > 23 || om > 59)
             return std::nullopt;
-        offset = (oh * 3600 + om * 60) * (text[pos] == '-' ? -1 : 1);
-        pos += 6;
-    } else {
+        out.utcOffsetS = (oh * 3600 + om * 60) * (text[pos] == '-' ? -1 : 1);
+        pos = m + 2;
+    } else if (strict) {
         return std::nullopt;
     }
     if (pos != text.size()) return std::nullopt;
-    return Now{instantOf(day, hour * 3600 + minute * 60 + second, offset), offset};
+    return out;
+}
+
+} // namespace
+
+std::optional<IsoDateTime> parseIso8601(std::string_view text) { return scan(text, false); }
+
+std::optional<Now> parseRfc3339(std::string_view text) {
+    auto at = scan(text, true);
+    if (!at) return std::nullopt;
+    return Now{instantOf(at->day, at->secondOfDay, *at->utcOffsetS), *at->utcOffsetS};
 }
 
 bool parseRfc3339(const std::string& text, Seconds& out) {

@@ -23,6 +23,17 @@ std::optional<core::Now> parseRfc3339(std::string_view text);
 // The same, for callers that only compare instants; false when malformed.
 bool parseRfc3339(const std::string& text, core::Seconds& out);
 
+// An ISO 8601 date and time as other systems write it (booking systems, calendar exports):
+// a date, 'T' or a space, HH:MM with optional :SS and fraction (ignored), then 'Z', ±HH:MM,
+// ±HHMM, or nothing: a local time without offset (`utcOffsetS` empty; the caller knows the zone).
+// RFC 3339 is the strict subset of it: seconds and an offset with a colon required.
+struct IsoDateTime {
+    core::LocalDay day = 0;
+    std::int32_t secondOfDay = 0;
+    std::optional<std::int32_t> utcOffsetS;
+};
+std::optional<IsoDateTime> parseIso8601(std::string_view text);
+
 // The hall's local "HH:MM" / "YYYY-MM-DD" of a timestamp; "" when it is not RFC 3339.
 std::string localClockText(std::string_view text);
 std::string localDateText(std::string_view text);

@@ -38,3 +38,21 @@ TEST_CASE("rfc3339: anything else is rejected") {
     CHECK_FALSE(parseRfc3339("2026-11-23T24:15:00Z"));
     CHECK(proto::localClockText("nonsense").empty());
 }
+
+TEST_CASE("rfc3339: the ISO 8601 that other systems write is read by the same scanner, a local time without offset") {
+    auto local = proto::parseIso8601("2026-11-23 09:15");
+    REQUIRE(local);
+    CHECK(local->secondOfDay == 9 * 3600 + 15 * 60);
+    CHECK_FALSE(local->utcOffsetS.has_value()); // the caller applies the hall's zone
+    auto compact = proto::parseIso8601("2026-11-23T09:15:30.5+0100");
+    REQUIRE(compact);
+    CHECK(compact->secondOfDay == 9 * 3600 + 15 * 60 + 30);
+    CHECK(compact->utcOffsetS == std::optional<std::int32_t>(3600));
+    CHECK(proto::parseIso8601("2026-11-23T09:15:00Z")->utcOffsetS == std::optional<std::int32_t>(0));
+    auto strict = proto::parseIso8601("2026-11-23T09:15:00+01:00");
+    REQUIRE(strict);
+    CHECK(core::instantOf(strict->day, strict->secondOfDay, *strict->utcOffsetS) == parseRfc3339("2026-11-23T09:15:00+01:00")->t);
+    CHECK_FALSE(proto::parseIso8601("2026-11-23T9:15"));
+    CHECK_FALSE(proto::parseIso8601("2026-11-23T09:15+1"));
+    CHECK_FALSE(proto::parseIso8601("2026-11-23T09:15 extra"));
+}
