@@ -4,6 +4,7 @@
 // Standard library only.
 #pragma once
 
+#include "offline_types.hpp"
 #include "ticket.hpp"
 
 #include <optional>
@@ -54,7 +55,8 @@ struct StartDay { LocalDay day = 0; };
 using Command = std::variant<IssueWalkIn, CheckInAppointment, OpenCounter, PauseCounter, CloseCounter,
                              CallNext, CallTicket, RecallTicket, StartTicket, MarkNoShow, CancelTicket,
                              CompleteTicket, TransferTicket, BookAppointment, RemoveAppointment,
-                             GiveFeedback, StartDay>;
+                             GiveFeedback, StartDay, LeaseNumbers, RenewLeases, ReturnLease, EndKioskLeases,
+                             AcceptOfflineTicket>;
 
 const char* commandName(const Command& command);
 

@@ -3,6 +3,7 @@
 // the simulator records it for its determinism fingerprint. Standard library only.
 #pragma once
 
+#include "offline_types.hpp"
 #include "ticket.hpp"
 
 #include <string>
@@ -36,7 +37,8 @@ struct DayStarted { LocalDay day; TicketId nextTicketId; std::vector<Appointment
 
 using Event = std::variant<TicketIssued, TicketCalled, TicketRecalled, TicketStarted, TicketCompleted,
                            TicketNoShow, TicketTransferred, TicketCancelled, CounterUpdated,
-                           AppointmentBooked, AppointmentRemoved, FeedbackGiven, DayStarted>;
+                           AppointmentBooked, AppointmentRemoved, FeedbackGiven, DayStarted, NumbersLeased,
+                           LeasesRenewed, LeaseEnded, OfflineTicketPlaced>;
 
 // "ticket.called": the API's event type names (api.md); internal ones are "appointment.booked" etc.
 const char* eventTypeName(const Event& event);
