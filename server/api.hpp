@@ -59,6 +59,7 @@ void installCounterRoutes(httplib::Server& server, const ServerParts& parts);
 void installAdminRoutes(httplib::Server& server, const ServerParts& parts);
 void installStaticRoutes(httplib::Server& server, const ServerParts& parts);
 void installEnrolmentRoutes(httplib::Server& server, const ServerParts& parts);
+void installOfflineRoutes(httplib::Server& server, const ServerParts& parts); // api_offline.cpp (issue 13)
 
 // Writes `action` to the audit trail when the route answered with success (2xx).
 void auditIfDone(const ServerParts& parts, const Principal& who, const httplib::Response& res, std::string action,

@@ -158,7 +158,8 @@ Result<std::vector<Event>> decideAcceptOfflineTicket(const HallState& state, con
     const Seconds placedAt = placeOfflineCheckIn(cmd.kioskCheckedInAt, offset, lease.grantedAt, now.t);
     if (record->ended) {
         // A revoked kiosk's tickets from before the revocation count; nothing after it does.
-        if (record->endReason == LeaseEndReason::Revoked && placedAt > record->endedAt)
+        // By the kiosk's own (corrected) word, not clamped to now: a ticket dated after the revoke is refused.
+        if (record->endReason == LeaseEndReason::Revoked && cmd.kioskCheckedInAt + offset > record->endedAt)
             return fail(ErrorCode::Forbidden, "Ticket " + cmd.number + " was issued after the kiosk was revoked.");
         if (record->endReason == LeaseEndReason::Returned && seq >= lease.first + record->reserved)
             return fail(ErrorCode::InvalidValue, "Number '" + cmd.number + "' lies in the part of lease " +
