@@ -109,6 +109,9 @@ Result<std::unique_ptr<App>> App::create(AppOptions options) {
     settings.heartbeatInterval = std::chrono::seconds(config.timing.heartbeatS);
     settings.servicesRefresh = std::chrono::seconds(config.timing.servicesRefreshS);
     settings.defaultTicketLanguage = config.defaultLanguage;
+    settings.offlineJournal = config.offlineJournal;
+    settings.leaseRenew = std::chrono::seconds(config.leaseRenewS);
+    settings.uploadBatch = static_cast<std::size_t>(config.uploadBatch);
     // A window sleeps on SDL's event queue, so a result must wake it there; headless the loop
     // sleeps on the queue itself (without a video driver SDL would poll every millisecond).
     if (!app->m_options.headless) {
