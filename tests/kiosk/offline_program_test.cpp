@@ -265,8 +265,9 @@ TEST_CASE("offline: with the server killed two kiosks keep issuing tickets, and 
         long previous = 0;
         const std::string prefix = l["prefix"];
         for (int seq = l["first"].get<int>(); seq < l["first"].get<int>() + l["count"].get<int>(); ++seq) {
-            char number[8];
-            std::snprintf(number, sizeof number, "%s%03d", prefix.c_str(), seq);
+            char digits[16];
+            std::snprintf(digits, sizeof digits, "%03d", seq);
+            const std::string number = prefix + digits;
             if (!issuedOf.count(number)) continue;
             CHECK(issuedOf[number] >= previous);
             previous = issuedOf[number];
