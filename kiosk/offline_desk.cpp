@@ -63,7 +63,8 @@ Status OfflineDesk::sync(net::HttpClient& http, core::Seconds kioskNow) {
     if (!book) return requestFailed(http, "book request");
     try {
         std::map<std::string, BookEntry> entries;
-        for (const auto& a : Json::parse(book->body).at("appointments"))
+        const Json parsed = Json::parse(book->body); // kept: a range-for over a temporary's member dangles
+        for (const auto& a : parsed.at("appointments"))
             entries[a.at("hash").get<std::string>()] = BookEntry{a.at("services").at(0).get<std::string>(), a.at("starts_at").get<std::string>()};
         m_book = std::move(entries);
     } catch (const std::exception& e) {
@@ -93,7 +94,8 @@ Result<OfflineUploadResult> OfflineDesk::upload(net::HttpClient& http) {
                                Json{{"entries", entries}, {"unsent", *total - batch->size()}}.dump());
         if (!reply) return requestFailed(http, "upload");
         try {
-            for (const auto& r : Json::parse(reply->body).at("results")) {
+            const Json answer = Json::parse(reply->body);
+            for (const auto& r : answer.at("results")) {
                 if (!r.at("key").is_string()) continue;
                 const std::string status = r.at("status");
                 if (status == "accepted") ++out.accepted;
