@@ -43,7 +43,7 @@ loket_packaged_config(hall.gemeente.example.toml hall.toml
   "# Loket hall configuration (/etc/loket/hall.toml, read by the loket-server service, see docs/deploy.md).\n# After a change: loket-server --config /etc/loket/hall.toml --check-config && systemctl restart loket-server\n#\n# Loket hall configuration")
 loket_packaged_config(kiosk.example.toml kiosk.toml
   "device_token = \"demo-kiosk-token\""
-  "device_token = \"CHANGE-ME-this-kiosks-device-token\""
+  "device_token = \"\"   # empty: the kiosk pairs with the server and keeps its own credential (deploy.md, Device enrolment)"
   "profile = \"firmware-config/printers/"
   "profile = \"/usr/share/loket/printers/"
   "transport = \"file:var/print/\""
@@ -52,7 +52,7 @@ loket_packaged_config(kiosk.example.toml kiosk.toml
   "# assets_dir = \"/usr/share/loket/assets\"   (the default when installed)")
 loket_packaged_config(display.example.toml display.toml
   "token = \"demo-display-token\"          "
-  "token = \"CHANGE-ME-this-displays-token\""
+  "token = \"\"   # empty: the display pairs with the server (deploy.md, Device enrolment)"
   "assets_dir = \"assets\"                  # translations and sounds"
   "# assets_dir = \"/usr/share/loket/assets\"  # translations and sounds (the default when installed)")
 

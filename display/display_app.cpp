@@ -66,6 +66,11 @@ Result<std::unique_ptr<DisplayApp>> DisplayApp::create(const DisplayOptions& opt
 
     auto catalogs = loadDisplayCatalogs(config->assetsDir, config->sound.languages);
     if (!catalogs) return catalogs.error();
+    if (config->token.empty())
+        for (const char* language : {"nl", "en"})
+            for (const auto& key : enrol::pairingTextKeys())
+                if (!catalogs->at(language).has(key))
+                    return makeError(ErrorCode::ConfigError, std::string("language \"") + language + "\" lacks the pairing text \"" + key + "\"");
 
     ui::HostOptions screen;
     screen.width = config->screen.width;
@@ -97,14 +102,67 @@ Result<std::unique_ptr<DisplayApp>> DisplayApp::create(const DisplayOptions& opt
         app->m_announceLog.open(options.announceLog, std::ios::app);
         if (!app->m_announceLog) return makeError(ErrorCode::Io, "cannot write the announcement log " + options.announceLog.string());
     }
-    app->m_session = std::make_unique<DisplaySession>(*config, std::move(*catalogs), monotonicS());
-    app->m_session->link().setStatus(status);
+    app->m_status = status;
+    app->m_catalogs = std::move(*catalogs);
+    if (config->token.empty()) {
+        DisplayApp* self = app.get();
+        enrol::EnrolmentSettings pairing;
+        pairing.serverUrl = config->serverUrl;
+        pairing.tls = net::TlsOptions{config->caFile, config->pinnedPublicKey};
+        pairing.role = "display";
+        pairing.credentialFile = options.credentialFile;
+        app->m_enrolment = std::make_unique<enrol::DeviceEnrolment>(std::move(pairing), [self] { self->m_pairingWake.push(0); });
+    } else {
+        app->m_session = app->makeSession();
+    }
     if (options.headless) app->m_shots = std::make_unique<ScreenshotWriter>(app->m_options.screenshots / "current.png");
     return app;
 }
 
+std::unique_ptr<DisplaySession> DisplayApp::makeSession() const {
+    DisplaySession::Auth auth;
+    if (m_enrolment) {
+        enrol::DeviceEnrolment* enrolment = m_enrolment.get();
+        auth.tokenSource = [enrolment] { return enrolment->token(); };
+        auth.onUnauthorized = [enrolment](const std::string& token) { enrolment->reportRejected(token); };
+    }
+    auto session = std::make_unique<DisplaySession>(m_config, m_catalogs, monotonicS(), std::move(auth));
+    session->link().setStatus(m_status);
+    return session;
+}
+
+bool DisplayApp::followPairing(bool& loaded) {
+    if (!m_enrolment) return false;
+    const bool paired = m_enrolment->paired();
+    if (paired && !m_session) {
+        m_session = makeSession();
+        m_session->start();
+        m_problemsLogged = 0;
+        loaded = false;
+        m_drawnPairingRevision = ~0ull;
+    } else if (!paired && m_session) {
+        m_session->stop(); // revoked: no more requests, no stream
+        m_session.reset();
+        std::printf("loket-display: not paired any more; showing a new pairing code\n");
+        std::fflush(stdout);
+    }
+    if (m_session) return false;
+    m_pairingWake.waitFor(std::chrono::milliseconds(250));
+    m_pairingWake.drain();
+    const enrol::PairingStatus status = m_enrolment->status();
+    if (status.revision != m_drawnPairingRevision && m_enrolment->status().phase != enrol::PairingPhase::Paired) {
+        m_drawnPairingRevision = status.revision;
+        auto en = m_catalogs.find("en");
+        m_screen->renderPairing(enrol::pairingView(status, m_catalogs.at("nl"), en != m_catalogs.end() ? &en->second : nullptr), 0.25f);
+        if (m_shots)
+            if (auto px = m_host->pixels()) m_shots->submit(*px);
+    }
+    return true;
+}
+
 DisplayApp::~DisplayApp() {
     if (m_session) m_session->stop();
+    m_enrolment.reset();
     m_shots.reset();
     m_player.reset();
     m_sink.reset();
@@ -133,7 +191,8 @@ void DisplayApp::speak(std::time_t wall) {
 
 int DisplayApp::run(const std::atomic<bool>& quit) {
     const double started = monotonicS();
-    m_session->start();
+    if (m_session) m_session->start();
+    if (m_enrolment) m_enrolment->start();
     std::printf("loket-display: %s profile, %dx%d, server %s%s\n", signage::profileName(m_config.signage.profile),
                 m_config.screen.width, m_config.screen.height, m_config.serverUrl.c_str(),
                 m_host->isHeadless() ? ", headless" : "");
@@ -145,6 +204,10 @@ int DisplayApp::run(const std::atomic<bool>& quit) {
     while (!quit) {
         if (m_options.exitAfterS > 0 && monotonicS() - started >= m_options.exitAfterS) break;
         if (m_host->closeRequested()) break;
+        if (followPairing(loaded)) {
+            shown.reset(); // the hall is drawn afresh once the display is paired
+            continue;
+        }
         // Sleep until the server says something, or the next pulse/clock step is due.
         m_session->waitForMessages(std::chrono::milliseconds(shown && shown->highlight ? 100 : 250));
         const double now = monotonicS();
@@ -174,7 +237,7 @@ int DisplayApp::run(const std::atomic<bool>& quit) {
     }
     if (m_shots)
         if (auto px = m_host->pixels()) m_shots->submit(*px);
-    m_session->stop();
+    if (m_session) m_session->stop();
     return 0;
 }
 

@@ -8,6 +8,8 @@
 #include "display/display_screen.hpp"
 #include "display/display_session.hpp"
 #include "display/screenshot_writer.hpp"
+#include "shared/enrol/device_enrolment.hpp"
+#include "shared/ui/main_queue.hpp"
 #include "shared/speech/sdl_audio_sink.hpp"
 #include "shared/ui/host.hpp"
 
@@ -30,6 +32,8 @@ struct DisplayOptions {
     double exitAfterS = 0;              // 0: run until told to stop
     std::filesystem::path announceLog;  // every announcement, one line each
     bool sound = true;
+    // Without a token the display pairs with the server (shared/enrol) and keeps its credential here.
+    std::filesystem::path credentialFile = "var/state/loket-display/credential.json";
 };
 
 class DisplayApp {
@@ -45,6 +49,10 @@ private:
     DisplayApp() = default;
     void logProblems();
     void speak(std::time_t wall);
+    std::unique_ptr<DisplaySession> makeSession() const;
+    // An enrolled display: starts the session once paired, ends it when revoked, and draws the
+    // pairing screen in between. True while the pairing screen is up.
+    bool followPairing(bool& loaded);
 
     DisplayOptions m_options;
     signage::DisplayConfig m_config;
@@ -52,6 +60,11 @@ private:
     std::unique_ptr<DisplayScreen> m_screen;
     std::unique_ptr<speech::SdlAudioSink> m_sink;
     std::unique_ptr<speech::AnnouncementPlayer> m_player;
+    std::map<std::string, i18n::Catalog> m_catalogs; // a new session after a pairing gets a copy
+    std::string m_status = "ok";                      // heartbeat status (no sound: degraded)
+    std::unique_ptr<enrol::DeviceEnrolment> m_enrolment; // only without a configured token
+    ui::MainQueue<int> m_pairingWake;                 // the enrolment's changes wake the loop
+    std::uint64_t m_drawnPairingRevision = ~0ull;
     std::unique_ptr<DisplaySession> m_session;
     std::unique_ptr<ScreenshotWriter> m_shots;
     std::ofstream m_announceLog;

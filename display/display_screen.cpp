@@ -26,4 +26,11 @@ ScreenLayout DisplayScreen::render(const signage::HallVm& vm, float deltaS) {
     return layout;
 }
 
+PairingLayout DisplayScreen::renderPairing(const enrol::PairingVm& vm, float deltaS) {
+    m_host.beginFrame(deltaS);
+    PairingLayout layout = drawPairing(vm, m_theme);
+    m_host.endFrame(m_theme.background);
+    return layout;
+}
+
 } // namespace loket::display

@@ -2,6 +2,7 @@
 // (a window, or a headless surface for tests and `--headless`). No network, no model.
 #pragma once
 
+#include "display/pairing_screen.hpp"
 #include "display/screens.hpp"
 #include "shared/core/result.hpp"
 #include "shared/i18n/catalog.hpp"
@@ -21,6 +22,8 @@ public:
                                                          const std::map<std::string, i18n::Catalog>& catalogs);
     // Draws one frame of `vm` and shows it (a window) or leaves it in the surface (headless).
     ScreenLayout render(const signage::HallVm& vm, float deltaS);
+    // Draws the pairing screen (a display without a credential) and shows it.
+    PairingLayout renderPairing(const enrol::PairingVm& vm, float deltaS);
     const ui::Theme& theme() const { return m_theme; }
 
 private:

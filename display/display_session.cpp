@@ -30,13 +30,14 @@ Result<std::map<std::string, i18n::Catalog>> loadDisplayCatalogs(const std::file
 }
 
 DisplaySession::DisplaySession(const signage::DisplayConfig& config, std::map<std::string, i18n::Catalog> catalogs,
-                               double startedAt)
+                               double startedAt, Auth auth)
     : m_config(config),
       m_catalogs(std::move(catalogs)),
       m_model(config.signage, textsFor(m_catalogs), startedAt),
       m_link(LinkSettings{config.serverUrl, config.token,
                           std::chrono::milliseconds(static_cast<long>(config.heartbeatIntervalS * 1000)),
-                          std::chrono::milliseconds(5000), net::TlsOptions{config.caFile, config.pinnedPublicKey}},
+                          std::chrono::milliseconds(5000), net::TlsOptions{config.caFile, config.pinnedPublicKey},
+                          std::move(auth.tokenSource), std::move(auth.onUnauthorized)},
              m_queue) {}
 
 std::size_t DisplaySession::update(double now, std::int64_t nowEpochS) {
@@ -49,6 +50,7 @@ std::size_t DisplaySession::update(double now, std::int64_t nowEpochS) {
         } else if (std::holds_alternative<ServerAlive>(message)) {
             m_model.noteAlive(now);
         } else if (auto* problem = std::get_if<LinkProblem>(&message)) {
+            if (problem->certificateRefused) m_model.noteCertificateRefused();
             m_problems.push_back(problem->message);
             ++m_problemCount;
             if (m_problems.size() > kProblemsKept) m_problems.pop_front();

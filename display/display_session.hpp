@@ -20,7 +20,13 @@ namespace loket::display {
 class DisplaySession {
 public:
     // `catalogs` holds every language of config.sound.languages (Dutch first).
-    DisplaySession(const signage::DisplayConfig& config, std::map<std::string, i18n::Catalog> catalogs, double startedAt);
+    // `auth`: an enrolled display's token source and 401 hook (LinkSettings); empty: config.token.
+    struct Auth {
+        std::function<std::string()> tokenSource;
+        std::function<void(const std::string&)> onUnauthorized;
+    };
+    DisplaySession(const signage::DisplayConfig& config, std::map<std::string, i18n::Catalog> catalogs, double startedAt,
+                   Auth auth = {});
     void start() { m_link.start(); }
     void stop() { m_link.stop(); }
 

@@ -50,10 +50,22 @@ net::StreamState HallLink::streamState() const {
     return m_stream ? m_stream->state() : net::StreamState::Disconnected;
 }
 
+void HallLink::useCurrentToken(net::HttpClient& http) {
+    if (m_settings.tokenSource) http.setToken(m_settings.tokenSource());
+}
+
+void HallLink::noteRefusal(const net::HttpClient& http) {
+    const auto& failure = http.lastFailure();
+    if (failure && failure->status == 401 && m_settings.onUnauthorized) m_settings.onUnauthorized(http.options().token);
+}
+
 bool HallLink::loadSnapshot(net::HttpClient& http) {
+    useCurrentToken(http);
     auto reply = http.get("/api/v1/hall");
     if (!reply) {
-        m_queue.push(LinkProblem{"GET /api/v1/hall: " + reply.error().message});
+        noteRefusal(http);
+        m_queue.push(LinkProblem{"GET /api/v1/hall: " + reply.error().message,
+                                 reply.error().code == ErrorCode::TlsVerificationFailed});
         return false;
     }
     auto snapshot = proto::parseHallSnapshot(reply->body);
@@ -75,14 +87,21 @@ void HallLink::sendHeartbeat(net::HttpClient& http) {
         m_statusChanged = false;
     }
     nlohmann::json body{{"status", status}};
-    if (auto reply = http.post("/api/v1/devices/heartbeat", body.dump()); reply) ++m_heartbeats;
-    else m_queue.push(LinkProblem{"heartbeat: " + reply.error().message});
+    useCurrentToken(http);
+    if (auto reply = http.post("/api/v1/devices/heartbeat", body.dump()); reply) {
+        ++m_heartbeats;
+    } else {
+        noteRefusal(http);
+        m_queue.push(LinkProblem{"heartbeat: " + reply.error().message,
+                                 reply.error().code == ErrorCode::TlsVerificationFailed});
+    }
 }
 
 void HallLink::startStream(std::int64_t fromEventId) {
     net::EventStreamOptions options;
     options.baseUrl = m_settings.serverUrl;
     options.token = m_settings.token;
+    options.tokenSource = m_settings.tokenSource; // renewed tokens on reconnect; the open stream stays
     options.lastEventId = std::to_string(fromEventId);
     options.maxBackoff = m_settings.maxBackoff;
     options.tls = m_settings.tls;
@@ -105,11 +124,16 @@ void HallLink::startStream(std::int64_t fromEventId) {
     callbacks.onHeartbeat = [this] { m_queue.push(ServerAlive{}); };
     callbacks.onState = [this](net::StreamState state, const std::string& detail) {
         if (state == net::StreamState::Connected) m_queue.push(ServerAlive{});
-        if (state == net::StreamState::Disconnected)
-            m_queue.push(LinkProblem{(m_stream && m_stream->tlsRejected()
-                                          ? "ALERT: the server's certificate is not trusted (check [server] ca_file and pinned_public_key); "
-                                            "no fallback to plain HTTP: "
-                                          : "event stream: ") + detail});
+        // Refused (401): this display was revoked — its enrolment shows a new code.
+        if (state == net::StreamState::Disconnected && m_stream && m_stream->lastHttpStatus() == 401 && m_settings.onUnauthorized)
+            m_settings.onUnauthorized(m_settings.tokenSource ? m_settings.tokenSource() : m_settings.token);
+        if (state == net::StreamState::Disconnected) {
+            const bool refused = m_stream && m_stream->tlsRejected();
+            m_queue.push(LinkProblem{(refused ? "ALERT: the server's certificate is not trusted (check [server] ca_file and "
+                                                "pinned_public_key); no fallback to plain HTTP: "
+                                              : "event stream: ") + detail,
+                                     refused});
+        }
     };
     m_stream = std::make_unique<net::EventStreamClient>(options, callbacks);
     m_stream->start();

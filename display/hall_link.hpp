@@ -12,6 +12,7 @@
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -26,6 +27,11 @@ struct LinkSettings {
     std::chrono::milliseconds heartbeatInterval{10000};
     std::chrono::milliseconds maxBackoff{5000};
     net::TlsOptions tls{}; // https://: the server's CA / pinned key; a failure is a device alert
+    // An enrolled display (shared/enrol): the current token, asked before each request and at
+    // each stream (re)connect instead of `token`; and the hook for a 401 (the display was revoked).
+    // Both are called on the link's threads.
+    std::function<std::string()> tokenSource;
+    std::function<void(const std::string& token)> onUnauthorized;
 };
 
 // What the worker hands to the main thread.
@@ -38,6 +44,8 @@ struct EventReceived {
 struct ServerAlive {}; // a heartbeat comment or a (re)connect
 struct LinkProblem {
     std::string message; // for the log; the screen shows the disconnected mark by time
+    // The server's certificate was refused (CA, pin or host name): the mark says so on screen.
+    bool certificateRefused = false;
 };
 using LinkMessage = std::variant<SnapshotLoaded, EventReceived, ServerAlive, LinkProblem>;
 
@@ -62,6 +70,8 @@ private:
     bool loadSnapshot(net::HttpClient& http);
     void sendHeartbeat(net::HttpClient& http);
     void startStream(std::int64_t fromEventId);
+    void useCurrentToken(net::HttpClient& http);
+    void noteRefusal(const net::HttpClient& http);
 
     LinkSettings m_settings;
     ui::MainQueue<LinkMessage>& m_queue;

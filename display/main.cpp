@@ -1,8 +1,9 @@
 // loket-display: the hall display program. Parses the command line and wires DisplayApp.
-//   loket-display [--config FILE] [--server URL] [--token T] [--assets DIR]
+//   loket-display [--config FILE] [--server URL] [--token T] [--state-dir DIR] [--assets DIR]
 //                 [--headless [--screenshots DIR] [--screenshot-every S]] [--exit-after S]
 //                 [--announce-log FILE] [--no-sound]
 #include "display/display_app.hpp"
+#include "shared/paths/state_path.hpp"
 
 #include <CLI/CLI.hpp>
 
@@ -38,6 +39,8 @@ int main(int argc, char** argv) {
     cli.add_option("--config", options.config, "display config (TOML)")->capture_default_str();
     cli.add_option("--server", options.server, "hall server URL (overrides the config)");
     cli.add_option("--token", options.token, "device token (overrides the config)");
+    std::filesystem::path stateDir;
+    cli.add_option("--state-dir", stateDir, "where a display without a token keeps the credential it gets by pairing");
     cli.add_option("--assets", options.assets, "assets folder with lang/ (overrides the config)");
     cli.add_flag("--headless", options.headless, "draw into memory, no window; write screenshots");
     cli.add_option("--screenshots", options.screenshots, "headless: folder for current.png (default var/screens)");
@@ -57,6 +60,8 @@ int main(int argc, char** argv) {
         return 2;
     }
     options.sound = !noSound;
+    if (stateDir.empty()) stateDir = loket::paths::statePath("loket-display", "var/state/loket-display");
+    options.credentialFile = stateDir / "credential.json";
 
     std::signal(SIGINT, onSignal); // before SDL starts, so SDL leaves them to us
     std::signal(SIGTERM, onSignal);

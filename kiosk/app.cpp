@@ -1,5 +1,6 @@
 #include "app.hpp"
 
+#include "pairing_screen.hpp"
 #include "shared/kiosk/spoken_text.hpp"
 #include "shared/kiosk/view_builder.hpp"
 #include "shared/ticket/ticket.hpp"
@@ -70,6 +71,18 @@ Result<std::unique_ptr<App>> App::create(AppOptions options) {
         for (const auto& key : catalog->keys()) texts.push_back(catalog->text(key));
         app->m_catalogs.emplace(language, std::move(*catalog));
     }
+    // The pairing screen speaks to staff: Dutch, then English (assets/lang/<code>/device.json).
+    if (config.deviceToken.empty()) {
+        for (const char* language : {"nl", "en"}) {
+            auto catalog = i18n::loadCatalog(config.assetsDir, language);
+            if (!catalog) return catalog.error();
+            for (const auto& key : enrol::pairingTextKeys())
+                if (!catalog->has(key))
+                    return makeError(ErrorCode::ConfigError, std::string("language \"") + language + "\" lacks the pairing text \"" + key + "\"");
+            for (const auto& key : catalog->keys()) texts.push_back(catalog->text(key));
+            app->m_deviceCatalogs.emplace(language, std::move(*catalog));
+        }
+    }
     if (config.printerProfile.empty()) return makeError(ErrorCode::ConfigError, "printer.profile is not set");
     auto profile = ticket::loadPrinterProfile(config.printerProfile);
     if (!profile) return profile.error();
@@ -112,6 +125,22 @@ Result<std::unique_ptr<App>> App::create(AppOptions options) {
     settings.offlineJournal = config.offlineJournal;
     settings.leaseRenew = std::chrono::seconds(config.leaseRenewS);
     settings.uploadBatch = static_cast<std::size_t>(config.uploadBatch);
+    if (config.deviceToken.empty()) {
+        App* self = app.get();
+        enrol::EnrolmentSettings pairing;
+        pairing.serverUrl = config.serverUrl;
+        pairing.tls = settings.tls;
+        pairing.role = "kiosk";
+        pairing.credentialFile = app->m_options.credentialFile;
+        pairing.clock = [self] {
+            return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count() +
+                   self->m_wallOffsetS.load();
+        };
+        // A change wakes the loop like a worker result does (a Tick is harmless to the flow).
+        app->m_enrolment = std::make_unique<enrol::DeviceEnrolment>(std::move(pairing), [self] { self->m_results.push(Tick{}); });
+        settings.tokenSource = [self] { return self->m_enrolment->token(); };
+        settings.onUnauthorized = [self](const std::string& token) { self->m_enrolment->reportRejected(token); };
+    }
     // A window sleeps on SDL's event queue, so a result must wake it there; headless the loop
     // sleeps on the queue itself (without a video driver SDL would poll every millisecond).
     if (!app->m_options.headless) {
@@ -123,6 +152,7 @@ Result<std::unique_ptr<App>> App::create(AppOptions options) {
         });
     }
     app->m_worker = std::make_unique<Worker>(std::move(settings), app->m_catalogs, std::move(*fonts), app->m_results);
+    if (app->m_enrolment) app->m_enrolment->start();
 
     if (app->m_options.speech) {
         auto voice = Voice::open();
@@ -135,7 +165,8 @@ Result<std::unique_ptr<App>> App::create(AppOptions options) {
 }
 
 App::~App() {
-    m_worker.reset(); // joins before the SDL event queue goes away
+    m_worker.reset(); // joins before the SDL event queue goes away (and before the enrolment it asks)
+    m_enrolment.reset();
     m_voice.reset();
     m_host.reset();
     SDL_Quit();
@@ -147,6 +178,25 @@ const i18n::Catalog& App::catalog(const std::string& language) const {
 }
 
 KioskVm App::view() const { return buildView(*m_flow, catalog(m_flow->state().language)); }
+
+bool App::pairing() const { return m_enrolment && !m_enrolment->paired(); }
+
+std::optional<enrol::PairingVm> App::pairingScreen() const {
+    if (!pairing()) return std::nullopt;
+    auto en = m_deviceCatalogs.find("en");
+    return enrol::pairingView(m_enrolment->status(), m_deviceCatalogs.at("nl"), en != m_deviceCatalogs.end() ? &en->second : nullptr);
+}
+
+std::string App::screenId() const {
+    if (auto p = pairingScreen()) return p->screenId;
+    return view().screenId;
+}
+
+void App::advanceClock(std::chrono::milliseconds by) {
+    m_clockOffset += by;
+    m_wallOffsetS += std::chrono::duration_cast<std::chrono::seconds>(by).count();
+    if (m_enrolment) m_enrolment->poke();
+}
 
 void App::handle(const Input& input) { apply(m_flow->handle(input, now())); }
 
@@ -184,12 +234,14 @@ void App::pumpWorker() {
 
 void App::frame() {
     const KioskVm vm = view();
-    const Theme& theme = m_themes.pick(vm.largeText);
+    const auto pairingVm = pairingScreen();
+    const Theme& theme = m_themes.pick(vm.largeText && !pairingVm);
     const auto t = Clock::now();
     const float dt = m_lastFrameAt == Clock::time_point{} ? 1.0f / 60 : std::chrono::duration<float>(t - m_lastFrameAt).count();
     m_lastFrameAt = t;
+    if (m_enrolment) m_drawnPairingRevision = m_enrolment->status().revision;
     m_host->beginFrame(std::min(dt, 0.5f));
-    DrawOut out = drawFrame(vm, theme);
+    DrawOut out = pairingVm ? drawPairing(*pairingVm, theme) : drawFrame(vm, theme);
     m_host->endFrame(kBackground);
     m_drawnRevision = vm.revision;
     m_pointerDirty = false;
@@ -204,9 +256,16 @@ void App::frame() {
 void App::step(bool forceFrame) {
     pumpWorker();
     handle(Tick{});
+    if (m_enrolment) {
+        // Just paired (first time or again after a revocation): report and load the services now.
+        const bool paired = m_enrolment->paired();
+        if (paired && !m_wasPaired) m_worker->credentialChanged();
+        m_wasPaired = paired;
+    }
+    const auto pairingChanged = [&] { return m_enrolment && m_enrolment->status().revision != m_drawnPairingRevision; };
     // Draw only when something visible changed (or the pointer moved): an idle kiosk draws nothing.
     for (int i = 0; i < 3; ++i) {
-        if (!forceFrame && !m_pointerDirty && m_flow->state().revision == m_drawnRevision) break;
+        if (!forceFrame && !m_pointerDirty && m_flow->state().revision == m_drawnRevision && !pairingChanged()) break;
         forceFrame = false;
         frame();
     }
@@ -262,6 +321,8 @@ void App::pressKey(NavKey key) {
 }
 
 void App::processEvent(const SDL_Event& e) {
+    // The pairing screen takes no input: touches and keys must not reach the visitor flow behind it.
+    if (pairing() && e.type != SDL_QUIT && e.type != SDL_WINDOWEVENT) return;
     switch (e.type) {
     case SDL_QUIT:
         m_quit = true;
@@ -313,8 +374,9 @@ int App::run() {
         waitAndStep(milliseconds(1000)); // a wake a second: cheap, and SIGTERM is seen soon
         if (!m_options.screensDir.empty() && Clock::now() >= nextScreenWrite) {
             nextScreenWrite = Clock::now() + m_options.screensEvery;
-            if (m_flow->state().revision != writtenRevision) {
-                writtenRevision = m_flow->state().revision;
+            const std::uint64_t shown = m_flow->state().revision + (m_enrolment ? m_enrolment->status().revision << 32 : 0);
+            if (shown != writtenRevision) {
+                writtenRevision = shown;
                 // Written atomically (temporary file renamed), so a viewer never reads half a PNG.
                 if (auto st = m_host->writePng(m_options.screensDir / "kiosk.png"); !st)
                     std::cerr << "loket-kiosk: " << st.error().message << "\n";
@@ -331,7 +393,9 @@ Status App::writeShot(const std::filesystem::path& dir, const std::string& name)
     if (auto st = m_host->writePng(dir / (name + ".png")); !st) return st;
     const KioskVm vm = view();
     nlohmann::json j;
-    j["screen"] = vm.screenId;
+    j["screen"] = screenId();
+    if (auto p = pairingScreen()) j["pairing_code"] = p->code;
+    if (m_enrolment) j["device_id"] = m_enrolment->status().deviceId;
     j["language"] = vm.language;
     j["large_text"] = vm.largeText;
     j["speech_on"] = vm.speechOn;

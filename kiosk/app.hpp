@@ -6,6 +6,7 @@
 #pragma once
 
 #include "screens.hpp"
+#include "shared/enrol/pairing_view.hpp"
 #include "shared/i18n/catalog.hpp"
 #include "shared/kiosk/flow.hpp"
 #include "shared/kiosk/keypad.hpp"
@@ -17,6 +18,7 @@
 
 #include <SDL_events.h>
 
+#include <atomic>
 #include <chrono>
 #include <filesystem>
 #include <map>
@@ -33,6 +35,9 @@ struct AppOptions {
     std::filesystem::path screenshotDir;  // script `shot` steps write here
     std::filesystem::path screensDir;     // headless without script: the current screen, every few seconds
     std::chrono::seconds screensEvery{3};
+    // Without a configured device token the kiosk pairs with the server (shared/enrol) and keeps
+    // its credential here (<state folder>/credential.json).
+    std::filesystem::path credentialFile = "var/state/loket-kiosk/credential.json";
 };
 
 class App {
@@ -45,7 +50,8 @@ public:
 
     // --- used by the script runner -----------------------------------------------------------
     TimePoint now() const { return Clock::now() + m_clockOffset; }
-    void advanceClock(std::chrono::milliseconds by) { m_clockOffset += by; }
+    // Moves the flow's clock and the clock the credential's renewal follows (tests).
+    void advanceClock(std::chrono::milliseconds by);
     // One pass of the loop without waiting: worker results, clock, and a frame if needed.
     void step(bool forceFrame = false);
     // Waits up to `timeout` for something to happen (worker result or deadline), then steps.
@@ -56,6 +62,12 @@ public:
     void pressKey(NavKey key);
     void handle(const Input& input);
     KioskVm view() const;
+    // The screen on show: the pairing screen's id ("pairing.code…") while the kiosk is not
+    // paired, otherwise the flow's (view().screenId).
+    std::string screenId() const;
+    // True while the pairing screen is shown instead of the visitor screens.
+    bool pairing() const;
+    const enrol::DeviceEnrolment* enrolment() const { return m_enrolment.get(); }
     Status writeShot(const std::filesystem::path& dir, const std::string& name);
     const DrawOut& lastFrame() const { return m_lastOut; }
     const Voice* voice() const { return m_voice.get(); }
@@ -69,6 +81,7 @@ private:
     void frame();
     void pumpWorker();
     void processEvent(const SDL_Event& e);
+    std::optional<enrol::PairingVm> pairingScreen() const;
     const i18n::Catalog& catalog(const std::string& language) const;
 
     AppOptions m_options;
@@ -77,6 +90,11 @@ private:
     ThemePair m_themes;
     std::optional<Flow> m_flow;
     ui::MainQueue<Input> m_results; // worker → UI; outlives the worker
+    std::unique_ptr<enrol::DeviceEnrolment> m_enrolment; // only without a configured token
+    std::map<std::string, i18n::Catalog> m_deviceCatalogs; // nl, en: the pairing screen's texts
+    std::atomic<std::int64_t> m_wallOffsetS{0};          // advanceClock, for the renewal clock
+    std::uint64_t m_drawnPairingRevision = ~0ull;
+    bool m_wasPaired = false;
     std::unique_ptr<Worker> m_worker;
     std::unique_ptr<Voice> m_voice;
     DrawOut m_lastOut;

@@ -1,12 +1,13 @@
 // loket-kiosk: the check-in kiosk. Parses the command line and wires the config to the App — in
 // a window, or headless (software rendering, no display) with a script or writing its screen to
 // a folder.
-//   loket-kiosk [--config FILE] [--server URL] [--token T] [--printer SPEC] [--assets DIR]
+//   loket-kiosk [--config FILE] [--server URL] [--token T] [--state-dir DIR] [--printer SPEC] [--assets DIR]
 //               [--windowed] [--no-speech]
 //               [--headless [--script FILE --screenshots DIR | --screens-dir DIR]]
 #include "app.hpp"
 #include "script.hpp"
 #include "shared/paths/data_path.hpp"
+#include "shared/paths/state_path.hpp"
 
 #include <CLI/CLI.hpp>
 
@@ -15,7 +16,7 @@
 int main(int argc, char** argv) {
     using namespace loket::kiosk;
     std::filesystem::path configFile = "firmware-config/kiosk.example.toml";
-    std::filesystem::path script, screenshots, screensDir;
+    std::filesystem::path script, screenshots, screensDir, stateDir;
     std::optional<std::string> server, token, printer, assets;
     bool headless = false, windowed = false, noSpeech = false;
 
@@ -23,6 +24,7 @@ int main(int argc, char** argv) {
     cli.add_option("--config", configFile, "kiosk config (TOML)")->capture_default_str();
     cli.add_option("--server", server, "hall server URL (overrides the config)");
     cli.add_option("--token", token, "device token (overrides the config)");
+    cli.add_option("--state-dir", stateDir, "where a kiosk without a token keeps the credential it gets by pairing");
     cli.add_option("--printer", printer, "printer transport: file:DIR/, tcp:HOST:PORT or device:PATH (overrides the config)");
     cli.add_option("--assets", assets, "assets folder with lang/ (overrides the config)");
     cli.add_flag("--windowed", windowed, "a window instead of full screen");
@@ -70,6 +72,8 @@ int main(int argc, char** argv) {
     options.speech = !noSpeech;
     options.screenshotDir = screenshots;
     options.screensDir = screensDir;
+    if (stateDir.empty()) stateDir = loket::paths::statePath("loket-kiosk", "var/state/loket-kiosk");
+    options.credentialFile = stateDir / "credential.json";
     auto app = App::create(options);
     if (!app) {
         std::cerr << "loket-kiosk: " << app.error().message << "\n";

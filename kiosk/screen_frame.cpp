@@ -3,7 +3,6 @@
 #include <algorithm>
 
 namespace loket::kiosk {
-namespace {
 
 constexpr ImGuiWindowFlags kFullScreen = ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoMove |
                                          ImGuiWindowFlags_NoSavedSettings | ImGuiWindowFlags_NoBackground |
@@ -22,8 +21,6 @@ void endScreenWindow() {
     ImGui::End();
     ImGui::PopStyleVar(2);
 }
-
-} // namespace
 
 float barHeight(const Theme& theme) {
     return std::max(theme.m.minTargetPx * 1.2f, theme.m.buttonPx * 2.2f) + 2 * theme.m.gapPx;

@@ -34,6 +34,10 @@ TimeoutWarningOut drawTimeoutWarning(const TimeoutWarningVm& vm, const Theme& th
 // The whole frame inside its own full-screen ImGui windows (call between NewFrame and Render).
 FrameOut drawFrame(const KioskVm& vm, const Theme& theme);
 
+// A borderless window over the whole screen (draw at absolute positions inside it), and its end.
+void beginScreenWindow(const char* name, const Theme& theme);
+void endScreenWindow();
+
 // The area screens draw in: the screen minus its margins and the bar at the bottom.
 struct Area {
     ImVec2 min, max;

@@ -102,9 +102,9 @@ Status runScript(App& app, const std::vector<ScriptStep>& steps, const std::file
             }
             const auto until = steady_clock::now() + milliseconds(timeoutMs);
             app.step();
-            while (app.view().screenId.rfind(s.args[0], 0) != 0) {
+            while (app.screenId().rfind(s.args[0], 0) != 0) {
                 if (steady_clock::now() >= until)
-                    return stepError(s, "the screen is \"" + app.view().screenId + "\", not \"" + s.args[0] + "\"");
+                    return stepError(s, "the screen is \"" + app.screenId() + "\", not \"" + s.args[0] + "\"");
                 app.waitAndStep(milliseconds(50));
             }
         } else if (s.verb == "wait") {

@@ -5,10 +5,11 @@
 //   tap-at <x> <y>            touch a point
 //   type <text>               type (a USB scanner types the same way)
 //   key <name>                next | previous | enter | back | erase | repeat
-//   wait-screen <id> [ms]     let the kiosk run until its screen id starts with <id> (default 5000 ms)
+//   wait-screen <id> [ms]     let the kiosk run until its screen id starts with <id> (default 5000 ms;
+//                             "pairing" while it shows its pairing code)
 //   expect-screen <id>        the screen id must start with <id> now
 //   wait <ms>                 let real time pass (the worker keeps working)
-//   advance <seconds>         move the kiosk's clock on (idle time-outs without waiting)
+//   advance <seconds>         move the kiosk's clock on (idle time-outs and token renewal without waiting)
 //   headset                   a headset is plugged in
 //   mark <name>               create <dir>/<name>.mark (tells a test "I am here")
 //   await <name> [ms]         wait until <dir>/<name>.mark exists (a test's "go on"), default 10000 ms

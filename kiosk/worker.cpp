@@ -48,6 +48,31 @@ void Worker::submit(Job job) {
     m_cv.notify_all();
 }
 
+void Worker::credentialChanged() {
+    {
+        std::lock_guard lock(m_mutex);
+        m_printerChanged = true; // wakes the loop for a heartbeat
+    }
+    m_cv.notify_all();
+}
+
+bool Worker::useCurrentToken(net::HttpClient& http) {
+    if (!m_settings.tokenSource) return true;
+    std::string token = m_settings.tokenSource();
+    if (token.empty()) return false;
+    if (token != http.options().token) {
+        http.setToken(std::move(token));
+        m_servicesLoaded = false; // a new pairing may be another hall's kiosk: load the list again
+        m_nextServices = SteadyClock::now();
+    }
+    return true;
+}
+
+void Worker::noteRefusal(const net::HttpClient& http) {
+    const auto& failure = http.lastFailure();
+    if (failure && failure->status == 401 && m_settings.onUnauthorized) m_settings.onUnauthorized(http.options().token);
+}
+
 WorkerStats Worker::stats() const {
     std::lock_guard lock(m_mutex);
     return m_stats;
@@ -60,15 +85,18 @@ ticket::PrinterFault Worker::printerState() const {
 
 void Worker::post(Input input) { m_results.push(std::move(input)); }
 
-void Worker::reachable(bool yes) {
-    if (m_reachable == yes) return;
-    const bool cameBack = yes && m_reachable.has_value();
+void Worker::reachable(bool yes, bool certificateRefused) {
+    certificateRefused = certificateRefused && !yes;
+    if (m_reachable == yes && m_certificateRefused == certificateRefused) return;
+    const bool cameBack = yes && m_reachable.has_value() && !*m_reachable;
     m_reachable = yes;
+    m_certificateRefused = certificateRefused;
     // Back from an outage: renew the leases and upload the journal at once.
     if (cameBack) m_nextLeaseSync = SteadyClock::now();
-    // With offline check-in the visitor sees nothing of the outage: the kiosk just issues tickets.
-    if (!yes && m_offline && m_offline->ready()) return;
-    post(Reachability{yes});
+    // With offline check-in the visitor sees nothing of an outage: the kiosk just issues tickets.
+    // A refused certificate is no outage but a fault for IT: the screen tells it.
+    if (!yes && !certificateRefused && m_offline && m_offline->ready()) return;
+    post(Reachability{yes, certificateRefused});
 }
 
 void Worker::setPrinterState(ticket::PrinterFault fault) {
@@ -199,8 +227,13 @@ void Worker::attemptCheckIn(net::HttpClient& http) {
     policy.attempts = 2;
     policy.initialBackoff = std::chrono::milliseconds(150);
     policy.maxBackoff = std::chrono::milliseconds(300);
-    auto reply = http.postWithRetry("/api/v1/tickets", p.request.body, p.idempotencyKey, policy);
     const std::uint64_t id = p.request.requestId;
+    if (!useCurrentToken(http)) {
+        m_pending.reset();
+        post(CheckInRejected{id, makeError(ErrorCode::Unauthorized, "this kiosk is not paired with the server")});
+        return;
+    }
+    auto reply = http.postWithRetry("/api/v1/tickets", p.request.body, p.idempotencyKey, policy);
     if (reply) {
         m_pending.reset();
         reachable(true);
@@ -212,6 +245,7 @@ void Worker::attemptCheckIn(net::HttpClient& http) {
     const auto& failure = http.lastFailure();
     const bool answered = failure && failure->status != 0 && !failure->apiCode.empty() && failure->status != 429;
     if (answered) {
+        noteRefusal(http);
         // The server decided (unknown code, too early, closed…): final, show it.
         m_pending.reset();
         reachable(true);
@@ -279,6 +313,14 @@ void Worker::pollPrinter() {
 }
 
 void Worker::heartbeat(net::HttpClient& http) {
+    if (!useCurrentToken(http)) { // not paired (yet): nothing to report to
+        {
+            std::lock_guard lock(m_mutex);
+            m_printerChanged = false;
+        }
+        m_nextHeartbeat = SteadyClock::now() + m_settings.heartbeatInterval;
+        return;
+    }
     ticket::PrinterFault printer;
     {
         std::lock_guard lock(m_mutex);
@@ -300,20 +342,29 @@ void Worker::heartbeat(net::HttpClient& http) {
     const auto& failure = http.lastFailure();
     if (reply || (failure && failure->status != 0)) {
         reachable(true);
-        if (!reply) std::cerr << "loket-kiosk: heartbeat refused: " << failure->error.message << "\n";
+        if (!reply) {
+            std::cerr << "loket-kiosk: heartbeat refused: " << failure->error.message << "\n";
+            noteRefusal(http);
+        }
         if (!m_servicesLoaded) m_nextServices = SteadyClock::now();
     } else {
-        if (failure && failure->error.code == ErrorCode::TlsVerificationFailed)
+        const bool refused = failure && failure->error.code == ErrorCode::TlsVerificationFailed;
+        if (refused)
             std::cerr << "loket-kiosk: ALERT: the server's certificate is not trusted (check [server] ca_file and "
                          "pinned_public_key); the kiosk stays out of order and never falls back to plain HTTP: "
                       << failure->error.message << "\n";
-        reachable(false);
+        reachable(false, refused);
     }
     m_nextHeartbeat = SteadyClock::now() + m_settings.heartbeatInterval;
 }
 
 void Worker::refreshServices(net::HttpClient& http) {
+    if (!useCurrentToken(http)) {
+        m_nextServices = SteadyClock::now() + m_settings.heartbeatInterval;
+        return;
+    }
     auto reply = http.get("/api/v1/services");
+    if (!reply) noteRefusal(http);
     if (reply) {
         auto services = proto::parseServiceList(reply->body);
         if (services) {

@@ -36,6 +36,11 @@ namespace loket::kiosk {
 struct WorkerSettings {
     std::string serverUrl;
     std::string deviceToken;
+    // An enrolled kiosk (no configured token): asked for the current token before each request
+    // (empty while the kiosk is not paired: it then sends nothing), and told when the server
+    // refused that token (401: the kiosk was revoked). Both are called on the worker thread.
+    std::function<std::string()> tokenSource;
+    std::function<void(const std::string& token)> onUnauthorized;
     std::string printerTransport;
     ticket::PrinterProfile printerProfile;
     std::chrono::milliseconds heartbeatInterval{10000};
@@ -75,6 +80,8 @@ public:
     Worker& operator=(const Worker&) = delete;
 
     void submit(Job job);
+    // The kiosk was (re)paired: send a heartbeat and load the services now.
+    void credentialChanged();
     WorkerStats stats() const;
     ticket::PrinterFault printerState() const;
 
@@ -90,6 +97,8 @@ private:
     void run();
     void attemptCheckIn(net::HttpClient& http);
     void print(const PrintTicket& job);
+    bool useCurrentToken(net::HttpClient& http);
+    void noteRefusal(const net::HttpClient& http);
     void heartbeat(net::HttpClient& http);
     void refreshServices(net::HttpClient& http);
     void pollPrinter();
@@ -97,7 +106,7 @@ private:
     void offlineCheckIn(const SendCheckIn& request);
     void syncOffline(net::HttpClient& http);
     void post(Input input);
-    void reachable(bool yes);
+    void reachable(bool yes, bool certificateRefused = false);
     void setPrinterState(ticket::PrinterFault fault);
 
     WorkerSettings m_settings;
@@ -115,6 +124,7 @@ private:
     // Worker-thread state.
     std::optional<PendingCheckIn> m_pending;
     std::optional<bool> m_reachable;
+    bool m_certificateRefused = false;
     bool m_servicesLoaded = false;
     bool m_printerChanged = true;
     std::chrono::steady_clock::time_point m_nextHeartbeat{};

@@ -220,7 +220,8 @@ void getExport(const ServerParts& parts, const httplib::Request& req, httplib::R
 // GET /api/v1/booking/status: each booking system's health and the recent alerts (docs/booking.md).
 void getBookingStatus(const ServerParts& parts, const httplib::Request& req, httplib::Response& res) {
     if (!allow(parts, req, res, {Role::Admin})) return;
-    sendJson(res, 200, parts.booking ? parts.booking->statusJson() : Json{{"connectors", Json::array()}, {"alerts", Json::array()}});
+    auto when = [&parts](core::Seconds t) { return Json(proto::rfc3339(t, parts.clock.utcOffsetAt(t))); };
+    sendJson(res, 200, parts.booking ? parts.booking->statusJson(when) : Json{{"connectors", Json::array()}, {"alerts", Json::array()}});
 }
 
 void installAdminRoutes(httplib::Server& server, const ServerParts& parts) {

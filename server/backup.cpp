@@ -9,6 +9,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <cerrno>
+#include <cstring>
 #include <string>
 
 namespace loket::server {
@@ -150,8 +152,13 @@ Result<DatabaseSummary> restoreDatabase(const std::filesystem::path& from, const
     struct stat owner {};
     const bool hadOwner = ::stat(db.c_str(), &owner) == 0 || ::stat(db.parent_path().c_str(), &owner) == 0;
     if (hadOwner && ::geteuid() == 0) {
-        (void)::chown(incoming.c_str(), owner.st_uid, owner.st_gid);
-        (void)::chown((db.string() + ".lock").c_str(), owner.st_uid, owner.st_gid);
+        const std::filesystem::path lockFile = db.string() + ".lock";
+        for (const auto* file : {&incoming, &lockFile})
+            if (::chown(file->c_str(), owner.st_uid, owner.st_gid) != 0) {
+                const std::string why = std::strerror(errno);
+                std::filesystem::remove(incoming, ec);
+                return fail(*file, "cannot give it to the database's owner: " + why);
+            }
     }
     if (std::filesystem::exists(db)) {
         // Bring the old file up to date (its WAL folded in) and keep it, in case the wrong backup

@@ -115,10 +115,16 @@ Result<core::NormPolicyParams> normParamsOf(const CliArgs& args) {
     }
     auto load = args.integer("norm-walkin-load", p.walkInLoadPercent);
     auto triage = args.integer("norm-triage", p.triageLimit);
+    auto risk = args.integer("norm-plan-risk", p.planRiskPercent);
+    auto gracePct = args.integer("norm-walkin-grace-load", p.walkInGracePercent);
+    if (!gracePct) return gracePct.error();
+    p.walkInGracePercent = static_cast<int>(gracePct.value());
     if (!load) return load.error();
     if (!triage) return triage.error();
+    if (!risk) return risk.error();
     p.walkInLoadPercent = static_cast<int>(load.value());
     p.triageLimit = static_cast<int>(triage.value());
+    p.planRiskPercent = static_cast<int>(risk.value());
     return p;
 }
 
@@ -198,7 +204,8 @@ int main(int argc, char** argv) {
         argc, argv,
         {"scenario", "scenarios", "seed", "replication", "replications", "out", "policy", "target", "export", "svg",
          "norm-active-before", "norm-starvation", "norm-slack", "norm-lookahead", "norm-late-appointment",
-         "norm-horizon", "norm-hard-cap", "norm-walkin-load", "norm-walkin-grace", "norm-triage"},
+         "norm-horizon", "norm-hard-cap", "norm-walkin-load", "norm-walkin-grace", "norm-triage", "norm-plan-risk",
+         "norm-walkin-grace-load"},
         {"clairvoyant", "predict", "timing", "markdown", "fingerprints", "help"});
     if (!args) {
         std::fprintf(stderr, "loket-sim: %s\n\n%s", args.error().message.c_str(), kUsage);

@@ -23,7 +23,36 @@ std::string label(const std::string& value) {
     return out;
 }
 
+// "HTTP 503 from …" as the connectors write it (connector.cpp, describe()); 0 when absent.
+int httpStatusIn(const std::string& message) {
+    const auto at = message.find("HTTP ");
+    if (at == std::string::npos || at + 8 > message.size()) return 0;
+    int status = 0;
+    for (std::size_t i = at + 5; i < at + 8; ++i) {
+        if (message[i] < '0' || message[i] > '9') return 0;
+        status = status * 10 + (message[i] - '0');
+    }
+    return status;
+}
+
 } // namespace
+
+std::string pullErrorKind(const Error& error, int& status) {
+    status = httpStatusIn(error.message);
+    switch (error.code) {
+    case ErrorCode::Timeout: return "timeout";
+    case ErrorCode::Unauthorized:
+    case ErrorCode::Forbidden: return "login";
+    case ErrorCode::InvalidJson:
+    case ErrorCode::InvalidValue:
+    case ErrorCode::MissingField: return "malformed";
+    default: break;
+    }
+    if (status == 401 || status == 403) return "login";
+    if (status > 0) return "http_error";
+    if (error.message.find("SOAP fault") != std::string::npos) return "fault";
+    return "unreachable";
+}
 
 BookingSync::BookingSync(std::vector<ConnectorConfig> configs, BookPort port, loket::booking::HallZone zone,
                          std::string hallTimeZone, std::string instance)
@@ -141,7 +170,9 @@ void BookingSync::pullOne(Slot& slot) {
                 ++h.pullsFailed;
                 changed = h.lastError != list.error().message;
                 h.lastError = list.error().message;
-                h.lastErrorAt = now.t;
+                h.lastErrorKind = pullErrorKind(list.error(), h.lastErrorStatus);
+                if (changed) h.lastErrorAt = now.t; // since when it fails this way
+                h.nextPull = now.t + slot.config.pullInterval.count();
             }
             if (changed) raise(slot.config.name, "The booking system cannot be read: " + list.error().message +
                                                      ". Appointments pulled earlier still work.");
@@ -160,6 +191,9 @@ void BookingSync::pullOne(Slot& slot) {
     ++h.pullsOk;
     h.lastSuccess = now.t;
     h.lastError.clear();
+    h.lastErrorKind.clear();
+    h.lastErrorStatus = 0;
+    h.nextPull = now.t + slot.config.pullInterval.count();
     h.appointments = count;
 }
 
@@ -325,21 +359,27 @@ std::string BookingSync::metricsText() const {
     return out.str();
 }
 
-nlohmann::json BookingSync::statusJson() const {
+nlohmann::json BookingSync::statusJson(const std::function<nlohmann::json(core::Seconds)>& when) const {
+    auto at = [&](core::Seconds t) { return when ? when(t) : nlohmann::json(t); };
     nlohmann::json connectors = nlohmann::json::array();
     for (const auto& h : health()) {
         connectors.push_back({{"name", h.name},
                               {"system", h.system},
                               {"ok", h.lastSuccess.has_value() && h.lastError.empty()},
-                              {"last_success", h.lastSuccess ? nlohmann::json(*h.lastSuccess) : nlohmann::json()},
+                              {"last_success", h.lastSuccess ? at(*h.lastSuccess) : nlohmann::json()},
                               {"last_error", h.lastError.empty() ? nlohmann::json() : nlohmann::json(h.lastError)},
+                              {"last_error_kind", h.lastErrorKind.empty() ? nlohmann::json() : nlohmann::json(h.lastErrorKind)},
+                              {"last_error_status", h.lastErrorStatus > 0 ? nlohmann::json(h.lastErrorStatus) : nlohmann::json()},
+                              {"last_error_at", h.lastError.empty() ? nlohmann::json() : at(h.lastErrorAt)},
+                              {"next_pull", h.nextPull ? at(*h.nextPull) : nlohmann::json()},
+                              {"pulls_failed", h.pullsFailed},
                               {"appointments", h.appointments},
                               {"booked", h.booked},
                               {"withdrawn", h.withdrawn},
                               {"unknown_products", std::vector<std::string>(h.unknownProducts.begin(), h.unknownProducts.end())}});
     }
     nlohmann::json alerts = nlohmann::json::array();
-    for (const auto& a : this->alerts()) alerts.push_back({{"at", a.at}, {"connector", a.connector}, {"message", a.message}});
+    for (const auto& a : this->alerts()) alerts.push_back({{"at", at(a.at)}, {"connector", a.connector}, {"message", a.message}});
     return {{"instance", m_instance}, {"connectors", connectors}, {"alerts", alerts}};
 }
 

@@ -53,13 +53,22 @@ struct ConnectorHealth {
     std::string system;
     std::optional<core::Seconds> lastSuccess; // instant of the last successful pull
     std::string lastError;                    // empty after a success
-    core::Seconds lastErrorAt = 0;
+    std::string lastErrorKind;                // pullErrorKind of lastError (for the dashboard's plain Dutch)
+    int lastErrorStatus = 0;                  // the HTTP status in lastError, 0 when none
+    core::Seconds lastErrorAt = 0;            // since when the pulls fail with lastError
+    std::optional<core::Seconds> nextPull;    // when the scheduler pulls again (set after each pull)
     std::uint64_t pullsOk = 0, pullsFailed = 0;
     std::uint64_t lookupsFound = 0, lookupsNotFound = 0, lookupsFailed = 0;
     std::uint64_t booked = 0, withdrawn = 0; // appointments written into / taken out of the book
     int appointments = 0;                    // listed in the last successful pull (all days pulled)
     std::set<std::string> unknownProducts;   // products seen today that map to no service
 };
+
+// What kind of failure a pull error is, for staff who do not read HTTP: `timeout` (no answer in
+// time), `unreachable` (no connection), `login` (HTTP 401/403: the credentials are refused),
+// `http_error` (another HTTP error status), `fault` (a SOAP fault: the system refused the request),
+// `malformed` (an answer Loket cannot read). `status` receives the HTTP status when there is one.
+std::string pullErrorKind(const Error& error, int& status);
 
 struct BookingAlert {
     core::Seconds at = 0;
@@ -92,7 +101,9 @@ public:
     std::vector<ConnectorHealth> health() const;
     std::vector<BookingAlert> alerts() const;
     std::string metricsText() const;   // Prometheus text format
-    nlohmann::json statusJson() const; // for the dashboard
+    // For the dashboard and GET /api/v1/booking/status; `when` renders an instant (the server
+    // gives RFC 3339 in the hall's offset), by default the Unix time as a number.
+    nlohmann::json statusJson(const std::function<nlohmann::json(core::Seconds)>& when = {}) const;
     const std::string& instance() const { return m_instance; }
 
 private:

@@ -23,7 +23,10 @@ std::string escapeFilterValue(std::string_view value) {
 }
 
 std::string expandFilter(std::string_view pattern, std::string_view name, std::string_view value) {
-    const std::string placeholder = "{" + std::string(name) + "}";
+    // Appended, not `"{" + std::string(name)`: GCC 12 at -O3 warns falsely on that operator+
+    // (-Wrestrict, GCC bug 105329).
+    std::string placeholder(1, '{');
+    placeholder.append(name).append(1, '}');
     const std::string escaped = escapeFilterValue(value);
     std::string out;
     std::size_t from = 0;

@@ -60,6 +60,7 @@
     refreshAudit();
     refreshDevices();
     refreshUnsent();
+    LoketBookingPanel.refresh(adminGet);
     if (!state.stream) state.stream = Loket.connectEvents(state.session.token, { onEvent, onStateChange });
   }
 
@@ -344,10 +345,13 @@
     if (state.session) $('whoami').textContent = t('common.logged_in_as', { role: t(`common.role.${state.session.role || 'admin'}`) });
     renderLive();
     renderStats();
+    LoketBookingPanel.render();
   });
   setInterval(() => { if (state.session) renderLive(); }, 5000);
   // A device asking for a pairing sends no event: look every few seconds.
   setInterval(() => { if (state.session) refreshDevices(); }, 3000);
+  // The booking systems are pulled on the server's schedule: their state is read every few seconds.
+  setInterval(() => { if (state.session) LoketBookingPanel.refresh(adminGet); }, 5000);
   const saved = Loket.session.load();
   if (saved) start(saved);
   else show(false);

@@ -49,7 +49,13 @@ bool digits(std::string_view s, std::size_t at, std::size_t n, int& out) {
 } // namespace
 
 Result<core::Seconds> parseDateTime(std::string_view text, const HallZone& zone) {
-    auto bad = [&] { return makeError(ErrorCode::InvalidValue, "'" + std::string(text) + "' is not an ISO 8601 date and time"); };
+    auto bad = [&] {
+        // Appended, not `"'" + std::string(text)`: GCC 12 at -O3 warns falsely on that
+        // operator+ (-Wstringop-overflow, GCC bug 105651).
+        std::string message(1, '\'');
+        message.append(text).append("' is not an ISO 8601 date and time");
+        return makeError(ErrorCode::InvalidValue, message);
+    };
     int y = 0, mo = 0, d = 0, h = 0, mi = 0, s = 0;
     if (text.size() < 16 || !digits(text, 0, 4, y) || text[4] != '-' || !digits(text, 5, 2, mo) || text[7] != '-' ||
         !digits(text, 8, 2, d) || (text[10] != 'T' && text[10] != ' ') || !digits(text, 11, 2, h) || text[13] != ':' ||

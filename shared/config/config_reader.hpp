@@ -14,6 +14,7 @@
 #include <filesystem>
 #include <initializer_list>
 #include <map>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -78,6 +79,20 @@ private:
     const toml::table& m_table;
     std::string m_name;
     std::string m_file;
+};
+
+// Runs a config file's reads in turn and keeps the first problem, so a reader can list its
+// getters in one expression: `r << s.text("id", id) << s.integer("count", 1, 99, count);`.
+class FirstError {
+public:
+    FirstError& operator<<(Status st) {
+        if (!st && !m_error) m_error = st.error();
+        return *this;
+    }
+    const std::optional<Error>& error() const { return m_error; }
+
+private:
+    std::optional<Error> m_error;
 };
 
 } // namespace loket::config

@@ -23,12 +23,14 @@ struct Need {
     ServiceMask services = 0;
     std::optional<CounterIndex> onlyCounter;
     std::optional<std::size_t> waiting;  // index in DispatchInput::waiting
+    bool mine = false;                   // the asking counter may serve it
 };
 
 struct Server {
     CounterIndex index = 0;
     Seconds freeAt = 0;
     ServiceMask services = 0;
+    double spread2 = 0; // the squared spread of the work planned here so far (sum of squared durations)
 };
 
 class Planner {
@@ -42,22 +44,24 @@ public:
         const Seconds until = in.now + p.planHorizonS;
         for (std::size_t i = 0; i < in.waiting.size(); ++i) {
             const Candidate& c = in.waiting[i];
-            if (!servesAll(counter.services, c.services)) continue;
             const Seconds due = candidateDueAt(c, in.normS);
             if (c.kind != TicketKind::Appointment || due < in.now || c.appointmentAt > until) continue;
             m_needs.push_back({std::max({in.now, c.notBefore, c.appointmentAt - p.activeBeforeS}), due,
-                               c.expectedDurationS, c.services, c.onlyCounter, i});
+                               c.expectedDurationS, c.services, c.onlyCounter, i,
+                               servesAll(counter.services, c.services) && (!c.onlyCounter || *c.onlyCounter == counter.index)});
         }
         for (std::size_t k : expectedArrivals(in.upcoming, until)) {
             const UpcomingAppointment& u = in.upcoming[k];
-            if (u.appointmentAt + in.normS < in.now || !servesAll(counter.services, u.services)) continue;
+            if (u.appointmentAt + in.normS < in.now) continue;
             m_needs.push_back({std::max({in.now, u.appointmentAt - kExpectedEarlyArrivalS, u.appointmentAt - p.activeBeforeS}),
-                               u.appointmentAt + in.normS, u.expectedDurationS, u.services, std::nullopt, std::nullopt});
+                               u.appointmentAt + in.normS, u.expectedDurationS, u.services, std::nullopt, std::nullopt,
+                               servesAll(counter.services, u.services)});
         }
         std::sort(m_needs.begin(), m_needs.end(), [](const Need& a, const Need& b) {
             return std::tie(a.due, a.earliest, a.duration) < std::tie(b.due, b.earliest, b.duration);
         });
         m_dropped.assign(m_needs.size(), false);
+        rememberBaseline();
     }
 
     bool empty() const { return m_needs.empty(); }
@@ -76,7 +80,7 @@ public:
             if (!longest) return;
             m_dropped[*longest] = true;
         }
-        m_baselineMisses = schedule(std::nullopt).misses;
+        rememberBaseline();
     }
 
     bool givenUp(std::size_t waitingIndex) const {
@@ -87,22 +91,35 @@ public:
 
     // Does serving `first` here now keep the plan as good as it was (no more misses)?
     bool keepsPlan(const Candidate& first, std::size_t firstIndex) {
-        Outcome o = schedule(Busy{m_in.now + std::max<Seconds>(first.expectedDurationS, 30), firstIndex});
-        return o.misses == 0;
+        const Seconds duration = std::max<Seconds>(first.expectedDurationS, 30);
+        schedule(Busy{m_in.now + duration, firstIndex, duration});
+        for (std::size_t i = 0; i < m_needs.size(); ++i)
+            if (m_missed[i] && (m_needs[i].mine || !m_baselineMissed[i])) return false;
+        return true;
     }
 
 private:
-    struct Busy { Seconds until; std::size_t waiting; };
+    struct Busy { Seconds until; std::size_t waiting; Seconds duration; };
     struct Outcome { int misses = 0; std::optional<std::size_t> firstMiss; };
+
+    void rememberBaseline() {
+        m_baselineMisses = schedule(std::nullopt).misses;
+        m_baselineMissed = m_missed;
+    }
 
     // List scheduling in order of due time: each need goes to the counter that can take it
     // soonest; among those free by its earliest start, the one free latest (so no gap is left
     // that another visit needs).
     Outcome schedule(std::optional<Busy> busy) {
         m_work = m_servers;
-        if (busy) m_work.front().freeAt = busy->until;
+        if (busy) {
+            m_work.front().freeAt = busy->until;
+            m_work.front().spread2 = static_cast<double>(busy->duration) * static_cast<double>(busy->duration);
+        }
         Outcome out;
+        m_missed.assign(m_needs.size(), false);
         const Seconds margin = m_in.params.slackMarginS;
+        const double risk = m_in.params.planRiskPercent / 100.0;
         for (std::size_t i = 0; i < m_needs.size(); ++i) {
             const Need& n = m_needs[i];
             if (m_dropped[i] || (busy && n.waiting == busy->waiting)) continue;
@@ -118,10 +135,17 @@ private:
             }
             if (!best) continue; // no open counter can take it: not this plan's to keep
             const Seconds start = std::max(best->freeAt, n.earliest);
-            if (start > n.due - margin) {
+            // The work planned before may run over by about its spread; a counter idle until the
+            // visitor can start absorbs that much of it.
+            const double idle = static_cast<double>(std::max<Seconds>(0, n.earliest - best->freeAt));
+            const double overrun = std::max(0.0, risk * std::sqrt(best->spread2) - idle);
+            if (static_cast<double>(start) + overrun > static_cast<double>(n.due - margin)) {
                 ++out.misses;
+                m_missed[i] = true;
                 if (!out.firstMiss) out.firstMiss = i;
             }
+            const double carried = risk > 0 ? overrun / risk : 0.0;
+            best->spread2 = carried * carried + static_cast<double>(n.duration) * static_cast<double>(n.duration);
             best->freeAt = start + n.duration;
         }
         return out;
@@ -133,6 +157,8 @@ private:
     std::vector<Need> m_needs;       // by due time
     std::vector<bool> m_dropped;
     int m_baselineMisses = 0;
+    std::vector<bool> m_missed;          // of the last schedule()
+    std::vector<bool> m_baselineMissed;  // with this counter free now
 };
 
 // Ties everywhere end on (check-in, id).
@@ -215,7 +241,8 @@ std::optional<std::size_t> choosePlanned(const DispatchInput& in, const CounterS
     //    bound here: letting one who is already late go before those who can still be helped in
     //    time spreads the lateness; the hard cap keeps them from being forgotten.)
     auto active = [&](const Candidate& c) { return c.kind == TicketKind::Appointment && c.appointmentAt - p.activeBeforeS <= now; };
-    const Seconds loadBound = backlogPerCounter(in) * p.walkInLoadPercent / 100;
+    const Seconds backlog = backlogPerCounter(in);
+    const Seconds loadBound = backlog * p.walkInLoadPercent / 100;
     auto boundOf = [&](const Candidate& c) { return std::max(c.walkInTargetS + p.walkInStarvationS, loadBound); };
     const auto firstStarving =
         best(in, pool, [&](std::size_t, const Candidate& c) { return c.kind == TicketKind::WalkIn && waited(c) >= boundOf(c); }, byWaitFrom);
@@ -236,7 +263,8 @@ std::optional<std::size_t> choosePlanned(const DispatchInput& in, const CounterS
         if (!firstSaveable) return firstStarving;
         // Past the grace it goes first — unless this counter alone can help the appointment
         // visitor and other counters can take the walk-in.
-        const bool graceOver = waited(c) >= boundOf(c) + p.walkInGraceS && (reach(in.waiting[*firstSaveable]) > 1 || reach(c) == 1);
+        const Seconds grace = std::max<Seconds>(p.walkInGraceS, backlog * p.walkInGracePercent / 100);
+        const bool graceOver = waited(c) >= boundOf(c) + grace && (reach(in.waiting[*firstSaveable]) > 1 || reach(c) == 1);
         if (graceOver || allows(*firstStarving)) return firstStarving;
     }
     if (!firstOther) {

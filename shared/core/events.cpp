@@ -25,6 +25,7 @@ const char* eventTypeName(const Event& event) {
         [](const LeasesRenewed&) { return "offline.leases_renewed"; },
         [](const LeaseEnded&) { return "offline.lease_ended"; },
         [](const OfflineTicketPlaced&) { return "offline.ticket_placed"; },
+        [](const ConfigurationChanged&) { return "configuration.changed"; },
     }, event);
 }
 
@@ -38,6 +39,7 @@ std::optional<TicketId> eventTicket(const Event& event) {
         [](const NumbersLeased&) -> std::optional<TicketId> { return std::nullopt; },
         [](const LeasesRenewed&) -> std::optional<TicketId> { return std::nullopt; },
         [](const LeaseEnded&) -> std::optional<TicketId> { return std::nullopt; },
+        [](const ConfigurationChanged&) -> std::optional<TicketId> { return std::nullopt; },
         [](const auto& e) -> std::optional<TicketId> { return e.ticket; },
     }, event);
 }

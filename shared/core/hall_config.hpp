@@ -71,11 +71,25 @@ struct NormPolicyParams {
     // visitors have slack) — but no longer than this. 10 min: with 30 min, passport_rush_june's
     // walk-ins (who leave after about an hour) waited past fifo's p95.
     Seconds walkInGraceS = 600;
+    // The grace grows with the day's load too: at least this share, in percent, of the backlog per
+    // open counter. A fixed 10 minutes is much on a quiet day and little in a surge, where a
+    // walk-in forced in before the plan allows it makes an appointment visitor late. 0: fixed grace.
+    // 50 %: walk_in_surge 89.4 % on time (was 87.9 %) at a walk-in p95 under fifo's × 1.1, and
+    // passport_rush_june's walk-ins still under theirs (docs/benchmarks.md).
+    int walkInGracePercent = 50;
     // Triage under overload: at most this many appointment visitors of one plan are given up
     // explicitly (the longest visits first) so that the others keep the norm. Off (0) by default:
     // in the simulator it cost 4-6 points on the surge and scarce-skill days (the visitors given
     // up freed the plan for walk-ins, and more appointments were late, not fewer).
     int triageLimit = 0;
+    // The plan's durations are estimates and their errors add up along a counter's plan: a
+    // walk-in goes first only when every appointment visitor in the plan still starts the slack
+    // margin plus this share, in percent, of the spread of the work planned before them at that
+    // counter (the square root of the sum of the squared expected durations, about one standard
+    // deviation at the visits' usual spread) before the norm. 0: plan on the expected durations alone.
+    // Off by default: 30-100 % gains the surge 0.5-2 points but pushes passport_rush_june's walk-in
+    // p95 over fifo's × 1.1 (docs/benchmarks.md).
+    int planRiskPercent = 0;
 };
 
 struct ServiceConfig {
@@ -90,21 +104,51 @@ struct ServiceConfig {
     bool online = false;             // can also be done online
     Seconds expectedDurationS = 600;
     Seconds walkInTargetS = 600;
+    // Removed on the admin page (configuration.hpp): no longer offered, but kept in place so the
+    // indices of today's tickets and counter skills stay valid; visitors already waiting are served.
+    bool retired = false;
+
+    bool operator==(const ServiceConfig&) const = default;
 };
 
 struct CounterConfig {
     std::string id;                  // "b3"
     std::string name;                // what follows "Balie": "3"
     ServiceMask skills = 0;          // services this counter may serve
+    std::string location = {};       // where it is in the hall, for the display's arrow: "left", "right", …
+    bool sittingDesk = false;        // has a desk at sitting height (wheelchair users)
+    bool retired = false;            // removed on the admin page; kept in place like a retired service
+
+    bool operator==(const CounterConfig&) const = default;
 };
 
-// Opening hours per weekday (0 = Monday) as [open, close) seconds of the local day.
+using OpenPeriods = std::vector<std::pair<std::int32_t, std::int32_t>>;
+
+// Opening hours per weekday (0 = Monday) as [open, close) seconds of the local day. A dated
+// exception (a closed day, a short day, an evening opening) replaces the weekday's periods on
+// that day; an empty list there means closed all day.
 struct OpeningHours {
     bool alwaysOpen = false;
-    std::array<std::vector<std::pair<std::int32_t, std::int32_t>>, 7> periods;
+    std::array<OpenPeriods, 7> periods;
+    std::map<LocalDay, OpenPeriods> exceptions;
     bool isOpen(Now now) const;
+    // The periods in force on a day: its exception, else its weekday's.
+    const OpenPeriods& periodsOn(LocalDay day) const;
     // Today's first opening and last closing (for "open from 08:30 to 17:00"); nullopt when closed all day.
     std::optional<std::pair<std::int32_t, std::int32_t>> dayRange(int weekday) const;
+    std::optional<std::pair<std::int32_t, std::int32_t>> dayRangeOn(LocalDay day) const;
+};
+
+// What a dated exception is, for people (the page, the export); the periods decide.
+enum class DayExceptionKind { Closed, Short, Evening };
+const char* dayExceptionKindName(DayExceptionKind kind);
+std::optional<DayExceptionKind> parseDayExceptionKind(const std::string& name);
+struct DayException {
+    DayExceptionKind kind = DayExceptionKind::Closed;
+    OpenPeriods periods;  // empty when closed; else the whole day's periods
+    LocalText note;       // "Kerstmis", shown to staff
+
+    bool operator==(const DayException&) const = default;
 };
 
 struct HallConfig {
@@ -118,9 +162,16 @@ struct HallConfig {
     Seconds noAnswerCooldownS = 300;  // a visitor who did not come to a call is not called again before
     PolicyKind policy = PolicyKind::Norm;
     NormPolicyParams normParams;
+    // Changed on the admin page (configuration.hpp) as well as in the file:
+    std::map<LocalDay, DayException> dayExceptions; // also folded into hours and walkInHours
+    LocalText banner;                 // a line for kiosk and display ("Vandaag zijn wij om 12:00 gesloten")
 
+    // Any service or counter with this id, retired ones too (the event log names them).
     std::optional<ServiceIndex> serviceIndex(const std::string& id) const;
     std::optional<CounterIndex> counterIndex(const std::string& id) const;
+    // Only one that is still offered / in use.
+    std::optional<ServiceIndex> offeredServiceIndex(const std::string& id) const;
+    std::optional<CounterIndex> activeCounterIndex(const std::string& id) const;
     ServiceMask allServices() const;
 };
 

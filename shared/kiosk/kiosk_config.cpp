@@ -21,7 +21,8 @@ Status readServer(const Section& r, KioskConfig& c) {
     if (auto st = r.text("pinned_public_key", c.pinnedPublicKey); !st) return st;
     if ((!c.caFile.empty() || !c.pinnedPublicKey.empty()) && c.serverUrl.rfind("https://", 0) != 0)
         return r.fail("ca_file", "ca_file and pinned_public_key need an https:// server url");
-    return r.text("device_token", c.deviceToken);
+    // No token (or an empty one): the kiosk pairs with the server and gets its own (docs/deploy.md).
+    return r.text("device_token", c.deviceToken, false);
 }
 
 Status readPrinter(const Section& r, KioskConfig& c) {
@@ -140,7 +141,6 @@ Result<KioskConfig> parseKioskConfig(std::string_view tomlText, const std::strin
         if (auto st = reader(*section, config); !st) return st.error();
     }
     if (auto st = readBookingCodes(top, config); !st) return st.error();
-    if (config.deviceToken.empty()) return config::configError({origin, 0, "server.device_token", "is missing"});
     return config;
 }
 

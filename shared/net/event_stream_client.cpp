@@ -112,7 +112,8 @@ bool EventStreamClient::connectOnce() {
     curl_slist* headers = nullptr;
     headers = curl_slist_append(headers, "Accept: text/event-stream");
     headers = curl_slist_append(headers, "Cache-Control: no-cache");
-    if (!m_options.token.empty()) headers = curl_slist_append(headers, ("Authorization: Bearer " + m_options.token).c_str());
+    const std::string token = m_options.tokenSource ? m_options.tokenSource() : m_options.token;
+    if (!token.empty()) headers = curl_slist_append(headers, ("Authorization: Bearer " + token).c_str());
     std::string lastId = lastEventId();
     if (!lastId.empty()) headers = curl_slist_append(headers, ("Last-Event-ID: " + lastId).c_str());
 
@@ -171,6 +172,9 @@ bool EventStreamClient::connectOnce() {
             }
         }
     }
+    long status = 0;
+    curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &status);
+    m_lastStatus = status;
     curl_multi_remove_handle(m_impl->multi, curl);
     curl_easy_cleanup(curl);
     curl_slist_free_all(headers);

@@ -33,6 +33,9 @@ struct EventStreamOptions {
     std::string baseUrl;
     std::string path = "/api/v1/events";
     std::string token;        // sent as bearer token
+    // When set, asked for the bearer token at every (re)connect instead of `token`: an enrolled
+    // device renews its token while the stream stays open, and reconnects with the current one.
+    std::function<std::string()> tokenSource;
     std::string lastEventId;  // resume after this id on the first connect; empty: from now
     std::chrono::milliseconds connectTimeout{2000};
     std::chrono::milliseconds initialBackoff{200};
@@ -66,6 +69,9 @@ public:
     // settings do not fit the URL): a device alert, not a network hiccup. It keeps retrying
     // over TLS, never over plain HTTP.
     bool tlsRejected() const { return m_tlsRejected.load(); }
+    // The HTTP status of the last attempt (0: no answer yet, 200: connected). 401 means the
+    // token was refused — a revoked device; valid when onState reports Disconnected.
+    long lastHttpStatus() const { return m_lastStatus.load(); }
 
 private:
     struct Impl;
@@ -80,6 +86,7 @@ private:
     std::thread m_thread;
     std::atomic<bool> m_stop{false};
     std::atomic<bool> m_tlsRejected{false};
+    std::atomic<long> m_lastStatus{0};
     std::atomic<StreamState> m_state{StreamState::Disconnected};
     std::atomic<int> m_connects{0};
     mutable std::mutex m_mutex; // guards m_lastIdCopy and the wakeup of the backoff wait

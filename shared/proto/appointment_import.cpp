@@ -328,8 +328,7 @@ ParsedImport parseAppointmentsIcs(std::string_view text, const LocalToInstant& t
     const std::string body(text);
     std::unique_ptr<icalcomponent, CalendarDeleter> calendar(icalparser_parse_string(body.c_str()));
     if (!calendar || icalcomponent_isa(calendar.get()) != ICAL_VCALENDAR_COMPONENT) {
-        result.errors.push_back({1, "not an iCalendar file: it must start with BEGIN:VCALENDAR"});
-        return result;
+        return ParsedImport{{}, {ImportLineError{1, "not an iCalendar file: it must start with BEGIN:VCALENDAR"}}};
     }
     const std::vector<EventLines> lines = eventLines(text);
     std::size_t index = 0;

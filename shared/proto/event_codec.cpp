@@ -1,5 +1,7 @@
 #include "event_codec.hpp"
 
+#include "configuration_json.hpp"
+
 namespace loket::proto {
 using namespace loket::core;
 using Json = nlohmann::json;
@@ -156,6 +158,7 @@ Json eventToJson(const HallConfig& c, const Event& event) {
             return {{"ticket", e.ticket}, {"kiosk", e.kiosk}, {"lease", e.lease}, {"number", e.number},
                     {"kiosk_checked_in_at", e.kioskCheckedInAt}, {"demoted", opt(e.demoted)}, {"code_conflict", e.codeConflict}};
         },
+        [&](const ConfigurationChanged& e) -> Json { return {{"change", configChangeToJson(e.change)}, {"by", e.by}, {"at", e.at}}; },
     }, event);
 }
 
@@ -202,6 +205,11 @@ Result<Event> eventFromJson(const HallConfig& c, const std::string& type, const 
         if (type == "offline.ticket_placed")
             return Event{OfflineTicketPlaced{j.at("ticket"), j.at("kiosk"), j.at("lease"), j.at("number"),
                                              j.at("kiosk_checked_in_at"), optFrom<TicketId>(j.at("demoted")), j.at("code_conflict")}};
+        if (type == "configuration.changed") {
+            auto change = configChangeFromJson(j.at("change"), c);
+            if (!change) throw DecodeError{change.error().message};
+            return Event{ConfigurationChanged{change.value(), j.at("by"), j.at("at")}};
+        }
         return makeError(ErrorCode::InvalidValue, "unknown event type '" + type + "'");
     } catch (const DecodeError& e) {
         return makeError(ErrorCode::ConfigError, "stored " + type + " event: " + e.message + " (was the hall configuration changed?)");

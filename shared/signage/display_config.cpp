@@ -33,20 +33,8 @@ std::string arrowForDirection(std::string_view d) {
 
 namespace {
 
+using config::FirstError;
 using config::Section;
-
-// Runs each read in turn and keeps the first error.
-class FirstError {
-public:
-    FirstError& operator<<(Status st) {
-        if (!st && !m_error) m_error = st.error();
-        return *this;
-    }
-    const std::optional<Error>& error() const { return m_error; }
-
-private:
-    std::optional<Error> m_error;
-};
 
 } // namespace
 

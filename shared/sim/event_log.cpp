@@ -63,6 +63,9 @@ std::string eventLine(const core::Event& event) {
         [](const core::LeasesRenewed& e) { return e.kiosk + " t" + num(e.at); },
         [](const core::LeaseEnded& e) { return num(e.lease) + " t" + num(e.at) + " " + num(e.used); },
         [](const core::OfflineTicketPlaced& e) { return num(e.ticket) + " " + e.kiosk + " " + e.number; },
+        [](const core::ConfigurationChanged& e) {
+            return std::string(core::configChangeName(e.change)) + " " + core::configChangeTarget(e.change) + " t" + num(e.at);
+        },
     }, event);
 }
 

@@ -4,213 +4,231 @@
 
 #include <algorithm>
 #include <filesystem>
+#include <limits>
+#include <optional>
 #include <set>
 
 namespace loket::sim {
 namespace {
 
-struct Bad {
-    std::string message;
-};
-// A file the scenario names (its service catalogue) that cannot be read or parsed.
-struct BadFile {
-    Error error;
-};
+using config::FirstError;
+using config::Section;
 
-template <typename T>
-T need(const toml::node_view<const toml::node>& node, const std::string& key) {
-    auto v = node[key].value<T>();
-    if (!v) throw Bad{"missing or wrong type: '" + key + "'"};
-    return *v;
+constexpr std::int64_t kDayS = 24 * 3600;
+constexpr double kHuge = std::numeric_limits<double>::max();
+
+// A key every scenario must have: the getters of config::Section leave a value as it is when
+// its key is absent, so a required key is checked first.
+Status need(const Section& section, const char* key) {
+    if (!section.has(key)) return section.fail(key, "is missing");
+    return Ok{};
 }
 
-template <typename T>
-T optional(const toml::node_view<const toml::node>& node, const std::string& key, T fallback) {
-    return node[key].value<T>().value_or(fallback);
-}
-
-double share(const toml::node_view<const toml::node>& node, const std::string& key, double fallback) {
-    double v = optional<double>(node, key, fallback);
-    if (v < 0 || v > 1) throw Bad{"'" + key + "' must be a share between 0 and 1"};
-    return v;
-}
-
-std::vector<std::string> strings(const toml::node_view<const toml::node>& node, const std::string& key) {
-    const toml::array* arr = node[key].as_array();
-    if (!arr || arr->empty()) throw Bad{"'" + key + "' must be a non-empty list of strings"};
-    std::vector<std::string> out;
-    for (const auto& e : *arr) {
-        auto s = e.value<std::string>();
-        if (!s) throw Bad{"'" + key + "' must be a list of strings"};
-        out.push_back(*s);
+// A time of day: whole seconds since midnight or "HH:MM".
+std::optional<Seconds> clockOf(const toml::node& node) {
+    if (auto i = node.value<std::int64_t>(); i && node.is_integer()) {
+        if (*i < 0 || *i > kDayS) return std::nullopt;
+        return *i;
     }
-    return out;
+    auto s = node.value<std::string>();
+    if (!node.is_string() || !s || s->size() != 5 || (*s)[2] != ':') return std::nullopt;
+    for (int i : {0, 1, 3, 4})
+        if ((*s)[i] < '0' || (*s)[i] > '9') return std::nullopt;
+    const int h = ((*s)[0] - '0') * 10 + ((*s)[1] - '0');
+    const int m = ((*s)[3] - '0') * 10 + ((*s)[4] - '0');
+    if (h > 24 || m > 59 || (h == 24 && m > 0)) return std::nullopt;
+    return h * 3600 + m * 60;
 }
 
-// [[a, b], …] as whole seconds, or "HH:MM" strings.
-Seconds clock(const toml::node& n, const std::string& key) {
-    if (auto i = n.value<std::int64_t>()) return *i;
-    if (auto s = n.value<std::string>(); s && s->size() == 5 && (*s)[2] == ':') {
-        int h = std::stoi(s->substr(0, 2)), m = std::stoi(s->substr(3, 2));
-        return h * 3600 + m * 60;
+Status clock(const Section& section, const char* key, Seconds& out) {
+    const toml::node* node = section.table().get(key);
+    if (!node) return Ok{};
+    auto value = clockOf(*node);
+    if (!value) return section.fail(key, "must be a time of day, \"HH:MM\" or whole seconds since midnight");
+    out = *value;
+    return Ok{};
+}
+
+// [[start, end], …] or, `weighted`, [[start, end, weight], …]: pieces of the day, each ending
+// after it starts (a weight: the relative arrival intensity, ≥ 0).
+Status periods(const Section& section, const char* key, bool weighted, std::vector<RatePeriod>& out) {
+    const char* shape = weighted ? "[start, end, weight]" : "[start, end]";
+    const toml::array* list = section.table().get_as<toml::array>(key);
+    if (!list || list->empty()) return section.fail(key, std::string("must be a non-empty list of ") + shape);
+    out.clear();
+    for (const auto& item : *list) {
+        const toml::array* p = item.as_array();
+        std::optional<Seconds> from, to;
+        std::optional<double> weight = 1.0;
+        if (p && p->size() == (weighted ? 3u : 2u)) {
+            from = clockOf(*p->get(0));
+            to = clockOf(*p->get(1));
+            if (weighted) weight = p->get(2)->value<double>();
+        }
+        if (!from || !to || !weight) return section.fail(key, std::string("must be a list of ") + shape + " with times \"HH:MM\"");
+        if (*from >= *to || *weight < 0) return section.fail(key, "each period must end after it starts (and a weight is ≥ 0)");
+        out.push_back(RatePeriod{*from, *to, *weight});
     }
-    throw Bad{"'" + key + "' holds a time that is neither seconds nor \"HH:MM\""};
+    return Ok{};
 }
 
-std::vector<std::pair<Seconds, Seconds>> spans(const toml::node_view<const toml::node>& node, const std::string& key) {
-    const toml::array* arr = node[key].as_array();
-    if (!arr || arr->empty()) throw Bad{"'" + key + "' must be a list of [start, end]"};
-    std::vector<std::pair<Seconds, Seconds>> out;
-    for (const auto& e : *arr) {
-        const toml::array* pair = e.as_array();
-        if (!pair || pair->size() < 2) throw Bad{"'" + key + "' must be a list of [start, end]"};
-        Seconds a = clock(*pair->get(0), key), b = clock(*pair->get(1), key);
-        if (a >= b) throw Bad{"'" + key + "': a period must end after it starts"};
-        out.emplace_back(a, b);
+Status profile(const Section& section, const char* key, std::vector<RatePeriod>& out) { return periods(section, key, true, out); }
+
+Status spans(const Section& section, const char* key, std::vector<std::pair<Seconds, Seconds>>& out) {
+    std::vector<RatePeriod> read;
+    if (auto st = periods(section, key, false, read); !st) return st;
+    out.clear();
+    for (const RatePeriod& r : read) out.emplace_back(r.from, r.to);
+    return Ok{};
+}
+
+// { SERVICE = weight, … } over services of the catalogue.
+Status mix(const Section& section, const char* key, const std::set<std::string>& known, std::map<std::string, double>& out) {
+    const toml::node* node = section.table().get(key);
+    if (!node) return Ok{};
+    const toml::table* table = node->as_table();
+    if (!table || table->empty()) return section.fail(key, "must be a non-empty table { SERVICE = weight }");
+    out.clear();
+    for (const auto& [name, value] : *table) {
+        const std::string id(name.str());
+        if (!known.count(id)) return section.fail(key, "no service '" + id + "' in the catalogue");
+        auto weight = value.value<double>();
+        if (!weight || *weight < 0) return section.fail(key, "the weight of '" + id + "' must be a number ≥ 0");
+        out[id] = *weight;
     }
-    return out;
+    return Ok{};
 }
 
-// [[start, end, weight], …]
-std::vector<RatePeriod> profile(const toml::node_view<const toml::node>& node, const std::string& key) {
-    const toml::array* arr = node[key].as_array();
-    if (!arr || arr->empty()) throw Bad{"'" + key + "' must be a list of [start, end, weight]"};
-    std::vector<RatePeriod> out;
-    for (const auto& e : *arr) {
-        const toml::array* p = e.as_array();
-        if (!p || p->size() != 3) throw Bad{"'" + key + "' must be a list of [start, end, weight]"};
-        RatePeriod r{clock(*p->get(0), key), clock(*p->get(1), key), p->get(2)->value<double>().value_or(-1)};
-        if (r.from >= r.to || r.weight < 0) throw Bad{"'" + key + "': each period needs start < end and a weight ≥ 0"};
-        out.push_back(r);
-    }
-    return out;
-}
-
-std::map<std::string, double> mix(const toml::node_view<const toml::node>& node, const std::set<std::string>& known) {
-    const toml::table* t = node.as_table();
-    if (!t || t->empty()) throw Bad{"a service mix table is missing or empty"};
-    std::map<std::string, double> out;
-    for (const auto& [k, v] : *t) {
-        const std::string id(k.str());
-        if (!known.count(id)) throw Bad{"the mix names an unknown service '" + id + "'"};
-        auto w = v.value<double>();
-        if (!w || *w < 0) throw Bad{"the mix weight of '" + id + "' must be a number ≥ 0"};
-        out[id] = *w;
-    }
-    return out;
-}
-
-std::vector<ServiceSpec> catalogue(const toml::table& root) {
-    const toml::array* arr = root["service"].as_array();
-    if (!arr || arr->empty()) throw Bad{"no [[service]] entries"};
+Result<std::vector<ServiceSpec>> catalogue(const config::Document& doc) {
+    const Section root = Section::root(doc);
+    if (auto st = root.only({"service"}); !st) return st.error();
+    auto entries = root.tables("service");
+    if (!entries) return entries.error();
+    if (entries->empty()) return root.fail("service", "no [[service]] entries");
     std::vector<ServiceSpec> out;
-    for (const auto& e : *arr) {
-        toml::node_view<const toml::node> s(e);
+    for (const Section& s : *entries) {
         ServiceSpec spec;
         TraceService& t = spec.service;
-        t.id = need<std::string>(s, "id");
-        t.label = need<std::string>(s, "label");
-        t.skill = need<std::string>(s, "skill");
-        t.slotS = optional<std::int64_t>(s, "slot_s", 600);
-        auto channels = strings(s, "channels");
+        std::vector<std::string> channels;
+        FirstError r;
+        r << s.only({"id", "label", "skill", "slot_s", "channels", "mean_s", "cv", "min_s", "max_s", "combine"});
+        for (const char* key : {"id", "label", "skill", "channels", "mean_s", "cv"}) r << need(s, key);
+        r << s.text("id", t.id) << s.text("label", t.label) << s.text("skill", t.skill)
+          << s.integer("slot_s", 60, kDayS, t.slotS) << s.texts("channels", channels)
+          << s.number("mean_s", 1, kDayS, t.dur.meanS) << s.number("cv", 0, 10, t.dur.cv)
+          << s.integer("min_s", 1, kDayS, t.dur.minS) << s.integer("max_s", 1, kDayS, t.dur.maxS)
+          << s.boolean("combine", spec.combine);
+        if (r.error()) return *r.error();
+        for (const auto& c : channels)
+            if (c != "appointment" && c != "walkin") return s.fail("channels", "a channel is \"appointment\" or \"walkin\", not \"" + c + "\"");
         t.appointment = std::find(channels.begin(), channels.end(), "appointment") != channels.end();
         t.walkIn = std::find(channels.begin(), channels.end(), "walkin") != channels.end();
-        t.dur.meanS = need<double>(s, "mean_s");
-        t.dur.cv = need<double>(s, "cv");
-        t.dur.minS = optional<std::int64_t>(s, "min_s", 60);
-        t.dur.maxS = optional<std::int64_t>(s, "max_s", 4 * 3600);
-        if (t.dur.meanS <= 0 || t.dur.cv < 0 || t.dur.minS <= 0 || t.dur.minS > t.dur.maxS)
-            throw Bad{"service '" + t.id + "': need mean_s > 0, cv ≥ 0 and 0 < min_s ≤ max_s"};
-        spec.combine = optional<bool>(s, "combine", false);
+        if (t.dur.minS > t.dur.maxS) return s.fail("min_s", "must not be above max_s");
         out.push_back(std::move(spec));
     }
     return out;
 }
 
-ScenarioSpec parse(const toml::table& root, const std::filesystem::path& dir) {
-    toml::node_view<const toml::node> r(root);
+Result<ScenarioSpec> parse(const config::Document& doc, const std::filesystem::path& dir) {
+    const Section root = Section::root(doc);
     ScenarioSpec s;
-    s.name = need<std::string>(r, "name");
-    s.date = need<std::string>(r, "date");
+    FirstError r;
+    r << root.only({"name", "date", "seed", "services", "rules", "calls", "counters", "failures", "appointments", "walkins",
+                    "breakdowns"});
+    for (const char* key : {"name", "date", "seed", "services", "rules", "counters", "appointments", "walkins"}) r << need(root, key);
+    std::int64_t seed = 0;
+    std::string catalogueFile;
+    r << root.text("name", s.name) << root.text("date", s.date) << root.integer("seed", 0, std::numeric_limits<std::int64_t>::max(), seed)
+      << root.text("services", catalogueFile);
+    if (r.error()) return *r.error();
     core::LocalDay day;
-    if (!core::parseDate(s.date, day)) throw Bad{"'date' must be YYYY-MM-DD"};
-    s.seed = static_cast<std::uint64_t>(need<std::int64_t>(r, "seed"));
+    if (!core::parseDate(s.date, day)) return root.fail("date", "must be a date YYYY-MM-DD");
+    s.seed = static_cast<std::uint64_t>(seed);
 
-    auto rules = r["rules"];
-    s.rules.apptNormS = need<std::int64_t>(rules, "appt_norm_s");
-    s.rules.walkInNormS = need<std::int64_t>(rules, "walkin_norm_s");
-    s.rules.earlyCheckInWindowS = need<std::int64_t>(rules, "early_checkin_window_s");
-    s.rules.lateGraceS = need<std::int64_t>(rules, "late_grace_s");
-    s.rules.noAnswerS = need<std::int64_t>(rules, "no_answer_s");
-    const toml::node* doorsClose = rules["doors_close"].node();
-    if (!doorsClose) throw Bad{"'rules.doors_close' is missing (the time the doors close, like \"17:00\")"};
-    s.rules.doorsCloseS = clock(*doorsClose, "doors_close");
+    auto rules = root.section("rules");
+    if (!rules) return rules.error();
+    r << rules->only({"appt_norm_s", "walkin_norm_s", "early_checkin_window_s", "late_grace_s", "no_answer_s", "doors_close"});
+    for (const char* key : {"appt_norm_s", "walkin_norm_s", "early_checkin_window_s", "late_grace_s", "no_answer_s", "doors_close"})
+        r << need(*rules, key);
+    r << rules->integer("appt_norm_s", 0, kDayS, s.rules.apptNormS) << rules->integer("walkin_norm_s", 0, kDayS, s.rules.walkInNormS)
+      << rules->integer("early_checkin_window_s", 0, kDayS, s.rules.earlyCheckInWindowS)
+      << rules->integer("late_grace_s", 0, kDayS, s.rules.lateGraceS) << rules->integer("no_answer_s", 0, kDayS, s.rules.noAnswerS)
+      << clock(*rules, "doors_close", s.rules.doorsCloseS);
+    if (r.error()) return *r.error();
 
-    const std::string catalogueFile = need<std::string>(r, "services");
     auto cat = config::loadToml(dir / catalogueFile);
-    if (!cat) throw BadFile{cat.error()};
-    s.services = catalogue(cat->root);
+    if (!cat) return cat.error();
+    auto services = catalogue(*cat);
+    if (!services) return services.error();
+    s.services = std::move(*services);
     std::set<std::string> known, skills;
     for (const auto& sv : s.services) {
         known.insert(sv.service.id);
         skills.insert(sv.service.skill);
     }
 
-    const toml::array* groups = root["counters"].as_array();
-    if (!groups || groups->empty()) throw Bad{"no [[counters]] groups"};
-    for (const auto& g : *groups) {
-        toml::node_view<const toml::node> gv(g);
-        CounterGroup cg{need<std::string>(gv, "prefix"), static_cast<int>(need<std::int64_t>(gv, "count")),
-                        strings(gv, "skills"), spans(gv, "shifts")};
-        if (cg.count < 1 || cg.count > 99) throw Bad{"counter group '" + cg.prefix + "': count must be 1-99"};
+    auto groups = root.tables("counters");
+    if (!groups) return groups.error();
+    for (const Section& g : *groups) {
+        CounterGroup cg;
+        r << g.only({"prefix", "count", "skills", "shifts"});
+        for (const char* key : {"prefix", "count", "skills", "shifts"}) r << need(g, key);
+        r << g.text("prefix", cg.prefix) << g.integer("count", 1, 99, cg.count) << g.texts("skills", cg.skills)
+          << spans(g, "shifts", cg.shifts);
+        if (r.error()) return *r.error();
         for (const auto& k : cg.skills)
-            if (!skills.count(k)) throw Bad{"counter group '" + cg.prefix + "' has an unknown skill '" + k + "'"};
+            if (!skills.count(k)) return g.fail("skills", "no service of the catalogue has the skill '" + k + "'");
         s.counters.push_back(std::move(cg));
     }
 
-    auto appt = r["appointments"];
-    s.appointments = static_cast<int>(need<std::int64_t>(appt, "count"));
-    s.noShowShare = share(appt, "no_show", 0);
-    s.bookProfile = profile(appt, "profile");
-    s.bookGridS = optional<std::int64_t>(appt, "grid_s", 300);
-    s.appointmentMix = mix(appt["mix"], known);
-    s.twoServicesShare = share(appt, "two_services", 0.20);
-    s.threeServicesShare = share(appt, "three_services", 0.05);
-    s.checkInMeanS = optional<double>(appt, "checkin_mean_s", -600);
-    s.checkInSdS = optional<double>(appt, "checkin_sd_s", 600);
+    auto appt = root.section("appointments");
+    if (!appt) return appt.error();
+    r << appt->only({"count", "no_show", "profile", "grid_s", "mix", "two_services", "three_services", "checkin_mean_s",
+                     "checkin_sd_s"});
+    r << need(*appt, "count") << appt->integer("count", 0, 1'000'000, s.appointments)
+      << appt->number("no_show", 0, 1, s.noShowShare) << appt->integer("grid_s", 60, kDayS, s.bookGridS)
+      << mix(*appt, "mix", known, s.appointmentMix) << appt->number("two_services", 0, 1, s.twoServicesShare)
+      << appt->number("three_services", 0, 1, s.threeServicesShare)
+      << appt->number("checkin_mean_s", -kDayS, kDayS, s.checkInMeanS) << appt->number("checkin_sd_s", 0, kDayS, s.checkInSdS);
+    if (s.appointments > 0) r << need(*appt, "profile") << profile(*appt, "profile", s.bookProfile) << need(*appt, "mix");
+    if (r.error()) return *r.error();
 
-    auto walk = r["walkins"];
-    s.walkIns = static_cast<int>(need<std::int64_t>(walk, "count"));
-    if (s.walkIns > 0) {
-        s.walkInProfile = profile(walk, "profile");
-        s.walkInMix = mix(walk["mix"], known);
-    }
-    s.walkInTwoServicesShare = share(walk, "two_services", 0.05);
-    s.leaveShare = share(walk, "leave_share", 0);
-    s.leaveAfterMeanS = optional<double>(walk, "leave_after_mean_s", 3600);
-    s.leaveAfterSdS = optional<double>(walk, "leave_after_sd_s", 900);
+    auto walk = root.section("walkins");
+    if (!walk) return walk.error();
+    r << walk->only({"count", "profile", "mix", "two_services", "leave_share", "leave_after_mean_s", "leave_after_sd_s"});
+    r << need(*walk, "count") << walk->integer("count", 0, 1'000'000, s.walkIns)
+      << walk->number("two_services", 0, 1, s.walkInTwoServicesShare) << walk->number("leave_share", 0, 1, s.leaveShare)
+      << walk->number("leave_after_mean_s", 0, kDayS, s.leaveAfterMeanS) << walk->number("leave_after_sd_s", 0, kDayS, s.leaveAfterSdS);
+    if (s.walkIns > 0)
+        r << need(*walk, "profile") << profile(*walk, "profile", s.walkInProfile) << need(*walk, "mix")
+          << mix(*walk, "mix", known, s.walkInMix);
+    if (r.error()) return *r.error();
 
-    auto calls = r["calls"];
-    s.noAnswerShare = share(calls, "no_answer", 0.03);
-    s.goneShare = share(calls, "gone", 0.01);
-    auto downs = r["breakdowns"];
-    s.counterDownChance = share(downs, "chance_per_counter", 0);
-    s.counterDownMeanS = optional<double>(downs, "mean_s", 2700);
-    if (const toml::array* failures = root["failures"].as_array()) {
-        for (const auto& f : *failures) {
-            toml::node_view<const toml::node> fv(f);
-            PlannedFailure pf{need<std::string>(fv, "counter"), clock(*fv["from"].node(), "failures.from"),
-                              clock(*fv["to"].node(), "failures.to"), clock(*fv["until"].node(), "failures.until")};
-            bool known = false;
-            for (const auto& g : s.counters)
-                for (int k = 1; k <= g.count; ++k) known |= pf.counter == g.prefix + (k < 10 ? "0" : "") + std::to_string(k);
-            if (!known) throw Bad{"failures: no counter '" + pf.counter + "'"};
-            if (pf.from >= pf.to || pf.to > pf.until) throw Bad{"failures: need from < to <= until"};
-            s.failures.push_back(std::move(pf));
-        }
+    auto calls = root.section("calls");
+    auto downs = root.section("breakdowns");
+    if (!calls) return calls.error();
+    if (!downs) return downs.error();
+    r << calls->only({"no_answer", "gone"}) << calls->number("no_answer", 0, 1, s.noAnswerShare)
+      << calls->number("gone", 0, 1, s.goneShare);
+    r << downs->only({"chance_per_counter", "mean_s"}) << downs->number("chance_per_counter", 0, 1, s.counterDownChance)
+      << downs->number("mean_s", 0, kHuge, s.counterDownMeanS);
+    if (r.error()) return *r.error();
+
+    auto failures = root.tables("failures");
+    if (!failures) return failures.error();
+    for (const Section& f : *failures) {
+        PlannedFailure pf;
+        r << f.only({"counter", "from", "to", "until"});
+        for (const char* key : {"counter", "from", "to", "until"}) r << need(f, key);
+        r << f.text("counter", pf.counter) << clock(f, "from", pf.from) << clock(f, "to", pf.to) << clock(f, "until", pf.until);
+        if (r.error()) return *r.error();
+        bool counterKnown = false;
+        for (const auto& g : s.counters)
+            for (int k = 1; k <= g.count; ++k) counterKnown |= pf.counter == g.prefix + (k < 10 ? "0" : "") + std::to_string(k);
+        if (!counterKnown) return f.fail("counter", "no counter '" + pf.counter + "' in the [[counters]] groups");
+        if (pf.from >= pf.to || pf.to > pf.until) return f.fail("need from < to ≤ until");
+        s.failures.push_back(std::move(pf));
     }
-    if (s.appointments < 0 || s.walkIns < 0) throw Bad{"counts must be ≥ 0"};
-    if (s.appointments > 0 && s.appointmentMix.empty()) throw Bad{"appointments need a mix"};
     return s;
 }
 
@@ -219,15 +237,7 @@ ScenarioSpec parse(const toml::table& root, const std::filesystem::path& dir) {
 Result<ScenarioSpec> loadScenarioFile(const std::string& path) {
     auto doc = config::loadToml(path);
     if (!doc) return makeError(ErrorCode::ConfigError, doc.error().message);
-    try {
-        return parse(doc->root, std::filesystem::path(path).parent_path());
-    } catch (const BadFile& e) {
-        return makeError(ErrorCode::ConfigError, e.error.message);
-    } catch (const Bad& e) {
-        return config::configError({path, 0, "", e.message});
-    } catch (const std::exception& e) {
-        return config::configError({path, 0, "", e.what()});
-    }
+    return parse(*doc, std::filesystem::path(path).parent_path());
 }
 
 Result<ScenarioSpec> loadScenario(const std::string& nameOrPath, const std::string& scenarioDir) {

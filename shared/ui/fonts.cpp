@@ -54,6 +54,9 @@ Result<std::vector<ImFont*>> loadFontSet(ImFontAtlas& atlas, const std::vector<F
     config.PixelSnapH = true;
     config.FontDataOwnedByAtlas = false; // `files` owns the bytes until the build is done
     atlas.Clear();
+    // The texture as tall as the glyphs need, not rounded up to a power of two: the renderer's
+    // copy is 4 bytes a texel, and SDL's renderers take any height (up to 3 MB less per atlas).
+    atlas.Flags |= ImFontAtlasFlags_NoPowerOfTwoHeight;
     std::vector<ImFont*> fonts;
     for (const auto& spec : specs) {
         auto& data = files[spec.file];

@@ -5,6 +5,9 @@
 // pointer position (ImGui 1.86 has no event queue; real touches and synthetic ones take the same
 // path), and gives the pixels of the last frame back (hash, PNG).
 //
+// Opening a host fixes glibc's mmap threshold at 128 kB for the process, so that freed frame
+// and atlas buffers go back to the system (see host.cpp).
+//
 // What is drawn is not its business: programs load their fonts into fonts() (fonts.hpp), and
 // their draw functions run between beginFrame() and endFrame(). The host has no screens, no
 // network and no program state.

@@ -4,6 +4,7 @@
 #include <pugixml.hpp>
 
 #include <sstream>
+#include <stdexcept>
 
 namespace loket::test {
 namespace {
@@ -74,6 +75,18 @@ void FakeHttp::stop() {
     m_released.notify_all();
     m_server.stop();
     if (m_thread.joinable()) m_thread.join();
+}
+
+void FakeHttp::restart() {
+    stop();
+    {
+        std::lock_guard lock(m_mutex);
+        m_stopping = false;
+    }
+    if (!m_server.bind_to_port("127.0.0.1", m_port))
+        throw std::runtime_error("the fake booking system cannot listen again on port " + std::to_string(m_port));
+    m_thread = std::thread([this] { m_server.listen_after_bind(); });
+    while (!m_server.is_running()) std::this_thread::yield();
 }
 
 void FakeHttp::setMode(FakeMode mode) {

@@ -30,6 +30,7 @@ public:
         return m_mode;
     }
     void stop(); // the system is gone: connections are refused from now on
+    void restart(); // after stop(): the system is back on the same address, with the same data
     int requests() const { return m_requests.load(); }
 
 protected:

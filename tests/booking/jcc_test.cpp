@@ -141,6 +141,11 @@ TEST_CASE("jcc: a SOAP fault, an HTTP error or malformed XML is a clear error an
                                  : mode == FakeMode::HttpError ? "HTTP 503"
                                                                : "malformed XML";
     CHECK(health.lastError.find(expected) != std::string::npos);
+    // The dashboard's plain-language line comes from the kind, not from the message.
+    const auto status = sync->statusJson()["connectors"][0];
+    CHECK(status["last_error_kind"] == (mode == FakeMode::SoapFault ? "fault" : mode == FakeMode::HttpError ? "http_error" : "malformed"));
+    CHECK(status["last_error_status"] == (mode == FakeMode::HttpError ? nlohmann::json(503) : nlohmann::json()));
+    CHECK(status["next_pull"] == hall.now().t + 300);
     REQUIRE_FALSE(hall.alerts().empty());
     CHECK(hall.alerts().back().find("still work") != std::string::npos);
     CHECK(sync->metricsText().find("loket_booking_up{connector=\"jcc\",system=\"jcc\",instance=\"test-instance\"} 0") !=
@@ -182,6 +187,7 @@ TEST_CASE("jcc: a dead system: pulls fail clearly, lookups answer 'unavailable' 
     sync->pullNow();
     CHECK_FALSE(sync->health().front().lastError.empty());
     CHECK(sync->statusJson()["connectors"][0]["ok"] == false);
+    CHECK(sync->statusJson()["connectors"][0]["last_error_kind"] == "unreachable");
     auto r = hall.checkIn("7000001", sync.get());
     REQUIRE_FALSE(r);
     CHECK(r.error().code == ErrorCode::BookingUnavailable);
@@ -290,6 +296,7 @@ TEST_CASE("jcc: rest: a wrong secret and malformed JSON are clear errors") {
     auto sync = makeSync(hall, {jccRestConfig(fake.endpoint())});
     sync->pullNow();
     CHECK(sync->health().front().lastError.find("HTTP 401") != std::string::npos);
+    CHECK(sync->health().front().lastErrorKind == "login");
     CHECK(sync->health().front().lastError.find("geheim") == std::string::npos); // never the secret
 
     FakeJccRest broken("loket-client", "geheim-rest");

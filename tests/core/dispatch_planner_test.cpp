@@ -66,8 +66,41 @@ TEST_CASE("planner: the walk-in bound follows the day's load") {
     CHECK(h.next() == 2);
     for (TicketId id = 10; id < 22; ++id) h.waiting.push_back(walkIn(id, h.now - 60, kB, 600)); // 2 h of work
     CHECK(h.next() == 1);
-    h.params.walkInLoadPercent = 0; // the knob at zero: a fixed bound again
+    h.params.walkInLoadPercent = 0; // the knob at zero: a fixed bound again…
+    h.params.walkInGracePercent = 0; // …and a fixed grace
     CHECK(h.next() == 2);
+}
+
+TEST_CASE("planner: the grace past the bound follows the day's load too") {
+    // A fixed bound (the load knob at zero) and a walk-in past bound + the fixed 10-minute grace,
+    // with an appointment visitor due in four minutes at the one counter.
+    Hall h;
+    h.params.walkInLoadPercent = 0;
+    const Seconds waited = 600 + h.params.walkInStarvationS + h.params.walkInGraceS + 60;
+    h.waiting = {appointment(1, h.now - 600, h.now - 60, kA, 600), walkIn(2, h.now - waited, kA, 600)};
+    CHECK(h.next() == 2); // a quiet hall: the grace is the fixed 10 minutes, and it is over
+    for (TicketId id = 10; id < 22; ++id) h.waiting.push_back(walkIn(id, h.now - 60, kB, 600)); // 2 h of work
+    CHECK(h.next() == 1); // a surge: half the backlog per counter (70 min) is the grace now
+    h.params.walkInGracePercent = 0;
+    CHECK(h.next() == 2);
+}
+
+TEST_CASE("planner: the plan is hall-wide: a walk-in here may not make another counter's booked visitor late") {
+    // Counter 0 does A; counter 1 does A and B (a scarce skill). The appointment visitor for A is
+    // due in four minutes; the one for B, whom only counter 1 can serve, is due in ten.
+    Hall h;
+    h.counters = {{0, kA, h.now, true}, {1, kA | kB, h.now, true}};
+    h.waiting = {appointment(1, h.now - 600, h.now - 60, kA, 600), walkIn(2, h.now - 700, kA, 600)};
+    // Alone, the A visitor can go to counter 1 while counter 0 takes the walk-in.
+    CHECK(h.next(0) == 2);
+    // But counter 1 has its own booked visitor: sending the A visitor there makes them late.
+    h.waiting.push_back(appointment(3, h.now - 900, h.now + 300, kB, 600));
+    CHECK(h.next(0) == 1);
+    // A B visitor who will be late whatever counter 0 does (counter 1 is busy for 50 minutes) does
+    // not hold up counter 0's walk-ins.
+    h.waiting.erase(h.waiting.begin());
+    h.counters[1].freeAt = h.now + 3000;
+    CHECK(h.next(0) == 2);
 }
 
 TEST_CASE("planner: in a crunch ahead, an appointment visitor who came early is served now") {

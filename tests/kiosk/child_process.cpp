@@ -75,6 +75,13 @@ std::string ChildProcess::output() const {
     return s.str();
 }
 
+std::string readText(const std::filesystem::path& file) {
+    std::ifstream in(file);
+    std::stringstream s;
+    s << in.rdbuf();
+    return s.str();
+}
+
 bool waitForFile(const std::filesystem::path& file, std::chrono::milliseconds timeout) {
     const auto until = std::chrono::steady_clock::now() + timeout;
     while (!std::filesystem::exists(file)) {

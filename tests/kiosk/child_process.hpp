@@ -29,6 +29,9 @@ private:
     std::filesystem::path m_log;
 };
 
+// The whole text of a file a program wrote ("" when it is not there).
+std::string readText(const std::filesystem::path& file);
+
 // Waits until `file` exists or the time is up.
 bool waitForFile(const std::filesystem::path& file, std::chrono::milliseconds timeout);
 

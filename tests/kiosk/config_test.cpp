@@ -33,7 +33,6 @@ TEST_CASE("config: mistakes are errors that say what is wrong") {
     const std::vector<std::pair<std::string, std::string>> cases{
         {"[server]\ndevice_token = \"t\"\nurll = \"x\"", "test.toml:3: server.urll: unknown setting"},
         {"[server]\nurl = \"ftp://x\"\ndevice_token = \"t\"", "test.toml:2: server.url: must start with http"},
-        {"[server]\nurl = \"http://x\"", "server.device_token: is missing"},
         {"[server]\ndevice_token = \"t\"\n[timing]\nidle_timeout_s = 20\nidle_warning_s = 20", "test.toml:5: timing.idle_warning_s: must be shorter"},
         {"[server]\ndevice_token = \"t\"\n[languages]\navailable = [\"nl\", \"en\"]\ndefault = \"tr\"", "languages.default"},
         {"[server]\ndevice_token = \"t\"\n[printer]\ntransport = \"usb:1\"", "printer.transport: must start with"},
@@ -47,5 +46,13 @@ TEST_CASE("config: mistakes are errors that say what is wrong") {
         REQUIRE_FALSE(config);
         CHECK(config.error().code == loket::ErrorCode::ConfigError);
         CHECK(config.error().message.find(expected) != std::string::npos);
+    }
+}
+
+TEST_CASE("enrol: a kiosk config without a device token is valid: the kiosk pairs with the server") {
+    for (const char* text : {"[server]\nurl = \"http://x\"\n", "[server]\nurl = \"http://x\"\ndevice_token = \"\"\n"}) {
+        auto config = parseKioskConfig(text, "test.toml");
+        REQUIRE(config);
+        CHECK(config->deviceToken.empty());
     }
 }

@@ -50,20 +50,66 @@ TEST_CASE("scenarios: the hard days load, each with its own seed") {
     }
 }
 
-TEST_CASE("scenarios: a failure that names no counter of the hall is refused, naming the file") {
-    const auto dir = std::filesystem::temp_directory_path() / "loket_sim_failure_test";
+namespace {
+
+// failure_short_staffed.toml with `from` replaced by `to` in its text, read from a scratch folder.
+Result<ScenarioSpec> editedScenario(const std::string& from, const std::string& to) {
+    const auto dir = std::filesystem::temp_directory_path() / "loket_sim_shape_test";
     std::filesystem::create_directories(dir);
     std::filesystem::copy_file(std::string(LOKET_SOURCE_DIR) + "/sim/scenarios/services.toml", dir / "services.toml",
                                std::filesystem::copy_options::overwrite_existing);
     std::ifstream in(std::string(LOKET_SOURCE_DIR) + "/sim/scenarios/failure_short_staffed.toml");
     std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-    text.replace(text.find("counter = \"B02\""), 15, "counter = \"X09\"");
-    std::ofstream(dir / "bad.toml") << text;
-    auto spec = loadScenarioFile((dir / "bad.toml").string());
-    REQUIRE_FALSE(spec.has_value());
-    CHECK(spec.error().message.find("bad.toml") != std::string::npos);
-    CHECK(spec.error().message.find("X09") != std::string::npos);
+    REQUIRE(text.find(from) != std::string::npos);
+    text.replace(text.find(from), from.size(), to);
+    std::ofstream(dir / "edited.toml") << text;
+    auto spec = loadScenarioFile((dir / "edited.toml").string());
     std::filesystem::remove_all(dir);
+    return spec;
+}
+
+int lineOf(const std::string& needle) {
+    std::ifstream in(std::string(LOKET_SOURCE_DIR) + "/sim/scenarios/failure_short_staffed.toml");
+    std::string line;
+    for (int n = 1; std::getline(in, line); ++n)
+        if (line.find(needle) != std::string::npos) return n;
+    return 0;
+}
+
+} // namespace
+
+TEST_CASE("scenarios: a failure that names no counter of the hall is refused, naming the file") {
+    auto spec = editedScenario("counter = \"B02\"", "counter = \"X09\"");
+    REQUIRE_FALSE(spec.has_value());
+    CHECK(spec.error().message.find("edited.toml") != std::string::npos);
+    CHECK(spec.error().message.find("X09") != std::string::npos);
+}
+
+
+TEST_CASE("scenarios: a bad figure is named as file:line: field: message, like every config file") {
+    auto tooMany = editedScenario("prefix = \"B\"\ncount = 3", "prefix = \"B\"\ncount = 300");
+    REQUIRE_FALSE(tooMany.has_value());
+    CHECK(tooMany.error().code == ErrorCode::ConfigError);
+    CHECK(tooMany.error().message.find("edited.toml:" + std::to_string(lineOf("count = 3")) +
+                                       ": counters[0].count: must be a whole number from 1 to 99") != std::string::npos);
+
+    auto share = editedScenario("no_show = 0.08", "no_show = 1.5");
+    REQUIRE_FALSE(share.has_value());
+    CHECK(share.error().message.find(":" + std::to_string(lineOf("no_show = 0.08")) + ": appointments.no_show: must be a number from 0 to 1") !=
+          std::string::npos);
+
+    auto typo = editedScenario("grid_s = 300", "grid_secs = 300");
+    REQUIRE_FALSE(typo.has_value());
+    CHECK(typo.error().message.find("appointments.grid_secs: unknown setting") != std::string::npos);
+
+    auto clock = editedScenario("doors_close = \"17:00\"", "doors_close = \"5pm\"");
+    REQUIRE_FALSE(clock.has_value());
+    CHECK(clock.error().message.find("rules.doors_close: must be a time of day") != std::string::npos);
+
+    auto missing = editedScenario("seed = 0x5EED0007", "");
+    REQUIRE_FALSE(missing.has_value());
+    CHECK(missing.error().message.find("edited.toml") != std::string::npos);
+    CHECK(missing.error().message.find(": seed: is missing") != std::string::npos);
 }
 
 TEST_CASE("replay: the range printed around each prediction is kept and scored") {

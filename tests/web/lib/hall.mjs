@@ -21,8 +21,9 @@ export const demo = {
 };
 
 // The example hall's configuration, optionally with some `key = value` lines changed (a test that
-// needs a visitor to reach the norm within seconds sets a short norm instead of sleeping minutes).
-function writeConfig(dir, overrides) {
+// needs a visitor to reach the norm within seconds sets a short norm instead of sleeping minutes)
+// and TOML text appended (a [[booking]] section).
+function writeConfig(dir, overrides, append = '') {
   let text = readFileSync(path.join(sourceDir, 'firmware-config', 'hall.example.toml'), 'utf8');
   for (const [key, value] of Object.entries(overrides)) {
     const line = new RegExp(`^(\\s*${key}\\s*=).*$`, 'm');
@@ -30,16 +31,16 @@ function writeConfig(dir, overrides) {
     text = text.replace(line, `$1 ${value}`);
   }
   const file = path.join(dir, 'hall.toml');
-  writeFileSync(file, text);
+  writeFileSync(file, append ? `${text}\n${append}\n` : text);
   return file;
 }
 
-export async function startHall({ configOverrides = {} } = {}) {
+export async function startHall({ configOverrides = {}, configAppend = '' } = {}) {
   const bin = process.env.LOKET_SERVER_BIN;
   if (!bin) throw new Error('LOKET_SERVER_BIN is not set: run these tests through ctest, or set it to the loket-server binary');
   const dir = mkdtempSync(path.join(tmpdir(), 'loket-web-'));
-  const config = Object.keys(configOverrides).length
-    ? writeConfig(dir, configOverrides)
+  const config = Object.keys(configOverrides).length || configAppend
+    ? writeConfig(dir, configOverrides, configAppend)
     : path.join(sourceDir, 'firmware-config', 'hall.example.toml');
   const child = spawn(bin, ['--config', config, '--db', path.join(dir, 'hall.sqlite'), '--listen', '127.0.0.1:0',
     '--web-dir', path.join(sourceDir, 'server', 'web')], { stdio: ['ignore', 'pipe', 'pipe'] });
