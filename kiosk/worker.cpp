@@ -88,8 +88,14 @@ void Worker::post(Input input) { m_results.push(std::move(input)); }
 void Worker::reachable(bool yes, bool certificateRefused) {
     certificateRefused = certificateRefused && !yes;
     if (m_reachable == yes && m_certificateRefused == certificateRefused) return;
+    const bool cameBack = yes && m_reachable.has_value() && !*m_reachable;
     m_reachable = yes;
     m_certificateRefused = certificateRefused;
+    // Back from an outage: renew the leases and upload the journal at once.
+    if (cameBack) m_nextLeaseSync = SteadyClock::now();
+    // With offline check-in the visitor sees nothing of an outage: the kiosk just issues tickets.
+    // A refused certificate is no outage but a fault for IT: the screen tells it.
+    if (!yes && !certificateRefused && m_offline && m_offline->ready()) return;
     post(Reachability{yes, certificateRefused});
 }
 
@@ -105,11 +111,16 @@ void Worker::run() {
     net::HttpClient http(net::HttpOptions{m_settings.serverUrl, m_settings.deviceToken,
                                           std::chrono::milliseconds(1500), std::chrono::milliseconds(4000), {}, m_settings.tls});
     auto nextPrinterPoll = SteadyClock::now();
+    if (!m_settings.offlineJournal.empty()) {
+        if (auto journal = OfflineJournal::open(m_settings.offlineJournal)) m_offline.emplace(std::move(*journal), m_settings.uploadBatch);
+        else std::cerr << "loket-kiosk: offline check-in is off: " << journal.error().message << "\n";
+    }
     for (;;) {
         std::optional<Job> job;
         {
             std::unique_lock lock(m_mutex);
             auto wakeAt = std::min(m_nextHeartbeat, m_nextServices);
+            if (m_offline && m_reachable == true) wakeAt = std::min(wakeAt, m_nextLeaseSync);
             if (m_pending) wakeAt = std::min(wakeAt, m_pending->nextAttempt);
             if (m_printerChanged) wakeAt = SteadyClock::now();
             m_cv.wait_until(lock, wakeAt, [&] { return m_stop || !m_jobs.empty() || m_printerChanged; });
@@ -129,7 +140,13 @@ void Worker::run() {
                             std::lock_guard lock(m_mutex);
                             ++m_stats.checkIns;
                         }
-                        attemptCheckIn(http);
+                        // Known to be offline: no waiting for a connect time-out, the visitor gets a ticket now.
+                        if (m_offline && m_reachable == false && m_offline->ready()) {
+                            m_pending.reset();
+                            offlineCheckIn(j);
+                        } else {
+                            attemptCheckIn(http);
+                        }
                     } else if constexpr (std::is_same_v<T, CancelCheckIn>) {
                         if (m_pending && m_pending->request.requestId == j.requestId) m_pending.reset();
                     } else if constexpr (std::is_same_v<T, PrintTicket>) {
@@ -154,7 +171,50 @@ void Worker::run() {
             heartbeat(http);
         }
         if (now >= m_nextServices) refreshServices(http);
+        if (m_offline && m_reachable == true && SteadyClock::now() >= m_nextLeaseSync) syncOffline(http);
     }
+}
+
+void Worker::syncOffline(net::HttpClient& http) {
+    m_nextLeaseSync = SteadyClock::now() + m_settings.leaseRenew;
+    const auto kioskNow = std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+    // Upload first (the tickets count from their check-in), then renew and refill the leases.
+    auto uploaded = m_offline->upload(http);
+    if (!uploaded) {
+        std::cerr << "loket-kiosk: offline upload: " << uploaded.error().message << "\n";
+        m_nextLeaseSync = SteadyClock::now() + std::chrono::seconds(1);
+        return;
+    }
+    {
+        std::lock_guard lock(m_mutex);
+        m_stats.uploaded += uploaded->accepted + uploaded->duplicates + uploaded->refused;
+    }
+    if (auto st = m_offline->sync(http, kioskNow); !st) {
+        std::cerr << "loket-kiosk: offline leases: " << st.error().message << "\n";
+        m_nextLeaseSync = SteadyClock::now() + std::chrono::seconds(1);
+    }
+}
+
+void Worker::offlineCheckIn(const SendCheckIn& request) {
+    const auto kioskNow = std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+    auto issued = m_offline->checkIn(request.body, kioskNow);
+    if (!issued) {
+        if (issued.error().code == ErrorCode::UnknownAppointment) {
+            post(CheckInRejected{request.requestId, issued.error()});
+        } else {
+            std::cerr << "loket-kiosk: offline check-in failed: " << issued.error().message << "\n";
+            post(Reachability{false});
+            post(CheckInUnreachable{request.requestId});
+        }
+        return;
+    }
+    {
+        std::lock_guard lock(m_mutex);
+        ++m_stats.offlineTickets;
+        if (issued->noNumber) ++m_stats.noNumberTickets;
+    }
+    // The ticket is in the journal (committed): now the flow may print it.
+    post(CheckInSucceeded{request.requestId, std::move(*issued)});
 }
 
 void Worker::attemptCheckIn(net::HttpClient& http) {
@@ -194,6 +254,13 @@ void Worker::attemptCheckIn(net::HttpClient& http) {
     }
     // No answer (or a busy one): keep this request and its key, try again with backoff.
     if (failure && failure->status == 0) reachable(false);
+    if (failure && failure->status == 0 && m_offline && m_offline->ready()) {
+        // The server is away: the kiosk issues the ticket itself from its leases.
+        const SendCheckIn request = p.request;
+        m_pending.reset();
+        offlineCheckIn(request);
+        return;
+    }
     if (!p.toldUnreachable) {
         p.toldUnreachable = true;
         post(CheckInUnreachable{id});
@@ -260,8 +327,13 @@ void Worker::heartbeat(net::HttpClient& http) {
         printer = m_printer;
         m_printerChanged = false;
     }
-    const nlohmann::json body{{"status", deviceStatus(printer)},
-                              {"detail", {{"printer", ticket::heartbeatPrinterState(printer)}}}};
+    nlohmann::json body{{"status", deviceStatus(printer)}, {"detail", {{"printer", ticket::heartbeatPrinterState(printer)}}}};
+    if (m_offline) {
+        // Staff see which kiosk still holds tickets from an outage (the dashboard).
+        body["detail"]["unsent_tickets"] = m_offline->unsent();
+        body["detail"]["no_number_tickets"] = m_offline->withoutNumber();
+        body["detail"]["offline_ready"] = m_offline->synced();
+    }
     auto reply = http.post("/api/v1/devices/heartbeat", body.dump());
     {
         std::lock_guard lock(m_mutex);

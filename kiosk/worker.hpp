@@ -8,6 +8,8 @@
 // flow cancels it: the kiosk may ask twice, the hall never issues two tickets.
 #pragma once
 
+#include "offline_desk.hpp"
+
 #include "shared/i18n/catalog.hpp"
 #include "shared/kiosk/flow.hpp"
 #include "shared/kiosk/kiosk_config.hpp"
@@ -46,6 +48,11 @@ struct WorkerSettings {
     std::chrono::milliseconds retryCap{5000}; // longest wait between check-in attempts while offline
     std::string defaultTicketLanguage = "nl";
     net::TlsOptions tls{}; // https://: the server's CA / pinned key; a failure is a device alert
+    // Offline check-in (issue 13): the journal file (empty: off) and how often the leases and the
+    // offline book are renewed while the server is there.
+    std::filesystem::path offlineJournal;
+    std::chrono::milliseconds leaseRenew{60000};
+    std::size_t uploadBatch = 25;
 };
 
 // What the worker measured, for the benchmark and logs.
@@ -55,6 +62,9 @@ struct WorkerStats {
     std::uint64_t printed = 0;
     std::uint64_t heartbeats = 0;
     std::chrono::microseconds lastPrintDuration{0}; // layout + encode + transport
+    std::uint64_t offlineTickets = 0;  // issued by the kiosk itself while the server was away
+    std::uint64_t noNumberTickets = 0; // the last resort: numbers ran out ("meld u bij de balie")
+    std::uint64_t uploaded = 0;        // offline tickets the server answered for
 };
 
 class Worker {
@@ -92,6 +102,9 @@ private:
     void heartbeat(net::HttpClient& http);
     void refreshServices(net::HttpClient& http);
     void pollPrinter();
+    // Offline check-in: a check-in the server cannot take now is issued from the leases.
+    void offlineCheckIn(const SendCheckIn& request);
+    void syncOffline(net::HttpClient& http);
     void post(Input input);
     void reachable(bool yes, bool certificateRefused = false);
     void setPrinterState(ticket::PrinterFault fault);
@@ -116,6 +129,8 @@ private:
     bool m_printerChanged = true;
     std::chrono::steady_clock::time_point m_nextHeartbeat{};
     std::chrono::steady_clock::time_point m_nextServices{};
+    std::optional<OfflineDesk> m_offline;      // with a journal: offline check-in is on
+    std::chrono::steady_clock::time_point m_nextLeaseSync{};
 
     std::thread m_thread; // last: starts after every member above exists
 };

@@ -105,6 +105,9 @@ void postEnrolledAction(const ServerParts& parts, const httplib::Request& req, h
         auto body = jsonBody(req, {}, true);
         if (!body) return sendError(res, body.error());
         done = parts.enrolment.revoke(id, parts.clock.now().t);
+        // A revoked kiosk's unused leases end at once (its tickets from before still count).
+        if (done)
+            if (auto ended = parts.commands.execute(EndKioskLeases{id}); !ended) return sendError(res, ended.error());
     }
     if (!done) return sendError(res, done.error());
     sendJson(res, 200, {{"device", deviceJson(parts, *done)}});

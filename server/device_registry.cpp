@@ -38,6 +38,20 @@ void DeviceRegistry::heartbeat(const DeviceConfig& device, const std::string& st
     if (publishIt) publish(changed);
 }
 
+void DeviceRegistry::reportUnsent(const std::string& id, std::int64_t unsent) {
+    DeviceStatus changed;
+    {
+        std::lock_guard lock(m_mutex);
+        auto it = m_devices.find(id);
+        if (it == m_devices.end()) return;
+        const std::int64_t value = std::max<std::int64_t>(unsent, 0);
+        if (it->second.detail.value("unsent_tickets", std::int64_t{-1}) == value) return;
+        it->second.detail["unsent_tickets"] = value;
+        changed = it->second;
+    }
+    publish(changed);
+}
+
 std::vector<DeviceStatus> DeviceRegistry::devices() const {
     const core::Seconds now = m_clock.now().t;
     std::lock_guard lock(m_mutex);

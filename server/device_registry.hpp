@@ -28,6 +28,9 @@ public:
     DeviceRegistry(const ServerConfig& config, HallClock& clock, EventBroker& broker);
 
     void heartbeat(const DeviceConfig& device, const std::string& status, const nlohmann::json& detail);
+    // An offline kiosk's count of tickets not yet uploaded (detail.unsent_tickets), between
+    // heartbeats; a device not heard from yet is left alone.
+    void reportUnsent(const std::string& id, std::int64_t unsent);
     // Every configured device, with "offline" for those not heard from lately.
     std::vector<DeviceStatus> devices() const;
     // Marks devices that went quiet as offline and tells staff (the housekeeping thread).

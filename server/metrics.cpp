@@ -60,6 +60,7 @@ void counter(std::ostream& out, const char* name, const char* help, std::uint64_
 std::string Metrics::render(const Gauges& gauges) const {
     std::ostringstream out;
     counter(out, "loket_tickets_issued_total", "Tickets issued since start.", m_issued);
+    counter(out, "loket_offline_tickets_accepted_total", "Tickets offline kiosks issued and uploaded since start.", m_offlineAccepted);
     counter(out, "loket_calls_total", "Calls of a ticket to a counter since start.", m_calls);
     counter(out, "loket_commands_total", "Commands handled since start.", m_commands);
     counter(out, "loket_command_errors_total", "Commands refused since start.", m_commandErrors);

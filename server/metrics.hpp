@@ -34,6 +34,8 @@ public:
     void request(int status, double seconds);
     void command(bool refused);
     void ticketIssued() { ++m_issued; }
+    // Tickets offline kiosks issued while the server was away, accepted from their journals.
+    void offlineTicketsAccepted(int n) { m_offlineAccepted += static_cast<std::uint64_t>(n); }
     // A call; `firstCallWaitS` for a ticket's first call (appointments wait from their time).
     void ticketCalled(const std::optional<std::int64_t>& firstCallWaitS);
 
@@ -45,7 +47,7 @@ public:
     std::string render(const Gauges& gauges) const;
 
 private:
-    std::atomic<std::uint64_t> m_issued{0}, m_calls{0}, m_commands{0}, m_commandErrors{0};
+    std::atomic<std::uint64_t> m_issued{0}, m_calls{0}, m_commands{0}, m_commandErrors{0}, m_offlineAccepted{0};
     mutable std::mutex m_mutex;
     std::map<int, std::uint64_t> m_byStatus;
     Histogram m_latency;

@@ -59,6 +59,7 @@
     renderStats();
     refreshAudit();
     refreshDevices();
+    refreshUnsent();
     LoketBookingPanel.refresh(adminGet);
     if (!state.stream) state.stream = Loket.connectEvents(state.session.token, { onEvent, onStateChange });
   }
@@ -101,6 +102,17 @@
       }
       return item;
     }));
+  }
+
+  // Kiosks that issued tickets while the server was away and have not uploaded them all yet
+  // (they report detail.unsent_tickets; issue 13).
+  async function refreshUnsent() {
+    const devices = await adminGet('/api/v1/devices');
+    if (!devices.ok) return;
+    const holding = devices.data.filter((d) => d.kind === 'kiosk' && d.detail && d.detail.unsent_tickets > 0);
+    $('unsent-none').hidden = holding.length > 0;
+    $('unsent-list').replaceChildren(...holding.map((d) =>
+      el('li', { 'data-unsent': d.id }, t('dashboard.unsent.line', { name: d.name || d.id, count: d.detail.unsent_tickets }))));
   }
 
   async function approveDevice(code, name) {
@@ -148,7 +160,7 @@
   let refreshTimer = null;
   function onEvent() {
     clearTimeout(refreshTimer);
-    refreshTimer = setTimeout(() => { refreshLive(); refreshStats(); }, 300);
+    refreshTimer = setTimeout(() => { refreshLive(); refreshStats(); refreshUnsent(); }, 300);
   }
 
   function onStateChange(connection) {

@@ -2,6 +2,7 @@
 
 #include "configuration.hpp"
 #include "dispatch_view.hpp"
+#include "offline_lease.hpp"
 
 #include <algorithm>
 
@@ -234,6 +235,12 @@ public:
 
     Decision operator()(const StartDay&) { return Events{}; } // the rollover itself happens in decide()
 
+    // Offline kiosks: the rules live in offline_lease.cpp.
+    Decision operator()(const LeaseNumbers& cmd) { return decideLeaseNumbers(m_state, cmd, m_now); }
+    Decision operator()(const RenewLeases& cmd) { return decideRenewLeases(m_state, cmd, m_now); }
+    Decision operator()(const ReturnLease& cmd) { return decideReturnLease(m_state, cmd, m_now); }
+    Decision operator()(const EndKioskLeases& cmd) { return decideEndKioskLeases(m_state, cmd, m_now); }
+    Decision operator()(const AcceptOfflineTicket& cmd) { return decideAcceptOfflineTicket(m_state, cmd, m_now); }
     Decision operator()(const Configure& cmd) { return decideConfiguration(m_state, cmd, m_now); }
 
 private:
@@ -366,6 +373,11 @@ const char* commandName(const Command& command) {
         [](const RemoveAppointment&) { return "remove_appointment"; },
         [](const GiveFeedback&) { return "feedback"; },
         [](const StartDay&) { return "start_day"; },
+        [](const LeaseNumbers&) { return "lease_numbers"; },
+        [](const RenewLeases&) { return "renew_leases"; },
+        [](const ReturnLease&) { return "return_lease"; },
+        [](const EndKioskLeases&) { return "end_kiosk_leases"; },
+        [](const AcceptOfflineTicket&) { return "accept_offline_ticket"; },
         [](const Configure&) { return "configure"; },
     }, command);
 }

@@ -5,6 +5,7 @@
 #pragma once
 
 #include "configuration_changes.hpp"
+#include "offline_types.hpp"
 #include "ticket.hpp"
 
 #include <optional>
@@ -58,7 +59,8 @@ struct Configure { ConfigChange change; std::string by; bool confirmed = false; 
 using Command = std::variant<IssueWalkIn, CheckInAppointment, OpenCounter, PauseCounter, CloseCounter,
                              CallNext, CallTicket, RecallTicket, StartTicket, MarkNoShow, CancelTicket,
                              CompleteTicket, TransferTicket, BookAppointment, RemoveAppointment,
-                             GiveFeedback, StartDay, Configure>;
+                             GiveFeedback, StartDay, Configure, LeaseNumbers, RenewLeases, ReturnLease,
+                             EndKioskLeases, AcceptOfflineTicket>;
 
 const char* commandName(const Command& command);
 

@@ -21,6 +21,10 @@ const char* eventTypeName(const Event& event) {
         [](const AppointmentRemoved&) { return "appointment.removed"; },
         [](const FeedbackGiven&) { return "feedback.given"; },
         [](const DayStarted&) { return "day.started"; },
+        [](const NumbersLeased&) { return "offline.lease_granted"; },
+        [](const LeasesRenewed&) { return "offline.leases_renewed"; },
+        [](const LeaseEnded&) { return "offline.lease_ended"; },
+        [](const OfflineTicketPlaced&) { return "offline.ticket_placed"; },
         [](const ConfigurationChanged&) { return "configuration.changed"; },
     }, event);
 }
@@ -32,6 +36,9 @@ std::optional<TicketId> eventTicket(const Event& event) {
         [](const AppointmentBooked&) -> std::optional<TicketId> { return std::nullopt; },
         [](const AppointmentRemoved&) -> std::optional<TicketId> { return std::nullopt; },
         [](const DayStarted&) -> std::optional<TicketId> { return std::nullopt; },
+        [](const NumbersLeased&) -> std::optional<TicketId> { return std::nullopt; },
+        [](const LeasesRenewed&) -> std::optional<TicketId> { return std::nullopt; },
+        [](const LeaseEnded&) -> std::optional<TicketId> { return std::nullopt; },
         [](const ConfigurationChanged&) -> std::optional<TicketId> { return std::nullopt; },
         [](const auto& e) -> std::optional<TicketId> { return e.ticket; },
     }, event);

@@ -4,6 +4,7 @@
 #pragma once
 
 #include "configuration_changes.hpp"
+#include "offline_types.hpp"
 #include "ticket.hpp"
 
 #include <string>
@@ -40,7 +41,8 @@ struct ConfigurationChanged { ConfigChange change; std::string by; Seconds at = 
 
 using Event = std::variant<TicketIssued, TicketCalled, TicketRecalled, TicketStarted, TicketCompleted,
                            TicketNoShow, TicketTransferred, TicketCancelled, CounterUpdated,
-                           AppointmentBooked, AppointmentRemoved, FeedbackGiven, DayStarted, ConfigurationChanged>;
+                           AppointmentBooked, AppointmentRemoved, FeedbackGiven, DayStarted, ConfigurationChanged,
+                           NumbersLeased, LeasesRenewed, LeaseEnded, OfflineTicketPlaced>;
 
 // "ticket.called": the API's event type names (api.md); internal ones are "appointment.booked" etc.
 const char* eventTypeName(const Event& event);

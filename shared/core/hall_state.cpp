@@ -84,10 +84,12 @@ std::string HallState::nextNumber(char prefix) const {
     int seq = m_lastSeq[static_cast<std::size_t>(slot)];
     for (int tries = 0; tries < 999; ++tries) {
         seq = seq >= 999 ? 1 : seq + 1;
-        if (!taken[static_cast<std::size_t>(seq)]) return formatNumber(prefix, seq);
+        if (!taken[static_cast<std::size_t>(seq)] && !m_offline.reserved(prefix, seq)) return formatNumber(prefix, seq);
     }
     return {};
 }
+
+int HallState::lastSeq(char prefix) const { return m_lastSeq[static_cast<std::size_t>(prefixSlot(prefix))]; }
 
 std::size_t HallState::waitingCount(ServiceIndex service) const {
     return static_cast<std::size_t>(std::count_if(m_tickets.begin(), m_tickets.end(), [&](const Ticket& t) {
@@ -119,7 +121,9 @@ void HallState::apply(const Event& event) {
             m_ticketIndex[e.ticket.id] = m_tickets.size();
             m_tickets.push_back(e.ticket);
             if (!e.ticket.publicCode.empty()) m_byPublicCode[e.ticket.publicCode] = e.ticket.id;
-            m_lastSeq[static_cast<std::size_t>(prefixSlot(e.ticket.number[0]))] = numberSeq(e.ticket.number);
+            // A number from an offline kiosk's lease does not move the server's own counter.
+            if (!m_offline.inAnyLease(e.ticket.number[0], numberSeq(e.ticket.number)))
+                m_lastSeq[static_cast<std::size_t>(prefixSlot(e.ticket.number[0]))] = numberSeq(e.ticket.number);
             m_nextTicketId = std::max(m_nextTicketId, e.ticket.id + 1);
             syncAppointment(e.ticket);
         },
@@ -211,6 +215,20 @@ void HallState::apply(const Event& event) {
             m_recentCalls.clear();
             m_durations = DurationModel(m_config->services.size());
             m_nextTicketId = std::max(m_nextTicketId, e.nextTicketId);
+            m_offline.startDay();
+        },
+        [&](const NumbersLeased& e) { m_offline.apply(e); },
+        [&](const LeasesRenewed& e) { m_offline.apply(e); },
+        [&](const LeaseEnded& e) { m_offline.apply(e); },
+        [&](const OfflineTicketPlaced& e) {
+            // An appointment code checked in twice: the later check-in keeps its place as a walk-in.
+            if (e.demoted) {
+                Ticket& t = mutableTicket(*e.demoted);
+                t.kind = TicketKind::WalkIn;
+                t.appointmentCode.reset();
+                t.appointmentAt = 0;
+            }
+            m_offline.apply(e);
         },
         [&](const ConfigurationChanged& e) {
             auto next = std::make_shared<HallConfig>(*m_config);

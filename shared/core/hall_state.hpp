@@ -4,6 +4,7 @@
 #pragma once
 
 #include "events.hpp"
+#include "offline_ledger.hpp"
 
 #include <array>
 #include <deque>
@@ -58,9 +59,13 @@ public:
     const std::deque<RecentCall>& recentCalls() const { return m_recentCalls; }
     const DurationModel& durations() const { return m_durations; }
     TicketId nextTicketId() const { return m_nextTicketId; }
+    // Offline kiosks: number leases, clock offsets, uploads placed (offline_lease.hpp).
+    const OfflineLedger& offline() const { return m_offline; }
+    // The last number the server itself issued with a prefix today (0: none yet).
+    int lastSeq(char prefix) const;
 
     // The next free number for a prefix: counts 001…999 per day, wraps, and skips numbers that
-    // a live ticket still holds. Empty when all 999 are live.
+    // a live ticket still holds or an offline kiosk's lease reserves. Empty when all 999 are taken.
     std::string nextNumber(char prefix) const;
     std::size_t waitingCount(ServiceIndex service) const;
 
@@ -83,6 +88,7 @@ private:
     std::deque<RecentCall> m_recentCalls;                 // newest first
     DurationModel m_durations;
     TicketId m_nextTicketId = 1;
+    OfflineLedger m_offline;
 };
 
 } // namespace loket::core

@@ -91,6 +91,15 @@ Status readHall(const Section& r, KioskConfig& c) {
     return r.boolean("early_arrival_walk_in", c.earlyArrivalWalkIn);
 }
 
+Status readOffline(const Section& r, KioskConfig& c) {
+    if (auto st = r.only({"journal", "lease_renew_s", "upload_batch"}); !st) return st;
+    std::string journal = c.offlineJournal.string();
+    if (auto st = r.text("journal", journal, false); !st) return st;
+    c.offlineJournal = journal;
+    if (auto st = r.integer("upload_batch", 1, 100, c.uploadBatch); !st) return st;
+    return r.integer("lease_renew_s", 1, 3600, c.leaseRenewS);
+}
+
 Status readBookingCodes(const Section& top, KioskConfig& c) {
     auto tables = top.tables("booking_code");
     if (!tables) return tables.error();
@@ -118,12 +127,13 @@ Result<KioskConfig> parseKioskConfig(std::string_view tomlText, const std::strin
     if (!doc) return doc.error();
     KioskConfig config;
     const Section top = Section::root(*doc);
-    if (auto st = top.only({"server", "printer", "screen", "languages", "timing", "hall", "booking_code"}); !st)
+    if (auto st = top.only({"server", "printer", "screen", "languages", "timing", "hall", "booking_code", "offline"}); !st)
         return st.error();
     using Reader = Status (*)(const Section&, KioskConfig&);
     const std::pair<const char*, Reader> sections[] = {{"server", readServer},     {"printer", readPrinter},
                                                        {"screen", readScreen},     {"languages", readLanguages},
-                                                       {"timing", readTiming},     {"hall", readHall}};
+                                                       {"timing", readTiming},     {"hall", readHall},
+                                                       {"offline", readOffline}};
     for (const auto& [name, reader] : sections) {
         if (!top.has(name)) continue;
         auto section = top.section(name);

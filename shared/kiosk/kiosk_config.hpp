@@ -49,6 +49,11 @@ struct KioskConfig {
     KioskTiming timing;
     // When an appointment is too early, also offer a walk-in number now.
     bool earlyArrivalWalkIn = false;
+    // [offline] (issue 13): the journal of tickets issued while the server is away (empty: the
+    // kiosk does not check in offline), and how often leases and the offline book are renewed.
+    std::filesystem::path offlineJournal;
+    int leaseRenewS = 60;
+    int uploadBatch = 25; // journal entries per upload request
 };
 
 // Parses the TOML text; `origin` names the file in error messages (`config_error`).

@@ -52,6 +52,12 @@ Result<ticket::TicketContent> toTicketContent(const proto::IssuedTicket& t, cons
         c.appointmentTimeLocal = at;
     }
     c.language = language;
+    c.waitUnavailable = t.offline;
+    if (t.noNumber) {
+        c.noNumber = true;
+        c.number.clear();
+        c.visitorUrl.clear();
+    }
     return c;
 }
 

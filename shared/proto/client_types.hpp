@@ -94,6 +94,10 @@ struct IssuedTicket {
     std::string visitorUrl;
     std::int64_t position = 0;
     std::int64_t estimatedWaitS = 0;
+    // Issued by the kiosk itself while the server was away (issue 13): no wait estimate exists.
+    bool offline = false;
+    // The offline kiosk's last resort (its numbers ran out): no number, no visitor page.
+    bool noNumber = false;
 };
 
 // One row of GET /api/v1/devices.

@@ -142,6 +142,22 @@ Json eventToJson(const HallConfig& c, const Event& event) {
             for (const auto& a : e.carried) carried.push_back(appointmentToJson(c, a));
             return {{"day", e.day}, {"next_ticket_id", e.nextTicketId}, {"carried", carried}};
         },
+        [&](const NumbersLeased& e) -> Json {
+            const NumberLease& l = e.lease;
+            return {{"lease", l.id}, {"kiosk", l.kiosk}, {"service", c.services[l.service].id}, {"day", l.day},
+                    {"first", l.first}, {"count", l.count}, {"granted_at", l.grantedAt}, {"expires_at", l.expiresAt},
+                    {"offset_s", e.offsetS}, {"book_key", e.bookKey}};
+        },
+        [&](const LeasesRenewed& e) -> Json {
+            return {{"kiosk", e.kiosk}, {"at", e.at}, {"offset_s", e.offsetS}, {"expires_at", e.expiresAt}};
+        },
+        [&](const LeaseEnded& e) -> Json {
+            return {{"lease", e.lease}, {"at", e.at}, {"used", e.used}, {"reason", leaseEndReasonName(e.reason)}};
+        },
+        [&](const OfflineTicketPlaced& e) -> Json {
+            return {{"ticket", e.ticket}, {"kiosk", e.kiosk}, {"lease", e.lease}, {"number", e.number},
+                    {"kiosk_checked_in_at", e.kioskCheckedInAt}, {"demoted", opt(e.demoted)}, {"code_conflict", e.codeConflict}};
+        },
         [&](const ConfigurationChanged& e) -> Json { return {{"change", configChangeToJson(e.change)}, {"by", e.by}, {"at", e.at}}; },
     }, event);
 }
@@ -168,6 +184,27 @@ Result<Event> eventFromJson(const HallConfig& c, const std::string& type, const 
             for (const auto& a : j.at("carried")) e.carried.push_back(appointmentFrom(c, a));
             return Event{e};
         }
+        if (type == "offline.lease_granted") {
+            NumberLease l;
+            l.id = j.at("lease");
+            l.kiosk = j.at("kiosk");
+            l.service = servicesFrom(c, Json::array({j.at("service")})).front();
+            l.prefix = c.services[l.service].prefix;
+            l.day = j.at("day");
+            l.first = j.at("first");
+            l.count = j.at("count");
+            l.grantedAt = j.at("granted_at");
+            l.expiresAt = j.at("expires_at");
+            return Event{NumbersLeased{l, j.at("offset_s"), j.at("book_key")}};
+        }
+        if (type == "offline.leases_renewed")
+            return Event{LeasesRenewed{j.at("kiosk"), j.at("at"), j.at("offset_s"), j.at("expires_at")}};
+        if (type == "offline.lease_ended")
+            return Event{LeaseEnded{j.at("lease"), j.at("at"), j.at("used"),
+                                    j.at("reason") == "revoked" ? LeaseEndReason::Revoked : LeaseEndReason::Returned}};
+        if (type == "offline.ticket_placed")
+            return Event{OfflineTicketPlaced{j.at("ticket"), j.at("kiosk"), j.at("lease"), j.at("number"),
+                                             j.at("kiosk_checked_in_at"), optFrom<TicketId>(j.at("demoted")), j.at("code_conflict")}};
         if (type == "configuration.changed") {
             auto change = configChangeFromJson(j.at("change"), c);
             if (!change) throw DecodeError{change.error().message};

@@ -57,6 +57,12 @@ std::string eventLine(const core::Event& event) {
         [](const core::AppointmentRemoved& e) { return e.code; },
         [](const core::FeedbackGiven& e) { return num(e.ticket) + " " + num(e.score); },
         [](const core::DayStarted& e) { return core::formatDate(e.day) + " " + num(e.nextTicketId); },
+        [](const core::NumbersLeased& e) {
+            return num(e.lease.id) + " " + e.lease.kiosk + " " + num(e.lease.first) + "+" + num(e.lease.count);
+        },
+        [](const core::LeasesRenewed& e) { return e.kiosk + " t" + num(e.at); },
+        [](const core::LeaseEnded& e) { return num(e.lease) + " t" + num(e.at) + " " + num(e.used); },
+        [](const core::OfflineTicketPlaced& e) { return num(e.ticket) + " " + e.kiosk + " " + e.number; },
         [](const core::ConfigurationChanged& e) {
             return std::string(core::configChangeName(e.change)) + " " + core::configChangeTarget(e.change) + " t" + num(e.at);
         },

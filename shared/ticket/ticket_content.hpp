@@ -22,6 +22,11 @@ struct TicketContent {
     std::string visitorUrl;     // `<public_base_url>/v/<public_code>`, encoded in the QR code
     std::optional<std::string> appointmentTimeLocal; // "10:30" for an appointment ticket
     std::string language;       // "nl", "en": must be the language of the catalog passed along
+    // Issued by an offline kiosk (issue 13): the wait estimate is unavailable, and the ticket says so.
+    bool waitUnavailable = false;
+    // The offline kiosk's last resort when its numbers ran out: no number, no QR code; the ticket
+    // sends the visitor to the desk.
+    bool noNumber = false;
 };
 
 } // namespace loket::ticket

@@ -14,6 +14,7 @@ const std::vector<std::string>& ticketTextKeys() {
         "ticket.title",       "ticket.appointment", "ticket.wait_range",   "ticket.wait_about",
         "ticket.wait_one",    "ticket.wait_none",   "ticket.wait_unknown", "ticket.watch_screen",
         "ticket.bring",       "ticket.qr_hint",     "ticket.issued_at",    "ticket.privacy",
+        "ticket.wait_offline", "ticket.no_number",
     };
     return kKeys;
 }
@@ -152,7 +153,11 @@ Result<Texts> checkContent(const TicketContent& c, const i18n::Catalog& catalog)
         return makeError(ErrorCode::InvalidValue, "ticket wait range " + std::to_string(*c.waitLowMin) + "–" +
                                                       std::to_string(*c.waitHighMin) +
                                                       " minutes is not 0 ≤ low ≤ high ≤ 1440");
-    if (c.visitorUrl.empty()) return makeError(ErrorCode::MissingField, "ticket visitor url is empty");
+    if (c.noNumber) {
+        // The last-resort ticket (an offline kiosk out of numbers): no number, no visitor code.
+        if (!c.number.empty() || !c.visitorUrl.empty())
+            return makeError(ErrorCode::InvalidValue, "a ticket without a number has no number and no visitor url");
+    } else if (c.visitorUrl.empty()) return makeError(ErrorCode::MissingField, "ticket visitor url is empty");
     if (c.visitorUrl.size() > 300) return makeError(ErrorCode::InvalidValue, "ticket visitor url is longer than 300 bytes");
     if (c.visitorUrl.find_first_of(" \t\r\n") != std::string::npos)
         return makeError(ErrorCode::InvalidValue, "ticket visitor url contains white space");
@@ -166,7 +171,7 @@ Result<Texts> checkContent(const TicketContent& c, const i18n::Catalog& catalog)
         std::u32string& out;
     } fields[] = {
         {c.hallName, "hall name", 120, false, t.hall},
-        {c.number, "number", 12, true, t.number},
+        {c.number, "number", 12, !c.noNumber, t.number},
         {c.serviceLabel, "service label", 200, true, t.service},
         {c.issuedAtLocal, "issue time", 40, true, t.issued},
         {c.bring, "bring", 400, false, t.bring},
@@ -181,6 +186,7 @@ Result<Texts> checkContent(const TicketContent& c, const i18n::Catalog& catalog)
 }
 
 std::string waitLine(const TicketContent& c, const i18n::Catalog& catalog) {
+    if (c.waitUnavailable) return catalog.text("ticket.wait_offline");
     if (!c.waitHighMin) return catalog.text("ticket.wait_unknown");
     if (*c.waitHighMin == 0) return catalog.text("ticket.wait_none");
     if (*c.waitLowMin == *c.waitHighMin)
@@ -205,8 +211,12 @@ Result<Bitmap> renderTicket(const TicketContent& content, const i18n::Catalog& c
         return makeError(ErrorCode::InvalidValue, "no fonts loaded (call loadFonts first)");
     auto texts = checkContent(content, catalog);
     if (!texts) return texts.error();
-    auto code = encodeQr(content.visitorUrl);
-    if (!code) return code.error();
+    std::optional<QrMatrix> code;
+    if (!content.noNumber) {
+        auto encoded = encodeQr(content.visitorUrl);
+        if (!encoded) return encoded.error();
+        code = std::move(*encoded);
+    }
 
     Canvas canvas(profile);
     canvas.space(8);
@@ -215,8 +225,11 @@ Result<Bitmap> renderTicket(const TicketContent& content, const i18n::Catalog& c
         canvas.rule();
     }
     canvas.paragraph(fonts.regular, canvas.px(kTitlePx), u32(catalog.text("ticket.title")));
-    canvas.paragraph(fonts.bold, fitOnOneLine(fonts.bold, canvas.px(kNumberMaxPx), canvas.width(), texts->number),
-                     texts->number);
+    if (content.noNumber)
+        canvas.paragraph(fonts.bold, canvas.px(kServicePx), u32(catalog.text("ticket.no_number")));
+    else
+        canvas.paragraph(fonts.bold, fitOnOneLine(fonts.bold, canvas.px(kNumberMaxPx), canvas.width(), texts->number),
+                         texts->number);
     canvas.space(4);
     canvas.paragraph(fonts.bold, canvas.px(kServicePx), texts->service);
     if (content.appointmentTimeLocal)
@@ -231,15 +244,17 @@ Result<Bitmap> renderTicket(const TicketContent& content, const i18n::Catalog& c
         canvas.paragraph(fonts.bold, canvas.px(kBodyPx), u32(catalog.text("ticket.bring")));
         canvas.paragraph(fonts.regular, canvas.px(kBodyPx), texts->bring);
     }
-    canvas.rule();
-    // The largest module size up to the profile's that keeps the code inside the margins.
-    int module = profile.qrModuleDots;
-    while (module > 3 && qrSideDots(*code, module) > canvas.width()) --module;
-    if (qrSideDots(*code, module) > canvas.width())
-        return makeError(ErrorCode::InvalidValue, "the visitor url makes a QR code too wide for this paper");
-    canvas.qr(*code, module);
-    canvas.space(4);
-    canvas.paragraph(fonts.regular, canvas.px(kSmallPx), u32(catalog.text("ticket.qr_hint")));
+    if (code) {
+        canvas.rule();
+        // The largest module size up to the profile's that keeps the code inside the margins.
+        int module = profile.qrModuleDots;
+        while (module > 3 && qrSideDots(*code, module) > canvas.width()) --module;
+        if (qrSideDots(*code, module) > canvas.width())
+            return makeError(ErrorCode::InvalidValue, "the visitor url makes a QR code too wide for this paper");
+        canvas.qr(*code, module);
+        canvas.space(4);
+        canvas.paragraph(fonts.regular, canvas.px(kSmallPx), u32(catalog.text("ticket.qr_hint")));
+    }
     canvas.rule();
     canvas.paragraph(fonts.regular, canvas.px(kSmallPx),
                      u32(catalog.text("ticket.issued_at", {{"time", content.issuedAtLocal}})));

@@ -1,0 +1,28 @@
+// The offline book (issue 13): today's appointments as a kiosk may hold them on its disk — a
+// keyed hash of each booking code with its services, time and persons; no names, no plain codes.
+// The key (HMAC-SHA256, 32 random bytes) comes with the lease and is kept in memory only, so a
+// stolen kiosk disk cannot be brute-forced over the small code space. Also the kiosk's visitor
+// codes for offline tickets: 128 bits from the OS random source, in the server's format.
+// Used by the server (builds the book, resolves uploaded hashes) and the kiosk (looks codes up).
+// Depends on loket::core and OpenSSL's libcrypto.
+#pragma once
+
+#include "shared/core/booking_code.hpp"
+#include "shared/core/result.hpp"
+
+#include <string>
+#include <string_view>
+
+namespace loket::offline {
+
+// Lower-case hex of HMAC-SHA256(key, normalised code). `keyHex` is 64 hex digits; an invalid key
+// is an error, never an unkeyed hash.
+Result<std::string> bookCodeHash(std::string_view keyHex, std::string_view code);
+// A fresh key: 32 bytes from the OS random source, as 64 lower-case hex digits.
+std::string newBookKey();
+// A visitor code for a ticket: 16 random bytes, URL-safe base64 without padding (22 characters).
+std::string newVisitorCode();
+// Whether `code` has the shape of a visitor code (22 URL-safe base64 characters).
+bool validVisitorCode(std::string_view code);
+
+} // namespace loket::offline
