@@ -194,6 +194,15 @@ int main(int argc, char** argv) {
                                   [&clock](loket::core::Seconds t) { return clock.utcOffsetAt(t); }};
     std::vector<std::string> serviceIds;
     for (const auto& s : config->hall.services) serviceIds.push_back(s.id);
+    // Signals are taken by one thread, so the stop is orderly: streams first, then the server.
+    // Blocked before any thread starts (the booking sync, the request workers): a thread
+    // that left SIGHUP unblocked would take it, and its default action ends the process.
+    sigset_t signals;
+    sigemptyset(&signals);
+    sigaddset(&signals, SIGINT);
+    sigaddset(&signals, SIGTERM);
+    sigaddset(&signals, SIGHUP); // reloads the TLS certificate and key; connections and streams stay up
+    pthread_sigmask(SIG_BLOCK, &signals, nullptr);
     auto bookingSync = loket::server::booking::startBooking(options.config, serviceIds, config->timeZone, bookPort, zone);
     if (!bookingSync) {
         std::fprintf(stderr, "loket-server: config error: %s\n", bookingSync.error().message.c_str());
@@ -267,13 +276,6 @@ int main(int argc, char** argv) {
         redirectThread = std::thread([&] { redirect->listen_after_bind(); });
     }
 
-    // Signals are taken by one thread, so the stop is orderly: streams first, then the server.
-    sigset_t signals;
-    sigemptyset(&signals);
-    sigaddset(&signals, SIGINT);
-    sigaddset(&signals, SIGTERM);
-    sigaddset(&signals, SIGHUP); // reloads the TLS certificate and key; connections and streams stay up
-    pthread_sigmask(SIG_BLOCK, &signals, nullptr);
     std::signal(SIGPIPE, SIG_IGN); // a client that hangs up is not a reason to stop the hall
     std::thread signalThread([&] {
         int sig = 0;

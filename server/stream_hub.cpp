@@ -568,7 +568,8 @@ void StreamHub::onStreamEvent(Connection& c, std::uint32_t events) {
         if (r < 0) return close(*m_streams, c.fd());
     }
     if (events & (EPOLLHUP | EPOLLRDHUP)) return close(*m_streams, c.fd());
-    if (events & EPOLLOUT) flush(c);
+    // On any readiness: over TLS a write may have waited for a read (a key update).
+    if (c.sent < c.out.size()) flush(c);
 }
 
 void StreamHub::pumpStreams(bool keepAliveDue) {

@@ -137,6 +137,18 @@ private:
     std::string m_received;
 };
 
+// The server's count of open event streams reaches `count` (read from /metrics over HTTPS).
+bool waitForTlsStreams(const ServerProcess& server, const TlsHall& hall, int count) {
+    httplib::SSLClient client("127.0.0.1", server.port());
+    client.set_ca_cert_path(hall.ca.caFile().c_str());
+    client.enable_server_certificate_verification(true);
+    const std::string line = "loket_sse_clients " + std::to_string(count) + "\n";
+    return waitUntil([&] {
+        auto r = client.Get("/metrics");
+        return r && r->body.find(line) != std::string::npos;
+    });
+}
+
 TlsRaw tlsStream(const ServerProcess& server, const std::string& token) {
     TlsRaw c(server);
     REQUIRE(c.send("GET /api/v1/events HTTP/1.1\r\nHost: loket\r\nAuthorization: Bearer " + token + "\r\n\r\n"));
@@ -295,16 +307,16 @@ TEST_CASE("tls: plain HTTP only redirects to HTTPS") {
 }
 
 TEST_CASE("streams: 250 event streams over HTTPS hold no thread; check-ins over HTTPS keep answering and every stream sees them") {
-    // More streams than the 192 threads HTTPS once needed for them, on 8 request workers.
+    // More streams than the 192 threads HTTPS once needed for them (the test server has 64 workers).
     TlsHall hall;
     std::string text = readFile(hall.config);
     text = std::regex_replace(text, std::regex("max_streams_per_credential = 64"), "max_streams_per_credential = 250");
     writeFile(hall.config, text);
-    ServerProcess server(hall.dir.path() / "hall.db", hall.config, {}, {"--threads", "8"});
+    ServerProcess server(hall.dir.path() / "hall.db", hall.config);
     std::vector<TlsRaw> streams;
     for (int i = 0; i < 250; ++i) streams.push_back(tlsStream(server, kDisplayToken));
     for (auto& s : streams) REQUIRE(statusOf(s.readUntil("retry: 2000")) == 200);
-    REQUIRE(waitForStreams(server, 250));
+    REQUIRE(waitForTlsStreams(server, hall, 250));
     CHECK(streams.front().received().find("Strict-Transport-Security: max-age=31536000") != std::string::npos);
 
     // The credential's limit holds over HTTPS too: a clear 429, then the connection ends.
@@ -331,14 +343,14 @@ TEST_CASE("streams: 250 event streams over HTTPS hold no thread; check-ins over 
     for (auto& s : streams) CHECK(s.readUntilTrue(fiveIssued));
     // A closed stream frees its place.
     streams.pop_back();
-    REQUIRE(waitForStreams(server, 249));
+    REQUIRE(waitForTlsStreams(server, hall, 249));
     auto again = tlsStream(server, kDisplayToken);
     CHECK(statusOf(again.readUntil("retry: 2000")) == 200);
 }
 
 TEST_CASE("tls: a slowloris over HTTPS times out with a 408 and a silent handshake is closed; neither holds the server") {
     TlsHall hall;
-    ServerProcess server(hall.dir.path() / "hall.db", hall.config, {}, {"--header-timeout", "2", "--threads", "4"});
+    ServerProcess server(hall.dir.path() / "hall.db", hall.config, {}, {"--header-timeout", "2"});
     std::vector<TlsRaw> slow;
     for (int i = 0; i < 60; ++i) {
         slow.emplace_back(server);
