@@ -121,8 +121,6 @@ int openRawStream(int port) {
     return fd;
 }
 
-} // namespace
-
 // Every open stream's socket, read by one thread with epoll: counts the bytes and the check-ins'
 // events that reached each stream.
 class StreamReader {
