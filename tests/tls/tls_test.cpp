@@ -77,12 +77,7 @@ std::pair<int, std::string> sClient(const ServerProcess& server, const std::file
 class TlsRaw {
 public:
     explicit TlsRaw(const ServerProcess& server, bool handshake = true) {
-        m_fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-        sockaddr_in addr{};
-        addr.sin_family = AF_INET;
-        addr.sin_port = htons(static_cast<std::uint16_t>(server.port()));
-        addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-        REQUIRE(::connect(m_fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0);
+        m_fd = connectTo(server);
         if (!handshake) return;
         m_ctx = SSL_CTX_new(TLS_client_method());
         m_ssl = SSL_new(m_ctx);
