@@ -100,6 +100,8 @@ void answerException(const httplib::Request&, httplib::Response& res, std::excep
     sendError(res, ErrorCode::Internal, "Something went wrong on the server.");
 }
 
+} // namespace
+
 // HSTS only when this server answers HTTPS itself ([tls] in the config) and it is not switched off.
 SecurityHeaders securityHeadersFor(const ServerConfig& config) {
     SecurityHeaders headers;
@@ -109,8 +111,6 @@ SecurityHeaders securityHeadersFor(const ServerConfig& config) {
     }
     return headers;
 }
-
-} // namespace
 
 httplib::Server::Handler route(const ServerParts& parts, RouteHandler handler) {
     return [&parts, handler](const httplib::Request& req, httplib::Response& res) { handler(parts, req, res); };

@@ -46,6 +46,9 @@ struct ServerParts {
 };
 
 void installApi(httplib::Server& server, const ServerParts& parts);
+// The security headers of every answer: HSTS only when this server answers HTTPS itself ([tls])
+// and it is not switched off. Also for the answers the StreamHub writes.
+SecurityHeaders securityHeadersFor(const ServerConfig& config);
 
 // --- for the route files ---------------------------------------------------------------------
 

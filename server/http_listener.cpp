@@ -15,27 +15,14 @@ namespace loket::server {
 namespace {
 thread_local bool t_closeAfterRequest = false;
 
-// cpp-httplib's per-request processing (parse, route, answer) is a private member of Server; its
-// connection loop around it is what holds a thread per connection. C++ lets an explicit template
-// instantiation name a private member ([temp.spec.general]/6), which gives us a pointer to the
-// one function we need without patching the library or copying its code.
-using ProcessRequest = bool (httplib::Server::*)(httplib::Stream&, bool, bool&, const std::function<void(httplib::Request&)>&);
-struct ProcessRequestTag {
-    friend ProcessRequest processRequestOf(ProcessRequestTag);
-};
-template <ProcessRequest Member>
-struct ExposeProcessRequest {
-    friend ProcessRequest processRequestOf(ProcessRequestTag) { return Member; }
-};
-template struct ExposeProcessRequest<&httplib::Server::process_request>;
-
-// A request's socket as cpp-httplib's Stream: reads are buffered (the library reads the head byte
-// by byte) and wait at most the read timeout; the socket stays non-blocking.
-class SocketStream final : public httplib::Stream {
+// A request's connection (plain or TLS) as cpp-httplib's Stream: reads start with what the hub
+// already read (the head), are buffered (the library reads the head byte by byte) and wait at
+// most the read timeout; the socket stays non-blocking.
+class LinkStream final : public httplib::Stream {
 public:
-    SocketStream(int fd, time_t timeoutS) : m_fd(fd), m_timeoutMs(static_cast<int>(timeoutS * 1000)) {}
+    LinkStream(ClientLink& link, time_t timeoutS) : m_link(link), m_timeoutMs(static_cast<int>(timeoutS * 1000)) {}
 
-    bool is_readable() const override { return m_begin < m_end || waitFor(POLLIN); }
+    bool is_readable() const override { return hasBuffered() || waitFor(m_link.waitsFor(POLLIN)); }
     bool is_writable() const override { return waitFor(POLLOUT); }
 
     ssize_t read(char* ptr, size_t size) override {
@@ -54,20 +41,22 @@ public:
 
     ssize_t write(const char* ptr, size_t size) override {
         for (;;) {
-            const ssize_t n = ::send(m_fd, ptr, size, MSG_NOSIGNAL | MSG_DONTWAIT);
-            if (n >= 0 || (errno != EAGAIN && errno != EWOULDBLOCK) || !waitFor(POLLOUT)) return n < 0 ? -1 : n;
+            const long n = m_link.write(ptr, size);
+            if (n != 0 || size == 0) return n;
+            if (!waitFor(m_link.waitsFor(POLLOUT))) return -1;
         }
     }
 
     void get_remote_ip_and_port(std::string& ip, int& port) const override { addressOf(getpeername, ip, port); }
     void get_local_ip_and_port(std::string& ip, int& port) const override { addressOf(getsockname, ip, port); }
-    socket_t socket() const override { return m_fd; }
+    socket_t socket() const override { return m_link.fd(); }
 
-    bool hasBuffered() const { return m_begin < m_end; }
+    // A pipelined request already read (here, in the hub's read-ahead or inside TLS).
+    bool hasBuffered() const { return m_begin < m_end || m_link.hasBuffered(); }
 
 private:
     bool waitFor(short what) const {
-        pollfd p{m_fd, what, 0};
+        pollfd p{m_link.fd(), what, 0};
         int r = 0;
         do r = ::poll(&p, 1, m_timeoutMs);
         while (r < 0 && errno == EINTR);
@@ -75,15 +64,15 @@ private:
     }
     ssize_t receive(char* ptr, std::size_t size) {
         for (;;) {
-            const ssize_t n = ::recv(m_fd, ptr, size, MSG_DONTWAIT);
-            if (n >= 0 || (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR)) return n;
-            if (!waitFor(POLLIN)) return -1; // timed out: the library answers or drops the request
+            const long n = m_link.read(ptr, size);
+            if (n != 0) return n < 0 ? 0 : n; // the library reads 0 as "closed"
+            if (!waitFor(m_link.waitsFor(POLLIN))) return -1; // timed out: the library answers or drops the request
         }
     }
     void addressOf(int (*get)(int, sockaddr*, socklen_t*), std::string& ip, int& port) const {
         sockaddr_storage addr{};
         socklen_t len = sizeof addr;
-        if (get(m_fd, reinterpret_cast<sockaddr*>(&addr), &len) != 0) return;
+        if (get(m_link.fd(), reinterpret_cast<sockaddr*>(&addr), &len) != 0) return;
         char text[INET6_ADDRSTRLEN] = {};
         if (addr.ss_family == AF_INET) {
             const auto* a = reinterpret_cast<const sockaddr_in*>(&addr);
@@ -97,7 +86,7 @@ private:
         ip = text;
     }
 
-    int m_fd;
+    ClientLink& m_link;
     int m_timeoutMs;
     char m_buffer[4096];
     std::size_t m_begin = 0, m_end = 0;
@@ -112,9 +101,17 @@ public:
 
 } // namespace
 
-HallHttpServer::HallHttpServer(EventBroker& broker, Auth& auth, HallClock& clock, ListenerOptions options)
-    : m_options(options), m_workers(std::make_unique<httplib::ThreadPool>(options.workers)),
-      m_hub(broker, auth, clock, options.limits, [this](int fd) { m_workers->enqueue([this, fd] { serve(fd); }); }) {
+HallHttpServer::HallHttpServer(EventBroker& broker, Auth& auth, HallClock& clock, ListenerOptions options,
+                               std::unique_ptr<TlsServerContext> tls)
+    : m_options(options), m_tls(std::move(tls)), m_workers(std::make_unique<httplib::ThreadPool>(options.workers)),
+      m_hub(
+          broker, auth, clock, options.limits,
+          [this](ClientLink link) {
+              // The pool takes copyable tasks: the link travels in a shared_ptr.
+              auto owned = std::make_shared<ClientLink>(std::move(link));
+              m_workers->enqueue([this, owned] { serve(std::move(*owned)); });
+          },
+          m_tls.get(), options.securityHeaders) {
     new_task_queue = [] { return new HandToHub; };
     set_read_timeout(options.readTimeoutS, 0);
     set_write_timeout(options.readTimeoutS, 0);
@@ -122,7 +119,13 @@ HallHttpServer::HallHttpServer(EventBroker& broker, Auth& auth, HallClock& clock
 
 HallHttpServer::~HallHttpServer() { stopHub(); }
 
-void HallHttpServer::startHub() { m_hub.start(); }
+void HallHttpServer::startHub() {
+    // cpp-httplib listens with a backlog of 5: a burst of displays reconnecting after a network
+    // hiccup would see dropped SYNs and wait a second each. Linux takes a new backlog from a
+    // second listen() on the same socket.
+    if (svr_sock_ != INVALID_SOCKET) ::listen(svr_sock_, SOMAXCONN);
+    m_hub.start();
+}
 
 void HallHttpServer::stopHub() {
     if (m_stopping.exchange(true)) return;
@@ -131,23 +134,21 @@ void HallHttpServer::stopHub() {
 }
 
 bool HallHttpServer::process_and_close_socket(socket_t sock) {
-    m_hub.adopt(sock);
+    m_hub.accepted(sock);
     return true;
 }
 
-void HallHttpServer::serve(int fd) {
-    SocketStream stream(fd, m_options.readTimeoutS);
-    const auto process = processRequestOf(ProcessRequestTag{});
+void HallHttpServer::serve(ClientLink link) {
+    LinkStream stream(link, m_options.readTimeoutS);
     do {
         bool closeAfter = false;
         t_closeAfterRequest = false;
-        const bool ok = (this->*process)(stream, m_stopping.load(), closeAfter, nullptr);
-        if (!ok || closeAfter || t_closeAfterRequest || m_stopping) {
-            ::close(fd);
-            return;
-        }
-    } while (stream.hasBuffered()); // a pipelined request already read from the socket
-    m_hub.adopt(fd); // wait for the next request without a thread
+        // cpp-httplib's own request processing (parse, route, answer): protected, for a server
+        // that brings its own connection handling.
+        const bool ok = process_request(stream, m_stopping.load(), closeAfter, nullptr);
+        if (!ok || closeAfter || t_closeAfterRequest || m_stopping) return; // the link closes
+    } while (stream.hasBuffered()); // a pipelined request already read
+    m_hub.adopt(std::move(link)); // wait for the next request without a thread
 }
 
 void closeConnectionAfterThisRequest() { t_closeAfterRequest = true; }

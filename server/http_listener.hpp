@@ -3,9 +3,10 @@
 // every connection a pool thread for its whole life: an event stream or a client sending its
 // headers slowly kept one forever, and ~192 of them stopped the hall (issue 11, defect 1).
 //
-// Here the accept thread hands every new connection to the StreamHub (one epoll thread), which
-// waits for a complete request head under a deadline and size limits, serves event streams
-// itself, and passes ordinary requests to a small worker pool. A worker answers the request(s)
+// Here the accept thread hands every new connection to the StreamHub (epoll threads), which
+// shakes hands (HTTPS: non-blocking OpenSSL, tls_listener.hpp), waits for a complete request head
+// under a deadline and size limits, serves event streams itself, and passes ordinary requests to
+// a small worker pool. Plain HTTP and HTTPS take the same path and get the same limits. A worker answers the request(s)
 // already received with cpp-httplib's own request processing (routing, handlers, body limits —
 // everything installApi() set up), then gives the connection back to the hub to wait for the
 // next one. Routes and handlers are unchanged.
@@ -26,11 +27,14 @@ struct ListenerOptions {
     std::size_t workers = 32;    // threads answering requests (none is held by a waiting connection)
     StreamLimits limits;
     time_t readTimeoutS = 5;     // a body (or a write) that stalls this long ends the connection
+    SecurityHeaders securityHeaders; // on the answers the hub writes itself (HSTS over HTTPS)
 };
 
 class HallHttpServer : public httplib::Server {
 public:
-    HallHttpServer(EventBroker& broker, Auth& auth, HallClock& clock, ListenerOptions options);
+    // With `tls`, every connection is HTTPS (its CertificateStore reloads on SIGHUP).
+    HallHttpServer(EventBroker& broker, Auth& auth, HallClock& clock, ListenerOptions options,
+                   std::unique_ptr<TlsServerContext> tls = nullptr);
     ~HallHttpServer() override;
 
     // Before listen_after_bind(), after bind; stopHub() after listen_after_bind() returned.
@@ -40,9 +44,10 @@ public:
 
 private:
     bool process_and_close_socket(socket_t sock) override;
-    void serve(int fd);
+    void serve(ClientLink link);
 
     ListenerOptions m_options;
+    std::unique_ptr<TlsServerContext> m_tls;
     std::unique_ptr<httplib::ThreadPool> m_workers;
     StreamHub m_hub;
     std::atomic<bool> m_stopping{false};

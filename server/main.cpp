@@ -219,6 +219,15 @@ int main(int argc, char** argv) {
                                   [&clock](loket::core::Seconds t) { return clock.utcOffsetAt(t); }};
     std::vector<std::string> serviceIds;
     for (const auto& s : config->hall.services) serviceIds.push_back(s.id);
+    // Signals are taken by one thread, so the stop is orderly: streams first, then the server.
+    // Blocked before any thread starts (the booking sync, the request workers): a thread
+    // that left SIGHUP unblocked would take it, and its default action ends the process.
+    sigset_t signals;
+    sigemptyset(&signals);
+    sigaddset(&signals, SIGINT);
+    sigaddset(&signals, SIGTERM);
+    sigaddset(&signals, SIGHUP); // reloads the TLS certificate and key; connections and streams stay up
+    pthread_sigmask(SIG_BLOCK, &signals, nullptr);
     auto bookingSync = loket::server::booking::startBooking(options.config, serviceIds, config->timeZone, bookPort, zone);
     if (!bookingSync) {
         std::fprintf(stderr, "loket-server: config error: %s\n", bookingSync.error().message.c_str());
@@ -229,31 +238,31 @@ int main(int argc, char** argv) {
                             bookingSync->get()};
     // Every connection is a file: 2,000 event streams need more than the usual 1,024.
     const long openFiles = raiseOpenFileLimit();
-    // Plain HTTP: the StreamHub holds waiting connections and event streams (http_listener.hpp).
-    // HTTPS (cpp-httplib's SSLServer) still runs a thread per connection, each open event stream
-    // holding one: size the pool for the hall's screens there.
+    // The StreamHub holds waiting connections and event streams (http_listener.hpp), over plain
+    // HTTP and HTTPS alike.
     ListenerOptions hub;
     hub.workers = static_cast<std::size_t>(options.threads);
     hub.limits.headerDeadline = std::chrono::seconds(options.headerTimeoutS);
     hub.limits.perCredential = config->maxStreamsPerCredential;
     hub.limits.deviceActive = [&enrolment](const std::string& id) { return enrolment.isActive(id); };
-    std::unique_ptr<HallHttpServer> hubServer;
-    Listener listener;
-    if (!config->tls) {
-        hubServer = std::make_unique<HallHttpServer>(broker, auth, clock, hub);
-    } else {
-        auto tls = makeListener(config.value());
-        if (!tls) {
-            std::fprintf(stderr, "loket-server: TLS: %s\n", tls.error().message.c_str());
+    hub.securityHeaders = securityHeadersFor(config.value());
+    std::shared_ptr<CertificateStore> certificates; // with [tls]; reload() on SIGHUP
+    std::unique_ptr<TlsServerContext> tlsContext;
+    if (config->tls) {
+        auto store = CertificateStore::load(config->tls->certFile, config->tls->keyFile);
+        if (!store) {
+            std::fprintf(stderr, "loket-server: TLS: %s\n", store.error().message.c_str());
             return 2;
         }
-        listener = std::move(tls.value());
-        const int threads = std::max(192, options.threads);
-        listener.server->new_task_queue = [threads] { return new httplib::ThreadPool(static_cast<std::size_t>(threads)); };
-        listener.server->set_read_timeout(5, 0);
-        listener.server->set_write_timeout(5, 0);
+        certificates = store.value();
+        auto context = TlsServerContext::make(*certificates);
+        if (!context) {
+            std::fprintf(stderr, "loket-server: TLS: %s\n", context.error().message.c_str());
+            return 2;
+        }
+        tlsContext = std::move(context.value());
     }
-    httplib::Server& server = hubServer ? *hubServer : *listener.server;
+    HallHttpServer server(broker, auth, clock, hub, std::move(tlsContext));
     server.set_keep_alive_max_count(1000);
     // Answers are small and go out at once: without TCP_NODELAY a client that sends headers and
     // body in two packets waits for the 40 ms delayed ACK on every request.
@@ -292,25 +301,18 @@ int main(int argc, char** argv) {
         redirectThread = std::thread([&] { redirect->listen_after_bind(); });
     }
 
-    // Signals are taken by one thread, so the stop is orderly: streams first, then the server.
-    sigset_t signals;
-    sigemptyset(&signals);
-    sigaddset(&signals, SIGINT);
-    sigaddset(&signals, SIGTERM);
-    sigaddset(&signals, SIGHUP); // reloads the TLS certificate and key; connections and streams stay up
-    pthread_sigmask(SIG_BLOCK, &signals, nullptr);
     std::signal(SIGPIPE, SIG_IGN); // a client that hangs up is not a reason to stop the hall
     std::thread signalThread([&] {
         int sig = 0;
         for (;;) {
             sigwait(&signals, &sig);
             if (sig != SIGHUP) break;
-            if (!listener.certificates) {
+            if (!certificates) {
                 logLine("reload", {{"tls", "not configured"}});
                 continue;
             }
-            if (auto st = listener.certificates->reload(); st)
-                logLine("reload", {{"tls", "ok"}, {"certificate", listener.certificates->describe()}});
+            if (auto st = certificates->reload(); st)
+                logLine("reload", {{"tls", "ok"}, {"certificate", certificates->describe()}});
             else
                 logLine("reload", {{"tls", "failed, the previous certificate stays in use"}, {"error", st.error().message}});
         }
@@ -322,18 +324,18 @@ int main(int argc, char** argv) {
     store.watchCommits([&commands] {
         if (auto st = commands.catchUp(); !st) logLine("catch_up", {{"error", st.error().message}});
     });
-    if (hubServer) hubServer->startHub();
+    server.startHub();
 
-    std::printf("loket-server: listening on %s://%s:%d\n", listener.scheme(), host.c_str(), port);
+    std::printf("loket-server: listening on %s://%s:%d\n", certificates ? "https" : "http", host.c_str(), port);
     std::fflush(stdout);
-    if (listener.certificates) logLine("tls", {{"certificate", listener.certificates->describe()}});
+    if (certificates) logLine("tls", {{"certificate", certificates->describe()}});
     logLine("start", {{"listen", host + ":" + std::to_string(port)}, {"policy", loket::core::policyName(config->hall.policy)},
                       {"services", config->hall.services.size()}, {"counters", config->hall.counters.size()},
                       {"open_files", openFiles}});
     server.listen_after_bind();
     store.watchCommits(nullptr); // before the executor it calls goes
     broker.shutdown();
-    if (hubServer) hubServer->stopHub();
+    server.stopHub();
     pthread_kill(signalThread.native_handle(), SIGTERM);
     signalThread.join();
     housekeeping.stop();

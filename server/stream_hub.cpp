@@ -9,12 +9,15 @@
 
 #include <sys/epoll.h>
 #include <sys/eventfd.h>
+#include <fcntl.h>
+#include <poll.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
 #include <cerrno>
 #include <cstring>
 #include <tuple>
+#include <utility>
 
 namespace loket::server {
 
@@ -22,18 +25,6 @@ namespace {
 using SteadyClock = std::chrono::steady_clock;
 constexpr auto kTick = std::chrono::milliseconds(250);
 
-// The answers the hub writes itself carry the same security headers as every other answer
-// (security_headers.cpp is the one list); the hub serves plain HTTP only, so never HSTS.
-const std::string& securityHeaderLines() {
-    static const std::string lines = [] {
-        httplib::Response res;
-        applySecurityHeaders(res, SecurityHeaders{});
-        std::string out;
-        for (const auto& [name, value] : res.headers) out += name + ": " + value + "\r\n";
-        return out;
-    }();
-    return lines;
-}
 constexpr auto kClosingGrace = std::chrono::seconds(2);
 constexpr const char* kEventsPath = "/api/v1/events";
 
@@ -129,13 +120,70 @@ std::size_t linesIn(const char* data, std::size_t size) {
 
 } // namespace
 
+// ---- ClientLink ------------------------------------------------------------------------------
+
+ClientLink::ClientLink(ClientLink&& other) noexcept
+    : readAhead(std::move(other.readAhead)), m_fd(std::exchange(other.m_fd, -1)), m_tls(std::move(other.m_tls)) {}
+
+ClientLink& ClientLink::operator=(ClientLink&& other) noexcept {
+    if (this != &other) {
+        close();
+        readAhead = std::move(other.readAhead);
+        m_fd = std::exchange(other.m_fd, -1);
+        m_tls = std::move(other.m_tls);
+    }
+    return *this;
+}
+
+ClientLink::~ClientLink() { close(); }
+
+long ClientLink::read(char* data, std::size_t size) {
+    if (!readAhead.empty()) {
+        const std::size_t n = std::min(size, readAhead.size());
+        std::memcpy(data, readAhead.data(), n);
+        readAhead.erase(0, n);
+        return static_cast<long>(n);
+    }
+    if (m_tls) return m_tls->read(data, size);
+    for (;;) {
+        const ssize_t n = ::recv(m_fd, data, size, MSG_DONTWAIT);
+        if (n > 0) return n;
+        if (n == 0) return -1; // the client closed
+        if (errno == EINTR) continue;
+        return errno == EAGAIN || errno == EWOULDBLOCK ? 0 : -1;
+    }
+}
+
+long ClientLink::write(const char* data, std::size_t size) {
+    if (m_tls) return m_tls->write(data, size);
+    for (;;) {
+        const ssize_t n = ::send(m_fd, data, size, MSG_NOSIGNAL | MSG_DONTWAIT);
+        if (n >= 0) return n;
+        if (errno == EINTR) continue;
+        return errno == EAGAIN || errno == EWOULDBLOCK ? 0 : -1;
+    }
+}
+
+short ClientLink::waitsFor(short natural) const { return m_tls && m_tls->wants() ? m_tls->wants() : natural; }
+
+void ClientLink::close() {
+    if (m_fd < 0) return;
+    if (m_tls) m_tls->closeNotify();
+    m_tls.reset();
+    ::close(m_fd);
+    m_fd = -1;
+}
+
+// ---- StreamHub -------------------------------------------------------------------------------
+
 struct StreamHub::Connection {
-    enum class Phase { Head, Stream, Closing };
-    int fd = -1;
+    enum class Phase { Handshake, Head, Stream, Closing };
+    ClientLink link;
     Phase phase = Phase::Head;
-    SteadyClock::time_point deadline;  // Head: the request head must be complete; Closing: give up
+    SteadyClock::time_point deadline;  // Handshake, Head: must be complete; Closing: give up
     SteadyClock::time_point lastWrite;
-    std::string out;
+    std::string in;         // Head: what arrived of the request so far
+    std::string out;        // what the socket did not take yet
     std::size_t sent = 0;
     bool shutDown = false;
     // Stream
@@ -144,167 +192,256 @@ struct StreamHub::Connection {
     StreamAudience audience = StreamAudience::Public;
     std::string credential;
     std::string enrolledDevice; // set for a device enrolled by pairing: looked at until it is revoked
+    int fd() const { return link.fd(); }
 };
 
-StreamHub::StreamHub(EventBroker& broker, Auth& auth, HallClock& clock, StreamLimits limits, Handoff handoff)
-    : m_broker(broker), m_auth(auth), m_clock(clock), m_limits(limits), m_handoff(std::move(handoff)) {
-    m_epoll = epoll_create1(EPOLL_CLOEXEC);
-    m_wake = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
-    epoll_event ev{};
-    ev.events = EPOLLIN;
-    ev.data.fd = m_wake;
-    epoll_ctl(m_epoll, EPOLL_CTL_ADD, m_wake, &ev);
+// One epoll thread and what it owns. Other threads only post() connections to it.
+struct StreamHub::Loop {
+    int epoll = -1;
+    int wake = -1; // eventfd: posted connections, new events, stop
+    std::thread thread;
+    std::mutex mutex;
+    std::vector<std::unique_ptr<Connection>> posted;
+    std::unordered_map<int, std::unique_ptr<Connection>> connections; // the loop's thread only
+
+    Loop() {
+        epoll = epoll_create1(EPOLL_CLOEXEC);
+        wake = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+        epoll_event ev{};
+        ev.events = EPOLLIN;
+        ev.data.fd = wake;
+        epoll_ctl(epoll, EPOLL_CTL_ADD, wake, &ev);
+    }
+    ~Loop() {
+        ::close(wake);
+        ::close(epoll);
+    }
+    void wakeUp() const {
+        const std::uint64_t one = 1;
+        [[maybe_unused]] auto n = ::write(wake, &one, sizeof one);
+    }
+    void post(std::unique_ptr<Connection> c) {
+        {
+            std::lock_guard lock(mutex);
+            posted.push_back(std::move(c));
+        }
+        wakeUp();
+    }
+    // Waits for readiness; returns the connections' events (the wake-up is consumed here).
+    int wait(std::vector<epoll_event>& events, SteadyClock::time_point until) const {
+        const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(until - SteadyClock::now()).count();
+        const int n = epoll_wait(epoll, events.data(), static_cast<int>(events.size()), static_cast<int>(std::max<long long>(0, ms)));
+        int kept = 0;
+        for (int i = 0; i < n; ++i) {
+            if (events[i].data.fd == wake) {
+                std::uint64_t count = 0;
+                [[maybe_unused]] auto r = ::read(wake, &count, sizeof count);
+            } else {
+                events[kept++] = events[i];
+            }
+        }
+        return kept;
+    }
+};
+
+StreamHub::StreamHub(EventBroker& broker, Auth& auth, HallClock& clock, StreamLimits limits, Handoff handoff,
+                     const TlsServerContext* tls, SecurityHeaders headers)
+    : m_broker(broker), m_auth(auth), m_clock(clock), m_limits(limits), m_handoff(std::move(handoff)), m_tls(tls),
+      m_requests(std::make_unique<Loop>()), m_streams(std::make_unique<Loop>()) {
+    // The answers the hub writes itself carry the same security headers as every other answer
+    // (security_headers.cpp is the one list; HSTS only over HTTPS).
+    httplib::Response res;
+    applySecurityHeaders(res, headers);
+    for (const auto& [name, value] : res.headers) m_securityHeaderLines += name + ": " + value + "\r\n";
 }
 
-StreamHub::~StreamHub() {
-    stop();
-    ::close(m_wake);
-    ::close(m_epoll);
-}
+StreamHub::~StreamHub() { stop(); }
 
 void StreamHub::start() {
     m_broker.setOnPublish([this] {
         m_news = true;
-        wake();
+        m_streams->wakeUp();
     });
-    m_thread = std::thread([this] { run(); });
+    m_requests->thread = std::thread([this] { runRequests(); });
+    m_streams->thread = std::thread([this] { runStreams(); });
 }
 
 void StreamHub::stop() {
-    if (!m_thread.joinable()) return;
+    if (!m_requests->thread.joinable()) return;
     m_stopping = true;
-    wake();
-    m_thread.join();
+    m_requests->wakeUp();
+    m_streams->wakeUp();
+    m_requests->thread.join();
+    m_streams->thread.join();
     m_broker.setOnPublish({});
-    std::vector<int> fds;
-    for (auto& [fd, c] : m_connections) fds.push_back(fd);
-    for (int fd : fds) close(fd);
-    std::lock_guard lock(m_adoptMutex);
-    for (int fd : m_adopted) ::close(fd);
-    m_adopted.clear();
+    for (Loop* loop : {m_requests.get(), m_streams.get()}) {
+        std::vector<int> fds;
+        for (auto& [fd, c] : loop->connections) fds.push_back(fd);
+        for (int fd : fds) close(*loop, fd);
+        std::lock_guard lock(loop->mutex);
+        loop->posted.clear(); // their links close
+    }
 }
 
-void StreamHub::wake() {
-    const std::uint64_t one = 1;
-    [[maybe_unused]] auto n = ::write(m_wake, &one, sizeof one);
-}
-
-void StreamHub::adopt(int fd) {
+void StreamHub::accepted(int fd) {
     if (m_stopping) {
         ::close(fd);
         return;
     }
-    {
-        std::lock_guard lock(m_adoptMutex);
-        m_adopted.push_back(fd);
+    // Every read and write here returns at once; a worker waits with poll() (http_listener.cpp).
+    fcntl(fd, F_SETFL, fcntl(fd, F_GETFL, 0) | O_NONBLOCK);
+    auto c = std::make_unique<Connection>();
+    if (m_tls) {
+        auto session = TlsSession::accept(*m_tls, fd);
+        if (!session) {
+            ::close(fd);
+            return;
+        }
+        c->link = ClientLink(fd, std::move(session));
+        c->phase = Connection::Phase::Handshake;
+    } else {
+        c->link = ClientLink(fd, nullptr);
     }
-    wake();
+    m_requests->post(std::move(c));
 }
 
-void StreamHub::run() {
+void StreamHub::adopt(ClientLink link) {
+    if (m_stopping) return; // the link closes
+    auto c = std::make_unique<Connection>();
+    c->link = std::move(link);
+    m_requests->post(std::move(c));
+}
+
+void StreamHub::take(Loop& loop) {
+    std::vector<std::unique_ptr<Connection>> posted;
+    {
+        std::lock_guard lock(loop.mutex);
+        posted.swap(loop.posted);
+    }
+    const auto now = SteadyClock::now();
+    for (auto& owned : posted) {
+        const int fd = owned->fd();
+        epoll_event ev{};
+        // Edge-triggered: every read and write goes on until the socket would block.
+        ev.events = EPOLLIN | EPOLLOUT | EPOLLRDHUP | EPOLLET;
+        ev.data.fd = fd;
+        if (epoll_ctl(loop.epoll, EPOLL_CTL_ADD, fd, &ev) != 0) continue; // the link closes
+        Connection& c = *loop.connections.emplace(fd, std::move(owned)).first->second;
+        if (&loop == m_streams.get()) {
+            c.lastWrite = now;
+            if (!flush(c)) continue;
+            m_news = true; // a resuming client gets what it missed on this round
+        } else {
+            c.deadline = now + m_limits.headerDeadline;
+            // What came before the registration, or is buffered inside TLS or in readAhead: now.
+            onRequestEvent(c, EPOLLIN);
+        }
+    }
+}
+
+void StreamHub::runRequests() {
     std::vector<epoll_event> events(256);
     auto nextTick = SteadyClock::now() + kTick;
-    auto nextKeepAlive = SteadyClock::now() + m_limits.keepAlive / 2;
     while (!m_stopping) {
-        const auto wait = std::chrono::duration_cast<std::chrono::milliseconds>(nextTick - SteadyClock::now()).count();
-        const int n = epoll_wait(m_epoll, events.data(), static_cast<int>(events.size()), static_cast<int>(std::max<long long>(0, wait)));
+        const int n = m_requests->wait(events, nextTick);
         for (int i = 0; i < n; ++i) {
-            if (events[i].data.fd == m_wake) {
-                std::uint64_t count = 0;
-                [[maybe_unused]] auto r = ::read(m_wake, &count, sizeof count);
-                continue;
-            }
-            onEvent(events[i].data.fd, events[i].events);
+            auto it = m_requests->connections.find(events[i].data.fd);
+            if (it != m_requests->connections.end()) onRequestEvent(*it->second, events[i].events);
         }
-        takeAdopted();
-        const auto now = SteadyClock::now();
-        const bool keepAliveDue = now >= nextKeepAlive;
-        if (m_news.exchange(false) || keepAliveDue) pumpStreams(keepAliveDue);
-        if (keepAliveDue) nextKeepAlive = now + m_limits.keepAlive / 2;
-        if (now >= nextTick) {
-            expire();
+        take(*m_requests);
+        if (const auto now = SteadyClock::now(); now >= nextTick) {
+            expireRequests();
             nextTick = now + kTick;
         }
     }
 }
 
-void StreamHub::takeAdopted() {
-    std::vector<int> adopted;
-    {
-        std::lock_guard lock(m_adoptMutex);
-        adopted.swap(m_adopted);
-    }
-    for (int fd : adopted) {
-        auto c = std::make_unique<Connection>();
-        c->fd = fd;
-        c->deadline = SteadyClock::now() + m_limits.headerDeadline;
-        epoll_event ev{};
-        // Edge-triggered: a peeked head stays in the socket, so level-triggered would spin.
-        ev.events = EPOLLIN | EPOLLOUT | EPOLLRDHUP | EPOLLET;
-        ev.data.fd = fd;
-        if (epoll_ctl(m_epoll, EPOLL_CTL_ADD, fd, &ev) != 0) {
-            ::close(fd);
-            continue;
+void StreamHub::runStreams() {
+    std::vector<epoll_event> events(256);
+    auto nextTick = SteadyClock::now() + kTick;
+    auto nextKeepAlive = SteadyClock::now() + m_limits.keepAlive / 2;
+    while (!m_stopping) {
+        const int n = m_streams->wait(events, std::min(nextTick, nextKeepAlive));
+        for (int i = 0; i < n; ++i) {
+            auto it = m_streams->connections.find(events[i].data.fd);
+            if (it != m_streams->connections.end()) onStreamEvent(*it->second, events[i].events);
         }
-        m_connections.emplace(fd, std::move(c));
-        // Bytes that arrived before the registration are reported by the first epoll_wait.
+        take(*m_streams);
+        const auto now = SteadyClock::now();
+        const bool keepAliveDue = now >= nextKeepAlive;
+        if (m_news.exchange(false) || keepAliveDue) pumpStreams(keepAliveDue);
+        if (keepAliveDue) nextKeepAlive = now + m_limits.keepAlive / 2;
+        if (now >= nextTick) {
+            expireStreams();
+            nextTick = now + kTick;
+        }
     }
 }
 
-void StreamHub::onEvent(int fd, std::uint32_t events) {
-    auto it = m_connections.find(fd);
-    if (it == m_connections.end()) return;
-    Connection& c = *it->second;
-    if (events & EPOLLERR) return close(fd);
-    if (c.phase == Connection::Phase::Head) {
-        if (events & (EPOLLIN | EPOLLRDHUP | EPOLLHUP)) readHead(c);
+void StreamHub::onRequestEvent(Connection& c, std::uint32_t events) {
+    if (events & EPOLLERR) return close(*m_requests, c.fd());
+    switch (c.phase) {
+    case Connection::Phase::Handshake: return shakeHands(c);
+    case Connection::Phase::Head: return readHead(c);
+    case Connection::Phase::Closing: {
+        // What the client still sends is read, so closing does not reset the answer away.
+        char sink[4096];
+        long r = 0;
+        while ((r = c.link.read(sink, sizeof sink)) > 0) {
+        }
+        if (r < 0 && c.sent == c.out.size()) return close(*m_requests, c.fd());
+        if (events & EPOLLOUT) flush(c);
         return;
     }
-    if (events & EPOLLIN) {
-        // A stream's client has nothing more to say; the answer of a refused one is on its way.
-        char sink[4096];
-        for (;;) {
-            const ssize_t r = ::recv(fd, sink, sizeof sink, MSG_DONTWAIT);
-            if (r > 0) continue;
-            if (r == 0 || (errno != EAGAIN && errno != EWOULDBLOCK)) return close(fd);
-            break;
-        }
+    case Connection::Phase::Stream: return; // not in this loop
     }
-    if (events & (EPOLLHUP | EPOLLRDHUP)) return close(fd);
-    if (events & EPOLLOUT) flush(c);
+}
+
+void StreamHub::shakeHands(Connection& c) {
+    switch (c.link.tls()->handshake()) {
+    case TlsSession::Step::Done:
+        c.phase = Connection::Phase::Head;
+        return readHead(c); // the request may have come with the handshake's last flight
+    case TlsSession::Step::WouldBlock: return;
+    case TlsSession::Step::Failed: return close(*m_requests, c.fd()); // nothing can be said in HTTP
+    }
 }
 
 void StreamHub::readHead(Connection& c) {
-    std::string buffer(m_limits.maxHeaderBytes + 1, '\0');
-    const ssize_t n = ::recv(c.fd, buffer.data(), buffer.size(), MSG_PEEK | MSG_DONTWAIT);
-    if (n == 0) return close(c.fd);
-    if (n < 0) {
-        if (errno != EAGAIN && errno != EWOULDBLOCK) close(c.fd);
-        return;
+    char buffer[4096];
+    bool closed = false;
+    while (c.in.size() <= m_limits.maxHeaderBytes) {
+        const long n = c.link.read(buffer, sizeof buffer);
+        if (n > 0) {
+            c.in.append(buffer, static_cast<std::size_t>(n));
+            continue;
+        }
+        closed = n < 0;
+        break;
     }
-    const auto size = static_cast<std::size_t>(n);
-    const std::size_t end = std::string_view(buffer.data(), size).find("\r\n\r\n");
-    const std::size_t headSize = end == std::string_view::npos ? size : end + 4;
-    if (headSize > m_limits.maxHeaderBytes || linesIn(buffer.data(), headSize) > m_limits.maxHeaderLines + 2)
+    const std::size_t end = c.in.find("\r\n\r\n");
+    const std::size_t headSize = end == std::string::npos ? c.in.size() : end + 4;
+    if (headSize > m_limits.maxHeaderBytes || linesIn(c.in.data(), headSize) > m_limits.maxHeaderLines + 2)
         return answerAndClose(c, 431, "payload_too_large",
                               "The request headers are too large (at most " + std::to_string(m_limits.maxHeaderLines) + " lines, " +
                                   std::to_string(m_limits.maxHeaderBytes / 1024) + " KiB).");
-    if (end == std::string_view::npos) return; // more is on its way, until the deadline
+    if (end == std::string::npos) {
+        if (closed) close(*m_requests, c.fd());
+        return; // more is on its way, until the deadline
+    }
 
-    const std::string_view head(buffer.data(), headSize);
+    const std::string_view head(c.in.data(), headSize);
     if (head.rfind(std::string("GET ") + kEventsPath, 0) == 0) {
         const char after = head.size() > 4 + std::strlen(kEventsPath) ? head[4 + std::strlen(kEventsPath)] : ' ';
-        if (after == ' ' || after == '?') {
-            std::string taken(headSize, '\0');
-            if (::recv(c.fd, taken.data(), headSize, MSG_DONTWAIT) != static_cast<ssize_t>(headSize)) return close(c.fd);
-            return openStream(c, taken);
-        }
+        if (after == ' ' || after == '?') return openStream(c, std::string(head));
     }
-    // An ordinary request: to the workers.
-    const int fd = c.fd;
-    epoll_ctl(m_epoll, EPOLL_CTL_DEL, fd, nullptr);
-    m_connections.erase(fd);
-    m_handoff(fd);
+    // An ordinary request: to the workers, with what was read of it.
+    const int fd = c.fd();
+    epoll_ctl(m_requests->epoll, EPOLL_CTL_DEL, fd, nullptr);
+    auto node = m_requests->connections.extract(fd);
+    ClientLink link = std::move(node.mapped()->link);
+    link.readAhead = std::move(node.mapped()->in);
+    m_handoff(std::move(link));
 }
 
 void StreamHub::openStream(Connection& c, const std::string& head) {
@@ -312,67 +449,106 @@ void StreamHub::openStream(Connection& c, const std::string& head) {
     auto who = m_auth.authenticate(req, m_clock.now().t);
     if (!who) return answerAndClose(c, httpStatusOf(who.error().code), errorCodeName(who.error().code), who.error().message);
     const std::string credential = std::string(roleName(who->role)) + ":" + who->id;
-    int& open = m_streamsPerCredential[credential];
-    if (open >= m_limits.perCredential) {
-        if (open == 0) m_streamsPerCredential.erase(credential);
-        return answerAndClose(c, 429, "too_many_requests",
-                              "This credential already has " + std::to_string(m_limits.perCredential) +
-                                  " open event streams (the hall's max_streams_per_credential). Close one first.");
+    {
+        std::lock_guard lock(m_credentialMutex);
+        int& open = m_streamsPerCredential[credential];
+        if (open >= m_limits.perCredential) {
+            if (open == 0) m_streamsPerCredential.erase(credential);
+            return answerAndClose(c, 429, "too_many_requests",
+                                  "This credential already has " + std::to_string(m_limits.perCredential) +
+                                      " open event streams (the hall's max_streams_per_credential). Close one first.");
+        }
+        ++open;
     }
-    ++open;
     c.credential = credential;
     if (who->enrolled) c.enrolledDevice = who->id;
     c.phase = Connection::Phase::Stream;
     c.audience = who->role == Role::Counter || who->role == Role::Admin ? StreamAudience::Staff : StreamAudience::Public;
     c.seq = m_broker.currentSeq();
     c.cursor = lastEventIdOf(req, m_broker.lastId());
+    c.in.clear();
+    c.in.shrink_to_fit();
     m_broker.subscribe(+1);
     ++m_openStreams;
     c.out = "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nCache-Control: no-store\r\nX-Accel-Buffering: no\r\n" +
-            securityHeaderLines() + "Transfer-Encoding: chunked\r\nConnection: close\r\n\r\n" +
+            m_securityHeaderLines + "Transfer-Encoding: chunked\r\nConnection: close\r\n\r\n" +
             chunk("retry: 2000\n\n"); // at once, so the client knows it is connected
-    c.lastWrite = SteadyClock::now();
-    if (!flush(c)) return;
-    m_news = true; // a resuming client gets what it missed on this round
+    c.sent = 0;
+    // From here on the stream loop writes to it.
+    const int fd = c.fd();
+    epoll_ctl(m_requests->epoll, EPOLL_CTL_DEL, fd, nullptr);
+    auto node = m_requests->connections.extract(fd);
+    m_streams->post(std::move(node.mapped()));
 }
 
 void StreamHub::answerAndClose(Connection& c, int status, const char* code, const std::string& message) {
-    // What the peeked head held is read, so closing does not reset the answer away.
+    // What the head held is read, so closing does not reset the answer away.
     char sink[4096];
-    while (::recv(c.fd, sink, sizeof sink, MSG_DONTWAIT) > 0) {
+    while (c.link.read(sink, sizeof sink) > 0) {
     }
     const std::string body = Json{{"error", {{"code", code}, {"message", message}}}}.dump();
     c.phase = Connection::Phase::Closing;
     c.deadline = SteadyClock::now() + kClosingGrace;
+    c.in.clear();
     c.out = "HTTP/1.1 " + std::to_string(status) + " " + reasonOf(status) +
-            "\r\nContent-Type: application/json; charset=utf-8\r\nCache-Control: no-store\r\n" + securityHeaderLines() +
-            "Connection: close\r\nContent-Length: " +
-            std::to_string(body.size()) + "\r\n\r\n" + body;
+            "\r\nContent-Type: application/json; charset=utf-8\r\nCache-Control: no-store\r\n" + m_securityHeaderLines +
+            "Connection: close\r\nContent-Length: " + std::to_string(body.size()) + "\r\n\r\n" + body;
     c.sent = 0;
     flush(c);
 }
 
+bool StreamHub::send(Connection& c, const char* data, std::size_t size) {
+    if (c.sent < c.out.size()) { // bytes still waiting go first
+        c.out.append(data, size);
+        return flush(c);
+    }
+    c.out.clear();
+    c.sent = 0;
+    std::size_t done = 0;
+    while (done < size) {
+        const long n = c.link.write(data + done, size - done);
+        if (n > 0) {
+            done += static_cast<std::size_t>(n);
+        } else if (n == 0) {
+            break;
+        } else {
+            close(*m_streams, c.fd());
+            return false;
+        }
+    }
+    // Only what the socket did not take is copied (usually nothing).
+    if (done < size) c.out.assign(data + done, size - done);
+    if (c.out.size() > m_limits.maxPendingBytes) {
+        close(*m_streams, c.fd());
+        return false;
+    }
+    return true;
+}
+
 bool StreamHub::flush(Connection& c) {
+    Loop& loop = c.phase == Connection::Phase::Stream ? *m_streams : *m_requests;
     while (c.sent < c.out.size()) {
-        const ssize_t n = ::send(c.fd, c.out.data() + c.sent, c.out.size() - c.sent, MSG_NOSIGNAL | MSG_DONTWAIT);
+        const long n = c.link.write(c.out.data() + c.sent, c.out.size() - c.sent);
         if (n > 0) {
             c.sent += static_cast<std::size_t>(n);
-            continue;
+        } else if (n == 0) {
+            break;
+        } else {
+            close(loop, c.fd());
+            return false;
         }
-        if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) break;
-        close(c.fd);
-        return false;
     }
     if (c.sent == c.out.size()) {
         c.out.clear();
         c.sent = 0;
         if (c.phase == Connection::Phase::Closing && !c.shutDown) {
-            ::shutdown(c.fd, SHUT_WR);
+            if (c.link.tls()) c.link.tls()->closeNotify();
+            ::shutdown(c.fd(), SHUT_WR);
             c.shutDown = true;
         }
     } else if (c.out.size() - c.sent > m_limits.maxPendingBytes) {
         // A reader this far behind is dropped; it resumes with Last-Event-ID when it can read again.
-        close(c.fd);
+        close(loop, c.fd());
         return false;
     } else if (c.sent > 64 * 1024) {
         c.out.erase(0, c.sent);
@@ -381,22 +557,38 @@ bool StreamHub::flush(Connection& c) {
     return true;
 }
 
+void StreamHub::onStreamEvent(Connection& c, std::uint32_t events) {
+    if (events & EPOLLERR) return close(*m_streams, c.fd());
+    if (events & EPOLLIN) {
+        // A stream's client has nothing more to say (over TLS this also takes its alerts).
+        char sink[4096];
+        long r = 0;
+        while ((r = c.link.read(sink, sizeof sink)) > 0) {
+        }
+        if (r < 0) return close(*m_streams, c.fd());
+    }
+    if (events & (EPOLLHUP | EPOLLRDHUP)) return close(*m_streams, c.fd());
+    // On any readiness: over TLS a write may have waited for a read (a key update).
+    if (c.sent < c.out.size()) flush(c);
+}
+
 void StreamHub::pumpStreams(bool keepAliveDue) {
-    // Streams at the same place get the same bytes: fetch and render once per place.
+    // Streams at the same place get the same bytes: fetch and render once per place and
+    // audience, and write every stream from that one buffer.
     struct Rendered {
         std::string text;
         std::int64_t cursor;
         std::uint64_t seq;
     };
     std::map<std::tuple<std::int64_t, std::uint64_t, StreamAudience>, Rendered> rendered;
+    static const std::string kKeepAliveChunk = chunk(": keep-alive\n\n");
     const auto now = SteadyClock::now();
     std::vector<int> fds;
-    fds.reserve(m_connections.size());
-    for (auto& [fd, c] : m_connections)
-        if (c->phase == Connection::Phase::Stream) fds.push_back(fd);
+    fds.reserve(m_streams->connections.size());
+    for (auto& [fd, c] : m_streams->connections) fds.push_back(fd);
     for (int fd : fds) {
-        auto it = m_connections.find(fd);
-        if (it == m_connections.end()) continue;
+        auto it = m_streams->connections.find(fd);
+        if (it == m_streams->connections.end()) continue;
         Connection& c = *it->second;
         const auto key = std::make_tuple(c.cursor, c.seq, c.audience);
         auto r = rendered.find(key);
@@ -421,51 +613,55 @@ void StreamHub::pumpStreams(bool keepAliveDue) {
         }
         c.cursor = r->second.cursor;
         c.seq = r->second.seq;
-        if (!r->second.text.empty()) {
-            c.out += r->second.text;
-        } else if (keepAliveDue && now - c.lastWrite >= m_limits.keepAlive / 2) {
-            c.out += chunk(": keep-alive\n\n");
-        } else {
-            continue;
+        const std::string* text = &r->second.text;
+        if (text->empty()) {
+            if (!keepAliveDue || now - c.lastWrite < m_limits.keepAlive / 2) continue;
+            text = &kKeepAliveChunk;
         }
         c.lastWrite = now;
-        flush(c);
+        send(c, text->data(), text->size());
     }
 }
 
-void StreamHub::expire() {
+void StreamHub::expireRequests() {
     const auto now = SteadyClock::now();
-    std::vector<int> late, revoked;
-    for (auto& [fd, c] : m_connections) {
-        if (c->phase != Connection::Phase::Stream && now >= c->deadline) late.push_back(fd);
-        if (c->phase == Connection::Phase::Stream && !c->enrolledDevice.empty() && m_limits.deviceActive &&
-            !m_limits.deviceActive(c->enrolledDevice))
-            revoked.push_back(fd);
-    }
-    for (int fd : revoked) close(fd); // a revoked device's stream ends; its reconnect gets 401
+    std::vector<int> late;
+    for (auto& [fd, c] : m_requests->connections)
+        if (now >= c->deadline) late.push_back(fd);
     for (int fd : late) {
-        Connection& c = *m_connections.at(fd);
-        char first = 0;
-        if (c.phase == Connection::Phase::Closing || ::recv(fd, &first, 1, MSG_PEEK | MSG_DONTWAIT) <= 0) {
-            close(fd); // an idle keep-alive connection is closed without a word
-        } else {
-            // A head that never completes (slowloris), or a keep-alive connection left idle.
+        Connection& c = *m_requests->connections.at(fd);
+        if (c.phase == Connection::Phase::Head && !c.in.empty()) {
+            // A head that never completes (slowloris), over plain HTTP or TLS.
             answerAndClose(c, 408, "timeout", "The request did not arrive in time.");
+        } else {
+            // An idle keep-alive connection, a handshake that never completed, or a refusal
+            // nobody reads: closed without a word.
+            close(*m_requests, fd);
         }
     }
 }
 
-void StreamHub::close(int fd) {
-    auto it = m_connections.find(fd);
-    if (it == m_connections.end()) return;
+void StreamHub::expireStreams() {
+    if (!m_limits.deviceActive) return;
+    std::vector<int> revoked;
+    for (auto& [fd, c] : m_streams->connections)
+        if (!c->enrolledDevice.empty() && !m_limits.deviceActive(c->enrolledDevice)) revoked.push_back(fd);
+    for (int fd : revoked) close(*m_streams, fd); // a revoked device's stream ends; its reconnect gets 401
+}
+
+void StreamHub::close(Loop& loop, int fd) {
+    auto it = loop.connections.find(fd);
+    if (it == loop.connections.end()) return;
     Connection& c = *it->second;
     if (c.phase == Connection::Phase::Stream) {
-        if (--m_streamsPerCredential[c.credential] <= 0) m_streamsPerCredential.erase(c.credential);
+        {
+            std::lock_guard lock(m_credentialMutex);
+            if (--m_streamsPerCredential[c.credential] <= 0) m_streamsPerCredential.erase(c.credential);
+        }
         m_broker.subscribe(-1);
         --m_openStreams;
     }
-    ::close(fd);
-    m_connections.erase(it);
+    loop.connections.erase(it); // the link closes the socket (and with it its epoll registration)
 }
 
 } // namespace loket::server

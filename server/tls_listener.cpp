@@ -5,6 +5,9 @@
 #include <openssl/ssl.h>
 #include <openssl/x509.h>
 
+#include <poll.h>
+
+#include <algorithm>
 #include <cstdio>
 
 namespace loket::server {
@@ -135,28 +138,70 @@ bool CertificateStore::configure(SSL_CTX& context) {
     return true;
 }
 
-Result<std::unique_ptr<httplib::Server>> makeHttpsServer(const std::shared_ptr<CertificateStore>& store, long hstsMaxAgeS) {
-    CertificateStore* raw = store.get();
-    auto server = std::make_unique<httplib::SSLServer>([raw](SSL_CTX& ctx) { return raw->configure(ctx); });
-    if (!server->is_valid()) return makeError(ErrorCode::ConfigError, "cannot set up TLS: " + opensslError());
-    // HSTS: a browser that once reached the hall over HTTPS never tries plain HTTP again.
-    if (hstsMaxAgeS > 0) server->set_default_headers({{"Strict-Transport-Security", "max-age=" + std::to_string(hstsMaxAgeS)}});
-    return std::unique_ptr<httplib::Server>(std::move(server));
+Result<std::unique_ptr<TlsServerContext>> TlsServerContext::make(CertificateStore& store) {
+    ERR_clear_error();
+    SSL_CTX* ctx = SSL_CTX_new(TLS_server_method());
+    if (!ctx) return makeError(ErrorCode::ConfigError, "cannot set up TLS: " + opensslError());
+    std::unique_ptr<TlsServerContext> context(new TlsServerContext(ctx));
+    if (!store.configure(*ctx)) return makeError(ErrorCode::ConfigError, "cannot set up TLS: " + opensslError());
+    // A write may be retried with another buffer address (the hub's buffers move as they grow).
+    SSL_CTX_set_mode(ctx, SSL_MODE_ACCEPT_MOVING_WRITE_BUFFER | SSL_MODE_ENABLE_PARTIAL_WRITE | SSL_MODE_RELEASE_BUFFERS);
+    return context;
 }
 
-Result<Listener> makeListener(const ServerConfig& config) {
-    Listener listener;
-    if (!config.tls) {
-        listener.server = std::make_unique<httplib::Server>();
-        return listener;
+TlsServerContext::~TlsServerContext() { SSL_CTX_free(m_ctx); }
+
+std::unique_ptr<TlsSession> TlsSession::accept(const TlsServerContext& context, int fd) {
+    SSL* ssl = SSL_new(context.get());
+    if (!ssl) return nullptr;
+    std::unique_ptr<TlsSession> session(new TlsSession(ssl));
+    if (SSL_set_fd(ssl, fd) != 1) return nullptr;
+    SSL_set_accept_state(ssl);
+    return session;
+}
+
+TlsSession::~TlsSession() { SSL_free(m_ssl); }
+
+long TlsSession::result(int rc) {
+    if (rc > 0) return rc;
+    switch (SSL_get_error(m_ssl, rc)) {
+    case SSL_ERROR_WANT_READ: m_wants = POLLIN; return 0;
+    case SSL_ERROR_WANT_WRITE: m_wants = POLLOUT; return 0;
+    default:
+        // A peer that vanished, a protocol error, or close_notify: this session is over. The
+        // error queue is this thread's: leave it clean for the next connection.
+        ERR_clear_error();
+        m_failed = true;
+        return -1;
     }
-    auto store = CertificateStore::load(config.tls->certFile, config.tls->keyFile);
-    if (!store) return store.error();
-    listener.certificates = store.value();
-    auto https = makeHttpsServer(listener.certificates, config.tls->hstsMaxAgeS);
-    if (!https) return https.error();
-    listener.server = std::move(https.value());
-    return listener;
+}
+
+TlsSession::Step TlsSession::handshake() {
+    ERR_clear_error();
+    const long r = result(SSL_do_handshake(m_ssl));
+    return r > 0 ? Step::Done : r == 0 ? Step::WouldBlock : Step::Failed;
+}
+
+long TlsSession::read(char* data, std::size_t size) {
+    if (m_failed) return -1;
+    ERR_clear_error();
+    return result(SSL_read(m_ssl, data, static_cast<int>(std::min<std::size_t>(size, 1 << 30))));
+}
+
+long TlsSession::write(const char* data, std::size_t size) {
+    if (m_failed) return -1;
+    if (size == 0) return 0;
+    ERR_clear_error();
+    return result(SSL_write(m_ssl, data, static_cast<int>(std::min<std::size_t>(size, 1 << 30))));
+}
+
+bool TlsSession::hasBuffered() const { return SSL_pending(m_ssl) > 0; }
+
+void TlsSession::closeNotify() {
+    if (m_failed || !SSL_is_init_finished(m_ssl)) return;
+    ERR_clear_error();
+    SSL_shutdown(m_ssl); // one attempt: the socket is closed right after
+    ERR_clear_error();
 }
 
 std::unique_ptr<httplib::Server> makeRedirectServer(std::string httpsBaseUrl) {

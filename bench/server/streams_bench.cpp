@@ -1,14 +1,12 @@
-// loket-bench-streams (from the server benchmark before group commit): check-ins, calls and, above all,
-// the event streams: it starts the real loket-server on a temporary database (from the test build)
-//   1. durable check-ins per second (8 kiosks posting at once; each answer only after its
-//      SQLite commit with synchronous=FULL),
-//   2. call-to-event latency: staff "next" → the ticket.called event at each of 50 connected
-//      event streams, p50 / p99 over 1,000 calls,
-//   3. the server's resident memory (VmRSS and peak VmHWM),
-//   4. many event streams: a kiosk's check-in round trip (p50/p99) with no stream open and with
-//      `--stream-scale` streams open (plain sockets, read by one thread), and the RSS at 50 and at
-//      that many streams.
-// Usage: loket-bench-server [--checkins N] [--calls N] [--streams N] [--stream-scale N]
+// loket-bench-streams: what thousands of open event streams cost. It starts the real
+// loket-server (the Release build next to it, or --server PATH) on a temporary database and
+// measures, in one run:
+//   - a kiosk's check-in round trip (p50/p99, one check-in after another) with no stream open,
+//     with 50 and with `--stream-scale` streams open (plain sockets, all read by one epoll thread
+//     of this program, so every event really goes out to every stream),
+//   - the time to open the streams, that every stream got every check-in's event, and
+//   - the server's resident memory (VmRSS) at 50 and at that many streams, and its peak (VmHWM).
+// Usage: loket-bench-streams [--stream-scale N] [--checkins N] [--server PATH]
 #include <httplib.h>
 #include <nlohmann/json.hpp>
 
@@ -24,6 +22,7 @@
 #include <netinet/in.h>
 #include <poll.h>
 #include <sstream>
+#include <sys/epoll.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
 #include <mutex>
@@ -45,7 +44,7 @@ struct Server {
     int port = 0;
 };
 
-Server startServer(const std::filesystem::path& db, const std::string& config) {
+Server startServer(const char* binary, const std::filesystem::path& db, const std::string& config) {
     int out[2];
     if (pipe(out) != 0) std::exit(1);
     posix_spawn_file_actions_t actions;
@@ -53,9 +52,9 @@ Server startServer(const std::filesystem::path& db, const std::string& config) {
     posix_spawn_file_actions_adddup2(&actions, out[1], STDOUT_FILENO);
     posix_spawn_file_actions_addopen(&actions, STDERR_FILENO, "/dev/null", O_WRONLY, 0);
     std::string dbs = db.string();
-    const char* argv[] = {LOKET_SERVER_BIN, "--config", config.c_str(), "--db", dbs.c_str(), "--listen", "127.0.0.1:0", "--quiet", nullptr};
+    const char* argv[] = {binary, "--config", config.c_str(), "--db", dbs.c_str(), "--listen", "127.0.0.1:0", "--quiet", nullptr};
     Server s;
-    if (posix_spawn(&s.pid, LOKET_SERVER_BIN, &actions, nullptr, const_cast<char**>(argv), environ) != 0) std::exit(1);
+    if (posix_spawn(&s.pid, binary, &actions, nullptr, const_cast<char**>(argv), environ) != 0) std::exit(1);
     close(out[1]);
     FILE* f = fdopen(out[0], "r");
     char line[256];
@@ -122,6 +121,76 @@ int openRawStream(int port) {
     return fd;
 }
 
+// Every open stream's socket, read by one thread with epoll: counts the bytes and the check-ins'
+// events that reached each stream.
+class StreamReader {
+public:
+    StreamReader() : m_epoll(epoll_create1(EPOLL_CLOEXEC)) { m_thread = std::thread([this] { run(); }); }
+    ~StreamReader() {
+        m_stop = true;
+        m_thread.join();
+        for (int fd : m_fds) ::close(fd);
+        ::close(m_epoll);
+    }
+    void add(int fd) {
+        epoll_event ev{};
+        ev.events = EPOLLIN;
+        {
+            std::lock_guard lock(m_mutex);
+            ev.data.u32 = static_cast<std::uint32_t>(m_fds.size());
+            m_fds.push_back(fd);
+            m_issued.push_back(0);
+        }
+        epoll_ctl(m_epoll, EPOLL_CTL_ADD, fd, &ev);
+    }
+    std::size_t size() {
+        std::lock_guard lock(m_mutex);
+        return m_fds.size();
+    }
+    long bytes() const { return m_bytes.load(); }
+    // How many streams have seen at least `events` "ticket.issued" events.
+    int streamsWithAtLeast(int events) {
+        std::lock_guard lock(m_mutex);
+        return static_cast<int>(std::count_if(m_issued.begin(), m_issued.end(), [&](int n) { return n >= events; }));
+    }
+
+private:
+    void run() {
+        std::vector<epoll_event> ready(512);
+        char buffer[65536];
+        static const std::string kIssued = "event: ticket.issued";
+        while (!m_stop) {
+            const int n = epoll_wait(m_epoll, ready.data(), static_cast<int>(ready.size()), 20);
+            for (int i = 0; i < n; ++i) {
+                const std::uint32_t index = ready[i].data.u32;
+                int fd = -1;
+                {
+                    std::lock_guard lock(m_mutex);
+                    fd = m_fds[index];
+                }
+                const ssize_t got = ::recv(fd, buffer, sizeof buffer, MSG_DONTWAIT);
+                if (got <= 0) continue;
+                m_bytes += got;
+                // Events are small and the reader keeps up: an event split over two reads is rare
+                // and only makes the "every stream saw every event" count conservative.
+                int issued = 0;
+                for (auto at = std::string_view(buffer, static_cast<std::size_t>(got)).find(kIssued); at != std::string_view::npos;
+                     at = std::string_view(buffer, static_cast<std::size_t>(got)).find(kIssued, at + 1))
+                    ++issued;
+                std::lock_guard lock(m_mutex);
+                m_issued[index] += issued;
+            }
+        }
+    }
+    int m_epoll;
+    std::atomic<bool> m_stop{false};
+    std::atomic<long> m_bytes{0};
+    std::mutex m_mutex;
+    std::vector<int> m_fds; // under m_mutex
+    std::vector<int> m_issued;
+    std::thread m_thread;
+};
+
 } // namespace
 
 int main(int argc, char** argv) {
@@ -131,77 +200,90 @@ int main(int argc, char** argv) {
     files.rlim_cur = files.rlim_max;
     setrlimit(RLIMIT_NOFILE, &files);
     setvbuf(stdout, nullptr, _IOLBF, 0);
-    int streams = 50, streamScale = 2000;
+    int streamScale = 2000, samples = 300;
+    const char* binary = LOKET_SERVER_BIN;
     for (int i = 1; i + 1 < argc; i += 2) {
-        if (!std::strcmp(argv[i], "--streams")) streams = std::atoi(argv[i + 1]);
         if (!std::strcmp(argv[i], "--stream-scale")) streamScale = std::atoi(argv[i + 1]);
+        else if (!std::strcmp(argv[i], "--checkins")) samples = std::atoi(argv[i + 1]);
+        else if (!std::strcmp(argv[i], "--server")) binary = argv[i + 1];
+        else {
+            std::fprintf(stderr, "usage: loket-bench-streams [--stream-scale N] [--checkins N] [--server PATH]\n");
+            return 2;
+        }
     }
-    // The database lives where LOKET_BENCH_DIR says (default: the temp folder), so the disk
-    // that is measured is a choice.
+    if (streamScale < 50 || samples < 1) {
+        std::fprintf(stderr, "loket-bench-streams: --stream-scale must be at least 50, --checkins at least 1\n");
+        return 2;
+    }
+    // The database lives where LOKET_BENCH_DIR says (default: the temp folder).
     const char* base = std::getenv("LOKET_BENCH_DIR");
     auto dir = std::filesystem::path(base ? base : std::filesystem::temp_directory_path().string()) / ("loket-bench-" + std::to_string(getpid()));
     std::filesystem::create_directories(dir);
-    Server server = startServer(dir / "bench.db", configForStreams(dir, std::max(streams, streamScale)));
+    Server server = startServer(binary, dir / "bench.db", configForStreams(dir, streamScale));
     if (!server.port) { std::fprintf(stderr, "server did not start\n"); return 1; }
-    std::printf("loket-bench-server: server pid %d on port %d, database %s\n", server.pid, server.port, (dir / "bench.db").c_str());
+    std::printf("loket-bench-streams: server %s, pid %d on port %d, database %s\n", binary, server.pid, server.port, (dir / "bench.db").c_str());
     std::printf("idle RSS: %ld KiB\n", statusKb(server.pid, "VmRSS:"));
 
-    // Durable check-ins and call-to-event latency are loket-bench-server's figures; this program
-    // measures only what many open streams cost.
-    // Many event streams.
-    if (streamScale > 0) {
-        const std::vector<std::string> walkIn = {"ophalen", "rijbewijs", "verhuizing", "uittreksel", "geboorte", "overig"};
-        const int samples = 300;
-        auto quiet = checkInTimes(server.port, samples, "quiet-", walkIn);
-        std::vector<pollfd> fds;
-        std::atomic<bool> stop{false};
-        std::atomic<long> bytes{0};
-        auto openUpTo = [&](int n) {
-            while (static_cast<int>(fds.size()) < n) {
-                const int fd = openRawStream(server.port);
-                if (fd < 0) { std::fprintf(stderr, "stream %zu: cannot connect\n", fds.size()); break; }
-                fds.push_back({fd, POLLIN, 0});
-            }
-        };
-        auto drainAll = [&] {
-            char buffer[16384];
-            while (!stop) {
-                if (::poll(fds.data(), fds.size(), 20) <= 0) continue;
-                for (auto& p : fds)
-                    if (p.revents & POLLIN) {
-                        const ssize_t n = ::recv(p.fd, buffer, sizeof buffer, MSG_DONTWAIT);
-                        if (n > 0) bytes += n;
-                    }
-            }
-        };
-        auto openStreams = [&] {
-            httplib::Client c("127.0.0.1", server.port);
-            auto r = c.Get("/metrics");
-            auto at = r ? r->body.find("\nloket_sse_clients ") : std::string::npos;
-            return at == std::string::npos ? -1 : std::atoi(r->body.c_str() + at + 19);
-        };
-        auto waitOpen = [&](int n) {
-            for (int i = 0; i < 500 && openStreams() < n; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(20));
-        };
-        openUpTo(50);
-        waitOpen(50);
-        std::printf("streams: %d open, RSS %ld KiB\n", openStreams(), statusKb(server.pid, "VmRSS:"));
-        const auto t0 = Clock::now();
-        openUpTo(streamScale);
-        waitOpen(streamScale);
-        std::printf("streams: %d open (opened in %.2f s), RSS %ld KiB\n", openStreams(),
-                    std::chrono::duration<double>(Clock::now() - t0).count(), statusKb(server.pid, "VmRSS:"));
-        std::thread drain(drainAll); // from here on the streams are read while check-ins go on
-        auto busy = checkInTimes(server.port, samples, "busy-", walkIn);
-        std::this_thread::sleep_for(std::chrono::milliseconds(500));
-        std::printf("check-in round trip, 0 streams: p50 %.2f ms, p99 %.2f ms; %d streams: p50 %.2f ms, p99 %.2f ms (%d check-ins each)\n",
-                    percentile(quiet, 0.5), percentile(quiet, 0.99), streamScale, percentile(busy, 0.5), percentile(busy, 0.99), samples);
-        std::printf("streams still open after the check-ins: %d; bytes read from them: %ld; RSS now %ld KiB, peak %ld KiB\n",
-                    openStreams(), bytes.load(), statusKb(server.pid, "VmRSS:"), statusKb(server.pid, "VmHWM:"));
-        stop = true;
-        drain.join();
-        for (auto& p : fds) ::close(p.fd);
-    }
+    const std::vector<std::string> walkIn = {"ophalen", "rijbewijs", "verhuizing", "uittreksel", "geboorte", "overig"};
+    int checkIns = 0;
+    auto measure = [&](const char* tag) {
+        auto ms = checkInTimes(server.port, samples, tag, walkIn);
+        checkIns += samples;
+        return ms;
+    };
+    StreamReader reader;
+    auto openUpTo = [&](int n) {
+        while (static_cast<int>(reader.size()) < n) {
+            const int fd = openRawStream(server.port);
+            if (fd < 0) { std::fprintf(stderr, "stream %zu: cannot connect\n", reader.size()); break; }
+            reader.add(fd);
+        }
+    };
+    auto openStreams = [&] {
+        httplib::Client c("127.0.0.1", server.port);
+        auto r = c.Get("/metrics");
+        auto at = r ? r->body.find("\nloket_sse_clients ") : std::string::npos;
+        return at == std::string::npos ? -1 : std::atoi(r->body.c_str() + at + 19);
+    };
+    auto waitOpen = [&](int n) {
+        for (int i = 0; i < 3000 && openStreams() < n; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    };
+    auto waitAllSaw = [&](int events) {
+        for (int i = 0; i < 500 && reader.streamsWithAtLeast(events) < static_cast<int>(reader.size()); ++i)
+            std::this_thread::sleep_for(std::chrono::milliseconds(20));
+        return reader.streamsWithAtLeast(events);
+    };
+    auto report = [&](const char* what, const std::vector<double>& ms) {
+        std::printf("check-in round trip, %s: p50 %.2f ms, p99 %.2f ms, max %.2f ms (%d check-ins)\n", what, percentile(ms, 0.5),
+                    percentile(ms, 0.99), percentile(ms, 1.0), samples);
+    };
+
+    const auto none = measure("none-");
+    report("0 streams", none);
+
+    openUpTo(50);
+    waitOpen(50);
+    const long rss50 = statusKb(server.pid, "VmRSS:");
+    const int before50 = checkIns;
+    const auto fifty = measure("fifty-");
+    report("50 streams", fifty);
+    std::printf("50 streams: RSS %ld KiB before the check-ins; streams that saw all %d events: %d of 50\n", rss50, checkIns - before50,
+                waitAllSaw(checkIns - before50));
+
+    const auto t0 = Clock::now();
+    openUpTo(streamScale);
+    waitOpen(streamScale);
+    const double openSeconds = std::chrono::duration<double>(Clock::now() - t0).count();
+    const long rssScale = statusKb(server.pid, "VmRSS:");
+    std::printf("%d streams open (%d more opened in %.2f s), RSS %ld KiB\n", openStreams(), streamScale - 50, openSeconds, rssScale);
+    const int beforeScale = checkIns;
+    const auto many = measure("many-");
+    report((std::to_string(streamScale) + " streams").c_str(), many);
+    const int saw = waitAllSaw(checkIns - beforeScale);
+    std::printf("%d streams: streams that saw all %d events: %d of %zu; still open: %d; bytes read: %ld; RSS now %ld KiB, peak %ld KiB\n",
+                streamScale, checkIns - beforeScale, saw, reader.size(), openStreams(), reader.bytes(), statusKb(server.pid, "VmRSS:"),
+                statusKb(server.pid, "VmHWM:"));
+    std::printf("p99 with %d streams / with none: %.1fx (aim: at most 2x)\n", streamScale, percentile(many, 0.99) / percentile(none, 0.99));
 
     kill(server.pid, SIGTERM);
     waitpid(server.pid, nullptr, 0);

@@ -189,14 +189,17 @@ std::vector<SseEvent> readEvents(const ServerProcess& server, const std::string&
     return events;
 }
 
-RawConnection::RawConnection(const ServerProcess& server) {
-    m_fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+int connectTo(const ServerProcess& server) {
+    const int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
     sockaddr_in addr{};
     addr.sin_family = AF_INET;
     addr.sin_port = htons(static_cast<std::uint16_t>(server.port()));
     addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    REQUIRE(::connect(m_fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0);
+    REQUIRE(::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0);
+    return fd;
 }
+
+RawConnection::RawConnection(const ServerProcess& server) : m_fd(connectTo(server)) {}
 
 RawConnection::~RawConnection() {
     if (m_fd >= 0) ::close(m_fd);

@@ -90,6 +90,9 @@ bool waitForStreams(const ServerProcess& server, int count);
 std::vector<SseEvent> readEvents(const ServerProcess& server, const std::string& token, std::size_t count,
                                  const std::string& lastEventId = {}, int timeoutMs = 5000);
 
+// A connected TCP socket to the server (blocking); the caller closes it.
+int connectTo(const ServerProcess& server);
+
 // A plain TCP connection to the server, for what an HTTP client library will not send (half-sent
 // heads, huge headers, chunked bodies) and for many open event streams at little cost.
 class RawConnection {

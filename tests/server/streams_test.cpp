@@ -5,6 +5,11 @@
 
 #include <catch2/catch.hpp>
 
+#include <sys/resource.h>
+
+#include <fstream>
+#include <sstream>
+
 using namespace loket::test;
 
 namespace {
@@ -88,4 +93,34 @@ TEST_CASE("streams: a stream resumed with Last-Event-ID in the query gets what i
     const std::string text = c.readUntil("B002");
     CHECK(text.find("B001") != std::string::npos);
     CHECK(text.find("B002") != std::string::npos);
+}
+
+TEST_CASE("streams: the server raises its open-files limit to the hard limit at start, and its service unit sets LimitNOFILE") {
+    // Thousands of streams are thousands of sockets: a soft limit of 1,024 (a shell's default)
+    // would refuse the 1,000th display.
+    rlimit mine{};
+    REQUIRE(getrlimit(RLIMIT_NOFILE, &mine) == 0);
+    if (mine.rlim_max == RLIM_INFINITY || mine.rlim_max <= 256) {
+        // Nothing to raise to, or no room below the hard limit: the second half still holds.
+        WARN("hard open-files limit " << mine.rlim_max << ": the raise is not observable here");
+    } else {
+        rlimit lowered = mine;
+        lowered.rlim_cur = 256; // the server inherits this soft limit
+        REQUIRE(setrlimit(RLIMIT_NOFILE, &lowered) == 0);
+        TempDir dir;
+        ServerProcess server(dir.path() / "hall.db");
+        REQUIRE(setrlimit(RLIMIT_NOFILE, &mine) == 0);
+        std::ifstream limits("/proc/" + std::to_string(server.pid()) + "/limits");
+        std::string line, soft, hard;
+        while (std::getline(limits, line))
+            if (line.rfind("Max open files", 0) == 0) std::istringstream(line.substr(26)) >> soft >> hard;
+        CHECK(soft == std::to_string(mine.rlim_max));
+        CHECK(hard == std::to_string(mine.rlim_max));
+    }
+    std::ifstream unit(std::string(LOKET_SOURCE_DIR) + "/packaging/systemd/loket-server.service");
+    std::stringstream text;
+    text << unit.rdbuf();
+    const auto at = text.str().find("\nLimitNOFILE=");
+    REQUIRE(at != std::string::npos);
+    CHECK(std::atol(text.str().c_str() + at + 13) >= 4096);
 }

@@ -9,6 +9,12 @@
 
 #include <catch2/catch.hpp>
 
+#include <netinet/in.h>
+#include <openssl/ssl.h>
+#include <poll.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
 #include <csignal>
 #include <regex>
 
@@ -64,6 +70,84 @@ std::pair<int, std::string> sClient(const ServerProcess& server, const std::file
     args.insert(args.end(), extra.begin(), extra.end());
     const int rc = runProgram(args, log);
     return {rc, readFile(log)};
+}
+
+// A bare TLS client connection (OpenSSL, blocking handshake, no certificate check: these tests
+// are about the server's connection handling, not about trust): sends raw HTTP, reads what comes.
+class TlsRaw {
+public:
+    explicit TlsRaw(const ServerProcess& server, bool handshake = true) {
+        m_fd = connectTo(server);
+        if (!handshake) return;
+        m_ctx = SSL_CTX_new(TLS_client_method());
+        m_ssl = SSL_new(m_ctx);
+        SSL_set_fd(m_ssl, m_fd);
+        REQUIRE(SSL_connect(m_ssl) == 1);
+    }
+    ~TlsRaw() {
+        if (m_ssl) SSL_free(m_ssl);
+        if (m_ctx) SSL_CTX_free(m_ctx);
+        if (m_fd >= 0) ::close(m_fd);
+    }
+    TlsRaw(TlsRaw&& o) noexcept
+        : m_fd(std::exchange(o.m_fd, -1)), m_ctx(std::exchange(o.m_ctx, nullptr)), m_ssl(std::exchange(o.m_ssl, nullptr)),
+          m_received(std::move(o.m_received)) {}
+    TlsRaw(const TlsRaw&) = delete;
+
+    bool send(const std::string& bytes) { return SSL_write(m_ssl, bytes.data(), static_cast<int>(bytes.size())) == static_cast<int>(bytes.size()); }
+    // Reads until `needle` arrived, the connection ended or `timeoutMs` passed; all received so far.
+    std::string readUntil(const std::string& needle, int timeoutMs = 10000) {
+        readWhile([&] { return m_received.find(needle) == std::string::npos; }, timeoutMs);
+        return m_received;
+    }
+    // Reads until `enough(received)` holds; false if the connection ended or the time ran out first.
+    bool readUntilTrue(const std::function<bool(const std::string&)>& enough, int timeoutMs = 10000) {
+        readWhile([&] { return !enough(m_received); }, timeoutMs);
+        return enough(m_received);
+    }
+    // True once the server closed the connection (within `timeoutMs`).
+    bool waitClosed(int timeoutMs = 10000) { return readWhile([] { return true; }, timeoutMs); }
+    const std::string& received() const { return m_received; }
+
+private:
+    // Reads while `more` holds; true when the connection ended.
+    bool readWhile(const std::function<bool()>& more, int timeoutMs) {
+        const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeoutMs);
+        while (more()) {
+            if (!m_ssl || SSL_pending(m_ssl) == 0) {
+                const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now()).count();
+                pollfd p{m_fd, POLLIN, 0};
+                if (left <= 0 || ::poll(&p, 1, static_cast<int>(left)) <= 0) return false;
+            }
+            char buffer[8192];
+            const int n = m_ssl ? SSL_read(m_ssl, buffer, sizeof buffer) : static_cast<int>(::recv(m_fd, buffer, sizeof buffer, 0));
+            if (n <= 0) return true;
+            m_received.append(buffer, static_cast<std::size_t>(n));
+        }
+        return false;
+    }
+    int m_fd = -1;
+    SSL_CTX* m_ctx = nullptr;
+    SSL* m_ssl = nullptr;
+    std::string m_received;
+};
+
+// The server's count of open event streams reaches `count` (read from /metrics over HTTPS).
+bool waitForTlsStreams(const ServerProcess& server, const TlsHall& hall, int count) {
+    httplib::SSLClient client("127.0.0.1", server.port());
+    client.set_ca_cert_path(hall.ca.caFile().c_str());
+    client.enable_server_certificate_verification(true);
+    const std::string line = "loket_sse_clients " + std::to_string(count) + "\n";
+    return waitUntil([&] {
+        auto r = client.Get("/metrics");
+        return r && r->body.find(line) != std::string::npos;
+    });
+}
+
+TlsRaw tlsStream(const ServerProcess& server, const std::string& token) {
+    TlsRaw c(server);
+    REQUIRE(c.send("GET /api/v1/events HTTP/1.1\r\nHost: loket\r\nAuthorization: Bearer " + token + "\r\n\r\n"));
+    return c;
 }
 
 } // namespace
@@ -215,4 +299,77 @@ TEST_CASE("tls: plain HTTP only redirects to HTTPS") {
     REQUIRE(api);
     CHECK(api->status == 308); // not served in the clear; the client must repeat it over HTTPS
     CHECK(api->body.find("token") == std::string::npos);
+}
+
+TEST_CASE("streams: 250 event streams over HTTPS hold no thread; check-ins over HTTPS keep answering and every stream sees them") {
+    // More streams than the 192 threads HTTPS once needed for them (the test server has 64 workers).
+    TlsHall hall;
+    std::string text = readFile(hall.config);
+    text = std::regex_replace(text, std::regex("max_streams_per_credential = 64"), "max_streams_per_credential = 250");
+    writeFile(hall.config, text);
+    ServerProcess server(hall.dir.path() / "hall.db", hall.config);
+    std::vector<TlsRaw> streams;
+    for (int i = 0; i < 250; ++i) streams.push_back(tlsStream(server, kDisplayToken));
+    for (auto& s : streams) REQUIRE(statusOf(s.readUntil("retry: 2000")) == 200);
+    REQUIRE(waitForTlsStreams(server, hall, 250));
+    CHECK(streams.front().received().find("Strict-Transport-Security: max-age=31536000") != std::string::npos);
+
+    // The credential's limit holds over HTTPS too: a clear 429, then the connection ends.
+    auto refused = tlsStream(server, kDisplayToken);
+    REQUIRE(refused.waitClosed());
+    CHECK(statusOf(refused.received()) == 429);
+    CHECK(jsonOf(refused.received())["error"]["code"] == "too_many_requests");
+
+    httplib::SSLClient kiosk("127.0.0.1", server.port());
+    kiosk.set_ca_cert_path(hall.ca.caFile().c_str());
+    kiosk.enable_server_certificate_verification(true);
+    kiosk.set_keep_alive(true);
+    for (int i = 0; i < 5; ++i) {
+        auto r = kiosk.Post("/api/v1/tickets", {{"Authorization", "Bearer demo-kiosk-token"}, {"Idempotency-Key", "tls-" + std::to_string(i)}},
+                            R"({"service":"ophalen"})", "application/json");
+        REQUIRE(r);
+        CHECK(r->status == 201);
+    }
+    auto fiveIssued = [](const std::string& seen) {
+        std::size_t n = 0;
+        for (auto at = seen.find("event: ticket.issued"); at != std::string::npos; at = seen.find("event: ticket.issued", at + 1)) ++n;
+        return n >= 5;
+    };
+    for (auto& s : streams) CHECK(s.readUntilTrue(fiveIssued));
+    // A closed stream frees its place.
+    streams.pop_back();
+    REQUIRE(waitForTlsStreams(server, hall, 249));
+    auto again = tlsStream(server, kDisplayToken);
+    CHECK(statusOf(again.readUntil("retry: 2000")) == 200);
+}
+
+TEST_CASE("tls: a slowloris over HTTPS times out with a 408 and a silent handshake is closed; neither holds the server") {
+    TlsHall hall;
+    ServerProcess server(hall.dir.path() / "hall.db", hall.config, {}, {"--header-timeout", "2"});
+    std::vector<TlsRaw> slow;
+    for (int i = 0; i < 60; ++i) {
+        slow.emplace_back(server);
+        REQUIRE(slow.back().send("GET /healthz HTTP/1.1\r\nHost: loket\r\nX-Slow-1: a\r\n"));
+    }
+    std::vector<TlsRaw> mute; // connected, never a ClientHello
+    for (int i = 0; i < 20; ++i) mute.emplace_back(server, false);
+    for (auto& s : slow) REQUIRE(s.send("X-Slow-2: b\r\n")); // a slowloris adds a line now and then
+
+    httplib::SSLClient kiosk("127.0.0.1", server.port());
+    kiosk.set_ca_cert_path(hall.ca.caFile().c_str());
+    kiosk.enable_server_certificate_verification(true);
+    auto r = kiosk.Post("/api/v1/tickets", {{"Authorization", "Bearer demo-kiosk-token"}, {"Idempotency-Key", "slow-1"}},
+                        R"({"service":"ophalen"})", "application/json");
+    REQUIRE(r);
+    CHECK(r->status == 201);
+    auto health = kiosk.Get("/healthz");
+    REQUIRE(health);
+    CHECK(health->status == 200);
+
+    for (auto& s : slow) {
+        REQUIRE(s.waitClosed());
+        CHECK(statusOf(s.received()) == 408);
+        CHECK(jsonOf(s.received())["error"]["code"] == "timeout");
+    }
+    for (auto& m : mute) CHECK(m.waitClosed());
 }
