@@ -159,7 +159,6 @@ void installApi(httplib::Server& server, const ServerParts& parts) {
     installDeviceRoutes(server, parts);
     installEnrolmentRoutes(server, parts);
     installOfflineRoutes(server, parts);
-    installEventRoutes(server, parts); // plain HTTP: the StreamHub answers GET /api/v1/events first
     installCounterRoutes(server, parts);
     installAdminRoutes(server, parts);
     installBeheerRoutes(server, parts);

@@ -57,7 +57,6 @@ httplib::Server::Handler route(const ServerParts& parts, RouteHandler handler);
 
 void installPublicRoutes(httplib::Server& server, const ServerParts& parts);
 void installDeviceRoutes(httplib::Server& server, const ServerParts& parts);
-void installEventRoutes(httplib::Server& server, const ServerParts& parts); // HTTPS only (see http_listener.hpp)
 void installCounterRoutes(httplib::Server& server, const ServerParts& parts);
 void installAdminRoutes(httplib::Server& server, const ServerParts& parts);
 void installStaticRoutes(httplib::Server& server, const ServerParts& parts);

@@ -5,7 +5,7 @@
 // kTokenS (a day) and are stored as SHA-256 only; a device fetches the next one after
 // kRotateAfterS, while the old one stays valid until it expires (the overlap), so rotation never
 // interrupts it. Revoking a device deletes its tokens at once: its requests fail from then on and
-// its event stream closes within a second (api_events.cpp asks isActive()).
+// its event stream closes within a second (the StreamHub asks isActive()).
 // Pairings are short-lived and kept in memory; devices and token hashes go to the EventStore.
 // Used by Auth (token check) and the device routes (api_devices.cpp). No HTTP here.
 #pragma once
