@@ -1,5 +1,7 @@
 #include "offline_journal.hpp"
 
+#include "shared/sqlite/statement.hpp"
+
 #include <sqlite3.h>
 
 
@@ -10,33 +12,8 @@ Error sqliteError(sqlite3* db, const std::string& what) {
     return makeError(ErrorCode::Io, "kiosk journal: " + what + ": " + (db ? sqlite3_errmsg(db) : "cannot open"));
 }
 
-// A prepared statement that finalises itself.
-class Statement {
-public:
-    Statement(sqlite3* db, const char* sql) { m_rc = sqlite3_prepare_v2(db, sql, -1, &m_stmt, nullptr); }
-    ~Statement() { sqlite3_finalize(m_stmt); }
-    Statement(const Statement&) = delete;
-    Statement& operator=(const Statement&) = delete;
-    bool ok() const { return m_rc == SQLITE_OK; }
-    Statement& bind(int i, std::int64_t v) { sqlite3_bind_int64(m_stmt, i, v); return *this; }
-    Statement& bind(int i, const std::string& v) { sqlite3_bind_text(m_stmt, i, v.c_str(), static_cast<int>(v.size()), SQLITE_TRANSIENT); return *this; }
-    Statement& bind(int i, const std::optional<std::string>& v) {
-        if (v) return bind(i, *v);
-        sqlite3_bind_null(m_stmt, i);
-        return *this;
-    }
-    int step() { return sqlite3_step(m_stmt); }
-    std::int64_t integer(int col) const { return sqlite3_column_int64(m_stmt, col); }
-    std::string text(int col) const {
-        auto* p = sqlite3_column_text(m_stmt, col);
-        return p ? reinterpret_cast<const char*>(p) : "";
-    }
-    bool null(int col) const { return sqlite3_column_type(m_stmt, col) == SQLITE_NULL; }
+using sqlite::Statement;
 
-private:
-    sqlite3_stmt* m_stmt = nullptr;
-    int m_rc = SQLITE_ERROR;
-};
 
 constexpr const char* kEntryColumns = "seq, key, kind, lease, number, service, code_hash, checked_in_at, language, visitor_code, state";
 

@@ -2,14 +2,16 @@
 // visitor codes (128 bits from the OS's cryptographic source) and staff session tokens.
 #pragma once
 
+#include "shared/crypto/random.hpp"
+
 #include <string>
 #include <string_view>
 
 namespace loket::server {
 
-std::string sha256Hex(std::string_view data);
-// URL-safe base64 of `bytes` random bytes.
-std::string randomToken(std::size_t bytes);
+// SHA-256 hex and URL-safe random tokens: the ones the kiosk uses too (shared/crypto).
+using crypto::randomToken;
+using crypto::sha256Hex;
 // "pbkdf2-sha256$<iterations>$<salt hex>$<hash hex>"
 std::string hashPassword(std::string_view password, int iterations = 100000);
 bool verifyPassword(std::string_view password, const std::string& stored);

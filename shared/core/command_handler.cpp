@@ -1,5 +1,7 @@
 #include "command_handler.hpp"
 
+#include "shared/core/overloaded.hpp"
+
 #include "configuration.hpp"
 #include "dispatch_view.hpp"
 #include "offline_lease.hpp"
@@ -8,8 +10,6 @@
 
 namespace loket::core {
 namespace {
-template <class... Ts> struct Overloaded : Ts... { using Ts::operator()...; };
-template <class... Ts> Overloaded(Ts...) -> Overloaded<Ts...>; // clang 16 (the fuzz tree) has no aggregate CTAD
 
 using Events = std::vector<Event>;
 using Decision = Result<Events>;

@@ -1,5 +1,7 @@
 #include "configuration.hpp"
 
+#include "shared/core/overloaded.hpp"
+
 #include "hall_state.hpp"
 #include "utf8.hpp"
 
@@ -9,8 +11,6 @@
 
 namespace loket::core {
 namespace {
-template <class... Ts> struct Overloaded : Ts... { using Ts::operator()...; };
-template <class... Ts> Overloaded(Ts...) -> Overloaded<Ts...>; // clang 16 (the fuzz tree) has no aggregate CTAD
 
 using Events = std::vector<Event>;
 

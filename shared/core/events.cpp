@@ -1,10 +1,8 @@
 #include "events.hpp"
 
+#include "shared/core/overloaded.hpp"
+
 namespace loket::core {
-namespace {
-template <class... Ts> struct Overloaded : Ts... { using Ts::operator()...; };
-template <class... Ts> Overloaded(Ts...) -> Overloaded<Ts...>; // clang 16 (the fuzz tree) has no aggregate CTAD
-} // namespace
 
 const char* eventTypeName(const Event& event) {
     return std::visit(Overloaded{

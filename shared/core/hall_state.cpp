@@ -1,5 +1,7 @@
 #include "hall_state.hpp"
 
+#include "shared/core/overloaded.hpp"
+
 #include "configuration.hpp"
 
 #include <algorithm>
@@ -9,8 +11,6 @@
 
 namespace loket::core {
 namespace {
-template <class... Ts> struct Overloaded : Ts... { using Ts::operator()...; };
-template <class... Ts> Overloaded(Ts...) -> Overloaded<Ts...>; // clang 16 (the fuzz tree) has no aggregate CTAD
 
 int prefixSlot(char prefix) { return (prefix >= 'A' && prefix <= 'Z') ? prefix - 'A' : 0; }
 

@@ -1,5 +1,7 @@
 #include "shared/proto/configuration_json.hpp"
 
+#include "shared/core/overloaded.hpp"
+
 #include "shared/core/configuration.hpp"
 
 #include <algorithm>
@@ -10,8 +12,6 @@ using namespace loket::core;
 using Json = nlohmann::json;
 
 namespace {
-template <class... Ts> struct Overloaded : Ts... { using Ts::operator()...; };
-template <class... Ts> Overloaded(Ts...) -> Overloaded<Ts...>; // clang 16 (the fuzz tree) has no aggregate CTAD
 
 // Thrown inside the reader only; configChangeFromJson turns it into a Result.
 struct FieldError { Error error; };

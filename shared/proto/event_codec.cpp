@@ -1,5 +1,7 @@
 #include "event_codec.hpp"
 
+#include "shared/core/overloaded.hpp"
+
 #include "configuration_json.hpp"
 
 namespace loket::proto {
@@ -7,8 +9,6 @@ using namespace loket::core;
 using Json = nlohmann::json;
 
 namespace {
-template <class... Ts> struct Overloaded : Ts... { using Ts::operator()...; };
-template <class... Ts> Overloaded(Ts...) -> Overloaded<Ts...>; // clang 16 (the fuzz tree) has no aggregate CTAD
 
 struct DecodeError { std::string message; };
 

@@ -1,9 +1,9 @@
 #include "event_log.hpp"
 
+#include "shared/core/overloaded.hpp"
+
 namespace loket::sim {
 namespace {
-template <class... Ts> struct Overloaded : Ts... { using Ts::operator()...; };
-template <class... Ts> Overloaded(Ts...) -> Overloaded<Ts...>; // clang 16 (the fuzz tree) has no aggregate CTAD
 
 std::string num(std::int64_t v) { return std::to_string(v); }
 
