@@ -128,6 +128,17 @@ int main(int argc, char** argv) {
                      "*** staff 'demo'). Anyone can use them. Replace them before this hall opens to the public.\n\n",
                      options.config.c_str());
 
+    // Blocked here, before the first thread starts (the HTTP workers, the booking sync): every
+    // thread inherits the mask, so SIGTERM reaches only the signal thread's sigwait below and the
+    // stop is orderly (the store is closed and its write-ahead log folded in). A thread started
+    // before this line would take SIGTERM's default action and end the process on the spot.
+    sigset_t signals;
+    sigemptyset(&signals);
+    sigaddset(&signals, SIGINT);
+    sigaddset(&signals, SIGTERM);
+    sigaddset(&signals, SIGHUP); // reloads the TLS certificate and key; connections and streams stay up
+    pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+
     HallClock clock(config->timeZone);
     if (const char* offset = std::getenv("LOKET_CLOCK_OFFSET_S")) {
         clock.setOffset(std::atoll(offset));
@@ -268,12 +279,6 @@ int main(int argc, char** argv) {
     }
 
     // Signals are taken by one thread, so the stop is orderly: streams first, then the server.
-    sigset_t signals;
-    sigemptyset(&signals);
-    sigaddset(&signals, SIGINT);
-    sigaddset(&signals, SIGTERM);
-    sigaddset(&signals, SIGHUP); // reloads the TLS certificate and key; connections and streams stay up
-    pthread_sigmask(SIG_BLOCK, &signals, nullptr);
     std::signal(SIGPIPE, SIG_IGN); // a client that hangs up is not a reason to stop the hall
     std::thread signalThread([&] {
         int sig = 0;
