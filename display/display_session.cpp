@@ -49,6 +49,7 @@ std::size_t DisplaySession::update(double now, std::int64_t nowEpochS) {
         } else if (std::holds_alternative<ServerAlive>(message)) {
             m_model.noteAlive(now);
         } else if (auto* problem = std::get_if<LinkProblem>(&message)) {
+            if (problem->certificateRefused) m_model.noteCertificateRefused();
             m_problems.push_back(problem->message);
             ++m_problemCount;
             if (m_problems.size() > kProblemsKept) m_problems.pop_front();

@@ -53,7 +53,8 @@ net::StreamState HallLink::streamState() const {
 bool HallLink::loadSnapshot(net::HttpClient& http) {
     auto reply = http.get("/api/v1/hall");
     if (!reply) {
-        m_queue.push(LinkProblem{"GET /api/v1/hall: " + reply.error().message});
+        m_queue.push(LinkProblem{"GET /api/v1/hall: " + reply.error().message,
+                                 reply.error().code == ErrorCode::TlsVerificationFailed});
         return false;
     }
     auto snapshot = proto::parseHallSnapshot(reply->body);
@@ -76,7 +77,8 @@ void HallLink::sendHeartbeat(net::HttpClient& http) {
     }
     nlohmann::json body{{"status", status}};
     if (auto reply = http.post("/api/v1/devices/heartbeat", body.dump()); reply) ++m_heartbeats;
-    else m_queue.push(LinkProblem{"heartbeat: " + reply.error().message});
+    else m_queue.push(LinkProblem{"heartbeat: " + reply.error().message,
+                                  reply.error().code == ErrorCode::TlsVerificationFailed});
 }
 
 void HallLink::startStream(std::int64_t fromEventId) {
@@ -105,11 +107,13 @@ void HallLink::startStream(std::int64_t fromEventId) {
     callbacks.onHeartbeat = [this] { m_queue.push(ServerAlive{}); };
     callbacks.onState = [this](net::StreamState state, const std::string& detail) {
         if (state == net::StreamState::Connected) m_queue.push(ServerAlive{});
-        if (state == net::StreamState::Disconnected)
-            m_queue.push(LinkProblem{(m_stream && m_stream->tlsRejected()
-                                          ? "ALERT: the server's certificate is not trusted (check [server] ca_file and pinned_public_key); "
-                                            "no fallback to plain HTTP: "
-                                          : "event stream: ") + detail});
+        if (state == net::StreamState::Disconnected) {
+            const bool refused = m_stream && m_stream->tlsRejected();
+            m_queue.push(LinkProblem{(refused ? "ALERT: the server's certificate is not trusted (check [server] ca_file and "
+                                                "pinned_public_key); no fallback to plain HTTP: "
+                                              : "event stream: ") + detail,
+                                     refused});
+        }
     };
     m_stream = std::make_unique<net::EventStreamClient>(options, callbacks);
     m_stream->start();

@@ -38,6 +38,8 @@ struct EventReceived {
 struct ServerAlive {}; // a heartbeat comment or a (re)connect
 struct LinkProblem {
     std::string message; // for the log; the screen shows the disconnected mark by time
+    // The server's certificate was refused (CA, pin or host name): the mark says so on screen.
+    bool certificateRefused = false;
 };
 using LinkMessage = std::variant<SnapshotLoaded, EventReceived, ServerAlive, LinkProblem>;
 

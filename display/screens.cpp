@@ -162,7 +162,7 @@ void drawDisconnected(ImDrawList* dl, const signage::HallVm& vm, const ui::Theme
                       ScreenLayout& out) {
     if (!vm.disconnected) return;
     const float size = th.fonts.bodySize;
-    const std::string label = std::string(kWarningSign) + "  " + both(vm.texts.disconnected);
+    const std::string label = std::string(kWarningSign) + "  " + both(vm.untrusted ? vm.texts.untrusted : vm.texts.disconnected);
     const float w = std::min(textWidth(th.fonts.body, size, label) + 2 * th.gap, width - 2 * th.margin);
     const float h = capOf(th, size) + 2 * th.gap;
     const float x = th.margin, y = height - th.margin - h;

@@ -60,10 +60,12 @@ ticket::PrinterFault Worker::printerState() const {
 
 void Worker::post(Input input) { m_results.push(std::move(input)); }
 
-void Worker::reachable(bool yes) {
-    if (m_reachable == yes) return;
+void Worker::reachable(bool yes, bool certificateRefused) {
+    certificateRefused = certificateRefused && !yes;
+    if (m_reachable == yes && m_certificateRefused == certificateRefused) return;
     m_reachable = yes;
-    post(Reachability{yes});
+    m_certificateRefused = certificateRefused;
+    post(Reachability{yes, certificateRefused});
 }
 
 void Worker::setPrinterState(ticket::PrinterFault fault) {
@@ -232,11 +234,12 @@ void Worker::heartbeat(net::HttpClient& http) {
         if (!reply) std::cerr << "loket-kiosk: heartbeat refused: " << failure->error.message << "\n";
         if (!m_servicesLoaded) m_nextServices = SteadyClock::now();
     } else {
-        if (failure && failure->error.code == ErrorCode::TlsVerificationFailed)
+        const bool refused = failure && failure->error.code == ErrorCode::TlsVerificationFailed;
+        if (refused)
             std::cerr << "loket-kiosk: ALERT: the server's certificate is not trusted (check [server] ca_file and "
                          "pinned_public_key); the kiosk stays out of order and never falls back to plain HTTP: "
                       << failure->error.message << "\n";
-        reachable(false);
+        reachable(false, refused);
     }
     m_nextHeartbeat = SteadyClock::now() + m_settings.heartbeatInterval;
 }

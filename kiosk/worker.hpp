@@ -84,7 +84,7 @@ private:
     void refreshServices(net::HttpClient& http);
     void pollPrinter();
     void post(Input input);
-    void reachable(bool yes);
+    void reachable(bool yes, bool certificateRefused = false);
     void setPrinterState(ticket::PrinterFault fault);
 
     WorkerSettings m_settings;
@@ -102,6 +102,7 @@ private:
     // Worker-thread state.
     std::optional<PendingCheckIn> m_pending;
     std::optional<bool> m_reachable;
+    bool m_certificateRefused = false;
     bool m_servicesLoaded = false;
     bool m_printerChanged = true;
     std::chrono::steady_clock::time_point m_nextHeartbeat{};

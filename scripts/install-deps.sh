@@ -13,11 +13,13 @@ packages=(
   catch2 zbar-tools fonts-dejavu-core fonts-noto-core xvfb curl
   libcli11-dev
   libldap-dev
+  libpq-dev # the PostgreSQL store (loket-server --store postgresql://…)
 )
 if [ "${1:-}" = "--tests" ]; then
   packages+=(chromium sox lintian slapd ldap-utils openssl) # lintian: the package test; slapd + ldap-utils: the ldap tests run a real directory
   # The fuzz tree (tests/fuzz): libFuzzer and the sanitizer runtimes come with clang's compiler-rt.
   packages+=(clang-16 libclang-rt-16-dev)
+  packages+=(postgresql) # the postgres tests run a real PostgreSQL server (initdb + pg_ctl in a temp dir)
 fi
 
 missing=()

@@ -161,6 +161,7 @@ void installApi(httplib::Server& server, const ServerParts& parts) {
     installEventRoutes(server, parts); // plain HTTP: the StreamHub answers GET /api/v1/events first
     installCounterRoutes(server, parts);
     installAdminRoutes(server, parts);
+    installBeheerRoutes(server, parts);
     installStaticRoutes(server, parts);
 }
 

@@ -59,6 +59,9 @@ void installCounterRoutes(httplib::Server& server, const ServerParts& parts);
 void installAdminRoutes(httplib::Server& server, const ServerParts& parts);
 void installStaticRoutes(httplib::Server& server, const ServerParts& parts);
 void installEnrolmentRoutes(httplib::Server& server, const ServerParts& parts);
+void installBeheerRoutes(httplib::Server& server, const ServerParts& parts); // the admin page (api_beheer.cpp)
+// Answers with an HTML page of the web folder (api_static.cpp).
+void servePage(const ServerParts& parts, const char* file, httplib::Response& res);
 
 // Writes `action` to the audit trail when the route answered with success (2xx).
 void auditIfDone(const ServerParts& parts, const Principal& who, const httplib::Response& res, std::string action,

@@ -138,7 +138,8 @@ void postCounterAction(const ServerParts& parts, const httplib::Request& req, ht
     auto who = allow(parts, req, res, kStaff);
     if (!who) return;
     const std::string counter = req.matches[1], action = req.matches[2];
-    if (!parts.config.hall.counterIndex(counter)) return sendError(res, ErrorCode::UnknownCounter, "There is no counter '" + counter + "'.");
+    if (!readHallPlain(parts, [&](const HallView& v) { return v.state.config().activeCounterIndex(counter).has_value(); }))
+        return sendError(res, ErrorCode::UnknownCounter, "There is no counter '" + counter + "'.");
     if (!who->mayWorkAt(counter)) return sendError(res, ErrorCode::Forbidden, "You are not set up to work at counter '" + counter + "'.");
     auto counterAnswer = [counter](const HallView& v, const Executed&) {
         return Json{{"counter", proto::counterJson(v.wire(), *v.state.config().counterIndex(counter), proto::Audience::Staff)}};

@@ -17,6 +17,13 @@ bool validLanguage(const std::string& lang) {
 
 bool isStaff(const Principal& who) { return who.role == Role::Counter || who.role == Role::Admin; }
 
+// The admin page's line for kiosk and display, by language; empty when there is none.
+Json bannerJson(const HallConfig& config) {
+    Json j = Json::object();
+    for (const auto& [code, text] : config.banner) j[code] = text;
+    return j;
+}
+
 // A service as the caller's audience sees it.
 Json serviceFor(const Principal& who, const proto::WireContext& wire, ServiceIndex s, const std::optional<WaitEstimate>& wait) {
     if (isStaff(who)) return proto::serviceJson(wire, s, wait);
@@ -25,8 +32,11 @@ Json serviceFor(const Principal& who, const proto::WireContext& wire, ServiceInd
 
 Json servicesFor(const Principal& who, const HallView& v, const WalkInWaits& waits) {
     Json list = Json::array();
+    // A service removed on the admin page is no longer offered; one added since the last
+    // prediction shows no estimate yet.
     for (std::size_t s = 0; s < v.state.config().services.size(); ++s)
-        list.push_back(serviceFor(who, v.wire(), static_cast<ServiceIndex>(s), waits[s]));
+        if (!v.state.config().services[s].retired)
+            list.push_back(serviceFor(who, v.wire(), static_cast<ServiceIndex>(s), s < waits.size() ? waits[s] : std::nullopt));
     return list;
 }
 
@@ -78,8 +88,10 @@ void postTicket(const ServerParts& parts, const httplib::Request& req, httplib::
     if (!validLanguage(lang)) return sendError(res, ErrorCode::InvalidValue, "Field 'language' must be a language code like \"nl\".");
 
     const std::string publicCode = randomToken(16); // 128 bits
+    // The live configuration (the admin page may have added the service since the start).
     Command command = service->has_value()
-                          ? Command{IssueWalkIn{serviceIdFromPublic(parts.config.hall, **service), lang, publicCode}}
+                          ? Command{IssueWalkIn{readHallPlain(parts, [&](const HallView& v) { return serviceIdFromPublic(v.state.config(), **service); }),
+                                                lang, publicCode}}
                           : Command{CheckInAppointment{**code, lang, publicCode}};
     IdempotencyRecord record;
     record.key = key;
@@ -123,7 +135,7 @@ void getHall(const ServerParts& parts, const httplib::Request& req, httplib::Res
         sendJson(res, 200, {{"event_id", v.eventId},
                             {"hall", {{"name", config.name}, {"norm_s", config.normS}, {"open_now", config.hours.isOpen(v.now)},
                                       {"date", formatDate(localDay(v.now))}, {"now", proto::rfc3339(v.now.t, v.now.utcOffsetS)},
-                                      {"policy", policyName(config.policy)}}},
+                                      {"policy", policyName(config.policy)}, {"banner", bannerJson(config)}}},
                             {"services", servicesFor(*who, v, *waits)},
                             {"counters", counters},
                             {"recent_calls", calls}});

@@ -18,6 +18,8 @@ const httplib::Headers kPageHeaders = {
     {"Cache-Control", "no-cache"},
 };
 
+} // namespace
+
 void servePage(const ServerParts& parts, const char* file, httplib::Response& res) {
     std::ifstream in(parts.webDir / file, std::ios::binary);
     if (!in) return sendError(res, ErrorCode::NotFound, std::string("The page ") + file + " is not installed.");
@@ -26,6 +28,8 @@ void servePage(const ServerParts& parts, const char* file, httplib::Response& re
     for (const auto& [name, value] : kPageHeaders) res.set_header(name.c_str(), value);
     res.set_content(html.str(), "text/html; charset=utf-8");
 }
+
+namespace {
 
 void getStartPage(const ServerParts& parts, const httplib::Request&, httplib::Response& res) { servePage(parts, "index.html", res); }
 void getCounterPage(const ServerParts& parts, const httplib::Request&, httplib::Response& res) { servePage(parts, "counter.html", res); }

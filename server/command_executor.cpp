@@ -4,6 +4,7 @@
 #include "log.hpp"
 
 #include "shared/core/visit_rules.hpp"
+#include "shared/proto/configuration_json.hpp"
 #include "shared/proto/event_codec.hpp"
 
 #include <map>
@@ -20,30 +21,42 @@ Status CommandExecutor::recover() {
     std::lock_guard write(m_writeMutex);
     auto loaded = m_store.loadEvents();
     if (!loaded) return loaded.error();
-    const Now now = m_clock.now();
-    std::vector<Event> events;
-    std::vector<std::int64_t> ids;
-    for (const StoredEvent& s : loaded.value()) {
-        auto body = Json::parse(s.body, nullptr, false);
-        if (body.is_discarded()) return makeError(ErrorCode::StoreFailed, "stored event " + std::to_string(s.id) + " is not JSON");
-        auto event = proto::eventFromJson(m_config.hall, s.type, body);
-        if (!event) return makeError(event.error().code, "event " + std::to_string(s.id) + ": " + event.error().message);
-        events.push_back(std::move(event.value()));
-        ids.push_back(s.id);
-    }
-    // Applied one by one, so each is rendered against the state it produced: the ring holds
-    // today's events again and displays resume across a server restart.
-    std::vector<SseMessage> replay;
-    for (std::size_t i = 0; i < events.size(); ++i) {
-        std::optional<CounterIndex> involved = m_state.read([&](const StateView& v) { return counterOfEvent(v.state, events[i]); });
-        m_state.apply({events[i]}, ids[i], [&](const HallState& state) {
-            for (auto& m : renderEvents(state, {{events[i]}, {ids[i]}, {involved}}, now)) replay.push_back(std::move(m));
-        });
-    }
+    if (auto st = applyStored(loaded.value()); !st) return st;
     m_state.apply({}, m_store.lastEventId(), [](const HallState&) {});
-    m_broker.publish(std::move(replay));
     m_broker.setBaseline(m_store.lastEventId());
     m_decideState.reset(); // the next group copies the recovered state
+    return Ok{};
+}
+
+Status CommandExecutor::catchUp() {
+    std::lock_guard write(m_writeMutex);
+    const std::int64_t known = m_state.read([](const StateView& v) { return v.eventId; });
+    auto missed = m_store.eventsAfter(known);
+    if (!missed) return missed.error();
+    if (missed->empty()) return Ok{};
+    m_decideState.reset();
+    return applyStored(missed.value());
+}
+
+Status CommandExecutor::applyStored(const std::vector<StoredEvent>& stored) {
+    const Now now = m_clock.now();
+    // Decoded and applied one by one: each is read against the configuration the events before it
+    // left (a service added today), and rendered against the state it produced, so the ring holds
+    // today's events again and displays resume across a server restart.
+    std::vector<SseMessage> replay;
+    for (const StoredEvent& s : stored) {
+        auto body = Json::parse(s.body, nullptr, false);
+        if (body.is_discarded()) return makeError(ErrorCode::StoreFailed, "stored event " + std::to_string(s.id) + " is not JSON");
+        auto event = m_state.read([&](const StateView& v) { return proto::eventFromJson(v.state.config(), s.type, body); });
+        if (!event) return makeError(event.error().code, "event " + std::to_string(s.id) + ": " + event.error().message);
+        const std::vector<Event> one{std::move(event.value())};
+        const std::vector<std::int64_t> id{s.id};
+        std::optional<CounterIndex> involved = m_state.read([&](const StateView& v) { return counterOfEvent(v.state, one[0]); });
+        m_state.apply(one, s.id, [&](const HallState& state) {
+            for (auto& m : renderEvents(state, {one, id, {involved}}, now)) replay.push_back(std::move(m));
+        });
+    }
+    m_broker.publish(std::move(replay));
     return Ok{};
 }
 
@@ -95,6 +108,7 @@ CommandExecutor::Idempotent CommandExecutor::submit(const Command& command, std:
             } catch (const std::exception& e) {
                 // Whatever was applied to the decision copy may not match the store: start it
                 // afresh, and answer the whole group (nobody may wait for ever on a leader).
+                m_store.endWriteTurn();
                 m_decideState.reset();
                 for (Pending* p : group) {
                     p->out.previous.reset();
@@ -114,6 +128,19 @@ CommandExecutor::Idempotent CommandExecutor::submit(const Command& command, std:
 }
 
 void CommandExecutor::runGroup(std::vector<Pending*>& group) {
+    // The store's write turn: other instances' commands wait until this group is committed, and
+    // what they committed before is applied here first.
+    const std::int64_t known = m_state.read([](const StateView& v) { return v.eventId; });
+    auto missed = m_store.beginWriteTurn(known);
+    if (missed && !missed->empty()) {
+        m_decideState.reset();
+        if (auto st = applyStored(missed.value()); !st) missed = st.error();
+    }
+    if (!missed) {
+        m_store.endWriteTurn();
+        for (Pending* p : group) p->out.result = missed.error();
+        return;
+    }
     if (!m_decideState) m_decideState = std::make_unique<HallState>(m_state.read([](const StateView& v) { return v.state; }));
     HallState& state = *m_decideState;
     std::vector<CommitBatch> batches;
@@ -152,16 +179,22 @@ void CommandExecutor::runGroup(std::vector<Pending*>& group) {
             continue;
         }
         CommitBatch batch;
-        for (const Event& e : out.events) {
-            batch.events.emplace_back(eventTypeName(e), proto::eventToJson(m_config.hall, e).dump());
-            p->involved.push_back(counterOfEvent(state, e));
-        }
         if (std::holds_alternative<DayStarted>(out.events.front())) {
             batch.purgeBeforeFirstEvent = true;
             if (state.dayStarted())
                 for (const Ticket& t : state.tickets())
                     batch.finishedDay.push_back(visitRecordOf(state, t, m_clock.utcOffsetAt(t.issuedAt)));
         }
+        // Each event is written against the configuration the events before it left, and the next
+        // command of the group is decided on the state this one leaves.
+        bool configured = false;
+        for (const Event& e : out.events) {
+            batch.events.emplace_back(eventTypeName(e), proto::eventToJson(state.config(), e).dump());
+            p->involved.push_back(counterOfEvent(state, e));
+            state.apply(e);
+            configured = configured || std::holds_alternative<ConfigurationChanged>(e);
+        }
+        if (configured) batch.configuration = proto::configurationDocument(state.config()).dump();
         batch.today = localDay(p->at);
         batch.at = p->at.t;
         if (p->idempotency) {
@@ -171,15 +204,16 @@ void CommandExecutor::runGroup(std::vector<Pending*>& group) {
             p->idempotency->day = batch.today;
             batch.idempotency = p->idempotency;
         }
-        // The next command of the group is decided on the state this one leaves.
-        for (const Event& e : out.events) state.apply(e);
         p->batch = batches.size();
         batches.push_back(std::move(batch));
         if (batches.back().idempotency) groupKeys[batches.back().idempotency->key] = &*batches.back().idempotency;
         p->out.result = std::move(out);
         committing.push_back(p);
     }
-    if (batches.empty()) return; // nothing to write: every answer stands as decided
+    if (batches.empty()) {
+        m_store.endWriteTurn();
+        return; // nothing to write: every answer stands as decided
+    }
 
     auto ids = m_store.commitGroup(batches);
     if (!ids) {

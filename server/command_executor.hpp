@@ -10,6 +10,11 @@
 // (one fsync), and only after that commit are they applied, published and answered, in order.
 // A failed commit fails every command of the group with that error; the private copy is
 // reset from the live state, so memory and disk still agree and the next group works.
+//
+// Several instances on one store (PostgreSQL): each group runs inside the store's write turn,
+// which serialises the hall's commands across instances; the events other instances committed
+// since this one's last are applied (and published) first, so every decision is made on the
+// whole log. catchUp does the same between commands, when the store announces a commit.
 #pragma once
 
 #include "event_broker.hpp"
@@ -41,6 +46,9 @@ public:
 
     // Replays the stored events into the state and the broker's ring; call once before serving.
     Status recover();
+    // Applies and publishes the events other instances committed since the last one applied
+    // (a shared store's commit announcement calls it). Nothing to do on a single-writer store.
+    Status catchUp();
 
     // One command through the core, durably. `idempotency` is stored in the same transaction.
     Result<Executed> execute(const core::Command& command, std::optional<IdempotencyRecord> idempotency = {});
@@ -65,6 +73,9 @@ private:
     struct Pending;
     Idempotent submit(const core::Command& command, std::optional<IdempotencyRecord> idempotency, bool once);
     void runGroup(std::vector<Pending*>& group);
+    // Applies stored events (a replay, or another instance's commits) one by one, rendered
+    // against the state each produced, and publishes them. Under m_writeMutex.
+    Status applyStored(const std::vector<StoredEvent>& stored);
     void count(const core::HallState& state, const std::vector<core::Event>& events);
 
     const ServerConfig& m_config;

@@ -2,6 +2,7 @@
 
 #include "audience_json.hpp"
 
+#include "shared/proto/configuration_json.hpp"
 #include "shared/proto/wire_json.hpp"
 
 namespace loket::server {
@@ -19,7 +20,23 @@ namespace {
 
 bool streamed(const std::string& type, const Event& e) {
     // Day rollover, bookings and feedback stay internal: they keep their id, but no stream shows them.
-    return (type.rfind("ticket.", 0) == 0 || type == "counter.updated") && !std::holds_alternative<FeedbackGiven>(e);
+    return (type.rfind("ticket.", 0) == 0 || type == "counter.updated" || type == "configuration.changed") &&
+           !std::holds_alternative<FeedbackGiven>(e);
+}
+
+// A configuration change: staff see what changed and who changed it; kiosks and displays what
+// they redraw from — the banner, and whether to fetch the services (or the hall) again.
+void configurationJson(const HallConfig& config, const ConfigurationChanged& e, Now now, Json& staff, Json& shown) {
+    Json banner = Json::object();
+    for (const auto& [code, text] : config.banner) banner[code] = text;
+    const std::string type = configChangeName(e.change);
+    shown = {{"change", type}, {"target", configChangeTarget(e.change)}, {"banner", banner},
+             {"services_changed", type.rfind("service.", 0) == 0 || type.rfind("counter.", 0) == 0},
+             {"hours_changed", type.rfind("hours.", 0) == 0 || type.rfind("exception.", 0) == 0}};
+    staff = shown;
+    staff["detail"] = proto::configChangeToJson(e.change);
+    staff["by"] = e.by;
+    staff["at"] = proto::rfc3339(e.at, now.utcOffsetS);
 }
 
 // What a display announces: the same for every audience.
@@ -49,6 +66,7 @@ std::vector<SseMessage> renderEvents(const HallState& state, const RenderInput& 
             continue;
         }
         Json staff = Json::object(), shown = Json::object();
+        if (const auto* configured = std::get_if<ConfigurationChanged>(&e)) configurationJson(config, *configured, now, staff, shown);
         if (auto ticketId = eventTicket(e))
             if (const Ticket* t = state.ticket(*ticketId)) {
                 staff["ticket"] = proto::ticketJson(ctx, *t, proto::Audience::Staff);

@@ -4,8 +4,9 @@
 // After a crash the server replays today's events. When a new day starts, older events — and
 // with them every name and booking code — are deleted.
 //
-// Implementations: SqliteEventStore (sqlite_event_store.hpp) today; a PostgreSQL store for
-// several hall servers can sit behind the same interface. Every method may be called from any
+// Implementations: SqliteEventStore (sqlite_event_store.hpp), one hall server's file, and
+// PostgresEventStore (store/postgres_event_store.hpp), one database that several hall servers
+// share (the write-turn methods below). Every method may be called from any
 // thread: an implementation serialises its own access (callers hold no lock for it).
 // Depends on the core's types only — no SQL here.
 #pragma once
@@ -13,6 +14,7 @@
 #include "shared/core/result.hpp"
 #include "shared/core/stats.hpp"
 
+#include <functional>
 #include <optional>
 #include <span>
 #include <string>
@@ -44,6 +46,9 @@ struct CommitBatch {
     bool purgeBeforeFirstEvent = false;         // the batch starts a new day
     core::LocalDay today = 0;
     core::Seconds at = 0;                       // when the command ran (sessions expired before go)
+    // The hall's live configuration after this batch (proto/configuration_json's document), when
+    // the batch changed it: stored in the same transaction, and kept by the daily purge.
+    std::optional<std::string> configuration;
 };
 
 struct StoredSession {
@@ -111,8 +116,27 @@ public:
     virtual Status putEnrolledDevice(const EnrolledDeviceRecord& device) = 0;
     virtual Result<std::vector<EnrolledDeviceRecord>> enrolledDevices() = 0;
 
+    // The live configuration as the last batch that changed it stored it; nullopt in a new store
+    // (the server then seeds it from the configuration file).
+    virtual Result<std::optional<std::string>> loadConfiguration() = 0;
+
     // Whether a write can be committed now (for /healthz): commits a one-row probe.
     virtual Status probeWrite() = 0;
+
+    // Several server instances on one store (PostgreSQL). The hall's commands are serialised in
+    // the store: the executor opens a write turn before it decides a group, and gets back the
+    // events other instances committed after `knownEventId`, to apply first; the turn ends with
+    // commitGroup (or endWriteTurn when the group wrote nothing). One turn at a time per store
+    // object (the executor's writer lock). A store with one writer (SQLite) has nothing to
+    // catch up on: these defaults.
+    virtual Result<std::vector<StoredEvent>> beginWriteTurn(std::int64_t /*knownEventId*/) { return std::vector<StoredEvent>{}; }
+    virtual void endWriteTurn() {}
+    // Events committed after `knownEventId`, in id order, outside a write turn (catching up).
+    virtual Result<std::vector<StoredEvent>> eventsAfter(std::int64_t /*knownEventId*/) { return std::vector<StoredEvent>{}; }
+    // Calls `committed` (on a thread of the store's) whenever another instance may have committed
+    // events; an empty function stops the calls (before the receiver goes). Never called by a
+    // single-writer store.
+    virtual void watchCommits(std::function<void()> /*committed*/) {}
 };
 
 } // namespace loket::server

@@ -24,6 +24,7 @@ int httpStatusOf(ErrorCode code) {
     case ErrorCode::AlreadyCheckedIn:
     case ErrorCode::IdempotencyConflict:
     case ErrorCode::CounterBusy:
+    case ErrorCode::ConfirmationNeeded:
     case ErrorCode::CounterClosed:
     case ErrorCode::InvalidTransition:
     case ErrorCode::FeedbackNotAllowed: return 409;

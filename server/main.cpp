@@ -2,6 +2,7 @@
 // the housekeeping thread together; everything else lives in its own file.
 //
 //   loket-server --config firmware-config/hall.example.toml --db var/loket.db --listen 127.0.0.1:8080
+//   loket-server --config <file> --store postgresql://loket@db.example/loket --listen 0.0.0.0:8080
 //   loket-server --config <file> --check-config
 //   loket-server --hash-password            (reads a password on stdin, prints its hash)
 //   loket-server backup --to FILE --db var/loket.db   (while the hall runs)
@@ -10,6 +11,7 @@
 #include "auth.hpp"
 #include "backup.hpp"
 #include "command_executor.hpp"
+#include "configuration_file.hpp"
 #include "crypto.hpp"
 #include "device_registry.hpp"
 #include "http_listener.hpp"
@@ -22,7 +24,7 @@
 #include "session_store.hpp"
 #include "shared/paths/data_path.hpp"
 #include "tls_listener.hpp"
-#include "sqlite_event_store.hpp"
+#include "store/store_factory.hpp"
 #include "wait_predictor.hpp"
 
 #include <CLI/CLI.hpp>
@@ -36,8 +38,9 @@
 namespace {
 
 struct Options {
+    std::string store; // a postgresql:// URL or a SQLite file; empty: [hall] store, else --db
     std::string config, db = "var/loket.db", listen = "127.0.0.1:8080", webDir = loket::paths::dataPath("web", LOKET_DEFAULT_WEB_DIR).string();
-    bool checkConfig = false, hashPassword = false, quiet = false;
+    bool checkConfig = false, hashPassword = false, quiet = false, applyConfig = false;
     int threads = 32;
     int headerTimeoutS = 10;
     std::string backupTo, restoreFrom; // the backup / restore subcommands
@@ -49,6 +52,9 @@ std::optional<int> parseArgs(int argc, char** argv, Options& o) {
                  "loket-server");
     app.add_option("--config", o.config, "the hall's configuration (TOML)");
     app.add_option("--db", o.db, "the SQLite database file")->capture_default_str();
+    app.add_option("--store", o.store,
+                   "where the hall's data live: postgresql://… (shared by several servers) or a SQLite file; "
+                   "default: [hall] store in the configuration, else --db");
     app.add_option("--listen", o.listen, "host:port to listen on (port 0: any free port)")->capture_default_str();
     app.add_option("--web-dir", o.webDir, "the folder of the staff and visitor pages")->capture_default_str();
     app.add_option("--threads", o.threads, "HTTP worker threads (event streams and idle connections hold none)")
@@ -61,6 +67,9 @@ std::optional<int> parseArgs(int argc, char** argv, Options& o) {
     app.add_flag("--check-config", o.checkConfig, "check the configuration, print a summary and stop");
     app.add_flag("--hash-password", o.hashPassword, "read a password on standard input and print its hash");
     app.add_flag("--quiet", o.quiet, "no request log lines");
+    app.add_flag("--apply-config", o.applyConfig,
+                 "apply the configuration file's services, counters, hours and banner where they differ from the live "
+                 "configuration in the store (without it the differences are only logged)");
     app.fallthrough(); // `backup --to F --db D`: --db belongs to the main command
     auto* backup = app.add_subcommand("backup", "copy the database (consistent, while the hall runs) to a new file");
     backup->add_option("--to", o.backupTo, "the backup file to write")->required();
@@ -144,15 +153,21 @@ int main(int argc, char** argv) {
         clock.setOffset(std::atoll(offset));
         std::fprintf(stderr, "loket-server: test clock: running %s s ahead of the real time\n", offset);
     }
-    std::filesystem::path dbPath(options.db);
-    if (dbPath.has_parent_path()) std::filesystem::create_directories(dbPath.parent_path());
-    // Held for the server's life: `loket-server restore` refuses while it is.
-    auto dbLock = DatabaseLock::acquire(dbPath);
-    if (!dbLock) {
-        std::fprintf(stderr, "loket-server: %s\n", dbLock.error().message.c_str());
-        return 1;
+    // --store, else the configuration's [hall] store, else the SQLite file --db.
+    const std::string storeSpec = !options.store.empty() ? options.store : !config->store.empty() ? config->store : options.db;
+    std::optional<DatabaseLock> dbLock;
+    if (!isPostgresStore(storeSpec)) {
+        std::filesystem::path dbPath(storeSpec);
+        if (dbPath.has_parent_path()) std::filesystem::create_directories(dbPath.parent_path());
+        // Held for the server's life: `loket-server restore` refuses while it is.
+        auto locked = DatabaseLock::acquire(dbPath);
+        if (!locked) {
+            std::fprintf(stderr, "loket-server: %s\n", locked.error().message.c_str());
+            return 1;
+        }
+        dbLock.emplace(std::move(locked.value()));
     }
-    auto opened = SqliteEventStore::open(dbPath);
+    auto opened = openEventStore(storeSpec);
     if (!opened) {
         std::fprintf(stderr, "loket-server: %s\n", opened.error().message.c_str());
         return 1;
@@ -162,7 +177,13 @@ int main(int argc, char** argv) {
     // The parts, each with one job (docs/architecture.md).
     Metrics metrics;
     EventBroker broker;
-    LiveState state(config->hall);
+    // The live configuration is the store's; the file seeds an empty store (configuration_file.hpp).
+    auto live = startConfiguration(store, config->hall, clock.now().t);
+    if (!live) {
+        std::fprintf(stderr, "loket-server: cannot read the configuration in %s: %s\n", options.db.c_str(), live.error().message.c_str());
+        return 1;
+    }
+    LiveState state(live.value());
     WaitPredictor predictor(state);
     CommandExecutor commands(config.value(), store, state, broker, clock, metrics);
     DeviceRegistry devices(config.value(), clock, broker);
@@ -176,11 +197,15 @@ int main(int argc, char** argv) {
     }
     auth.setEnrolment(&enrolment);
     if (auto st = commands.recover(); !st) {
-        std::fprintf(stderr, "loket-server: cannot replay %s: %s\n", options.db.c_str(), st.error().message.c_str());
+        std::fprintf(stderr, "loket-server: cannot replay %s: %s\n", isPostgresStore(storeSpec) ? "the PostgreSQL store" : storeSpec.c_str(), st.error().message.c_str());
         return 1;
     }
     Housekeeping housekeeping(commands, state, devices, clock);
     housekeeping.runOnce(); // starts the day if needed, before the first request
+    if (auto diff = reconcileConfiguration(commands, state, &audit, clock, config->hall, options.applyConfig); !diff) {
+        std::fprintf(stderr, "loket-server: %s\n", diff.error().message.c_str());
+        return 1;
+    }
 
     // Booking systems (docs/booking.md): pulled into the book through the command handler.
     loket::server::booking::BookPort bookPort;
@@ -298,6 +323,10 @@ int main(int argc, char** argv) {
         server.stop();
     });
     housekeeping.start();
+    // A store shared with other instances announces their commits: apply and stream them here too.
+    store.watchCommits([&commands] {
+        if (auto st = commands.catchUp(); !st) logLine("catch_up", {{"error", st.error().message}});
+    });
     if (hubServer) hubServer->startHub();
 
     std::printf("loket-server: listening on %s://%s:%d\n", listener.scheme(), host.c_str(), port);
@@ -307,6 +336,7 @@ int main(int argc, char** argv) {
                       {"services", config->hall.services.size()}, {"counters", config->hall.counters.size()},
                       {"open_files", openFiles}});
     server.listen_after_bind();
+    store.watchCommits(nullptr); // before the executor it calls goes
     broker.shutdown();
     if (hubServer) hubServer->stopHub();
     pthread_kill(signalThread.native_handle(), SIGTERM);

@@ -3,6 +3,7 @@
 #include "crypto.hpp"
 
 #include "shared/config/config_reader.hpp"
+#include "shared/core/configuration.hpp"
 
 #include <algorithm>
 #include <cstdlib>
@@ -273,13 +274,14 @@ ServerConfig build(const Reader& r, const toml::table& root) {
     ServerConfig sc;
     HallConfig& hall = sc.hall;
     r.onlyKeys(root, "file", {"hall", "hours", "walk_in_hours", "service", "counter", "device", "staff", "norm_policy",
-                              "booking" /* read by server/booking */, "directory", "tls"});
+                              "booking" /* read by server/booking */, "directory", "tls", "hours_exception"});
 
     const toml::table* h = root.get_as<toml::table>("hall");
     if (!h) r.fail(&root, "hall", "missing: the file needs a [hall] table");
     r.onlyKeys(*h, "hall", {"name", "timezone", "public_base_url", "norm_s", "early_checkin_s", "no_answer_cooldown_s", "policy",
-                         "max_streams_per_credential", "trusted_proxy", "audit_days"});
+                         "max_streams_per_credential", "trusted_proxy", "audit_days", "store", "banner"});
     hall.name = r.string(*h, "hall", "name");
+    if (h->get("banner")) hall.banner = r.localText(*h, "hall", "banner", false);
     sc.timeZone = r.string(*h, "hall", "timezone", "Europe/Amsterdam");
     if (!std::filesystem::exists("/usr/share/zoneinfo/" + sc.timeZone) || sc.timeZone.find("..") != std::string::npos)
         r.fail(h->get("timezone"), "hall.timezone", "'" + sc.timeZone + "' is not a known time zone (like Europe/Amsterdam)");
@@ -293,6 +295,7 @@ ServerConfig build(const Reader& r, const toml::table& root) {
     hall.noAnswerCooldownS = r.integer(*h, "hall", "no_answer_cooldown_s", 0, 3600, 300);
     sc.maxStreamsPerCredential = static_cast<int>(r.integer(*h, "hall", "max_streams_per_credential", 1, 100000, sc.maxStreamsPerCredential));
     sc.auditDays = static_cast<int>(r.integer(*h, "hall", "audit_days", 1, 3650, 90));
+    sc.store = r.string(*h, "hall", "store", "");
     const std::string policy = r.string(*h, "hall", "policy", "norm");
     auto kind = parsePolicy(policy);
     if (!kind) r.fail(h->get("policy"), "hall.policy", "'" + policy + "' is not one of: norm, norm_v1, fifo, appointments_first, edf");
@@ -313,6 +316,37 @@ ServerConfig build(const Reader& r, const toml::table& root) {
     }
     hall.hours = parseHours(r, root, "hours", nullptr);
     hall.walkInHours = parseHours(r, root, "walk_in_hours", &hall.hours);
+    // Dated exceptions (a closed day, a short day, an evening opening), as the admin page sets them.
+    if (const toml::node* list = root.get("hours_exception")) {
+        const toml::array* a = list->as_array();
+        if (!a) r.fail(list, "hours_exception", "must be [[hours_exception]] tables");
+        for (auto&& node : *a) {
+            const toml::table* t = node.as_table();
+            if (!t) r.fail(&node, "hours_exception", "must be a [[hours_exception]] table");
+            const std::string date = r.string(*t, "hours_exception", "date");
+            const std::string where = "hours_exception '" + date + "'";
+            r.onlyKeys(*t, where, {"date", "kind", "hours", "note"});
+            SetDayException e;
+            if (!parseDate(date, e.day)) r.fail(t->get("date"), where + ".date", "must be a date like 2026-12-25");
+            if (hall.dayExceptions.count(e.day)) r.fail(t, where + ".date", "is used twice");
+            const std::string kind = r.string(*t, where, "kind", "closed");
+            auto k = parseDayExceptionKind(kind);
+            if (!k) r.fail(t->get("kind"), where + ".kind", "'" + kind + "' is not one of: closed, short, evening");
+            e.exception.kind = *k;
+            if (const toml::node* hn = t->get("hours")) {
+                const toml::array* ha = hn->as_array();
+                if (!ha) r.fail(hn, where + ".hours", "must be a list like [\"08:30-12:30\"]");
+                for (auto&& p : *ha) e.exception.periods.push_back(parsePeriod(r, p, where + ".hours"));
+            }
+            if (t->get("note")) e.exception.note = r.localText(*t, where, "note", false);
+            if (auto valid = validateConfigChange(hall, e); !valid) {
+                const std::string field = valid.error().details.field.value_or("");
+                r.fail(field.empty() ? t : t->get(field == "periods" ? "hours" : field), where + "." + (field == "periods" ? "hours" : field),
+                       valid.error().message);
+            }
+            applyConfigurationChange(hall, e);
+        }
+    }
 
     const toml::array* services = root.get_as<toml::array>("service");
     if (!services || services->empty()) r.fail(&root, "service", "missing: add at least one [[service]]");
@@ -355,9 +389,13 @@ ServerConfig build(const Reader& r, const toml::table& root) {
         CounterConfig c;
         c.id = r.string(*t, "counter", "id");
         const std::string where = "counter '" + c.id + "'";
-        r.onlyKeys(*t, where, {"id", "name", "services"});
+        r.onlyKeys(*t, where, {"id", "name", "services", "location", "sitting_desk"});
         if (hall.counterIndex(c.id)) r.fail(t, where + ".id", "is used twice");
         c.name = r.string(*t, where, "name");
+        c.location = r.string(*t, where, "location", "");
+        c.sittingDesk = r.boolean(*t, where, "sitting_desk", false);
+        if (!validCounterLocation(c.location))
+            r.fail(t->get("location"), where + ".location", "is one of left, right, up, down, up-left, up-right, down-left, down-right");
         for (const auto& id : r.strings(*t, where, "services", true)) {
             if (id == "*") { c.skills = hall.allServices(); continue; }
             auto s = hall.serviceIndex(id);

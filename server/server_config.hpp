@@ -60,6 +60,9 @@ struct ServerConfig {
     // Open event streams per device token or staff session; one more is answered 429. A hall's
     // displays each have their own token, so 64 leaves room for a shared token on a few screens.
     int maxStreamsPerCredential = 64;
+    // [hall] store: where the hall's data live. Empty: the SQLite file given by --db. A
+    // postgresql://… URL: a PostgreSQL database several hall servers share (store/store_factory.hpp).
+    std::string store;
     int auditDays = 90;           // [hall] audit_days: how long the audit trail keeps staff actions
     std::optional<directory::DirectoryConfig> directory; // [directory]: staff log in with their directory account
     std::optional<TlsConfig> tls;                        // [tls]: serve HTTPS

@@ -135,6 +135,14 @@ CREATE TABLE device_tokens(
   expires_at INTEGER NOT NULL);
 CREATE INDEX device_tokens_by_device ON device_tokens(device_id);
 )SQL"},
+    // 6: the hall's live configuration (the admin page changes it); one row, kept by the daily
+    // purge of the event log.
+    {6, R"SQL(
+CREATE TABLE configuration(
+  id INTEGER PRIMARY KEY CHECK (id = 1),
+  document TEXT NOT NULL,
+  updated_at INTEGER NOT NULL);
+)SQL"},
 };
 
 constexpr int kSchemaVersion = std::size(kMigrations);
@@ -305,6 +313,10 @@ bool SqliteEventStore::writeBatch(const CommitBatch& batch, std::vector<std::int
         Statement sessions(m_db, "DELETE FROM sessions WHERE expires_at < ?");
         if (!sessions.ok() || sessions.bind(1, batch.at).step() != SQLITE_DONE) return fail("purging expired sessions");
     }
+    if (batch.configuration) {
+        Statement q(m_db, "INSERT OR REPLACE INTO configuration(id, document, updated_at) VALUES(1, ?, ?)");
+        if (!q.ok() || q.bind(1, *batch.configuration).bind(2, batch.at).step() != SQLITE_DONE) return fail("storing the configuration");
+    }
     if (batch.idempotency) {
         const auto& r = *batch.idempotency;
         Statement q(m_db, "INSERT INTO idempotency(key, request_hash, status, response, day) VALUES(?,?,?,?,?)");
@@ -312,6 +324,16 @@ bool SqliteEventStore::writeBatch(const CommitBatch& batch, std::vector<std::int
             return fail("storing the retry key");
     }
     return true;
+}
+
+Result<std::optional<std::string>> SqliteEventStore::loadConfiguration() {
+    std::lock_guard lock(m_mutex);
+    Statement q(m_db, "SELECT document FROM configuration WHERE id = 1");
+    if (!q.ok()) return sqlError("reading the configuration");
+    const int rc = q.step();
+    if (rc == SQLITE_DONE) return std::optional<std::string>{};
+    if (rc != SQLITE_ROW) return sqlError("reading the configuration");
+    return std::optional<std::string>{q.text(0)};
 }
 
 Result<std::optional<IdempotencyRecord>> SqliteEventStore::findIdempotency(const std::string& key) {

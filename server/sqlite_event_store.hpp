@@ -41,6 +41,8 @@ public:
     Status putEnrolledDevice(const EnrolledDeviceRecord& device) override;
     Result<std::vector<EnrolledDeviceRecord>> enrolledDevices() override;
 
+    Result<std::optional<std::string>> loadConfiguration() override;
+
     Status probeWrite() override;
 
 private:

@@ -161,7 +161,7 @@ window.Loket = (() => {
   }
 
   const streamTypes = ['ticket.issued', 'ticket.called', 'ticket.recalled', 'ticket.started', 'ticket.completed',
-    'ticket.no_show', 'ticket.transferred', 'ticket.cancelled', 'counter.updated', 'device.updated', 'reset'];
+    'ticket.no_show', 'ticket.transferred', 'ticket.cancelled', 'counter.updated', 'device.updated', 'configuration.changed', 'reset'];
 
   // Live events for staff. EventSource reconnects by itself (sending Last-Event-ID); when the
   // server refuses the stream (expired token) it stops, so we open a new one after a pause and

@@ -1,5 +1,6 @@
 #include "command_handler.hpp"
 
+#include "configuration.hpp"
 #include "dispatch_view.hpp"
 
 #include <algorithm>
@@ -19,14 +20,14 @@ public:
     Decider(const HallState& state, Now now) : m_state(state), m_config(state.config()), m_now(now), m_at(now.t) {}
 
     Decision operator()(const IssueWalkIn& cmd) {
-        auto service = m_config.serviceIndex(cmd.service);
+        auto service = m_config.offeredServiceIndex(cmd.service);
         if (!service) return fail(ErrorCode::UnknownService, "There is no service '" + cmd.service + "'.");
         const ServiceConfig& svc = m_config.services[*service];
         if (!svc.walkIn)
             return fail(ErrorCode::WalkInNotOffered, "'" + svc.id + "' needs an appointment; it takes no walk-ins.");
         std::vector<ServiceIndex> services{*service};
         for (const auto& id : cmd.moreServices) {
-            auto more = m_config.serviceIndex(id);
+            auto more = m_config.offeredServiceIndex(id);
             if (!more) return fail(ErrorCode::UnknownService, "There is no service '" + id + "'.");
             if (!m_config.services[*more].walkIn)
                 return fail(ErrorCode::WalkInNotOffered, "'" + id + "' needs an appointment; it takes no walk-ins.");
@@ -71,7 +72,7 @@ public:
         if (cmd.services) {
             services = 0;
             for (const auto& id : *cmd.services) {
-                auto svc = m_config.serviceIndex(id);
+                auto svc = m_config.offeredServiceIndex(id);
                 if (!svc) return fail(ErrorCode::UnknownService, "There is no service '" + id + "'.");
                 if (!(m_config.counters[*counter].skills & bit(*svc)))
                     return fail(ErrorCode::InvalidValue, "Counter '" + cmd.counter + "' is not set up for '" + id + "'.");
@@ -158,7 +159,7 @@ public:
             return fail(ErrorCode::InvalidValue, "Transfer to either a service or a counter.");
         TicketTransferred e{cmd.ticket, m_at, (*ticket)->services, std::nullopt};
         if (cmd.service) {
-            auto svc = m_config.serviceIndex(*cmd.service);
+            auto svc = m_config.offeredServiceIndex(*cmd.service);
             if (!svc) return fail(ErrorCode::UnknownService, "There is no service '" + *cmd.service + "'.");
             e.services = {*svc};
         } else {
@@ -185,7 +186,7 @@ public:
         Appointment a;
         a.code = code;
         for (const auto& id : cmd.services) {
-            auto svc = m_config.serviceIndex(id);
+            auto svc = m_config.offeredServiceIndex(id);
             if (!svc) return fail(ErrorCode::UnknownService, "There is no service '" + id + "'.");
             if (!m_config.services[*svc].appointment)
                 return fail(ErrorCode::InvalidValue, "Service '" + id + "' takes no appointments.");
@@ -233,12 +234,14 @@ public:
 
     Decision operator()(const StartDay&) { return Events{}; } // the rollover itself happens in decide()
 
+    Decision operator()(const Configure& cmd) { return decideConfiguration(m_state, cmd, m_now); }
+
 private:
     std::optional<Error> checkOpen(const OpeningHours& hours) const {
         if (hours.isOpen(m_now)) return std::nullopt;
         Error error = fail(ErrorCode::HallClosed, "The hall is closed now.");
         const LocalDay today = localDay(m_now);
-        if (auto range = hours.dayRange(weekday(today))) {
+        if (auto range = hours.dayRangeOn(today)) {
             error.message += " Open today from " + formatClock(range->first) + " to " + formatClock(range->second) + ".";
             error.details.opensAt = localInstant(today, range->first);
             error.details.closesAt = localInstant(today, range->second);
@@ -253,7 +256,7 @@ private:
     }
 
     Result<CounterIndex> findCounter(const std::string& id) const {
-        auto counter = m_config.counterIndex(id);
+        auto counter = m_config.activeCounterIndex(id);
         if (!counter) return fail(ErrorCode::UnknownCounter, "There is no counter '" + id + "'.");
         return *counter;
     }
@@ -363,6 +366,7 @@ const char* commandName(const Command& command) {
         [](const RemoveAppointment&) { return "remove_appointment"; },
         [](const GiveFeedback&) { return "feedback"; },
         [](const StartDay&) { return "start_day"; },
+        [](const Configure&) { return "configure"; },
     }, command);
 }
 

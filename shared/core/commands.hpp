@@ -4,6 +4,7 @@
 // Standard library only.
 #pragma once
 
+#include "configuration_changes.hpp"
 #include "ticket.hpp"
 
 #include <optional>
@@ -50,11 +51,14 @@ struct BookAppointment {
 struct RemoveAppointment { std::string code; };
 struct GiveFeedback { std::string publicCode; int score = 0; std::string comment; };
 struct StartDay { LocalDay day = 0; };
+// A change on the admin page (configuration.hpp): `by` is who made it; `confirmed` accepts a
+// change that would disturb today's visitors after the handler explained what it would do.
+struct Configure { ConfigChange change; std::string by; bool confirmed = false; };
 
 using Command = std::variant<IssueWalkIn, CheckInAppointment, OpenCounter, PauseCounter, CloseCounter,
                              CallNext, CallTicket, RecallTicket, StartTicket, MarkNoShow, CancelTicket,
                              CompleteTicket, TransferTicket, BookAppointment, RemoveAppointment,
-                             GiveFeedback, StartDay>;
+                             GiveFeedback, StartDay, Configure>;
 
 const char* commandName(const Command& command);
 

@@ -21,6 +21,7 @@ const char* eventTypeName(const Event& event) {
         [](const AppointmentRemoved&) { return "appointment.removed"; },
         [](const FeedbackGiven&) { return "feedback.given"; },
         [](const DayStarted&) { return "day.started"; },
+        [](const ConfigurationChanged&) { return "configuration.changed"; },
     }, event);
 }
 
@@ -31,6 +32,7 @@ std::optional<TicketId> eventTicket(const Event& event) {
         [](const AppointmentBooked&) -> std::optional<TicketId> { return std::nullopt; },
         [](const AppointmentRemoved&) -> std::optional<TicketId> { return std::nullopt; },
         [](const DayStarted&) -> std::optional<TicketId> { return std::nullopt; },
+        [](const ConfigurationChanged&) -> std::optional<TicketId> { return std::nullopt; },
         [](const auto& e) -> std::optional<TicketId> { return e.ticket; },
     }, event);
 }

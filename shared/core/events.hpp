@@ -3,6 +3,7 @@
 // the simulator records it for its determinism fingerprint. Standard library only.
 #pragma once
 
+#include "configuration_changes.hpp"
 #include "ticket.hpp"
 
 #include <string>
@@ -34,9 +35,12 @@ struct FeedbackGiven { TicketId ticket; int score; std::string comment; };
 // days are carried over, ticket ids continue.
 struct DayStarted { LocalDay day; TicketId nextTicketId; std::vector<Appointment> carried; };
 
+// The hall's configuration changed (configuration.hpp): who changed what, when.
+struct ConfigurationChanged { ConfigChange change; std::string by; Seconds at = 0; };
+
 using Event = std::variant<TicketIssued, TicketCalled, TicketRecalled, TicketStarted, TicketCompleted,
                            TicketNoShow, TicketTransferred, TicketCancelled, CounterUpdated,
-                           AppointmentBooked, AppointmentRemoved, FeedbackGiven, DayStarted>;
+                           AppointmentBooked, AppointmentRemoved, FeedbackGiven, DayStarted, ConfigurationChanged>;
 
 // "ticket.called": the API's event type names (api.md); internal ones are "appointment.booked" etc.
 const char* eventTypeName(const Event& event);

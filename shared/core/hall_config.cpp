@@ -1,8 +1,21 @@
 #include "hall_config.hpp"
 
+#include <algorithm>
+
 namespace {
 const std::string kDutch = "nl";
 const std::string kEnglish = "en";
+
+// A day's first opening and last closing; nullopt when it has no periods.
+std::optional<std::pair<std::int32_t, std::int32_t>> firstAndLast(const loket::core::OpenPeriods& list) {
+    if (list.empty()) return std::nullopt;
+    std::int32_t first = list.front().first, last = list.front().second;
+    for (auto [open, close] : list) {
+        first = std::min(first, open);
+        last = std::max(last, close);
+    }
+    return std::pair{first, last};
+}
 } // namespace
 
 namespace loket::core {
@@ -35,24 +48,43 @@ std::optional<PolicyKind> parsePolicy(const std::string& name) {
     return std::nullopt;
 }
 
+const char* dayExceptionKindName(DayExceptionKind kind) {
+    switch (kind) {
+    case DayExceptionKind::Closed: return "closed";
+    case DayExceptionKind::Short: return "short";
+    case DayExceptionKind::Evening: return "evening";
+    }
+    return "closed";
+}
+
+std::optional<DayExceptionKind> parseDayExceptionKind(const std::string& name) {
+    for (auto kind : {DayExceptionKind::Closed, DayExceptionKind::Short, DayExceptionKind::Evening})
+        if (name == dayExceptionKindName(kind)) return kind;
+    return std::nullopt;
+}
+
+const OpenPeriods& OpeningHours::periodsOn(LocalDay day) const {
+    if (auto it = exceptions.find(day); it != exceptions.end()) return it->second;
+    return periods[static_cast<std::size_t>(weekday(day))];
+}
+
 bool OpeningHours::isOpen(Now now) const {
-    if (alwaysOpen) return true;
+    const LocalDay day = localDay(now);
+    if (alwaysOpen && !exceptions.count(day)) return true;
     auto second = localSecondOfDay(now);
-    for (auto [open, close] : periods[weekday(localDay(now))])
+    for (auto [open, close] : periodsOn(day))
         if (second >= open && second < close) return true;
     return false;
 }
 
+std::optional<std::pair<std::int32_t, std::int32_t>> OpeningHours::dayRangeOn(LocalDay day) const {
+    if (!exceptions.count(day)) return dayRange(weekday(day));
+    return firstAndLast(periodsOn(day));
+}
+
 std::optional<std::pair<std::int32_t, std::int32_t>> OpeningHours::dayRange(int day) const {
     if (alwaysOpen) return std::pair{0, 86400};
-    const auto& list = periods[static_cast<std::size_t>(day)];
-    if (list.empty()) return std::nullopt;
-    std::int32_t first = list.front().first, last = list.front().second;
-    for (auto [open, close] : list) {
-        first = std::min(first, open);
-        last = std::max(last, close);
-    }
-    return std::pair{first, last};
+    return firstAndLast(periods[static_cast<std::size_t>(day)]);
 }
 
 std::optional<ServiceIndex> HallConfig::serviceIndex(const std::string& id) const {
@@ -65,6 +97,18 @@ std::optional<CounterIndex> HallConfig::counterIndex(const std::string& id) cons
     for (std::size_t i = 0; i < counters.size(); ++i)
         if (counters[i].id == id) return static_cast<CounterIndex>(i);
     return std::nullopt;
+}
+
+std::optional<ServiceIndex> HallConfig::offeredServiceIndex(const std::string& id) const {
+    auto i = serviceIndex(id);
+    if (i && services[*i].retired) return std::nullopt;
+    return i;
+}
+
+std::optional<CounterIndex> HallConfig::activeCounterIndex(const std::string& id) const {
+    auto i = counterIndex(id);
+    if (i && counters[*i].retired) return std::nullopt;
+    return i;
 }
 
 ServiceMask HallConfig::allServices() const {

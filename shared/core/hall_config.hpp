@@ -90,21 +90,51 @@ struct ServiceConfig {
     bool online = false;             // can also be done online
     Seconds expectedDurationS = 600;
     Seconds walkInTargetS = 600;
+    // Removed on the admin page (configuration.hpp): no longer offered, but kept in place so the
+    // indices of today's tickets and counter skills stay valid; visitors already waiting are served.
+    bool retired = false;
+
+    bool operator==(const ServiceConfig&) const = default;
 };
 
 struct CounterConfig {
     std::string id;                  // "b3"
     std::string name;                // what follows "Balie": "3"
     ServiceMask skills = 0;          // services this counter may serve
+    std::string location = {};       // where it is in the hall, for the display's arrow: "left", "right", …
+    bool sittingDesk = false;        // has a desk at sitting height (wheelchair users)
+    bool retired = false;            // removed on the admin page; kept in place like a retired service
+
+    bool operator==(const CounterConfig&) const = default;
 };
 
-// Opening hours per weekday (0 = Monday) as [open, close) seconds of the local day.
+using OpenPeriods = std::vector<std::pair<std::int32_t, std::int32_t>>;
+
+// Opening hours per weekday (0 = Monday) as [open, close) seconds of the local day. A dated
+// exception (a closed day, a short day, an evening opening) replaces the weekday's periods on
+// that day; an empty list there means closed all day.
 struct OpeningHours {
     bool alwaysOpen = false;
-    std::array<std::vector<std::pair<std::int32_t, std::int32_t>>, 7> periods;
+    std::array<OpenPeriods, 7> periods;
+    std::map<LocalDay, OpenPeriods> exceptions;
     bool isOpen(Now now) const;
+    // The periods in force on a day: its exception, else its weekday's.
+    const OpenPeriods& periodsOn(LocalDay day) const;
     // Today's first opening and last closing (for "open from 08:30 to 17:00"); nullopt when closed all day.
     std::optional<std::pair<std::int32_t, std::int32_t>> dayRange(int weekday) const;
+    std::optional<std::pair<std::int32_t, std::int32_t>> dayRangeOn(LocalDay day) const;
+};
+
+// What a dated exception is, for people (the page, the export); the periods decide.
+enum class DayExceptionKind { Closed, Short, Evening };
+const char* dayExceptionKindName(DayExceptionKind kind);
+std::optional<DayExceptionKind> parseDayExceptionKind(const std::string& name);
+struct DayException {
+    DayExceptionKind kind = DayExceptionKind::Closed;
+    OpenPeriods periods;  // empty when closed; else the whole day's periods
+    LocalText note;       // "Kerstmis", shown to staff
+
+    bool operator==(const DayException&) const = default;
 };
 
 struct HallConfig {
@@ -118,9 +148,16 @@ struct HallConfig {
     Seconds noAnswerCooldownS = 300;  // a visitor who did not come to a call is not called again before
     PolicyKind policy = PolicyKind::Norm;
     NormPolicyParams normParams;
+    // Changed on the admin page (configuration.hpp) as well as in the file:
+    std::map<LocalDay, DayException> dayExceptions; // also folded into hours and walkInHours
+    LocalText banner;                 // a line for kiosk and display ("Vandaag zijn wij om 12:00 gesloten")
 
+    // Any service or counter with this id, retired ones too (the event log names them).
     std::optional<ServiceIndex> serviceIndex(const std::string& id) const;
     std::optional<CounterIndex> counterIndex(const std::string& id) const;
+    // Only one that is still offered / in use.
+    std::optional<ServiceIndex> offeredServiceIndex(const std::string& id) const;
+    std::optional<CounterIndex> activeCounterIndex(const std::string& id) const;
     ServiceMask allServices() const;
 };
 

@@ -1,5 +1,7 @@
 #include "hall_state.hpp"
 
+#include "configuration.hpp"
+
 #include <algorithm>
 #include <cassert>
 #include <cstdio>
@@ -51,7 +53,7 @@ void DurationModel::observe(const HallConfig& config, const std::vector<ServiceI
 // --- HallState -------------------------------------------------------------------------------
 
 HallState::HallState(const HallConfig& config)
-    : m_config(&config), m_counters(config.counters.size()), m_durations(config.services.size()) {}
+    : m_config(std::make_shared<const HallConfig>(config)), m_counters(config.counters.size()), m_durations(config.services.size()) {}
 
 const Ticket* HallState::ticket(TicketId id) const {
     auto it = m_ticketIndex.find(id);
@@ -209,6 +211,12 @@ void HallState::apply(const Event& event) {
             m_recentCalls.clear();
             m_durations = DurationModel(m_config->services.size());
             m_nextTicketId = std::max(m_nextTicketId, e.nextTicketId);
+        },
+        [&](const ConfigurationChanged& e) {
+            auto next = std::make_shared<HallConfig>(*m_config);
+            applyConfigurationChange(*next, e.change);
+            m_config = std::move(next);
+            m_counters.resize(m_config->counters.size()); // a new counter starts closed
         },
     }, event);
 }

@@ -8,6 +8,7 @@
 #include <array>
 #include <deque>
 #include <map>
+#include <memory>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -43,6 +44,7 @@ public:
 
     void apply(const Event& event);
 
+    // The configuration as today's events left it (configuration.hpp changes it through the fold).
     const HallConfig& config() const { return *m_config; }
     LocalDay day() const { return m_day; }
     bool dayStarted() const { return m_dayStarted; }
@@ -69,7 +71,7 @@ private:
     void freeCounterOf(Ticket& t);
     void syncAppointment(const Ticket& t);
 
-    const HallConfig* m_config;
+    std::shared_ptr<const HallConfig> m_config; // shared by copies; a change makes a new one
     LocalDay m_day = 0;
     bool m_dayStarted = false;
     std::vector<Ticket> m_tickets;                        // in id order

@@ -32,6 +32,7 @@ const char* errorCodeName(ErrorCode code) {
     case ErrorCode::FeedbackNotAllowed: return "feedback_not_allowed";
     case ErrorCode::StoreFailed: return "store_failed";
     case ErrorCode::ConfigError: return "config_error";
+    case ErrorCode::ConfirmationNeeded: return "confirmation_needed";
     case ErrorCode::Io: return "io_error";
     case ErrorCode::Timeout: return "timeout";
     case ErrorCode::Unavailable: return "unavailable";

@@ -50,6 +50,7 @@ enum class ErrorCode {
     BookingUnavailable, // the hall's booking system cannot be reached to check a code
     DirectoryUnavailable, // the staff directory (LDAP) cannot be reached or refused the service account
     TlsVerificationFailed, // the peer's certificate did not verify (CA, pin or host name): never fall back
+    ConfirmationNeeded, // a configuration change would disturb today's visitors: repeat it with confirm
     Internal,
 };
 
@@ -66,8 +67,9 @@ struct ErrorDetails {
     std::optional<core::Now> closesAt;           // hall_closed: today's closing
     std::optional<std::string> ticketNumber;     // already_checked_in: the ticket already issued
     std::optional<core::LocalDay> appointmentDay; // appointment_not_today: the day it is booked for
+    std::optional<std::string> field;            // a configuration change: the field that is wrong ("bring.nl")
 
-    bool empty() const { return !checkInFrom && !opensAt && !closesAt && !ticketNumber && !appointmentDay; }
+    bool empty() const { return !checkInFrom && !opensAt && !closesAt && !ticketNumber && !appointmentDay && !field; }
 };
 
 struct Error {

@@ -126,9 +126,11 @@ Effects Flow::handle(const Input& input, TimePoint now) {
             } else if constexpr (std::is_same_v<T, ServicesLoaded>) {
                 m_s.services = in.services;
                 m_s.reachable = true;
+                m_s.certificateRefused = false;
                 if (m_s.screen == Screen::Offline && !m_s.pendingRequest) enter(Screen::Welcome, fx);
             } else if constexpr (std::is_same_v<T, Reachability>) {
                 m_s.reachable = in.reachable;
+                m_s.certificateRefused = !in.reachable && in.certificateRefused;
                 // Only a visitor who has not started is moved; one mid-way finds out at check-in.
                 if (!in.reachable && m_s.screen == Screen::Welcome) enter(Screen::Offline, fx);
                 if (in.reachable && m_s.screen == Screen::Offline && !m_s.pendingRequest) enter(Screen::Welcome, fx);

@@ -97,7 +97,9 @@ struct EnterKey {};                     // Enter with no focused target (a scann
 struct FocusInput { int index = -1; };  // the keypad moved the focus to target `index`
 struct Tick {};                         // the clock moved on
 struct ServicesLoaded { std::vector<proto::ClientService> services; };
-struct Reachability { bool reachable = true; };
+// `certificateRefused`: unreachable because the server's certificate did not verify (a device
+// alert for IT on the screen; the kiosk never falls back to plain HTTP).
+struct Reachability { bool reachable = true; bool certificateRefused = false; };
 struct CheckInSucceeded { std::uint64_t requestId = 0; proto::IssuedTicket ticket; };
 struct CheckInRejected { std::uint64_t requestId = 0; Error error; }; // the server's typed refusal
 struct CheckInUnreachable { std::uint64_t requestId = 0; }; // the worker keeps trying the same request
@@ -136,6 +138,7 @@ struct FlowState {
     PrintState print = PrintState::None;
     ticket::PrinterFault printerFault = ticket::PrinterFault::None;
     bool reachable = true;
+    bool certificateRefused = false; // see Reachability
     std::vector<proto::ClientService> services;
     std::optional<std::uint64_t> pendingRequest;
     int focus = -1;             // index into the screen's targets; -1: none

@@ -280,6 +280,7 @@ MessageVm offlineView(const FlowState& s, const Words& w) {
     vm.icon = Pictogram::NoConnection;
     vm.title = w.text("kiosk.offline.title");
     vm.lines.push_back(w.text("kiosk.offline.text"));
+    if (s.certificateRefused) vm.lines.push_back(w.text("kiosk.offline.untrusted"));
     if (s.pendingRequest) {
         vm.lines.push_back(w.text("kiosk.offline.still_trying"));
         vm.busy = true;
@@ -393,7 +394,7 @@ const std::vector<std::string>& kioskTextKeys() {
             "kiosk.confirm.take_number", "kiosk.working.title", "kiosk.ticket.title", "kiosk.ticket.printing",
             "kiosk.ticket.wait", "kiosk.ticket.wait_spoken", "kiosk.ticket.wait_none", "kiosk.ticket.watch_screen",
             "kiosk.ticket.appointment", "kiosk.ticket.print_failed", "kiosk.ticket.qr_hint", "kiosk.offline.title",
-            "kiosk.offline.text", "kiosk.offline.still_trying", "kiosk.action.try_again", "kiosk.action.start_over",
+            "kiosk.offline.text", "kiosk.offline.still_trying", "kiosk.offline.untrusted", "kiosk.action.try_again", "kiosk.action.start_over",
             "kiosk.action.done", "kiosk.action.other_service", "kiosk.action.walk_in_now", "kiosk.bar.read_aloud",
             "kiosk.bar.repeat", "kiosk.bar.larger_text", "kiosk.bar.back", "kiosk.bar.on", "kiosk.bar.off",
             "kiosk.timeout.message", "kiosk.timeout.countdown", "kiosk.timeout.more_time",

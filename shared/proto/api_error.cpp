@@ -24,6 +24,7 @@ ErrorDetails readDetails(const json& obj) {
     d.opensAt = timeField(obj, "opens_at");
     d.closesAt = timeField(obj, "closes_at");
     if (const std::string* number = stringField(obj, "ticket_number"); number && !number->empty()) d.ticketNumber = *number;
+    if (const std::string* field = stringField(obj, "field"); field && !field->empty()) d.field = *field;
     if (const std::string* date = stringField(obj, "appointment_date")) {
         core::LocalDay day = 0;
         if (core::parseDate(*date, day)) d.appointmentDay = day;
@@ -40,6 +41,7 @@ json errorDetailsJson(const ErrorDetails& details) {
     if (details.closesAt) out["closes_at"] = rfc3339(*details.closesAt);
     if (details.ticketNumber) out["ticket_number"] = *details.ticketNumber;
     if (details.appointmentDay) out["appointment_date"] = core::formatDate(*details.appointmentDay);
+    if (details.field) out["field"] = *details.field;
     return out;
 }
 

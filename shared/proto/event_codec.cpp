@@ -1,5 +1,7 @@
 #include "event_codec.hpp"
 
+#include "configuration_json.hpp"
+
 namespace loket::proto {
 using namespace loket::core;
 using Json = nlohmann::json;
@@ -140,6 +142,7 @@ Json eventToJson(const HallConfig& c, const Event& event) {
             for (const auto& a : e.carried) carried.push_back(appointmentToJson(c, a));
             return {{"day", e.day}, {"next_ticket_id", e.nextTicketId}, {"carried", carried}};
         },
+        [&](const ConfigurationChanged& e) -> Json { return {{"change", configChangeToJson(e.change)}, {"by", e.by}, {"at", e.at}}; },
     }, event);
 }
 
@@ -164,6 +167,11 @@ Result<Event> eventFromJson(const HallConfig& c, const std::string& type, const 
             DayStarted e{j.at("day"), j.at("next_ticket_id"), {}};
             for (const auto& a : j.at("carried")) e.carried.push_back(appointmentFrom(c, a));
             return Event{e};
+        }
+        if (type == "configuration.changed") {
+            auto change = configChangeFromJson(j.at("change"), c);
+            if (!change) throw DecodeError{change.error().message};
+            return Event{ConfigurationChanged{change.value(), j.at("by"), j.at("at")}};
         }
         return makeError(ErrorCode::InvalidValue, "unknown event type '" + type + "'");
     } catch (const DecodeError& e) {

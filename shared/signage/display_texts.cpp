@@ -7,7 +7,7 @@ namespace loket::signage {
 const std::vector<std::string>& displayTextKeys() {
     static const std::vector<std::string> keys{
         "display.now.title",        "display.previous.title",   "display.waiting.title",
-        "display.disconnected",     "display.counter.closed",   "display.counter.free",
+        "display.disconnected",     "display.untrusted",     "display.counter.closed",   "display.counter.free",
         "display.call.counter",     "display.waiting.expected", "display.voice.call",
         "display.voice.recall",
     };
@@ -21,6 +21,7 @@ DisplayTexts resolveDisplayTexts(const i18n::Catalog& a, const i18n::Catalog& b)
     t.previous = two("display.previous.title");
     t.waiting = two("display.waiting.title");
     t.disconnected = two("display.disconnected");
+    t.untrusted = two("display.untrusted");
     t.counterClosed = two("display.counter.closed");
     t.counterFree = two("display.counter.free");
     t.counterPattern = a.text("display.call.counter");

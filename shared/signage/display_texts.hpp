@@ -24,6 +24,7 @@ struct DisplayTexts {
     TwoLanguages previous;       // heading of the previous calls
     TwoLanguages waiting;        // heading of the waiting list
     TwoLanguages disconnected;   // the "connection lost" mark
+    TwoLanguages untrusted;      // the same mark when the server's certificate was refused (for IT)
     TwoLanguages counterClosed;  // counter-top screen of a closed counter
     TwoLanguages counterFree;    // counter-top screen with no number called
     std::string counterPattern;       // "Balie {counter}"

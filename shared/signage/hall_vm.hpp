@@ -54,6 +54,9 @@ struct HallVm {
     std::vector<WaitingVm> waiting;
     CounterTopVm counterTop;
     bool disconnected = false;
+    // Disconnected because the server's certificate was refused: the mark says so (a device alert
+    // for IT; the display never falls back to plain HTTP).
+    bool untrusted = false;
 
     friend bool operator==(const HallVm&, const HallVm&) = default;
 };

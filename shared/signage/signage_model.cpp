@@ -49,6 +49,13 @@ bool SignageModel::inProfile(const std::string& counterId) const {
 void SignageModel::noteAlive(double now) {
     if (now - m_lastAlive > m_config.disconnectedAfterS) ++m_revision; // the mark goes away
     m_lastAlive = std::max(m_lastAlive, now);
+    if (m_certificateRefused) ++m_revision;
+    m_certificateRefused = false;
+}
+
+void SignageModel::noteCertificateRefused() {
+    if (!m_certificateRefused) ++m_revision;
+    m_certificateRefused = true;
 }
 
 void SignageModel::setCounter(const proto::ClientCounter& counter) {
@@ -192,6 +199,7 @@ HallVm SignageModel::view(double now, const std::string& clockText) const {
     vm.clockText = clockText;
     vm.texts = m_texts;
     vm.disconnected = now - m_lastAlive > m_config.disconnectedAfterS;
+    vm.untrusted = vm.disconnected && m_certificateRefused;
 
     if (!m_calls.empty()) {
         const CallEntry& newest = m_calls.front();

@@ -42,6 +42,9 @@ public:
     void applyEvent(const proto::HallEvent& event, double now, std::int64_t nowEpochS);
     // The server showed a sign of life (heartbeat comment, event, snapshot).
     void noteAlive(double now);
+    // The server's certificate was refused: until the next sign of life, the "connection lost"
+    // mark says why.
+    void noteCertificateRefused();
 
     HallVm view(double now, const std::string& clockText) const;
     // The announcements due, in call order; each is returned once.
@@ -79,6 +82,7 @@ private:
     std::set<std::string> m_seenCalls;                 // keys of calls already shown or spoken
     std::vector<Announcement> m_pending;
     double m_lastAlive = 0;
+    bool m_certificateRefused = false;
     bool m_initialised = false;
     bool m_needsReload = false;
     bool m_waitingStale = false;

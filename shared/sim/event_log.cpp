@@ -57,6 +57,9 @@ std::string eventLine(const core::Event& event) {
         [](const core::AppointmentRemoved& e) { return e.code; },
         [](const core::FeedbackGiven& e) { return num(e.ticket) + " " + num(e.score); },
         [](const core::DayStarted& e) { return core::formatDate(e.day) + " " + num(e.nextTicketId); },
+        [](const core::ConfigurationChanged& e) {
+            return std::string(core::configChangeName(e.change)) + " " + core::configChangeTarget(e.change) + " t" + num(e.at);
+        },
     }, event);
 }
 

@@ -74,6 +74,11 @@ void forEveryScreen(const loket::i18n::Catalog& words, Check&& check) {
     }
     {
         FlowRig rig;
+        rig.send(Reachability{false, true});
+        check(view(rig));
+    }
+    {
+        FlowRig rig;
         rig.act(ActionKind::ToggleSpeech);
         rig.act(ActionKind::ChooseWalkIn);
         rig.after(41s);
@@ -176,6 +181,19 @@ TEST_CASE("view: error screens take the time, number and date from the server's 
     CHECK_FALSE(wordsOnly.highlight.has_value());
     auto numberInWords = problem(refusal(ErrorCode::AlreadyCheckedIn, {}, "Already checked in with ticket A012."));
     CHECK(numberInWords.lines.at(0).shown.find("A012") == std::string::npos);
+}
+
+TEST_CASE("view: a refused server certificate is told on the out-of-order screen, and goes when the server is reached") {
+    FlowRig rig;
+    rig.send(Reachability{false});
+    const auto plain = std::get<MessageVm>(buildView(*rig.flow, catalog("nl")).screen);
+    rig.send(Reachability{false, true});
+    const auto refused = std::get<MessageVm>(buildView(*rig.flow, catalog("nl")).screen);
+    REQUIRE(refused.lines.size() == plain.lines.size() + 1);
+    CHECK(refused.lines.back().shown == "Voor de beheerder: het certificaat van de server wordt niet vertrouwd.");
+    rig.send(Reachability{true});
+    rig.send(Reachability{false});
+    CHECK(std::get<MessageVm>(buildView(*rig.flow, catalog("nl")).screen).lines.size() == plain.lines.size());
 }
 
 TEST_CASE("view: every error screen offers a next step") {

@@ -132,7 +132,9 @@ walk=$work/walk-through.sh
     | grep -v 'api/v1/events' | sed "s|^B=http://localhost:8080$|B=$url|"
 } >"$walk"
 grep -q "^B=$url$" "$walk" || fail "README.md's walk-through no longer starts with B=http://localhost:8080"
-bash "$walk" >"$work/walk-through.out" 2>&1 || { cat "$work/walk-through.out"; fail "the README walk-through"; }
+# Through a pipe, not straight into the file: the README's `tee /dev/stderr` reopens its stderr,
+# and when that is a regular file it truncates it and writes at offset 0 over the answers before.
+bash "$walk" 2>&1 | cat >"$work/walk-through.out" || { cat "$work/walk-through.out"; fail "the README walk-through"; }
 out=$(cat "$work/walk-through.out")
 # Both tickets issued, a visitor called and served, the day exported as CSV.
 for expected in '"number":"A001"' '"number":"B001"' '"status":"called"' ',handled,'; do

@@ -74,6 +74,7 @@ public:
     Result<std::optional<StoredSession>> findSession(const std::string& h) override { return m_inner->findSession(h); }
     Status deleteSession(const std::string& h) override { return m_inner->deleteSession(h); }
     Status probeWrite() override { return m_inner->probeWrite(); }
+    Result<std::optional<std::string>> loadConfiguration() override { return m_inner->loadConfiguration(); }
     Status appendAudit(const AuditEntry& e) override { return m_inner->appendAudit(e); }
     Result<std::vector<AuditEntry>> auditEntries(core::LocalDay day) override { return m_inner->auditEntries(day); }
     Status purgeAudit(core::LocalDay before) override { return m_inner->purgeAudit(before); }

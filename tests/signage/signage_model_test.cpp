@@ -152,6 +152,22 @@ TEST_CASE("signage: 20 s without a heartbeat shows the disconnected mark while t
     CHECK(neverConnected.view(121, "").disconnected);
 }
 
+TEST_CASE("signage: a refused server certificate turns the disconnected mark into a certificate alert until contact") {
+    auto model = started();
+    model.noteCertificateRefused();
+    // Refused, but not yet disconnected for long: no mark at all yet.
+    CHECK_FALSE(model.view(5, "").untrusted);
+    auto vm = model.view(21.5, "");
+    CHECK(vm.disconnected);
+    CHECK(vm.untrusted);
+    CHECK(vm.texts.untrusted.first != vm.texts.disconnected.first);
+    // A verified contact again: the alert goes with the mark.
+    model.noteAlive(22);
+    CHECK_FALSE(model.view(22, "").untrusted);
+    CHECK_FALSE(model.view(43, "").untrusted); // lost again later, for another reason: a plain mark
+    CHECK(model.view(43, "").disconnected);
+}
+
 TEST_CASE("signage: a zone display shows only its counters' calls and the services they handle") {
     SignageConfig config;
     config.profile = Profile::Zone;

@@ -56,7 +56,7 @@ describe('dashboard: the hall in figures', { skip, timeout: 60000 }, () => {
 
   it('the start page links to the counter console and the dashboard', async () => {
     await page.goto(`${hall.url}/`);
-    assert.deepEqual(await page.locator('main a').evaluateAll((links) => links.map((a) => a.getAttribute('href'))), ['/counter', '/dashboard']);
+    assert.deepEqual(await page.locator('main a').evaluateAll((links) => links.map((a) => a.getAttribute('href'))), ['/counter', '/dashboard', '/beheer']);
     await assertAccessible(page, 'the start page');
     await screenshot(page, 'index');
   });

@@ -1,0 +1,510 @@
+#include "postgres_event_store.hpp"
+
+#include <libpq-fe.h>
+
+#include <poll.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cstdlib>
+
+namespace loket::server {
+using namespace loket::core;
+using pg::param;
+
+namespace {
+
+// The advisory locks' first key: "Lokt". The second names what is locked: the hall's commands
+// (one location today; a city gives each location its own number) or the schema migration.
+constexpr const char* kLockClass = "1282368372";
+constexpr const char* kHallLock = "0";
+constexpr const char* kMigrationLock = "-1";
+constexpr const char* kChannel = "loket_events";
+
+struct Migration {
+    int version;
+    const char* sql;
+};
+
+// The schema's history, oldest first. Never edit a released step: add one. Each runs once, in
+// order, inside open's migration transaction, which then records its number in loket_schema.
+constexpr Migration kMigrations[] = {
+    // 1: the tables of SQLite schema version 5, in PostgreSQL's types.
+    {1, R"SQL(
+CREATE TABLE events(
+  id BIGSERIAL PRIMARY KEY,
+  type TEXT NOT NULL,
+  body TEXT NOT NULL);
+CREATE TABLE idempotency(
+  key TEXT PRIMARY KEY,
+  request_hash TEXT NOT NULL,
+  status INTEGER NOT NULL,
+  response TEXT NOT NULL,
+  day BIGINT NOT NULL);
+CREATE INDEX idempotency_by_day ON idempotency(day);
+CREATE TABLE visits(
+  ticket BIGINT PRIMARY KEY,
+  day BIGINT NOT NULL,
+  number TEXT NOT NULL,
+  service TEXT NOT NULL,
+  services TEXT NOT NULL,
+  kind TEXT NOT NULL,
+  status TEXT NOT NULL,
+  issued_at BIGINT NOT NULL,
+  appointment_at BIGINT NOT NULL,
+  first_called_at BIGINT,
+  started_at BIGINT,
+  ended_at BIGINT,
+  counter TEXT NOT NULL,
+  outcome TEXT NOT NULL,
+  feedback INTEGER,
+  limit_s BIGINT NOT NULL,
+  issued_hour INTEGER NOT NULL);
+CREATE INDEX visits_by_day ON visits(day);
+CREATE TABLE sessions(
+  token_hash TEXT PRIMARY KEY,
+  username TEXT NOT NULL,
+  expires_at BIGINT NOT NULL);
+CREATE INDEX sessions_by_expiry ON sessions(expires_at);
+CREATE TABLE audit(
+  id BIGSERIAL PRIMARY KEY,
+  at BIGINT NOT NULL,
+  day BIGINT NOT NULL,
+  actor TEXT NOT NULL,
+  role TEXT NOT NULL,
+  action TEXT NOT NULL,
+  target TEXT NOT NULL,
+  detail TEXT NOT NULL);
+CREATE INDEX audit_by_day ON audit(day);
+CREATE TABLE enrolled_devices(
+  id TEXT PRIMARY KEY,
+  name TEXT NOT NULL,
+  role TEXT NOT NULL,
+  enrolled_at BIGINT NOT NULL,
+  revoked_at BIGINT);
+CREATE TABLE device_tokens(
+  token_hash TEXT PRIMARY KEY,
+  device_id TEXT NOT NULL REFERENCES enrolled_devices(id) ON DELETE CASCADE,
+  expires_at BIGINT NOT NULL);
+CREATE INDEX device_tokens_by_device ON device_tokens(device_id);
+)SQL"},
+    // 2: /healthz commits a one-row probe; the row is seeded here, once, so probes from several
+    // instances only ever update it.
+    {2, R"SQL(
+CREATE TABLE health(
+  id INTEGER PRIMARY KEY,
+  probes BIGINT NOT NULL);
+INSERT INTO health(id, probes) VALUES(1, 0);
+)SQL"},
+    // 3: the hall's live configuration (the admin page changes it); one row, kept by the daily
+    // purge of the event log.
+    {3, R"SQL(
+CREATE TABLE configuration(
+  id INTEGER PRIMARY KEY CHECK (id = 1),
+  document TEXT NOT NULL,
+  updated_at BIGINT NOT NULL);
+)SQL"},
+};
+
+constexpr int kSchemaVersion = std::size(kMigrations);
+
+const char* const kLockHall = "SELECT pg_advisory_xact_lock($1::int, $2::int)";
+
+} // namespace
+
+int PostgresEventStore::schemaVersion() { return kSchemaVersion; }
+
+Result<std::unique_ptr<EventStore>> PostgresEventStore::open(const std::string& url) {
+    auto writer = pg::Connection::open(url);
+    if (!writer) return writer.error();
+    auto other = pg::Connection::open(url);
+    if (!other) return other.error();
+    std::unique_ptr<PostgresEventStore> store(new PostgresEventStore(url, std::move(writer.value()), std::move(other.value())));
+    if (auto st = store->migrate(); !st) return st.error();
+    auto last = store->m_writer->exec("reading the last event id", "SELECT COALESCE(MAX(id), 0) FROM events");
+    if (!last) return last.error();
+    store->m_lastEventId = last->integer(0, 0);
+    return std::unique_ptr<EventStore>(std::move(store));
+}
+
+PostgresEventStore::~PostgresEventStore() { stopWatching(); }
+
+Status PostgresEventStore::migrate() {
+    pg::Connection& c = *m_writer;
+    auto fail = [&](Error e) {
+        c.rollbackQuietly(); // the database stays at the version it had
+        return e;
+    };
+    if (auto st = c.script("starting the schema migration", "BEGIN"); !st) return st.error();
+    // Instances that start together: the first migrates, the others wait here and then find the
+    // schema current.
+    if (auto r = c.exec("locking the schema migration", kLockHall, {kLockClass, kMigrationLock}); !r) return fail(r.error());
+    if (auto st = c.script("creating the schema version table", "CREATE TABLE IF NOT EXISTS loket_schema(version INTEGER NOT NULL)"); !st)
+        return fail(st.error());
+    auto read = c.exec("reading the schema version", "SELECT version FROM loket_schema");
+    if (!read) return fail(read.error());
+    int version = 0;
+    if (read->size() == 0) {
+        if (auto r = c.exec("writing the schema version", "INSERT INTO loket_schema(version) VALUES(0)"); !r) return fail(r.error());
+    } else {
+        version = static_cast<int>(read->integer(0, 0));
+    }
+    if (version > kSchemaVersion)
+        return fail(makeError(ErrorCode::StoreFailed, "the database has schema version " + std::to_string(version) +
+                                                          ", newer than this server's " + std::to_string(kSchemaVersion) +
+                                                          "; run the loket-server that wrote it"));
+    for (const Migration& m : kMigrations) {
+        if (m.version <= version) continue;
+        if (auto st = c.script("migration to schema version " + std::to_string(m.version), m.sql); !st) return fail(st.error());
+        if (auto r = c.exec("writing the schema version", "UPDATE loket_schema SET version = $1", {param(std::int64_t{m.version})}); !r)
+            return fail(r.error());
+    }
+    if (auto st = c.script("committing the schema migration", "COMMIT"); !st) return fail(st.error());
+    return Ok{};
+}
+
+void PostgresEventStore::noteEventId(std::int64_t id) {
+    std::int64_t known = m_lastEventId.load();
+    while (id > known && !m_lastEventId.compare_exchange_weak(known, id)) {
+    }
+}
+
+Result<std::vector<StoredEvent>> PostgresEventStore::readEventsAfter(std::int64_t knownEventId) {
+    auto rows = m_writer->exec("reading events", "SELECT id, type, body FROM events WHERE id > $1 ORDER BY id", {param(knownEventId)});
+    if (!rows) return rows.error();
+    std::vector<StoredEvent> out;
+    out.reserve(static_cast<std::size_t>(rows->size()));
+    for (int i = 0; i < rows->size(); ++i) out.push_back({rows->integer(i, 0), rows->text(i, 1), rows->text(i, 2)});
+    if (!out.empty()) noteEventId(out.back().id);
+    return out;
+}
+
+Result<std::vector<StoredEvent>> PostgresEventStore::loadEvents() {
+    std::lock_guard lock(m_writerMutex);
+    return readEventsAfter(0);
+}
+
+Result<std::vector<StoredEvent>> PostgresEventStore::eventsAfter(std::int64_t knownEventId) {
+    std::lock_guard lock(m_writerMutex);
+    return readEventsAfter(knownEventId);
+}
+
+Result<std::vector<StoredEvent>> PostgresEventStore::beginWriteTurn(std::int64_t knownEventId) {
+    std::lock_guard lock(m_writerMutex);
+    pg::Connection& c = *m_writer;
+    if (m_turnOpen) c.rollbackQuietly(); // a turn its caller never ended: it wrote nothing
+    m_turnOpen = false;
+    if (auto st = c.ensureConnected(); !st) return st.error();
+    // One round trip: begin, wait for the hall's lock (held until this transaction ends: every
+    // other instance's turn waits here), read what others committed since `knownEventId`.
+    const std::string turn = std::string("BEGIN; SELECT pg_advisory_xact_lock(") + kLockClass + ", " + kHallLock +
+                             "); SELECT id, type, body FROM events WHERE id > " + std::to_string(knownEventId) + " ORDER BY id";
+    auto rows = c.query("starting a write turn", turn.c_str());
+    if (!rows) {
+        c.rollbackQuietly();
+        return rows.error();
+    }
+    std::vector<StoredEvent> missed;
+    for (int i = 0; i < rows->size(); ++i) missed.push_back({rows->integer(i, 0), rows->text(i, 1), rows->text(i, 2)});
+    if (!missed.empty()) noteEventId(missed.back().id);
+    m_turnOpen = true;
+    return missed;
+}
+
+void PostgresEventStore::endWriteTurn() {
+    std::lock_guard lock(m_writerMutex);
+    if (m_turnOpen) m_writer->rollbackQuietly(); // it only read: nothing to keep
+    m_turnOpen = false;
+}
+
+Result<std::vector<std::vector<std::int64_t>>> PostgresEventStore::commitGroup(std::span<const CommitBatch> batches) {
+    std::lock_guard lock(m_writerMutex);
+    pg::Connection& c = *m_writer;
+    const bool inTurn = m_turnOpen;
+    m_turnOpen = false;
+    auto fail = [&](Error e) {
+        c.rollbackQuietly(); // nothing of any batch stays
+        return e;
+    };
+    if (!inTurn) {
+        if (auto st = c.ensureConnected(); !st) return st.error();
+        if (auto st = c.script("starting a commit", "BEGIN"); !st) return st.error();
+        if (auto r = c.exec("locking the hall's commands", kLockHall, {kLockClass, kHallLock}); !r) return fail(r.error());
+    }
+    std::vector<std::vector<std::int64_t>> ids(batches.size());
+    bool purged = false;
+    std::int64_t last = 0;
+    for (std::size_t i = 0; i < batches.size(); ++i) {
+        if (auto st = writeBatch(batches[i], ids[i]); !st) return fail(st.error());
+        purged = purged || batches[i].purgeBeforeFirstEvent;
+        if (!ids[i].empty()) last = ids[i].back();
+    }
+    // Delivered at commit, to every instance LISTENing: the payload is the last id, so an
+    // instance that already has it does not read again.
+    const std::string commit = last > 0 ? "SELECT pg_notify('" + std::string(kChannel) + "', '" + std::to_string(last) + "'); COMMIT"
+                                        : std::string("COMMIT");
+    if (auto st = c.script("committing", commit.c_str()); !st) return fail(st.error());
+    noteEventId(last);
+    if (purged) {
+        // Dead rows of yesterday's events keep their bytes until vacuumed: reclaim them now.
+        (void)c.script("vacuuming purged rows", "VACUUM events, idempotency, sessions");
+    }
+    return ids;
+}
+
+Status PostgresEventStore::writeBatch(const CommitBatch& batch, std::vector<std::int64_t>& ids) {
+    pg::Connection& c = *m_writer;
+    for (const auto& [type, body] : batch.events) {
+        auto r = c.exec("storing an event", "INSERT INTO events(type, body) VALUES($1, $2) RETURNING id", {type, body});
+        if (!r) return r.error();
+        ids.push_back(r->integer(0, 0));
+    }
+    for (const VisitRecord& v : batch.finishedDay) {
+        std::optional<std::int64_t> feedback;
+        if (v.feedbackScore) feedback = *v.feedbackScore;
+        auto r = c.exec("storing a visit",
+                        "INSERT INTO visits(ticket, day, number, service, services, kind, status, issued_at, appointment_at, "
+                        "first_called_at, started_at, ended_at, counter, outcome, feedback, limit_s, issued_hour) "
+                        "VALUES($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17) "
+                        "ON CONFLICT(ticket) DO UPDATE SET day = excluded.day, number = excluded.number, "
+                        "service = excluded.service, services = excluded.services, kind = excluded.kind, "
+                        "status = excluded.status, issued_at = excluded.issued_at, appointment_at = excluded.appointment_at, "
+                        "first_called_at = excluded.first_called_at, started_at = excluded.started_at, "
+                        "ended_at = excluded.ended_at, counter = excluded.counter, outcome = excluded.outcome, "
+                        "feedback = excluded.feedback, limit_s = excluded.limit_s, issued_hour = excluded.issued_hour",
+                        {param(v.ticket), param(std::int64_t{v.day}), v.number, v.service, v.services,
+                         std::string(ticketKindName(v.kind)), std::string(ticketStatusName(v.status)), param(v.issuedAt),
+                         param(v.appointmentAt), param(v.firstCalledAt), param(v.startedAt), param(v.endedAt), v.counter,
+                         std::string(outcomeName(v.outcome)), param(feedback), param(v.limitS), param(std::int64_t{v.issuedHour})});
+        if (!r) return r.error();
+    }
+    if (batch.purgeBeforeFirstEvent && !ids.empty()) {
+        // A new day: yesterday's events (names, booking codes, notes), retry keys and expired
+        // staff sessions go.
+        if (auto r = c.exec("purging old events", "DELETE FROM events WHERE id < $1", {param(ids.front())}); !r) return r.error();
+        if (auto r = c.exec("purging old retry keys", "DELETE FROM idempotency WHERE day < $1", {param(std::int64_t{batch.today})}); !r)
+            return r.error();
+        if (auto r = c.exec("purging expired sessions", "DELETE FROM sessions WHERE expires_at < $1", {param(batch.at)}); !r)
+            return r.error();
+    }
+    if (batch.configuration) {
+        auto r = c.exec("storing the configuration",
+                        "INSERT INTO configuration(id, document, updated_at) VALUES(1, $1, $2) "
+                        "ON CONFLICT(id) DO UPDATE SET document = excluded.document, updated_at = excluded.updated_at",
+                        {*batch.configuration, param(batch.at)});
+        if (!r) return r.error();
+    }
+    if (batch.idempotency) {
+        const auto& k = *batch.idempotency;
+        auto r = c.exec("storing the retry key", "INSERT INTO idempotency(key, request_hash, status, response, day) VALUES($1,$2,$3,$4,$5)",
+                        {k.key, k.requestHash, param(std::int64_t{k.status}), k.response, param(std::int64_t{k.day})});
+        if (!r) return r.error();
+    }
+    return Ok{};
+}
+
+Result<std::optional<IdempotencyRecord>> PostgresEventStore::findIdempotency(const std::string& key) {
+    // On the write connection: inside a write turn it sees what other instances committed
+    // before the turn began, and nothing can commit the same key until the turn ends.
+    std::lock_guard lock(m_writerMutex);
+    auto r = m_writer->exec("reading retry keys", "SELECT request_hash, status, response, day FROM idempotency WHERE key = $1", {key});
+    if (!r) return r.error();
+    if (r->size() == 0) return std::optional<IdempotencyRecord>{};
+    return std::optional<IdempotencyRecord>{
+        IdempotencyRecord{key, r->text(0, 0), static_cast<int>(r->integer(0, 1)), r->text(0, 2), static_cast<LocalDay>(r->integer(0, 3))}};
+}
+
+Result<std::vector<VisitRecord>> PostgresEventStore::visits(LocalDay day) {
+    std::lock_guard lock(m_otherMutex);
+    auto q = m_other->exec("reading visits",
+                           "SELECT ticket, day, number, service, services, kind, status, issued_at, appointment_at, "
+                           "first_called_at, started_at, ended_at, counter, outcome, feedback, limit_s, issued_hour "
+                           "FROM visits WHERE day = $1 ORDER BY ticket",
+                           {param(std::int64_t{day})});
+    if (!q) return q.error();
+    std::vector<VisitRecord> out;
+    for (int i = 0; i < q->size(); ++i) {
+        VisitRecord r;
+        r.ticket = q->integer(i, 0);
+        r.day = static_cast<LocalDay>(q->integer(i, 1));
+        r.number = q->text(i, 2);
+        r.service = q->text(i, 3);
+        r.services = q->text(i, 4);
+        r.kind = q->text(i, 5) == "appointment" ? TicketKind::Appointment : TicketKind::WalkIn;
+        r.status = parseTicketStatus(q->text(i, 6)).value_or(TicketStatus::Cancelled);
+        r.issuedAt = q->integer(i, 7);
+        r.appointmentAt = q->integer(i, 8);
+        r.firstCalledAt = q->optInteger(i, 9);
+        r.startedAt = q->optInteger(i, 10);
+        r.endedAt = q->optInteger(i, 11);
+        r.counter = q->text(i, 12);
+        r.outcome = parseOutcome(q->text(i, 13)).value_or(Outcome::None);
+        if (auto f = q->optInteger(i, 14)) r.feedbackScore = static_cast<int>(*f);
+        r.limitS = q->integer(i, 15);
+        r.issuedHour = static_cast<int>(q->integer(i, 16));
+        out.push_back(std::move(r));
+    }
+    return out;
+}
+
+Status PostgresEventStore::putSession(const std::string& tokenHash, const StoredSession& session) {
+    std::lock_guard lock(m_otherMutex);
+    auto r = m_other->exec("storing a session",
+                           "INSERT INTO sessions(token_hash, username, expires_at) VALUES($1, $2, $3) "
+                           "ON CONFLICT(token_hash) DO UPDATE SET username = excluded.username, expires_at = excluded.expires_at",
+                           {tokenHash, session.username, param(session.expiresAt)});
+    if (!r) return r.error();
+    return Ok{};
+}
+
+Result<std::optional<StoredSession>> PostgresEventStore::findSession(const std::string& tokenHash) {
+    std::lock_guard lock(m_otherMutex);
+    auto r = m_other->exec("reading sessions", "SELECT username, expires_at FROM sessions WHERE token_hash = $1", {tokenHash});
+    if (!r) return r.error();
+    if (r->size() == 0) return std::optional<StoredSession>{};
+    return std::optional<StoredSession>{StoredSession{r->text(0, 0), r->integer(0, 1)}};
+}
+
+Result<std::optional<std::string>> PostgresEventStore::loadConfiguration() {
+    std::lock_guard lock(m_otherMutex);
+    auto r = m_other->exec("reading the configuration", "SELECT document FROM configuration WHERE id = 1", {});
+    if (!r) return r.error();
+    if (r->size() == 0) return std::optional<std::string>{};
+    return std::optional<std::string>{r->text(0, 0)};
+}
+
+Status PostgresEventStore::deleteSession(const std::string& tokenHash) {
+    std::lock_guard lock(m_otherMutex);
+    if (auto r = m_other->exec("deleting a session", "DELETE FROM sessions WHERE token_hash = $1", {tokenHash}); !r) return r.error();
+    return Ok{};
+}
+
+Status PostgresEventStore::appendAudit(const AuditEntry& e) {
+    std::lock_guard lock(m_otherMutex);
+    auto r = m_other->exec("writing the audit trail",
+                           "INSERT INTO audit(at, day, actor, role, action, target, detail) VALUES($1, $2, $3, $4, $5, $6, $7)",
+                           {param(e.at), param(std::int64_t{e.day}), e.actor, e.role, e.action, e.target, e.detail});
+    if (!r) return r.error();
+    return Ok{};
+}
+
+Result<std::vector<AuditEntry>> PostgresEventStore::auditEntries(LocalDay day) {
+    std::lock_guard lock(m_otherMutex);
+    auto q = m_other->exec("reading the audit trail",
+                           "SELECT id, at, day, actor, role, action, target, detail FROM audit WHERE day = $1 ORDER BY id",
+                           {param(std::int64_t{day})});
+    if (!q) return q.error();
+    std::vector<AuditEntry> out;
+    for (int i = 0; i < q->size(); ++i)
+        out.push_back({q->integer(i, 0), q->integer(i, 1), static_cast<LocalDay>(q->integer(i, 2)), q->text(i, 3), q->text(i, 4),
+                       q->text(i, 5), q->text(i, 6), q->text(i, 7)});
+    return out;
+}
+
+Status PostgresEventStore::purgeAudit(LocalDay before) {
+    std::lock_guard lock(m_otherMutex);
+    if (auto r = m_other->exec("purging the audit trail", "DELETE FROM audit WHERE day < $1", {param(std::int64_t{before})}); !r)
+        return r.error();
+    return Ok{};
+}
+
+Status PostgresEventStore::putEnrolledDevice(const EnrolledDeviceRecord& d) {
+    std::lock_guard lock(m_otherMutex);
+    pg::Connection& c = *m_other;
+    auto fail = [&](Error e) {
+        c.rollbackQuietly();
+        return e;
+    };
+    if (auto st = c.ensureConnected(); !st) return st;
+    if (auto st = c.script("writing an enrolled device", "BEGIN"); !st) return st;
+    if (auto r = c.exec("writing an enrolled device",
+                        "INSERT INTO enrolled_devices(id, name, role, enrolled_at, revoked_at) VALUES($1, $2, $3, $4, $5) "
+                        "ON CONFLICT(id) DO UPDATE SET name = excluded.name, revoked_at = excluded.revoked_at",
+                        {d.id, d.name, d.role, param(d.enrolledAt), param(d.revokedAt)});
+        !r)
+        return fail(r.error());
+    if (auto r = c.exec("writing an enrolled device's tokens", "DELETE FROM device_tokens WHERE device_id = $1", {d.id}); !r)
+        return fail(r.error());
+    for (const auto& t : d.tokens)
+        if (auto r = c.exec("writing an enrolled device's tokens",
+                            "INSERT INTO device_tokens(token_hash, device_id, expires_at) VALUES($1, $2, $3)",
+                            {t.tokenHash, d.id, param(t.expiresAt)});
+            !r)
+            return fail(r.error());
+    if (auto st = c.script("writing an enrolled device", "COMMIT"); !st) return fail(st.error());
+    return Ok{};
+}
+
+Result<std::vector<EnrolledDeviceRecord>> PostgresEventStore::enrolledDevices() {
+    std::lock_guard lock(m_otherMutex);
+    auto q = m_other->exec("reading enrolled devices",
+                           "SELECT id, name, role, enrolled_at, revoked_at FROM enrolled_devices ORDER BY enrolled_at, id");
+    if (!q) return q.error();
+    std::vector<EnrolledDeviceRecord> out;
+    for (int i = 0; i < q->size(); ++i) out.push_back({q->text(i, 0), q->text(i, 1), q->text(i, 2), q->integer(i, 3), q->optInteger(i, 4), {}});
+    for (auto& d : out) {
+        auto t = m_other->exec("reading device tokens",
+                               "SELECT token_hash, expires_at FROM device_tokens WHERE device_id = $1 ORDER BY expires_at", {d.id});
+        if (!t) return t.error();
+        for (int i = 0; i < t->size(); ++i) d.tokens.push_back({t->text(i, 0), t->integer(i, 1)});
+    }
+    return out;
+}
+
+Status PostgresEventStore::probeWrite() {
+    std::lock_guard lock(m_otherMutex);
+    // A real commit, synced like every other (a single statement is its own transaction).
+    if (auto r = m_other->exec("probing a write", "UPDATE health SET probes = probes + 1 WHERE id = 1"); !r) return r.error();
+    return Ok{};
+}
+
+void PostgresEventStore::watchCommits(std::function<void()> committed) {
+    stopWatching();
+    if (!committed) return;
+    std::lock_guard lock(m_watchMutex);
+    if (pipe(m_stopPipe) != 0) return;
+    const int stopFd = m_stopPipe[0];
+    m_watcher = std::thread([this, stopFd, committed = std::move(committed)] {
+        std::unique_ptr<pg::Connection> listener;
+        for (;;) {
+            if (!listener) {
+                auto opened = pg::Connection::open(m_url);
+                if (opened && opened.value()->script("listening for events", "LISTEN loket_events")) {
+                    listener = std::move(opened.value());
+                    committed(); // whatever was announced while nobody listened
+                }
+            }
+            pollfd fds[2] = {{stopFd, POLLIN, 0}, {listener ? PQsocket(listener->raw()) : -1, POLLIN, 0}};
+            // Without a connection, try again after a second (or stop).
+            if (poll(fds, listener ? 2 : 1, listener ? -1 : 1000) < 0) continue;
+            if (fds[0].revents) return;
+            if (!listener || !fds[1].revents) continue;
+            if (!PQconsumeInput(listener->raw())) {
+                listener.reset(); // lost: reconnect, and catch up once listening again
+                continue;
+            }
+            bool news = false;
+            while (PGnotify* n = PQnotifies(listener->raw())) {
+                if (std::atoll(n->extra) > m_lastEventId.load()) news = true;
+                PQfreemem(n);
+            }
+            if (news) committed();
+        }
+    });
+}
+
+void PostgresEventStore::stopWatching() {
+    std::lock_guard lock(m_watchMutex);
+    if (m_watcher.joinable()) {
+        const char stop = 1;
+        (void)!write(m_stopPipe[1], &stop, 1);
+        m_watcher.join();
+    }
+    for (int& fd : m_stopPipe)
+        if (fd >= 0) {
+            close(fd);
+            fd = -1;
+        }
+}
+
+} // namespace loket::server

@@ -1,0 +1,84 @@
+// PostgresEventStore: the EventStore in a PostgreSQL database (libpq), for a city whose hall
+// servers share one database. The same event log, retry keys, visits, sessions, audit trail,
+// enrolled devices and purge rules as SqliteEventStore; commits are durable when PostgreSQL's
+// fsync and synchronous_commit are on (its defaults).
+//
+// Schema: versioned (table loket_schema), migrations run in order in one transaction at open,
+// under an advisory lock, so instances that start together migrate once; a database from a newer
+// server is refused. Several instances: a write turn takes a transaction-level advisory lock for
+// the hall, so commands are decided and committed one group at a time across all instances, each
+// on the state with every earlier event applied (beginWriteTurn returns the ones it missed). A
+// commit sends NOTIFY loket_events; watchCommits LISTENs on its own connection.
+// Used by store_factory.cpp; callers see only the EventStore interface.
+#pragma once
+
+#include "server/event_store.hpp"
+#include "postgres_connection.hpp"
+
+#include <atomic>
+#include <memory>
+#include <mutex>
+#include <thread>
+
+namespace loket::server {
+
+class PostgresEventStore final : public EventStore {
+public:
+    static int schemaVersion();
+    // `url`: postgresql://user@host:port/database?… (libpq's connection URI).
+    static Result<std::unique_ptr<EventStore>> open(const std::string& url);
+    ~PostgresEventStore() override;
+    PostgresEventStore(const PostgresEventStore&) = delete;
+    PostgresEventStore& operator=(const PostgresEventStore&) = delete;
+
+    Result<std::vector<StoredEvent>> loadEvents() override;
+    Result<std::vector<std::vector<std::int64_t>>> commitGroup(std::span<const CommitBatch> batches) override;
+    Result<std::optional<IdempotencyRecord>> findIdempotency(const std::string& key) override;
+    Result<std::vector<core::VisitRecord>> visits(core::LocalDay day) override;
+    std::int64_t lastEventId() const override { return m_lastEventId; }
+
+    Status putSession(const std::string& tokenHash, const StoredSession& session) override;
+    Result<std::optional<StoredSession>> findSession(const std::string& tokenHash) override;
+    Result<std::optional<std::string>> loadConfiguration() override;
+    Status deleteSession(const std::string& tokenHash) override;
+
+    Status appendAudit(const AuditEntry& entry) override;
+    Result<std::vector<AuditEntry>> auditEntries(core::LocalDay day) override;
+    Status purgeAudit(core::LocalDay before) override;
+    Status putEnrolledDevice(const EnrolledDeviceRecord& device) override;
+    Result<std::vector<EnrolledDeviceRecord>> enrolledDevices() override;
+
+    Status probeWrite() override;
+
+    Result<std::vector<StoredEvent>> beginWriteTurn(std::int64_t knownEventId) override;
+    void endWriteTurn() override;
+    Result<std::vector<StoredEvent>> eventsAfter(std::int64_t knownEventId) override;
+    void watchCommits(std::function<void()> committed) override;
+
+private:
+    PostgresEventStore(std::string url, std::unique_ptr<pg::Connection> writer, std::unique_ptr<pg::Connection> other)
+        : m_url(std::move(url)), m_writer(std::move(writer)), m_other(std::move(other)) {}
+    Status migrate();
+    Status writeBatch(const CommitBatch& batch, std::vector<std::int64_t>& ids);
+    Result<std::vector<StoredEvent>> readEventsAfter(std::int64_t knownEventId);
+    void noteEventId(std::int64_t id);
+    void stopWatching();
+
+    const std::string m_url;
+    // The write path (turns, commits, the event log) and everything else (sessions, audit,
+    // devices, visits, probes) on two connections, so a staff log-in never waits for, or lands
+    // inside, a command's open transaction.
+    std::mutex m_writerMutex;
+    std::unique_ptr<pg::Connection> m_writer;
+    bool m_turnOpen = false; // a write turn's transaction is open on m_writer
+    std::mutex m_otherMutex;
+    std::unique_ptr<pg::Connection> m_other;
+    std::atomic<std::int64_t> m_lastEventId{0};
+
+    // watchCommits: a thread LISTENing on a connection of its own; woken through a pipe to stop.
+    std::mutex m_watchMutex;
+    std::thread m_watcher;
+    int m_stopPipe[2] = {-1, -1};
+};
+
+} // namespace loket::server
