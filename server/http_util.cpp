@@ -79,6 +79,17 @@ bool nestsDeeperThan(const std::string& text, int limit) {
     }
     return false;
 }
+// The media type of a Content-Type value: before any parameter (";charset=utf-8"), without
+// spaces, lower case. "application/jsonx" is not "application/json".
+std::string mediaType(const std::string& contentType) {
+    std::string type = contentType.substr(0, contentType.find(';'));
+    const auto first = type.find_first_not_of(" \t");
+    const auto last = type.find_last_not_of(" \t");
+    type = first == std::string::npos ? std::string() : type.substr(first, last - first + 1);
+    for (char& c : type) c = static_cast<char>(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c);
+    return type;
+}
+
 } // namespace
 
 Result<Json> jsonBody(const httplib::Request& req, std::initializer_list<const char*> allowed, bool emptyOk) {
@@ -90,7 +101,8 @@ Result<Json> jsonBody(const httplib::Request& req, std::initializer_list<const c
     // (application/x-www-form-urlencoded: IT's walk-through in the README types it so); one that
     // says it is something else is refused.
     const std::string type = req.get_header_value("Content-Type");
-    if (!type.empty() && type.rfind("application/json", 0) != 0 && type.rfind("application/x-www-form-urlencoded", 0) != 0)
+    const std::string media = mediaType(type);
+    if (!type.empty() && media != "application/json" && media != "application/x-www-form-urlencoded")
         return makeError(ErrorCode::InvalidJson, "The body must be JSON (Content-Type: application/json), not '" + type.substr(0, 60) + "'.");
     if (nestsDeeperThan(req.body, kMaxJsonDepth))
         return makeError(ErrorCode::InvalidJson, "The JSON nests deeper than " + std::to_string(kMaxJsonDepth) + " levels.");

@@ -137,6 +137,17 @@ int main(int argc, char** argv) {
                      "*** staff 'demo'). Anyone can use them. Replace them before this hall opens to the public.\n\n",
                      options.config.c_str());
 
+    // Blocked here, before the first thread starts (the HTTP workers, the booking sync): every
+    // thread inherits the mask, so SIGTERM reaches only the signal thread's sigwait below and the
+    // stop is orderly (the store is closed and its write-ahead log folded in). A thread started
+    // before this line would take SIGTERM's default action and end the process on the spot.
+    sigset_t signals;
+    sigemptyset(&signals);
+    sigaddset(&signals, SIGINT);
+    sigaddset(&signals, SIGTERM);
+    sigaddset(&signals, SIGHUP); // reloads the TLS certificate and key; connections and streams stay up
+    pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+
     HallClock clock(config->timeZone);
     if (const char* offset = std::getenv("LOKET_CLOCK_OFFSET_S")) {
         clock.setOffset(std::atoll(offset));
@@ -219,15 +230,6 @@ int main(int argc, char** argv) {
                                   [&clock](loket::core::Seconds t) { return clock.utcOffsetAt(t); }};
     std::vector<std::string> serviceIds;
     for (const auto& s : config->hall.services) serviceIds.push_back(s.id);
-    // Signals are taken by one thread, so the stop is orderly: streams first, then the server.
-    // Blocked before any thread starts (the booking sync, the request workers): a thread
-    // that left SIGHUP unblocked would take it, and its default action ends the process.
-    sigset_t signals;
-    sigemptyset(&signals);
-    sigaddset(&signals, SIGINT);
-    sigaddset(&signals, SIGTERM);
-    sigaddset(&signals, SIGHUP); // reloads the TLS certificate and key; connections and streams stay up
-    pthread_sigmask(SIG_BLOCK, &signals, nullptr);
     auto bookingSync = loket::server::booking::startBooking(options.config, serviceIds, config->timeZone, bookPort, zone);
     if (!bookingSync) {
         std::fprintf(stderr, "loket-server: config error: %s\n", bookingSync.error().message.c_str());

@@ -130,6 +130,11 @@ TEST_CASE("input: hostile requests each get a 4xx with a JSON error code, at onc
         api("invalid UTF-8", 400, "invalid_json", kiosk.postRaw("/api/v1/tickets", "{\"service\":\"M\xfcller\"}", "application/json", key)),
         api("a NUL byte", 400, "invalid_json", kiosk.postRaw("/api/v1/tickets", std::string("{\"service\":\"oph\0alen\"}", 22), "application/json", key)),
         api("a wrong content type", 400, "invalid_json", kiosk.postRaw("/api/v1/tickets", "{\"service\":\"ophalen\"}", "text/plain", key)),
+        api("an XML content type", 400, "invalid_json", kiosk.postRaw("/api/v1/tickets", "<ticket service=\"ophalen\"/>", "application/xml", key)),
+        api("a multipart form", 400, "invalid_json", kiosk.postRaw("/api/v1/tickets", "--x\r\n\r\nophalen\r\n--x--", "multipart/form-data; boundary=x", key)),
+        api("a type that only starts like JSON", 400, "invalid_json", kiosk.postRaw("/api/v1/tickets", "{\"service\":\"ophalen\"}", "application/jsonx", key)),
+        // curl's default type for -d is read as JSON (the README's walk-through), so it must be JSON.
+        api("a real form body", 400, "invalid_json", kiosk.postRaw("/api/v1/tickets", "service=ophalen", "application/x-www-form-urlencoded", key)),
         api("a body over 64 KiB", 413, "payload_too_large", kiosk.postRaw("/api/v1/tickets", std::string(70 * 1024, ' '), "application/json", key)),
         raw("a chunked body", 411, "invalid_value", bigChunk),
         raw("a POST without a length", 411, "invalid_value", post + "\r\n"),
@@ -147,5 +152,9 @@ TEST_CASE("input: hostile requests each get a 4xx with a JSON error code, at onc
         const Json body = jsonOf(c.answer);
         CHECK((body.is_object() && body.contains("error") ? body["error"]["code"].get<std::string>() : "(none)") == c.code);
     }
+    // What is JSON by its type is still taken: parameters and the case of the type do not matter.
+    const std::string ok = "{\"service\":\"ophalen\"}";
+    CHECK(kiosk.postRaw("/api/v1/tickets", ok, "Application/JSON; charset=utf-8", {{"Idempotency-Key", "ok-json"}}).status == 201);
+    CHECK(kiosk.postRaw("/api/v1/tickets", ok, "application/x-www-form-urlencoded", {{"Idempotency-Key", "ok-curl"}}).status == 201);
     CHECK(ApiClient(server).get("/healthz").status == 200);
 }
