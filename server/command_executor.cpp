@@ -145,14 +145,16 @@ void CommandExecutor::runGroup(std::vector<Pending*>& group) {
     HallState& state = *m_decideState;
     std::vector<CommitBatch> batches;
     std::vector<Pending*> committing;
-    std::map<std::string, const IdempotencyRecord*> groupKeys; // retry keys this group stores
+    // Retry keys this group stores, with the batch that stores each: an index, not a pointer,
+    // because `batches` reallocates as it grows.
+    std::map<std::string, std::size_t> groupKeys;
 
     for (Pending* p : group) {
         p->at = m_clock.now();
         if (p->once) {
             const std::string& key = p->idempotency->key;
             if (auto it = groupKeys.find(key); it != groupKeys.end()) {
-                p->out.previous = *it->second; // an earlier command of this group has the key
+                p->out.previous = *batches[it->second].idempotency; // an earlier command of this group has the key
                 p->rejected = true;
                 continue;
             }
@@ -206,7 +208,7 @@ void CommandExecutor::runGroup(std::vector<Pending*>& group) {
         }
         p->batch = batches.size();
         batches.push_back(std::move(batch));
-        if (batches.back().idempotency) groupKeys[batches.back().idempotency->key] = &*batches.back().idempotency;
+        if (batches.back().idempotency) groupKeys[batches.back().idempotency->key] = p->batch;
         p->out.result = std::move(out);
         committing.push_back(p);
     }

@@ -131,7 +131,8 @@ TEST_CASE("input: hostile requests each get a 4xx with a JSON error code, at onc
         api("a NUL byte", 400, "invalid_json", kiosk.postRaw("/api/v1/tickets", std::string("{\"service\":\"oph\0alen\"}", 22), "application/json", key)),
         api("a wrong content type", 400, "invalid_json", kiosk.postRaw("/api/v1/tickets", "{\"service\":\"ophalen\"}", "text/plain", key)),
         api("an XML content type", 400, "invalid_json", kiosk.postRaw("/api/v1/tickets", "<ticket service=\"ophalen\"/>", "application/xml", key)),
-        api("a multipart form", 400, "invalid_json", kiosk.postRaw("/api/v1/tickets", "--x\r\n\r\nophalen\r\n--x--", "multipart/form-data; boundary=x", key)),
+        // cpp-httplib reads a multipart body itself and refuses this malformed one before any route.
+        api("a multipart form", 400, "invalid_value", kiosk.postRaw("/api/v1/tickets", "--x\r\n\r\nophalen\r\n--x--", "multipart/form-data; boundary=x", key)),
         api("a type that only starts like JSON", 400, "invalid_json", kiosk.postRaw("/api/v1/tickets", "{\"service\":\"ophalen\"}", "application/jsonx", key)),
         // curl's default type for -d is read as JSON (the README's walk-through), so it must be JSON.
         api("a real form body", 400, "invalid_json", kiosk.postRaw("/api/v1/tickets", "service=ophalen", "application/x-www-form-urlencoded", key)),
