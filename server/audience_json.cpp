@@ -51,8 +51,11 @@ std::string publicServiceId(const HallConfig& config, ServiceIndex service) {
     const ServiceConfig& s = config.services[service];
     if (!s.publicLabel) return s.id;
     // By position, so it says nothing of the matter; never one of the hall's real ids.
-    std::string id = "s" + std::to_string(service + 1);
-    while (serviceIndex(config, id)) id = "_" + id;
+    // Built with append and insert, not `"s" + std::to_string(…)`: GCC 12 at -O3 warns falsely
+    // on that operator+ (-Wstringop-overflow, GCC bug 105651).
+    std::string id(1, 's');
+    id.append(std::to_string(service + 1));
+    while (serviceIndex(config, id)) id.insert(id.begin(), '_');
     return id;
 }
 
