@@ -1,5 +1,7 @@
 #include "api.hpp"
 
+#include "crypto.hpp"
+
 #include "http_listener.hpp"
 #include "log.hpp"
 #include "security_headers.hpp"
@@ -112,8 +114,28 @@ SecurityHeaders securityHeadersFor(const ServerConfig& config) {
     return headers;
 }
 
+const ServerParts& partsForRequest(const ServerParts& parts, const httplib::Request& req) {
+    if (!parts.locations) return parts;
+    std::optional<std::string> location;
+    if (auto who = parts.auth.authenticate(req, parts.clock.now().t)) {
+        location = who->location;
+    } else if (const std::string header = req.get_header_value("Authorization"); header.rfind("Bearer ", 0) == 0) {
+        // A revoked kiosk still uploads the tickets it issued offline, to its own location.
+        if (auto id = parts.enrolment.revokedKioskForToken(sha256Hex(header.substr(7)), parts.clock.now().t))
+            location = parts.enrolment.locationOf(*id);
+    } else if (req.path.rfind("/api/v1/visits/", 0) == 0 && req.matches.size() > 1) {
+        // A visitor's code is the key to one ticket, in one location's queue.
+        const std::string code = req.matches[1];
+        for (const auto& [id, p] : parts.locations->all())
+            if (p->state.read([&](const StateView& v) { return v.state.ticketByPublicCode(code) != nullptr; })) return *p;
+    }
+    if (location)
+        if (const ServerParts* p = parts.locations->find(*location)) return *p;
+    return parts;
+}
+
 httplib::Server::Handler route(const ServerParts& parts, RouteHandler handler) {
-    return [&parts, handler](const httplib::Request& req, httplib::Response& res) { handler(parts, req, res); };
+    return [&parts, handler](const httplib::Request& req, httplib::Response& res) { handler(partsForRequest(parts, req), req, res); };
 }
 
 std::optional<Principal> allow(const ServerParts& parts, const httplib::Request& req, httplib::Response& res,
@@ -162,6 +184,7 @@ void installApi(httplib::Server& server, const ServerParts& parts) {
     installCounterRoutes(server, parts);
     installAdminRoutes(server, parts);
     installBeheerRoutes(server, parts);
+    installCityRoutes(server, parts);
     installStaticRoutes(server, parts);
 }
 

@@ -27,7 +27,27 @@
 
 namespace loket::server {
 
-// The parts a route may use. Each has its own job and its own lock.
+struct ServerParts;
+
+// A city's locations (docs/locations.md): one set of hall parts per location, in configuration
+// order. route() answers each request with its caller's set; shared parts (auth, audit,
+// enrolment, metrics) are the same object in every set.
+class Locations {
+public:
+    void add(const std::string& id, const ServerParts* parts) { m_list.emplace_back(id, parts); }
+    const ServerParts* find(const std::string& id) const {
+        for (const auto& [i, p] : m_list)
+            if (i == id) return p;
+        return nullptr;
+    }
+    const std::vector<std::pair<std::string, const ServerParts*>>& all() const { return m_list; }
+
+private:
+    std::vector<std::pair<std::string, const ServerParts*>> m_list;
+};
+
+// The parts a route may use. Each has its own job and its own lock. In a city, the hall parts
+// (config, state, predictor, commands, devices, broker, store, booking) are one location's.
 struct ServerParts {
     const ServerConfig& config;
     HallClock& clock;
@@ -43,6 +63,9 @@ struct ServerParts {
     Metrics& metrics;
     std::filesystem::path webDir;
     booking::BookingSync* booking = nullptr; // the hall's booking systems, when configured (docs/booking.md)
+    std::string location;                    // whose parts these are ("" in a one-location hall)
+    const Locations* locations = nullptr;    // a city: every location's parts; nullptr in one hall
+    const ServerConfig* cityConfig = nullptr; // a city: the whole file (`config` is this location's)
 };
 
 void installApi(httplib::Server& server, const ServerParts& parts);
@@ -53,7 +76,11 @@ SecurityHeaders securityHeadersFor(const ServerConfig& config);
 // --- for the route files ---------------------------------------------------------------------
 
 using RouteHandler = void (*)(const ServerParts&, const httplib::Request&, httplib::Response&);
+// The handler gets the parts of the caller's location: the one its device credential or staff
+// session carries; for a visitor's code, the location whose queue knows it; otherwise (no
+// credential, or one the handler will refuse) `parts`, the first location's.
 httplib::Server::Handler route(const ServerParts& parts, RouteHandler handler);
+const ServerParts& partsForRequest(const ServerParts& parts, const httplib::Request& req);
 
 void installPublicRoutes(httplib::Server& server, const ServerParts& parts);
 void installDeviceRoutes(httplib::Server& server, const ServerParts& parts);
@@ -63,6 +90,7 @@ void installStaticRoutes(httplib::Server& server, const ServerParts& parts);
 void installEnrolmentRoutes(httplib::Server& server, const ServerParts& parts);
 void installOfflineRoutes(httplib::Server& server, const ServerParts& parts); // api_offline.cpp (issue 13)
 void installBeheerRoutes(httplib::Server& server, const ServerParts& parts); // the admin page (api_beheer.cpp)
+void installCityRoutes(httplib::Server& server, const ServerParts& parts); // several locations (api_city.cpp)
 // Answers with an HTML page of the web folder (api_static.cpp).
 void servePage(const ServerParts& parts, const char* file, httplib::Response& res);
 

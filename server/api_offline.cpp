@@ -218,7 +218,7 @@ void postUpload(const ServerParts& parts, const httplib::Request& req, httplib::
     const std::string auth = req.get_header_value("Authorization");
     if (auth.rfind("Bearer ", 0) == 0)
         if (auto revoked = parts.enrolment.revokedKioskForToken(sha256Hex(auth.substr(7)), parts.clock.now().t))
-            who = Principal{Role::Kiosk, *revoked, nullptr, {}, true};
+            who = Principal{Role::Kiosk, *revoked, nullptr, {}, true, parts.location};
     if (!who) who = allow(parts, req, res, {Role::Kiosk});
     if (!who) return;
     auto body = jsonBody(req, {"entries", "unsent"});

@@ -54,6 +54,7 @@ struct CommitBatch {
 struct StoredSession {
     std::string username;
     std::int64_t expiresAt = 0;
+    std::string location = {}; // the location chosen at log-in ("" in a one-location hall)
 };
 
 // One staff or admin action for the audit trail (audit_log.hpp). Never a visitor's name or code:
@@ -79,6 +80,7 @@ struct EnrolledDeviceRecord {
     std::int64_t enrolledAt = 0;
     std::optional<std::int64_t> revokedAt;
     std::vector<DeviceTokenRecord> tokens;
+    std::string location = {}; // the location it was enrolled at ("" in a one-location hall)
 };
 
 class EventStore {

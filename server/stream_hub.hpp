@@ -44,6 +44,9 @@ struct StreamLimits {
     // For a device enrolled by pairing: false once it is revoked. Its stream then ends within
     // about a second (the hub looks every tick).
     std::function<bool(const std::string& deviceId)> deviceActive;
+    // A city (docs/locations.md): each location's events, by location id. A stream reads its
+    // caller's location's broker; empty (one hall): every stream reads the hub's broker.
+    std::map<std::string, EventBroker*> locationBrokers;
     std::size_t maxHeaderBytes = 16 * 1024;
     std::size_t maxHeaderLines = 64;
     std::chrono::milliseconds headerDeadline{10'000}; // also how long an idle keep-alive connection stays
@@ -118,6 +121,7 @@ private:
     void close(Loop& loop, int fd);
 
     EventBroker& m_broker;
+    std::vector<EventBroker*> m_allBrokers; // m_broker and each location's
     Auth& m_auth;
     HallClock& m_clock;
     const StreamLimits m_limits;

@@ -67,6 +67,7 @@ public:
     ApiResponse postRaw(const std::string& path, const std::string& body, const std::string& type, httplib::Headers extra = {});
     ApiResponse del(const std::string& path);
     void setToken(std::string token) { m_token = std::move(token); }
+    const std::string& token() const { return m_token; }
 
 private:
     httplib::Headers headers(httplib::Headers extra) const;
