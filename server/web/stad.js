@@ -39,7 +39,7 @@
     const locations = data.locations || [];
     const head = $('city-head');
     head.replaceChildren(el('th', { scope: 'col' }, t('city.figure')),
-      locations.map((l) => el('th', { scope: 'col', class: l.current ? 'current' : undefined },
+      ...locations.map((l) => el('th', { scope: 'col', class: l.current ? 'current' : undefined },
         l.name, l.current ? el('span', { class: 'muted' }, ` (${t('city.yours')})`) : null)));
     const normMinutes = Math.round((data.norm_s || 300) / 60);
     $('city-body').replaceChildren(

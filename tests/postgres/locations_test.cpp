@@ -61,7 +61,8 @@ TEST_CASE("postgres: each location has its own schema and lock; concurrent check
             kiosks.emplace_back([&, location, token, server] {
                 ApiClient kiosk(*server, token);
                 for (int i = 0; i < kPerKiosk; ++i) {
-                    auto r = kiosk.post("/api/v1/tickets", {{"service", "ophalen"}});
+                    auto r = kiosk.post("/api/v1/tickets", {{"service", "ophalen"}},
+                                        {{"Idempotency-Key", location + (server == &city.a ? "-a-" : "-b-") + std::to_string(i)}});
                     std::lock_guard l(mutex);
                     if (r.status != 201) errors.push_back(std::to_string(r.status) + " " + r.body);
                     else numbers[location].push_back(r.json["ticket"]["number"]);

@@ -46,7 +46,7 @@ int lineOf(const std::string& text, const std::string& needle) {
 } // namespace
 
 TEST_CASE("locations: the city example names three locations, each with its own services, counters, hours and devices") {
-    auto c = parseServerConfig(cityText(), "city.toml");
+    auto c = parseServerConfig(replaced(cityText(), "[location.hours]\nalways = true", "[location.hours]\nmon = [\"08:30-12:30\"]"), "city.toml");
     REQUIRE(c);
     REQUIRE(c->locations.size() == 3);
     CHECK(c->locations[0].id == "stadhuis");
@@ -170,13 +170,13 @@ TEST_CASE("locations: a location's queue survives a restart, apart from the othe
     {
         ServerProcess server(dir.path() / "city.db", cityConfig());
         ApiClient kiosk(server, "noord-kiosk-token");
-        REQUIRE(kiosk.post("/api/v1/tickets", {{"service", "ophalen"}}).status == 201);
+        REQUIRE(kiosk.post("/api/v1/tickets", {{"service", "ophalen"}}, {{"Idempotency-Key", "restart-1"}}).status == 201);
         server.kill9();
     }
     ServerProcess again(dir.path() / "city.db", cityConfig());
     ApiClient kioskB(again, "noord-kiosk-token"), kioskA(again, "stadhuis-kiosk-token");
-    auto b = kioskB.post("/api/v1/tickets", {{"service", "ophalen"}});
-    auto a = kioskA.post("/api/v1/tickets", {{"service", "ophalen"}});
+    auto b = kioskB.post("/api/v1/tickets", {{"service", "ophalen"}}, {{"Idempotency-Key", "restart-2"}});
+    auto a = kioskA.post("/api/v1/tickets", {{"service", "ophalen"}}, {{"Idempotency-Key", "restart-3"}});
     CHECK(b.json["ticket"]["number"] == "B002");
     CHECK(a.json["ticket"]["number"] == "B001");
 }

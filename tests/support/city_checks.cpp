@@ -2,6 +2,7 @@
 
 #include <catch2/catch.hpp>
 
+#include <atomic>
 #include <functional>
 #include <set>
 
@@ -10,6 +11,12 @@ namespace loket::test {
 namespace {
 
 const char* const kDemoPassword = "demo-demo-demo";
+
+// A check-in's retry key, new for every check-in of this test program.
+httplib::Headers freshKey() {
+    static std::atomic<int> next{0};
+    return {{"Idempotency-Key", "city-" + std::to_string(++next)}};
+}
 
 // The waiting tickets a staff token's location shows: numbers.
 std::set<std::string> waitingNumbers(const ServerProcess& server, const std::string& token) {
@@ -24,7 +31,7 @@ std::set<std::string> waitingNumbers(const ServerProcess& server, const std::str
 
 Json checkIn(const ServerProcess& server, const std::string& kioskToken, const std::string& service) {
     ApiClient kiosk(server, kioskToken);
-    auto r = kiosk.post("/api/v1/tickets", {{"service", service}});
+    auto r = kiosk.post("/api/v1/tickets", {{"service", service}}, freshKey());
     INFO(r.body);
     REQUIRE(r.status == 201);
     return r.json["ticket"];
@@ -78,7 +85,7 @@ void checkKioskIsolation(const ServerProcess& forA, const ServerProcess& forB) {
     REQUIRE(servicesB.status == 200);
     CHECK(ids(servicesA.json) == std::set<std::string>{"paspoort", "ophalen", "uittreksel"});
     CHECK(ids(servicesB.json).count("paspoort") == 0);
-    CHECK(kioskB.post("/api/v1/tickets", {{"service", "paspoort"}}).status / 100 == 4);
+    CHECK(kioskB.post("/api/v1/tickets", {{"service", "paspoort"}}, freshKey()).status / 100 == 4);
     CHECK(kioskA.get("/api/v1/hall").json["hall"]["name"] == "Stadhuis Rijnwaarde");
     CHECK(kioskB.get("/api/v1/hall").json["hall"]["name"] == "Servicepunt Noord");
     // A kiosk credential used on the other instance still serves its own location.
