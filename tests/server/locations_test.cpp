@@ -121,7 +121,7 @@ TEST_CASE("locations: configuration errors name the file, the line and the field
         std::stringstream hall;
         hall << in.rdbuf();
         const std::string text = replaced(hall.str(), "username = \"demo\"", "username = \"demo\"\nlocations = [\"noord\"]");
-        CHECK(errorOf(text) == "hall.toml:" + std::to_string(lineOf(text, "locations = [")) +
+        CHECK(errorOf(text) == "city.toml:" + std::to_string(lineOf(text, "locations = [")) +
                                    ": staff 'demo'.locations: the file names no [[location]]");
     }
 }
