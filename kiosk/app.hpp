@@ -74,6 +74,7 @@ public:
     const Flow& flow() const { return *m_flow; }
     // Every touch-to-print time measured so far (the benchmark reads them).
     const std::vector<double>& touchToPrintMs() const { return m_touchToPrintAll; }
+    WorkerStats workerStats() const { return m_worker->stats(); }
 
 private:
     App() = default;
