@@ -100,6 +100,7 @@ private:
     std::unique_ptr<Voice> m_voice;
     DrawOut m_lastOut;
     std::uint64_t m_drawnRevision = ~0ull;
+    Screen m_drawnScreen = Screen::Welcome; // the flow's screen in the last frame drawn
     bool m_pointerDirty = false;
     bool m_quit = false;
     std::chrono::milliseconds m_clockOffset{0};

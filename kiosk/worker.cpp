@@ -390,7 +390,7 @@ void Worker::print(const PrintTicket& job) {
         m_stats.lastPrintDuration = std::chrono::duration_cast<std::chrono::microseconds>(SteadyClock::now() - started);
         if (!ticket::blocksPrinting(fault)) ++m_stats.printed;
     }
-    post(PrintFinished{job.requestId, fault});
+    post(PrintFinished{job.requestId, fault, SteadyClock::now()});
 }
 
 void Worker::pollPrinter() {

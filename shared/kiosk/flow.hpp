@@ -104,7 +104,8 @@ struct Reachability { bool reachable = true; bool certificateRefused = false; };
 struct CheckInSucceeded { std::uint64_t requestId = 0; proto::IssuedTicket ticket; };
 struct CheckInRejected { std::uint64_t requestId = 0; Error error; }; // the server's typed refusal
 struct CheckInUnreachable { std::uint64_t requestId = 0; }; // the worker keeps trying the same request
-struct PrintFinished { std::uint64_t requestId = 0; ticket::PrinterFault fault = ticket::PrinterFault::None; };
+// `at`: when the printer had the whole ticket (the worker's clock), for touch → printed ticket.
+struct PrintFinished { std::uint64_t requestId = 0; ticket::PrinterFault fault = ticket::PrinterFault::None; TimePoint at{}; };
 struct HeadsetPlugged {};
 // Offline, and the kiosk restarted during the outage (the offline book's key lived in memory
 // only): it cannot check the code. The visitor chooses the service and gets a walk-in ticket.

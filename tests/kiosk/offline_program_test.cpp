@@ -107,11 +107,11 @@ public:
         }
         return f();
     }
-    // What a kiosk's last heartbeat said (detail), or null.
+    // What a kiosk's last heartbeat said (detail); empty before its first one.
     Json kioskDetail(const std::string& id) {
         for (const auto& d : get("/api/v1/devices"))
-            if (d.value("id", "") == id && d.contains("detail")) return d["detail"];
-        return Json();
+            if (d.value("id", "") == id && d.contains("detail") && d["detail"].is_object()) return d["detail"];
+        return Json::object();
     }
     // Whether every kiosk in `ids` has its leases, key and book (it reports offline_ready).
     bool kiosksReady(const std::set<std::string>& ids) {
