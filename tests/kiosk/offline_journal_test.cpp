@@ -19,7 +19,7 @@ using loket::test::TempDir;
 
 namespace {
 JournalLease lease(loket::core::LeaseId id, const std::string& service, char prefix, int first, int count) {
-    return JournalLease{id, service, prefix, first, count, "2026-11-23", 10'000};
+    return JournalLease{id, service, prefix, first, count, "2026-11-23", 10'000, ""};
 }
 } // namespace
 
