@@ -57,6 +57,7 @@ struct ApiResponse {
     int status = 0;
     Json json;
     std::string body;
+    httplib::Headers headers;
 };
 
 class ApiClient {
