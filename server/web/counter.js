@@ -20,8 +20,9 @@
     queueSignature: '',
     knownAlerts: null,
     reachable: true,
-    // The action sent and not yet answered: {path, body, key, what, onDone, tries}.
-    pending: null
+    // The action sent and not yet answered: {path, body, key, what(), onDone, tries}.
+    pending: null,
+    focusBefore: null // the button that had the focus when the server went away
   };
 
   // How long to wait before sending the pending action again, and between looks while away.
@@ -181,6 +182,7 @@
     if (reachable) {
       Loket.announce(t('counter.reconnecting.back'));
     } else {
+      Loket.announce(t('counter.reconnecting.title'));
       // While away and nothing to send: look again now and then (the pending action looks itself).
       const probe = () => {
         if (state.reachable || !state.session) return;
@@ -197,15 +199,29 @@
   // their focus; act() ignores presses meanwhile.)
   function renderConnection() {
     const away = !state.reachable && !!state.session && !$('work-view').hidden;
-    $('reconnecting').hidden = !away;
-    $('reconnecting-retry').textContent = away && state.pending ? t('counter.reconnecting.retry', { action: state.pending.what }) : '';
-    document.querySelectorAll('#work-view button, #change-counter').forEach((button) => {
+    const banner = $('reconnecting');
+    const actions = '#work-view button, #change-counter';
+    const focused = document.activeElement;
+    banner.hidden = !away;
+    $('reconnecting-retry').textContent = away && state.pending ? t('counter.reconnecting.retry', { action: state.pending.what() }) : '';
+    document.querySelectorAll(actions).forEach((button) => {
       button.disabled = !state.reachable;
       const described = (button.getAttribute('aria-describedby') || '').split(' ').filter((id) => id && id !== 'reconnecting-reason');
       if (away) described.push('reconnecting-reason');
       if (described.length) button.setAttribute('aria-describedby', described.join(' '));
       else button.removeAttribute('aria-describedby');
     });
+    // A disabled button would drop the keyboard focus: it goes to the banner, and back to the
+    // button when the server answers again.
+    if (away && focused && focused.matches && focused.matches(actions)) {
+      state.focusBefore = focused;
+      banner.focus();
+    } else if (!away && state.focusBefore) {
+      if (focused === banner || focused === document.body) {
+        if (document.contains(state.focusBefore)) state.focusBefore.focus();
+      }
+      state.focusBefore = null;
+    }
   }
 
   // ---- rendering -------------------------------------------------------------------------
@@ -393,6 +409,7 @@
     if (state.pending !== p) return; // logged out meanwhile
     if (unreachable(result)) {
       p.tries += 1;
+      document.body.removeAttribute('aria-busy'); // the banner says what goes on, and must be heard
       setReachable(false);
       renderConnection();
       retryTimer = setTimeout(send, kRetryMs[Math.min(p.tries, kRetryMs.length) - 1]);
@@ -419,20 +436,20 @@
 
   function next() {
     act(`/api/v1/counters/${encodeURIComponent(state.counterId)}/next`, undefined,
-      (result) => (result.status === 204 ? t('counter.next.empty') : calledText(result)), t('counter.next'));
+      (result) => (result.status === 204 ? t('counter.next.empty') : calledText(result)), () => t('counter.next'));
   }
 
   function setCounterState(action, stateName) {
     act(`/api/v1/counters/${encodeURIComponent(state.counterId)}/${action}`, action === 'open' ? {} : undefined,
       () => t('counter.done.state', { name: myCounter() ? myCounter().name : state.counterId, state: t(`common.state.${stateName}`) }),
-      t(`counter.state.${action}`));
+      () => t(`counter.state.${action}`));
   }
 
   function ticketAction(action, body, doneKey, labelKey) {
     const ticket = myCounter() && myCounter().ticket;
     if (!ticket) return;
     act(`/api/v1/tickets/${encodeURIComponent(ticket.id)}/${action}`, body, () => t(doneKey, { number: ticket.number }),
-      `${t(labelKey)} ${ticket.number}`);
+      () => `${t(labelKey)} ${ticket.number}`);
   }
 
   function wire() {
@@ -471,7 +488,7 @@
       if (!button) return;
       const number = button.closest('tr').querySelector('th.number').textContent;
       act(`/api/v1/counters/${encodeURIComponent(state.counterId)}/call`, { ticket_id: ticketIdValue(button.dataset.ticketId) }, calledText,
-        `${t('counter.action.call')} ${number}`);
+        () => `${t('counter.action.call')} ${number}`);
     });
     document.addEventListener('keydown', (ev) => {
       if (ev.altKey && !ev.ctrlKey && !ev.metaKey && ev.code === 'KeyV' && !$('work-view').hidden) {
