@@ -123,7 +123,6 @@ ApiResponse ApiClient::wrap(const httplib::Result& r) {
     }
     out.status = r->status;
     out.body = r->body;
-    out.headers = r->headers;
     out.json = Json::parse(r->body, nullptr, false);
     return out;
 }

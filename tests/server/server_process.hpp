@@ -57,7 +57,6 @@ struct ApiResponse {
     int status = 0;
     Json json;
     std::string body;
-    httplib::Headers headers;
 };
 
 class ApiClient {
