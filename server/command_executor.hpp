@@ -60,6 +60,10 @@ public:
         Result<Executed> result = Executed{};
     };
     Idempotent executeOnce(const core::Command& command, IdempotencyRecord record);
+    // Several commands in order as one group: decided one by one (each sees the ones before it),
+    // committed in ONE transaction (one fsync), and answered one by one. For uploads of many
+    // entries (the offline kiosk's journal); up to kMaxGroup commands share the transaction.
+    std::vector<Result<Executed>> executeBatch(const std::vector<core::Command>& commands);
 
     // Commands queued for the next group (not counting the one being committed).
     std::size_t waiting() {
@@ -73,6 +77,8 @@ public:
 private:
     struct Pending;
     Idempotent submit(const core::Command& command, std::optional<IdempotencyRecord> idempotency, bool once);
+    // Queues `mine` (consecutively) and leads or waits until every one of them is done.
+    void submitAll(const std::vector<Pending*>& mine);
     void runGroup(std::vector<Pending*>& group);
     // Applies stored events (a replay, or another instance's commits) one by one, rendered
     // against the state each produced, and publishes them. Under m_writeMutex.
