@@ -1,7 +1,5 @@
 #include "api.hpp"
 
-#include "crypto.hpp"
-
 #include "http_listener.hpp"
 #include "log.hpp"
 #include "security_headers.hpp"
@@ -119,10 +117,10 @@ const ServerParts& partsForRequest(const ServerParts& parts, const httplib::Requ
     std::optional<std::string> location;
     if (auto who = parts.auth.authenticate(req, parts.clock.now().t)) {
         location = who->location;
-    } else if (const std::string header = req.get_header_value("Authorization"); header.rfind("Bearer ", 0) == 0) {
-        // A revoked kiosk still uploads the tickets it issued offline, to its own location.
-        if (auto id = parts.enrolment.revokedKioskForToken(sha256Hex(header.substr(7)), parts.clock.now().t))
-            location = parts.enrolment.locationOf(*id);
+    } else if (req.get_header_value("Authorization").rfind("Lease ", 0) == 0) {
+        // A revoked kiosk still uploads the tickets of its lease, to the location that leased them.
+        for (const auto& [id, p] : parts.locations->all())
+            if (knowsLease(*p, req)) return *p;
     } else if (req.path.rfind("/api/v1/visits/", 0) == 0 && req.matches.size() > 1) {
         // A visitor's code is the key to one ticket, in one location's queue.
         const std::string code = req.matches[1];

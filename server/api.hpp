@@ -89,6 +89,8 @@ void installAdminRoutes(httplib::Server& server, const ServerParts& parts);
 void installStaticRoutes(httplib::Server& server, const ServerParts& parts);
 void installEnrolmentRoutes(httplib::Server& server, const ServerParts& parts);
 void installOfflineRoutes(httplib::Server& server, const ServerParts& parts); // api_offline.cpp (issue 13)
+// Whether `req` carries a valid "Authorization: Lease <id>.<secret>" of this location's leases (api_offline.cpp).
+bool knowsLease(const ServerParts& parts, const httplib::Request& req);
 void installBeheerRoutes(httplib::Server& server, const ServerParts& parts); // the admin page (api_beheer.cpp)
 void installCityRoutes(httplib::Server& server, const ServerParts& parts); // several locations (api_city.cpp)
 // Answers with an HTML page of the web folder (api_static.cpp).

@@ -224,14 +224,8 @@ struct LeaseCaller {
     std::string kiosk;
     LeaseId lease = 0;
 };
-std::optional<LeaseCaller> leaseCaller(const ServerParts& parts, const httplib::Request& req, httplib::Response& res) {
+std::optional<LeaseCaller> findLeaseCaller(const ServerParts& parts, const httplib::Request& req) {
     const std::string auth = req.get_header_value("Authorization");
-<<<<<<< HEAD
-    if (auth.rfind("Bearer ", 0) == 0)
-        if (auto revoked = parts.enrolment.revokedKioskForToken(sha256Hex(auth.substr(7)), parts.clock.now().t))
-            who = Principal{Role::Kiosk, *revoked, nullptr, {}, true, parts.location};
-    if (!who) who = allow(parts, req, res, {Role::Kiosk});
-=======
     const std::string value = auth.substr(6);
     const auto dot = value.find('.');
     LeaseId id = 0;
@@ -244,6 +238,11 @@ std::optional<LeaseCaller> leaseCaller(const ServerParts& parts, const httplib::
         if (!expected || !offline::sameSecret(*expected, secret)) return std::nullopt;
         return LeaseCaller{r->lease.kiosk, id};
     });
+    return caller;
+}
+
+std::optional<LeaseCaller> leaseCaller(const ServerParts& parts, const httplib::Request& req, httplib::Response& res) {
+    auto caller = findLeaseCaller(parts, req);
     if (!caller) sendError(res, ErrorCode::Unauthorized, "The lease or its upload secret is not valid (today's leases only).");
     return caller;
 }
@@ -254,12 +253,11 @@ void postUpload(const ServerParts& parts, const httplib::Request& req, httplib::
     if (req.get_header_value("Authorization").rfind("Lease ", 0) == 0) {
         auto caller = leaseCaller(parts, req, res);
         if (!caller) return;
-        who = Principal{Role::Kiosk, caller->kiosk, nullptr, {}, true};
+        who = Principal{Role::Kiosk, caller->kiosk, nullptr, {}, true, parts.location};
         onlyLease = caller->lease;
     } else {
         who = allow(parts, req, res, {Role::Kiosk});
     }
->>>>>>> main
     if (!who) return;
     auto body = jsonBody(req, {"entries", "unsent"});
     if (!body) return sendError(res, body.error());
@@ -358,6 +356,8 @@ void getLeases(const ServerParts& parts, const httplib::Request& req, httplib::R
 }
 
 } // namespace
+
+bool knowsLease(const ServerParts& parts, const httplib::Request& req) { return findLeaseCaller(parts, req).has_value(); }
 
 void installOfflineRoutes(httplib::Server& server, const ServerParts& parts) {
     server.Post("/api/v1/offline/leases", route(parts, postLeases));

@@ -194,13 +194,6 @@ bool Enrolment::isActive(const std::string& deviceId) {
     return it != m_devices.end() && !it->second->revokedAt;
 }
 
-std::optional<std::string> Enrolment::locationOf(const std::string& deviceId) {
-    std::lock_guard lock(m_mutex);
-    auto it = m_devices.find(deviceId);
-    if (it == m_devices.end()) return std::nullopt;
-    return it->second->config.location;
-}
-
 std::vector<Enrolment::DeviceInfo> Enrolment::devices(const std::string& location) {
     std::lock_guard lock(m_mutex);
     std::vector<DeviceInfo> out;

@@ -57,8 +57,6 @@ public:
     const DeviceConfig* deviceForToken(const std::string& tokenHash, std::int64_t now);
     // False once the device is revoked (or unknown): its event stream ends.
     bool isActive(const std::string& deviceId);
-    // The location of an enrolled device (revoked ones too); nullopt when unknown.
-    std::optional<std::string> locationOf(const std::string& deviceId);
     // The devices of `location`.
     std::vector<DeviceInfo> devices(const std::string& location);
 
