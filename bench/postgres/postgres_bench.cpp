@@ -26,6 +26,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <fcntl.h>
 #include <filesystem>
 #include <fstream>
 #include <map>
@@ -210,7 +211,9 @@ double percentile(std::vector<double> v, double p) {
 }
 
 std::string staffToken(const Server& server) {
-    net::HttpClient http(net::HttpOptions{server.url()});
+    net::HttpOptions options;
+    options.baseUrl = server.url();
+    net::HttpClient http(options);
     auto r = http.post("/api/v1/login", R"({"username":"demo","password":"demo-demo-demo"})");
     if (!r) die("log-in failed: " + r.error().message);
     return Json::parse(r->body)["token"];
