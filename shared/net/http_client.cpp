@@ -146,10 +146,11 @@ Result<HttpResponse> HttpClient::performOn(const std::string& baseUrl, const Tls
         ErrorCode code = rc == CURLE_OPERATION_TIMEDOUT ? ErrorCode::Timeout
                          : detail::isTlsFailure(rc)      ? ErrorCode::TlsVerificationFailed
                                                          : ErrorCode::Unavailable;
-        long sent = 0;
-        curl_easy_getinfo(curl, CURLINFO_REQUEST_SIZE, &sent);
         auto failed = failWith(makeError(code, std::string(method) + " " + url + ": " + curl_easy_strerror(rc)), 0, "");
-        m_lastFailure->requestSent = sent > 0;
+        // No connection (curl retries a kept-alive connection that died on its own first, and a
+        // refused fresh connect then ends it) or no handshake: the request never reached a server.
+        m_lastFailure->requestSent = !(rc == CURLE_COULDNT_CONNECT || rc == CURLE_COULDNT_RESOLVE_HOST ||
+                                       rc == CURLE_COULDNT_RESOLVE_PROXY || detail::isTlsFailure(rc));
         return failed;
     }
     curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &response.status);
