@@ -121,7 +121,8 @@ void Worker::setPrinterState(ticket::PrinterFault fault) {
 
 void Worker::run() {
     net::HttpClient http(net::HttpOptions{m_settings.serverUrl, m_settings.deviceToken,
-                                          std::chrono::milliseconds(1500), std::chrono::milliseconds(4000), {}, m_settings.tls});
+                                          std::chrono::milliseconds(1500), std::chrono::milliseconds(4000), {}, m_settings.tls,
+                                          m_settings.servers});
     auto nextPrinterPoll = SteadyClock::now();
     if (!m_settings.offlineJournal.empty()) {
         if (auto journal = OfflineJournal::open(m_settings.offlineJournal)) m_offline.emplace(std::move(*journal), m_settings.uploadBatch);

@@ -49,6 +49,9 @@ struct WorkerSettings {
     std::chrono::milliseconds retryCap{5000}; // longest wait between check-in attempts while offline
     std::string defaultTicketLanguage = "nl";
     net::TlsOptions tls{}; // https://: the server's CA / pinned key; a failure is a device alert
+    // Every instance of the hall server, the first being serverUrl/tls (shared/net/server_list.hpp):
+    // a request tries each before the kiosk counts as offline.
+    std::shared_ptr<net::ServerList> servers{};
     // Offline check-in (issue 13): the journal file (empty: off) and how often the leases and the
     // offline book are renewed while the server is there.
     std::filesystem::path offlineJournal;
