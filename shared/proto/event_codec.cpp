@@ -146,7 +146,7 @@ Json eventToJson(const HallConfig& c, const Event& event) {
             const NumberLease& l = e.lease;
             return {{"lease", l.id}, {"kiosk", l.kiosk}, {"service", c.services[l.service].id}, {"day", l.day},
                     {"first", l.first}, {"count", l.count}, {"granted_at", l.grantedAt}, {"expires_at", l.expiresAt},
-                    {"offset_s", e.offsetS}, {"book_key", e.bookKey}};
+                    {"offset_s", e.offsetS}, {"book_key", e.bookKey}, {"upload_key", e.uploadKey}};
         },
         [&](const LeasesRenewed& e) -> Json {
             return {{"kiosk", e.kiosk}, {"at", e.at}, {"offset_s", e.offsetS}, {"expires_at", e.expiresAt}};
@@ -195,7 +195,7 @@ Result<Event> eventFromJson(const HallConfig& c, const std::string& type, const 
             l.count = j.at("count");
             l.grantedAt = j.at("granted_at");
             l.expiresAt = j.at("expires_at");
-            return Event{NumbersLeased{l, j.at("offset_s"), j.at("book_key")}};
+            return Event{NumbersLeased{l, j.at("offset_s"), j.at("book_key"), j.value("upload_key", std::string())}};
         }
         if (type == "offline.leases_renewed")
             return Event{LeasesRenewed{j.at("kiosk"), j.at("at"), j.at("offset_s"), j.at("expires_at")}};
