@@ -125,6 +125,7 @@ Result<std::unique_ptr<App>> App::create(AppOptions options) {
     settings.heartbeatInterval = std::chrono::seconds(config.timing.heartbeatS);
     settings.servicesRefresh = std::chrono::seconds(config.timing.servicesRefreshS);
     settings.defaultTicketLanguage = config.defaultLanguage;
+    settings.hallName = config.hallName;
     settings.offlineJournal = config.offlineJournal;
     settings.leaseRenew = std::chrono::seconds(config.leaseRenewS);
     settings.uploadBatch = static_cast<std::size_t>(config.uploadBatch);

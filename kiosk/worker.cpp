@@ -1,11 +1,13 @@
 #include "worker.hpp"
 
+#include "shared/kiosk/ticket_mapping.hpp"
 #include "shared/proto/client_parse.hpp"
 #include "shared/ticket/ticket.hpp"
 
 #include <nlohmann/json.hpp>
 
 #include <iostream>
+#include <limits>
 #include <utility>
 
 namespace loket::kiosk {
@@ -138,6 +140,7 @@ void Worker::run() {
         {
             std::unique_lock lock(m_mutex);
             auto wakeAt = std::min(m_nextHeartbeat, m_nextServices);
+            if (m_settings.printJobPoll.count() > 0 && m_reachable != false) wakeAt = std::min(wakeAt, m_nextPrintJobs);
             if (m_offline && m_reachable == true) wakeAt = std::min(wakeAt, m_nextLeaseSync);
             if (m_pending) wakeAt = std::min(wakeAt, m_pending->nextAttempt);
             if (m_printerChanged) wakeAt = SteadyClock::now();
@@ -190,6 +193,7 @@ void Worker::run() {
             heartbeat(http);
         }
         if (now >= m_nextServices) refreshServices(http);
+        if (m_settings.printJobPoll.count() > 0 && m_reachable != false && SteadyClock::now() >= m_nextPrintJobs) takePrintJobs(http);
         bool streamBack = false, bookStale = false;
         {
             std::lock_guard lock(m_mutex);
@@ -356,7 +360,7 @@ void Worker::attemptCheckIn(net::HttpClient& http) {
     p.backoff = std::min(p.backoff * 2, m_settings.retryCap);
 }
 
-void Worker::print(const PrintTicket& job) {
+ticket::PrinterFault Worker::print(const PrintTicket& job) {
     const auto started = SteadyClock::now();
     ticket::TicketContent content = job.content;
     auto catalog = m_catalogs.find(content.language);
@@ -392,6 +396,39 @@ void Worker::print(const PrintTicket& job) {
         if (!ticket::blocksPrinting(fault)) ++m_stats.printed;
     }
     post(PrintFinished{job.requestId, fault, SteadyClock::now()});
+    return fault;
+}
+
+void Worker::takePrintJobs(net::HttpClient& http) {
+    m_nextPrintJobs = SteadyClock::now() + m_settings.printJobPoll;
+    if (!useCurrentToken(http)) return;
+    auto reply = http.get("/api/v1/kiosk/print-jobs");
+    if (!reply) {
+        noteRefusal(http);
+        return;
+    }
+    const auto body = nlohmann::json::parse(reply->body, nullptr, false);
+    if (!body.is_object() || !body.contains("jobs") || !body["jobs"].is_array()) return;
+    for (const auto& job : body["jobs"]) {
+        if (!job.is_object() || !job.contains("id") || !job["id"].is_number_integer() || !job.contains("reply")) continue;
+        const std::int64_t id = job["id"].get<std::int64_t>();
+        std::string status = "failed", reason = "failed";
+        // The reply is a check-in's: the same mapping and layout as the kiosk's own tickets.
+        if (auto issued = proto::parseIssuedTicket(job["reply"].dump())) {
+            const proto::ClientService* service = nullptr;
+            for (const auto& s : m_services)
+                if (s.id == issued->ticket.service) service = &s;
+            if (auto content = toTicketContent(*issued, service, issued->ticket.language, m_settings.hallName)) {
+                // Not the flow's own print: its request id is one no check-in has.
+                const ticket::PrinterFault fault = print(PrintTicket{std::numeric_limits<std::uint64_t>::max(), std::move(*content)});
+                if (!ticket::blocksPrinting(fault)) status = "printed";
+                else reason = ticket::heartbeatPrinterState(fault);
+            }
+        }
+        nlohmann::json report{{"status", status}};
+        if (status != "printed") report["reason"] = reason;
+        if (!http.post("/api/v1/kiosk/print-jobs/" + std::to_string(id), report.dump())) noteRefusal(http);
+    }
 }
 
 void Worker::pollPrinter() {
@@ -463,6 +500,7 @@ void Worker::refreshServices(net::HttpClient& http) {
         auto services = proto::parseServiceList(reply->body);
         if (services) {
             m_servicesLoaded = true;
+            m_services = *services;
             if (m_offline) m_offline->keepServiceList(reply->body);
             post(ServicesLoaded{std::move(*services)});
         } else {

@@ -47,6 +47,10 @@ struct WorkerSettings {
     std::chrono::milliseconds heartbeatInterval{10000};
     std::chrono::milliseconds servicesRefresh{60000};
     std::chrono::milliseconds retryCap{5000}; // longest wait between check-in attempts while offline
+    // Tickets the host at the door asks this kiosk to print (GET /api/v1/kiosk/print-jobs): asked
+    // this often, so a job prints well within the host's 5 s. 0: never asked.
+    std::chrono::milliseconds printJobPoll{1000};
+    std::string hallName;                     // printed on those tickets, as on the kiosk's own
     std::string defaultTicketLanguage = "nl";
     net::TlsOptions tls{}; // https://: the server's CA / pinned key; a failure is a device alert
     // Every instance of the hall server, the first being serverUrl/tls (shared/net/server_list.hpp):
@@ -104,7 +108,10 @@ private:
 
     void run();
     void attemptCheckIn(net::HttpClient& http);
-    void print(const PrintTicket& job);
+    // Prints and tells the flow; the printer's fault (None: it came out).
+    ticket::PrinterFault print(const PrintTicket& job);
+    // The host's print jobs: takes them, prints each as the kiosk's own ticket, reports back.
+    void takePrintJobs(net::HttpClient& http);
     bool useCurrentToken(net::HttpClient& http);
     void noteRefusal(const net::HttpClient& http);
     void heartbeat(net::HttpClient& http);
@@ -141,6 +148,8 @@ private:
     bool m_printerChanged = true;
     std::chrono::steady_clock::time_point m_nextHeartbeat{};
     std::chrono::steady_clock::time_point m_nextServices{};
+    std::chrono::steady_clock::time_point m_nextPrintJobs{};
+    std::vector<proto::ClientService> m_services; // the last list, for the host's print jobs
     std::optional<OfflineDesk> m_offline;      // with a journal: offline check-in is on
     std::chrono::steady_clock::time_point m_nextLeaseSync{};
     // Set by the event stream's thread (under m_mutex), read by the worker.

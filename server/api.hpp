@@ -13,6 +13,7 @@
 #include "http_util.hpp"
 #include "live_state.hpp"
 #include "metrics.hpp"
+#include "print_queue.hpp"
 #include "security_headers.hpp"
 #include "wait_predictor.hpp"
 #include "booking/booking_sync.hpp"
@@ -43,6 +44,7 @@ struct ServerParts {
     Metrics& metrics;
     std::filesystem::path webDir;
     booking::BookingSync* booking = nullptr; // the hall's booking systems, when configured (docs/booking.md)
+    PrintQueue* prints = nullptr;            // the host's print jobs for kiosks (api_host.cpp)
 };
 
 void installApi(httplib::Server& server, const ServerParts& parts);
@@ -63,6 +65,7 @@ void installStaticRoutes(httplib::Server& server, const ServerParts& parts);
 void installEnrolmentRoutes(httplib::Server& server, const ServerParts& parts);
 void installOfflineRoutes(httplib::Server& server, const ServerParts& parts); // api_offline.cpp (issue 13)
 void installBeheerRoutes(httplib::Server& server, const ServerParts& parts); // the admin page (api_beheer.cpp)
+void installHostRoutes(httplib::Server& server, const ServerParts& parts);   // the host page (api_host.cpp, issue 18)
 // Answers with an HTML page of the web folder (api_static.cpp).
 void servePage(const ServerParts& parts, const char* file, httplib::Response& res);
 

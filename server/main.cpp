@@ -236,8 +236,9 @@ int main(int argc, char** argv) {
         return 1;
     }
 
+    PrintQueue prints;
     const ServerParts parts{config.value(), clock, state, predictor, commands, devices, broker, store, auth, audit, enrolment, metrics, options.webDir,
-                            bookingSync->get()};
+                            bookingSync->get(), &prints};
     // Every connection is a file: 2,000 event streams need more than the usual 1,024.
     const long openFiles = raiseOpenFileLimit();
     // The StreamHub holds waiting connections and event streams (http_listener.hpp), over plain

@@ -20,16 +20,19 @@ const char* roleName(Role role) {
     case Role::Display: return "display";
     case Role::Counter: return "counter";
     case Role::Admin: return "admin";
+    case Role::Host: return "host";
     }
     return "kiosk";
 }
 
 const std::vector<std::string>& staffRolesByPower() {
-    static const std::vector<std::string> roles = {"admin", "counter"};
+    static const std::vector<std::string> roles = {"admin", "counter", "host"};
     return roles;
 }
 
-Role staffRoleFromName(const std::string& name) { return name == "admin" ? Role::Admin : Role::Counter; }
+Role staffRoleFromName(const std::string& name) {
+    return name == "admin" ? Role::Admin : name == "host" ? Role::Host : Role::Counter;
+}
 
 namespace {
 
@@ -241,8 +244,8 @@ std::optional<directory::DirectoryConfig> parseDirectory(const Reader& r, const 
         rule.role = r.string(*gt, where, "role");
         const auto& roles = staffRolesByPower();
         if (std::find(roles.begin(), roles.end(), rule.role) == roles.end())
-            r.fail(gt->get("role"), where + ".role", "'" + rule.role + "' is not one of: counter, admin");
-        rule.counters = r.strings(*gt, where, "counters", rule.role != "admin");
+            r.fail(gt->get("role"), where + ".role", "'" + rule.role + "' is not one of: admin, counter, host");
+        rule.counters = r.strings(*gt, where, "counters", rule.role == "counter"); // the host works at no counter
         for (const auto& id : rule.counters)
             if (id != "*" && !hall.counterIndex(id)) r.fail(gt->get("counters"), where + ".counters", "'" + id + "' is not a configured counter");
         d.groups.push_back(std::move(rule));
@@ -450,7 +453,7 @@ ServerConfig build(const Reader& r, const toml::table& root) {
             if (s.passwordHash.rfind("pbkdf2-sha256$", 0) != 0)
                 r.fail(t->get("password_hash"), where + ".password_hash",
                        "must be a pbkdf2-sha256 hash (make one with: loket-server --hash-password)");
-            s.role = parseRole(r, *t, where, {Role::Counter, Role::Admin});
+            s.role = parseRole(r, *t, where, {Role::Counter, Role::Admin, Role::Host});
             s.counters = r.strings(*t, where, "counters", false);
             for (const auto& id : s.counters)
                 if (id != "*" && !hall.counterIndex(id))

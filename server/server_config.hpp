@@ -15,7 +15,8 @@
 
 namespace loket::server {
 
-enum class Role { Kiosk, Display, Counter, Admin };
+// host: the hall's host at the door (the /host page: check-in on a visitor's behalf, needs, door answers).
+enum class Role { Kiosk, Display, Counter, Admin, Host };
 const char* roleName(Role role);
 
 struct DeviceConfig {
@@ -33,7 +34,7 @@ struct DeviceConfig {
 struct StaffConfig {
     std::string username;
     std::string passwordHash;     // "pbkdf2-sha256$<iterations>$<salt hex>$<hash hex>"
-    Role role = Role::Counter;    // counter or admin
+    Role role = Role::Counter;    // counter, admin or host
     std::vector<std::string> counters; // counter ids this person may work at; "*" = all
 };
 

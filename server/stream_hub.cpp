@@ -463,7 +463,8 @@ void StreamHub::openStream(Connection& c, const std::string& head) {
     c.credential = credential;
     if (who->enrolled) c.enrolledDevice = who->id;
     c.phase = Connection::Phase::Stream;
-    c.audience = who->role == Role::Counter || who->role == Role::Admin ? StreamAudience::Staff : StreamAudience::Public;
+    c.audience = who->role == Role::Counter || who->role == Role::Admin || who->role == Role::Host ? StreamAudience::Staff
+                                                                                                  : StreamAudience::Public;
     c.seq = m_broker.currentSeq();
     c.cursor = lastEventIdOf(req, m_broker.lastId());
     c.in.clear();

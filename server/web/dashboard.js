@@ -231,6 +231,8 @@
       ? t(feedback.count === 1 ? 'dashboard.totals.feedback_value_one' : 'dashboard.totals.feedback_value', { average: Number(feedback.average).toLocaleString(locale(), { maximumFractionDigits: 1 }), count: feedback.count })
       : t('dashboard.totals.feedback_none'));
     ['handled', 'backoffice', 'partner', 'other'].forEach((k) => setStat(`outcomes.${k}`, count(s.outcomes ? s.outcomes[k] : null)));
+    // Questions the host answered at the door, without a number (issue 18).
+    setStat('answered_at_door', count(s.answered_at_door));
     renderHours(s.by_hour || []);
   }
 

@@ -24,6 +24,7 @@ struct Need {
     std::optional<CounterIndex> onlyCounter;
     std::optional<std::size_t> waiting;  // index in DispatchInput::waiting
     bool mine = false;                   // the asking counter may serve it
+    bool needsSittingDesk = false;       // only a counter with a sitting-height desk (deskSuits)
 };
 
 struct Server {
@@ -31,24 +32,24 @@ struct Server {
     Seconds freeAt = 0;
     ServiceMask services = 0;
     double spread2 = 0; // the squared spread of the work planned here so far (sum of squared durations)
+    bool sittingDesk = false;
 };
 
 class Planner {
 public:
     Planner(const DispatchInput& in, const CounterSlot& counter) : m_in(in) {
         const NormPolicyParams& p = in.params;
-        m_servers.push_back({counter.index, in.now, counter.services});
+        m_servers.push_back({counter.index, in.now, counter.services, 0, counter.sittingDesk});
         for (const CounterSlot& other : in.counters)
             if (other.available && other.index != counter.index)
-                m_servers.push_back({other.index, std::max(in.now, other.freeAt), other.services});
+                m_servers.push_back({other.index, std::max(in.now, other.freeAt), other.services, 0, other.sittingDesk});
         const Seconds until = in.now + p.planHorizonS;
         for (std::size_t i = 0; i < in.waiting.size(); ++i) {
             const Candidate& c = in.waiting[i];
             const Seconds due = candidateDueAt(c, in.normS);
             if (c.kind != TicketKind::Appointment || due < in.now || c.appointmentAt > until) continue;
             m_needs.push_back({std::max({in.now, c.notBefore, c.appointmentAt - p.activeBeforeS}), due,
-                               c.expectedDurationS, c.services, c.onlyCounter, i,
-                               servesAll(counter.services, c.services) && (!c.onlyCounter || *c.onlyCounter == counter.index)});
+                               c.expectedDurationS, c.services, c.onlyCounter, i, canServe(c, counter), c.needsSittingDesk});
         }
         for (std::size_t k : expectedArrivals(in.upcoming, until)) {
             const UpcomingAppointment& u = in.upcoming[k];
@@ -126,7 +127,9 @@ private:
             Server* best = nullptr;
             bool bestFits = false;
             for (Server& s : m_work) {
-                if (!servesAll(s.services, n.services) || (n.onlyCounter && *n.onlyCounter != s.index)) continue;
+                if (!servesAll(s.services, n.services) || !deskSuits(s.sittingDesk, n.needsSittingDesk) ||
+                    (n.onlyCounter && *n.onlyCounter != s.index))
+                    continue;
                 const bool fits = s.freeAt <= n.earliest;
                 if (!best || (fits && (!bestFits || s.freeAt > best->freeAt)) || (!fits && !bestFits && s.freeAt < best->freeAt)) {
                     best = &s;
@@ -228,7 +231,7 @@ std::optional<std::size_t> choosePlanned(const DispatchInput& in, const CounterS
     auto reach = [&](const Candidate& c) {
         int n = 0;
         for (const CounterSlot& s : in.counters)
-            n += s.available && servesAll(s.services, c.services) && (!c.onlyCounter || *c.onlyCounter == s.index);
+            n += s.available && canServe(c, s);
         return n;
     };
 

@@ -145,14 +145,14 @@ TEST_CASE("rules: a counter serves a waiting visit whose every service it has, a
     Ticket t;
     t.services = {0, 1};
     t.notBefore = 500;
-    CHECK_FALSE(counterMayServe(0, bit(0), t, 600));          // lacks service 1
-    CHECK(counterMayServe(0, bit(0) | bit(1), t, 600));
-    CHECK_FALSE(counterMayServe(0, bit(0) | bit(1), t, 400)); // still in the no-answer cooldown
+    CHECK_FALSE(counterMayServe(0, bit(0), false, t, 600));          // lacks service 1
+    CHECK(counterMayServe(0, bit(0) | bit(1), false, t, 600));
+    CHECK_FALSE(counterMayServe(0, bit(0) | bit(1), false, t, 400)); // still in the no-answer cooldown
     t.onlyCounter = CounterIndex{2};
-    CHECK_FALSE(counterMayServe(0, bit(0) | bit(1), t, 600));
-    CHECK(counterMayServe(2, bit(0) | bit(1), t, 600));
+    CHECK_FALSE(counterMayServe(0, bit(0) | bit(1), false, t, 600));
+    CHECK(counterMayServe(2, bit(0) | bit(1), false, t, 600));
     t.status = TicketStatus::Called;
-    CHECK_FALSE(counterMayServe(2, bit(0) | bit(1), t, 600));
+    CHECK_FALSE(counterMayServe(2, bit(0) | bit(1), false, t, 600));
     CHECK(servesAll(bit(0) | bit(1), bit(1)));
     CHECK_FALSE(servesAll(bit(1), bit(0) | bit(1)));
 }
