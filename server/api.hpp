@@ -101,6 +101,18 @@ auto readHallPlain(const ServerParts& parts, F&& f) {
     return parts.state.read([&](const StateView& v) { return f(HallView{v.state, now, v.eventId, nullptr}); });
 }
 
+// A check-in request — the kiosk's POST /api/v1/tickets and the host's POST /api/v1/host/tickets:
+// the Idempotency-Key, a service (walk-in) or an appointment code, the language ("nl" when left
+// out), and the body for the fields a route adds (`fields`: every field the route accepts).
+struct CheckInRequest {
+    std::string key;
+    Json body;
+    std::optional<std::string> service;
+    std::optional<std::string> appointmentCode;
+    std::string language;
+};
+Result<CheckInRequest> readCheckIn(const httplib::Request& req, std::initializer_list<const char*> fields);
+
 // Runs a command and answers `okStatus` with `render`, or the command's error.
 void runCommand(const ServerParts& parts, httplib::Response& res, const core::Command& command, int okStatus,
                 const std::function<Json(const HallView&, const Executed&)>& render);

@@ -213,33 +213,21 @@ Json hostTicketAnswer(const ServerParts& parts, const HallView& v, TicketId id) 
 void postHostTicket(const ServerParts& parts, const httplib::Request& req, httplib::Response& res) {
     auto who = allow(parts, req, res, kHost);
     if (!who) return;
-    const std::string key = req.get_header_value("Idempotency-Key");
-    if (key.empty() || key.size() > 128)
-        return sendError(res, ErrorCode::MissingIdempotencyKey, "Send an Idempotency-Key header (1 to 128 characters) with each check-in.");
-    auto body = jsonBody(req, {"service", "appointment_code", "language", "needs"});
-    if (!body) return sendError(res, body.error());
-    auto service = optionalString(*body, "service", 64);
-    auto code = optionalString(*body, "appointment_code", 64);
-    auto language = optionalString(*body, "language", 3);
-    for (auto* r : {&service, &code, &language})
-        if (!*r) return sendError(res, r->error());
-    if (service->has_value() == code->has_value())
-        return sendError(res, ErrorCode::MissingField, "Send either 'service' (walk-in) or 'appointment_code'.");
+    auto request = readCheckIn(req, {"service", "appointment_code", "language", "needs"});
+    if (!request) return sendError(res, request.error());
     VisitNeeds needs;
-    if (body->contains("needs")) {
-        auto parsed = proto::needsFromJson((*body)["needs"]);
+    if (request->body.contains("needs")) {
+        auto parsed = proto::needsFromJson(request->body["needs"]);
         if (!parsed) return sendError(res, parsed.error());
         needs = *parsed;
     }
-    const std::string lang = language->value_or("nl");
-    if (lang.size() < 2 || lang.find_first_not_of("abcdefghijklmnopqrstuvwxyz") != std::string::npos)
-        return sendError(res, ErrorCode::InvalidValue, "Field 'language' must be a language code like \"nl\".");
     const std::string publicCode = randomToken(16);
-    Command command = service->has_value() ? Command{IssueWalkIn{**service, lang, publicCode, {}, needs}}
-                                           : Command{CheckInAppointment{**code, lang, publicCode, needs}};
+    const std::string& lang = request->language;
+    Command command = request->service ? Command{IssueWalkIn{*request->service, lang, publicCode, {}, needs}}
+                                       : Command{CheckInAppointment{*request->appointmentCode, lang, publicCode, needs}};
     IdempotencyRecord record;
-    record.key = "host:" + key;
-    record.requestHash = sha256Hex(body->dump());
+    record.key = "host:" + request->key;
+    record.requestHash = sha256Hex(request->body.dump());
     record.status = 201;
     auto once = parts.commands.executeOnce(command, record);
     TicketId ticketId = 0;
@@ -258,7 +246,7 @@ void postHostTicket(const ServerParts& parts, const httplib::Request& req, httpl
         if (!v.state.ticket(ticketId)) return sendError(res, ErrorCode::UnknownTicket, "The ticket of this request is from another day.");
         sendJson(res, status, hostTicketAnswer(parts, v, ticketId));
     });
-    auditIfDone(parts, *who, res, code->has_value() ? "host.check_in" : "host.walk_in",
+    auditIfDone(parts, *who, res, request->appointmentCode ? "host.check_in" : "host.walk_in",
                 res.status < 300 ? Json::parse(res.body)["ticket"].value("number", "") : std::string());
 }
 
