@@ -95,9 +95,11 @@ public:
     }
 
     // Does serving `first` here now keep the plan as good as it was (no more misses)? Every start
-    // in the plan must then keep the slack margin plus the due-time margin for the walk-in's own
-    // overrun: walkInRiskPercent of its expected duration, shared by the open counters (a visit
-    // that runs long delays the hall's next free counter by about that much over the counters).
+    // in the plan keeps the slack margin; an appointment visitor this counter could serve also
+    // the due-time margin for the walk-in's own overrun: walkInRiskPercent of its expected
+    // duration, shared by the open counters (a visit that runs long delays the hall's next free
+    // counter by about that much over the counters). Visitors only other counters can serve
+    // are not delayed by this counter's overrun.
     bool keepsPlan(const Candidate& first, std::size_t firstIndex) {
         const Seconds duration = std::max<Seconds>(first.expectedDurationS, 30);
         m_overrunMargin = duration * m_in.params.walkInRiskPercent / 100 / static_cast<Seconds>(m_servers.size());
@@ -154,7 +156,8 @@ private:
             // visitor can start absorbs that much of it.
             const double idle = static_cast<double>(std::max<Seconds>(0, n.earliest - best->freeAt));
             const double overrun = std::max(0.0, risk * std::sqrt(best->spread2) - idle);
-            if (static_cast<double>(start) + overrun > static_cast<double>(n.due - margin)) {
+            const Seconds needMargin = n.mine ? margin : m_in.params.slackMarginS;
+            if (static_cast<double>(start) + overrun > static_cast<double>(n.due - needMargin)) {
                 ++out.misses;
                 m_missed[i] = true;
                 if (!out.firstMiss) out.firstMiss = i;

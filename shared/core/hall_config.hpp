@@ -91,8 +91,9 @@ struct NormPolicyParams {
     // p95 over fifo's × 1.1 (docs/benchmarks.md).
     int planRiskPercent = 0;
     // The due-time margin for a walk-in's own overrun: a walk-in goes first only when every
-    // appointment visitor in the plan still starts slackMarginS plus this share, in percent, of the
-    // walk-in's expected duration divided by the open counters before the norm. A visit runs long
+    // appointment visitor in the plan whom this counter could serve still starts slackMarginS plus
+    // this share, in percent, of the walk-in's expected duration divided by the open counters
+    // before the norm. A visit runs long
     // by about a third of its length at the scenarios' spread, and the delay is shared by all the
     // counters that can take the next visitor, so it is small in a large hall and counts in a
     // small one. 160 %: walk_in_surge reaches appointments_first − 1 point with its walk-ins under
