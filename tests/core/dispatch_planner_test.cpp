@@ -90,8 +90,8 @@ TEST_CASE("planner: the plan is hall-wide: a walk-in here may not make another c
     // due in four minutes; the one for B, whom only counter 1 can serve, is due in ten.
     Hall h;
     h.counters = {{0, kA, h.now, true}, {1, kA | kB, h.now, true}};
-    h.waiting = {appointment(1, h.now - 600, h.now - 60, kA, 600), walkIn(2, h.now - 700, kA, 600)};
-    // Alone, the A visitor can go to counter 1 while counter 0 takes the walk-in.
+    h.waiting = {appointment(1, h.now - 600, h.now - 60, kA, 600), walkIn(2, h.now - 700, kA, 180)};
+    // Alone, the A visitor can go to counter 1 while counter 0 takes the (short) walk-in.
     CHECK(h.next(0) == 2);
     // But counter 1 has its own booked visitor: sending the A visitor there makes them late.
     h.waiting.push_back(appointment(3, h.now - 900, h.now + 300, kB, 600));
