@@ -306,7 +306,7 @@ ServerConfig build(const Reader& r, const toml::table& root) {
     if (const toml::table* np = root.get_as<toml::table>("norm_policy")) {
         r.onlyKeys(*np, "norm_policy", {"active_before_s", "walk_in_starvation_s", "slack_margin_s", "look_ahead_s",
                                         "plan_horizon_s", "hard_cap_s", "walk_in_load_percent", "walk_in_grace_s", "triage_limit",
-                                        "walk_in_grace_load_percent", "plan_risk_percent"});
+                                        "walk_in_grace_load_percent", "plan_risk_percent", "walk_in_risk_percent"});
         hall.normParams.activeBeforeS = r.integer(*np, "norm_policy", "active_before_s", 0, 3600, hall.normParams.activeBeforeS);
         hall.normParams.walkInStarvationS = r.integer(*np, "norm_policy", "walk_in_starvation_s", 0, 4 * 3600, hall.normParams.walkInStarvationS);
         hall.normParams.slackMarginS = r.integer(*np, "norm_policy", "slack_margin_s", 0, 3600, hall.normParams.slackMarginS);
@@ -320,6 +320,8 @@ ServerConfig build(const Reader& r, const toml::table& root) {
         hall.normParams.walkInGracePercent = static_cast<int>(
             r.integer(*np, "norm_policy", "walk_in_grace_load_percent", 0, 400, hall.normParams.walkInGracePercent));
         hall.normParams.planRiskPercent = static_cast<int>(r.integer(*np, "norm_policy", "plan_risk_percent", 0, 400, hall.normParams.planRiskPercent));
+        hall.normParams.walkInRiskPercent =
+            static_cast<int>(r.integer(*np, "norm_policy", "walk_in_risk_percent", 0, 1000, hall.normParams.walkInRiskPercent));
     }
     hall.hours = parseHours(r, root, "hours", nullptr);
     hall.walkInHours = parseHours(r, root, "walk_in_hours", &hall.hours);

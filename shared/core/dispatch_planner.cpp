@@ -3,6 +3,7 @@
 #include "visit_rules.hpp"
 
 #include <algorithm>
+#include <bit>
 #include <cmath>
 #include <tuple>
 
@@ -66,6 +67,10 @@ public:
     }
 
     bool empty() const { return m_needs.empty(); }
+    // The first waiting visitor the plan (with this counter free now) gives this counter: the
+    // plan's answer, which may differ from the earliest due — a visitor only this counter can
+    // serve goes before one the others can take in time.
+    std::optional<std::size_t> firstHere() const { return m_baselineFirstHere; }
     // The plan with this counter free still misses someone: a crunch ahead.
     bool crunch() const { return m_baselineMisses > 0; }
 
@@ -90,10 +95,17 @@ public:
         return false;
     }
 
-    // Does serving `first` here now keep the plan as good as it was (no more misses)?
+    // Does serving `first` here now keep the plan as good as it was (no more misses)? Every start
+    // in the plan keeps the slack margin; an appointment visitor this counter could serve also
+    // the due-time margin for the walk-in's own overrun: walkInRiskPercent of its expected
+    // duration, shared by the open counters (a visit that runs long delays the hall's next free
+    // counter by about that much over the counters). Visitors only other counters can serve
+    // are not delayed by this counter's overrun.
     bool keepsPlan(const Candidate& first, std::size_t firstIndex) {
         const Seconds duration = std::max<Seconds>(first.expectedDurationS, 30);
+        m_overrunMargin = duration * m_in.params.walkInRiskPercent / 100 / static_cast<Seconds>(m_servers.size());
         schedule(Busy{m_in.now + duration, firstIndex, duration});
+        m_overrunMargin = 0;
         for (std::size_t i = 0; i < m_needs.size(); ++i)
             if (m_missed[i] && (m_needs[i].mine || !m_baselineMissed[i])) return false;
         return true;
@@ -105,12 +117,14 @@ private:
 
     void rememberBaseline() {
         m_baselineMisses = schedule(std::nullopt).misses;
+        m_baselineFirstHere = m_firstHere;
         m_baselineMissed = m_missed;
     }
 
     // List scheduling in order of due time: each need goes to the counter that can take it
     // soonest; among those free by its earliest start, the one free latest (so no gap is left
-    // that another visit needs).
+    // that another visit needs); between counters free at the same time, the one with the fewest
+    // skills (the counter with a scarce skill stays free for the visitors only it can serve).
     Outcome schedule(std::optional<Busy> busy) {
         m_work = m_servers;
         if (busy) {
@@ -118,8 +132,9 @@ private:
             m_work.front().spread2 = static_cast<double>(busy->duration) * static_cast<double>(busy->duration);
         }
         Outcome out;
+        m_firstHere.reset();
         m_missed.assign(m_needs.size(), false);
-        const Seconds margin = m_in.params.slackMarginS;
+        const Seconds margin = m_in.params.slackMarginS + m_overrunMargin;
         const double risk = m_in.params.planRiskPercent / 100.0;
         for (std::size_t i = 0; i < m_needs.size(); ++i) {
             const Need& n = m_needs[i];
@@ -131,7 +146,9 @@ private:
                     (n.onlyCounter && *n.onlyCounter != s.index))
                     continue;
                 const bool fits = s.freeAt <= n.earliest;
-                if (!best || (fits && (!bestFits || s.freeAt > best->freeAt)) || (!fits && !bestFits && s.freeAt < best->freeAt)) {
+                const bool narrower = best && s.freeAt == best->freeAt && std::popcount(s.services) < std::popcount(best->services);
+                if (!best || (fits && (!bestFits || s.freeAt > best->freeAt || narrower)) ||
+                    (!fits && !bestFits && (s.freeAt < best->freeAt || narrower))) {
                     best = &s;
                     bestFits = fits;
                 }
@@ -142,7 +159,8 @@ private:
             // visitor can start absorbs that much of it.
             const double idle = static_cast<double>(std::max<Seconds>(0, n.earliest - best->freeAt));
             const double overrun = std::max(0.0, risk * std::sqrt(best->spread2) - idle);
-            if (static_cast<double>(start) + overrun > static_cast<double>(n.due - margin)) {
+            const Seconds needMargin = n.mine ? margin : m_in.params.slackMarginS;
+            if (static_cast<double>(start) + overrun > static_cast<double>(n.due - needMargin)) {
                 ++out.misses;
                 m_missed[i] = true;
                 if (!out.firstMiss) out.firstMiss = i;
@@ -150,11 +168,14 @@ private:
             const double carried = risk > 0 ? overrun / risk : 0.0;
             best->spread2 = carried * carried + static_cast<double>(n.duration) * static_cast<double>(n.duration);
             best->freeAt = start + n.duration;
+            if (best == &m_work.front() && n.waiting && !m_firstHere) m_firstHere = n.waiting;
         }
         return out;
     }
 
     const DispatchInput& m_in;
+    Seconds m_overrunMargin = 0;     // while judging a walk-in (keepsPlan)
+    std::optional<std::size_t> m_firstHere, m_baselineFirstHere;
     std::vector<Server> m_servers;   // this counter first
     std::vector<Server> m_work;
     std::vector<Need> m_needs;       // by due time
@@ -255,7 +276,10 @@ std::optional<std::size_t> choosePlanned(const DispatchInput& in, const CounterS
     plan.triage(p.triageLimit);
     auto saveable = [&](std::size_t i, const Candidate& c) { return active(c) && byDue(c) >= now && !plan.givenUp(i); };
     auto other = [&](std::size_t i, const Candidate& c) { return (c.kind == TicketKind::WalkIn || active(c)) && !saveable(i, c); };
-    const auto firstSaveable = best(in, pool, saveable, byDue);
+    // The plan's first visitor for this counter; else the earliest due.
+    auto firstSaveable = best(in, pool, saveable, byDue);
+    if (const auto here = plan.firstHere(); here && eligible(in.waiting[*here], counter, now) && saveable(*here, in.waiting[*here]))
+        firstSaveable = here;
     const auto firstOther = best(in, pool, other, byDue);
     auto allows = [&](std::size_t i) { return plan.empty() || plan.keepsPlan(in.waiting[i], i); };
 
