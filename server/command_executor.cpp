@@ -200,9 +200,12 @@ void CommandExecutor::runGroup(std::vector<Pending*>& group) {
         batch.today = localDay(p->at);
         batch.at = p->at.t;
         if (p->idempotency) {
-            // The ticket the key created: a retry answers with that ticket as it is then.
-            for (const Event& e : out.events)
+            // The ticket the key created (a check-in) or called (a counter's next or call): a retry
+            // answers with that ticket as it is then, and never runs the command again.
+            for (const Event& e : out.events) {
                 if (auto* issued = std::get_if<TicketIssued>(&e)) p->idempotency->response = std::to_string(issued->ticket.id);
+                else if (auto* called = std::get_if<TicketCalled>(&e)) p->idempotency->response = std::to_string(called->ticket);
+            }
             p->idempotency->day = batch.today;
             batch.idempotency = p->idempotency;
         }

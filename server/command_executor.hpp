@@ -52,8 +52,9 @@ public:
 
     // One command through the core, durably. `idempotency` is stored in the same transaction.
     Result<Executed> execute(const core::Command& command, std::optional<IdempotencyRecord> idempotency = {});
-    // For POST /tickets: look the key up and run the command under the same writer lock, so two
-    // retries of one request can never both create a ticket.
+    // For a request with an Idempotency-Key (a check-in, a staff action): look the key up and run
+    // the command under the same writer lock, so two retries of one request can never both create
+    // a ticket or call a visitor. Only a command that changed something stores its key.
     struct Idempotent {
         std::optional<IdempotencyRecord> previous;
         Result<Executed> result = Executed{};
