@@ -45,14 +45,19 @@ void getServices(const ServerParts& parts, const httplib::Request& req, httplib:
 
 // The kiosk's answer: its ticket (with the visitor code it prints) and the visitor page's link.
 void answerTicket(const ServerParts& parts, httplib::Response& res, TicketId ticketId, int status) {
-    auto walkIn = parts.predictor.newWalkInWaits(parts.clock.now().t);
-    readHall(parts, [&](const HallView& v) {
+    const Now now = parts.clock.now();
+    auto prediction = parts.predictor.prediction(now.t);
+    // A ticket newer than the last prediction run shows its service's walk-in estimate. Only
+    // then is it fetched: in a hall of fewer than a few hundred waiting the prediction was just
+    // run with the new ticket in it, and the walk-in run for every service would be wasted.
+    std::shared_ptr<const WalkInWaits> walkIn;
+    if (!prediction || !prediction->tickets.count(ticketId)) walkIn = parts.predictor.newWalkInWaits(now.t);
+    parts.state.read([&](const StateView& state) {
+        const HallView v{state.state, now, state.eventId, prediction};
         const Ticket* t = v.state.ticket(ticketId);
         if (!t) return sendError(res, ErrorCode::UnknownTicket, "The ticket of this request is from another day.");
-        // A ticket newer than the last prediction run shows its service's walk-in estimate.
         auto wire = v.wire();
-        if (t->status == TicketStatus::Waiting && (!v.prediction || !v.prediction->tickets.count(t->id)))
-            wire.newWalkInWaits = walkIn.get();
+        if (t->status == TicketStatus::Waiting && walkIn) wire.newWalkInWaits = walkIn.get();
         sendJson(res, status, {{"ticket", publicTicketJson(wire, *t, PublicAudience::Kiosk)},
                                {"visitor_url", parts.config.publicBaseUrl + "/v/" + t->publicCode}});
     });

@@ -360,8 +360,16 @@ void StreamHub::runStreams() {
     std::vector<epoll_event> events(256);
     auto nextTick = SteadyClock::now() + kTick;
     auto nextKeepAlive = SteadyClock::now() + m_limits.keepAlive / 2;
+    // The fan-out takes at most about half of a core: after a pass over the streams that took T,
+    // the next pass starts no sooner than T later, and the events published meanwhile go out
+    // together (one write per stream for all of them). With a few dozen streams T is some
+    // microseconds and events go out at once; with thousands of streams and a burst of
+    // check-ins, this keeps a core free for the request workers (docs/benchmarks.md).
+    auto nextPump = SteadyClock::now();
+    bool news = false;
     while (!m_stopping) {
-        const int n = m_streams->wait(events, std::min(nextTick, nextKeepAlive));
+        const auto wakeAt = std::min(nextTick, nextKeepAlive);
+        const int n = m_streams->wait(events, news ? std::min(wakeAt, nextPump) : wakeAt);
         for (int i = 0; i < n; ++i) {
             auto it = m_streams->connections.find(events[i].data.fd);
             if (it != m_streams->connections.end()) onStreamEvent(*it->second, events[i].events);
@@ -369,7 +377,13 @@ void StreamHub::runStreams() {
         take(*m_streams);
         const auto now = SteadyClock::now();
         const bool keepAliveDue = now >= nextKeepAlive;
-        if (m_news.exchange(false) || keepAliveDue) pumpStreams(keepAliveDue);
+        news = m_news.exchange(false) || news;
+        if ((news && now >= nextPump) || keepAliveDue) {
+            pumpStreams(keepAliveDue);
+            news = false;
+            const auto done = SteadyClock::now();
+            nextPump = done + (done - now);
+        }
         if (keepAliveDue) nextKeepAlive = now + m_limits.keepAlive / 2;
         if (now >= nextTick) {
             expireStreams();
