@@ -1,11 +1,13 @@
 #include "worker.hpp"
 
+#include "shared/kiosk/hall_updates.hpp"
 #include "shared/proto/client_parse.hpp"
 #include "shared/ticket/ticket.hpp"
 
 #include <nlohmann/json.hpp>
 
 #include <iostream>
+#include <utility>
 
 namespace loket::kiosk {
 namespace {
@@ -38,6 +40,7 @@ Worker::~Worker() {
     }
     m_cv.notify_all();
     if (m_thread.joinable()) m_thread.join();
+    m_stream.reset(); // its callbacks use this worker's queue and lock: stop it while they exist
 }
 
 void Worker::submit(Job job) {
@@ -122,8 +125,8 @@ void Worker::run() {
             auto wakeAt = std::min(m_nextHeartbeat, m_nextServices);
             if (m_offline && m_reachable == true) wakeAt = std::min(wakeAt, m_nextLeaseSync);
             if (m_pending) wakeAt = std::min(wakeAt, m_pending->nextAttempt);
-            if (m_printerChanged) wakeAt = SteadyClock::now();
-            m_cv.wait_until(lock, wakeAt, [&] { return m_stop || !m_jobs.empty() || m_printerChanged; });
+            if (m_printerChanged || m_refreshWanted) wakeAt = SteadyClock::now();
+            m_cv.wait_until(lock, wakeAt, [&] { return m_stop || !m_jobs.empty() || m_printerChanged || m_refreshWanted; });
             if (m_stop) return;
             if (!m_jobs.empty()) {
                 job = std::move(m_jobs.front());
@@ -170,7 +173,12 @@ void Worker::run() {
             }
             heartbeat(http);
         }
-        if (now >= m_nextServices) refreshServices(http);
+        bool refreshWanted = false;
+        {
+            std::lock_guard lock(m_mutex);
+            refreshWanted = std::exchange(m_refreshWanted, false);
+        }
+        if (now >= m_nextServices || refreshWanted) refreshServices(http);
         if (m_offline && m_reachable == true && SteadyClock::now() >= m_nextLeaseSync) syncOffline(http);
     }
 }
@@ -370,12 +378,61 @@ void Worker::refreshServices(net::HttpClient& http) {
         if (services) {
             m_servicesLoaded = true;
             post(ServicesLoaded{std::move(*services)});
+            loadBanner(http);
+            if (!m_stream) startStream();
         } else {
             std::cerr << "loket-kiosk: service list: " << services.error().message << "\n";
         }
     }
     // Until the list is there, ask again with each heartbeat; then at the normal pace.
     m_nextServices = SteadyClock::now() + (m_servicesLoaded ? m_settings.servicesRefresh : m_settings.heartbeatInterval);
+}
+
+void Worker::loadBanner(net::HttpClient& http) {
+    auto reply = http.get("/api/v1/hall");
+    if (!reply) return; // the next refresh tries again
+    if (auto snapshot = proto::parseHallSnapshot(reply->body)) post(BannerChanged{snapshot->hall.banner});
+    else std::cerr << "loket-kiosk: hall snapshot: " << snapshot.error().message << "\n";
+}
+
+void Worker::startStream() {
+    net::EventStreamOptions options;
+    options.baseUrl = m_settings.serverUrl;
+    options.token = m_settings.deviceToken;
+    options.tokenSource = m_settings.tokenSource;
+    options.maxBackoff = m_settings.retryCap;
+    options.tls = m_settings.tls;
+    auto wantRefresh = [this] {
+        {
+            std::lock_guard lock(m_mutex);
+            m_refreshWanted = true;
+        }
+        m_cv.notify_all();
+    };
+    net::EventStreamCallbacks callbacks;
+    callbacks.onEvent = [this, wantRefresh](const net::SseEvent& ev) {
+        std::int64_t id = 0;
+        try {
+            id = ev.id.empty() ? 0 : std::stoll(ev.id);
+        } catch (...) {
+            return;
+        }
+        auto parsed = proto::parseHallEvent(id, ev.type, ev.data);
+        if (!parsed) {
+            std::cerr << "loket-kiosk: event " << ev.id << ": " << parsed.error().message << "\n";
+            return;
+        }
+        auto update = hallUpdateFor(*parsed);
+        if (!update) return;
+        if (update->banner) post(BannerChanged{*update->banner});
+        if (update->reloadServices || update->reloadBanner) wantRefresh();
+    };
+    // Connected (again): what changed while the stream was away is loaded once more.
+    callbacks.onState = [wantRefresh](net::StreamState state, const std::string&) {
+        if (state == net::StreamState::Connected) wantRefresh();
+    };
+    m_stream = std::make_unique<net::EventStreamClient>(options, std::move(callbacks));
+    m_stream->start();
 }
 
 } // namespace loket::kiosk

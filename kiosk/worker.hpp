@@ -2,7 +2,9 @@
 // UI thread. The UI thread hands it the flow's effects (check in, cancel, print); the worker
 // posts results back as flow inputs on the UI's MainQueue (shared/ui), which wakes the UI. On its own it sends the heartbeat with the
 // printer's state (every few seconds and on every change), asks the printer how it is, and keeps
-// the service list fresh.
+// the service list fresh. It follows the hall's event stream, so a change on the admin page (the
+// banner, a service's name or what to bring, walk-ins on or off) reaches the screen at once
+// (shared/kiosk/hall_updates.hpp decides what an event means).
 //
 // A check-in gets one Idempotency-Key and is retried with it until the server answers or the
 // flow cancels it: the kiosk may ask twice, the hall never issues two tickets.
@@ -13,6 +15,7 @@
 #include "shared/i18n/catalog.hpp"
 #include "shared/kiosk/flow.hpp"
 #include "shared/kiosk/kiosk_config.hpp"
+#include "shared/net/event_stream_client.hpp"
 #include "shared/net/http_client.hpp"
 #include "shared/net/tls_options.hpp"
 #include "shared/ticket/font.hpp"
@@ -101,6 +104,10 @@ private:
     void noteRefusal(const net::HttpClient& http);
     void heartbeat(net::HttpClient& http);
     void refreshServices(net::HttpClient& http);
+    // The banner from the hall snapshot (GET /api/v1/hall).
+    void loadBanner(net::HttpClient& http);
+    // Follows /api/v1/events from now on; its callbacks run on the stream's thread.
+    void startStream();
     void pollPrinter();
     // Offline check-in: a check-in the server cannot take now is issued from the leases.
     void offlineCheckIn(const SendCheckIn& request);
@@ -118,6 +125,7 @@ private:
     std::condition_variable m_cv;
     std::deque<Job> m_jobs;
     bool m_stop = false;
+    bool m_refreshWanted = false; // the event stream asked for the services and the banner now
     WorkerStats m_stats;
     ticket::PrinterFault m_printer = ticket::PrinterFault::None;
 
@@ -132,6 +140,7 @@ private:
     std::optional<OfflineDesk> m_offline;      // with a journal: offline check-in is on
     std::chrono::steady_clock::time_point m_nextLeaseSync{};
 
+    std::unique_ptr<net::EventStreamClient> m_stream; // made on the worker thread; stopped in ~Worker
     std::thread m_thread; // last: starts after every member above exists
 };
 

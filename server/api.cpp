@@ -162,6 +162,7 @@ void installApi(httplib::Server& server, const ServerParts& parts) {
     installCounterRoutes(server, parts);
     installAdminRoutes(server, parts);
     installBeheerRoutes(server, parts);
+    installStaffRoutes(server, parts);
     installStaticRoutes(server, parts);
 }
 

@@ -105,9 +105,11 @@ struct CheckInRejected { std::uint64_t requestId = 0; Error error; }; // the ser
 struct CheckInUnreachable { std::uint64_t requestId = 0; }; // the worker keeps trying the same request
 struct PrintFinished { std::uint64_t requestId = 0; ticket::PrinterFault fault = ticket::PrinterFault::None; };
 struct HeadsetPlugged {};
+// The admin page changed the banner (or the kiosk loaded it): shown on every screen from the next frame.
+struct BannerChanged { proto::LocalText banner; };
 
 using Input = std::variant<ActionInput, TextInput, EnterKey, FocusInput, Tick, ServicesLoaded, Reachability,
-                           CheckInSucceeded, CheckInRejected, CheckInUnreachable, PrintFinished, HeadsetPlugged>;
+                           CheckInSucceeded, CheckInRejected, CheckInUnreachable, PrintFinished, HeadsetPlugged, BannerChanged>;
 
 // ---- effects -------------------------------------------------------------------------------
 // Check in (JSON body of api.md). The worker makes one Idempotency-Key per request id and keeps
@@ -140,6 +142,7 @@ struct FlowState {
     bool reachable = true;
     bool certificateRefused = false; // see Reachability
     std::vector<proto::ClientService> services;
+    proto::LocalText banner; // the admin page's line ("Vandaag zijn wij om 12:00 gesloten"); empty: none
     std::optional<std::uint64_t> pendingRequest;
     int focus = -1;             // index into the screen's targets; -1: none
     bool warning = false;       // the idle warning is showing
