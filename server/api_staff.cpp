@@ -14,7 +14,7 @@ using namespace loket::core;
 namespace {
 
 Error withField(Error e, const char* field) {
-    if (e.details.field.empty()) e.details.field = field;
+    if (!e.details.field) e.details.field = field;
     return e;
 }
 
