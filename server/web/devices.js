@@ -67,9 +67,15 @@ window.LoketDevices = (() => {
       return item;
     }
 
+    // The lists are polled: they are drawn again only when they changed, so a name being typed
+    // (and the focus) stays where it is.
+    let shown = '';
     async function refresh() {
       const [pairings, enrolled] = await Promise.all([call('/api/v1/devices/pairings'), call('/api/v1/devices/enrolled')]);
       if (!pairings.ok || !enrolled.ok) return;
+      const now = JSON.stringify([pairings.data.map((p) => [p.pairing_code, p.role]), enrolled.data, Loket.lang]);
+      if (now === shown) return;
+      shown = now;
       $('pairing-none').hidden = pairings.data.length > 0;
       $('pairing-list').replaceChildren(...pairings.data.map(pairingItem));
       $('enrolled-none').hidden = enrolled.data.length > 0;
