@@ -94,10 +94,11 @@ void drawBanner(const Text& banner, float height, const Theme& theme, DrawOut& o
 
 FrameOut drawFrame(const KioskVm& vm, const Theme& fullTheme) {
     FrameOut out;
+    beginScreenWindow("kiosk", fullTheme);
+    // Measured inside the window: a DrawKit outside one would open ImGui's implicit "Debug" window.
     const float banner = bannerHeight(vm, fullTheme);
     Theme theme = fullTheme;
     theme.screen.y -= banner > 0 ? banner + fullTheme.m.gapPx : 0;
-    beginScreenWindow("kiosk", fullTheme);
     if (vm.warning) ImGui::BeginDisabled();
     if (vm.banner) drawBanner(*vm.banner, banner, fullTheme, out);
     out.merge(std::visit(
