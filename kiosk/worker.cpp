@@ -391,7 +391,12 @@ void Worker::refreshServices(net::HttpClient& http) {
 void Worker::loadBanner(net::HttpClient& http) {
     auto reply = http.get("/api/v1/hall");
     if (!reply) return; // the next refresh tries again
-    if (auto snapshot = proto::parseHallSnapshot(reply->body)) post(BannerChanged{snapshot->hall.banner});
+    if (auto snapshot = proto::parseHallSnapshot(reply->body)) {
+        if (snapshot->eventId >= m_bannerEventId.load()) {
+            m_bannerEventId = snapshot->eventId;
+            post(BannerChanged{snapshot->hall.banner});
+        }
+    }
     else std::cerr << "loket-kiosk: hall snapshot: " << snapshot.error().message << "\n";
 }
 
@@ -424,7 +429,10 @@ void Worker::startStream() {
         }
         auto update = hallUpdateFor(*parsed);
         if (!update) return;
-        if (update->banner) post(BannerChanged{*update->banner});
+        if (update->banner && id >= m_bannerEventId.load()) {
+            m_bannerEventId = id;
+            post(BannerChanged{*update->banner});
+        }
         if (update->reloadServices || update->reloadBanner) wantRefresh();
     };
     // Connected (again): what changed while the stream was away is loaded once more.

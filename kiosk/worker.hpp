@@ -23,6 +23,7 @@
 #include "shared/ticket/printer_status.hpp"
 #include "shared/ui/main_queue.hpp"
 
+#include <atomic>
 #include <chrono>
 #include <condition_variable>
 #include <deque>
@@ -141,6 +142,9 @@ private:
     std::chrono::steady_clock::time_point m_nextLeaseSync{};
 
     std::unique_ptr<net::EventStreamClient> m_stream; // made on the worker thread; stopped in ~Worker
+    // The event id the last banner shown came from: a snapshot fetched before a change must not
+    // undo the change's banner that arrived on the stream meanwhile.
+    std::atomic<std::int64_t> m_bannerEventId{0};
     std::thread m_thread; // last: starts after every member above exists
 };
 

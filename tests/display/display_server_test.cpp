@@ -250,11 +250,11 @@ TEST_CASE("configuration: a banner change reaches a connected kiosk and display 
     auto fonts = loket::ticket::loadFonts();
     REQUIRE(fonts);
     loket::kiosk::Worker kiosk(settings, {}, *fonts, kioskQueue);
-    std::string kioskBanner;
+    std::vector<std::string> kioskBanners; // every banner the worker handed the flow
     auto kioskStep = [&] {
         kioskQueue.waitFor(1ms);
         for (auto& input : kioskQueue.drain())
-            if (auto* b = std::get_if<loket::kiosk::BannerChanged>(&input)) kioskBanner = loket::core::textIn(b->banner, "nl");
+            if (auto* b = std::get_if<loket::kiosk::BannerChanged>(&input)) kioskBanners.push_back(loket::core::textIn(b->banner, "nl"));
     };
     auto setBanner = [&](const std::string& text) {
         auto done = server.admin().post("/api/v1/configuration", nlohmann::json{{"type", "banner.set"}, {"text", {{"nl", text}}}}.dump());
@@ -270,7 +270,7 @@ TEST_CASE("configuration: a banner change reaches a connected kiosk and display 
             kioskStep();
             display.step();
             const double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();
-            if (!k && kioskBanner == text) k = ms;
+            if (!k && !kioskBanners.empty() && kioskBanners.back() == text) k = ms; // the last word is the change's
             if (!d && display.vm().banner == text) d = ms;
         }
         REQUIRE(k);
