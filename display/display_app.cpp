@@ -180,8 +180,8 @@ void DisplayApp::logProblems() {
     m_problemsLogged = m_session->problemCount();
 }
 
-void DisplayApp::speak(std::time_t wall) {
-    for (auto& u : m_session->takeUtterances(wall)) {
+void DisplayApp::speak() {
+    for (auto& u : m_session->takeUtterances()) {
         if (m_announceLog.is_open()) m_announceLog << speech::describe(u) << std::endl;
         if (m_player) m_player->enqueue(std::move(u));
     }
@@ -233,7 +233,7 @@ int DisplayApp::run(const std::atomic<bool>& quit) {
             shotPending = false;
         }
         // Sound after the frame that shows the call: the screen is never later than the voice.
-        speak(wall);
+        speak();
     }
     if (m_shots)
         if (auto px = m_host->pixels()) m_shots->submit(*px);

@@ -48,7 +48,7 @@ public:
 private:
     DisplayApp() = default;
     void logProblems();
-    void speak(std::time_t wall);
+    void speak();
     std::unique_ptr<DisplaySession> makeSession() const;
     // An enrolled display: starts the session once paired, ends it when revoked, and draws the
     // pairing screen in between. True while the pairing screen is up.

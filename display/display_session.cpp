@@ -63,9 +63,9 @@ std::size_t DisplaySession::update(double now, std::int64_t nowEpochS) {
     return messages.size();
 }
 
-std::vector<speech::Utterance> DisplaySession::takeUtterances(std::int64_t nowEpochS) {
+std::vector<speech::Utterance> DisplaySession::takeUtterances() {
     std::vector<speech::Utterance> out;
-    for (auto& a : m_model.takeAnnouncements(nowEpochS)) {
+    for (auto& a : m_model.takeAnnouncements()) {
         speech::Utterance u;
         u.key = a.key;
         for (auto& line : signage::spokenLines(a, m_catalogs, m_config.sound.languages))

@@ -38,7 +38,7 @@ public:
 
     signage::HallVm view(double now, const std::string& clockText) const { return m_model.view(now, clockText); }
     // The calls to speak now, as sentences. Take them after the frame showing them is presented.
-    std::vector<speech::Utterance> takeUtterances(std::int64_t nowEpochS);
+    std::vector<speech::Utterance> takeUtterances();
 
     const signage::SignageModel& model() const { return m_model; }
     HallLink& link() { return m_link; }

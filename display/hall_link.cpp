@@ -104,6 +104,7 @@ void HallLink::startStream(std::int64_t fromEventId) {
     options.tokenSource = m_settings.tokenSource; // renewed tokens on reconnect; the open stream stays
     options.lastEventId = std::to_string(fromEventId);
     options.maxBackoff = m_settings.maxBackoff;
+    options.stallTimeout = m_settings.stallTimeout;
     options.tls = m_settings.tls;
     net::EventStreamCallbacks callbacks;
     callbacks.onEvent = [this](const net::SseEvent& ev) {

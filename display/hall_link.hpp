@@ -32,6 +32,9 @@ struct LinkSettings {
     // Both are called on the link's threads.
     std::function<std::string()> tokenSource;
     std::function<void(const std::string& token)> onUnauthorized;
+    // No byte on the event stream this long (the server writes a keep-alive at least every 2 s):
+    // the connection is dead even without a reset (a pulled cable), reconnect with Last-Event-ID.
+    std::chrono::milliseconds stallTimeout{6000};
 };
 
 // What the worker hands to the main thread.

@@ -224,7 +224,9 @@ void App::apply(Effects effects) {
 void App::pumpWorker() {
     for (auto& result : m_results.drain()) {
         if (std::holds_alternative<PrintFinished>(result) && m_touchAt) {
-            m_touchToPrintMs = std::chrono::duration<double, std::milli>(Clock::now() - *m_touchAt).count();
+            // Until the printer had the ticket (the worker's time), not until this loop got round to it.
+            const auto printedAt = std::get<PrintFinished>(result).at;
+            m_touchToPrintMs = std::chrono::duration<double, std::milli>((printedAt == TimePoint{} ? Clock::now() : printedAt) - *m_touchAt).count();
             m_touchToPrintAll.push_back(*m_touchToPrintMs);
             m_touchAt.reset();
         }
@@ -244,6 +246,7 @@ void App::frame() {
     DrawOut out = pairingVm ? drawPairing(*pairingVm, theme) : drawFrame(vm, theme);
     m_host->endFrame(kBackground);
     m_drawnRevision = vm.revision;
+    m_drawnScreen = m_flow->state().screen;
     m_pointerDirty = false;
     std::optional<Action> action = out.action;
     m_lastOut = std::move(out);
@@ -256,6 +259,14 @@ void App::frame() {
 void App::step(bool forceFrame) {
     pumpWorker();
     handle(Tick{});
+    // A check-in the worker answers within a moment (offline from the journal, or a quick server)
+    // does not draw the "one moment" screen first: in software that frame costs tens of
+    // milliseconds, and the print job waits for it. Longer than the grace, it is drawn as before.
+    constexpr milliseconds kWorkingGrace{100};
+    if (m_flow->state().screen == Screen::Working && m_drawnScreen != Screen::Working && m_results.waitFor(kWorkingGrace)) {
+        pumpWorker();
+        handle(Tick{});
+    }
     if (m_enrolment) {
         // Just paired (first time or again after a revocation): report and load the services now.
         const bool paired = m_enrolment->paired();

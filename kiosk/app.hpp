@@ -74,6 +74,7 @@ public:
     const Flow& flow() const { return *m_flow; }
     // Every touch-to-print time measured so far (the benchmark reads them).
     const std::vector<double>& touchToPrintMs() const { return m_touchToPrintAll; }
+    WorkerStats workerStats() const { return m_worker->stats(); }
 
 private:
     App() = default;
@@ -99,6 +100,7 @@ private:
     std::unique_ptr<Voice> m_voice;
     DrawOut m_lastOut;
     std::uint64_t m_drawnRevision = ~0ull;
+    Screen m_drawnScreen = Screen::Welcome; // the flow's screen in the last frame drawn
     bool m_pointerDirty = false;
     bool m_quit = false;
     std::chrono::milliseconds m_clockOffset{0};

@@ -52,13 +52,25 @@ Status OfflineDesk::sync(net::HttpClient& http, core::Seconds kioskNow) {
             lease.count = l.at("count");
             lease.day = day;
             lease.expiresAt = l.at("expires_at_s");
+            lease.uploadSecret = l.value("upload_secret", std::string());
             leases.push_back(lease);
         }
     } catch (const std::exception& e) {
         return badAnswer("lease request", e);
     }
     if (auto st = m_journal.replaceLeases(leases); !st) return st;
+    if (auto st = m_journal.keep("contact", Json{{"clock_offset_s", m_offsetS}, {"utc_offset_s", m_utcOffsetS},
+                                                 {"visitor_url_base", m_visitorUrlBase}}.dump());
+        !st)
+        return st;
+    m_contactLoaded = true;
 
+    if (auto st = refreshBook(http); !st) return st;
+    m_synced = true;
+    return Ok{};
+}
+
+Status OfflineDesk::refreshBook(net::HttpClient& http) {
     auto book = http.get("/api/v1/offline/book");
     if (!book) return requestFailed(http, "book request");
     try {
@@ -70,12 +82,58 @@ Status OfflineDesk::sync(net::HttpClient& http, core::Seconds kioskNow) {
     } catch (const std::exception& e) {
         return badAnswer("book request", e);
     }
-    m_synced = true;
     return Ok{};
 }
 
-Result<OfflineUploadResult> OfflineDesk::upload(net::HttpClient& http) {
+Result<bool> OfflineDesk::uploadBatch(net::HttpClient& http, const std::vector<JournalEntry>& batch, std::size_t unsent,
+                                      const std::optional<JournalLease>& lease, OfflineUploadResult& out) {
+    Json entries = Json::array();
+    for (const auto& e : batch)
+        entries.push_back({{"key", e.key}, {"lease", e.lease}, {"number", e.number}, {"service", e.service},
+                           {"code_hash", e.codeHash ? Json(*e.codeHash) : Json(nullptr)}, {"checked_in_at", e.checkedInAt},
+                           {"language", e.language}, {"visitor_code", e.visitorCode}});
+    Json body{{"entries", entries}};
+    if (!lease) body["unsent"] = unsent;
+    Result<net::HttpResponse> reply = makeError(ErrorCode::Internal, "");
+    if (lease) {
+        // The lease's own credential instead of the (refused) device token.
+        std::string token = http.options().token;
+        http.setToken({});
+        reply = http.post("/api/v1/offline/upload", body.dump(),
+                          net::RequestOptions{{}, "application/json", "application/json",
+                                              {"Authorization: Lease " + std::to_string(lease->id) + "." + lease->uploadSecret}});
+        http.setToken(std::move(token));
+    } else {
+        reply = http.post("/api/v1/offline/upload", body.dump());
+    }
+    if (!reply) {
+        if (!lease && http.lastFailure() && http.lastFailure()->status == 401) return false; // revoked: by lease
+        return requestFailed(http, "upload");
+    }
+    try {
+        const Json answer = Json::parse(reply->body);
+        for (const auto& r : answer.at("results")) {
+            if (!r.at("key").is_string()) continue;
+            const std::string status = r.at("status");
+            if (status == "accepted") ++out.accepted;
+            else if (status == "duplicate") ++out.duplicates;
+            else {
+                ++out.refused;
+                // Refused entries are final: staff need to know (the kiosk's log reaches them).
+                std::cerr << "loket-kiosk: offline ticket " << r.value("number", std::string()) << " refused: "
+                          << r.value("error", Json::object()).value("message", std::string()) << "\n";
+            }
+            if (auto st = m_journal.markAnswered(r.at("key"), status); !st) return st.error();
+        }
+    } catch (const std::exception& e) {
+        return badAnswer("upload", e);
+    }
+    return true;
+}
+
+Result<OfflineUploadResult> OfflineDesk::upload(net::HttpClient& http, bool withToken) {
     OfflineUploadResult out;
+    if (!withToken) return uploadByLease(http, out);
     for (;;) {
         auto batch = m_journal.pending(m_uploadBatch);
         if (!batch) return batch.error();
@@ -85,32 +143,45 @@ Result<OfflineUploadResult> OfflineDesk::upload(net::HttpClient& http) {
         }
         auto total = m_journal.pendingCount();
         if (!total) return total.error();
-        Json entries = Json::array();
-        for (const auto& e : *batch)
-            entries.push_back({{"key", e.key}, {"lease", e.lease}, {"number", e.number}, {"service", e.service},
-                               {"code_hash", e.codeHash ? Json(*e.codeHash) : Json(nullptr)}, {"checked_in_at", e.checkedInAt},
-                               {"language", e.language}, {"visitor_code", e.visitorCode}});
-        auto reply = http.post("/api/v1/offline/upload",
-                               Json{{"entries", entries}, {"unsent", *total - batch->size()}}.dump());
-        if (!reply) return requestFailed(http, "upload");
-        try {
-            const Json answer = Json::parse(reply->body);
-            for (const auto& r : answer.at("results")) {
-                if (!r.at("key").is_string()) continue;
-                const std::string status = r.at("status");
-                if (status == "accepted") ++out.accepted;
-                else if (status == "duplicate") ++out.duplicates;
-                else {
-                    ++out.refused;
-                    // Refused entries are final: staff need to know (the kiosk's log reaches them).
-                    std::cerr << "loket-kiosk: offline ticket " << r.value("number", std::string()) << " refused: "
-                              << r.value("error", Json::object()).value("message", std::string()) << "\n";
-                }
-                if (auto st = m_journal.markAnswered(r.at("key"), status); !st) return st.error();
-            }
-        } catch (const std::exception& e) {
-            return badAnswer("upload", e);
+        auto sent = uploadBatch(http, *batch, *total - batch->size(), std::nullopt, out);
+        if (!sent) return sent.error();
+        if (!*sent) return uploadByLease(http, out);
+    }
+}
+
+Result<OfflineUploadResult> OfflineDesk::uploadByLease(net::HttpClient& http, OfflineUploadResult out) {
+    auto leases = m_journal.leases();
+    if (!leases) return leases.error();
+    for (const JournalLease& lease : *leases) {
+        for (;;) {
+            auto batch = m_journal.pending(m_uploadBatch, lease.id);
+            if (!batch) return batch.error();
+            if (batch->empty()) break;
+            if (lease.uploadSecret.empty())
+                return makeError(ErrorCode::Unauthorized, "offline upload: the server refused this kiosk and lease " +
+                                                              std::to_string(lease.id) + " has no upload secret");
+            auto sent = uploadBatch(http, *batch, 0, lease, out);
+            if (!sent) return sent.error();
         }
+    }
+    auto left = m_journal.pendingCount();
+    if (!left) return left.error();
+    out.complete = *left == 0;
+    return out;
+}
+
+void OfflineDesk::loadContact() {
+    if (m_contactLoaded) return;
+    m_contactLoaded = true;
+    auto kept = m_journal.kept("contact");
+    if (!kept || kept->empty()) return;
+    try {
+        const Json j = Json::parse(*kept);
+        m_offsetS = j.at("clock_offset_s").get<core::Seconds>();
+        m_utcOffsetS = j.at("utc_offset_s").get<std::int32_t>();
+        m_visitorUrlBase = j.at("visitor_url_base").get<std::string>();
+    } catch (const std::exception& e) {
+        std::cerr << "loket-kiosk: offline journal: the last contact cannot be read: " << e.what() << "\n";
     }
 }
 
@@ -128,9 +199,11 @@ Result<proto::IssuedTicket> OfflineDesk::checkIn(const std::string& body, core::
         const Json j = Json::parse(body);
         language = j.value("language", std::string("nl"));
         if (j.contains("appointment_code")) {
+            // Restarted during the outage: the key is gone with the memory, so no code can be checked.
+            if (m_bookKey.empty())
+                return makeError(ErrorCode::BookingUnavailable, "The kiosk cannot check appointment codes until the server is back.");
             const std::string code = core::normaliseBookingCode(j.at("appointment_code").get<std::string>());
-            auto hash = m_bookKey.empty() ? Result<std::string>(makeError(ErrorCode::UnknownAppointment, "no key"))
-                                          : offline::bookCodeHash(m_bookKey, code);
+            auto hash = offline::bookCodeHash(m_bookKey, code);
             auto found = hash ? m_book.find(*hash) : m_book.end();
             if (found == m_book.end())
                 return makeError(ErrorCode::UnknownAppointment, "This code is not in the kiosk's offline book.");
@@ -143,6 +216,7 @@ Result<proto::IssuedTicket> OfflineDesk::checkIn(const std::string& body, core::
     } catch (const std::exception& e) {
         return makeError(ErrorCode::InvalidJson, std::string("offline check-in body: ") + e.what());
     }
+    loadContact();
     const core::Seconds serverNow = kioskNow + m_offsetS;
     const core::Now now{serverNow, m_utcOffsetS};
     const std::string visitorCode = offline::newVisitorCode();

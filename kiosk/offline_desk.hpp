@@ -32,15 +32,33 @@ public:
     // With the server: renews the leases (refilling half-used ones), measures the clock, takes the
     // book key and the offline book. `kioskNow`: the kiosk's own clock (Unix seconds).
     Status sync(net::HttpClient& http, core::Seconds kioskNow);
+    // Fetches the offline book again (the server's event stream said the book changed). Needs
+    // the key from an earlier sync.
+    Status refreshBook(net::HttpClient& http);
     // Uploads the journal in order, in batches, clearing each entry the server answered for.
-    Result<OfflineUploadResult> upload(net::HttpClient& http);
+    // With the device token; when the server refuses that token (the kiosk was revoked) or
+    // `withToken` is false (no token any more), lease by lease with each lease's upload secret.
+    Result<OfflineUploadResult> upload(net::HttpClient& http, bool withToken = true);
 
     // Whether the desk can issue tickets now (it has had leases; also after a restart).
     bool ready();
     // A check-in while the server is away: `body` is the check-in's JSON (api.md POST /tickets).
     // The ticket is in the journal before this returns. An appointment code the book does not
-    // hold (or any code after a kiosk restart: the key is gone) is unknown_appointment.
+    // hold is unknown_appointment; any code while the kiosk has no book key (it restarted during
+    // the outage: the key lived in memory only) is booking_unavailable — the kiosk cannot check
+    // codes now, and the visitor is served as a walk-in for the service they choose.
     Result<proto::IssuedTicket> checkIn(const std::string& body, core::Seconds kioskNow);
+    // Whether appointment codes can be checked offline (the book key is in memory).
+    bool canCheckCodes() const { return !m_bookKey.empty(); }
+
+    // The service list, kept in the journal for a restart during an outage.
+    void keepServiceList(const std::string& json) { (void)m_journal.keep("services", json); }
+    std::string serviceList() {
+        auto kept = m_journal.kept("services");
+        return kept ? *kept : std::string();
+    }
+    // Entries in the offline book now (for the heartbeat: staff see the copy is current).
+    std::size_t bookEntries() const { return m_book.size(); }
 
     // Leases, key and book came from the server since the kiosk started.
     bool synced() const { return m_synced; }
@@ -48,6 +66,14 @@ public:
     std::size_t withoutNumber();
 
 private:
+    // One batch: with the token, or (lease set) with that lease's upload secret.
+    Result<bool> uploadBatch(net::HttpClient& http, const std::vector<JournalEntry>& batch, std::size_t unsent,
+                             const std::optional<JournalLease>& lease, OfflineUploadResult& out);
+    Result<OfflineUploadResult> uploadByLease(net::HttpClient& http, OfflineUploadResult out);
+    // After a restart without the server: the clock offset, UTC offset and visitor URL base of
+    // the last contact, from the journal (a kiosk whose clock is off still issues in time).
+    void loadContact();
+
     struct BookEntry {
         std::string service;
         std::string startsAt; // RFC 3339
@@ -61,6 +87,7 @@ private:
     core::Seconds m_offsetS = 0;   // server time minus kiosk time at the last contact
     std::int32_t m_utcOffsetS = 0; // the hall's offset from UTC
     bool m_synced = false;
+    bool m_contactLoaded = false;
 };
 
 } // namespace loket::kiosk

@@ -49,11 +49,19 @@ Result<OfflineJournal> OfflineJournal::open(const std::filesystem::path& file) {
     for (const char* sql : {"PRAGMA journal_mode=WAL", "PRAGMA synchronous=FULL", "PRAGMA busy_timeout=2000",
                             "CREATE TABLE IF NOT EXISTS lease(id INTEGER PRIMARY KEY, service TEXT NOT NULL, prefix TEXT NOT NULL,"
                             " first INTEGER NOT NULL, count INTEGER NOT NULL, day TEXT NOT NULL, expires_at INTEGER NOT NULL)",
+                            "CREATE TABLE IF NOT EXISTS kept(name TEXT PRIMARY KEY, value TEXT NOT NULL)",
                             "CREATE TABLE IF NOT EXISTS entry(seq INTEGER PRIMARY KEY AUTOINCREMENT, key TEXT NOT NULL UNIQUE,"
                             " kind TEXT NOT NULL, lease INTEGER NOT NULL, number TEXT NOT NULL, service TEXT NOT NULL, code_hash TEXT,"
                             " checked_in_at INTEGER NOT NULL, language TEXT NOT NULL, visitor_code TEXT NOT NULL,"
                             " state TEXT NOT NULL DEFAULT 'pending')"})
         if (auto st = journal.exec(sql); !st) return st.error();
+    // Journals written before leases carried an upload secret get the column (empty for old leases).
+    {
+        Statement has(db, "SELECT COUNT(*) FROM pragma_table_info('lease') WHERE name = 'upload_secret'");
+        if (!has.ok() || has.step() != SQLITE_ROW) return sqliteError(db, "read the journal's columns");
+        if (has.integer(0) == 0)
+            if (auto st = journal.exec("ALTER TABLE lease ADD COLUMN upload_secret TEXT NOT NULL DEFAULT ''"); !st) return st.error();
+    }
     return journal;
 }
 
@@ -81,10 +89,11 @@ Status OfflineJournal::replaceLeases(const std::vector<JournalLease>& leases) {
     };
     if (auto st = exec("CREATE TEMP TABLE IF NOT EXISTS keep(id INTEGER PRIMARY KEY); DELETE FROM keep"); !st) return rollback(st.error());
     for (const auto& l : leases) {
-        Statement put(m_db, "INSERT INTO lease(id, service, prefix, first, count, day, expires_at) VALUES(?,?,?,?,?,?,?)"
-                            " ON CONFLICT(id) DO UPDATE SET expires_at = excluded.expires_at");
+        Statement put(m_db, "INSERT INTO lease(id, service, prefix, first, count, day, expires_at, upload_secret) VALUES(?,?,?,?,?,?,?,?)"
+                            " ON CONFLICT(id) DO UPDATE SET expires_at = excluded.expires_at, upload_secret ="
+                            " CASE WHEN excluded.upload_secret != '' THEN excluded.upload_secret ELSE lease.upload_secret END");
         put.bind(1, l.id).bind(2, l.service).bind(3, std::string(1, l.prefix)).bind(4, std::int64_t{l.first})
-            .bind(5, std::int64_t{l.count}).bind(6, l.day).bind(7, l.expiresAt);
+            .bind(5, std::int64_t{l.count}).bind(6, l.day).bind(7, l.expiresAt).bind(8, l.uploadSecret);
         if (!put.ok() || put.step() != SQLITE_DONE) return rollback(sqliteError(m_db, "keep a lease"));
         Statement keep(m_db, "INSERT OR IGNORE INTO keep(id) VALUES(?)");
         keep.bind(1, l.id);
@@ -101,7 +110,7 @@ Status OfflineJournal::replaceLeases(const std::vector<JournalLease>& leases) {
 }
 
 Result<std::vector<JournalLease>> OfflineJournal::leases() {
-    Statement s(m_db, "SELECT id, service, prefix, first, count, day, expires_at FROM lease ORDER BY id");
+    Statement s(m_db, "SELECT id, service, prefix, first, count, day, expires_at, upload_secret FROM lease ORDER BY id");
     if (!s.ok()) return sqliteError(m_db, "read leases");
     std::vector<JournalLease> out;
     while (s.step() == SQLITE_ROW) {
@@ -113,6 +122,7 @@ Result<std::vector<JournalLease>> OfflineJournal::leases() {
         l.count = static_cast<int>(s.integer(4));
         l.day = s.text(5);
         l.expiresAt = s.integer(6);
+        l.uploadSecret = s.text(7);
         out.push_back(l);
     }
     return out;
@@ -168,11 +178,12 @@ Result<JournalEntry> OfflineJournal::issue(const std::string& service, const std
     return e;
 }
 
-Result<std::vector<JournalEntry>> OfflineJournal::pending(std::size_t limit) {
-    const std::string sql = std::string("SELECT ") + kEntryColumns + " FROM entry WHERE state = 'pending' AND kind = 'ticket' ORDER BY seq LIMIT ?";
+Result<std::vector<JournalEntry>> OfflineJournal::pending(std::size_t limit, std::optional<core::LeaseId> lease) {
+    const std::string sql = std::string("SELECT ") + kEntryColumns +
+                            " FROM entry WHERE state = 'pending' AND kind = 'ticket' AND (?2 IS NULL OR lease = ?2) ORDER BY seq LIMIT ?1";
     Statement s(m_db, sql.c_str());
     if (!s.ok()) return sqliteError(m_db, "read pending tickets");
-    s.bind(1, static_cast<std::int64_t>(limit));
+    s.bind(1, static_cast<std::int64_t>(limit)).bindOpt(2, lease);
     std::vector<JournalEntry> out;
     while (s.step() == SQLITE_ROW) out.push_back(entryFrom(s));
     return out;
@@ -196,6 +207,23 @@ Status OfflineJournal::markAnswered(const std::string& key, const std::string& s
     s.bind(1, state).bind(2, key);
     if (s.step() != SQLITE_DONE) return sqliteError(m_db, "clear a ticket");
     return Ok{};
+}
+
+Status OfflineJournal::keep(const std::string& name, const std::string& value) {
+    // Unchanged values are not written again (no commit, no fsync).
+    Statement s(m_db, "INSERT INTO kept(name, value) VALUES(?, ?) ON CONFLICT(name) DO UPDATE SET value = excluded.value"
+                      " WHERE kept.value != excluded.value");
+    if (!s.ok()) return sqliteError(m_db, "keep " + name);
+    s.bind(1, name).bind(2, value);
+    if (s.step() != SQLITE_DONE) return sqliteError(m_db, "keep " + name);
+    return Ok{};
+}
+
+Result<std::string> OfflineJournal::kept(const std::string& name) {
+    Statement s(m_db, "SELECT value FROM kept WHERE name = ?");
+    if (!s.ok()) return sqliteError(m_db, "read " + name);
+    s.bind(1, name);
+    return s.step() == SQLITE_ROW ? s.text(0) : std::string();
 }
 
 } // namespace loket::kiosk

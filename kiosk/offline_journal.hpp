@@ -28,6 +28,9 @@ struct JournalLease {
     int count = 0;
     std::string day;            // "2026-11-23", the hall's date
     core::Seconds expiresAt = 0; // server time
+    // Lets this kiosk hand in the lease's tickets even after it was revoked (its token is then
+    // gone): it authenticates the upload of this one lease only. Empty: the server sent none.
+    std::string uploadSecret;
 };
 
 // One offline ticket. `kind` "ticket" (with a leased number) or "no_number" (the last resort,
@@ -68,12 +71,18 @@ public:
                                core::Seconds kioskNow, core::Seconds serverNow, const std::string& today,
                                const std::string& language, const std::string& visitorCode);
 
-    // Tickets waiting for upload, oldest first.
-    Result<std::vector<JournalEntry>> pending(std::size_t limit);
+    // Tickets waiting for upload, oldest first (of one lease only, when given).
+    Result<std::vector<JournalEntry>> pending(std::size_t limit, std::optional<core::LeaseId> lease = std::nullopt);
     Result<std::size_t> pendingCount();
     Result<std::size_t> noNumberCount();
     // The server answered for an entry: it is cleared from the upload.
     Status markAnswered(const std::string& key, const std::string& state);
+
+    // What a kiosk restarted while the server is away needs again, none of it secret: the hall's
+    // service list as the server last sent it ("services"), and the clock offset, the hall's UTC
+    // offset and the visitor URL base of the last contact ("contact"). Empty: nothing kept yet.
+    Status keep(const std::string& name, const std::string& value);
+    Result<std::string> kept(const std::string& name);
 
 private:
     explicit OfflineJournal(sqlite3* db) : m_db(db) {}

@@ -150,6 +150,10 @@ Status runScript(App& app, const std::vector<ScriptStep>& steps, const std::file
         } else if (s.verb == "report") {
             nlohmann::json j;
             j["touch_to_print_ms"] = app.touchToPrintMs();
+            const WorkerStats stats = app.workerStats();
+            j["journal_ms"] = stats.journalMs;
+            j["layout_ms"] = stats.layoutMs;
+            j["transport_ms"] = stats.transportMs;
             std::ofstream(s.args[0]) << j.dump() << "\n";
         } else if (s.verb == "mark") {
             if (dir.empty()) return stepError(s, "no --screenshots folder was given");

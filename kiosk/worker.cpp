@@ -21,6 +21,13 @@ const char* deviceStatus(ticket::PrinterFault fault) {
     return "error";
 }
 
+// A per-ticket figure for the benchmark: the last kMaxFigures only (a kiosk runs for weeks).
+void keepFigure(std::vector<double>& figures, std::chrono::steady_clock::duration d) {
+    constexpr std::size_t kMaxFigures = 1000;
+    if (figures.size() >= kMaxFigures) figures.erase(figures.begin());
+    figures.push_back(std::chrono::duration<double, std::milli>(d).count());
+}
+
 // A transport the printer can answer on (a file or a write-only device cannot).
 bool canAskPrinter(const std::string& spec, const ticket::PrinterProfile& profile) {
     return profile.answersStatus && spec.rfind("file:", 0) != 0;
@@ -31,16 +38,19 @@ bool canAskPrinter(const std::string& spec, const ticket::PrinterProfile& profil
 Worker::Worker(WorkerSettings settings, std::map<std::string, i18n::Catalog> catalogs, ticket::Fonts fonts,
                ui::MainQueue<Input>& results)
     : m_settings(std::move(settings)), m_catalogs(std::move(catalogs)), m_fonts(std::move(fonts)), m_results(results),
-      m_thread([this] { run(); }) {}
+      m_thread([this] { run(); }) {
+    // Created here, not on the worker thread, so the destructor may stop it without a race.
+    followEvents(); // the admin page's changes (hall_updates.hpp) and, offline, the bookings
+}
 
 Worker::~Worker() {
+    if (m_events) m_events->stop(); // its callbacks touch this worker: stopped first
     {
         std::lock_guard lock(m_mutex);
         m_stop = true;
     }
     m_cv.notify_all();
     if (m_thread.joinable()) m_thread.join();
-    m_stream.reset(); // its callbacks use this worker's queue and lock: stop it while they exist
 }
 
 void Worker::submit(Job job) {
@@ -118,6 +128,11 @@ void Worker::run() {
         if (auto journal = OfflineJournal::open(m_settings.offlineJournal)) m_offline.emplace(std::move(*journal), m_settings.uploadBatch);
         else std::cerr << "loket-kiosk: offline check-in is off: " << journal.error().message << "\n";
     }
+    if (m_offline) {
+        // Restarted while the server is away: the services the journal kept let walk-ins go on.
+        if (const std::string kept = m_offline->serviceList(); !kept.empty())
+            if (auto services = proto::parseServiceList(kept)) post(ServicesLoaded{std::move(*services)});
+    }
     for (;;) {
         std::optional<Job> job;
         {
@@ -126,7 +141,8 @@ void Worker::run() {
             if (m_offline && m_reachable == true) wakeAt = std::min(wakeAt, m_nextLeaseSync);
             if (m_pending) wakeAt = std::min(wakeAt, m_pending->nextAttempt);
             if (m_printerChanged || m_refreshWanted) wakeAt = SteadyClock::now();
-            m_cv.wait_until(lock, wakeAt, [&] { return m_stop || !m_jobs.empty() || m_printerChanged || m_refreshWanted; });
+            m_cv.wait_until(lock, wakeAt, [&] { return m_stop || !m_jobs.empty() || m_printerChanged || m_refreshWanted || m_streamConnected ||
+                                                       (m_bookStale && m_reachable == true && m_offline && m_offline->synced()); });
             if (m_stop) return;
             if (!m_jobs.empty()) {
                 job = std::move(m_jobs.front());
@@ -179,15 +195,105 @@ void Worker::run() {
             refreshWanted = std::exchange(m_refreshWanted, false);
         }
         if (now >= m_nextServices || refreshWanted) refreshServices(http);
+        bool streamBack = false, bookStale = false;
+        {
+            std::lock_guard lock(m_mutex);
+            streamBack = std::exchange(m_streamConnected, false);
+            bookStale = m_bookStale;
+        }
+        // The stream connected: the server is there (back from an outage: upload now).
+        if (streamBack) reachable(true);
         if (m_offline && m_reachable == true && SteadyClock::now() >= m_nextLeaseSync) syncOffline(http);
+        else if (bookStale && m_offline && m_reachable == true) refreshBook(http);
     }
+}
+
+// An event about the admin page's changes (hall_updates.hpp): the banner goes to the flow now; the
+// services (and the banner) are loaded again on the worker thread when the event says so.
+void Worker::onHallEvent(const net::SseEvent& ev) {
+    std::int64_t id = 0;
+    try {
+        id = ev.id.empty() ? 0 : std::stoll(ev.id);
+    } catch (...) {
+        return;
+    }
+    auto parsed = proto::parseHallEvent(id, ev.type, ev.data);
+    if (!parsed) {
+        std::cerr << "loket-kiosk: event " << ev.id << ": " << parsed.error().message << "\n";
+        return;
+    }
+    auto update = hallUpdateFor(*parsed);
+    if (!update) return;
+    if (update->banner && id >= m_bannerEventId.load()) {
+        m_bannerEventId = id;
+        post(BannerChanged{*update->banner});
+    }
+    if (update->reloadServices || update->reloadBanner) {
+        {
+            std::lock_guard lock(m_mutex);
+            m_refreshWanted = true;
+        }
+        m_cv.notify_all();
+    }
+}
+
+void Worker::followEvents() {
+    net::EventStreamOptions options;
+    options.baseUrl = m_settings.serverUrl;
+    options.token = m_settings.deviceToken;
+    options.tokenSource = m_settings.tokenSource;
+    options.tls = m_settings.tls;
+    options.maxBackoff = std::chrono::milliseconds(2000); // back from an outage within about two seconds
+    net::EventStreamCallbacks callbacks;
+    callbacks.onEvent = [this](const net::SseEvent& ev) {
+        if (ev.type == "configuration.changed" || ev.type == "reset") onHallEvent(ev);
+        if (ev.type.rfind("appointment.", 0) != 0) return;
+        {
+            std::lock_guard lock(m_mutex);
+            m_bookStale = true;
+        }
+        m_cv.notify_all();
+    };
+    callbacks.onState = [this](net::StreamState state, const std::string&) {
+        if (state != net::StreamState::Connected) return;
+        {
+            std::lock_guard lock(m_mutex);
+            m_streamConnected = true;
+            m_bookStale = true;     // bookings may have changed while the stream was away
+            m_refreshWanted = true; // and so may the admin page's services and banner
+        }
+        m_cv.notify_all();
+    };
+    m_events = std::make_unique<net::EventStreamClient>(options, callbacks);
+    m_events->start();
+}
+
+void Worker::refreshBook(net::HttpClient& http) {
+    {
+        std::lock_guard lock(m_mutex);
+        m_bookStale = false;
+    }
+    // Before the first sync there is no key to read the book with: the sync fetches it anyway.
+    if (!m_offline->synced() || !useCurrentToken(http)) return;
+    if (auto st = m_offline->refreshBook(http); !st) {
+        std::cerr << "loket-kiosk: offline book: " << st.error().message << "\n";
+        return;
+    }
+    std::lock_guard lock(m_mutex);
+    ++m_stats.bookRefreshes;
 }
 
 void Worker::syncOffline(net::HttpClient& http) {
     m_nextLeaseSync = SteadyClock::now() + m_settings.leaseRenew;
+    {
+        std::lock_guard lock(m_mutex);
+        m_bookStale = false; // the sync fetches the book too
+    }
     const auto kioskNow = std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+    // No token any more (revoked): hand in what was issued before, lease by lease, and stop there.
+    const bool paired = useCurrentToken(http);
     // Upload first (the tickets count from their check-in), then renew and refill the leases.
-    auto uploaded = m_offline->upload(http);
+    auto uploaded = m_offline->upload(http, paired);
     if (!uploaded) {
         std::cerr << "loket-kiosk: offline upload: " << uploaded.error().message << "\n";
         m_nextLeaseSync = SteadyClock::now() + std::chrono::seconds(1);
@@ -197,6 +303,7 @@ void Worker::syncOffline(net::HttpClient& http) {
         std::lock_guard lock(m_mutex);
         m_stats.uploaded += uploaded->accepted + uploaded->duplicates + uploaded->refused;
     }
+    if (!paired) return;
     if (auto st = m_offline->sync(http, kioskNow); !st) {
         std::cerr << "loket-kiosk: offline leases: " << st.error().message << "\n";
         m_nextLeaseSync = SteadyClock::now() + std::chrono::seconds(1);
@@ -205,10 +312,18 @@ void Worker::syncOffline(net::HttpClient& http) {
 
 void Worker::offlineCheckIn(const SendCheckIn& request) {
     const auto kioskNow = std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+    const auto started = SteadyClock::now();
     auto issued = m_offline->checkIn(request.body, kioskNow);
+    {
+        std::lock_guard lock(m_mutex);
+        keepFigure(m_stats.journalMs, SteadyClock::now() - started);
+    }
     if (!issued) {
         if (issued.error().code == ErrorCode::UnknownAppointment) {
             post(CheckInRejected{request.requestId, issued.error()});
+        } else if (issued.error().code == ErrorCode::BookingUnavailable) {
+            post(CodeNotCheckable{request.requestId}); // restarted during the outage: no key, no check
+
         } else {
             std::cerr << "loket-kiosk: offline check-in failed: " << issued.error().message << "\n";
             post(Reachability{false});
@@ -294,7 +409,13 @@ void Worker::print(const PrintTicket& job) {
         fault = ticket::PrinterFault::Offline;
     } else {
         const auto bytes = ticket::encodeEscPos(*image, m_settings.printerProfile);
+        const auto laidOut = SteadyClock::now();
         const auto outcome = ticket::printJob(m_settings.printerTransport, bytes, m_settings.printerProfile);
+        {
+            std::lock_guard lock(m_mutex);
+            keepFigure(m_stats.layoutMs, laidOut - started);
+            keepFigure(m_stats.transportMs, SteadyClock::now() - laidOut);
+        }
         fault = outcome.fault;
         if (!outcome.printed && fault == ticket::PrinterFault::None) fault = ticket::PrinterFault::Offline;
         if (!outcome.detail.empty() && fault != ticket::PrinterFault::None)
@@ -306,7 +427,7 @@ void Worker::print(const PrintTicket& job) {
         m_stats.lastPrintDuration = std::chrono::duration_cast<std::chrono::microseconds>(SteadyClock::now() - started);
         if (!ticket::blocksPrinting(fault)) ++m_stats.printed;
     }
-    post(PrintFinished{job.requestId, fault});
+    post(PrintFinished{job.requestId, fault, SteadyClock::now()});
 }
 
 void Worker::pollPrinter() {
@@ -341,6 +462,7 @@ void Worker::heartbeat(net::HttpClient& http) {
         body["detail"]["unsent_tickets"] = m_offline->unsent();
         body["detail"]["no_number_tickets"] = m_offline->withoutNumber();
         body["detail"]["offline_ready"] = m_offline->synced();
+        body["detail"]["offline_book_entries"] = m_offline->bookEntries();
     }
     auto reply = http.post("/api/v1/devices/heartbeat", body.dump());
     {
@@ -377,9 +499,9 @@ void Worker::refreshServices(net::HttpClient& http) {
         auto services = proto::parseServiceList(reply->body);
         if (services) {
             m_servicesLoaded = true;
+            if (m_offline) m_offline->keepServiceList(reply->body);
             post(ServicesLoaded{std::move(*services)});
             loadBanner(http);
-            if (!m_stream) startStream();
         } else {
             std::cerr << "loket-kiosk: service list: " << services.error().message << "\n";
         }
@@ -398,49 +520,6 @@ void Worker::loadBanner(net::HttpClient& http) {
         }
     }
     else std::cerr << "loket-kiosk: hall snapshot: " << snapshot.error().message << "\n";
-}
-
-void Worker::startStream() {
-    net::EventStreamOptions options;
-    options.baseUrl = m_settings.serverUrl;
-    options.token = m_settings.deviceToken;
-    options.tokenSource = m_settings.tokenSource;
-    options.maxBackoff = m_settings.retryCap;
-    options.tls = m_settings.tls;
-    auto wantRefresh = [this] {
-        {
-            std::lock_guard lock(m_mutex);
-            m_refreshWanted = true;
-        }
-        m_cv.notify_all();
-    };
-    net::EventStreamCallbacks callbacks;
-    callbacks.onEvent = [this, wantRefresh](const net::SseEvent& ev) {
-        std::int64_t id = 0;
-        try {
-            id = ev.id.empty() ? 0 : std::stoll(ev.id);
-        } catch (...) {
-            return;
-        }
-        auto parsed = proto::parseHallEvent(id, ev.type, ev.data);
-        if (!parsed) {
-            std::cerr << "loket-kiosk: event " << ev.id << ": " << parsed.error().message << "\n";
-            return;
-        }
-        auto update = hallUpdateFor(*parsed);
-        if (!update) return;
-        if (update->banner && id >= m_bannerEventId.load()) {
-            m_bannerEventId = id;
-            post(BannerChanged{*update->banner});
-        }
-        if (update->reloadServices || update->reloadBanner) wantRefresh();
-    };
-    // Connected (again): what changed while the stream was away is loaded once more.
-    callbacks.onState = [wantRefresh](net::StreamState state, const std::string&) {
-        if (state == net::StreamState::Connected) wantRefresh();
-    };
-    m_stream = std::make_unique<net::EventStreamClient>(options, std::move(callbacks));
-    m_stream->start();
 }
 
 } // namespace loket::kiosk

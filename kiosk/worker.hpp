@@ -56,7 +56,7 @@ struct WorkerSettings {
     // offline book are renewed while the server is there.
     std::filesystem::path offlineJournal;
     std::chrono::milliseconds leaseRenew{60000};
-    std::size_t uploadBatch = 25;
+    std::size_t uploadBatch = 100;
 };
 
 // What the worker measured, for the benchmark and logs.
@@ -66,9 +66,13 @@ struct WorkerStats {
     std::uint64_t printed = 0;
     std::uint64_t heartbeats = 0;
     std::chrono::microseconds lastPrintDuration{0}; // layout + encode + transport
+    // Per ticket, in milliseconds (the benchmark's breakdown of touch → printed ticket): the
+    // offline journal's commit, the layout and encoding, and the printer transport's write.
+    std::vector<double> journalMs, layoutMs, transportMs;
     std::uint64_t offlineTickets = 0;  // issued by the kiosk itself while the server was away
     std::uint64_t noNumberTickets = 0; // the last resort: numbers ran out ("meld u bij de balie")
     std::uint64_t uploaded = 0;        // offline tickets the server answered for
+    std::uint64_t bookRefreshes = 0;   // offline book fetched again after a booking changed
 };
 
 class Worker {
@@ -107,12 +111,16 @@ private:
     void refreshServices(net::HttpClient& http);
     // The banner from the hall snapshot (GET /api/v1/hall).
     void loadBanner(net::HttpClient& http);
-    // Follows /api/v1/events from now on; its callbacks run on the stream's thread.
-    void startStream();
+    // A configuration.changed or reset event (on the stream's thread).
+    void onHallEvent(const net::SseEvent& ev);
     void pollPrinter();
     // Offline check-in: a check-in the server cannot take now is issued from the leases.
     void offlineCheckIn(const SendCheckIn& request);
     void syncOffline(net::HttpClient& http);
+    // The hall's event stream, for an offline-capable kiosk: a booking made, changed or cancelled
+    // marks the offline book stale; a (re)connect means the server is back.
+    void followEvents();
+    void refreshBook(net::HttpClient& http);
     void post(Input input);
     void reachable(bool yes, bool certificateRefused = false);
     void setPrinterState(ticket::PrinterFault fault);
@@ -140,8 +148,11 @@ private:
     std::chrono::steady_clock::time_point m_nextServices{};
     std::optional<OfflineDesk> m_offline;      // with a journal: offline check-in is on
     std::chrono::steady_clock::time_point m_nextLeaseSync{};
+    // Set by the event stream's thread (under m_mutex), read by the worker.
+    bool m_bookStale = false;
+    bool m_streamConnected = false;
+    std::unique_ptr<net::EventStreamClient> m_events;
 
-    std::unique_ptr<net::EventStreamClient> m_stream; // made on the worker thread; stopped in ~Worker
     // The event id the last banner shown came from: a snapshot fetched before a change must not
     // undo the change's banner that arrived on the stream meanwhile.
     std::atomic<std::int64_t> m_bannerEventId{0};

@@ -1,5 +1,6 @@
 // Staff routes: log in, the counters and the queue, and every counter and ticket action.
 #include "api.hpp"
+#include "crypto.hpp"
 #include "shared/core/utf8.hpp"
 
 #include <sstream>
@@ -116,21 +117,83 @@ void getTickets(const ServerParts& parts, const httplib::Request& req, httplib::
     });
 }
 
-// POST /api/v1/counters/{id}/next: 200 with the called ticket, or 204 when nobody this counter
-// may serve is waiting.
-void callNext(const ServerParts& parts, httplib::Response& res, const std::string& counter) {
-    auto done = parts.commands.execute(CallNext{counter});
-    if (!done) return sendError(res, done.error());
-    // The events may hold only a day rollover (the first command after midnight): what counts
-    // is whether a ticket was called.
+// How a staff command went: refused (the answer is written), run now, or run before under the
+// same Idempotency-Key (not run again).
+enum class Ran { Refused, Now, Before };
+
+// Runs a staff action's command. With an Idempotency-Key header (1 to 128 characters) it runs at
+// most once per key: a retry of the same request (method, path and body) is not run again and is
+// answered with the state as it is now, marked `Idempotency-Replayed: true`; the key with another
+// request is 409. The counter console retries its last action this way after a lost answer, so a
+// retried "next" never calls two visitors. `called`: the ticket the command called (next, call).
+Ran runStaffCommand(const ServerParts& parts, const httplib::Request& req, httplib::Response& res, const Command& command,
+                    std::optional<TicketId>& called) {
+    // The events may hold a day rollover too (the first command after midnight): what counts is
+    // whether a ticket was called.
+    auto calledBy = [](const Executed& done) {
+        std::optional<TicketId> ticket;
+        for (const Event& e : done.events)
+            if (auto* c = std::get_if<TicketCalled>(&e)) ticket = c->ticket;
+        return ticket;
+    };
+    if (!req.has_header("Idempotency-Key")) {
+        auto done = parts.commands.execute(command);
+        if (!done) {
+            sendError(res, done.error());
+            return Ran::Refused;
+        }
+        called = calledBy(*done);
+        return Ran::Now;
+    }
+    const std::string key = req.get_header_value("Idempotency-Key");
+    if (key.empty() || key.size() > 128) {
+        sendError(res, ErrorCode::MissingIdempotencyKey, "An Idempotency-Key header has 1 to 128 characters.");
+        return Ran::Refused;
+    }
+    IdempotencyRecord record;
+    record.key = key;
+    record.requestHash = sha256Hex(req.method + " " + req.path + "\n" + req.body);
+    record.status = 200;
+    auto once = parts.commands.executeOnce(command, record);
+    if (once.previous) {
+        if (once.previous->requestHash != record.requestHash) {
+            sendError(res, ErrorCode::IdempotencyConflict, "This Idempotency-Key was used for another request.");
+            return Ran::Refused;
+        }
+        if (!once.previous->response.empty()) called = std::stoll(once.previous->response);
+        res.set_header("Idempotency-Replayed", "true");
+        return Ran::Before;
+    }
+    if (!once.result) {
+        sendError(res, once.result.error());
+        return Ran::Refused;
+    }
+    called = calledBy(*once.result);
+    return Ran::Now;
+}
+
+// Runs a staff action and answers 200 with `render`; true when it ran now (worth an audit line).
+bool answerStaffCommand(const ServerParts& parts, const httplib::Request& req, httplib::Response& res,
+                        const Command& command, const std::function<Json(const HallView&)>& render) {
     std::optional<TicketId> called;
-    for (const Event& e : done->events)
-        if (auto* c = std::get_if<TicketCalled>(&e)) called = c->ticket;
+    const Ran ran = runStaffCommand(parts, req, res, command, called);
+    if (ran == Ran::Refused) return false;
+    readHall(parts, [&](const HallView& v) { sendJson(res, 200, render(v)); });
+    return ran == Ran::Now;
+}
+
+// POST /api/v1/counters/{id}/next: 200 with the called ticket, or 204 when nobody this counter
+// may serve is waiting. True when a ticket was called now (not by an earlier try of the same key).
+bool callNext(const ServerParts& parts, const httplib::Request& req, httplib::Response& res, const std::string& counter) {
+    std::optional<TicketId> called;
+    const Ran ran = runStaffCommand(parts, req, res, CallNext{counter}, called);
+    if (ran == Ran::Refused) return false;
     if (!called) {
         res.status = 204;
-        return;
+        return false;
     }
     readHall(parts, [&](const HallView& v) { sendJson(res, 200, ticketAnswer(v, *called)); });
+    return ran == Ran::Now;
 }
 
 // POST /api/v1/counters/{id}/{open|pause|close|next|call}
@@ -141,7 +204,7 @@ void postCounterAction(const ServerParts& parts, const httplib::Request& req, ht
     if (!readHallPlain(parts, [&](const HallView& v) { return v.state.config().activeCounterIndex(counter).has_value(); }))
         return sendError(res, ErrorCode::UnknownCounter, "There is no counter '" + counter + "'.");
     if (!who->mayWorkAt(counter)) return sendError(res, ErrorCode::Forbidden, "You are not set up to work at counter '" + counter + "'.");
-    auto counterAnswer = [counter](const HallView& v, const Executed&) {
+    auto counterAnswer = [counter](const HallView& v) {
         return Json{{"counter", proto::counterJson(v.wire(), *v.state.config().counterIndex(counter), proto::Audience::Staff)}};
     };
     auto body = jsonBody(req, action == "open" ? std::initializer_list<const char*>{"services"} : std::initializer_list<const char*>{"ticket_id"}, true);
@@ -149,13 +212,14 @@ void postCounterAction(const ServerParts& parts, const httplib::Request& req, ht
     if (action == "open") {
         auto services = optionalStringList(*body, "services");
         if (!services) return sendError(res, services.error());
-        runCommand(parts, res, OpenCounter{counter, *services}, 200, counterAnswer);
+        if (!answerStaffCommand(parts, req, res, OpenCounter{counter, *services}, counterAnswer)) return;
         std::string list;
         for (const auto& s : services->value_or(std::vector<std::string>{})) list += (list.empty() ? "" : ",") + s;
         return auditIfDone(parts, *who, res, "counter.open", counter, list);
     }
     if (action == "pause" || action == "close") {
-        runCommand(parts, res, action == "pause" ? Command{PauseCounter{counter}} : Command{CloseCounter{counter}}, 200, counterAnswer);
+        const Command command = action == "pause" ? Command{PauseCounter{counter}} : Command{CloseCounter{counter}};
+        if (!answerStaffCommand(parts, req, res, command, counterAnswer)) return;
         return auditIfDone(parts, *who, res, "counter." + action, counter);
     }
     // next / call: the audit names the called ticket by its number.
@@ -164,16 +228,15 @@ void postCounterAction(const ServerParts& parts, const httplib::Request& req, ht
         return answer.is_object() && answer.contains("ticket") ? answer["ticket"].value("number", "") : std::string();
     };
     if (action == "next") {
-        callNext(parts, res, counter);
-        if (res.status == 200) auditIfDone(parts, *who, res, "counter.next", counter, calledNumber());
+        if (callNext(parts, req, res, counter)) auditIfDone(parts, *who, res, "counter.next", counter, calledNumber());
         return;
     }
     auto id = optionalInteger(*body, "ticket_id", 1, std::numeric_limits<std::int64_t>::max());
     if (!id) return sendError(res, id.error());
     if (!*id) return sendError(res, ErrorCode::MissingField, "Field 'ticket_id' is required.");
     const TicketId ticket = **id;
-    runCommand(parts, res, CallTicket{counter, ticket}, 200, [ticket](const HallView& v, const Executed&) { return ticketAnswer(v, ticket); });
-    auditIfDone(parts, *who, res, "counter.call", counter, calledNumber());
+    if (answerStaffCommand(parts, req, res, CallTicket{counter, ticket}, [ticket](const HallView& v) { return ticketAnswer(v, ticket); }))
+        auditIfDone(parts, *who, res, "counter.call", counter, calledNumber());
 }
 
 // The command of a ticket action, from its body.
@@ -226,7 +289,7 @@ void postTicketAction(const ServerParts& parts, const httplib::Request& req, htt
     if (!allowed) return sendError(res, ErrorCode::Forbidden, "This ticket is for a counter or service you are not set up for.");
     auto command = ticketCommand(req.matches[2], id, req);
     if (!command) return sendError(res, command.error());
-    runCommand(parts, res, *command, 200, [id](const HallView& v, const Executed&) { return ticketAnswer(v, id); });
+    if (!answerStaffCommand(parts, req, res, *command, [id](const HallView& v) { return ticketAnswer(v, id); })) return;
     // The audit names the ticket by number and, for a transfer, where it went; never a visitor's data.
     const std::string number = readHallPlain(parts, [&](const HallView& v) {
         const Ticket* t = v.state.ticket(id);

@@ -158,8 +158,9 @@ void postHeartbeat(const ServerParts& parts, const httplib::Request& req, httpli
         if (!detail["printer"].is_string() || !printer.count(detail["printer"].get<std::string>()))
             return sendError(res, ErrorCode::InvalidValue, "detail.printer must be ok, paper_low, paper_out, cover_open or offline.");
     }
-    if (detail.contains("unsent_tickets") && (!detail["unsent_tickets"].is_number_integer() || detail["unsent_tickets"].get<std::int64_t>() < 0))
-        return sendError(res, ErrorCode::InvalidValue, "detail.unsent_tickets must be a whole number, 0 or more.");
+    for (const char* count : {"unsent_tickets", "no_number_tickets"})
+        if (detail.contains(count) && (!detail[count].is_number_integer() || detail[count].get<std::int64_t>() < 0))
+            return sendError(res, ErrorCode::InvalidValue, std::string("detail.") + count + " must be a whole number, 0 or more.");
     if (detail.dump().size() > 2048) return sendError(res, ErrorCode::InvalidValue, "Field 'detail' is too large.");
     parts.devices.heartbeat(*who->device, *status, detail);
     sendJson(res, 200, {{"status", "ok"}});

@@ -68,12 +68,17 @@ Json leaseJson(const HallView& v, const LeaseRecord& r) {
             {"placed", r.placed.size()}};
 }
 
-// The kiosk's leases, the day's book key and its clock offset, as answered by POST /offline/leases.
+// The kiosk's leases (each with its upload secret), the day's book key and its clock offset, as
+// answered by POST /offline/leases.
 void answerLeases(const ServerParts& parts, httplib::Response& res, const std::string& kiosk) {
     readHallPlain(parts, [&](const HallView& v) {
         const OfflineLedger& ledger = v.state.offline();
         Json leases = Json::array();
-        for (const LeaseRecord* r : ledger.activeLeases(kiosk, v.now.t)) leases.push_back(leaseJson(v, *r));
+        for (const LeaseRecord* r : ledger.activeLeases(kiosk, v.now.t)) {
+            Json j = leaseJson(v, *r);
+            if (auto secret = offline::leaseUploadSecret(ledger.bookKey(), kiosk, r->lease.id)) j["upload_secret"] = *secret;
+            leases.push_back(std::move(j));
+        }
         sendJson(res, 200, {{"kiosk", kiosk},
                             {"day", formatDate(v.state.day())},
                             {"server_time", v.now.t},
@@ -212,14 +217,42 @@ Result<UploadEntry> readEntry(const Json& j, const std::string& kiosk, const Hal
 // check-in time, at most once (per lease and number), and answered on its own: accepted,
 // duplicate (already in the queue: the kiosk clears it too) or refused (with the error). Not
 // counted against the device's check-in rate: these visitors were already served.
-void postUpload(const ServerParts& parts, const httplib::Request& req, httplib::Response& res) {
-    // A revoked kiosk may still hand in what it issued before the revoke (the core refuses the rest).
-    std::optional<Principal> who;
+// A kiosk without a valid token (revoked: its tokens are gone) authenticates one lease with the
+// upload secret that came with it, `Authorization: Lease <id>.<secret>`: it may hand in that
+// lease's tickets only (the core refuses those dated after the revoke). The lease id, if so.
+struct LeaseCaller {
+    std::string kiosk;
+    LeaseId lease = 0;
+};
+std::optional<LeaseCaller> leaseCaller(const ServerParts& parts, const httplib::Request& req, httplib::Response& res) {
     const std::string auth = req.get_header_value("Authorization");
-    if (auth.rfind("Bearer ", 0) == 0)
-        if (auto revoked = parts.enrolment.revokedKioskForToken(sha256Hex(auth.substr(7)), parts.clock.now().t))
-            who = Principal{Role::Kiosk, *revoked, nullptr, {}, true};
-    if (!who) who = allow(parts, req, res, {Role::Kiosk});
+    const std::string value = auth.substr(6);
+    const auto dot = value.find('.');
+    LeaseId id = 0;
+    if (dot != std::string::npos && dot > 0 && dot <= 12 && value.find_first_not_of("0123456789") == dot) id = std::stoll(value.substr(0, dot));
+    const std::string secret = dot == std::string::npos ? std::string() : value.substr(dot + 1);
+    auto caller = readHallPlain(parts, [&](const HallView& v) -> std::optional<LeaseCaller> {
+        const LeaseRecord* r = v.state.offline().lease(id);
+        if (!r || secret.empty()) return std::nullopt;
+        auto expected = offline::leaseUploadSecret(v.state.offline().bookKey(), r->lease.kiosk, id);
+        if (!expected || !offline::sameSecret(*expected, secret)) return std::nullopt;
+        return LeaseCaller{r->lease.kiosk, id};
+    });
+    if (!caller) sendError(res, ErrorCode::Unauthorized, "The lease or its upload secret is not valid (today's leases only).");
+    return caller;
+}
+
+void postUpload(const ServerParts& parts, const httplib::Request& req, httplib::Response& res) {
+    std::optional<Principal> who;
+    std::optional<LeaseId> onlyLease;
+    if (req.get_header_value("Authorization").rfind("Lease ", 0) == 0) {
+        auto caller = leaseCaller(parts, req, res);
+        if (!caller) return;
+        who = Principal{Role::Kiosk, caller->kiosk, nullptr, {}, true};
+        onlyLease = caller->lease;
+    } else {
+        who = allow(parts, req, res, {Role::Kiosk});
+    }
     if (!who) return;
     auto body = jsonBody(req, {"entries", "unsent"});
     if (!body) return sendError(res, body.error());
@@ -237,49 +270,66 @@ void postUpload(const ServerParts& parts, const httplib::Request& req, httplib::
                 if (auto hash = offline::bookCodeHash(key, code)) codeOfHash[*hash] = code;
     });
 
-    Json results = Json::array();
-    int accepted = 0;
-    for (const auto& item : entries) {
+    // Every readable entry is decided in order and the lot is committed in one transaction (one
+    // fsync per upload, not per ticket); each is still answered on its own.
+    std::vector<Json> results(entries.size());
+    std::vector<Command> commands;
+    std::vector<std::size_t> commandOf; // result index of each command
+    std::vector<UploadEntry> read;
+    for (std::size_t i = 0; i < entries.size(); ++i) {
+        const Json& item = entries[i];
         auto entry = readEntry(item, who->id, parts.config.hall);
         if (!entry) {
-            results.push_back({{"key", item.is_object() ? item.value("key", Json()) : Json()}, {"status", "refused"},
-                               {"error", {{"code", errorCodeName(entry.error().code)}, {"message", entry.error().message}}}});
+            results[i] = {{"key", item.is_object() ? item.value("key", Json()) : Json()}, {"status", "refused"},
+                          {"error", {{"code", errorCodeName(entry.error().code)}, {"message", entry.error().message}}}};
+            continue;
+        }
+        if (onlyLease && entry->command.lease != *onlyLease) {
+            results[i] = {{"key", entry->key}, {"number", entry->command.number}, {"status", "refused"},
+                          {"error", {{"code", errorCodeName(ErrorCode::Forbidden)},
+                                     {"message", "A lease's upload secret hands in that lease's tickets only."}}}};
             continue;
         }
         if (entry->codeHash)
             if (auto it = codeOfHash.find(*entry->codeHash); it != codeOfHash.end()) entry->command.appointmentCode = it->second;
-        auto done = parts.commands.execute(entry->command);
-        Json result = {{"key", entry->key}, {"number", entry->command.number}};
-        if (done) {
-            ++accepted;
-            for (const Event& e : done->events)
-                if (auto* placed = std::get_if<OfflineTicketPlaced>(&e)) {
-                    result["ticket_id"] = placed->ticket;
-                    result["code_conflict"] = placed->codeConflict;
-                }
-            readHallPlain(parts, [&](const HallView& v) {
-                if (const Ticket* t = v.state.ticket(result["ticket_id"].get<TicketId>())) {
-                    result["kind"] = ticketKindName(t->kind);
-                    result["issued_at"] = proto::rfc3339(t->issuedAt, v.now.utcOffsetS);
-                }
-            });
-            result["status"] = "accepted";
-        } else if (done.error().code == ErrorCode::AlreadyCheckedIn) {
-            readHallPlain(parts, [&](const HallView& v) {
-                if (const LeaseRecord* r = v.state.offline().lease(entry->command.lease))
-                    if (auto it = r->placed.find(entry->command.number); it != r->placed.end()) result["ticket_id"] = it->second;
-            });
-            result["status"] = "duplicate";
-        } else {
-            result["status"] = "refused";
-            result["error"] = {{"code", errorCodeName(done.error().code)}, {"message", done.error().message}};
-        }
-        results.push_back(result);
+        commands.emplace_back(entry->command);
+        commandOf.push_back(i);
+        read.push_back(std::move(*entry));
     }
+    const auto done = parts.commands.executeBatch(commands);
+    int accepted = 0;
+    readHallPlain(parts, [&](const HallView& v) {
+        for (std::size_t c = 0; c < done.size(); ++c) {
+            const UploadEntry& entry = read[c];
+            Json result = {{"key", entry.key}, {"number", entry.command.number}};
+            if (done[c]) {
+                ++accepted;
+                for (const Event& e : done[c]->events)
+                    if (auto* placed = std::get_if<OfflineTicketPlaced>(&e)) {
+                        result["ticket_id"] = placed->ticket;
+                        result["code_conflict"] = placed->codeConflict;
+                    }
+                if (result.contains("ticket_id"))
+                    if (const Ticket* t = v.state.ticket(result["ticket_id"].get<TicketId>())) {
+                        result["kind"] = ticketKindName(t->kind);
+                        result["issued_at"] = proto::rfc3339(t->issuedAt, v.now.utcOffsetS);
+                    }
+                result["status"] = "accepted";
+            } else if (done[c].error().code == ErrorCode::AlreadyCheckedIn) {
+                if (const LeaseRecord* r = v.state.offline().lease(entry.command.lease))
+                    if (auto it = r->placed.find(entry.command.number); it != r->placed.end()) result["ticket_id"] = it->second;
+                result["status"] = "duplicate";
+            } else {
+                result["status"] = "refused";
+                result["error"] = {{"code", errorCodeName(done[c].error().code)}, {"message", done[c].error().message}};
+            }
+            results[commandOf[c]] = std::move(result);
+        }
+    });
     if (accepted > 0) parts.metrics.offlineTicketsAccepted(accepted);
-    if (body->contains("unsent") && (*body)["unsent"].is_number_integer())
+    if (!onlyLease && body->contains("unsent") && (*body)["unsent"].is_number_integer())
         parts.devices.reportUnsent(who->id, (*body)["unsent"].get<std::int64_t>());
-    sendJson(res, 200, {{"results", results}});
+    sendJson(res, 200, {{"results", Json(results)}});
 }
 
 // GET /api/v1/offline/leases: every lease of today, for staff (which kiosk holds which numbers,

@@ -21,6 +21,10 @@ void getMetrics(const ServerParts& parts, const httplib::Request&, httplib::Resp
             gauges.waitingByService.emplace_back(v.state.config().services[s].id, v.state.waitingCount(static_cast<ServiceIndex>(s)));
         return 0;
     });
+    for (const auto& d : parts.devices.devices()) {
+        if (d.role != "kiosk" || !d.detail.contains("unsent_tickets")) continue;
+        gauges.offlineKiosks.push_back({d.id, d.detail.value("unsent_tickets", std::int64_t{0}), d.detail.value("no_number_tickets", std::int64_t{0})});
+    }
     res.set_content(parts.metrics.render(gauges) + (parts.booking ? parts.booking->metricsText() : std::string()),
                     "text/plain; version=0.0.4");
 }

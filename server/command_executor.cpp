@@ -7,6 +7,7 @@
 #include "shared/proto/configuration_json.hpp"
 #include "shared/proto/event_codec.hpp"
 
+#include <algorithm>
 #include <map>
 
 namespace loket::server {
@@ -90,10 +91,33 @@ CommandExecutor::Idempotent CommandExecutor::submit(const Command& command, std:
     self.command = &command;
     self.idempotency = std::move(idempotency);
     self.once = once;
+    submitAll({&self});
+    return std::move(self.out);
+}
+
+std::vector<Result<Executed>> CommandExecutor::executeBatch(const std::vector<Command>& commands) {
+    std::vector<Pending> pending(commands.size());
+    std::vector<Pending*> mine;
+    for (std::size_t i = 0; i < commands.size(); ++i) {
+        pending[i].command = &commands[i];
+        mine.push_back(&pending[i]);
+    }
+    submitAll(mine);
+    std::vector<Result<Executed>> out;
+    out.reserve(pending.size());
+    for (Pending& p : pending) out.push_back(std::move(p.out.result));
+    return out;
+}
+
+void CommandExecutor::submitAll(const std::vector<Pending*>& mine) {
+    auto allDone = [&] {
+        return std::all_of(mine.begin(), mine.end(), [](const Pending* p) { return p->done; });
+    };
     std::unique_lock queue(m_queueMutex);
-    m_queue.push_back(&self);
-    m_queueChanged.wait(queue, [&] { return self.done || !m_leaderActive; });
-    while (!self.done) {
+    // Queued together, so a leader takes them (up to kMaxGroup) into one group and one commit.
+    for (Pending* p : mine) m_queue.push_back(p);
+    m_queueChanged.wait(queue, [&] { return allDone() || !m_leaderActive; });
+    while (!allDone()) {
         m_leaderActive = true;
         std::vector<Pending*> group;
         while (!m_queue.empty() && group.size() < kMaxGroup) {
@@ -120,11 +144,10 @@ CommandExecutor::Idempotent CommandExecutor::submit(const Command& command, std:
         for (Pending* p : group) p->done = true;
         m_leaderActive = false;
         m_queueChanged.notify_all();
-        // Our own command was in this group unless more than kMaxGroup queued before it: then
-        // lead again (or let a woken waiter lead) until it is done.
-        if (!self.done) m_queueChanged.wait(queue, [&] { return self.done || !m_leaderActive; });
+        // Ours were in this group unless more than kMaxGroup queued before them: then lead
+        // again (or let a woken waiter lead) until they are done.
+        if (!allDone()) m_queueChanged.wait(queue, [&] { return allDone() || !m_leaderActive; });
     }
-    return std::move(self.out);
 }
 
 void CommandExecutor::runGroup(std::vector<Pending*>& group) {
@@ -200,9 +223,12 @@ void CommandExecutor::runGroup(std::vector<Pending*>& group) {
         batch.today = localDay(p->at);
         batch.at = p->at.t;
         if (p->idempotency) {
-            // The ticket the key created: a retry answers with that ticket as it is then.
-            for (const Event& e : out.events)
+            // The ticket the key created (a check-in) or called (a counter's next or call): a retry
+            // answers with that ticket as it is then, and never runs the command again.
+            for (const Event& e : out.events) {
                 if (auto* issued = std::get_if<TicketIssued>(&e)) p->idempotency->response = std::to_string(issued->ticket.id);
+                else if (auto* called = std::get_if<TicketCalled>(&e)) p->idempotency->response = std::to_string(called->ticket);
+            }
             p->idempotency->day = batch.today;
             batch.idempotency = p->idempotency;
         }

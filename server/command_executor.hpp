@@ -52,13 +52,18 @@ public:
 
     // One command through the core, durably. `idempotency` is stored in the same transaction.
     Result<Executed> execute(const core::Command& command, std::optional<IdempotencyRecord> idempotency = {});
-    // For POST /tickets: look the key up and run the command under the same writer lock, so two
-    // retries of one request can never both create a ticket.
+    // For a request with an Idempotency-Key (a check-in, a staff action): look the key up and run
+    // the command under the same writer lock, so two retries of one request can never both create
+    // a ticket or call a visitor. Only a command that changed something stores its key.
     struct Idempotent {
         std::optional<IdempotencyRecord> previous;
         Result<Executed> result = Executed{};
     };
     Idempotent executeOnce(const core::Command& command, IdempotencyRecord record);
+    // Several commands in order as one group: decided one by one (each sees the ones before it),
+    // committed in ONE transaction (one fsync), and answered one by one. For uploads of many
+    // entries (the offline kiosk's journal); up to kMaxGroup commands share the transaction.
+    std::vector<Result<Executed>> executeBatch(const std::vector<core::Command>& commands);
 
     // Commands queued for the next group (not counting the one being committed).
     std::size_t waiting() {
@@ -72,6 +77,8 @@ public:
 private:
     struct Pending;
     Idempotent submit(const core::Command& command, std::optional<IdempotencyRecord> idempotency, bool once);
+    // Queues `mine` (consecutively) and leads or waits until every one of them is done.
+    void submitAll(const std::vector<Pending*>& mine);
     void runGroup(std::vector<Pending*>& group);
     // Applies stored events (a replay, or another instance's commits) one by one, rendered
     // against the state each produced, and publishes them. Under m_writeMutex.

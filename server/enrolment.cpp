@@ -184,16 +184,6 @@ const DeviceConfig* Enrolment::deviceForToken(const std::string& tokenHash, std:
     return nullptr;
 }
 
-std::optional<std::string> Enrolment::revokedKioskForToken(const std::string& tokenHash, std::int64_t now) {
-    std::lock_guard lock(m_mutex);
-    for (const auto& [id, d] : m_devices) {
-        if (!d->revokedAt || d->config.role != Role::Kiosk) continue;
-        for (const auto& t : d->tokens)
-            if (t.tokenHash == tokenHash && t.expiresAt > now) return d->config.id;
-    }
-    return std::nullopt;
-}
-
 bool Enrolment::isActive(const std::string& deviceId) {
     std::lock_guard lock(m_mutex);
     auto it = m_devices.find(deviceId);

@@ -53,9 +53,6 @@ public:
 
     // The device a token hash belongs to, if the token is valid now.
     const DeviceConfig* deviceForToken(const std::string& tokenHash, std::int64_t now);
-    // The id of a *revoked* kiosk whose token would still be valid now: such a kiosk may only
-    // upload the tickets it issued offline before the revoke (api_offline.cpp, issue 13).
-    std::optional<std::string> revokedKioskForToken(const std::string& tokenHash, std::int64_t now);
     // False once the device is revoked (or unknown): its event stream ends.
     bool isActive(const std::string& deviceId);
     std::vector<DeviceInfo> devices();

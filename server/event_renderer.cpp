@@ -19,8 +19,11 @@ std::optional<CounterIndex> counterOfEvent(const HallState& state, const Event& 
 namespace {
 
 bool streamed(const std::string& type, const Event& e) {
-    // Day rollover, bookings and feedback stay internal: they keep their id, but no stream shows them.
-    return (type.rfind("ticket.", 0) == 0 || type == "counter.updated" || type == "configuration.changed") &&
+    // Day rollover, leases and feedback stay internal: they keep their id, but no stream shows them.
+    // A booking made, changed or cancelled is streamed with an empty payload (no code, no name):
+    // offline-capable kiosks fetch their book of keyed hashes again (issue 13).
+    return (type.rfind("ticket.", 0) == 0 || type.rfind("appointment.", 0) == 0 || type == "counter.updated" ||
+            type == "configuration.changed") &&
            !std::holds_alternative<FeedbackGiven>(e);
 }
 

@@ -69,6 +69,12 @@ std::string Metrics::render(const Gauges& gauges) const {
         << "# HELP loket_waiting Visitors waiting now, by service.\n# TYPE loket_waiting gauge\n";
     for (const auto& [service, waiting] : gauges.waitingByService)
         out << "loket_waiting{service=\"" << service << "\"} " << waiting << "\n";
+    out << "# HELP loket_kiosk_unsent_tickets Offline tickets a kiosk has not uploaded yet.\n"
+           "# TYPE loket_kiosk_unsent_tickets gauge\n";
+    for (const auto& k : gauges.offlineKiosks) out << "loket_kiosk_unsent_tickets{kiosk=\"" << k.kiosk << "\"} " << k.unsent << "\n";
+    out << "# HELP loket_kiosk_no_number_tickets Tickets without a number a kiosk printed when its number blocks ran out.\n"
+           "# TYPE loket_kiosk_no_number_tickets gauge\n";
+    for (const auto& k : gauges.offlineKiosks) out << "loket_kiosk_no_number_tickets{kiosk=\"" << k.kiosk << "\"} " << k.noNumber << "\n";
     out << m_callWait.render("loket_call_wait_seconds", "Wait until the first call (appointments from their time).")
         << m_latency.render("loket_http_request_duration_seconds", "Time to answer an HTTP request.");
     out << "# HELP loket_http_requests_total HTTP requests by status code.\n# TYPE loket_http_requests_total counter\n";

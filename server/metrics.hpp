@@ -43,6 +43,10 @@ public:
     struct Gauges {
         int sseClients = 0;
         std::vector<std::pair<std::string, std::size_t>> waitingByService; // service id, waiting
+        // Offline kiosks (issue 13), as their heartbeats last said: tickets not yet uploaded, and
+        // last-resort tickets without a number ("meld u bij de balie") in the kiosk's journal.
+        struct KioskOffline { std::string kiosk; std::int64_t unsent = 0, noNumber = 0; };
+        std::vector<KioskOffline> offlineKiosks;
     };
     std::string render(const Gauges& gauges) const;
 

@@ -15,8 +15,8 @@
 // - Streams are written without blocking. An event is rendered once per audience and place in
 //   the ring, and written from that one buffer; a stream keeps only what its socket did not take,
 //   capped at `maxPendingBytes`: a reader that falls that far behind is dropped (it reconnects
-//   with Last-Event-ID), never buffered without limit. A keep-alive comment goes out on idle
-//   streams.
+//   with Last-Event-ID), never buffered without limit. A keep-alive comment goes out on every
+//   stream that was idle for `keepAlive` / 2, so no stream is silent longer than `keepAlive`.
 // - At most `perCredential` open streams per device token or staff account; one more is 429.
 // Used by HallHttpServer (http_listener.hpp). Linux only (epoll, eventfd).
 #pragma once
@@ -51,7 +51,10 @@ struct StreamLimits {
     std::size_t maxHeaderLines = 64;
     std::chrono::milliseconds headerDeadline{10'000}; // also how long an idle keep-alive connection stays
     std::size_t maxPendingBytes = 256 * 1024;
-    std::chrono::milliseconds keepAlive{10'000};
+    // An idle stream gets a comment at least this often, so a display sees a sign of life every
+    // 2 s and can mark itself "not live" within 5 s of losing the server (issue 13). It ticks the
+    // stream loop every keepAlive / 2; at 2,000 streams that is ~2,000 small writes a second.
+    std::chrono::milliseconds keepAlive{2'000};
     int perCredential = 64;
 };
 

@@ -92,7 +92,7 @@ struct BenchDisplay {
                 const double t = nowS();
                 session.update(t, std::time(nullptr));
                 auto vm = session.view(t, "");
-                (void)session.takeUtterances(std::time(nullptr));
+                (void)session.takeUtterances();
                 std::lock_guard lock(mutex);
                 std::string number = vm.newest ? vm.newest->number : "";
                 if (number != shown) {

@@ -57,8 +57,9 @@ window.Loket = (() => {
 
   // One API call. Resolves to {ok, status, data} or {ok: false, status, error: {code, message}};
   // status 0 means the server could not be reached.
-  async function api(path, { method = 'GET', body, token, contentType, raw = false } = {}) {
-    const headers = {};
+  // `headers`: more request headers (an Idempotency-Key).
+  async function api(path, { method = 'GET', body, token, contentType, raw = false, headers: extra = {} } = {}) {
+    const headers = { ...extra };
     if (token) headers.Authorization = `Bearer ${token}`;
     let payload = body;
     if (body !== undefined && contentType) {

@@ -2,6 +2,9 @@
 // The counter console: log in, take a counter, open / pause / close it, call the next visitor
 // (button or Alt+V), act on the called visitor, and watch this counter's queue and the hall's
 // device alerts live. All state comes from the server; the page re-reads it after every event.
+// When the server cannot be reached the console says it is reconnecting, disables every action
+// (the banner gives the reason), and sends its last action again with the same Idempotency-Key
+// until an answer comes: the server runs it once, so a retried "next" never calls two visitors.
 (() => {
   const { t, api, el } = Loket;
   const $ = (id) => document.getElementById(id);
@@ -16,8 +19,16 @@
     stream: null,
     queueSignature: '',
     knownAlerts: null,
-    busy: false
+    reachable: true,
+    // The action sent and not yet answered: {path, body, key, what(), onDone, tries}.
+    pending: null,
+    focusBefore: null // the button that had the focus when the server went away
   };
+
+  // How long to wait before sending the pending action again, and between looks while away.
+  const kRetryMs = [500, 1000, 2000, 3000];
+  let retryTimer = null;
+  let probeTimer = null;
 
   function show(view) {
     ['login-view', 'choose-view', 'work-view'].forEach((id) => { $(id).hidden = id !== view; });
@@ -35,6 +46,11 @@
   function logout(message) {
     if (state.stream) state.stream.close();
     state.stream = null;
+    clearTimeout(retryTimer);
+    clearTimeout(probeTimer);
+    state.pending = null;
+    document.body.removeAttribute('aria-busy');
+    setReachable(true);
     Loket.session.clear();
     state.session = null;
     show('login-view');
@@ -110,6 +126,18 @@
       staffGet('/api/v1/tickets?status=waiting'),
       staffGet('/api/v1/devices')
     ]);
+    if (!state.session) return;
+    if ([counters, waiting, devices].some(unreachable)) {
+      setReachable(false);
+      return;
+    }
+    if (state.pending && !state.reachable) {
+      // The server answers again: send the waiting action now rather than at its next try.
+      clearTimeout(retryTimer);
+      send();
+    } else {
+      setReachable(true);
+    }
     if (counters.ok) state.counters = counters.data;
     if (waiting.ok) state.waiting = Array.isArray(waiting.data) ? waiting.data : (waiting.data.tickets || []);
     if (devices.ok) state.devices = devices.data;
@@ -128,7 +156,72 @@
     const line = $('connection');
     line.textContent = connection === 'open' ? t('common.live') : t('common.offline');
     line.classList.toggle('is-offline', connection !== 'open');
-    if (connection === 'open') scheduleRefresh();
+    // Open: read what changed meanwhile. Lost: look whether the server answers at all.
+    scheduleRefresh();
+  }
+
+  // ---- the connection --------------------------------------------------------------------
+
+  // No answer from the server (or a proxy saying it has none): the action did not arrive, or
+  // its answer was lost. Anything else, a refusal too, is an answer.
+  function unreachable(result) {
+    return result.status === 0 || result.status === 502 || result.status === 503 || result.status === 504;
+  }
+
+  // A new key per press: 128 random bits (crypto.getRandomValues also works on plain http).
+  function newKey() {
+    const bytes = new Uint8Array(16);
+    crypto.getRandomValues(bytes);
+    return Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
+  }
+
+  function setReachable(reachable) {
+    if (state.reachable === reachable) return;
+    state.reachable = reachable;
+    clearTimeout(probeTimer);
+    if (reachable) {
+      Loket.announce(t('counter.reconnecting.back'));
+    } else {
+      Loket.announce(t('counter.reconnecting.title'));
+      // While away and nothing to send: look again now and then (the pending action looks itself).
+      const probe = () => {
+        if (state.reachable || !state.session) return;
+        if (!state.pending) refresh();
+        probeTimer = setTimeout(probe, kRetryMs[kRetryMs.length - 1]);
+      };
+      probeTimer = setTimeout(probe, kRetryMs[0]);
+    }
+    renderConnection();
+  }
+
+  // The reconnecting banner, and every action button disabled (with the banner as its reason)
+  // while the server cannot be reached. (An action waiting for its answer keeps the buttons and
+  // their focus; act() ignores presses meanwhile.)
+  function renderConnection() {
+    const away = !state.reachable && !!state.session && !$('work-view').hidden;
+    const banner = $('reconnecting');
+    const actions = '#work-view button, #change-counter';
+    const focused = document.activeElement;
+    banner.hidden = !away;
+    $('reconnecting-retry').textContent = away && state.pending ? t('counter.reconnecting.retry', { action: state.pending.what() }) : '';
+    document.querySelectorAll(actions).forEach((button) => {
+      button.disabled = !state.reachable;
+      const described = (button.getAttribute('aria-describedby') || '').split(' ').filter((id) => id && id !== 'reconnecting-reason');
+      if (away) described.push('reconnecting-reason');
+      if (described.length) button.setAttribute('aria-describedby', described.join(' '));
+      else button.removeAttribute('aria-describedby');
+    });
+    // A disabled button would drop the keyboard focus: it goes to the banner, and back to the
+    // button when the server answers again.
+    if (away && focused && focused.matches && focused.matches(actions)) {
+      state.focusBefore = focused;
+      banner.focus();
+    } else if (!away && state.focusBefore) {
+      if (focused === banner || focused === document.body) {
+        if (document.contains(state.focusBefore)) state.focusBefore.focus();
+      }
+      state.focusBefore = null;
+    }
   }
 
   // ---- rendering -------------------------------------------------------------------------
@@ -138,6 +231,7 @@
     renderDesk();
     renderQueue();
     renderAlerts();
+    renderConnection();
   }
 
   function renderDesk() {
@@ -233,6 +327,7 @@
     $('attention-list').replaceChildren(...urgent.map(({ ticket, risk }) => el('li', { class: `risk-${risk}`, dataset: { ticketId: ticket.id } },
       el('span', { class: 'summary' }, Loket.queueSummary(ticket)), ' ', el('span', { class: `badge risk-badge risk-${risk}` }, t(`common.risk.${risk}`)))));
 
+    renderConnection();
     if (focusedId) {
       const again = $('queue-body').querySelector(`button[data-ticket-id="${CSS.escape(focusedId)}"]`);
       if (again) again.focus();
@@ -296,19 +391,39 @@
     line.classList.toggle('error', !!isError);
   }
 
-  // Runs one staff action; a second press while one is under way is ignored (no double calls).
-  async function act(path, body, onDone) {
-    if (state.busy || !state.session) return;
-    state.busy = true;
+  // Runs one staff action with its own Idempotency-Key; a second press while one is under way
+  // (or while the server is away) is ignored. `what` names the action in the reconnecting banner.
+  function act(path, body, onDone, what) {
+    if (state.pending || !state.reachable || !state.session) return;
+    state.pending = { path, body, onDone, what, key: newKey(), tries: 0 };
     document.body.setAttribute('aria-busy', 'true');
-    const result = await api(path, { method: 'POST', body, token: state.session.token });
-    state.busy = false;
+    renderConnection();
+    send();
+  }
+
+  // Sends the pending action; without an answer, again with the same key after a pause.
+  async function send() {
+    const p = state.pending;
+    if (!p || !state.session) return;
+    const result = await api(p.path, { method: 'POST', body: p.body, token: state.session.token, headers: { 'Idempotency-Key': p.key } });
+    if (state.pending !== p) return; // logged out meanwhile
+    if (unreachable(result)) {
+      p.tries += 1;
+      document.body.removeAttribute('aria-busy'); // the banner says what goes on, and must be heard
+      setReachable(false);
+      renderConnection();
+      retryTimer = setTimeout(send, kRetryMs[Math.min(p.tries, kRetryMs.length) - 1]);
+      return;
+    }
+    state.pending = null;
     document.body.removeAttribute('aria-busy');
+    setReachable(true);
+    renderConnection();
     if (result.status === 401) {
       logout(t('counter.error.unauthorized'));
       return;
     }
-    if (result.ok) say(onDone(result), false);
+    if (result.ok) say(p.onDone(result), false);
     else say(Loket.errorText(result, 'counter'), true);
     await refresh();
   }
@@ -321,18 +436,20 @@
 
   function next() {
     act(`/api/v1/counters/${encodeURIComponent(state.counterId)}/next`, undefined,
-      (result) => (result.status === 204 ? t('counter.next.empty') : calledText(result)));
+      (result) => (result.status === 204 ? t('counter.next.empty') : calledText(result)), () => t('counter.next'));
   }
 
   function setCounterState(action, stateName) {
     act(`/api/v1/counters/${encodeURIComponent(state.counterId)}/${action}`, action === 'open' ? {} : undefined,
-      () => t('counter.done.state', { name: myCounter() ? myCounter().name : state.counterId, state: t(`common.state.${stateName}`) }));
+      () => t('counter.done.state', { name: myCounter() ? myCounter().name : state.counterId, state: t(`common.state.${stateName}`) }),
+      () => t(`counter.state.${action}`));
   }
 
-  function ticketAction(action, body, doneKey) {
+  function ticketAction(action, body, doneKey, labelKey) {
     const ticket = myCounter() && myCounter().ticket;
     if (!ticket) return;
-    act(`/api/v1/tickets/${encodeURIComponent(ticket.id)}/${action}`, body, () => t(doneKey, { number: ticket.number }));
+    act(`/api/v1/tickets/${encodeURIComponent(ticket.id)}/${action}`, body, () => t(doneKey, { number: ticket.number }),
+      () => `${t(labelKey)} ${ticket.number}`);
   }
 
   function wire() {
@@ -348,14 +465,14 @@
     $('pause').addEventListener('click', () => setCounterState('pause', 'paused'));
     $('close').addEventListener('click', () => setCounterState('close', 'closed'));
     $('next').addEventListener('click', next);
-    $('recall').addEventListener('click', () => ticketAction('recall', undefined, 'counter.done.recalled'));
-    $('start').addEventListener('click', () => ticketAction('start', undefined, 'counter.done.started'));
-    $('no-show').addEventListener('click', () => ticketAction('no-show', undefined, 'counter.done.no_show'));
+    $('recall').addEventListener('click', () => ticketAction('recall', undefined, 'counter.done.recalled', 'counter.action.recall'));
+    $('start').addEventListener('click', () => ticketAction('start', undefined, 'counter.done.started', 'counter.action.start'));
+    $('no-show').addEventListener('click', () => ticketAction('no-show', undefined, 'counter.done.no_show', 'counter.action.no_show'));
     $('transfer-form').addEventListener('submit', (ev) => {
       ev.preventDefault();
       const [kind, id] = $('transfer-target').value.split(':');
       if (!id) return;
-      ticketAction('transfer', kind === 'counter' ? { counter: id } : { service: id }, 'counter.done.transferred');
+      ticketAction('transfer', kind === 'counter' ? { counter: id } : { service: id }, 'counter.done.transferred', 'counter.action.transfer');
     });
     $('complete-form').addEventListener('submit', (ev) => {
       ev.preventDefault();
@@ -364,12 +481,14 @@
       const note = form.elements.note.value.trim();
       if (note) body.note = note;
       form.elements.note.value = '';
-      ticketAction('complete', body, 'counter.done.completed');
+      ticketAction('complete', body, 'counter.done.completed', 'counter.action.complete');
     });
     $('queue-body').addEventListener('click', (ev) => {
       const button = ev.target.closest('button[data-action="call"]');
       if (!button) return;
-      act(`/api/v1/counters/${encodeURIComponent(state.counterId)}/call`, { ticket_id: ticketIdValue(button.dataset.ticketId) }, calledText);
+      const number = button.closest('tr').querySelector('th.number').textContent;
+      act(`/api/v1/counters/${encodeURIComponent(state.counterId)}/call`, { ticket_id: ticketIdValue(button.dataset.ticketId) }, calledText,
+        () => `${t('counter.action.call')} ${number}`);
     });
     document.addEventListener('keydown', (ev) => {
       if (ev.altKey && !ev.ctrlKey && !ev.metaKey && ev.code === 'KeyV' && !$('work-view').hidden) {
@@ -389,6 +508,7 @@
   Loket.initPage(() => {
     if (state.session) $('whoami').textContent = t('common.logged_in_as', { role: t(`common.role.${state.session.role}`) });
     renderAll();
+    renderConnection();
   });
   setInterval(tick, 1000);
   setInterval(() => { if (state.session && !$('work-view').hidden) refresh(); }, 30000);

@@ -32,6 +32,7 @@ const char* problemName(Problem problem) {
     case Problem::HallClosed: return "hall_closed";
     case Problem::NoServices: return "no_services";
     case Problem::BookingUnavailable: return "booking_unavailable";
+    case Problem::CodeNotCheckable: return "code_not_checkable";
     case Problem::Unexpected: return "unexpected";
     }
     return "unexpected";
@@ -140,6 +141,13 @@ Effects Flow::handle(const Input& input, TimePoint now) {
                 if (m_s.pendingRequest == in.requestId) succeeded(in, now, fx);
             } else if constexpr (std::is_same_v<T, CheckInRejected>) {
                 if (m_s.pendingRequest == in.requestId) rejected(in, fx);
+            } else if constexpr (std::is_same_v<T, CodeNotCheckable>) {
+                if (m_s.pendingRequest == in.requestId) {
+                    m_s.pendingRequest.reset();
+                    m_s.codeInput.clear(); // the code is of no use now: never kept, never shown again
+                    if (serviceTiles().empty()) showProblem(Problem::NoServices, {}, fx);
+                    else showProblem(Problem::CodeNotCheckable, {}, fx);
+                }
             } else if constexpr (std::is_same_v<T, CheckInUnreachable>) {
                 if (m_s.pendingRequest == in.requestId && m_s.screen == Screen::Working) {
                     m_s.reachable = false;

@@ -50,6 +50,7 @@ enum class Problem {
     HallClosed,       // 503 hall_closed (details.opens_at, closes_at)
     NoServices,       // no service to choose (none loaded, none open to walk-ins)
     BookingUnavailable, // 503 booking_unavailable: the booking system cannot check the code now
+    CodeNotCheckable, // offline after a kiosk restart: no code can be checked; choose the service (walk-in)
     Unexpected,       // anything else: go to the desk
 };
 
@@ -103,13 +104,18 @@ struct Reachability { bool reachable = true; bool certificateRefused = false; };
 struct CheckInSucceeded { std::uint64_t requestId = 0; proto::IssuedTicket ticket; };
 struct CheckInRejected { std::uint64_t requestId = 0; Error error; }; // the server's typed refusal
 struct CheckInUnreachable { std::uint64_t requestId = 0; }; // the worker keeps trying the same request
-struct PrintFinished { std::uint64_t requestId = 0; ticket::PrinterFault fault = ticket::PrinterFault::None; };
+// `at`: when the printer had the whole ticket (the worker's clock), for touch → printed ticket.
+struct PrintFinished { std::uint64_t requestId = 0; ticket::PrinterFault fault = ticket::PrinterFault::None; TimePoint at{}; };
 struct HeadsetPlugged {};
+// Offline, and the kiosk restarted during the outage (the offline book's key lived in memory
+// only): it cannot check the code. The visitor chooses the service and gets a walk-in ticket.
+struct CodeNotCheckable { std::uint64_t requestId = 0; };
 // The admin page changed the banner (or the kiosk loaded it): shown on every screen from the next frame.
 struct BannerChanged { proto::LocalText banner; };
 
 using Input = std::variant<ActionInput, TextInput, EnterKey, FocusInput, Tick, ServicesLoaded, Reachability,
-                           CheckInSucceeded, CheckInRejected, CheckInUnreachable, PrintFinished, HeadsetPlugged, BannerChanged>;
+                           CheckInSucceeded, CheckInRejected, CheckInUnreachable, PrintFinished, HeadsetPlugged,
+                           CodeNotCheckable, BannerChanged>;
 
 // ---- effects -------------------------------------------------------------------------------
 // Check in (JSON body of api.md). The worker makes one Idempotency-Key per request id and keeps

@@ -53,7 +53,7 @@ struct KioskConfig {
     // kiosk does not check in offline), and how often leases and the offline book are renewed.
     std::filesystem::path offlineJournal;
     int leaseRenewS = 60;
-    int uploadBatch = 25; // journal entries per upload request
+    int uploadBatch = 100; // journal entries per upload request (one transaction on the server each)
 };
 
 // Parses the TOML text; `origin` names the file in error messages (`config_error`).

@@ -263,6 +263,16 @@ MessageVm problemView(const Flow& flow, const Words& w) {
             vm.actions.push_back(target(ActionKind::OtherService, w.text("kiosk.action.walk_in_now")));
         break;
     }
+    case Problem::CodeNotCheckable: {
+        // Nothing alarming: the visitor chooses what they came for and gets a number.
+        vm.icon = Pictogram::Document;
+        vm.lines.push_back(w.text(base + ".text"));
+        Target choose = target(ActionKind::OtherService, w.text("kiosk.action.choose_service"));
+        choose.primary = true;
+        vm.actions.push_back(std::move(choose));
+        vm.actions.push_back(startOver(w));
+        break;
+    }
     case Problem::NoServices:
     case Problem::Unexpected: {
         vm.lines.push_back(w.text(base + ".text"));
@@ -396,14 +406,14 @@ const std::vector<std::string>& kioskTextKeys() {
             "kiosk.ticket.wait", "kiosk.ticket.wait_spoken", "kiosk.ticket.wait_none", "kiosk.ticket.watch_screen",
             "kiosk.ticket.appointment", "kiosk.ticket.print_failed", "kiosk.ticket.qr_hint", "kiosk.offline.title",
             "kiosk.offline.text", "kiosk.offline.still_trying", "kiosk.offline.untrusted", "kiosk.action.try_again", "kiosk.action.start_over",
-            "kiosk.action.done", "kiosk.action.other_service", "kiosk.action.walk_in_now", "kiosk.bar.read_aloud",
+            "kiosk.action.done", "kiosk.action.other_service", "kiosk.action.walk_in_now", "kiosk.action.choose_service", "kiosk.bar.read_aloud",
             "kiosk.bar.repeat", "kiosk.bar.larger_text", "kiosk.bar.back", "kiosk.bar.on", "kiosk.bar.off",
             "kiosk.timeout.message", "kiosk.timeout.countdown", "kiosk.timeout.more_time",
             "kiosk.problem.too_early.text_no_time", "kiosk.problem.already_checked_in.text_no_number",
             "kiosk.problem.not_today.text_no_date", "kiosk.problem.hall_closed.text_no_hours"};
         for (Problem p : {Problem::InvalidCode, Problem::UnknownCode, Problem::TooEarly, Problem::AlreadyCheckedIn,
                           Problem::NotToday, Problem::WalkInNotOffered, Problem::HallClosed, Problem::NoServices,
-                          Problem::BookingUnavailable, Problem::Unexpected}) {
+                          Problem::BookingUnavailable, Problem::CodeNotCheckable, Problem::Unexpected}) {
             keys.push_back(std::string("kiosk.problem.") + problemName(p) + ".title");
             keys.push_back(std::string("kiosk.problem.") + problemName(p) + ".text");
         }

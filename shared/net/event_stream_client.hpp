@@ -41,7 +41,7 @@ struct EventStreamOptions {
     std::chrono::milliseconds initialBackoff{200};
     std::chrono::milliseconds maxBackoff{5000};
     // No byte (event or heartbeat comment) for this long: the connection is dead, reconnect.
-    // The server sends a heartbeat at least every 15 s.
+    // The hall server sends a keep-alive comment at least every 2 s.
     std::chrono::milliseconds stallTimeout{35000};
     TlsOptions tls{}; // https://: how the server's certificate is trusted (tls_options.hpp)
 };

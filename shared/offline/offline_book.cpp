@@ -12,17 +12,37 @@ namespace loket::offline {
 using crypto::hex;
 using crypto::randomBytes;
 
-Result<std::string> bookCodeHash(std::string_view keyHex, std::string_view code) {
-    if (keyHex.size() != 64) return makeError(ErrorCode::InvalidValue, "The offline book key must be 64 hex digits.");
+namespace {
+
+// Lower-case hex of HMAC-SHA256(key, text); `what` names the key in the error.
+Result<std::string> hmacHex(std::string_view keyHex, std::string_view text, const char* what) {
+    if (keyHex.size() != 64) return makeError(ErrorCode::InvalidValue, std::string("The ") + what + " must be 64 hex digits.");
     const auto key = crypto::unhex(keyHex);
-    if (!key) return makeError(ErrorCode::InvalidValue, "The offline book key must be 64 hex digits.");
-    const std::string normalised = core::normaliseBookingCode(std::string(code));
+    if (!key) return makeError(ErrorCode::InvalidValue, std::string("The ") + what + " must be 64 hex digits.");
     unsigned char digest[EVP_MAX_MD_SIZE];
     unsigned int length = 0;
-    if (!HMAC(EVP_sha256(), key->data(), static_cast<int>(key->size()), reinterpret_cast<const unsigned char*>(normalised.data()), normalised.size(),
+    if (!HMAC(EVP_sha256(), key->data(), static_cast<int>(key->size()), reinterpret_cast<const unsigned char*>(text.data()), text.size(),
               digest, &length))
         return makeError(ErrorCode::Internal, "HMAC-SHA256 failed in OpenSSL.");
     return hex(digest, length);
+}
+
+} // namespace
+
+Result<std::string> bookCodeHash(std::string_view keyHex, std::string_view code) {
+    return hmacHex(keyHex, core::normaliseBookingCode(std::string(code)), "offline book key");
+}
+
+Result<std::string> leaseUploadSecret(std::string_view bookKeyHex, std::string_view kiosk, std::int64_t lease) {
+    // A booking code never contains '/', so no code hashes to a lease's secret.
+    return hmacHex(bookKeyHex, "lease-upload/" + std::string(kiosk) + "/" + std::to_string(lease), "offline book key");
+}
+
+bool sameSecret(std::string_view a, std::string_view b) {
+    if (a.size() != b.size()) return false;
+    unsigned char diff = 0;
+    for (std::size_t i = 0; i < a.size(); ++i) diff = static_cast<unsigned char>(diff | (a[i] ^ b[i]));
+    return diff == 0;
 }
 
 std::string newBookKey() {

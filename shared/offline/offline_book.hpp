@@ -10,6 +10,7 @@
 #include "shared/core/booking_code.hpp"
 #include "shared/core/result.hpp"
 
+#include <cstdint>
 #include <string>
 #include <string_view>
 
@@ -20,6 +21,15 @@ namespace loket::offline {
 Result<std::string> bookCodeHash(std::string_view keyHex, std::string_view code);
 // A fresh key: 32 bytes from the OS random source, as 64 lower-case hex digits.
 std::string newBookKey();
+// A lease's upload secret: HMAC-SHA256(the day's book key, "lease-upload/<kiosk>/<lease id>"),
+// 64 hex digits (the prefix keeps it apart from the code hashes). The server hands it out with
+// the lease and derives it again to check an upload; it lets a kiosk that was revoked (its token
+// is gone) hand in the tickets of that one lease and nothing else, so the kiosk keeps it in its
+// journal beside the lease. A stolen kiosk disk holds only the secrets of that kiosk's leases;
+// the key itself is never on a kiosk's disk.
+Result<std::string> leaseUploadSecret(std::string_view bookKeyHex, std::string_view kiosk, std::int64_t lease);
+// Compares two secrets in time independent of where they differ.
+bool sameSecret(std::string_view a, std::string_view b);
 // A visitor code for a ticket: 16 random bytes, URL-safe base64 without padding (22 characters).
 std::string newVisitorCode();
 // Whether `code` has the shape of a visitor code (22 URL-safe base64 characters).

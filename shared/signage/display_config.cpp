@@ -67,7 +67,7 @@ Result<DisplayConfig> parseDisplayConfig(std::string_view tomlText, const std::s
       << display->texts("zone_counters", cfg.signage.zoneCounters, false) << display->text("counter", cfg.signage.counter, false)
       << display->textMap("directions", directions) << display->integer("previous_calls", 0, 12, cfg.signage.previousCalls)
       << display->number("highlight_s", 30, 3600, cfg.signage.highlightS)
-      << display->number("disconnected_after_s", 0.1, 3600, cfg.signage.disconnectedAfterS)
+      << display->number("disconnected_after_s", 0.1, 5, cfg.signage.disconnectedAfterS)
       << display->text("hall_name", cfg.signage.hallName, false);
     r << screen->integer("width", 160, 8192, cfg.screen.width) << screen->integer("height", 120, 8192, cfg.screen.height)
       << screen->number("diagonal_in", 3, 200, cfg.screen.diagonalInches)

@@ -28,8 +28,11 @@ struct SignageConfig {
     int previousCalls = 7;          // previous calls listed (6–8)
     double highlightS = 30;         // the newest call stays highlighted this long
     double pulseS = 6;              // …and pulses at 1 Hz for the first seconds of it
-    double disconnectedAfterS = 20; // no heartbeat this long: show "verbinding verbroken"
-    double announceFreshS = 180;    // calls older than this (called_at vs. now) are shown, not spoken
+    // No sign of life this long (the server's stream sends a keep-alive comment at least every
+    // 2 s): the display is not live and shows "verbinding verbroken". At most 5 s (issue 13).
+    double disconnectedAfterS = 4;
+    double catchUpS = 3;        // after being not live, what arrives this long is catch-up…
+    double announceFreshS = 10; // …and a call in it made longer ago than this is shown, not spoken
     std::string hallName;           // shown when the server sends none
 };
 

@@ -16,6 +16,12 @@ constexpr double kRefreshIntervalS = 3.0;
 
 bool isCalledOrServing(const std::string& status) { return status == "called" || status == "serving"; }
 
+std::optional<std::int64_t> calledAtEpochS(const proto::ClientCall& call) {
+    auto called = proto::parseRfc3339(call.calledAt);
+    if (!called) return std::nullopt;
+    return called->t;
+}
+
 } // namespace
 
 std::vector<SpokenLine> spokenLines(const Announcement& a, const std::map<std::string, i18n::Catalog>& catalogs,
@@ -34,7 +40,10 @@ std::vector<SpokenLine> spokenLines(const Announcement& a, const std::map<std::s
 std::string callKey(const proto::ClientCall& call) { return call.number + "|" + call.counter + "|" + call.calledAt; }
 
 SignageModel::SignageModel(SignageConfig config, DisplayTexts texts, double startedAt)
-    : m_config(std::move(config)), m_texts(std::move(texts)), m_hallName(m_config.hallName), m_lastAlive(startedAt) {}
+    : m_config(std::move(config)),
+      m_texts(std::move(texts)),
+      m_hallName(m_config.hallName),
+      m_freshness(m_config.disconnectedAfterS, m_config.catchUpS, m_config.announceFreshS, startedAt) {}
 
 bool SignageModel::inProfile(const std::string& counterId) const {
     switch (m_config.profile) {
@@ -47,8 +56,8 @@ bool SignageModel::inProfile(const std::string& counterId) const {
 }
 
 void SignageModel::noteAlive(double now) {
-    if (now - m_lastAlive > m_config.disconnectedAfterS) ++m_revision; // the mark goes away
-    m_lastAlive = std::max(m_lastAlive, now);
+    if (!m_freshness.live(now)) ++m_revision; // the mark goes away
+    m_freshness.alive(now);
     if (m_certificateRefused) ++m_revision;
     m_certificateRefused = false;
 }
@@ -99,8 +108,8 @@ void SignageModel::applySnapshot(const proto::HallSnapshot& snap, double now, st
             continue;
         }
         // A call's highlight runs from when it was made, so an old call is not highlighted now.
-        double age = 0;
-        if (auto called = proto::parseRfc3339(call.calledAt)) age = std::max<double>(0, static_cast<double>(nowEpochS - called->t));
+        const auto calledAt = calledAtEpochS(call);
+        const double age = calledAt ? std::max<double>(0, static_cast<double>(nowEpochS - *calledAt)) : 0;
         addCall(call, now - age);
         if (history) continue;
         // Missed while away: still current only if its counter still has it called.
@@ -108,7 +117,7 @@ void SignageModel::applySnapshot(const proto::HallSnapshot& snap, double now, st
         const bool current = counter != m_counters.end() && counter->second.ticket &&
                              counter->second.ticket->number == call.number && counter->second.ticket->status == "called";
         m_ticketStatus[call.number] = current ? "called" : "gone";
-        queueAnnouncement(call, key, false);
+        if (m_freshness.mayAnnounce(now, nowEpochS, calledAt, /*missed=*/true)) queueAnnouncement(call, key, false);
     }
     m_lastEventId = std::max(m_lastEventId, snap.eventId);
     m_initialised = true;
@@ -118,7 +127,7 @@ void SignageModel::applySnapshot(const proto::HallSnapshot& snap, double now, st
     ++m_revision;
 }
 
-void SignageModel::applyEvent(const proto::HallEvent& ev, double now, std::int64_t /*nowEpochS*/) {
+void SignageModel::applyEvent(const proto::HallEvent& ev, double now, std::int64_t nowEpochS) {
     noteAlive(now);
     if (ev.type == "reset") {
         // The server cannot replay what we missed: reload the snapshot and accept its numbering.
@@ -150,27 +159,22 @@ void SignageModel::applyEvent(const proto::HallEvent& ev, double now, std::int64
         const std::string key = recall ? "recall|" + callKey(*ev.call) + "|" + std::to_string(ev.id) : callKey(*ev.call);
         if (!recall && m_seenCalls.count(key)) return;
         addCall(*ev.call, now);
-        queueAnnouncement(*ev.call, key, recall);
+        // Shown in any case; spoken when it is news (a recall's called_at is the recall's time).
+        if (m_freshness.mayAnnounce(now, nowEpochS, calledAtEpochS(*ev.call))) queueAnnouncement(*ev.call, key, recall);
         return;
     }
     if (ev.counter || ev.ticket) ++m_revision;
 }
 
-std::vector<Announcement> SignageModel::takeAnnouncements(std::int64_t nowEpochS) {
+std::vector<Announcement> SignageModel::takeAnnouncements() {
     std::vector<Announcement> out;
     for (auto& a : m_pending) {
-        // Only what is still current is spoken: the ticket still called, at the same counter,
-        // and not so long ago that the visitor has surely gone there already.
+        // Only what is still current is spoken: the ticket still called, at the same counter.
+        // (Whether it was fresh was decided when it arrived: CallFreshness.)
         auto status = m_ticketStatus.find(a.number);
         if (status != m_ticketStatus.end() && status->second != "called") continue;
         auto counter = m_counters.find(a.counterId);
         if (counter != m_counters.end() && counter->second.ticket && counter->second.ticket->number != a.number) continue;
-        auto entry = std::find_if(m_calls.begin(), m_calls.end(), [&](const CallEntry& e) { return e.call.number == a.number; });
-        if (entry != m_calls.end()) {
-            if (auto called = proto::parseRfc3339(entry->call.calledAt);
-                called && !a.recall && static_cast<double>(nowEpochS - called->t) > m_config.announceFreshS)
-                continue;
-        }
         out.push_back(std::move(a));
     }
     m_pending.clear();
@@ -208,7 +212,7 @@ HallVm SignageModel::view(double now, const std::string& clockText) const {
     vm.hallName = m_hallName;
     vm.clockText = clockText;
     vm.texts = m_texts;
-    vm.disconnected = now - m_lastAlive > m_config.disconnectedAfterS;
+    vm.disconnected = !m_freshness.live(now);
     vm.untrusted = vm.disconnected && m_certificateRefused;
     vm.banner = core::textIn(m_banner, m_texts.lang1);
     if (auto second = m_banner.find(m_texts.lang2); second != m_banner.end() && second->second != vm.banner) vm.bannerSecond = second->second;

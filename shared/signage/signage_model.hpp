@@ -1,15 +1,17 @@
 // SignageModel: the hall display's state machine. It takes the hall snapshot (GET /api/v1/hall)
 // and the event stream's events, keeps the calls, counters and services a profile shows, and
 // builds the HallVm for each frame. It decides what is spoken: each call once, a recall again,
-// and after a reconnect only calls that are still current (the ticket still waits at its
-// counter, and was called recently). A configuration change (the admin page) takes effect live:
-// the banner comes with the event; renamed counters and changed services come with the snapshot
-// the model asks for at once (wantsSnapshot). Pure and deterministic: `now` is a monotonic time in
+// and after the display was not live only calls that are still current (the ticket still waits
+// at its counter) and fresh (CallFreshness: made at most a few seconds before they arrived). A
+// configuration change (the admin page) takes effect live: the banner comes with the event;
+// renamed counters and changed services come with the snapshot the model asks for at once
+// (wantsSnapshot). Pure and deterministic: `now` is a monotonic time in
 // seconds, `nowEpochS` the wall clock; neither is read here. Used by display/ and the benchmark.
 #pragma once
 
 #include "shared/i18n/catalog.hpp"
 #include "shared/proto/client_types.hpp"
+#include "shared/signage/call_freshness.hpp"
 #include "shared/signage/display_config.hpp"
 #include "shared/signage/display_texts.hpp"
 #include "shared/signage/hall_vm.hpp"
@@ -42,7 +44,7 @@ public:
     // a `reset`, or a refresh) adds the calls this display missed, spoken if still current.
     void applySnapshot(const proto::HallSnapshot& snapshot, double now, std::int64_t nowEpochS);
     void applyEvent(const proto::HallEvent& event, double now, std::int64_t nowEpochS);
-    // The server showed a sign of life (heartbeat comment, event, snapshot).
+    // The server showed a sign of life (keep-alive comment, event, snapshot).
     void noteAlive(double now);
     // The server's certificate was refused: until the next sign of life, the "connection lost"
     // mark says why.
@@ -50,7 +52,7 @@ public:
 
     HallVm view(double now, const std::string& clockText) const;
     // The announcements due, in call order; each is returned once.
-    std::vector<Announcement> takeAnnouncements(std::int64_t nowEpochS);
+    std::vector<Announcement> takeAnnouncements();
 
     // Whether the display should fetch GET /api/v1/hall now: at once after `reset`, and at
     // most every few seconds while waiting numbers are stale after ticket events.
@@ -84,7 +86,7 @@ private:
     std::map<std::string, std::string> m_ticketStatus; // number → latest status seen
     std::set<std::string> m_seenCalls;                 // keys of calls already shown or spoken
     std::vector<Announcement> m_pending;
-    double m_lastAlive = 0;
+    CallFreshness m_freshness; // live or not, and whether a call is fresh enough to speak
     bool m_certificateRefused = false;
     bool m_initialised = false;
     bool m_needsReload = false;

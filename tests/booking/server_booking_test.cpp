@@ -7,6 +7,7 @@
 #include "server_process.hpp"
 
 #include <catch2/catch.hpp>
+#include <date/tz.h>
 
 #include <chrono>
 #include <cstdlib>
@@ -31,21 +32,13 @@ std::string todayUtc() {
 }
 
 // "HH:MM:00" in Amsterdam, `minutes` after 09:00 UTC today (JCC sends local times without an offset).
+// The tz database through the date library, as the server's hall clock reads it: no TZ variable
+// changed under the test's other threads.
 std::string amsterdamAfterNine(int minutes) {
-    setenv("TZ", "Europe/Amsterdam", 1);
-    tzset();
-    const std::time_t now = std::time(nullptr);
-    std::tm utc{};
-    gmtime_r(&now, &utc);
-    utc.tm_hour = 9;
-    utc.tm_min = minutes;
-    utc.tm_sec = 0;
-    const std::time_t at = timegm(&utc);
-    std::tm local{};
-    localtime_r(&at, &local);
-    char text[16];
-    std::strftime(text, sizeof text, "%H:%M:00", &local);
-    return text;
+    using namespace std::chrono;
+    const auto today = floor<date::days>(system_clock::now());
+    const auto at = date::make_zoned("Europe/Amsterdam", today + hours(9) + std::chrono::minutes(minutes));
+    return date::format("%H:%M:00", floor<seconds>(at.get_local_time()));
 }
 
 JccAppointment at(std::string id, const std::string& day, int fromMinute, std::string qr = "") {

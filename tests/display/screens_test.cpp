@@ -104,10 +104,11 @@ TEST_CASE("screen: previous calls and the waiting list have at least 4.5:1 contr
     CHECK(previous.inkHeight() > 300); // the list is really drawn
 }
 
-TEST_CASE("screen: after 20 s without heartbeat a 'verbinding verbroken' mark shows, the calls stay") {
-    auto model = morning();
-    auto connected = render(model.view(205, "09:15"), 1920, 1080);
+TEST_CASE("screen: after 4 s without a sign of life a 'verbinding verbroken' mark shows, the calls stay") {
+    auto model = morning(); // the last event came at 200 s
+    auto connected = render(model.view(204, "09:15"), 1920, 1080);
     CHECK(connected.layout.disconnected.w == 0);
+    CHECK(model.view(204.1, "09:15").disconnected);
     auto vm = model.view(260, "09:16");
     REQUIRE(vm.disconnected);
     auto r = render(vm, 1920, 1080);

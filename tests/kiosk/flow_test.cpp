@@ -289,3 +289,30 @@ TEST_CASE("flow: appointment-only services are listed after the walk-in ones") {
     REQUIRE(tiles.size() == 3);
     CHECK(tiles.back()->id == "huwelijk");
 }
+
+TEST_CASE("offline: a kiosk restarted during an outage cannot check codes; the visitor chooses the service and gets a walk-in") {
+    FlowRig rig;
+    const auto id = rig.submit("K7Q2MX");
+    rig.send(CodeNotCheckable{id});
+    CHECK(rig.state().screen == Screen::Problem);
+    CHECK(rig.state().problem == Problem::CodeNotCheckable);
+    CHECK(rig.state().codeInput.empty()); // the code is not kept
+    CHECK_FALSE(rig.state().pendingRequest.has_value());
+    const auto screen = std::get<MessageVm>(buildView(*rig.flow, catalog("nl")).screen);
+    CHECK(screen.title.shown == "U krijgt een nummer");
+    CHECK(screen.lines.at(0).shown.find("Kies waarvoor u komt.") != std::string::npos);
+    REQUIRE_FALSE(screen.actions.empty());
+    CHECK(screen.actions.front().action.kind == ActionKind::OtherService);
+    CHECK(screen.actions.front().primary);
+    // Every service is a choice here, also one by appointment only: the visitor has an appointment.
+    rig.act(ActionKind::OtherService);
+    CHECK(rig.state().screen == Screen::Services);
+    rig.act(ActionKind::ChooseService, "huwelijk");
+    rig.act(ActionKind::ConfirmService);
+    const SendCheckIn* sent = rig.effect<SendCheckIn>();
+    REQUIRE(sent);
+    CHECK(sent->body == R"({"language":"nl","service":"huwelijk"})");
+    // A late answer for the old request changes nothing.
+    rig.send(CodeNotCheckable{id});
+    CHECK(rig.state().screen == Screen::Working);
+}

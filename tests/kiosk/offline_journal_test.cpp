@@ -1,18 +1,25 @@
 // The kiosk's offline journal (kiosk/offline_journal.hpp): numbers from usable leases in order,
 // committed before they are printed and kept across a restart, the last resort when the blocks
 // run out, and clearing after the server's answer.
+#include "offline_desk.hpp"
 #include "offline_journal.hpp"
 #include "tests/server/server_process.hpp"
 
 #include <catch2/catch.hpp>
 
+#include <ctime>
+
 using loket::kiosk::JournalLease;
+using loket::kiosk::OfflineDesk;
+using loket::test::ApiClient;
+using loket::test::Json;
+using loket::test::ServerProcess;
 using loket::kiosk::OfflineJournal;
 using loket::test::TempDir;
 
 namespace {
 JournalLease lease(loket::core::LeaseId id, const std::string& service, char prefix, int first, int count) {
-    return JournalLease{id, service, prefix, first, count, "2026-11-23", 10'000};
+    return JournalLease{id, service, prefix, first, count, "2026-11-23", 10'000, ""};
 }
 } // namespace
 
@@ -59,4 +66,43 @@ TEST_CASE("offline: the journal issues a lease's numbers in order and keeps them
     REQUIRE(journal->markAnswered((*pending)[1].key, "duplicate"));
     REQUIRE(journal->replaceLeases({}));
     CHECK(journal->leases()->empty());
+}
+
+TEST_CASE("offline: a revoked kiosk still hands in the tickets it issued before, lease by lease with the lease's upload secret") {
+    TempDir dir;
+    ServerProcess server(dir.path() / "hall.db");
+    ApiClient admin(server, "demo-admin-token");
+    // An enrolled kiosk (only those can be revoked): pair, approve, collect the token.
+    ApiClient device(server);
+    auto pair = device.post("/api/v1/devices/pair", {{"role", "kiosk"}});
+    REQUIRE(pair.status == 201);
+    const std::string secret = pair.json["pairing_secret"];
+    REQUIRE(device.post("/api/v1/devices/pair/claim", {{"pairing_secret", secret}}).status == 202);
+    REQUIRE(admin.post("/api/v1/devices/pairings/" + pair.json["pairing_code"].get<std::string>() + "/approve", {{"name", "Kiosk"}}).status == 201);
+    auto claim = device.post("/api/v1/devices/pair/claim", {{"pairing_secret", secret}});
+    REQUIRE(claim.status == 200);
+
+    loket::net::HttpClient http(loket::net::HttpOptions{server.url(), claim.json["token"].get<std::string>()});
+    auto journal = OfflineJournal::open(dir.path() / "journal.sqlite");
+    REQUIRE(journal);
+    OfflineDesk desk(std::move(*journal), 2);
+    const long kioskNow = static_cast<long>(std::time(nullptr));
+    REQUIRE(desk.sync(http, kioskNow));
+    // The server goes away; three walk-ins over two services.
+    for (const char* service : {"ophalen", "ophalen", "paspoort"})
+        REQUIRE(desk.checkIn(Json{{"service", service}}.dump(), kioskNow));
+    CHECK(desk.unsent() == 3);
+    // Meanwhile the hall manager revokes the kiosk: its token is gone, its leases end.
+    REQUIRE(admin.post("/api/v1/devices/enrolled/" + claim.json["device_id"].get<std::string>() + "/revoke", Json::object()).status == 200);
+
+    auto uploaded = desk.upload(http);
+    REQUIRE(uploaded);
+    CHECK(uploaded->accepted == 3);
+    CHECK(uploaded->complete);
+    CHECK(desk.unsent() == 0);
+    CHECK(admin.get("/api/v1/tickets?status=waiting").json.size() == 3); // a fresh hall: only these
+    // Restarted without a token at all, with nothing left: nothing to send, nothing refused.
+    auto again = desk.upload(http, false);
+    REQUIRE(again);
+    CHECK(again->accepted + again->refused == 0);
 }

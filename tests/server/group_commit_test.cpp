@@ -241,3 +241,38 @@ TEST_CASE("group commit: a failed commit fails every command of the group, chang
     CHECK(second == "U002");
     CHECK(hall.tickets() == 2);
 }
+
+TEST_CASE("group commit: a batch of commands is one transaction, decided in order and answered one by one") {
+    TempFolder dir;
+    const auto db = dir.path / "hall.db";
+    std::vector<std::size_t> groups;
+    {
+        Hall hall(db);
+        std::vector<core::Command> batch;
+        for (int i = 0; i < 40; ++i) batch.push_back(walkIn(i));
+        // An entry the core refuses is answered on its own and does not stop the others.
+        batch.insert(batch.begin() + 20, core::Command{core::IssueWalkIn{"zwemles", "nl", "code-x"}});
+        const auto answers = hall.commands.executeBatch(batch);
+        REQUIRE(answers.size() == 41);
+        std::set<std::string> numbers;
+        for (std::size_t i = 0; i < answers.size(); ++i) {
+            CAPTURE(i);
+            if (i == 20) {
+                REQUIRE_FALSE(answers[i]);
+                CHECK(answers[i].error().code == ErrorCode::UnknownService);
+                continue;
+            }
+            REQUIRE(answers[i]);
+            const core::TicketIssued* issued = nullptr; // the day's first command also starts the day
+            for (const auto& e : answers[i]->events)
+                if (const auto* t = std::get_if<core::TicketIssued>(&e)) issued = t;
+            REQUIRE(issued);
+            CHECK(numbers.insert(issued->ticket.number).second);
+        }
+        groups = hall.store.groups();
+        CHECK(hall.tickets() == 40);
+    }
+    CHECK(groups == std::vector<std::size_t>{40}); // 40 writes, one commit (the refusal writes nothing)
+    Hall again(db);                                  // all of them durable
+    CHECK(again.tickets() == 40);
+}

@@ -6,6 +6,7 @@
 #include <catch2/catch.hpp>
 
 #include <cstdio>
+#include <ctime>
 
 using namespace loket::test;
 
@@ -174,7 +175,7 @@ TEST_CASE("offline: an appointment from the offline book is placed as an appoint
     CHECK(ticketById(admin, first.json["results"][0]["ticket_id"].get<long>())["kind"] == "appointment");
 }
 
-TEST_CASE("offline: revoking a kiosk ends its leases at once") {
+TEST_CASE("offline: revoking a kiosk ends its leases at once; its tickets from before still come in with the lease's upload secret") {
     TempDir dir;
     ServerProcess server(dir.path() / "hall.db");
     ApiClient admin(server, "demo-admin-token");
@@ -187,18 +188,51 @@ TEST_CASE("offline: revoking a kiosk ends its leases at once") {
     auto claim = device.post("/api/v1/devices/pair/claim", {{"pairing_secret", secret}});
     REQUIRE(claim.status == 200);
     ApiClient kiosk(server, claim.json["token"].get<std::string>());
-    auto leases = kiosk.post("/api/v1/offline/leases", {{"kiosk_time", 5000}});
+    const long kioskNow = std::time(nullptr) - 3600; // the kiosk's clock is an hour behind
+    auto leases = kiosk.post("/api/v1/offline/leases", {{"kiosk_time", kioskNow}});
     REQUIRE(leases.status == 200);
-    const long offset = leases.json["clock_offset_s"];
-    const Json lease = leaseFor(leases.json, "ophalen");
+    const Json lease = leaseFor(leases.json, "ophalen"), other = leaseFor(leases.json, "paspoort");
+    const std::string secret = lease["upload_secret"];
+    CHECK(secret.size() == 64);
+    CHECK(secret != other["upload_secret"].get<std::string>());
     const std::string id = claim.json["device_id"];
     REQUIRE(admin.post("/api/v1/devices/enrolled/" + id + "/revoke", Json::object()).status == 200);
     const Json all = admin.get("/api/v1/offline/leases").json;
+    std::size_t ended = 0;
     for (const auto& l : all["leases"])
-        if (l["kiosk"] == id) CHECK(l["ended"] == "revoked");
-    CHECK(kiosk.post("/api/v1/offline/leases", {{"kiosk_time", 5000}}).status == 401);
-    // A revoke deletes the kiosk's tokens, so it cannot upload any more: the core's rule that its
-    // tickets from before the revoke count (offline_lease_test) has no way in over the API yet.
-    CHECK(kiosk.post("/api/v1/offline/upload", {{"entries", {entry(lease, 0, 5000, "ophalen")}}}).status == 401);
-    CHECK(offset != 0);
+        if (l["kiosk"] == id) {
+            CHECK(l["ended"] == "revoked");
+            CHECK_FALSE(l["active"].get<bool>());
+            ++ended;
+        }
+    CHECK(ended == leases.json["leases"].size());
+    CHECK(kiosk.post("/api/v1/offline/leases", {{"kiosk_time", kioskNow}}).status == 401);
+    // Its token is gone with the revoke...
+    CHECK(kiosk.post("/api/v1/offline/upload", {{"entries", {entry(lease, 0, kioskNow - 60, "ophalen")}}}).status == 401);
+    // ...but the lease's upload secret hands in that lease's tickets from before the revoke.
+    auto withSecret = [&](const std::string& auth, const Json& entries) {
+        httplib::Client c("127.0.0.1", server.port());
+        auto r = c.Post("/api/v1/offline/upload", {{"Authorization", auth}}, Json{{"entries", entries}}.dump(), "application/json");
+        REQUIRE(r);
+        return std::pair<int, Json>{r->status, Json::parse(r->body)};
+    };
+    const std::string auth = "Lease " + std::to_string(lease["id"].get<long>()) + "." + secret;
+    auto [status, body] = withSecret(auth, {entry(lease, 0, kioskNow - 60, "ophalen"), entry(lease, 1, kioskNow + 600, "ophalen"),
+                                            entry(other, 0, kioskNow - 60, "paspoort")});
+    REQUIRE(status == 200);
+    CHECK(body["results"][0]["status"] == "accepted");        // issued before the revoke
+    CHECK(body["results"][1]["status"] == "refused");         // dated after it
+    CHECK(body["results"][1]["error"]["code"] == "forbidden");
+    CHECK(body["results"][2]["status"] == "refused");         // another lease: its own secret only
+    CHECK(body["results"][2]["error"]["code"] == "forbidden");
+    CHECK(ticketById(admin, body["results"][0]["ticket_id"].get<long>())["number"] == body["results"][0]["number"]);
+    // Again: the same ticket, not a second one.
+    auto again = withSecret(auth, {entry(lease, 0, kioskNow - 60, "ophalen")});
+    CHECK(again.second["results"][0]["status"] == "duplicate");
+    // A wrong secret, or one lease's secret for another, is refused as a whole.
+    std::string wrong = secret;
+    wrong[0] = wrong[0] == 'a' ? 'b' : 'a';
+    CHECK(withSecret("Lease " + std::to_string(lease["id"].get<long>()) + "." + wrong, {entry(lease, 2, kioskNow - 60, "ophalen")}).first == 401);
+    CHECK(withSecret("Lease " + std::to_string(other["id"].get<long>()) + "." + secret, {entry(other, 1, kioskNow - 60, "paspoort")}).first == 401);
+    CHECK(withSecret("Lease x", {entry(lease, 2, kioskNow - 60, "ophalen")}).first == 401);
 }

@@ -72,33 +72,49 @@ TEST_CASE("signage: each call is announced once and in order, and a recall is an
     auto model = started();
     model.applyEvent(called(101, "A001", "b1", 1), 1, at(1));
     model.applyEvent(called(102, "B001", "b2", 1), 1, at(1));
-    CHECK(numbers(model.takeAnnouncements(at(1))) == std::vector<std::string>{"A001", "B001"});
-    CHECK(model.takeAnnouncements(at(1)).empty());
+    CHECK(numbers(model.takeAnnouncements()) == std::vector<std::string>{"A001", "B001"});
+    CHECK(model.takeAnnouncements().empty());
     model.applyEvent(called(103, "A001", "b1", 2, "nl", /*recall=*/true), 2, at(2));
-    CHECK(numbers(model.takeAnnouncements(at(2))) == std::vector<std::string>{"A001!"});
+    CHECK(numbers(model.takeAnnouncements()) == std::vector<std::string>{"A001!"});
     // The same event delivered twice (a replay overlap) is applied once.
     model.applyEvent(called(103, "A001", "b1", 2, "nl", true), 3, at(2));
     model.applyEvent(ticketEvent(104, "ticket.issued", "A002", "waiting", "b1"), 3, at(2));
-    CHECK(model.takeAnnouncements(at(2)).empty());
+    CHECK(model.takeAnnouncements().empty());
 }
 
-TEST_CASE("signage: calls caught up after a reconnect are shown, and spoken only while still current") {
+TEST_CASE("offline: calls caught up after an outage are all shown, and spoken only while still current and fresh") {
     auto model = started();
-    // A burst replayed after Last-Event-ID: A001 was already handled, B001 still waits at its counter.
-    model.applyEvent(called(101, "A001", "b1", 1), 50, at(5));
-    model.applyEvent(ticketEvent(102, "ticket.started", "A001", "serving", "b1"), 50, at(5));
-    model.applyEvent(called(103, "B001", "b2", 4), 50, at(5));
+    model.applyEvent(called(101, "A001", "b1", 1), 1, at(1));
+    CHECK(numbers(model.takeAnnouncements()) == std::vector<std::string>{"A001"});
+    // Not live from 5 s on; at 50 s the stream replays from Last-Event-ID: A002 was already handled,
+    // B001 was called 60 s ago and still waits at its counter, R001 was called 4 s ago.
+    CHECK(model.view(5.5, "").disconnected);
+    auto r001 = called(105, "R001", "b3", 4);
+    r001.call->calledAt = stamp(4, 56);
+    model.applyEvent(called(102, "A002", "b1", 3), 50, at(5));
+    model.applyEvent(ticketEvent(103, "ticket.started", "A002", "serving", "b1"), 50, at(5));
+    model.applyEvent(called(104, "B001", "b2", 4), 50, at(5));
+    model.applyEvent(r001, 50, at(5));
     auto vm = model.view(50, "");
-    CHECK(vm.newest->number == "B001");
-    CHECK(vm.previous.at(0).number == "A001");
-    CHECK(numbers(model.takeAnnouncements(at(5))) == std::vector<std::string>{"B001"});
+    CHECK_FALSE(vm.disconnected);
+    CHECK(vm.newest->number == "R001");
+    CHECK(vm.previous.at(0).number == "B001");
+    CHECK(vm.previous.at(1).number == "A002");
+    CHECK(vm.previous.at(2).number == "A001");
+    CHECK(numbers(model.takeAnnouncements()) == std::vector<std::string>{"R001"});
+    // The same events replayed again (a second reconnect) are neither shown twice nor spoken.
+    model.applyEvent(r001, 51, at(5, 1));
+    CHECK(model.takeAnnouncements().empty());
+    // Three seconds after contact returned the catch-up is over: a new call is news again.
+    model.applyEvent(called(106, "A003", "b1", 5), 53.5, at(5, 8));
+    CHECK(numbers(model.takeAnnouncements()) == std::vector<std::string>{"A003"});
 }
 
 TEST_CASE("signage: a call from long ago is shown but not spoken") {
     auto model = started();
     model.applyEvent(called(101, "A001", "b1", 1), 600, at(10));
     CHECK(model.view(600, "").newest->number == "A001");
-    CHECK(model.takeAnnouncements(at(10)).empty());
+    CHECK(model.takeAnnouncements().empty());
 }
 
 TEST_CASE("signage: the first snapshot is history, shown and never spoken") {
@@ -111,13 +127,13 @@ TEST_CASE("signage: the first snapshot is history, shown and never spoken") {
     CHECK(vm.newest->number == "A002");
     CHECK(vm.previous.at(0).number == "A001");
     CHECK(vm.highlight); // called 10 s ago: still within its 30 s
-    CHECK(model.takeAnnouncements(at(3, 10)).empty());
+    CHECK(model.takeAnnouncements().empty());
 }
 
 TEST_CASE("signage: after a reset the reloaded snapshot adds the missed calls, spoken if still current") {
     auto model = started();
     model.applyEvent(called(101, "A001", "b1", 1), 1, at(1));
-    (void)model.takeAnnouncements(at(1));
+    (void)model.takeAnnouncements();
     proto::HallEvent reset;
     reset.type = "reset";
     model.applyEvent(reset, 60, at(2));
@@ -132,31 +148,33 @@ TEST_CASE("signage: after a reset the reloaded snapshot adds the missed calls, s
     auto vm = model.view(61, "");
     CHECK(vm.newest->number == "B002");
     CHECK(vm.previous.at(0).number == "A002");
-    CHECK(numbers(model.takeAnnouncements(at(2, 5))) == std::vector<std::string>{"B002"});
+    CHECK(numbers(model.takeAnnouncements()) == std::vector<std::string>{"B002"});
     // Events after the reset use the new server's numbering and are not mistaken for replays.
     model.applyEvent(called(8, "A003", "b3", 3), 62, at(3));
     CHECK(model.view(62, "").newest->number == "A003");
 }
 
-TEST_CASE("signage: 20 s without a heartbeat shows the disconnected mark while the last state stays") {
+TEST_CASE("offline: 4 s without a sign of life shows the disconnected mark while the last state stays") {
     auto model = started();
     model.applyEvent(called(101, "A001", "b1", 1), 1, at(1));
-    CHECK_FALSE(model.view(20.5, "").disconnected);
-    auto vm = model.view(21.5, "");
+    CHECK_FALSE(model.view(5.0, "").disconnected);
+    auto vm = model.view(5.01, "");
     CHECK(vm.disconnected);
     CHECK(vm.newest->number == "A001");
-    model.noteAlive(22);
-    CHECK_FALSE(model.view(22, "").disconnected);
+    const auto revision = model.revision();
+    model.noteAlive(6);
+    CHECK(model.revision() != revision); // the mark goes away at once
+    CHECK_FALSE(model.view(6, "").disconnected);
     SignageModel neverConnected(SignageConfig{}, texts(), 100.0);
-    CHECK_FALSE(neverConnected.view(110, "").disconnected);
-    CHECK(neverConnected.view(121, "").disconnected);
+    CHECK_FALSE(neverConnected.view(104, "").disconnected);
+    CHECK(neverConnected.view(104.5, "").disconnected);
 }
 
 TEST_CASE("signage: a refused server certificate turns the disconnected mark into a certificate alert until contact") {
     auto model = started();
     model.noteCertificateRefused();
     // Refused, but not yet disconnected for long: no mark at all yet.
-    CHECK_FALSE(model.view(5, "").untrusted);
+    CHECK_FALSE(model.view(3, "").untrusted);
     auto vm = model.view(21.5, "");
     CHECK(vm.disconnected);
     CHECK(vm.untrusted);
@@ -180,7 +198,7 @@ TEST_CASE("signage: a zone display shows only its counters' calls and the servic
     CHECK(vm.previous.empty());
     REQUIRE(vm.waiting.size() == 1);
     CHECK(vm.waiting[0].prefix == "B");
-    CHECK(numbers(model.takeAnnouncements(at(1))) == std::vector<std::string>{"B001"});
+    CHECK(numbers(model.takeAnnouncements()) == std::vector<std::string>{"B001"});
 }
 
 TEST_CASE("signage: a counter-top display shows only its own counter's current number") {
@@ -233,7 +251,7 @@ TEST_CASE("signage: a visitor who chose English hears the call in Dutch, then in
     auto model = started();
     model.applyEvent(called(101, "A012", "b3", 1, "en"), 1, at(1));
     model.applyEvent(called(102, "B007", "b2", 1, "tr"), 1, at(1));
-    auto due = model.takeAnnouncements(at(1));
+    auto due = model.takeAnnouncements();
     REQUIRE(due.size() == 2);
     auto lines = loket::signage::spokenLines(due[0], catalogs, {"nl", "en"});
     REQUIRE(lines.size() == 2);

@@ -172,6 +172,28 @@ describe('dashboard: the hall in figures', { skip, timeout: 60000 }, () => {
     assert.deepEqual((Array.isArray(booked) ? booked : booked.appointments).map((a) => a.code).sort(), ['K7Q2MX', 'M3N4PQ']);
   });
 
+  it('shows which kiosk still holds tickets from an outage, and how many (offline kiosks)', async () => {
+    // The kiosk's heartbeat says what its journal holds; the dashboard names the kiosk and the count.
+    await hall.must('POST', '/api/v1/devices/heartbeat', {
+      token: demo.kioskToken,
+      body: { status: 'ok', detail: { printer: 'ok', unsent_tickets: 12, no_number_tickets: 0, offline_ready: true } }
+    });
+    await page.reload();
+    const line = await waitForText(page.locator('#unsent-list li'), /12/);
+    assert.match(line, /12/);
+    assert.equal(await page.locator('#unsent-none').isHidden(), true);
+    await assertAccessible(page, 'the dashboard with a kiosk holding unsent tickets');
+    await page.locator('#unsent-list').scrollIntoViewIfNeeded();
+    await screenshot(page, 'dashboard-unsent');
+    // Uploaded: the kiosk reports 0 and drops off the list.
+    await hall.must('POST', '/api/v1/devices/heartbeat', {
+      token: demo.kioskToken,
+      body: { status: 'ok', detail: { printer: 'ok', unsent_tickets: 0, no_number_tickets: 0, offline_ready: true } }
+    });
+    await page.reload();
+    await waitUntil(async () => (await page.locator('#unsent-list li').count()) === 0, 'the kiosk leaves the list once its tickets are in');
+  });
+
   it('exports the day as a CSV file without personal data', async () => {
     const [download] = await Promise.all([page.waitForEvent('download'), page.click('#export')]);
     assert.equal(download.suggestedFilename(), `loket-${today}.csv`);

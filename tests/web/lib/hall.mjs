@@ -42,10 +42,13 @@ export async function startHall({ configOverrides = {}, configAppend = '' } = {}
   const config = Object.keys(configOverrides).length || configAppend
     ? writeConfig(dir, configOverrides, configAppend)
     : path.join(sourceDir, 'firmware-config', 'hall.example.toml');
-  const child = spawn(bin, ['--config', config, '--db', path.join(dir, 'hall.sqlite'), '--listen', '127.0.0.1:0',
-    '--web-dir', path.join(sourceDir, 'server', 'web')], { stdio: ['ignore', 'pipe', 'pipe'] });
+  // Starts the server on `listen` and resolves to its URL once it listens.
+  let child;
   let output = '';
-  const url = await new Promise((resolve, reject) => {
+  const launch = (listen) => new Promise((resolve, reject) => {
+    child = spawn(bin, ['--config', config, '--db', path.join(dir, 'hall.sqlite'), '--listen', listen,
+      '--web-dir', path.join(sourceDir, 'server', 'web')], { stdio: ['ignore', 'pipe', 'pipe'] });
+    output = '';
     const timer = setTimeout(() => reject(new Error(`loket-server did not say "listening on" within 20 s:\n${output}`)), 20000);
     const onData = (chunk) => {
       output += chunk;
@@ -61,14 +64,29 @@ export async function startHall({ configOverrides = {}, configAppend = '' } = {}
       clearTimeout(timer);
       reject(new Error(`loket-server ended (${signal ? `signal ${signal}` : `exit code ${code}`}) before listening:\n${output}`));
     });
+  }).then((found) => {
+    child.stdout.resume();
+    child.stderr.resume();
+    return found;
   });
-  child.stdout.resume();
-  child.stderr.resume();
+  const url = await launch('127.0.0.1:0');
 
   const hall = {
     url,
+    // A crash: the server gets no chance to clean up.
+    async kill9() {
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      const exited = new Promise((resolve) => child.once('exit', resolve));
+      child.kill('SIGKILL');
+      await exited;
+    },
+    // The same server again on the same port and database, as after a crash or an update.
+    async restart() {
+      const again = await launch(new URL(url).host);
+      if (again !== url) throw new Error(`the restarted server listens on ${again}, not ${url}`);
+    },
     async stop() {
-      if (child.exitCode === null) {
+      if (child.exitCode === null && child.signalCode === null) {
         const exited = new Promise((resolve) => child.once('exit', resolve));
         child.kill('SIGTERM');
         const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
