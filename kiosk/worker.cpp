@@ -1,5 +1,6 @@
 #include "worker.hpp"
 
+#include "shared/kiosk/hall_updates.hpp"
 #include "shared/kiosk/ticket_mapping.hpp"
 #include "shared/proto/client_parse.hpp"
 #include "shared/ticket/ticket.hpp"
@@ -41,7 +42,7 @@ Worker::Worker(WorkerSettings settings, std::map<std::string, i18n::Catalog> cat
     : m_settings(std::move(settings)), m_catalogs(std::move(catalogs)), m_fonts(std::move(fonts)), m_results(results),
       m_thread([this] { run(); }) {
     // Created here, not on the worker thread, so the destructor may stop it without a race.
-    if (!m_settings.offlineJournal.empty()) followEvents();
+    followEvents(); // the admin page's changes (hall_updates.hpp) and, offline, the bookings
 }
 
 Worker::~Worker() {
@@ -143,8 +144,8 @@ void Worker::run() {
             if (m_settings.printJobPoll.count() > 0 && m_reachable != false) wakeAt = std::min(wakeAt, m_nextPrintJobs);
             if (m_offline && m_reachable == true) wakeAt = std::min(wakeAt, m_nextLeaseSync);
             if (m_pending) wakeAt = std::min(wakeAt, m_pending->nextAttempt);
-            if (m_printerChanged) wakeAt = SteadyClock::now();
-            m_cv.wait_until(lock, wakeAt, [&] { return m_stop || !m_jobs.empty() || m_printerChanged || m_streamConnected ||
+            if (m_printerChanged || m_refreshWanted) wakeAt = SteadyClock::now();
+            m_cv.wait_until(lock, wakeAt, [&] { return m_stop || !m_jobs.empty() || m_printerChanged || m_refreshWanted || m_streamConnected ||
                                                        (m_bookStale && m_reachable == true && m_offline && m_offline->synced()); });
             if (m_stop) return;
             if (!m_jobs.empty()) {
@@ -192,7 +193,12 @@ void Worker::run() {
             }
             heartbeat(http);
         }
-        if (now >= m_nextServices) refreshServices(http);
+        bool refreshWanted = false;
+        {
+            std::lock_guard lock(m_mutex);
+            refreshWanted = std::exchange(m_refreshWanted, false);
+        }
+        if (now >= m_nextServices || refreshWanted) refreshServices(http);
         if (m_settings.printJobPoll.count() > 0 && m_reachable != false && SteadyClock::now() >= m_nextPrintJobs) takePrintJobs(http);
         bool streamBack = false, bookStale = false;
         {
@@ -207,6 +213,35 @@ void Worker::run() {
     }
 }
 
+// An event about the admin page's changes (hall_updates.hpp): the banner goes to the flow now; the
+// services (and the banner) are loaded again on the worker thread when the event says so.
+void Worker::onHallEvent(const net::SseEvent& ev) {
+    std::int64_t id = 0;
+    try {
+        id = ev.id.empty() ? 0 : std::stoll(ev.id);
+    } catch (...) {
+        return;
+    }
+    auto parsed = proto::parseHallEvent(id, ev.type, ev.data);
+    if (!parsed) {
+        std::cerr << "loket-kiosk: event " << ev.id << ": " << parsed.error().message << "\n";
+        return;
+    }
+    auto update = hallUpdateFor(*parsed);
+    if (!update) return;
+    if (update->banner && id >= m_bannerEventId.load()) {
+        m_bannerEventId = id;
+        post(BannerChanged{*update->banner});
+    }
+    if (update->reloadServices || update->reloadBanner) {
+        {
+            std::lock_guard lock(m_mutex);
+            m_refreshWanted = true;
+        }
+        m_cv.notify_all();
+    }
+}
+
 void Worker::followEvents() {
     net::EventStreamOptions options;
     options.baseUrl = m_settings.serverUrl;
@@ -216,6 +251,7 @@ void Worker::followEvents() {
     options.maxBackoff = std::chrono::milliseconds(2000); // back from an outage within about two seconds
     net::EventStreamCallbacks callbacks;
     callbacks.onEvent = [this](const net::SseEvent& ev) {
+        if (ev.type == "configuration.changed" || ev.type == "reset") onHallEvent(ev);
         if (ev.type.rfind("appointment.", 0) != 0) return;
         {
             std::lock_guard lock(m_mutex);
@@ -228,7 +264,8 @@ void Worker::followEvents() {
         {
             std::lock_guard lock(m_mutex);
             m_streamConnected = true;
-            m_bookStale = true; // bookings may have changed while the stream was away
+            m_bookStale = true;     // bookings may have changed while the stream was away
+            m_refreshWanted = true; // and so may the admin page's services and banner
         }
         m_cv.notify_all();
     };
@@ -503,12 +540,25 @@ void Worker::refreshServices(net::HttpClient& http) {
             m_services = *services;
             if (m_offline) m_offline->keepServiceList(reply->body);
             post(ServicesLoaded{std::move(*services)});
+            loadBanner(http);
         } else {
             std::cerr << "loket-kiosk: service list: " << services.error().message << "\n";
         }
     }
     // Until the list is there, ask again with each heartbeat; then at the normal pace.
     m_nextServices = SteadyClock::now() + (m_servicesLoaded ? m_settings.servicesRefresh : m_settings.heartbeatInterval);
+}
+
+void Worker::loadBanner(net::HttpClient& http) {
+    auto reply = http.get("/api/v1/hall");
+    if (!reply) return; // the next refresh tries again
+    if (auto snapshot = proto::parseHallSnapshot(reply->body)) {
+        if (snapshot->eventId >= m_bannerEventId.load()) {
+            m_bannerEventId = snapshot->eventId;
+            post(BannerChanged{snapshot->hall.banner});
+        }
+    }
+    else std::cerr << "loket-kiosk: hall snapshot: " << snapshot.error().message << "\n";
 }
 
 } // namespace loket::kiosk

@@ -2,7 +2,9 @@
 // UI thread. The UI thread hands it the flow's effects (check in, cancel, print); the worker
 // posts results back as flow inputs on the UI's MainQueue (shared/ui), which wakes the UI. On its own it sends the heartbeat with the
 // printer's state (every few seconds and on every change), asks the printer how it is, and keeps
-// the service list fresh.
+// the service list fresh. It follows the hall's event stream, so a change on the admin page (the
+// banner, a service's name or what to bring, walk-ins on or off) reaches the screen at once
+// (shared/kiosk/hall_updates.hpp decides what an event means).
 //
 // A check-in gets one Idempotency-Key and is retried with it until the server answers or the
 // flow cancels it: the kiosk may ask twice, the hall never issues two tickets.
@@ -21,6 +23,7 @@
 #include "shared/ticket/printer_status.hpp"
 #include "shared/ui/main_queue.hpp"
 
+#include <atomic>
 #include <chrono>
 #include <condition_variable>
 #include <deque>
@@ -116,6 +119,10 @@ private:
     void noteRefusal(const net::HttpClient& http);
     void heartbeat(net::HttpClient& http);
     void refreshServices(net::HttpClient& http);
+    // The banner from the hall snapshot (GET /api/v1/hall).
+    void loadBanner(net::HttpClient& http);
+    // A configuration.changed or reset event (on the stream's thread).
+    void onHallEvent(const net::SseEvent& ev);
     void pollPrinter();
     // Offline check-in: a check-in the server cannot take now is issued from the leases.
     void offlineCheckIn(const SendCheckIn& request);
@@ -137,6 +144,7 @@ private:
     std::condition_variable m_cv;
     std::deque<Job> m_jobs;
     bool m_stop = false;
+    bool m_refreshWanted = false; // the event stream asked for the services and the banner now
     WorkerStats m_stats;
     ticket::PrinterFault m_printer = ticket::PrinterFault::None;
 
@@ -157,6 +165,9 @@ private:
     bool m_streamConnected = false;
     std::unique_ptr<net::EventStreamClient> m_events;
 
+    // The event id the last banner shown came from: a snapshot fetched before a change must not
+    // undo the change's banner that arrived on the stream meanwhile.
+    std::atomic<std::int64_t> m_bannerEventId{0};
     std::thread m_thread; // last: starts after every member above exists
 };
 

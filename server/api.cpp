@@ -186,6 +186,7 @@ void installApi(httplib::Server& server, const ServerParts& parts) {
     installAdminRoutes(server, parts);
     installBeheerRoutes(server, parts);
     installHostRoutes(server, parts);
+    installStaffRoutes(server, parts);
     installStaticRoutes(server, parts);
 }
 

@@ -66,6 +66,7 @@ void installEnrolmentRoutes(httplib::Server& server, const ServerParts& parts);
 void installOfflineRoutes(httplib::Server& server, const ServerParts& parts); // api_offline.cpp (issue 13)
 void installBeheerRoutes(httplib::Server& server, const ServerParts& parts); // the admin page (api_beheer.cpp)
 void installHostRoutes(httplib::Server& server, const ServerParts& parts);   // the host page (api_host.cpp, issue 18)
+void installStaffRoutes(httplib::Server& server, const ServerParts& parts);  // its staff accounts (api_staff.cpp)
 // Answers with an HTML page of the web folder (api_static.cpp).
 void servePage(const ServerParts& parts, const char* file, httplib::Response& res);
 

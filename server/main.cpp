@@ -22,6 +22,7 @@
 #include "server_config.hpp"
 #include "booking/hall_booking.hpp"
 #include "session_store.hpp"
+#include "staff_accounts.hpp"
 #include "shared/paths/data_path.hpp"
 #include "tls_listener.hpp"
 #include "store/store_factory.hpp"
@@ -196,6 +197,12 @@ int main(int argc, char** argv) {
         return 1;
     }
     auth.setEnrolment(&enrolment);
+    StaffAccounts staffAccounts(store, config->staff);
+    if (auto st = staffAccounts.load(); !st) {
+        std::fprintf(stderr, "loket-server: cannot read the staff accounts: %s\n", st.error().message.c_str());
+        return 1;
+    }
+    auth.setStaffAccounts(&staffAccounts);
     if (auto st = commands.recover(); !st) {
         std::fprintf(stderr, "loket-server: cannot replay %s: %s\n", isPostgresStore(storeSpec) ? "the PostgreSQL store" : storeSpec.c_str(), st.error().message.c_str());
         return 1;
@@ -248,6 +255,11 @@ int main(int argc, char** argv) {
     hub.limits.headerDeadline = std::chrono::seconds(options.headerTimeoutS);
     hub.limits.perCredential = config->maxStreamsPerCredential;
     hub.limits.deviceActive = [&enrolment](const std::string& id) { return enrolment.isActive(id); };
+    // A page account disabled on /beheer: its event streams end too (the file's accounts never are).
+    hub.limits.staffActive = [&staffAccounts](const std::string& user) {
+        auto account = staffAccounts.find(user);
+        return !account || !account->disabledAt;
+    };
     hub.securityHeaders = securityHeadersFor(config.value());
     std::shared_ptr<CertificateStore> certificates; // with [tls]; reload() on SIGHUP
     std::unique_ptr<TlsServerContext> tlsContext;

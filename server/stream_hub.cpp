@@ -192,6 +192,7 @@ struct StreamHub::Connection {
     StreamAudience audience = StreamAudience::Public;
     std::string credential;
     std::string enrolledDevice; // set for a device enrolled by pairing: looked at until it is revoked
+    std::string staffUser;      // set for a logged-in staff member: looked at until the account is disabled
     int fd() const { return link.fd(); }
 };
 
@@ -476,6 +477,7 @@ void StreamHub::openStream(Connection& c, const std::string& head) {
     }
     c.credential = credential;
     if (who->enrolled) c.enrolledDevice = who->id;
+    if (!who->device) c.staffUser = who->id;
     c.phase = Connection::Phase::Stream;
     c.audience = who->role == Role::Counter || who->role == Role::Admin || who->role == Role::Host ? StreamAudience::Staff
                                                                                                   : StreamAudience::Public;
@@ -657,10 +659,12 @@ void StreamHub::expireRequests() {
 }
 
 void StreamHub::expireStreams() {
-    if (!m_limits.deviceActive) return;
+    if (!m_limits.deviceActive && !m_limits.staffActive) return;
     std::vector<int> revoked;
     for (auto& [fd, c] : m_streams->connections)
-        if (!c->enrolledDevice.empty() && !m_limits.deviceActive(c->enrolledDevice)) revoked.push_back(fd);
+        if ((m_limits.deviceActive && !c->enrolledDevice.empty() && !m_limits.deviceActive(c->enrolledDevice)) ||
+            (m_limits.staffActive && !c->staffUser.empty() && !m_limits.staffActive(c->staffUser)))
+            revoked.push_back(fd);
     for (int fd : revoked) close(*m_streams, fd); // a revoked device's stream ends; its reconnect gets 401
 }
 

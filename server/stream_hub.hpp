@@ -44,6 +44,9 @@ struct StreamLimits {
     // For a device enrolled by pairing: false once it is revoked. Its stream then ends within
     // about a second (the hub looks every tick).
     std::function<bool(const std::string& deviceId)> deviceActive;
+    // For a staff member who logged in (no device): false once the account is disabled on the
+    // admin page. Its stream ends the same way; the reconnect gets 401.
+    std::function<bool(const std::string& username)> staffActive;
     std::size_t maxHeaderBytes = 16 * 1024;
     std::size_t maxHeaderLines = 64;
     std::chrono::milliseconds headerDeadline{10'000}; // also how long an idle keep-alive connection stays
