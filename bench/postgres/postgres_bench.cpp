@@ -13,6 +13,7 @@
 //      whether every acknowledged check-in is in the database afterwards.
 // The machine's load average is printed at the start and the end (the figures need a quiet machine).
 // Usage: loket-bench-postgres [--checkins N] [--kiosks N] [--calls N] [--failover-kiosks N]
+#include "bench_support.hpp"
 #include "shared/net/event_stream_client.hpp"
 #include "shared/net/http_client.hpp"
 
@@ -33,7 +34,6 @@
 #include <mutex>
 #include <pwd.h>
 #include <set>
-#include <spawn.h>
 #include <string>
 #include <sys/socket.h>
 #include <sys/wait.h>
@@ -42,7 +42,6 @@
 #include <unistd.h>
 #include <vector>
 
-extern char** environ;
 using Clock = std::chrono::steady_clock;
 using Json = nlohmann::json;
 namespace fs = std::filesystem;
@@ -142,30 +141,12 @@ struct Server {
 };
 
 Server startServer(const fs::path& db, const std::string& store) {
-    int out[2];
-    if (pipe(out) != 0) die("pipe");
-    posix_spawn_file_actions_t actions;
-    posix_spawn_file_actions_init(&actions);
-    posix_spawn_file_actions_adddup2(&actions, out[1], STDOUT_FILENO);
-    posix_spawn_file_actions_addopen(&actions, STDERR_FILENO, "/dev/null", O_WRONLY, 0);
     const std::string config = std::string(LOKET_SOURCE_DIR) + "/firmware-config/hall.example.toml";
-    const std::string dbs = db.string();
-    std::vector<const char*> argv = {LOKET_SERVER_BIN, "--config", config.c_str(), "--db", dbs.c_str(), "--listen", "127.0.0.1:0", "--quiet"};
-    if (!store.empty()) argv.insert(argv.end(), {"--store", store.c_str()});
-    argv.push_back(nullptr);
-    Server s;
-    if (posix_spawn(&s.pid, LOKET_SERVER_BIN, &actions, nullptr, const_cast<char**>(argv.data()), environ) != 0) die("cannot start the server");
-    close(out[1]);
-    FILE* f = fdopen(out[0], "r");
-    char line[256];
-    while (fgets(line, sizeof line, f))
-        if (const char* m = std::strstr(line, "127.0.0.1:")) {
-            s.port = std::atoi(m + 10);
-            break;
-        }
-    fclose(f);
-    if (!s.port) die("the server did not start");
-    return s;
+    std::vector<std::string> extra;
+    if (!store.empty()) extra = {"--store", store};
+    const auto started = bench::startServer(LOKET_SERVER_BIN, db, config, extra);
+    if (!started.port) die("the server did not start");
+    return Server{started.pid, started.port};
 }
 
 const std::vector<std::string> kServices = {"paspoort", "ophalen", "rijbewijs", "verhuizing", "uittreksel", "geboorte", "overig"};
@@ -204,11 +185,7 @@ double runCheckins(const std::vector<const Server*>& servers, int checkins, int 
     return checkins / std::chrono::duration<double>(Clock::now() - t0).count();
 }
 
-double percentile(std::vector<double> v, double p) {
-    if (v.empty()) return 0;
-    std::sort(v.begin(), v.end());
-    return v[std::min(v.size() - 1, static_cast<std::size_t>(p * static_cast<double>(v.size())))];
-}
+using bench::percentile;
 
 std::string staffToken(const Server& server) {
     net::HttpOptions options;

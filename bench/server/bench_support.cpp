@@ -15,7 +15,8 @@ extern char** environ;
 
 namespace loket::bench {
 
-ServerProcess startServer(const std::string& binary, const std::filesystem::path& db, const std::string& config) {
+ServerProcess startServer(const std::string& binary, const std::filesystem::path& db, const std::string& config,
+                          const std::vector<std::string>& extraArgs) {
     ServerProcess s;
     int out[2];
     if (pipe(out) != 0) return s;
@@ -25,8 +26,10 @@ ServerProcess startServer(const std::string& binary, const std::filesystem::path
     posix_spawn_file_actions_addclose(&actions, out[0]);
     posix_spawn_file_actions_addopen(&actions, STDERR_FILENO, "/dev/null", O_WRONLY, 0);
     const std::string dbs = db.string();
-    const char* argv[] = {binary.c_str(), "--config", config.c_str(), "--db", dbs.c_str(), "--listen", "127.0.0.1:0", "--quiet", nullptr};
-    const int spawned = posix_spawn(&s.pid, binary.c_str(), &actions, nullptr, const_cast<char**>(argv), environ);
+    std::vector<const char*> argv = {binary.c_str(), "--config", config.c_str(), "--db", dbs.c_str(), "--listen", "127.0.0.1:0", "--quiet"};
+    for (const auto& a : extraArgs) argv.push_back(a.c_str());
+    argv.push_back(nullptr);
+    const int spawned = posix_spawn(&s.pid, binary.c_str(), &actions, nullptr, const_cast<char**>(argv.data()), environ);
     posix_spawn_file_actions_destroy(&actions);
     close(out[1]);
     if (spawned != 0) {

@@ -15,9 +15,10 @@ struct ServerProcess {
     int port = 0; // 0: the server did not start
 };
 
-// `binary` with `--config config --db db --listen 127.0.0.1:0 --quiet`; waits until it prints
-// its address. Its stderr goes to /dev/null.
-ServerProcess startServer(const std::string& binary, const std::filesystem::path& db, const std::string& config);
+// `binary` with `--config config --db db --listen 127.0.0.1:0 --quiet` and `extraArgs` (for
+// example `--store postgresql://…`); waits until it prints its address. Its stderr goes to /dev/null.
+ServerProcess startServer(const std::string& binary, const std::filesystem::path& db, const std::string& config,
+                          const std::vector<std::string>& extraArgs = {});
 // SIGTERM, then waits for it to exit.
 void stopServer(ServerProcess& server);
 
