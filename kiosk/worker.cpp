@@ -248,6 +248,7 @@ void Worker::followEvents() {
     options.token = m_settings.deviceToken;
     options.tokenSource = m_settings.tokenSource;
     options.tls = m_settings.tls;
+    options.servers = m_settings.servers; // the same addresses as the requests: one failover for both
     options.maxBackoff = std::chrono::milliseconds(2000); // back from an outage within about two seconds
     net::EventStreamCallbacks callbacks;
     callbacks.onEvent = [this](const net::SseEvent& ev) {
