@@ -55,7 +55,11 @@ Result<std::unique_ptr<DisplayApp>> DisplayApp::create(const DisplayOptions& opt
     app->m_options = options;
     auto config = signage::loadDisplayConfig(options.config);
     if (!config) return config.error();
-    if (options.server) config->serverUrl = *options.server;
+    if (options.server) {
+        config::ServerAddress first{config->serverUrl, config->caFile, config->pinnedPublicKey};
+        if (auto st = config::overrideServers(*options.server, first, config->moreServers); !st) return st.error();
+        config->serverUrl = first.url;
+    }
     if (options.token) config->token = *options.token;
     if (options.assets) config->assetsDir = *options.assets;
     // The default "assets" means Loket's own: /usr/share/loket/assets when installed.
@@ -109,6 +113,7 @@ Result<std::unique_ptr<DisplayApp>> DisplayApp::create(const DisplayOptions& opt
         enrol::EnrolmentSettings pairing;
         pairing.serverUrl = config->serverUrl;
         pairing.tls = net::TlsOptions{config->caFile, config->pinnedPublicKey};
+        pairing.servers = serverListOf(*config);
         pairing.role = "display";
         pairing.credentialFile = options.credentialFile;
         app->m_enrolment = std::make_unique<enrol::DeviceEnrolment>(std::move(pairing), [self] { self->m_pairingWake.push(0); });

@@ -29,6 +29,12 @@ Result<std::map<std::string, i18n::Catalog>> loadDisplayCatalogs(const std::file
     return out;
 }
 
+std::shared_ptr<net::ServerList> serverListOf(const signage::DisplayConfig& config) {
+    std::vector<net::ServerEndpoint> more;
+    for (const auto& address : config.moreServers) more.push_back({address.url, {address.caFile, address.pinnedPublicKey}});
+    return net::makeServerList({config.serverUrl, {config.caFile, config.pinnedPublicKey}}, std::move(more));
+}
+
 DisplaySession::DisplaySession(const signage::DisplayConfig& config, std::map<std::string, i18n::Catalog> catalogs,
                                double startedAt, Auth auth)
     : m_config(config),
@@ -37,7 +43,7 @@ DisplaySession::DisplaySession(const signage::DisplayConfig& config, std::map<st
       m_link(LinkSettings{config.serverUrl, config.token,
                           std::chrono::milliseconds(static_cast<long>(config.heartbeatIntervalS * 1000)),
                           std::chrono::milliseconds(5000), net::TlsOptions{config.caFile, config.pinnedPublicKey},
-                          std::move(auth.tokenSource), std::move(auth.onUnauthorized)},
+                          serverListOf(config), std::move(auth.tokenSource), std::move(auth.onUnauthorized)},
              m_queue) {}
 
 std::size_t DisplaySession::update(double now, std::int64_t nowEpochS) {

@@ -17,6 +17,9 @@
 
 namespace loket::display {
 
+// The display's server addresses ([server] url and [[server.also]]) as one list for its clients.
+std::shared_ptr<net::ServerList> serverListOf(const signage::DisplayConfig& config);
+
 class DisplaySession {
 public:
     // `catalogs` holds every language of config.sound.languages (Dutch first).

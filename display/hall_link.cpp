@@ -106,6 +106,7 @@ void HallLink::startStream(std::int64_t fromEventId) {
     options.maxBackoff = m_settings.maxBackoff;
     options.stallTimeout = m_settings.stallTimeout;
     options.tls = m_settings.tls;
+    options.servers = m_settings.servers;
     net::EventStreamCallbacks callbacks;
     callbacks.onEvent = [this](const net::SseEvent& ev) {
         std::int64_t id = 0;
@@ -142,7 +143,7 @@ void HallLink::startStream(std::int64_t fromEventId) {
 
 void HallLink::run() {
     net::HttpClient http(net::HttpOptions{m_settings.serverUrl, m_settings.token, std::chrono::milliseconds(2000),
-                                          std::chrono::milliseconds(5000), {}, m_settings.tls});
+                                          std::chrono::milliseconds(5000), {}, m_settings.tls, m_settings.servers});
     net::Backoff backoff(std::chrono::milliseconds(200), m_settings.maxBackoff);
     auto nextHeartbeat = std::chrono::steady_clock::now();
     auto nextSnapshotTry = std::chrono::steady_clock::now();

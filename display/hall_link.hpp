@@ -27,6 +27,9 @@ struct LinkSettings {
     std::chrono::milliseconds heartbeatInterval{10000};
     std::chrono::milliseconds maxBackoff{5000};
     net::TlsOptions tls{}; // https://: the server's CA / pinned key; a failure is a device alert
+    // Every instance of the hall server, the first being serverUrl/tls (shared/net/server_list.hpp),
+    // shared by the requests and the event stream: the display is not live only when all fail.
+    std::shared_ptr<net::ServerList> servers{};
     // An enrolled display (shared/enrol): the current token, asked before each request and at
     // each stream (re)connect instead of `token`; and the hook for a 401 (the display was revoked).
     // Both are called on the link's threads.

@@ -37,7 +37,7 @@ int main(int argc, char** argv) {
     loket::display::DisplayOptions options;
     CLI::App cli{"loket-display: the hall display (called numbers, spoken calls)", "loket-display"};
     cli.add_option("--config", options.config, "display config (TOML)")->capture_default_str();
-    cli.add_option("--server", options.server, "hall server URL (overrides the config)");
+    cli.add_option("--server", options.server, "hall server URL, or several instances' URLs separated by commas (overrides the config)");
     cli.add_option("--token", options.token, "device token (overrides the config)");
     std::filesystem::path stateDir;
     cli.add_option("--state-dir", stateDir, "where a display without a token keeps the credential it gets by pairing");

@@ -69,6 +69,20 @@ float drawHeader(ImDrawList* dl, const signage::HallVm& vm, const ui::Theme& th,
     return ruleY + th.rule + th.gap;
 }
 
+// The admin page's banner ("Vandaag zijn wij om 12:00 gesloten") in a panel under the header,
+// the second language beside it when it has its own text. Returns the new top.
+float drawBanner(ImDrawList* dl, const signage::HallVm& vm, const ui::Theme& th, float top, float width, ScreenLayout& out) {
+    if (vm.banner.empty()) return top;
+    const float size = th.fonts.headingSize;
+    const float h = capOf(th, size) + 2 * th.gap;
+    const float w = width - 2 * th.margin;
+    dl->AddRectFilled(ImVec2(th.margin, top), ImVec2(th.margin + w, top + h), packed(th.panel), th.rule);
+    const std::string line = vm.bannerSecond.empty() ? vm.banner : vm.banner + "  \u00B7  " + vm.bannerSecond;
+    text(dl, th.fonts.heading, size, th.margin + th.gap, top + th.gap, th.text, fitText(th.fonts.heading, size, line, w - 2 * th.gap), th);
+    out.banner = region(th.margin, top, w, h);
+    return top + h + th.gap;
+}
+
 // The newest call in a box: number on one line, "→ Balie 3 ↑" below, the English label under it.
 void drawNewest(ImDrawList* dl, const signage::HallVm& vm, const ui::Theme& th, Box box, ScreenLayout& out) {
     const float headingSize = th.fonts.headingSize;
@@ -183,7 +197,7 @@ ScreenLayout drawHall(const signage::HallVm& vm, const ui::Theme& th) {
     ScreenLayout out;
     ImDrawList* dl = ImGui::GetBackgroundDrawList();
     const float width = ImGui::GetIO().DisplaySize.x, height = ImGui::GetIO().DisplaySize.y;
-    const float top = drawHeader(dl, vm, th, width);
+    const float top = drawBanner(dl, vm, th, drawHeader(dl, vm, th, width), width, out);
     const float bottomReserve = capOf(th, th.fonts.bodySize) + 2 * th.gap + th.margin; // room for the mark
     const float contentH = height - top - bottomReserve;
     if (width >= height) {
@@ -217,7 +231,7 @@ ScreenLayout drawCounterTop(const signage::HallVm& vm, const ui::Theme& th) {
     const float hs = th.fonts.headingSize;
     const std::string title = ct.counterLabel + "  \u00B7  " + ct.counterLabelSecond;
     text(dl, th.fonts.heading, hs, th.margin, th.margin, th.text, fitText(th.fonts.heading, hs, title, width - 2 * th.margin), th);
-    const float top = th.margin + capOf(th, hs) + th.gap * 2;
+    const float top = drawBanner(dl, vm, th, th.margin + capOf(th, hs) + th.gap * 2, width, out);
     const float usable = width - 2 * th.margin;
     if (!ct.number.empty()) {
         const float size = fitSize(th.fonts.huge, th.fonts.hugeSize, ct.number, usable);

@@ -19,6 +19,7 @@ struct ScreenLayout {
     ui::Region previous;     // the previous calls list
     ui::Region waiting;      // the waiting list
     ui::Region disconnected; // the "verbinding verbroken" mark, when shown
+    ui::Region banner;       // the admin page's line under the header, when there is one
     float numberSize = 0;    // font size the number was drawn at
 };
 

@@ -117,11 +117,15 @@ Result<std::unique_ptr<App>> App::create(AppOptions options) {
     settings.serverUrl = config.serverUrl;
     settings.deviceToken = config.deviceToken;
     settings.tls = {config.caFile, config.pinnedPublicKey};
+    std::vector<net::ServerEndpoint> more;
+    for (const auto& address : config.moreServers) more.push_back({address.url, {address.caFile, address.pinnedPublicKey}});
+    settings.servers = net::makeServerList({config.serverUrl, settings.tls}, std::move(more));
     settings.printerTransport = config.printerTransport;
     settings.printerProfile = *profile;
     settings.heartbeatInterval = std::chrono::seconds(config.timing.heartbeatS);
     settings.servicesRefresh = std::chrono::seconds(config.timing.servicesRefreshS);
     settings.defaultTicketLanguage = config.defaultLanguage;
+    settings.hallName = config.hallName;
     settings.offlineJournal = config.offlineJournal;
     settings.leaseRenew = std::chrono::seconds(config.leaseRenewS);
     settings.uploadBatch = static_cast<std::size_t>(config.uploadBatch);
@@ -130,6 +134,7 @@ Result<std::unique_ptr<App>> App::create(AppOptions options) {
         enrol::EnrolmentSettings pairing;
         pairing.serverUrl = config.serverUrl;
         pairing.tls = settings.tls;
+        pairing.servers = settings.servers;
         pairing.role = "kiosk";
         pairing.credentialFile = app->m_options.credentialFile;
         pairing.clock = [self] {

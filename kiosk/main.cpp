@@ -22,7 +22,7 @@ int main(int argc, char** argv) {
 
     CLI::App cli{"loket-kiosk: the check-in kiosk", "loket-kiosk"};
     cli.add_option("--config", configFile, "kiosk config (TOML)")->capture_default_str();
-    cli.add_option("--server", server, "hall server URL (overrides the config)");
+    cli.add_option("--server", server, "hall server URL, or several instances' URLs separated by commas (overrides the config)");
     cli.add_option("--token", token, "device token (overrides the config)");
     cli.add_option("--state-dir", stateDir, "where a kiosk without a token keeps the credential it gets by pairing");
     cli.add_option("--printer", printer, "printer transport: file:DIR/, tcp:HOST:PORT or device:PATH (overrides the config)");
@@ -49,7 +49,14 @@ int main(int argc, char** argv) {
         std::cerr << "loket-kiosk: " << config.error().message << "\n";
         return 1;
     }
-    if (server) config->serverUrl = *server;
+    if (server) {
+        loket::config::ServerAddress first{config->serverUrl, config->caFile, config->pinnedPublicKey};
+        if (auto st = loket::config::overrideServers(*server, first, config->moreServers); !st) {
+            std::cerr << "loket-kiosk: " << st.error().message << "\n";
+            return 2;
+        }
+        config->serverUrl = first.url;
+    }
     if (token) config->deviceToken = *token;
     if (printer) config->printerTransport = *printer;
     if (assets) config->assetsDir = *assets;

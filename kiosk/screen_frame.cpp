@@ -72,10 +72,35 @@ TimeoutWarningOut drawTimeoutWarning(const TimeoutWarningVm& vm, const Theme& th
     return out;
 }
 
-FrameOut drawFrame(const KioskVm& vm, const Theme& theme) {
+// The admin page's banner in a warm strip right above the bar; the screens draw above it (they
+// get a theme whose screen ends where the strip starts). Returns the strip's height.
+float bannerHeight(const KioskVm& vm, const Theme& theme) {
+    if (!vm.banner) return 0;
+    DrawOut scratch;
+    DrawKit kit(theme, scratch);
+    const float pad = theme.m.gapPx;
+    return kit.measure(vm.banner->shown, theme.fonts.bodyBold, theme.screen.x - 2 * theme.m.marginPx - 2 * pad) + 2 * pad;
+}
+
+void drawBanner(const Text& banner, float height, const Theme& theme, DrawOut& out) {
+    DrawKit kit(theme, out);
+    const float m = theme.m.marginPx, pad = theme.m.gapPx;
+    const float bottom = theme.screen.y - barHeight(theme) - pad * 0.5f;
+    const ImVec2 min(m, bottom - height), max(theme.screen.x - m, bottom);
+    kit.panel(min, max, theme.colors.notice, theme.colors.border);
+    kit.paragraph(banner, theme.fonts.bodyBold, ImVec2(min.x + pad, min.y + pad), max.x - min.x - 2 * pad, Align::Center,
+                  theme.colors.text, theme.colors.notice);
+}
+
+FrameOut drawFrame(const KioskVm& vm, const Theme& fullTheme) {
     FrameOut out;
-    beginScreenWindow("kiosk", theme);
+    beginScreenWindow("kiosk", fullTheme);
+    // Measured inside the window: a DrawKit outside one would open ImGui's implicit "Debug" window.
+    const float banner = bannerHeight(vm, fullTheme);
+    Theme theme = fullTheme;
+    theme.screen.y -= banner > 0 ? banner + fullTheme.m.gapPx : 0;
     if (vm.warning) ImGui::BeginDisabled();
+    if (vm.banner) drawBanner(*vm.banner, banner, fullTheme, out);
     out.merge(std::visit(
         [&](const auto& screen) -> DrawOut {
             using T = std::decay_t<decltype(screen)>;
@@ -87,7 +112,7 @@ FrameOut drawFrame(const KioskVm& vm, const Theme& theme) {
             else return drawMessage(screen, theme);
         },
         vm.screen));
-    out.merge(drawBar(vm.bar, theme));
+    out.merge(drawBar(vm.bar, fullTheme));
     if (vm.warning) {
         // Under the warning nothing else can be chosen; its texts stay recorded (they are visible).
         ImGui::EndDisabled();
@@ -96,9 +121,9 @@ FrameOut drawFrame(const KioskVm& vm, const Theme& theme) {
     }
     endScreenWindow();
     if (vm.warning) {
-        beginScreenWindow("warning", theme);
+        beginScreenWindow("warning", fullTheme);
         ImGui::SetWindowFocus();
-        DrawOut warning = drawTimeoutWarning(*vm.warning, theme);
+        DrawOut warning = drawTimeoutWarning(*vm.warning, fullTheme);
         // Texts under the scrim are no longer readable at full contrast: only the warning's count.
         out.texts.clear();
         out.merge(std::move(warning));

@@ -38,7 +38,7 @@ std::optional<NavKey> keyNamed(const std::string& name) {
 Result<std::vector<ScriptStep>> parseScript(const std::string& text) {
     static const std::set<std::string> kVerbs{"tap", "tap-at", "type", "key", "wait-screen", "expect-screen",
                                               "wait", "advance", "headset", "shot", "mark", "await",
-                                              "wait-printed", "report"};
+                                              "wait-printed", "report", "wait-text"};
     std::vector<ScriptStep> steps;
     std::istringstream in(text);
     std::string line;
@@ -106,6 +106,24 @@ Status runScript(App& app, const std::vector<ScriptStep>& steps, const std::file
                 if (steady_clock::now() >= until)
                     return stepError(s, "the screen is \"" + app.screenId() + "\", not \"" + s.args[0] + "\"");
                 app.waitAndStep(milliseconds(50));
+            }
+        } else if (s.verb == "wait-text") {
+            // wait-text <ms> <words…>: until a text drawn on the screen contains the words.
+            auto t = number(s, 0);
+            if (!t) return t.error();
+            std::string words;
+            for (std::size_t i = 1; i < s.args.size(); ++i) words += (i > 1 ? " " : "") + s.args[i];
+            if (words.empty()) return stepError(s, "needs the words to wait for");
+            auto drawn = [&] {
+                for (const auto& text : app.lastFrame().texts)
+                    if (text.text.find(words) != std::string::npos) return true;
+                return false;
+            };
+            const auto until = steady_clock::now() + milliseconds(*t);
+            app.step();
+            while (!drawn()) {
+                if (steady_clock::now() >= until) return stepError(s, "\"" + words + "\" is not on the screen \"" + app.screenId() + "\"");
+                app.waitAndStep(milliseconds(20));
             }
         } else if (s.verb == "wait") {
             auto ms = number(s, 0);

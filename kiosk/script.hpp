@@ -8,6 +8,7 @@
 //   wait-screen <id> [ms]     let the kiosk run until its screen id starts with <id> (default 5000 ms;
 //                             "pairing" while it shows its pairing code)
 //   expect-screen <id>        the screen id must start with <id> now
+//   wait-text <ms> <words…>   let the kiosk run until a text drawn on screen contains the words
 //   wait <ms>                 let real time pass (the worker keeps working)
 //   advance <seconds>         move the kiosk's clock on (idle time-outs and token renewal without waiting)
 //   headset                   a headset is plugged in

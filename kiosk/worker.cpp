@@ -1,11 +1,14 @@
 #include "worker.hpp"
 
+#include "shared/kiosk/hall_updates.hpp"
+#include "shared/kiosk/ticket_mapping.hpp"
 #include "shared/proto/client_parse.hpp"
 #include "shared/ticket/ticket.hpp"
 
 #include <nlohmann/json.hpp>
 
 #include <iostream>
+#include <limits>
 #include <utility>
 
 namespace loket::kiosk {
@@ -39,7 +42,7 @@ Worker::Worker(WorkerSettings settings, std::map<std::string, i18n::Catalog> cat
     : m_settings(std::move(settings)), m_catalogs(std::move(catalogs)), m_fonts(std::move(fonts)), m_results(results),
       m_thread([this] { run(); }) {
     // Created here, not on the worker thread, so the destructor may stop it without a race.
-    if (!m_settings.offlineJournal.empty()) followEvents();
+    followEvents(); // the admin page's changes (hall_updates.hpp) and, offline, the bookings
 }
 
 Worker::~Worker() {
@@ -121,7 +124,8 @@ void Worker::setPrinterState(ticket::PrinterFault fault) {
 
 void Worker::run() {
     net::HttpClient http(net::HttpOptions{m_settings.serverUrl, m_settings.deviceToken,
-                                          std::chrono::milliseconds(1500), std::chrono::milliseconds(4000), {}, m_settings.tls});
+                                          std::chrono::milliseconds(1500), std::chrono::milliseconds(4000), {}, m_settings.tls,
+                                          m_settings.servers});
     auto nextPrinterPoll = SteadyClock::now();
     if (!m_settings.offlineJournal.empty()) {
         if (auto journal = OfflineJournal::open(m_settings.offlineJournal)) m_offline.emplace(std::move(*journal), m_settings.uploadBatch);
@@ -137,10 +141,11 @@ void Worker::run() {
         {
             std::unique_lock lock(m_mutex);
             auto wakeAt = std::min(m_nextHeartbeat, m_nextServices);
+            if (m_settings.printJobPoll.count() > 0 && m_reachable != false) wakeAt = std::min(wakeAt, m_nextPrintJobs);
             if (m_offline && m_reachable == true) wakeAt = std::min(wakeAt, m_nextLeaseSync);
             if (m_pending) wakeAt = std::min(wakeAt, m_pending->nextAttempt);
-            if (m_printerChanged) wakeAt = SteadyClock::now();
-            m_cv.wait_until(lock, wakeAt, [&] { return m_stop || !m_jobs.empty() || m_printerChanged || m_streamConnected ||
+            if (m_printerChanged || m_refreshWanted) wakeAt = SteadyClock::now();
+            m_cv.wait_until(lock, wakeAt, [&] { return m_stop || !m_jobs.empty() || m_printerChanged || m_refreshWanted || m_streamConnected ||
                                                        (m_bookStale && m_reachable == true && m_offline && m_offline->synced()); });
             if (m_stop) return;
             if (!m_jobs.empty()) {
@@ -188,7 +193,13 @@ void Worker::run() {
             }
             heartbeat(http);
         }
-        if (now >= m_nextServices) refreshServices(http);
+        bool refreshWanted = false;
+        {
+            std::lock_guard lock(m_mutex);
+            refreshWanted = std::exchange(m_refreshWanted, false);
+        }
+        if (now >= m_nextServices || refreshWanted) refreshServices(http);
+        if (m_settings.printJobPoll.count() > 0 && m_reachable != false && SteadyClock::now() >= m_nextPrintJobs) takePrintJobs(http);
         bool streamBack = false, bookStale = false;
         {
             std::lock_guard lock(m_mutex);
@@ -202,15 +213,46 @@ void Worker::run() {
     }
 }
 
+// An event about the admin page's changes (hall_updates.hpp): the banner goes to the flow now; the
+// services (and the banner) are loaded again on the worker thread when the event says so.
+void Worker::onHallEvent(const net::SseEvent& ev) {
+    std::int64_t id = 0;
+    try {
+        id = ev.id.empty() ? 0 : std::stoll(ev.id);
+    } catch (...) {
+        return;
+    }
+    auto parsed = proto::parseHallEvent(id, ev.type, ev.data);
+    if (!parsed) {
+        std::cerr << "loket-kiosk: event " << ev.id << ": " << parsed.error().message << "\n";
+        return;
+    }
+    auto update = hallUpdateFor(*parsed);
+    if (!update) return;
+    if (update->banner && id >= m_bannerEventId.load()) {
+        m_bannerEventId = id;
+        post(BannerChanged{*update->banner});
+    }
+    if (update->reloadServices || update->reloadBanner) {
+        {
+            std::lock_guard lock(m_mutex);
+            m_refreshWanted = true;
+        }
+        m_cv.notify_all();
+    }
+}
+
 void Worker::followEvents() {
     net::EventStreamOptions options;
     options.baseUrl = m_settings.serverUrl;
     options.token = m_settings.deviceToken;
     options.tokenSource = m_settings.tokenSource;
     options.tls = m_settings.tls;
+    options.servers = m_settings.servers; // the same addresses as the requests: one failover for both
     options.maxBackoff = std::chrono::milliseconds(2000); // back from an outage within about two seconds
     net::EventStreamCallbacks callbacks;
     callbacks.onEvent = [this](const net::SseEvent& ev) {
+        if (ev.type == "configuration.changed" || ev.type == "reset") onHallEvent(ev);
         if (ev.type.rfind("appointment.", 0) != 0) return;
         {
             std::lock_guard lock(m_mutex);
@@ -223,7 +265,8 @@ void Worker::followEvents() {
         {
             std::lock_guard lock(m_mutex);
             m_streamConnected = true;
-            m_bookStale = true; // bookings may have changed while the stream was away
+            m_bookStale = true;     // bookings may have changed while the stream was away
+            m_refreshWanted = true; // and so may the admin page's services and banner
         }
         m_cv.notify_all();
     };
@@ -355,7 +398,7 @@ void Worker::attemptCheckIn(net::HttpClient& http) {
     p.backoff = std::min(p.backoff * 2, m_settings.retryCap);
 }
 
-void Worker::print(const PrintTicket& job) {
+ticket::PrinterFault Worker::print(const PrintTicket& job) {
     const auto started = SteadyClock::now();
     ticket::TicketContent content = job.content;
     auto catalog = m_catalogs.find(content.language);
@@ -391,6 +434,39 @@ void Worker::print(const PrintTicket& job) {
         if (!ticket::blocksPrinting(fault)) ++m_stats.printed;
     }
     post(PrintFinished{job.requestId, fault, SteadyClock::now()});
+    return fault;
+}
+
+void Worker::takePrintJobs(net::HttpClient& http) {
+    m_nextPrintJobs = SteadyClock::now() + m_settings.printJobPoll;
+    if (!useCurrentToken(http)) return;
+    auto reply = http.get("/api/v1/kiosk/print-jobs");
+    if (!reply) {
+        noteRefusal(http);
+        return;
+    }
+    const auto body = nlohmann::json::parse(reply->body, nullptr, false);
+    if (!body.is_object() || !body.contains("jobs") || !body["jobs"].is_array()) return;
+    for (const auto& job : body["jobs"]) {
+        if (!job.is_object() || !job.contains("id") || !job["id"].is_number_integer() || !job.contains("reply")) continue;
+        const std::int64_t id = job["id"].get<std::int64_t>();
+        std::string status = "failed", reason = "failed";
+        // The reply is a check-in's: the same mapping and layout as the kiosk's own tickets.
+        if (auto issued = proto::parseIssuedTicket(job["reply"].dump())) {
+            const proto::ClientService* service = nullptr;
+            for (const auto& s : m_services)
+                if (s.id == issued->ticket.service) service = &s;
+            if (auto content = toTicketContent(*issued, service, issued->ticket.language, m_settings.hallName)) {
+                // Not the flow's own print: its request id is one no check-in has.
+                const ticket::PrinterFault fault = print(PrintTicket{std::numeric_limits<std::uint64_t>::max(), std::move(*content)});
+                if (!ticket::blocksPrinting(fault)) status = "printed";
+                else reason = ticket::heartbeatPrinterState(fault);
+            }
+        }
+        nlohmann::json report{{"status", status}};
+        if (status != "printed") report["reason"] = reason;
+        if (!http.post("/api/v1/kiosk/print-jobs/" + std::to_string(id), report.dump())) noteRefusal(http);
+    }
 }
 
 void Worker::pollPrinter() {
@@ -462,14 +538,28 @@ void Worker::refreshServices(net::HttpClient& http) {
         auto services = proto::parseServiceList(reply->body);
         if (services) {
             m_servicesLoaded = true;
+            m_services = *services;
             if (m_offline) m_offline->keepServiceList(reply->body);
             post(ServicesLoaded{std::move(*services)});
+            loadBanner(http);
         } else {
             std::cerr << "loket-kiosk: service list: " << services.error().message << "\n";
         }
     }
     // Until the list is there, ask again with each heartbeat; then at the normal pace.
     m_nextServices = SteadyClock::now() + (m_servicesLoaded ? m_settings.servicesRefresh : m_settings.heartbeatInterval);
+}
+
+void Worker::loadBanner(net::HttpClient& http) {
+    auto reply = http.get("/api/v1/hall");
+    if (!reply) return; // the next refresh tries again
+    if (auto snapshot = proto::parseHallSnapshot(reply->body)) {
+        if (snapshot->eventId >= m_bannerEventId.load()) {
+            m_bannerEventId = snapshot->eventId;
+            post(BannerChanged{snapshot->hall.banner});
+        }
+    }
+    else std::cerr << "loket-kiosk: hall snapshot: " << snapshot.error().message << "\n";
 }
 
 } // namespace loket::kiosk

@@ -2,7 +2,9 @@
 // UI thread. The UI thread hands it the flow's effects (check in, cancel, print); the worker
 // posts results back as flow inputs on the UI's MainQueue (shared/ui), which wakes the UI. On its own it sends the heartbeat with the
 // printer's state (every few seconds and on every change), asks the printer how it is, and keeps
-// the service list fresh.
+// the service list fresh. It follows the hall's event stream, so a change on the admin page (the
+// banner, a service's name or what to bring, walk-ins on or off) reaches the screen at once
+// (shared/kiosk/hall_updates.hpp decides what an event means).
 //
 // A check-in gets one Idempotency-Key and is retried with it until the server answers or the
 // flow cancels it: the kiosk may ask twice, the hall never issues two tickets.
@@ -21,6 +23,7 @@
 #include "shared/ticket/printer_status.hpp"
 #include "shared/ui/main_queue.hpp"
 
+#include <atomic>
 #include <chrono>
 #include <condition_variable>
 #include <deque>
@@ -47,8 +50,15 @@ struct WorkerSettings {
     std::chrono::milliseconds heartbeatInterval{10000};
     std::chrono::milliseconds servicesRefresh{60000};
     std::chrono::milliseconds retryCap{5000}; // longest wait between check-in attempts while offline
+    // Tickets the host at the door asks this kiosk to print (GET /api/v1/kiosk/print-jobs): asked
+    // this often, so a job prints well within the host's 5 s. 0: never asked.
+    std::chrono::milliseconds printJobPoll{1000};
+    std::string hallName;                     // printed on those tickets, as on the kiosk's own
     std::string defaultTicketLanguage = "nl";
     net::TlsOptions tls{}; // https://: the server's CA / pinned key; a failure is a device alert
+    // Every instance of the hall server, the first being serverUrl/tls (shared/net/server_list.hpp):
+    // a request tries each before the kiosk counts as offline.
+    std::shared_ptr<net::ServerList> servers{};
     // Offline check-in (issue 13): the journal file (empty: off) and how often the leases and the
     // offline book are renewed while the server is there.
     std::filesystem::path offlineJournal;
@@ -101,11 +111,18 @@ private:
 
     void run();
     void attemptCheckIn(net::HttpClient& http);
-    void print(const PrintTicket& job);
+    // Prints and tells the flow; the printer's fault (None: it came out).
+    ticket::PrinterFault print(const PrintTicket& job);
+    // The host's print jobs: takes them, prints each as the kiosk's own ticket, reports back.
+    void takePrintJobs(net::HttpClient& http);
     bool useCurrentToken(net::HttpClient& http);
     void noteRefusal(const net::HttpClient& http);
     void heartbeat(net::HttpClient& http);
     void refreshServices(net::HttpClient& http);
+    // The banner from the hall snapshot (GET /api/v1/hall).
+    void loadBanner(net::HttpClient& http);
+    // A configuration.changed or reset event (on the stream's thread).
+    void onHallEvent(const net::SseEvent& ev);
     void pollPrinter();
     // Offline check-in: a check-in the server cannot take now is issued from the leases.
     void offlineCheckIn(const SendCheckIn& request);
@@ -127,6 +144,7 @@ private:
     std::condition_variable m_cv;
     std::deque<Job> m_jobs;
     bool m_stop = false;
+    bool m_refreshWanted = false; // the event stream asked for the services and the banner now
     WorkerStats m_stats;
     ticket::PrinterFault m_printer = ticket::PrinterFault::None;
 
@@ -138,6 +156,8 @@ private:
     bool m_printerChanged = true;
     std::chrono::steady_clock::time_point m_nextHeartbeat{};
     std::chrono::steady_clock::time_point m_nextServices{};
+    std::chrono::steady_clock::time_point m_nextPrintJobs{};
+    std::vector<proto::ClientService> m_services; // the last list, for the host's print jobs
     std::optional<OfflineDesk> m_offline;      // with a journal: offline check-in is on
     std::chrono::steady_clock::time_point m_nextLeaseSync{};
     // Set by the event stream's thread (under m_mutex), read by the worker.
@@ -145,6 +165,9 @@ private:
     bool m_streamConnected = false;
     std::unique_ptr<net::EventStreamClient> m_events;
 
+    // The event id the last banner shown came from: a snapshot fetched before a change must not
+    // undo the change's banner that arrived on the stream meanwhile.
+    std::atomic<std::int64_t> m_bannerEventId{0};
     std::thread m_thread; // last: starts after every member above exists
 };
 

@@ -149,6 +149,29 @@ std::optional<Principal> allow(const ServerParts& parts, const httplib::Request&
     return std::nullopt;
 }
 
+Result<CheckInRequest> readCheckIn(const httplib::Request& req, std::initializer_list<const char*> fields) {
+    CheckInRequest in;
+    in.key = req.get_header_value("Idempotency-Key");
+    if (in.key.empty() || in.key.size() > 128)
+        return makeError(ErrorCode::MissingIdempotencyKey, "Send an Idempotency-Key header (1 to 128 characters) with each check-in.");
+    auto body = jsonBody(req, fields);
+    if (!body) return body.error();
+    auto service = optionalString(*body, "service", 64);
+    auto code = optionalString(*body, "appointment_code", 64);
+    auto language = optionalString(*body, "language", 3);
+    for (auto* r : {&service, &code, &language})
+        if (!*r) return r->error();
+    if (service->has_value() == code->has_value())
+        return makeError(ErrorCode::MissingField, "Send either 'service' (walk-in) or 'appointment_code'.");
+    in.language = language->value_or("nl");
+    if (in.language.size() < 2 || in.language.find_first_not_of("abcdefghijklmnopqrstuvwxyz") != std::string::npos)
+        return makeError(ErrorCode::InvalidValue, "Field 'language' must be a language code like \"nl\".");
+    in.body = std::move(*body);
+    in.service = *service;
+    in.appointmentCode = *code;
+    return in;
+}
+
 void runCommand(const ServerParts& parts, httplib::Response& res, const core::Command& command, int okStatus,
                 const std::function<Json(const HallView&, const Executed&)>& render) {
     auto done = parts.commands.execute(command);
@@ -183,6 +206,8 @@ void installApi(httplib::Server& server, const ServerParts& parts) {
     installAdminRoutes(server, parts);
     installBeheerRoutes(server, parts);
     installCityRoutes(server, parts);
+    installHostRoutes(server, parts);
+    installStaffRoutes(server, parts);
     installStaticRoutes(server, parts);
 }
 

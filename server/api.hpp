@@ -13,6 +13,7 @@
 #include "http_util.hpp"
 #include "live_state.hpp"
 #include "metrics.hpp"
+#include "print_queue.hpp"
 #include "security_headers.hpp"
 #include "wait_predictor.hpp"
 #include "booking/booking_sync.hpp"
@@ -66,6 +67,7 @@ struct ServerParts {
     std::string location;                    // whose parts these are ("" in a one-location hall)
     const Locations* locations = nullptr;    // a city: every location's parts; nullptr in one hall
     const ServerConfig* cityConfig = nullptr; // a city: the whole file (`config` is this location's)
+    PrintQueue* prints = nullptr;            // the host's print jobs for kiosks (api_host.cpp)
 };
 
 void installApi(httplib::Server& server, const ServerParts& parts);
@@ -93,6 +95,8 @@ void installOfflineRoutes(httplib::Server& server, const ServerParts& parts); //
 bool knowsLease(const ServerParts& parts, const httplib::Request& req);
 void installBeheerRoutes(httplib::Server& server, const ServerParts& parts); // the admin page (api_beheer.cpp)
 void installCityRoutes(httplib::Server& server, const ServerParts& parts); // several locations (api_city.cpp)
+void installHostRoutes(httplib::Server& server, const ServerParts& parts);   // the host page (api_host.cpp, issue 18)
+void installStaffRoutes(httplib::Server& server, const ServerParts& parts);  // its staff accounts (api_staff.cpp)
 // Answers with an HTML page of the web folder (api_static.cpp).
 void servePage(const ServerParts& parts, const char* file, httplib::Response& res);
 
@@ -127,6 +131,18 @@ auto readHallPlain(const ServerParts& parts, F&& f) {
     const core::Now now = parts.clock.now();
     return parts.state.read([&](const StateView& v) { return f(HallView{v.state, now, v.eventId, nullptr}); });
 }
+
+// A check-in request — the kiosk's POST /api/v1/tickets and the host's POST /api/v1/host/tickets:
+// the Idempotency-Key, a service (walk-in) or an appointment code, the language ("nl" when left
+// out), and the body for the fields a route adds (`fields`: every field the route accepts).
+struct CheckInRequest {
+    std::string key;
+    Json body;
+    std::optional<std::string> service;
+    std::optional<std::string> appointmentCode;
+    std::string language;
+};
+Result<CheckInRequest> readCheckIn(const httplib::Request& req, std::initializer_list<const char*> fields);
 
 // Runs a command and answers `okStatus` with `render`, or the command's error.
 void runCommand(const ServerParts& parts, httplib::Response& res, const core::Command& command, int okStatus,

@@ -189,7 +189,11 @@ std::optional<DayVisits> requestedDay(const ServerParts& parts, const httplib::R
 void getStats(const ServerParts& parts, const httplib::Request& req, httplib::Response& res) {
     auto day = requestedDay(parts, req, res);
     if (!day) return;
-    sendJson(res, 200, proto::statsJson(computeDayStats(formatDate(day->day), day->visits)));
+    // Questions answered at the door are counted from today's events (earlier days: not kept yet).
+    const DoorAnswerCounts door = readHallPlain(parts, [&](const HallView& v) {
+        return v.state.dayStarted() && v.state.day() == day->day ? doorAnswerCounts(v.state) : DoorAnswerCounts{};
+    });
+    sendJson(res, 200, proto::statsJson(computeDayStats(formatDate(day->day), day->visits, door)));
 }
 
 void getExport(const ServerParts& parts, const httplib::Request& req, httplib::Response& res) {

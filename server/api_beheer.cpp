@@ -93,7 +93,8 @@ void getConfigurationExport(const ServerParts& parts, const httplib::Request& re
     res.set_content(text, "application/toml; charset=utf-8");
 }
 
-// GET /api/v1/configuration/history?day=YYYY-MM-DD: the audit trail's configuration entries.
+// GET /api/v1/configuration/history?day=YYYY-MM-DD: the audit trail's configuration, staff account
+// and device entries.
 void getConfigurationHistory(const ServerParts& parts, const httplib::Request& req, httplib::Response& res) {
     if (!allow(parts, req, res, {Role::Admin})) return;
     const Now now = parts.clock.now();
@@ -107,7 +108,7 @@ void getConfigurationHistory(const ServerParts& parts, const httplib::Request& r
     if (!entries) return sendError(res, entries.error());
     Json list = Json::array();
     for (const AuditEntry& e : *entries)
-        if (e.action.rfind("configuration.", 0) == 0)
+        if (e.action.rfind("configuration.", 0) == 0 || e.action.rfind("staff.", 0) == 0 || e.action.rfind("device.", 0) == 0)
             list.push_back({{"at", proto::rfc3339(e.at, parts.clock.utcOffsetAt(e.at))}, {"actor", e.actor}, {"action", e.action},
                             {"target", e.target}, {"detail", e.detail}});
     sendJson(res, 200, {{"day", formatDate(day)}, {"entries", list}});

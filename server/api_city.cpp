@@ -42,7 +42,7 @@ Json locationFigures(const ServerParts& p, bool current) {
         std::vector<VisitRecord> visits;
         if (v.state.dayStarted())
             for (const Ticket& t : v.state.tickets()) visits.push_back(visitRecordOf(v.state, t, p.clock.utcOffsetAt(t.issuedAt)));
-        const DayStats day = computeDayStats(formatDate(localDay(now)), visits);
+        const DayStats day = computeDayStats(formatDate(localDay(now)), visits, doorAnswerCounts(v.state));
         Json pct = day.pctAppointmentsWithinNorm ? Json(*day.pctAppointmentsWithinNorm) : Json(nullptr);
         return Json{{"id", p.location}, {"name", v.state.config().name}, {"current", current}, {"waiting", waiting},
                     {"longest_wait_s", longest}, {"open_counters", open}, {"counters", counters},

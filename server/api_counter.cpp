@@ -79,7 +79,7 @@ void postLogin(const ServerParts& parts, const httplib::Request& req, httplib::R
 }
 
 void postLogout(const ServerParts& parts, const httplib::Request& req, httplib::Response& res) {
-    auto who = allow(parts, req, res, kStaff);
+    auto who = allow(parts, req, res, {Role::Counter, Role::Admin, Role::Host});
     if (!who) return;
     parts.auth.logout(req);
     sendJson(res, 200, {{"status", "ok"}});

@@ -11,10 +11,6 @@ using namespace loket::core;
 
 namespace {
 
-bool validLanguage(const std::string& lang) {
-    return lang.size() >= 2 && lang.size() <= 3 && lang.find_first_not_of("abcdefghijklmnopqrstuvwxyz") == std::string::npos;
-}
-
 bool isStaff(const Principal& who) { return who.role == Role::Counter || who.role == Role::Admin; }
 
 // The admin page's line for kiosk and display, by language; empty when there is none.
@@ -49,14 +45,19 @@ void getServices(const ServerParts& parts, const httplib::Request& req, httplib:
 
 // The kiosk's answer: its ticket (with the visitor code it prints) and the visitor page's link.
 void answerTicket(const ServerParts& parts, httplib::Response& res, TicketId ticketId, int status) {
-    auto walkIn = parts.predictor.newWalkInWaits(parts.clock.now().t);
-    readHall(parts, [&](const HallView& v) {
+    const Now now = parts.clock.now();
+    auto prediction = parts.predictor.prediction(now.t);
+    // A ticket newer than the last prediction run shows its service's walk-in estimate. Only
+    // then is it fetched: in a hall of fewer than a few hundred waiting the prediction was just
+    // run with the new ticket in it, and the walk-in run for every service would be wasted.
+    std::shared_ptr<const WalkInWaits> walkIn;
+    if (!prediction || !prediction->tickets.count(ticketId)) walkIn = parts.predictor.newWalkInWaits(now.t);
+    parts.state.read([&](const StateView& state) {
+        const HallView v{state.state, now, state.eventId, prediction};
         const Ticket* t = v.state.ticket(ticketId);
         if (!t) return sendError(res, ErrorCode::UnknownTicket, "The ticket of this request is from another day.");
-        // A ticket newer than the last prediction run shows its service's walk-in estimate.
         auto wire = v.wire();
-        if (t->status == TicketStatus::Waiting && (!v.prediction || !v.prediction->tickets.count(t->id)))
-            wire.newWalkInWaits = walkIn.get();
+        if (t->status == TicketStatus::Waiting && walkIn) wire.newWalkInWaits = walkIn.get();
         sendJson(res, status, {{"ticket", publicTicketJson(wire, *t, PublicAudience::Kiosk)},
                                {"visitor_url", parts.config.publicBaseUrl + "/v/" + t->publicCode}});
     });
@@ -72,36 +73,27 @@ void postTicket(const ServerParts& parts, const httplib::Request& req, httplib::
         return sendError(res, ErrorCode::TooManyRequests,
                          "This device checks in more visitors than a kiosk can; wait " + std::to_string(retryAfterS) + " s.");
     }
-    const std::string key = req.get_header_value("Idempotency-Key");
-    if (key.empty() || key.size() > 128)
-        return sendError(res, ErrorCode::MissingIdempotencyKey, "Send an Idempotency-Key header (1 to 128 characters) with each check-in.");
-    auto body = jsonBody(req, {"service", "appointment_code", "language"});
-    if (!body) return sendError(res, body.error());
-    auto service = optionalString(*body, "service", 64);
-    auto code = optionalString(*body, "appointment_code", 64);
-    auto language = optionalString(*body, "language", 3);
-    for (auto* r : {&service, &code, &language})
-        if (!*r) return sendError(res, r->error());
-    if (service->has_value() == code->has_value())
-        return sendError(res, ErrorCode::MissingField, "Send either 'service' (walk-in) or 'appointment_code'.");
-    const std::string lang = language->value_or("nl");
-    if (!validLanguage(lang)) return sendError(res, ErrorCode::InvalidValue, "Field 'language' must be a language code like \"nl\".");
+    auto request = readCheckIn(req, {"service", "appointment_code", "language"});
+    if (!request) return sendError(res, request.error());
+    const std::optional<std::string>& service = request->service;
+    const std::optional<std::string>& code = request->appointmentCode;
+    const std::string& lang = request->language;
 
     const std::string publicCode = randomToken(16); // 128 bits
     // The live configuration (the admin page may have added the service since the start).
-    Command command = service->has_value()
-                          ? Command{IssueWalkIn{readHallPlain(parts, [&](const HallView& v) { return serviceIdFromPublic(v.state.config(), **service); }),
+    Command command = service.has_value()
+                          ? Command{IssueWalkIn{readHallPlain(parts, [&](const HallView& v) { return serviceIdFromPublic(v.state.config(), *service); }),
                                                 lang, publicCode}}
-                          : Command{CheckInAppointment{**code, lang, publicCode}};
+                          : Command{CheckInAppointment{*code, lang, publicCode}};
     IdempotencyRecord record;
-    record.key = key;
-    record.requestHash = sha256Hex(body->dump());
+    record.key = request->key;
+    record.requestHash = sha256Hex(request->body.dump());
     record.status = 201;
     auto once = parts.commands.executeOnce(command, record);
-    if (!once.previous && !once.result && code->has_value() && parts.booking &&
+    if (!once.previous && !once.result && code.has_value() && parts.booking &&
         once.result.error().code == ErrorCode::UnknownAppointment) {
         // A code the book does not know may be a booking system's (docs/booking.md).
-        auto resolved = parts.booking->resolve(**code);
+        auto resolved = parts.booking->resolve(*code);
         if (!resolved) return sendError(res, resolved.error());
         if (*resolved) once = parts.commands.executeOnce(Command{CheckInAppointment{**resolved, lang, publicCode}}, record);
     }

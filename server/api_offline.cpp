@@ -76,7 +76,7 @@ void answerLeases(const ServerParts& parts, httplib::Response& res, const std::s
         Json leases = Json::array();
         for (const LeaseRecord* r : ledger.activeLeases(kiosk, v.now.t)) {
             Json j = leaseJson(v, *r);
-            if (auto secret = offline::leaseUploadSecret(ledger.bookKey(), kiosk, r->lease.id)) j["upload_secret"] = *secret;
+            if (auto secret = offline::leaseUploadSecret(ledger.uploadKey(), kiosk, r->lease.id)) j["upload_secret"] = *secret;
             leases.push_back(std::move(j));
         }
         sendJson(res, 200, {{"kiosk", kiosk},
@@ -131,7 +131,7 @@ void postLeases(const ServerParts& parts, const httplib::Request& req, httplib::
     });
     for (const auto& [service, id] : services) {
         const int size = leaseBlockSize(busiestHourWalkIns(parts, service, id, today, offset));
-        auto granted = parts.commands.execute(LeaseNumbers{kiosk, id, size, **kioskTime, offline::newBookKey()});
+        auto granted = parts.commands.execute(LeaseNumbers{kiosk, id, size, **kioskTime, offline::newBookKey(), offline::newBookKey()});
         // Numbers run out for one prefix: the kiosk still gets its other leases.
         if (!granted && granted.error().code != ErrorCode::NumbersExhausted) return sendError(res, granted.error());
     }
@@ -234,7 +234,7 @@ std::optional<LeaseCaller> findLeaseCaller(const ServerParts& parts, const httpl
     auto caller = readHallPlain(parts, [&](const HallView& v) -> std::optional<LeaseCaller> {
         const LeaseRecord* r = v.state.offline().lease(id);
         if (!r || secret.empty()) return std::nullopt;
-        auto expected = offline::leaseUploadSecret(v.state.offline().bookKey(), r->lease.kiosk, id);
+        auto expected = offline::leaseUploadSecret(v.state.offline().uploadKey(), r->lease.kiosk, id);
         if (!expected || !offline::sameSecret(*expected, secret)) return std::nullopt;
         return LeaseCaller{r->lease.kiosk, id};
     });

@@ -3,6 +3,7 @@
 #include "crypto.hpp"
 #include "enrolment.hpp"
 #include "log.hpp"
+#include "staff_accounts.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -58,6 +59,14 @@ Result<Principal> Auth::authenticate(const httplib::Request& req, std::int64_t n
                 return makeError(ErrorCode::Unauthorized, "This account no longer works at this location; log in again.");
             return Principal{s.role, s.username, nullptr, s.role == Role::Admin ? std::vector<std::string>{"*"} : s.counters, false, location};
         }
+    // A page account: its role, counters and locations as they are now; disabled means out, at once.
+    if (m_accounts)
+        if (auto account = m_accounts->find((*session)->username)) {
+            if (account->disabledAt) return makeError(ErrorCode::Unauthorized, "This account has been disabled by the hall manager.");
+            if (!locationListAllows(m_config, account->locations, location))
+                return makeError(ErrorCode::Unauthorized, "This account no longer works at this location; log in again.");
+            return Principal{account->role, account->username, nullptr, account->counters, false, location};
+        }
     {
         std::lock_guard lock(m_mutex);
         if (auto it = m_directoryGrants.find(hash); it != m_directoryGrants.end())
@@ -79,12 +88,19 @@ Result<Auth::Grant> Auth::checkPassword(const std::string& username, const std::
     const StaffConfig* staff = nullptr;
     for (const auto& s : m_config.staff)
         if (s.username == username) staff = &s;
+    if (!staff && m_accounts)
+        if (auto account = m_accounts->find(username)) {
+            // A page account: a disabled one answers like a wrong password (no hint to a guesser).
+            auto checked = m_accounts->check(username, password);
+            if (!checked) return makeError(ErrorCode::Unauthorized, "User name or password is not right.");
+            return Grant{checked->role, checked->counters, username};
+        }
     if (staff || !m_directory) {
         // Verify even for an unknown user, so the answer takes as long either way.
         static const std::string kDummy = hashPassword("not-a-password", 100000);
         if (!verifyPassword(password, staff ? staff->passwordHash : kDummy) || !staff)
             return makeError(ErrorCode::Unauthorized, "User name or password is not right.");
-        return Grant{staff->role, staff->counters};
+        return Grant{staff->role, staff->counters, username};
     }
     auto user = m_directory->authenticate(username, password);
     if (!user) {
@@ -97,7 +113,7 @@ Result<Auth::Grant> Auth::checkPassword(const std::string& username, const std::
     }
     auto grant = directory::grantFor(user->groups, m_config.directory->groups, staffRolesByPower());
     if (!grant) return makeError(ErrorCode::Forbidden, "Your directory account is in no group that may use Loket. Ask the hall manager.");
-    return Grant{staffRoleFromName(grant->role), grant->counters};
+    return Grant{staffRoleFromName(grant->role), grant->counters, username};
 }
 
 std::vector<std::string> Auth::locationsOf(const std::string& username) const {
@@ -105,8 +121,10 @@ std::vector<std::string> Auth::locationsOf(const std::string& username) const {
     const StaffConfig* staff = nullptr;
     for (const auto& s : m_config.staff)
         if (s.username == username) staff = &s;
+    std::optional<StaffAccounts::Account> account;
+    if (!staff && m_accounts) account = m_accounts->find(username);
     for (const auto& l : m_config.locations)
-        if (!staff || staffMayWorkAt(m_config, *staff, l.id)) out.push_back(l.id);
+        if (staff ? staffMayWorkAt(m_config, *staff, l.id) : !account || locationListAllows(m_config, account->locations, l.id)) out.push_back(l.id);
     return out;
 }
 
@@ -129,7 +147,8 @@ Result<Auth::Login> Auth::login(const std::string& username, const std::string& 
         }
         return grant.error();
     }
-    const bool local = std::any_of(m_config.staff.begin(), m_config.staff.end(), [&](const StaffConfig& s) { return s.username == username; });
+    const bool local = std::any_of(m_config.staff.begin(), m_config.staff.end(), [&](const StaffConfig& s) { return s.username == username; }) ||
+                       (m_accounts && m_accounts->find(username));
     // Where this session works: checked only after the password, so the answer tells an
     // outsider nothing about an account's locations.
     std::string location = wanted;
@@ -150,10 +169,22 @@ Result<Auth::Login> Auth::login(const std::string& username, const std::string& 
     const std::string hash = sha256Hex(login.token);
     if (auto st = m_sessions.put(hash, StoredSession{username, login.expiresAt, location}); !st) return st.error();
     std::lock_guard lock(m_mutex);
-    if (!local) m_directoryGrants[hash] = grant.value();
+    if (!local) {
+        m_directoryGrants[hash] = grant.value();
+        m_directoryUsers[username] = DirectoryUser{username, grant->role, grant->counters, now};
+    }
     m_failures.erase(userKey);
     return login;
 }
+
+std::vector<Auth::DirectoryUser> Auth::directoryUsers() {
+    std::lock_guard lock(m_mutex);
+    std::vector<DirectoryUser> out;
+    for (const auto& [name, user] : m_directoryUsers) out.push_back(user);
+    return out;
+}
+
+Status Auth::endSessionsOf(const std::string& username) { return m_sessions.removeUser(username); }
 
 std::string Auth::clientAddress(const httplib::Request& req) const {
     if (m_config.trustedProxy.empty() || req.remote_addr != m_config.trustedProxy) return req.remote_addr;

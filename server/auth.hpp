@@ -38,6 +38,17 @@ public:
     Auth(const ServerConfig& config, SessionStore& sessions);
     // Devices enrolled by pairing are checked after the configured tokens (enrolment.hpp).
     void setEnrolment(class Enrolment* enrolment) { m_enrolment = enrolment; }
+    // Accounts made on the admin page (staff_accounts.hpp), checked after the file's [[staff]]
+    // and before the directory. A disabled one is refused on its very next request.
+    void setStaffAccounts(class StaffAccounts* accounts) { m_accounts = accounts; }
+    class StaffAccounts* staffAccounts() const { return m_accounts; }
+
+    // Directory accounts that logged in since the server started, for the admin page (read-only:
+    // the directory owns them).
+    struct DirectoryUser { std::string username; Role role; std::vector<std::string> counters; std::int64_t lastLogin = 0; };
+    std::vector<DirectoryUser> directoryUsers();
+    // Ends every session of `username` now (a disabled account).
+    Status endSessionsOf(const std::string& username);
 
     // From "Authorization: Bearer …" or, for EventSource, "?access_token=…".
     Result<Principal> authenticate(const httplib::Request& req, std::int64_t now);
@@ -61,7 +72,7 @@ public:
     static constexpr std::int64_t kSessionS = 12 * 3600;
 
 private:
-    struct Grant { Role role; std::vector<std::string> counters; };
+    struct Grant { Role role; std::vector<std::string> counters; std::string username; };
     // The password check for `username`: the local account, else the directory.
     Result<Grant> checkPassword(const std::string& username, const std::string& password);
     bool throttled(const std::string& key, std::int64_t now, int limit);
@@ -71,6 +82,7 @@ private:
     const ServerConfig& m_config;
     SessionStore& m_sessions;
     class Enrolment* m_enrolment = nullptr;
+    class StaffAccounts* m_accounts = nullptr;
     std::unordered_map<std::string, const DeviceConfig*> m_deviceByHash;
     std::optional<directory::Directory> m_directory;
 
@@ -84,6 +96,7 @@ private:
     std::map<std::string, Bucket> m_checkIns; // device id → its check-in bucket (under m_mutex)
     // Directory sessions: token hash → what the groups gave (in memory: after a restart they log in again).
     std::map<std::string, Grant> m_directoryGrants;
+    std::map<std::string, DirectoryUser> m_directoryUsers; // by user name (under m_mutex)
 };
 
 } // namespace loket::server

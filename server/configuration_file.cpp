@@ -109,7 +109,8 @@ std::string exportConfigurationToml(const ServerConfig& server, const HallConfig
                                            {"walk_in_load_percent", n.walkInLoadPercent}, {"walk_in_grace_s", n.walkInGraceS},
                                            {"triage_limit", n.triageLimit},
                                            {"walk_in_grace_load_percent", n.walkInGracePercent},
-                                           {"plan_risk_percent", n.planRiskPercent}});
+                                           {"plan_risk_percent", n.planRiskPercent},
+                                           {"walk_in_risk_percent", n.walkInRiskPercent}});
     root.insert("hours", hoursTable(live.hours));
     root.insert("walk_in_hours", hoursTable(live.walkInHours));
 

@@ -14,6 +14,7 @@
 #include "shared/core/result.hpp"
 #include "shared/core/stats.hpp"
 
+#include <algorithm>
 #include <functional>
 #include <optional>
 #include <span>
@@ -83,6 +84,34 @@ struct EnrolledDeviceRecord {
     std::string location = {}; // the location it was enrolled at ("" in a one-location hall)
 };
 
+// A staff account made on the admin page (staff_accounts.hpp); the file's [[staff]] and the
+// directory's accounts are not stored here. Only the password's PBKDF2 hash is kept.
+struct StaffAccountRecord {
+    std::string username, passwordHash, role;
+    std::vector<std::string> counters; // counter ids; "*" = all
+    std::int64_t createdAt = 0;
+    std::optional<std::int64_t> disabledAt;
+    // The locations it works at (docs/locations.md); empty = every location (always empty in a
+    // one-location hall). The table is the city's, in the shared store.
+    std::vector<std::string> locations = {};
+};
+
+// The counters (and locations) column of a stored staff account: "b1,b2" (counter ids have no comma).
+inline std::string joinCounters(const std::vector<std::string>& counters) {
+    std::string out;
+    for (const auto& c : counters) out += (out.empty() ? "" : ",") + c;
+    return out;
+}
+inline std::vector<std::string> splitCounters(const std::string& text) {
+    std::vector<std::string> out;
+    for (std::size_t start = 0; start < text.size();) {
+        const std::size_t comma = std::min(text.find(',', start), text.size());
+        if (comma > start) out.push_back(text.substr(start, comma - start));
+        start = comma + 1;
+    }
+    return out;
+}
+
 class EventStore {
 public:
     virtual ~EventStore() = default;
@@ -107,6 +136,8 @@ public:
     virtual Status putSession(const std::string& tokenHash, const StoredSession& session) = 0;
     virtual Result<std::optional<StoredSession>> findSession(const std::string& tokenHash) = 0;
     virtual Status deleteSession(const std::string& tokenHash) = 0;
+    // Ends every session of one user (a disabled account).
+    virtual Status deleteSessionsOf(const std::string& username) = 0;
 
     // The audit trail: kept apart from the event log, so the daily purge of visitor events leaves
     // it; it has its own retention (purgeAudit).
@@ -117,6 +148,10 @@ public:
     // Enrolled devices: put replaces the device's row and its token list in one transaction.
     virtual Status putEnrolledDevice(const EnrolledDeviceRecord& device) = 0;
     virtual Result<std::vector<EnrolledDeviceRecord>> enrolledDevices() = 0;
+
+    // Staff accounts made on the admin page: put adds or replaces the account with that name.
+    virtual Status putStaffAccount(const StaffAccountRecord& account) = 0;
+    virtual Result<std::vector<StaffAccountRecord>> staffAccounts() = 0;
 
     // The live configuration as the last batch that changed it stored it; nullopt in a new store
     // (the server then seeds it from the configuration file).

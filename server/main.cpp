@@ -22,6 +22,7 @@
 #include "server_config.hpp"
 #include "booking/hall_booking.hpp"
 #include "session_store.hpp"
+#include "staff_accounts.hpp"
 #include "shared/paths/data_path.hpp"
 #include "tls_listener.hpp"
 #include "store/store_factory.hpp"
@@ -50,6 +51,7 @@ struct HallParts {
     std::unique_ptr<loket::server::DeviceRegistry> devices;
     std::unique_ptr<loket::server::AuditLog> audit;
     std::unique_ptr<loket::server::Housekeeping> housekeeping;
+    loket::server::PrintQueue prints; // the host's print jobs for this location's kiosks
     std::unique_ptr<loket::server::ServerParts> parts;
 };
 
@@ -201,6 +203,14 @@ int main(int argc, char** argv) {
         return 1;
     }
     auth.setEnrolment(&enrolment);
+    // Staff accounts made on /beheer: the city's, in the shared store (an account may work at
+    // several locations; docs/locations.md).
+    StaffAccounts staffAccounts(store, config->staff);
+    if (auto st = staffAccounts.load(); !st) {
+        std::fprintf(stderr, "loket-server: cannot read the staff accounts: %s\n", st.error().message.c_str());
+        return 1;
+    }
+    auth.setStaffAccounts(&staffAccounts);
 
     // The hall parts: one set for a one-location hall (on the store itself), one set per
     // location for a city ([[location]], docs/locations.md), each on its own partition of the
@@ -298,7 +308,7 @@ int main(int argc, char** argv) {
         hall->parts = std::make_unique<ServerParts>(ServerParts{hall->config, clock, *hall->state, *hall->predictor, *hall->commands, *hall->devices,
                                                                 hall->broker, *hall->store, auth, *hall->audit, enrolment, metrics, options.webDir,
                                                                 city ? nullptr : bookingSync->get(), id, city ? &locations : nullptr,
-                                                                &config.value()});
+                                                                &config.value(), &hall->prints});
         locations.add(id, hall->parts.get());
     }
     const ServerParts& parts = *first.parts;
@@ -311,6 +321,11 @@ int main(int argc, char** argv) {
     hub.limits.headerDeadline = std::chrono::seconds(options.headerTimeoutS);
     hub.limits.perCredential = config->maxStreamsPerCredential;
     hub.limits.deviceActive = [&enrolment](const std::string& id) { return enrolment.isActive(id); };
+    // A page account disabled on /beheer: its event streams end too (the file's accounts never are).
+    hub.limits.staffActive = [&staffAccounts](const std::string& user) {
+        auto account = staffAccounts.find(user);
+        return !account || !account->disabledAt;
+    };
     hub.securityHeaders = securityHeadersFor(config.value());
     std::shared_ptr<CertificateStore> certificates; // with [tls]; reload() on SIGHUP
     std::unique_ptr<TlsServerContext> tlsContext;

@@ -20,16 +20,19 @@ const char* roleName(Role role) {
     case Role::Display: return "display";
     case Role::Counter: return "counter";
     case Role::Admin: return "admin";
+    case Role::Host: return "host";
     }
     return "kiosk";
 }
 
 const std::vector<std::string>& staffRolesByPower() {
-    static const std::vector<std::string> roles = {"admin", "counter"};
+    static const std::vector<std::string> roles = {"admin", "counter", "host"};
     return roles;
 }
 
-Role staffRoleFromName(const std::string& name) { return name == "admin" ? Role::Admin : Role::Counter; }
+Role staffRoleFromName(const std::string& name) {
+    return name == "admin" ? Role::Admin : name == "host" ? Role::Host : Role::Counter;
+}
 
 namespace {
 
@@ -249,8 +252,8 @@ std::optional<directory::DirectoryConfig> parseDirectory(const Reader& r, const 
         rule.role = r.string(*gt, where, "role");
         const auto& roles = staffRolesByPower();
         if (std::find(roles.begin(), roles.end(), rule.role) == roles.end())
-            r.fail(gt->get("role"), where + ".role", "'" + rule.role + "' is not one of: counter, admin");
-        rule.counters = r.strings(*gt, where, "counters", rule.role != "admin");
+            r.fail(gt->get("role"), where + ".role", "'" + rule.role + "' is not one of: admin, counter, host");
+        rule.counters = r.strings(*gt, where, "counters", rule.role == "counter"); // the host works at no counter
         for (const auto& id : rule.counters)
             if (id != "*" && !anyLocationHasCounter(sc, id))
                 r.fail(gt->get("counters"), where + ".counters", "'" + id + "' is not a configured counter");
@@ -479,7 +482,7 @@ ServerConfig build(const Reader& r, const toml::table& root) {
     if (const toml::table* np = root.get_as<toml::table>("norm_policy")) {
         r.onlyKeys(*np, "norm_policy", {"active_before_s", "walk_in_starvation_s", "slack_margin_s", "look_ahead_s",
                                         "plan_horizon_s", "hard_cap_s", "walk_in_load_percent", "walk_in_grace_s", "triage_limit",
-                                        "walk_in_grace_load_percent", "plan_risk_percent"});
+                                        "walk_in_grace_load_percent", "plan_risk_percent", "walk_in_risk_percent"});
         hall.normParams.activeBeforeS = r.integer(*np, "norm_policy", "active_before_s", 0, 3600, hall.normParams.activeBeforeS);
         hall.normParams.walkInStarvationS = r.integer(*np, "norm_policy", "walk_in_starvation_s", 0, 4 * 3600, hall.normParams.walkInStarvationS);
         hall.normParams.slackMarginS = r.integer(*np, "norm_policy", "slack_margin_s", 0, 3600, hall.normParams.slackMarginS);
@@ -493,6 +496,8 @@ ServerConfig build(const Reader& r, const toml::table& root) {
         hall.normParams.walkInGracePercent = static_cast<int>(
             r.integer(*np, "norm_policy", "walk_in_grace_load_percent", 0, 400, hall.normParams.walkInGracePercent));
         hall.normParams.planRiskPercent = static_cast<int>(r.integer(*np, "norm_policy", "plan_risk_percent", 0, 400, hall.normParams.planRiskPercent));
+        hall.normParams.walkInRiskPercent =
+            static_cast<int>(r.integer(*np, "norm_policy", "walk_in_risk_percent", 0, 1000, hall.normParams.walkInRiskPercent));
     }
     if (root.get("location")) {
         // A city: the top-level hours are the locations' defaults; the rest is per location.
@@ -516,7 +521,7 @@ ServerConfig build(const Reader& r, const toml::table& root) {
             if (s.passwordHash.rfind("pbkdf2-sha256$", 0) != 0)
                 r.fail(t->get("password_hash"), where + ".password_hash",
                        "must be a pbkdf2-sha256 hash (make one with: loket-server --hash-password)");
-            s.role = parseRole(r, *t, where, {Role::Counter, Role::Admin});
+            s.role = parseRole(r, *t, where, {Role::Counter, Role::Admin, Role::Host});
             s.counters = r.strings(*t, where, "counters", false);
             s.locations = r.strings(*t, where, "locations", false);
             if (t->get("locations") && sc.locations.empty())
@@ -556,9 +561,13 @@ const LocationConfig* findLocation(const ServerConfig& config, const std::string
 }
 
 bool staffMayWorkAt(const ServerConfig& config, const StaffConfig& staff, const std::string& location) {
+    return locationListAllows(config, staff.locations, location);
+}
+
+bool locationListAllows(const ServerConfig& config, const std::vector<std::string>& locations, const std::string& location) {
     if (config.locations.empty()) return location.empty();
     if (!findLocation(config, location)) return false;
-    return staff.locations.empty() || std::find(staff.locations.begin(), staff.locations.end(), location) != staff.locations.end();
+    return locations.empty() || std::find(locations.begin(), locations.end(), location) != locations.end();
 }
 
 ServerConfig configForLocation(const ServerConfig& config, const std::string& location) {

@@ -15,7 +15,8 @@
 
 namespace loket::server {
 
-enum class Role { Kiosk, Display, Counter, Admin };
+// host: the hall's host at the door (the /host page: check-in on a visitor's behalf, needs, door answers).
+enum class Role { Kiosk, Display, Counter, Admin, Host };
 const char* roleName(Role role);
 
 struct DeviceConfig {
@@ -34,7 +35,7 @@ struct DeviceConfig {
 struct StaffConfig {
     std::string username;
     std::string passwordHash;     // "pbkdf2-sha256$<iterations>$<salt hex>$<hash hex>"
-    Role role = Role::Counter;    // counter or admin
+    Role role = Role::Counter;    // counter, admin or host
     std::vector<std::string> counters; // counter ids this person may work at; "*" = all
     // The locations this person may work at (several locations only); chosen at log-in. Every
     // location of the file when left out.
@@ -89,6 +90,9 @@ struct ServerConfig {
 ServerConfig configForLocation(const ServerConfig& config, const std::string& location);
 // Whether a staff account may work at `location` ("" in a one-location file: always).
 bool staffMayWorkAt(const ServerConfig& config, const StaffConfig& staff, const std::string& location);
+// The same for an account's list of locations (empty = every location), also for the accounts
+// made on /beheer (staff_accounts.hpp).
+bool locationListAllows(const ServerConfig& config, const std::vector<std::string>& locations, const std::string& location);
 const LocationConfig* findLocation(const ServerConfig& config, const std::string& id);
 
 Result<ServerConfig> loadServerConfig(const std::filesystem::path& file);

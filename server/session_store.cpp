@@ -31,4 +31,12 @@ void SessionStore::remove(const std::string& tokenHash) {
     (void)m_store.deleteSession(tokenHash); // a session left on disk expires by itself
 }
 
+Status SessionStore::removeUser(const std::string& username) {
+    {
+        std::lock_guard lock(m_mutex);
+        std::erase_if(m_cache, [&](const auto& entry) { return entry.second.username == username; });
+    }
+    return m_store.deleteSessionsOf(username);
+}
+
 } // namespace loket::server

@@ -17,6 +17,8 @@ public:
     Result<std::optional<StoredSession>> find(const std::string& tokenHash);
     Status put(const std::string& tokenHash, const StoredSession& session);
     void remove(const std::string& tokenHash);
+    // Ends every session of `username` at once (a disabled account): the next request is 401.
+    Status removeUser(const std::string& username);
 
 private:
     EventStore& m_store;

@@ -108,11 +108,24 @@ CREATE TABLE configuration(
   document TEXT NOT NULL,
   updated_at INTEGER NOT NULL);
 )SQL"},
-    // 7: a city's locations: a staff session and an enrolled device work at one location ("" in a
-    // one-location hall).
+    // 7: staff accounts made on the admin page (password hashes only; counters comma-separated).
     {7, R"SQL(
+CREATE TABLE staff_accounts(
+  username TEXT PRIMARY KEY,
+  password_hash TEXT NOT NULL,
+  role TEXT NOT NULL,
+  counters TEXT NOT NULL,
+  created_at INTEGER NOT NULL,
+  disabled_at INTEGER);
+CREATE INDEX sessions_by_user ON sessions(username);
+)SQL"},
+    // 8: a city's locations (docs/locations.md): a staff session and an enrolled device work at
+    // one location, a page account at the locations listed (comma-separated; "" = every location,
+    // and always "" in a one-location hall).
+    {8, R"SQL(
 ALTER TABLE sessions ADD COLUMN location TEXT NOT NULL DEFAULT '';
 ALTER TABLE enrolled_devices ADD COLUMN location TEXT NOT NULL DEFAULT '';
+ALTER TABLE staff_accounts ADD COLUMN locations TEXT NOT NULL DEFAULT '';
 )SQL"},
 };
 
@@ -375,6 +388,35 @@ Status SqliteEventStore::deleteSession(const std::string& tokenHash) {
     Statement q(m_db, "DELETE FROM sessions WHERE token_hash = ?");
     if (!q.ok() || q.bind(1, tokenHash).step() != SQLITE_DONE) return sqlError("deleting a session");
     return Ok{};
+}
+
+Status SqliteEventStore::deleteSessionsOf(const std::string& username) {
+    std::lock_guard lock(m_mutex);
+    Statement q(m_db, "DELETE FROM sessions WHERE username = ?");
+    if (!q.ok() || q.bind(1, username).step() != SQLITE_DONE) return sqlError("ending a user's sessions");
+    return Ok{};
+}
+
+Status SqliteEventStore::putStaffAccount(const StaffAccountRecord& a) {
+    std::lock_guard lock(m_mutex);
+    Statement q(m_db, "INSERT INTO staff_accounts(username, password_hash, role, counters, created_at, disabled_at, locations) VALUES(?, ?, ?, ?, ?, ?, ?) "
+                      "ON CONFLICT(username) DO UPDATE SET password_hash = excluded.password_hash, role = excluded.role, "
+                      "counters = excluded.counters, disabled_at = excluded.disabled_at, locations = excluded.locations");
+    q.bind(1, a.username).bind(2, a.passwordHash).bind(3, a.role).bind(4, joinCounters(a.counters)).bind(5, a.createdAt).bindOpt(6, a.disabledAt);
+    q.bind(7, joinCounters(a.locations));
+    if (q.step() != SQLITE_DONE) return sqlError("writing a staff account");
+    return Ok{};
+}
+
+Result<std::vector<StaffAccountRecord>> SqliteEventStore::staffAccounts() {
+    std::lock_guard lock(m_mutex);
+    std::vector<StaffAccountRecord> out;
+    Statement q(m_db, "SELECT username, password_hash, role, counters, created_at, disabled_at, locations FROM staff_accounts ORDER BY username");
+    int rc;
+    while ((rc = q.step()) == SQLITE_ROW)
+        out.push_back({q.text(0), q.text(1), q.text(2), splitCounters(q.text(3)), q.integer(4), q.optInteger(5), splitCounters(q.text(6))});
+    if (rc != SQLITE_DONE) return sqlError("reading staff accounts");
+    return out;
 }
 
 Status SqliteEventStore::appendAudit(const AuditEntry& e) {

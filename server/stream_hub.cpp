@@ -195,6 +195,7 @@ struct StreamHub::Connection {
     StreamAudience audience = StreamAudience::Public;
     std::string credential;
     std::string enrolledDevice; // set for a device enrolled by pairing: looked at until it is revoked
+    std::string staffUser;      // set for a logged-in staff member: looked at until the account is disabled
     int fd() const { return link.fd(); }
 };
 
@@ -367,8 +368,16 @@ void StreamHub::runStreams() {
     std::vector<epoll_event> events(256);
     auto nextTick = SteadyClock::now() + kTick;
     auto nextKeepAlive = SteadyClock::now() + m_limits.keepAlive / 2;
+    // The fan-out takes at most about half of a core: after a pass over the streams that took T,
+    // the next pass starts no sooner than T later, and the events published meanwhile go out
+    // together (one write per stream for all of them). With a few dozen streams T is some
+    // microseconds and events go out at once; with thousands of streams and a burst of
+    // check-ins, this keeps a core free for the request workers (docs/benchmarks.md).
+    auto nextPump = SteadyClock::now();
+    bool news = false;
     while (!m_stopping) {
-        const int n = m_streams->wait(events, std::min(nextTick, nextKeepAlive));
+        const auto wakeAt = std::min(nextTick, nextKeepAlive);
+        const int n = m_streams->wait(events, news ? std::min(wakeAt, nextPump) : wakeAt);
         for (int i = 0; i < n; ++i) {
             auto it = m_streams->connections.find(events[i].data.fd);
             if (it != m_streams->connections.end()) onStreamEvent(*it->second, events[i].events);
@@ -376,7 +385,13 @@ void StreamHub::runStreams() {
         take(*m_streams);
         const auto now = SteadyClock::now();
         const bool keepAliveDue = now >= nextKeepAlive;
-        if (m_news.exchange(false) || keepAliveDue) pumpStreams(keepAliveDue);
+        news = m_news.exchange(false) || news;
+        if ((news && now >= nextPump) || keepAliveDue) {
+            pumpStreams(keepAliveDue);
+            news = false;
+            const auto done = SteadyClock::now();
+            nextPump = done + (done - now);
+        }
         if (keepAliveDue) nextKeepAlive = now + m_limits.keepAlive / 2;
         if (now >= nextTick) {
             expireStreams();
@@ -469,8 +484,10 @@ void StreamHub::openStream(Connection& c, const std::string& head) {
     }
     c.credential = credential;
     if (who->enrolled) c.enrolledDevice = who->id;
+    if (!who->device) c.staffUser = who->id;
     c.phase = Connection::Phase::Stream;
-    c.audience = who->role == Role::Counter || who->role == Role::Admin ? StreamAudience::Staff : StreamAudience::Public;
+    c.audience = who->role == Role::Counter || who->role == Role::Admin || who->role == Role::Host ? StreamAudience::Staff
+                                                                                                  : StreamAudience::Public;
     c.broker = &m_broker;
     if (auto it = m_limits.locationBrokers.find(who->location); it != m_limits.locationBrokers.end()) c.broker = it->second;
     c.seq = c.broker->currentSeq();
@@ -651,10 +668,12 @@ void StreamHub::expireRequests() {
 }
 
 void StreamHub::expireStreams() {
-    if (!m_limits.deviceActive) return;
+    if (!m_limits.deviceActive && !m_limits.staffActive) return;
     std::vector<int> revoked;
     for (auto& [fd, c] : m_streams->connections)
-        if (!c->enrolledDevice.empty() && !m_limits.deviceActive(c->enrolledDevice)) revoked.push_back(fd);
+        if ((m_limits.deviceActive && !c->enrolledDevice.empty() && !m_limits.deviceActive(c->enrolledDevice)) ||
+            (m_limits.staffActive && !c->staffUser.empty() && !m_limits.staffActive(c->staffUser)))
+            revoked.push_back(fd);
     for (int fd : revoked) close(*m_streams, fd); // a revoked device's stream ends; its reconnect gets 401
 }
 

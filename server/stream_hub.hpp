@@ -47,6 +47,9 @@ struct StreamLimits {
     // A city (docs/locations.md): each location's events, by location id. A stream reads its
     // caller's location's broker; empty (one hall): every stream reads the hub's broker.
     std::map<std::string, EventBroker*> locationBrokers;
+    // For a staff member who logged in (no device): false once the account is disabled on the
+    // admin page. Its stream ends the same way; the reconnect gets 401.
+    std::function<bool(const std::string& username)> staffActive;
     std::size_t maxHeaderBytes = 16 * 1024;
     std::size_t maxHeaderLines = 64;
     std::chrono::milliseconds headerDeadline{10'000}; // also how long an idle keep-alive connection stays

@@ -27,10 +27,12 @@ std::shared_ptr<const T> WaitPredictor::get(Cached<T>& cache, std::mutex& comput
     }
     std::unique_lock run(computeMutex, std::try_to_lock);
     if (!run) {
-        // Someone is computing. Only aged (same state): serve the cached value meanwhile.
+        // Someone is computing. Only aged (same state), or an overloaded hall (which takes an
+        // estimate up to a second old anyway): serve the cached value meanwhile. Waiting for
+        // the run held every check-in answer for the whole forward run over thousands waiting.
         {
             std::lock_guard lock(m_cacheMutex);
-            if (cache.value && cache.version == current.version) return cache.value;
+            if (cache.value && (cache.version == current.version || current.waiting >= kExactPredictionUpTo)) return cache.value;
         }
         run.lock();
         std::lock_guard lock(m_cacheMutex);

@@ -117,6 +117,9 @@ Result<core::NormPolicyParams> normParamsOf(const CliArgs& args) {
     auto triage = args.integer("norm-triage", p.triageLimit);
     auto risk = args.integer("norm-plan-risk", p.planRiskPercent);
     auto gracePct = args.integer("norm-walkin-grace-load", p.walkInGracePercent);
+    auto walkInRisk = args.integer("norm-walkin-risk", p.walkInRiskPercent);
+    if (!walkInRisk) return walkInRisk.error();
+    p.walkInRiskPercent = static_cast<int>(walkInRisk.value());
     if (!gracePct) return gracePct.error();
     p.walkInGracePercent = static_cast<int>(gracePct.value());
     if (!load) return load.error();
@@ -205,7 +208,7 @@ int main(int argc, char** argv) {
         {"scenario", "scenarios", "seed", "replication", "replications", "out", "policy", "target", "export", "svg",
          "norm-active-before", "norm-starvation", "norm-slack", "norm-lookahead", "norm-late-appointment",
          "norm-horizon", "norm-hard-cap", "norm-walkin-load", "norm-walkin-grace", "norm-triage", "norm-plan-risk",
-         "norm-walkin-grace-load"},
+         "norm-walkin-grace-load", "norm-walkin-risk"},
         {"clairvoyant", "predict", "timing", "markdown", "fingerprints", "help"});
     if (!args) {
         std::fprintf(stderr, "loket-sim: %s\n\n%s", args.error().message.c_str(), kUsage);

@@ -8,7 +8,9 @@
 //   4. group commit: the disk's raw rate of one-row SQLite transactions (WAL, synchronous=FULL,
 //      one fsync each) and the same check-in run on tmpfs (/dev/shm), so the disk figure of 1.
 //      can be read as a share of the CPU-bound rate and a multiple of the raw rate.
-// Usage: loket-bench-server [--checkins N] [--calls N] [--streams N] [--kiosks N]
+// Usage: loket-bench-server [--checkins N] [--calls N] [--streams N] [--kiosks N] [--server PATH]
+#include "bench_support.hpp"
+
 #include <httplib.h>
 #include <sqlite3.h>
 #include <nlohmann/json.hpp>
@@ -23,52 +25,18 @@
 #include <fstream>
 #include <map>
 #include <mutex>
-#include <spawn.h>
 #include <string>
 #include <sys/wait.h>
 #include <thread>
 #include <unistd.h>
 #include <vector>
 
-extern char** environ;
 using Clock = std::chrono::steady_clock;
 using Json = nlohmann::json;
 
 namespace {
-
-struct Server {
-    pid_t pid = -1;
-    int port = 0;
-};
-
-Server startServer(const std::filesystem::path& db) {
-    int out[2];
-    if (pipe(out) != 0) std::exit(1);
-    posix_spawn_file_actions_t actions;
-    posix_spawn_file_actions_init(&actions);
-    posix_spawn_file_actions_adddup2(&actions, out[1], STDOUT_FILENO);
-    posix_spawn_file_actions_addopen(&actions, STDERR_FILENO, "/dev/null", O_WRONLY, 0);
-    std::string config = std::string(LOKET_SOURCE_DIR) + "/firmware-config/hall.example.toml";
-    std::string dbs = db.string();
-    const char* argv[] = {LOKET_SERVER_BIN, "--config", config.c_str(), "--db", dbs.c_str(), "--listen", "127.0.0.1:0", "--quiet", nullptr};
-    Server s;
-    if (posix_spawn(&s.pid, LOKET_SERVER_BIN, &actions, nullptr, const_cast<char**>(argv), environ) != 0) std::exit(1);
-    close(out[1]);
-    FILE* f = fdopen(out[0], "r");
-    char line[256];
-    while (fgets(line, sizeof line, f))
-        if (const char* m = std::strstr(line, "127.0.0.1:")) { s.port = std::atoi(m + 10); break; }
-    fclose(f);
-    return s;
-}
-
-long statusKb(pid_t pid, const char* field) {
-    std::ifstream in("/proc/" + std::to_string(pid) + "/status");
-    std::string line;
-    while (std::getline(in, line))
-        if (line.rfind(field, 0) == 0) return std::atol(line.c_str() + std::strlen(field));
-    return -1;
-}
+using loket::bench::percentile;
+using loket::bench::statusKb;
 
 // One-row transactions in a loop on `dir`'s filesystem, each committed with its own fsync, as
 // the server's store is configured: what durability costs per commit without grouping.
@@ -113,32 +81,29 @@ double runCheckins(int port, int checkins, int kiosks, std::atomic<int>& failed)
     return checkins / std::chrono::duration<double>(Clock::now() - t0).count();
 }
 
-double percentile(std::vector<double> v, double p) {
-    if (v.empty()) return 0;
-    std::sort(v.begin(), v.end());
-    return v[std::min(v.size() - 1, static_cast<std::size_t>(p * static_cast<double>(v.size())))];
-}
-
 } // namespace
 
 int main(int argc, char** argv) {
     std::signal(SIGPIPE, SIG_IGN); // a closed stream must not end the benchmark
     setvbuf(stdout, nullptr, _IOLBF, 0);
     int checkins = 4000, calls = 1000, streams = 50, kiosks = 8;
+    std::string binary = LOKET_SERVER_BIN;
     for (int i = 1; i + 1 < argc; i += 2) {
         if (!std::strcmp(argv[i], "--checkins")) checkins = std::atoi(argv[i + 1]);
         if (!std::strcmp(argv[i], "--calls")) calls = std::atoi(argv[i + 1]);
         if (!std::strcmp(argv[i], "--streams")) streams = std::atoi(argv[i + 1]);
         if (!std::strcmp(argv[i], "--kiosks")) kiosks = std::atoi(argv[i + 1]);
+        if (!std::strcmp(argv[i], "--server")) binary = argv[i + 1];
     }
     // The database lives where LOKET_BENCH_DIR says (default: the temp folder), so the disk
     // that is measured is a choice.
     const char* base = std::getenv("LOKET_BENCH_DIR");
     auto dir = std::filesystem::path(base ? base : std::filesystem::temp_directory_path().string()) / ("loket-bench-" + std::to_string(getpid()));
     std::filesystem::create_directories(dir);
-    Server server = startServer(dir / "bench.db");
+    const std::string config = std::string(LOKET_SOURCE_DIR) + "/firmware-config/hall.example.toml";
+    auto server = loket::bench::startServer(binary, dir / "bench.db", config);
     if (!server.port) { std::fprintf(stderr, "server did not start\n"); return 1; }
-    std::printf("loket-bench-server: server pid %d on port %d, database %s\n", server.pid, server.port, (dir / "bench.db").c_str());
+    std::printf("loket-bench-server: server %s, pid %d on port %d, database %s\n", binary.c_str(), server.pid, server.port, (dir / "bench.db").c_str());
     std::printf("idle RSS: %ld KiB\n", statusKb(server.pid, "VmRSS:"));
 
     // 4a. The same check-ins on tmpfs first (a server of its own), and the disk's raw rate.
@@ -146,11 +111,10 @@ int main(int argc, char** argv) {
     if (std::filesystem::is_directory("/dev/shm")) {
         auto shm = std::filesystem::path("/dev/shm") / ("loket-bench-" + std::to_string(getpid()));
         std::filesystem::create_directories(shm);
-        Server mem = startServer(shm / "bench.db");
+        auto mem = loket::bench::startServer(binary, shm / "bench.db", config);
         std::atomic<int> memFailed{0};
         if (mem.port) tmpfsRate = runCheckins(mem.port, checkins, kiosks, memFailed);
-        kill(mem.pid, SIGTERM);
-        waitpid(mem.pid, nullptr, 0);
+        loket::bench::stopServer(mem);
         std::filesystem::remove_all(shm);
         std::printf("check-ins on tmpfs: %.0f/s (%d failed)\n", tmpfsRate, memFailed.load());
     }
@@ -236,8 +200,7 @@ int main(int argc, char** argv) {
     std::printf("\"next\" round trip: p50 %.2f ms, p99 %.2f ms\n", percentile(nextMs, 0.5), percentile(nextMs, 0.99));
     std::printf("RSS now: %ld KiB, peak (VmHWM): %ld KiB\n", statusKb(server.pid, "VmRSS:"), statusKb(server.pid, "VmHWM:"));
 
-    kill(server.pid, SIGTERM);
-    waitpid(server.pid, nullptr, 0);
+    loket::bench::stopServer(server);
     std::filesystem::remove_all(dir);
     return 0;
 }

@@ -7,6 +7,8 @@
 //   - the time to open the streams, that every stream got every check-in's event, and
 //   - the server's resident memory (VmRSS) at 50 and at that many streams, and its peak (VmHWM).
 // Usage: loket-bench-streams [--stream-scale N] [--checkins N] [--server PATH]
+#include "bench_support.hpp"
+
 #include <httplib.h>
 #include <nlohmann/json.hpp>
 
@@ -26,57 +28,18 @@
 #include <sys/resource.h>
 #include <sys/socket.h>
 #include <mutex>
-#include <spawn.h>
 #include <string>
 #include <sys/wait.h>
 #include <thread>
 #include <unistd.h>
 #include <vector>
 
-extern char** environ;
 using Clock = std::chrono::steady_clock;
 using Json = nlohmann::json;
 
 namespace {
-
-struct Server {
-    pid_t pid = -1;
-    int port = 0;
-};
-
-Server startServer(const char* binary, const std::filesystem::path& db, const std::string& config) {
-    int out[2];
-    if (pipe(out) != 0) std::exit(1);
-    posix_spawn_file_actions_t actions;
-    posix_spawn_file_actions_init(&actions);
-    posix_spawn_file_actions_adddup2(&actions, out[1], STDOUT_FILENO);
-    posix_spawn_file_actions_addopen(&actions, STDERR_FILENO, "/dev/null", O_WRONLY, 0);
-    std::string dbs = db.string();
-    const char* argv[] = {binary, "--config", config.c_str(), "--db", dbs.c_str(), "--listen", "127.0.0.1:0", "--quiet", nullptr};
-    Server s;
-    if (posix_spawn(&s.pid, binary, &actions, nullptr, const_cast<char**>(argv), environ) != 0) std::exit(1);
-    close(out[1]);
-    FILE* f = fdopen(out[0], "r");
-    char line[256];
-    while (fgets(line, sizeof line, f))
-        if (const char* m = std::strstr(line, "127.0.0.1:")) { s.port = std::atoi(m + 10); break; }
-    fclose(f);
-    return s;
-}
-
-long statusKb(pid_t pid, const char* field) {
-    std::ifstream in("/proc/" + std::to_string(pid) + "/status");
-    std::string line;
-    while (std::getline(in, line))
-        if (line.rfind(field, 0) == 0) return std::atol(line.c_str() + std::strlen(field));
-    return -1;
-}
-
-double percentile(std::vector<double> v, double p) {
-    if (v.empty()) return 0;
-    std::sort(v.begin(), v.end());
-    return v[std::min(v.size() - 1, static_cast<std::size_t>(p * static_cast<double>(v.size())))];
-}
+using loket::bench::percentile;
+using loket::bench::statusKb;
 
 // The example hall with room for `streams` open event streams on one credential.
 std::string configForStreams(const std::filesystem::path& dir, int streams) {
@@ -219,7 +182,7 @@ int main(int argc, char** argv) {
     const char* base = std::getenv("LOKET_BENCH_DIR");
     auto dir = std::filesystem::path(base ? base : std::filesystem::temp_directory_path().string()) / ("loket-bench-" + std::to_string(getpid()));
     std::filesystem::create_directories(dir);
-    Server server = startServer(binary, dir / "bench.db", configForStreams(dir, streamScale));
+    auto server = loket::bench::startServer(binary, dir / "bench.db", configForStreams(dir, streamScale));
     if (!server.port) { std::fprintf(stderr, "server did not start\n"); return 1; }
     std::printf("loket-bench-streams: server %s, pid %d on port %d, database %s\n", binary, server.pid, server.port, (dir / "bench.db").c_str());
     std::printf("idle RSS: %ld KiB\n", statusKb(server.pid, "VmRSS:"));
@@ -285,8 +248,7 @@ int main(int argc, char** argv) {
                 statusKb(server.pid, "VmHWM:"));
     std::printf("p99 with %d streams / with none: %.1fx (aim: at most 2x)\n", streamScale, percentile(many, 0.99) / percentile(none, 0.99));
 
-    kill(server.pid, SIGTERM);
-    waitpid(server.pid, nullptr, 0);
+    loket::bench::stopServer(server);
     std::filesystem::remove_all(dir);
     return 0;
 }

@@ -104,11 +104,24 @@ CREATE TABLE configuration(
   document TEXT NOT NULL,
   updated_at BIGINT NOT NULL);
 )SQL"},
-    // 4: a city's locations: a staff session and an enrolled device work at one location ("" in a
-    // one-location hall).
+    // 4: staff accounts made on the admin page (password hashes only; counters comma-separated).
     {4, R"SQL(
+CREATE TABLE staff_accounts(
+  username TEXT PRIMARY KEY,
+  password_hash TEXT NOT NULL,
+  role TEXT NOT NULL,
+  counters TEXT NOT NULL,
+  created_at BIGINT NOT NULL,
+  disabled_at BIGINT);
+CREATE INDEX sessions_by_user ON sessions(username);
+)SQL"},
+    // 5: a city's locations (docs/locations.md): a staff session and an enrolled device work at
+    // one location, a page account at the locations listed (comma-separated; "" = every location,
+    // and always "" in a one-location hall).
+    {5, R"SQL(
 ALTER TABLE sessions ADD COLUMN location TEXT NOT NULL DEFAULT '';
 ALTER TABLE enrolled_devices ADD COLUMN location TEXT NOT NULL DEFAULT '';
+ALTER TABLE staff_accounts ADD COLUMN locations TEXT NOT NULL DEFAULT '';
 )SQL"},
 };
 
@@ -417,6 +430,36 @@ Status PostgresEventStore::deleteSession(const std::string& tokenHash) {
     std::lock_guard lock(m_otherMutex);
     if (auto r = m_other->exec("deleting a session", "DELETE FROM sessions WHERE token_hash = $1", {tokenHash}); !r) return r.error();
     return Ok{};
+}
+
+Status PostgresEventStore::deleteSessionsOf(const std::string& username) {
+    std::lock_guard lock(m_otherMutex);
+    if (auto r = m_other->exec("ending a user's sessions", "DELETE FROM sessions WHERE username = $1", {username}); !r) return r.error();
+    return Ok{};
+}
+
+Status PostgresEventStore::putStaffAccount(const StaffAccountRecord& a) {
+    std::lock_guard lock(m_otherMutex);
+    auto r = m_other->exec("writing a staff account",
+                           "INSERT INTO staff_accounts(username, password_hash, role, counters, created_at, disabled_at, locations) "
+                           "VALUES($1, $2, $3, $4, $5, $6, $7) ON CONFLICT(username) DO UPDATE SET password_hash = excluded.password_hash, "
+                           "role = excluded.role, counters = excluded.counters, disabled_at = excluded.disabled_at, locations = excluded.locations",
+                           {a.username, a.passwordHash, a.role, joinCounters(a.counters), param(a.createdAt), param(a.disabledAt),
+                            joinCounters(a.locations)});
+    if (!r) return r.error();
+    return Ok{};
+}
+
+Result<std::vector<StaffAccountRecord>> PostgresEventStore::staffAccounts() {
+    std::lock_guard lock(m_otherMutex);
+    auto q = m_other->exec("reading staff accounts",
+                           "SELECT username, password_hash, role, counters, created_at, disabled_at, locations FROM staff_accounts ORDER BY username");
+    if (!q) return q.error();
+    std::vector<StaffAccountRecord> out;
+    for (int i = 0; i < q->size(); ++i)
+        out.push_back({q->text(i, 0), q->text(i, 1), q->text(i, 2), splitCounters(q->text(i, 3)), q->integer(i, 4), q->optInteger(i, 5),
+                       splitCounters(q->text(i, 6))});
+    return out;
 }
 
 Status PostgresEventStore::appendAudit(const AuditEntry& e) {

@@ -44,6 +44,9 @@ public:
     Result<std::optional<StoredSession>> findSession(const std::string& tokenHash) override;
     Result<std::optional<std::string>> loadConfiguration() override;
     Status deleteSession(const std::string& tokenHash) override;
+    Status deleteSessionsOf(const std::string& username) override;
+    Status putStaffAccount(const StaffAccountRecord& account) override;
+    Result<std::vector<StaffAccountRecord>> staffAccounts() override;
 
     Status appendAudit(const AuditEntry& entry) override;
     Result<std::vector<AuditEntry>> auditEntries(core::LocalDay day) override;

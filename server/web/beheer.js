@@ -4,7 +4,9 @@
 // /api/v1/configuration, a typed command on the server; an error names its field and is shown
 // beside that field; a change that would disturb today's visitors comes back as
 // confirmation_needed and is sent again only after the manager confirms. The history is the audit
-// trail's configuration entries; the export is the live configuration as a hall file.
+// trail's configuration, staff and device entries; the export is the live configuration as a hall
+// file. Staff accounts made here are created, changed and disabled through /api/v1/staff (the
+// file's and the directory's are shown read-only); devices through devices.js, as on the dashboard.
 (() => {
   const { t, api, el } = Loket;
   const $ = (id) => document.getElementById(id);
@@ -17,7 +19,9 @@
     service: '',   // the chosen service id; '' = a new one
     counter: '',
     pending: null, // {body, prefix, done}: a change waiting for the manager's confirmation
-    stream: null
+    stream: null,
+    staff: { accounts: [], roles: ['admin', 'counter'] },
+    staffChoice: '' // the chosen page account; '' = a new one
   };
 
   function show(loggedIn) {
@@ -54,6 +58,9 @@
     $('whoami').textContent = t('common.logged_in_as', { role: t(`common.role.${session.role || 'admin'}`) });
     setConfig(loaded.data, true);
     refreshHistory();
+    await refreshStaff();
+    fillStaff();
+    devices.refresh();
     if (!state.stream) state.stream = Loket.connectEvents(state.session.token, { onEvent, onStateChange: () => {} });
   }
 
@@ -239,14 +246,121 @@
     }));
   }
 
+  // "configuration.service.set" → beheer.action.service.set; staff.* and device.* keep their name.
+  function actionText(action) {
+    const key = `beheer.action.${action.startsWith('configuration.') ? action.slice('configuration.'.length) : action}`;
+    return LOKET_STRINGS.nl[key] ? t(key) : action;
+  }
+
   async function refreshHistory() {
     const history = await adminCall('/api/v1/configuration/history');
     if (!history.ok) return;
     const entries = history.data.entries || [];
     $('history-empty').hidden = entries.length > 0;
     $('history-body').replaceChildren(...entries.slice().reverse().map((e) => el('tr', {},
-      el('td', {}, Loket.clock(e.at)), el('td', {}, e.actor), el('td', {}, t(`beheer.action.${e.action.slice('configuration.'.length)}`)),
+      el('td', {}, Loket.clock(e.at)), el('td', {}, e.actor), el('td', {}, actionText(e.action)),
       el('td', {}, e.target || t('common.none')), el('td', { class: 'detail' }, e.detail))));
+  }
+
+  // ---- staff accounts ------------------------------------------------------------------------
+
+  const devices = LoketDevices.create({ call: adminCall, changed: () => refreshHistory(), rename: true, prefix: 'beheer' });
+
+  async function refreshStaff() {
+    const result = await adminCall('/api/v1/staff');
+    if (!result.ok) return;
+    state.staff = result.data;
+    if (state.staffChoice && !pageAccount(state.staffChoice)) state.staffChoice = '';
+    renderStaff();
+  }
+
+  function pageAccount(name) { return state.staff.accounts.find((a) => a.source === 'page' && a.username === name); }
+
+  function countersText(a) {
+    if (a.role === 'admin' || a.counters.includes('*')) return t('beheer.staff.all_counters');
+    if (!a.counters.length) return t('common.none');
+    return a.counters.map((id) => Loket.counterLabel(state.config ? state.config.counters : [], id)).join(', ');
+  }
+
+  function renderStaff() {
+    $('staff-body').replaceChildren(...state.staff.accounts.map((a) => el('tr', { 'data-account': a.username, 'data-source': a.source },
+      el('th', { scope: 'row' }, a.username), el('td', {}, t(`common.role.${a.role}`)), el('td', {}, countersText(a)),
+      el('td', {}, t(`beheer.staff.source.${a.source}`)),
+      el('td', {}, a.disabled ? t('beheer.staff.disabled') : t('beheer.staff.active')))));
+    const options = state.staff.accounts.filter((a) => a.source === 'page')
+      .map((a) => el('option', { value: a.username, selected: a.username === state.staffChoice }, a.username));
+    options.push(el('option', { value: '', selected: state.staffChoice === '' }, t('beheer.staff.new')));
+    $('staff-choice').replaceChildren(...options);
+  }
+
+  function fillStaff() {
+    const form = $('staff-form');
+    clearErrors(form);
+    const a = pageAccount(state.staffChoice) || { username: '', role: 'counter', counters: [], disabled: false };
+    $('staff-username').value = a.username;
+    $('staff-username').readOnly = Boolean(a.username);
+    $('staff-password').value = '';
+    const label = $('staff-password-label');
+    label.dataset.i18n = a.username ? 'beheer.staff.password_reset' : 'beheer.staff.password_new';
+    label.textContent = t(label.dataset.i18n);
+    $('staff-role').replaceChildren(...state.staff.roles.map((r) => el('option', { value: r, selected: r === a.role }, t(`common.role.${r}`))));
+    const counters = state.config ? state.config.counters : [];
+    $('staff-counters-list').replaceChildren(
+      el('label', {}, el('input', { type: 'checkbox', name: 'counters', value: '*', checked: a.counters.includes('*') }), ' ', t('beheer.staff.all_counters')),
+      ...counters.map((c) => el('label', {}, el('input', { type: 'checkbox', name: 'counters', value: c.id, checked: a.counters.includes(c.id) }),
+        ' ', t('common.counter_label', { name: c.name }))));
+    staffRoleChanged();
+    const toggle = $('staff-toggle');
+    toggle.hidden = !a.username;
+    toggle.dataset.i18n = a.disabled ? 'beheer.staff.enable' : 'beheer.staff.disable';
+    toggle.textContent = t(toggle.dataset.i18n);
+    $('staff-status').textContent = a.disabled ? t('beheer.staff.is_disabled', { name: a.username }) : '';
+  }
+
+  // A manager works everywhere: the counters do not apply.
+  function staffRoleChanged() { $('staff-counters').disabled = $('staff-role').value === 'admin'; }
+
+  async function staffDone(result, message) {
+    if (!state.session) return false;
+    if (!result.ok) {
+      showError('staff', result);
+      return false;
+    }
+    await refreshStaff();
+    fillStaff();
+    refreshHistory();
+    $('page-message').textContent = message;
+    Loket.announce(message);
+    return true;
+  }
+
+  async function saveStaff(ev) {
+    ev.preventDefault();
+    clearErrors($('staff-form'));
+    $('page-message').textContent = '';
+    const role = $('staff-role').value;
+    const counters = role === 'admin' ? [] : [...$('staff-counters-list').querySelectorAll('input:checked')].map((i) => i.value);
+    const password = $('staff-password').value;
+    const existing = pageAccount(state.staffChoice);
+    if (!existing) {
+      const username = $('staff-username').value.trim();
+      const result = await adminCall('/api/v1/staff', { method: 'POST', body: { username, password, role, counters } });
+      if (result.ok) state.staffChoice = username;
+      return staffDone(result, t('beheer.saved'));
+    }
+    const path = `/api/v1/staff/${encodeURIComponent(existing.username)}`;
+    let result = await adminCall(`${path}/access`, { method: 'POST', body: { role, counters } });
+    if (result.ok && password) result = await adminCall(`${path}/password`, { method: 'POST', body: { password } });
+    return staffDone(result, password && result.ok ? t('beheer.staff.password_saved') : t('beheer.saved'));
+  }
+
+  async function toggleStaff() {
+    const a = pageAccount(state.staffChoice);
+    if (!a) return;
+    clearErrors($('staff-form'));
+    const action = a.disabled ? 'enable' : 'disable';
+    const result = await adminCall(`/api/v1/staff/${encodeURIComponent(a.username)}/${action}`, { method: 'POST', body: {} });
+    if (await staffDone(result, t(`beheer.staff.done_${action}`, { name: a.username }))) $('staff-toggle').focus();
   }
 
   // ---- the forms -----------------------------------------------------------------------------
@@ -368,6 +482,11 @@
     $('confirm-yes').addEventListener('click', () => answerConfirmation(true));
     $('confirm-no').addEventListener('click', () => answerConfirmation(false));
     $('export').addEventListener('click', exportConfiguration);
+    $('staff-pick').addEventListener('submit', (ev) => ev.preventDefault());
+    $('staff-choice').addEventListener('change', () => { state.staffChoice = $('staff-choice').value; fillStaff(); });
+    $('staff-role').addEventListener('change', staffRoleChanged);
+    $('staff-form').addEventListener('submit', saveStaff);
+    $('staff-toggle').addEventListener('click', toggleStaff);
     KINDS.forEach((k) => { $('exc-kind').querySelector(`option[value="${k}"]`).dataset.kind = k; });
   }
 
@@ -380,7 +499,12 @@
     fillCounter();
     fillHours();
     refreshHistory();
+    renderStaff();
+    fillStaff();
+    devices.refresh();
   });
+  // A device asking for a pairing sends no event: look every few seconds.
+  setInterval(() => { if (state.session && state.config) devices.refresh(); }, 3000);
   const saved = Loket.session.load();
   if (saved) start(saved);
   else show(false);

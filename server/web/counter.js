@@ -259,6 +259,12 @@
     details.push(t('counter.current.checked_in', { time: Loket.clock(ticket.issued_at) }));
     if (ticket.called_at) details.push(t('counter.current.called_at', { time: Loket.clock(ticket.called_at) }));
     $('current-details').textContent = details.join(' · ');
+    // What the visitor needs at the counter, as the host marked it (issue 18).
+    const needs = ticket.needs || { kinds: [], language: '' };
+    const needTexts = needs.kinds.map((k) => t(`counter.need.${k}`));
+    if (needs.language) needTexts.push(t('counter.need.language', { language: needs.language }));
+    $('current-needs').hidden = needTexts.length === 0;
+    $('current-needs').textContent = needTexts.length ? `${t('counter.needs.title')} ${needTexts.join(', ')}` : '';
     const called = ticket.status === 'called';
     $('recall').hidden = !called;
     $('start').hidden = !called;

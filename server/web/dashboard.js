@@ -34,8 +34,8 @@
     $('login-error').textContent = message || '';
   }
 
-  async function adminGet(path) {
-    const result = await api(path, { token: state.session.token });
+  async function adminGet(path, options = {}) {
+    const result = await api(path, { ...options, token: state.session.token });
     if (result.status === 401) logout(t('counter.error.unauthorized'));
     else if (result.status === 403) logout(t('common.login.forbidden'));
     return result;
@@ -79,30 +79,10 @@
     renderLive();
   }
 
-  // Device enrolment: waiting pairing codes (approve with a name) and enrolled devices (revoke).
-  async function refreshDevices() {
-    const [pairings, enrolled] = await Promise.all([adminGet('/api/v1/devices/pairings'), adminGet('/api/v1/devices/enrolled')]);
-    if (!pairings.ok || !enrolled.ok) return;
-    $('pairing-none').hidden = pairings.data.length > 0;
-    $('pairing-list').replaceChildren(...pairings.data.map((p) => {
-      const input = el('input', { type: 'text', maxlength: '80', 'aria-label': t('dashboard.devices.name_for', { code: p.pairing_code }), 'data-code': p.pairing_code });
-      const button = el('button', { type: 'button', class: 'primary', 'data-approve': p.pairing_code }, t('dashboard.devices.approve'));
-      button.addEventListener('click', () => approveDevice(p.pairing_code, input.value.trim()));
-      return el('li', { 'data-pairing': p.pairing_code },
-        el('strong', {}, `${p.pairing_code.slice(0, 3)} ${p.pairing_code.slice(3)}`), ' ',
-        t(`common.role.${p.role}`), ' ', input, ' ', button);
-    }));
-    $('enrolled-list').replaceChildren(...enrolled.data.map((d) => {
-      const item = el('li', { 'data-device': d.id }, `${d.name} (${t(`common.role.${d.role}`)}) `);
-      if (d.revoked_at) item.append(el('span', { class: 'muted' }, t('dashboard.devices.revoked')));
-      else {
-        const button = el('button', { type: 'button', class: 'secondary', 'data-revoke': d.id }, t('dashboard.devices.revoke'));
-        button.addEventListener('click', () => revokeDevice(d.id));
-        item.append(button);
-      }
-      return item;
-    }));
-  }
+  // Device enrolment: waiting pairing codes (approve with a name) and enrolled devices (revoke),
+  // the same module as the admin page's (devices.js).
+  const devices = LoketDevices.create({ call: adminGet, changed: () => refreshAudit() });
+  function refreshDevices() { return devices.refresh(); }
 
   // Kiosks that issued tickets while the server was away and have not uploaded them all yet
   // (they report detail.unsent_tickets; issue 13).
@@ -113,24 +93,6 @@
     $('unsent-none').hidden = holding.length > 0;
     $('unsent-list').replaceChildren(...holding.map((d) =>
       el('li', { 'data-unsent': d.id }, t('dashboard.unsent.line', { name: d.name || d.id, count: d.detail.unsent_tickets }))));
-  }
-
-  async function approveDevice(code, name) {
-    if (!name) {
-      $('devices-error').textContent = t('dashboard.devices.name_needed');
-      return;
-    }
-    const result = await api(`/api/v1/devices/pairings/${code}/approve`, { method: 'POST', token: state.session.token, body: { name } });
-    $('devices-error').textContent = result.ok ? '' : Loket.errorText(result, 'dashboard');
-    refreshDevices();
-    refreshAudit();
-  }
-
-  async function revokeDevice(id) {
-    const result = await api(`/api/v1/devices/enrolled/${id}/revoke`, { method: 'POST', token: state.session.token, body: {} });
-    $('devices-error').textContent = result.ok ? '' : Loket.errorText(result, 'dashboard');
-    refreshDevices();
-    refreshAudit();
   }
 
   // The audit trail of the chosen day (GET /api/v1/audit).
@@ -231,6 +193,8 @@
       ? t(feedback.count === 1 ? 'dashboard.totals.feedback_value_one' : 'dashboard.totals.feedback_value', { average: Number(feedback.average).toLocaleString(locale(), { maximumFractionDigits: 1 }), count: feedback.count })
       : t('dashboard.totals.feedback_none'));
     ['handled', 'backoffice', 'partner', 'other'].forEach((k) => setStat(`outcomes.${k}`, count(s.outcomes ? s.outcomes[k] : null)));
+    // Questions the host answered at the door, without a number (issue 18).
+    setStat('answered_at_door', count(s.answered_at_door));
     renderHours(s.by_hour || []);
   }
 

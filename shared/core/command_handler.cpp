@@ -5,6 +5,7 @@
 #include "configuration.hpp"
 #include "dispatch_view.hpp"
 #include "offline_lease.hpp"
+#include "utf8.hpp"
 
 #include <algorithm>
 
@@ -36,7 +37,8 @@ public:
         }
         if (auto closed = checkOpen(m_config.hours)) return *closed;
         if (auto closed = checkOpen(m_config.walkInHours)) return *closed;
-        return issue(services, TicketKind::WalkIn, nullptr, cmd.language, cmd.publicCode);
+        if (auto bad = checkNeeds(cmd.needs)) return *bad;
+        return issue(services, TicketKind::WalkIn, nullptr, cmd.language, cmd.publicCode, cmd.needs);
     }
 
     Decision operator()(const CheckInAppointment& cmd) {
@@ -63,7 +65,8 @@ public:
             error.details.checkInFrom = from;
             return error;
         }
-        return issue(a->services, TicketKind::Appointment, a, cmd.language, cmd.publicCode);
+        if (auto bad = checkNeeds(cmd.needs)) return *bad;
+        return issue(a->services, TicketKind::Appointment, a, cmd.language, cmd.publicCode, cmd.needs);
     }
 
     Decision operator()(const OpenCounter& cmd) {
@@ -233,6 +236,24 @@ public:
         return Events{FeedbackGiven{ticket->id, cmd.score, cmd.comment}};
     }
 
+    // Needs may change while the visitor is in the hall (waiting, called or at the counter).
+    Decision operator()(const SetNeeds& cmd) {
+        auto ticket = findTicket(cmd.ticket, {TicketStatus::Waiting, TicketStatus::Called, TicketStatus::Serving},
+                                 "given needs");
+        if (!ticket) return ticket.error();
+        if (auto bad = checkNeeds(cmd.needs)) return *bad;
+        if ((*ticket)->needs == cmd.needs) return Events{}; // the same needs again change nothing
+        return Events{NeedsSet{cmd.ticket, cmd.needs, m_at}};
+    }
+
+    // Counted while the hall is open: a question at the door outside the hours is no hall contact.
+    Decision operator()(const AnswerAtDoor& cmd) {
+        auto service = m_config.offeredServiceIndex(cmd.service);
+        if (!service) return fail(ErrorCode::UnknownService, "There is no service '" + cmd.service + "'.");
+        if (auto closed = checkOpen(m_config.hours)) return *closed;
+        return Events{AnsweredAtDoor{*service, m_at}};
+    }
+
     Decision operator()(const StartDay&) { return Events{}; } // the rollover itself happens in decide()
 
     // Offline kiosks: the rules live in offline_lease.cpp.
@@ -244,6 +265,13 @@ public:
     Decision operator()(const Configure& cmd) { return decideConfiguration(m_state, cmd, m_now); }
 
 private:
+    static std::optional<Error> checkNeeds(const VisitNeeds& needs) {
+        if (needs.language.size() > kMaxNeedLanguageBytes)
+            return fail(ErrorCode::InvalidValue, "language is longer than " + std::to_string(kMaxNeedLanguageBytes) + " bytes.");
+        if (invalidUtf8At(needs.language)) return fail(ErrorCode::InvalidValue, "language is not valid UTF-8 text.");
+        return std::nullopt;
+    }
+
     std::optional<Error> checkOpen(const OpeningHours& hours) const {
         if (hours.isOpen(m_now)) return std::nullopt;
         Error error = fail(ErrorCode::HallClosed, "The hall is closed now.");
@@ -291,7 +319,7 @@ private:
     }
 
     Decision issue(const std::vector<ServiceIndex>& services, TicketKind kind, const Appointment* appointment,
-                   const std::string& language, const std::string& publicCode) {
+                   const std::string& language, const std::string& publicCode, const VisitNeeds& needs) {
         const char prefix = m_config.services[services.front()].prefix;
         std::string number = m_state.nextNumber(prefix);
         if (number.empty())
@@ -306,6 +334,7 @@ private:
         ticket.issuedAt = m_at;
         ticket.language = language.empty() ? "nl" : language;
         ticket.publicCode = publicCode;
+        ticket.needs = needs;
         if (appointment) {
             ticket.appointmentCode = appointment->code;
             ticket.appointmentAt = appointment->startsAt;
@@ -379,6 +408,8 @@ const char* commandName(const Command& command) {
         [](const EndKioskLeases&) { return "end_kiosk_leases"; },
         [](const AcceptOfflineTicket&) { return "accept_offline_ticket"; },
         [](const Configure&) { return "configure"; },
+        [](const SetNeeds&) { return "set_needs"; },
+        [](const AnswerAtDoor&) { return "answer_at_door"; },
     }, command);
 }
 

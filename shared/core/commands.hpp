@@ -22,8 +22,14 @@ struct IssueWalkIn {
     std::string language = "nl";
     std::string publicCode;
     std::vector<std::string> moreServices = {};
+    VisitNeeds needs = {};  // marked by the host at the door (visit_needs.hpp)
 };
-struct CheckInAppointment { std::string code; std::string language = "nl"; std::string publicCode; };
+struct CheckInAppointment {
+    std::string code;
+    std::string language = "nl";
+    std::string publicCode;
+    VisitNeeds needs = {};
+};
 struct OpenCounter { std::string counter; std::optional<std::vector<std::string>> services; };
 struct PauseCounter { std::string counter; };
 struct CloseCounter { std::string counter; };
@@ -50,6 +56,10 @@ struct BookAppointment {
     CodeSource codeSource = CodeSource::Loket;
 };
 struct RemoveAppointment { std::string code; };
+// The host marks (or changes) what a visitor needs at the counter; an empty set clears them.
+struct SetNeeds { TicketId ticket = 0; VisitNeeds needs; };
+// The host answered a question at the door: a contact for `service` handled without a number.
+struct AnswerAtDoor { std::string service; };
 struct GiveFeedback { std::string publicCode; int score = 0; std::string comment; };
 struct StartDay { LocalDay day = 0; };
 // A change on the admin page (configuration.hpp): `by` is who made it; `confirmed` accepts a
@@ -60,7 +70,7 @@ using Command = std::variant<IssueWalkIn, CheckInAppointment, OpenCounter, Pause
                              CallNext, CallTicket, RecallTicket, StartTicket, MarkNoShow, CancelTicket,
                              CompleteTicket, TransferTicket, BookAppointment, RemoveAppointment,
                              GiveFeedback, StartDay, Configure, LeaseNumbers, RenewLeases, ReturnLease,
-                             EndKioskLeases, AcceptOfflineTicket>;
+                             EndKioskLeases, AcceptOfflineTicket, SetNeeds, AnswerAtDoor>;
 
 const char* commandName(const Command& command);
 

@@ -3,6 +3,7 @@
 #include "visit_rules.hpp"
 
 #include <algorithm>
+#include <bit>
 #include <cmath>
 #include <tuple>
 
@@ -24,6 +25,7 @@ struct Need {
     std::optional<CounterIndex> onlyCounter;
     std::optional<std::size_t> waiting;  // index in DispatchInput::waiting
     bool mine = false;                   // the asking counter may serve it
+    bool needsSittingDesk = false;       // only a counter with a sitting-height desk (deskSuits)
 };
 
 struct Server {
@@ -31,24 +33,24 @@ struct Server {
     Seconds freeAt = 0;
     ServiceMask services = 0;
     double spread2 = 0; // the squared spread of the work planned here so far (sum of squared durations)
+    bool sittingDesk = false;
 };
 
 class Planner {
 public:
     Planner(const DispatchInput& in, const CounterSlot& counter) : m_in(in) {
         const NormPolicyParams& p = in.params;
-        m_servers.push_back({counter.index, in.now, counter.services});
+        m_servers.push_back({counter.index, in.now, counter.services, 0, counter.sittingDesk});
         for (const CounterSlot& other : in.counters)
             if (other.available && other.index != counter.index)
-                m_servers.push_back({other.index, std::max(in.now, other.freeAt), other.services});
+                m_servers.push_back({other.index, std::max(in.now, other.freeAt), other.services, 0, other.sittingDesk});
         const Seconds until = in.now + p.planHorizonS;
         for (std::size_t i = 0; i < in.waiting.size(); ++i) {
             const Candidate& c = in.waiting[i];
             const Seconds due = candidateDueAt(c, in.normS);
             if (c.kind != TicketKind::Appointment || due < in.now || c.appointmentAt > until) continue;
             m_needs.push_back({std::max({in.now, c.notBefore, c.appointmentAt - p.activeBeforeS}), due,
-                               c.expectedDurationS, c.services, c.onlyCounter, i,
-                               servesAll(counter.services, c.services) && (!c.onlyCounter || *c.onlyCounter == counter.index)});
+                               c.expectedDurationS, c.services, c.onlyCounter, i, canServe(c, counter), c.needsSittingDesk});
         }
         for (std::size_t k : expectedArrivals(in.upcoming, until)) {
             const UpcomingAppointment& u = in.upcoming[k];
@@ -65,6 +67,10 @@ public:
     }
 
     bool empty() const { return m_needs.empty(); }
+    // The first waiting visitor the plan (with this counter free now) gives this counter: the
+    // plan's answer, which may differ from the earliest due — a visitor only this counter can
+    // serve goes before one the others can take in time.
+    std::optional<std::size_t> firstHere() const { return m_baselineFirstHere; }
     // The plan with this counter free still misses someone: a crunch ahead.
     bool crunch() const { return m_baselineMisses > 0; }
 
@@ -89,10 +95,17 @@ public:
         return false;
     }
 
-    // Does serving `first` here now keep the plan as good as it was (no more misses)?
+    // Does serving `first` here now keep the plan as good as it was (no more misses)? Every start
+    // in the plan keeps the slack margin; an appointment visitor this counter could serve also
+    // the due-time margin for the walk-in's own overrun: walkInRiskPercent of its expected
+    // duration, shared by the open counters (a visit that runs long delays the hall's next free
+    // counter by about that much over the counters). Visitors only other counters can serve
+    // are not delayed by this counter's overrun.
     bool keepsPlan(const Candidate& first, std::size_t firstIndex) {
         const Seconds duration = std::max<Seconds>(first.expectedDurationS, 30);
+        m_overrunMargin = duration * m_in.params.walkInRiskPercent / 100 / static_cast<Seconds>(m_servers.size());
         schedule(Busy{m_in.now + duration, firstIndex, duration});
+        m_overrunMargin = 0;
         for (std::size_t i = 0; i < m_needs.size(); ++i)
             if (m_missed[i] && (m_needs[i].mine || !m_baselineMissed[i])) return false;
         return true;
@@ -104,12 +117,14 @@ private:
 
     void rememberBaseline() {
         m_baselineMisses = schedule(std::nullopt).misses;
+        m_baselineFirstHere = m_firstHere;
         m_baselineMissed = m_missed;
     }
 
     // List scheduling in order of due time: each need goes to the counter that can take it
     // soonest; among those free by its earliest start, the one free latest (so no gap is left
-    // that another visit needs).
+    // that another visit needs); between counters free at the same time, the one with the fewest
+    // skills (the counter with a scarce skill stays free for the visitors only it can serve).
     Outcome schedule(std::optional<Busy> busy) {
         m_work = m_servers;
         if (busy) {
@@ -117,8 +132,9 @@ private:
             m_work.front().spread2 = static_cast<double>(busy->duration) * static_cast<double>(busy->duration);
         }
         Outcome out;
+        m_firstHere.reset();
         m_missed.assign(m_needs.size(), false);
-        const Seconds margin = m_in.params.slackMarginS;
+        const Seconds margin = m_in.params.slackMarginS + m_overrunMargin;
         const double risk = m_in.params.planRiskPercent / 100.0;
         for (std::size_t i = 0; i < m_needs.size(); ++i) {
             const Need& n = m_needs[i];
@@ -126,9 +142,13 @@ private:
             Server* best = nullptr;
             bool bestFits = false;
             for (Server& s : m_work) {
-                if (!servesAll(s.services, n.services) || (n.onlyCounter && *n.onlyCounter != s.index)) continue;
+                if (!servesAll(s.services, n.services) || !deskSuits(s.sittingDesk, n.needsSittingDesk) ||
+                    (n.onlyCounter && *n.onlyCounter != s.index))
+                    continue;
                 const bool fits = s.freeAt <= n.earliest;
-                if (!best || (fits && (!bestFits || s.freeAt > best->freeAt)) || (!fits && !bestFits && s.freeAt < best->freeAt)) {
+                const bool narrower = best && s.freeAt == best->freeAt && std::popcount(s.services) < std::popcount(best->services);
+                if (!best || (fits && (!bestFits || s.freeAt > best->freeAt || narrower)) ||
+                    (!fits && !bestFits && (s.freeAt < best->freeAt || narrower))) {
                     best = &s;
                     bestFits = fits;
                 }
@@ -139,7 +159,8 @@ private:
             // visitor can start absorbs that much of it.
             const double idle = static_cast<double>(std::max<Seconds>(0, n.earliest - best->freeAt));
             const double overrun = std::max(0.0, risk * std::sqrt(best->spread2) - idle);
-            if (static_cast<double>(start) + overrun > static_cast<double>(n.due - margin)) {
+            const Seconds needMargin = n.mine ? margin : m_in.params.slackMarginS;
+            if (static_cast<double>(start) + overrun > static_cast<double>(n.due - needMargin)) {
                 ++out.misses;
                 m_missed[i] = true;
                 if (!out.firstMiss) out.firstMiss = i;
@@ -147,11 +168,14 @@ private:
             const double carried = risk > 0 ? overrun / risk : 0.0;
             best->spread2 = carried * carried + static_cast<double>(n.duration) * static_cast<double>(n.duration);
             best->freeAt = start + n.duration;
+            if (best == &m_work.front() && n.waiting && !m_firstHere) m_firstHere = n.waiting;
         }
         return out;
     }
 
     const DispatchInput& m_in;
+    Seconds m_overrunMargin = 0;     // while judging a walk-in (keepsPlan)
+    std::optional<std::size_t> m_firstHere, m_baselineFirstHere;
     std::vector<Server> m_servers;   // this counter first
     std::vector<Server> m_work;
     std::vector<Need> m_needs;       // by due time
@@ -228,7 +252,7 @@ std::optional<std::size_t> choosePlanned(const DispatchInput& in, const CounterS
     auto reach = [&](const Candidate& c) {
         int n = 0;
         for (const CounterSlot& s : in.counters)
-            n += s.available && servesAll(s.services, c.services) && (!c.onlyCounter || *c.onlyCounter == s.index);
+            n += s.available && canServe(c, s);
         return n;
     };
 
@@ -252,7 +276,10 @@ std::optional<std::size_t> choosePlanned(const DispatchInput& in, const CounterS
     plan.triage(p.triageLimit);
     auto saveable = [&](std::size_t i, const Candidate& c) { return active(c) && byDue(c) >= now && !plan.givenUp(i); };
     auto other = [&](std::size_t i, const Candidate& c) { return (c.kind == TicketKind::WalkIn || active(c)) && !saveable(i, c); };
-    const auto firstSaveable = best(in, pool, saveable, byDue);
+    // The plan's first visitor for this counter; else the earliest due.
+    auto firstSaveable = best(in, pool, saveable, byDue);
+    if (const auto here = plan.firstHere(); here && eligible(in.waiting[*here], counter, now) && saveable(*here, in.waiting[*here]))
+        firstSaveable = here;
     const auto firstOther = best(in, pool, other, byDue);
     auto allows = [&](std::size_t i) { return plan.empty() || plan.keepsPlan(in.waiting[i], i); };
 

@@ -12,12 +12,13 @@
 //     and at least their target plus walkInStarvationS, goes first when the plan allows it, and in
 //     any case a grace later (walkInGraceS, or walkInGracePercent of the backlog when longer);
 //  3. the plan: appointment visitors in order of due time, each at the counter that can take it
-//     soonest without leaving a gap another needs. When the plan shows that someone will miss the
+//     soonest without leaving a gap another needs (between counters free at once, the one with
+//     the fewest skills); the asking counter is answered with the first visitor the plan gives it. When the plan shows that someone will miss the
 //     norm whatever happens, triage names them explicitly (at most triageLimit, the longest
 //     visits, as Moore–Hodgson does on one machine) instead of letting lateness spread;
 //  4. a walk-in (or a lost appointment) goes first when, with this counter busy for its expected
 //     duration, the plan keeps every other appointment visitor within the norm (with the slack
-//     margin). The plan is hall-wide: it also holds the visitors only other counters can serve, and
+//     margin plus walkInRiskPercent of the walk-in's duration over the open counters: its overrun). The plan is hall-wide: it also holds the visitors only other counters can serve, and
 //     a walk-in here may not make one of them miss the norm who would have kept it; otherwise the first appointment of the plan — or, when only booked visitors who
 //     need this counter are at stake (a scarce skill), a visit short enough to leave them room;
 //  5. otherwise early appointments, earliest appointment time first. It never idles while an

@@ -82,33 +82,35 @@ std::optional<std::size_t> chooseNorm(const DispatchInput& in, const CounterSlot
     if (!firstOther) return argMin(in, counter, kAny, [](const Candidate& c) { return c.appointmentAt; });
 
     // The appointments this counter may have to meet soon: those waiting and those booked.
-    struct Need { Seconds earliest; Seconds due; Seconds duration; ServiceMask services; };
+    struct Need { Seconds earliest; Seconds due; Seconds duration; ServiceMask services; bool needsSittingDesk; };
     std::vector<Need> needs;
     for (const Candidate& c : in.waiting)
-        if (c.kind == TicketKind::Appointment && servesAll(counter.services, c.services) &&
+        if (c.kind == TicketKind::Appointment && canServe(c, counter) &&
             candidateDueAt(c, in.normS) >= now && c.appointmentAt <= now + p.lookAheadS)
             needs.push_back({std::max(now, std::max(c.notBefore, c.appointmentAt - p.activeBeforeS)),
-                             candidateDueAt(c, in.normS), c.expectedDurationS, c.services});
+                             candidateDueAt(c, in.normS), c.expectedDurationS, c.services, c.needsSittingDesk});
     for (const UpcomingAppointment& u : in.upcoming)
         if (servesAll(counter.services, u.services) && u.appointmentAt <= now + p.lookAheadS &&
             u.appointmentAt + in.normS >= now)
             needs.push_back({std::max(now, u.appointmentAt - p.activeBeforeS), u.appointmentAt + in.normS,
-                             u.expectedDurationS, u.services});
+                             u.expectedDurationS, u.services, false});
     if (needs.empty()) return firstOther;
     std::sort(needs.begin(), needs.end(), [](const Need& a, const Need& b) { return a.due < b.due; });
 
     // Can this counter serve `first` and every appointment due soon still be met, counting the
     // other counters that will free up?
     auto feasibleAfter = [&](const Candidate& first) {
-        struct Server { Seconds freeAt; ServiceMask services; };
-        std::vector<Server> servers{{now + first.expectedDurationS, counter.services}};
+        struct Server { Seconds freeAt; ServiceMask services; bool sittingDesk; };
+        std::vector<Server> servers{{now + first.expectedDurationS, counter.services, counter.sittingDesk}};
         for (const CounterSlot& other : in.counters)
             if (other.available && other.index != counter.index)
-                servers.push_back({std::max(now, other.freeAt), other.services});
+                servers.push_back({std::max(now, other.freeAt), other.services, other.sittingDesk});
         for (const Need& need : needs) {
             Server* best = nullptr;
             for (Server& s : servers)
-                if (servesAll(s.services, need.services) && (!best || s.freeAt < best->freeAt)) best = &s;
+                if (servesAll(s.services, need.services) && deskSuits(s.sittingDesk, need.needsSittingDesk) &&
+                    (!best || s.freeAt < best->freeAt))
+                    best = &s;
             if (!best) continue; // only this hall's other counters could help, and none can
             Seconds start = std::max(best->freeAt, need.earliest);
             if (start > need.due - p.slackMarginS) return false;
@@ -130,7 +132,13 @@ std::optional<std::size_t> chooseNorm(const DispatchInput& in, const CounterSlot
 } // namespace
 
 bool eligible(const Candidate& candidate, const CounterSlot& counter, Seconds now) {
-    return counterMayServe(counter.index, counter.services, candidate.services, candidate.notBefore, candidate.onlyCounter, now);
+    return counterMayServe(counter.index, counter.services, counter.sittingDesk, candidate.services, candidate.needsSittingDesk,
+                           candidate.notBefore, candidate.onlyCounter, now);
+}
+
+bool canServe(const Candidate& candidate, const CounterSlot& counter) {
+    return counterMayServe(counter.index, counter.services, counter.sittingDesk, candidate.services, candidate.needsSittingDesk,
+                           candidate.notBefore, candidate.onlyCounter, candidate.notBefore);
 }
 
 Seconds candidateWaitFrom(const Candidate& c) { return waitStartsAt(c.kind, c.appointmentAt, c.checkedInAt); }

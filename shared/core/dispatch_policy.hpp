@@ -29,6 +29,7 @@ struct Candidate {
     std::optional<CounterIndex> onlyCounter;
     Seconds expectedDurationS = 0;
     Seconds walkInTargetS = 600;
+    bool needsSittingDesk = false;   // only a counter with a sitting-height desk (core::deskSuits)
 };
 
 // A counter as a policy sees it.
@@ -37,6 +38,7 @@ struct CounterSlot {
     ServiceMask services = 0;        // what it serves now
     Seconds freeAt = 0;              // when its current visit is expected to end (≤ now: free)
     bool available = true;           // open (not closed or paused)
+    bool sittingDesk = false;        // has a desk at sitting height (CounterConfig::sittingDesk)
 };
 
 // A booked appointment that has not checked in yet: the norm policy keeps room for it.
@@ -59,6 +61,9 @@ struct DispatchInput {
 
 // May `counter` serve `candidate` at `now`? (core::counterMayServe)
 bool eligible(const Candidate& candidate, const CounterSlot& counter, Seconds now);
+// Could `counter` serve `candidate` at all, whenever it is callable: skills, desk and a transfer to
+// one counter (counterMayServe without the time). The planners use it to see who can go where.
+bool canServe(const Candidate& candidate, const CounterSlot& counter);
 // When the candidate's wait started (core::waitStartsAt).
 Seconds candidateWaitFrom(const Candidate& candidate);
 // When a waiting visit breaches its norm (appointment) or target (walk-in).

@@ -64,7 +64,8 @@ DispatchView buildDispatchView(const HallState& state, Seconds now) {
         Seconds target = 0;
         for (auto s : t.services) target = std::max(target, config.services[s].walkInTargetS);
         view.waiting.push_back(Candidate{t.id, t.kind, t.issuedAt, t.appointmentAt, t.serviceMask(), t.notBefore,
-                                         t.onlyCounter, state.durations().expectedVisit(config, t.services), target});
+                                         t.onlyCounter, state.durations().expectedVisit(config, t.services), target,
+                                         t.needs.sittingDesk});
     }
     for (std::size_t i = 0; i < config.counters.size(); ++i) {
         const CounterStatus& c = state.counters()[i];
@@ -77,7 +78,7 @@ DispatchView buildDispatchView(const HallState& state, Seconds now) {
             }
         }
         view.counters.push_back(CounterSlot{static_cast<CounterIndex>(i), c.services, freeAt,
-                                            c.state == CounterState::Open});
+                                            c.state == CounterState::Open, config.counters[i].sittingDesk});
     }
     // Booked visitors who have not checked in: as many of them will come as today's show rate
     // says — with a 35 % no-show day, counting every one made plans and estimates minutes too

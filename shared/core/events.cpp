@@ -24,6 +24,8 @@ const char* eventTypeName(const Event& event) {
         [](const LeaseEnded&) { return "offline.lease_ended"; },
         [](const OfflineTicketPlaced&) { return "offline.ticket_placed"; },
         [](const ConfigurationChanged&) { return "configuration.changed"; },
+        [](const NeedsSet&) { return "ticket.needs_set"; },
+        [](const AnsweredAtDoor&) { return "door.answered"; },
     }, event);
 }
 
@@ -38,6 +40,7 @@ std::optional<TicketId> eventTicket(const Event& event) {
         [](const LeasesRenewed&) -> std::optional<TicketId> { return std::nullopt; },
         [](const LeaseEnded&) -> std::optional<TicketId> { return std::nullopt; },
         [](const ConfigurationChanged&) -> std::optional<TicketId> { return std::nullopt; },
+        [](const AnsweredAtDoor&) -> std::optional<TicketId> { return std::nullopt; },
         [](const auto& e) -> std::optional<TicketId> { return e.ticket; },
     }, event);
 }

@@ -31,6 +31,10 @@ struct TicketCancelled { TicketId ticket; Seconds at; };
 struct CounterUpdated { CounterIndex counter; CounterState state; ServiceMask services; Seconds at; };
 struct AppointmentBooked { Appointment appointment; };
 struct AppointmentRemoved { std::string code; };
+// The host marked what the visitor needs (replaces what was marked before).
+struct NeedsSet { TicketId ticket; VisitNeeds needs; Seconds at; };
+// A question answered at the door, without a number (counted in the day statistics).
+struct AnsweredAtDoor { ServiceIndex service; Seconds at; };
 struct FeedbackGiven { TicketId ticket; int score; std::string comment; };
 // A new hall day: yesterday's tickets and personal data are gone; appointments of this and later
 // days are carried over, ticket ids continue.
@@ -42,7 +46,7 @@ struct ConfigurationChanged { ConfigChange change; std::string by; Seconds at = 
 using Event = std::variant<TicketIssued, TicketCalled, TicketRecalled, TicketStarted, TicketCompleted,
                            TicketNoShow, TicketTransferred, TicketCancelled, CounterUpdated,
                            AppointmentBooked, AppointmentRemoved, FeedbackGiven, DayStarted, ConfigurationChanged,
-                           NumbersLeased, LeasesRenewed, LeaseEnded, OfflineTicketPlaced>;
+                           NumbersLeased, LeasesRenewed, LeaseEnded, OfflineTicketPlaced, NeedsSet, AnsweredAtDoor>;
 
 // "ticket.called": the API's event type names (api.md); internal ones are "appointment.booked" etc.
 const char* eventTypeName(const Event& event);

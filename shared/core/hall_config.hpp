@@ -90,6 +90,15 @@ struct NormPolicyParams {
     // Off by default: 30-100 % gains the surge 0.5-2 points but pushes passport_rush_june's walk-in
     // p95 over fifo's × 1.1 (docs/benchmarks.md).
     int planRiskPercent = 0;
+    // The due-time margin for a walk-in's own overrun: a walk-in goes first only when every
+    // appointment visitor in the plan whom this counter could serve still starts slackMarginS plus
+    // this share, in percent, of the walk-in's expected duration divided by the open counters
+    // before the norm. A visit runs long
+    // by about a third of its length at the scenarios' spread, and the delay is shared by all the
+    // counters that can take the next visitor, so it is small in a large hall and counts in a
+    // small one. 160 %: walk_in_surge reaches appointments_first − 1 point with its walk-ins under
+    // fifo's p95 × 1.1 on every scenario (0: the slack margin alone; docs/benchmarks.md).
+    int walkInRiskPercent = 160;
 };
 
 struct ServiceConfig {

@@ -213,6 +213,7 @@ void HallState::apply(const Event& event) {
             m_counters.assign(m_config->counters.size(), CounterStatus{});
             m_lastSeq.fill(0);
             m_recentCalls.clear();
+            m_doorAnswers.clear();
             m_durations = DurationModel(m_config->services.size());
             m_nextTicketId = std::max(m_nextTicketId, e.nextTicketId);
             m_offline.startDay();
@@ -230,6 +231,8 @@ void HallState::apply(const Event& event) {
             }
             m_offline.apply(e);
         },
+        [&](const NeedsSet& e) { mutableTicket(e.ticket).needs = e.needs; },
+        [&](const AnsweredAtDoor& e) { m_doorAnswers.push_back(e); },
         [&](const ConfigurationChanged& e) {
             auto next = std::make_shared<HallConfig>(*m_config);
             applyConfigurationChange(*next, e.change);

@@ -58,6 +58,8 @@ public:
     const std::vector<CounterStatus>& counters() const { return m_counters; }
     const std::deque<RecentCall>& recentCalls() const { return m_recentCalls; }
     const DurationModel& durations() const { return m_durations; }
+    // Questions the host answered at the door today, in order (no visitor data).
+    const std::vector<AnsweredAtDoor>& doorAnswers() const { return m_doorAnswers; }
     TicketId nextTicketId() const { return m_nextTicketId; }
     // Offline kiosks: number leases, clock offsets, uploads placed (offline_lease.hpp).
     const OfflineLedger& offline() const { return m_offline; }
@@ -87,6 +89,7 @@ private:
     std::array<int, 26> m_lastSeq{};                      // per prefix letter
     std::deque<RecentCall> m_recentCalls;                 // newest first
     DurationModel m_durations;
+    std::vector<AnsweredAtDoor> m_doorAnswers;
     TicketId m_nextTicketId = 1;
     OfflineLedger m_offline;
 };

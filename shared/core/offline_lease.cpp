@@ -80,6 +80,8 @@ Result<std::vector<Event>> decideLeaseNumbers(const HallState& state, const Leas
     if (state.offline().activeLease(cmd.kiosk, *service, now.t)) return Events{};
     const std::string& key = state.offline().bookKey().empty() ? cmd.bookKey : state.offline().bookKey();
     if (!hexKey(key)) return fail(ErrorCode::InvalidValue, "The offline book key must be 64 lower-case hex digits.");
+    const std::string& uploadKey = state.offline().uploadKey().empty() ? cmd.uploadKey : state.offline().uploadKey();
+    if (!hexKey(uploadKey)) return fail(ErrorCode::InvalidValue, "The offline upload key must be 64 lower-case hex digits.");
     const char prefix = config.services[*service].prefix;
     const int size = std::clamp(cmd.size, kMinLeaseBlock, kMaxLeaseBlock);
     auto first = findBlock(state, prefix, size);
@@ -96,7 +98,7 @@ Result<std::vector<Event>> decideLeaseNumbers(const HallState& state, const Leas
     lease.count = size;
     lease.grantedAt = now.t;
     lease.expiresAt = now.t + kLeaseTtlS;
-    return Events{NumbersLeased{lease, now.t - cmd.kioskClock, key}};
+    return Events{NumbersLeased{lease, now.t - cmd.kioskClock, key, uploadKey}};
 }
 
 Result<std::vector<Event>> decideRenewLeases(const HallState& state, const RenewLeases& cmd, Now now) {

@@ -19,6 +19,7 @@ void OfflineLedger::apply(const NumbersLeased& e) {
     m_leases[e.lease.id] = record;
     m_offsets[e.lease.kiosk] = e.offsetS;
     if (m_bookKey.empty()) m_bookKey = e.bookKey;
+    if (m_uploadKey.empty()) m_uploadKey = e.uploadKey;
     m_nextLeaseId = std::max(m_nextLeaseId, e.lease.id + 1);
 }
 
@@ -47,6 +48,7 @@ void OfflineLedger::startDay() {
     m_leases.clear();
     m_offsets.clear();
     m_bookKey.clear();
+    m_uploadKey.clear();
 }
 
 const LeaseRecord* OfflineLedger::lease(LeaseId id) const {

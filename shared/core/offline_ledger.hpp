@@ -39,6 +39,7 @@ public:
     // Server time minus kiosk time at the last contact with the kiosk.
     std::optional<Seconds> clockOffset(const std::string& kiosk) const;
     const std::string& bookKey() const { return m_bookKey; }
+    const std::string& uploadKey() const { return m_uploadKey; }
     LeaseId nextLeaseId() const { return m_nextLeaseId; }
 
     // Whether number `seq` with `prefix` is held by a lease today (the server must not issue it).
@@ -53,6 +54,7 @@ private:
     std::map<LeaseId, LeaseRecord> m_leases;
     std::map<std::string, Seconds> m_offsets;
     std::string m_bookKey;
+    std::string m_uploadKey;
     LeaseId m_nextLeaseId = 1;
 };
 

@@ -35,13 +35,17 @@ const char* leaseEndReasonName(LeaseEndReason reason);
 
 // A kiosk asks for a block for `service`. `size` comes from leaseBlockSize (the server counts
 // the walk-ins); `kioskClock` is the kiosk's own clock when it asked (for the clock offset);
-// `bookKey` is a fresh random key (hex) used only if the day has no offline-book key yet.
+// `bookKey` is a fresh random key (hex) used only if the day has no offline-book key yet;
+// `uploadKey` likewise for the day's upload key. The book key goes to every kiosk (it hashes the
+// book's codes); the upload key never leaves the server: each lease's upload secret is derived
+// from it, so one kiosk cannot work out another's.
 struct LeaseNumbers {
     std::string kiosk;
     std::string service;
     int size = 10;
     Seconds kioskClock = 0;
     std::string bookKey;
+    std::string uploadKey;
 };
 // Contact with a kiosk that holds leases: measures its clock again and moves every lease's expiry on.
 struct RenewLeases { std::string kiosk; Seconds kioskClock = 0; };
@@ -65,8 +69,10 @@ struct AcceptOfflineTicket {
 
 // --- events ---------------------------------------------------------------------------------
 
-// `offsetS`: server time minus kiosk time at the grant. `bookKey`: the day's offline-book key.
-struct NumbersLeased { NumberLease lease; Seconds offsetS = 0; std::string bookKey; };
+// `offsetS`: server time minus kiosk time at the grant. `bookKey`: the day's offline-book key;
+// `uploadKey`: the day's server-only key for the leases' upload secrets (empty in events written
+// before it existed: those leases then have no upload secret).
+struct NumbersLeased { NumberLease lease; Seconds offsetS = 0; std::string bookKey; std::string uploadKey; };
 struct LeasesRenewed { std::string kiosk; Seconds at = 0; Seconds offsetS = 0; Seconds expiresAt = 0; };
 // `used`: how many numbers from the start stay reserved (all of them when the usage is unknown).
 struct LeaseEnded { LeaseId lease = 0; Seconds at = 0; int used = 0; LeaseEndReason reason = LeaseEndReason::Returned; };

@@ -57,7 +57,13 @@ std::optional<double> percent(int part, int whole) {
 }
 } // namespace
 
-DayStats computeDayStats(const std::string& date, const std::vector<VisitRecord>& visits) {
+DoorAnswerCounts doorAnswerCounts(const HallState& state) {
+    DoorAnswerCounts out;
+    for (const AnsweredAtDoor& a : state.doorAnswers()) out[state.config().services[a.service].id] += 1;
+    return out;
+}
+
+DayStats computeDayStats(const std::string& date, const std::vector<VisitRecord>& visits, const DoorAnswerCounts& door) {
     DayStats d;
     d.date = date;
     std::vector<Seconds> apptWaits, walkWaits;
@@ -99,6 +105,12 @@ DayStats computeDayStats(const std::string& date, const std::vector<VisitRecord>
     d.pctWalkInsWithinTarget = percent(walkOnTime, static_cast<int>(walkWaits.size()));
     d.appointmentWait = summarise(apptWaits);
     d.walkInWait = summarise(walkWaits);
+    for (const auto& [service, count] : door) {
+        d.answeredAtDoor += count;
+        auto& svc = services[service].first;
+        svc.service = service;
+        svc.answeredAtDoor = count;
+    }
     for (auto& [id, entry] : services) {
         entry.first.wait = summarise(entry.second);
         d.byService.push_back(entry.first);

@@ -41,7 +41,7 @@ VisitRecord visitRecordOf(const HallState& state, const Ticket& ticket, std::int
 
 struct WaitSummary { int count = 0; Seconds p50 = 0; Seconds p95 = 0; Seconds max = 0; };
 
-struct ServiceStats { std::string service; int visitors = 0; int waiting = 0; WaitSummary wait; };
+struct ServiceStats { std::string service; int visitors = 0; int waiting = 0; WaitSummary wait; int answeredAtDoor = 0; };
 struct HourStats {
     int hour = 0;
     int visitors = 0;
@@ -61,9 +61,16 @@ struct DayStats {
     int feedbackCount = 0;
     std::optional<double> feedbackAverage;
     std::map<std::string, int> outcomes;              // handled, backoffice, partner, other
+    // Contacts the host handled at the door, without a number: not visitors (they never waited),
+    // but handled at the first level — the question never travelled.
+    int answeredAtDoor = 0;
 };
 
-DayStats computeDayStats(const std::string& date, const std::vector<VisitRecord>& visits);
+// Questions answered at the door by service id (anonymous counts; HallState::doorAnswers).
+using DoorAnswerCounts = std::map<std::string, int>;
+DoorAnswerCounts doorAnswerCounts(const HallState& state);
+
+DayStats computeDayStats(const std::string& date, const std::vector<VisitRecord>& visits, const DoorAnswerCounts& door);
 WaitSummary summarise(std::vector<Seconds> waits);
 
 } // namespace loket::core

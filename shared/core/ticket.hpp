@@ -4,6 +4,7 @@
 #pragma once
 
 #include "hall_config.hpp"
+#include "visit_needs.hpp"
 
 #include <optional>
 #include <string>
@@ -59,6 +60,7 @@ struct Ticket {
     std::string note;                         // staff only
     std::optional<int> feedbackScore;
     std::string feedbackComment;              // the visitor's remark; gone with the day
+    VisitNeeds needs;                         // staff only (visit_needs.hpp); gone with the day
 
     ServiceMask serviceMask() const;
     bool live() const { return status == TicketStatus::Waiting || status == TicketStatus::Called || status == TicketStatus::Serving; }

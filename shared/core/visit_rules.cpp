@@ -12,14 +12,19 @@ Seconds waitStartsAt(const Ticket& ticket) { return waitStartsAt(ticket.kind, ti
 
 bool servesAll(ServiceMask counterServices, ServiceMask visitServices) { return (visitServices & ~counterServices) == 0; }
 
-bool counterMayServe(CounterIndex counter, ServiceMask counterServices, ServiceMask visitServices, Seconds notBefore,
-                     std::optional<CounterIndex> onlyCounter, Seconds now) {
-    return servesAll(counterServices, visitServices) && notBefore <= now && (!onlyCounter || *onlyCounter == counter);
+bool deskSuits(bool counterHasSittingDesk, bool visitNeedsSittingDesk) { return counterHasSittingDesk || !visitNeedsSittingDesk; }
+
+bool counterMayServe(CounterIndex counter, ServiceMask counterServices, bool counterHasSittingDesk, ServiceMask visitServices,
+                     bool visitNeedsSittingDesk, Seconds notBefore, std::optional<CounterIndex> onlyCounter, Seconds now) {
+    return servesAll(counterServices, visitServices) && deskSuits(counterHasSittingDesk, visitNeedsSittingDesk) &&
+           notBefore <= now && (!onlyCounter || *onlyCounter == counter);
 }
 
-bool counterMayServe(CounterIndex counter, ServiceMask counterServices, const Ticket& ticket, Seconds now) {
+bool counterMayServe(CounterIndex counter, ServiceMask counterServices, bool counterHasSittingDesk, const Ticket& ticket,
+                     Seconds now) {
     return ticket.status == TicketStatus::Waiting &&
-           counterMayServe(counter, counterServices, ticket.serviceMask(), ticket.notBefore, ticket.onlyCounter, now);
+           counterMayServe(counter, counterServices, counterHasSittingDesk, ticket.serviceMask(), ticket.needs.sittingDesk,
+                           ticket.notBefore, ticket.onlyCounter, now);
 }
 
 } // namespace loket::core

@@ -19,12 +19,19 @@ Seconds waitStartsAt(const Ticket& ticket);
 // A counter serves a visit only when every service of the visit is among what it serves now.
 bool servesAll(ServiceMask counterServices, ServiceMask visitServices);
 
+// A visitor who needs a desk at sitting height (a wheelchair; VisitNeeds::sittingDesk) is sent
+// only to a counter configured with one (CounterConfig::sittingDesk); anyone else to any counter.
+bool deskSuits(bool counterHasSittingDesk, bool visitNeedsSittingDesk);
+
 // May the counter `counter`, serving `counterServices` now, call this waiting visit at `now`?
-// Its skills cover the visit, the visitor is callable (not in the cooldown after an unanswered
-// call), and a visit transferred to one counter goes to that counter only.
-bool counterMayServe(CounterIndex counter, ServiceMask counterServices, ServiceMask visitServices,
-                     Seconds notBefore, std::optional<CounterIndex> onlyCounter, Seconds now);
+// Its skills cover the visit, its desk suits the visitor (deskSuits), the visitor is callable
+// (not in the cooldown after an unanswered call), and a visit transferred to one counter goes to
+// that counter only.
+bool counterMayServe(CounterIndex counter, ServiceMask counterServices, bool counterHasSittingDesk,
+                     ServiceMask visitServices, bool visitNeedsSittingDesk, Seconds notBefore,
+                     std::optional<CounterIndex> onlyCounter, Seconds now);
 // The same for a ticket, which must also be waiting.
-bool counterMayServe(CounterIndex counter, ServiceMask counterServices, const Ticket& ticket, Seconds now);
+bool counterMayServe(CounterIndex counter, ServiceMask counterServices, bool counterHasSittingDesk, const Ticket& ticket,
+                     Seconds now);
 
 } // namespace loket::core

@@ -119,7 +119,8 @@ void DeviceEnrolment::loadStored() {
 }
 
 void DeviceEnrolment::run() {
-    net::HttpClient http(net::HttpOptions{m_settings.serverUrl, "", milliseconds(1500), milliseconds(4000), {}, m_settings.tls});
+    net::HttpClient http(
+        net::HttpOptions{m_settings.serverUrl, "", milliseconds(1500), milliseconds(4000), {}, m_settings.tls, m_settings.servers});
     loadStored();
     m_nextTry = Steady::now();
     std::unique_lock lock(m_mutex);

@@ -71,6 +71,9 @@ struct PairingStatus {
 struct EnrolmentSettings {
     std::string serverUrl;
     net::TlsOptions tls{};
+    // Several server instances (shared/net/server_list.hpp): when set, requests go through the
+    // list (shared with the device's other clients); serverUrl still names the credential's issuer.
+    std::shared_ptr<net::ServerList> servers{};
     std::string role;                     // "kiosk" | "display"
     std::filesystem::path credentialFile; // <state folder>/credential.json
     std::function<std::int64_t()> clock;  // wall clock in seconds; empty: the system clock

@@ -125,6 +125,8 @@ Effects Flow::handle(const Input& input, TimePoint now) {
             } else if constexpr (std::is_same_v<T, Tick>) {
                 onTick(now, fx);
             } else if constexpr (std::is_same_v<T, ServicesLoaded>) {
+                // A change on the admin page (a name, what to bring, walk-in on or off) shows at once.
+                if (m_s.services != in.services) changed();
                 m_s.services = in.services;
                 m_s.reachable = true;
                 m_s.certificateRefused = false;
@@ -161,6 +163,11 @@ Effects Flow::handle(const Input& input, TimePoint now) {
                     if (m_s.speechOn) fx.push_back(Announce{Cue::Screen});
                 }
                 changed();
+            } else if constexpr (std::is_same_v<T, BannerChanged>) {
+                if (m_s.banner != in.banner) {
+                    m_s.banner = in.banner;
+                    changed();
+                }
             } else if constexpr (std::is_same_v<T, HeadsetPlugged>) {
                 if (!m_s.speechOn) {
                     m_s.speechOn = true;

@@ -110,10 +110,12 @@ struct HeadsetPlugged {};
 // Offline, and the kiosk restarted during the outage (the offline book's key lived in memory
 // only): it cannot check the code. The visitor chooses the service and gets a walk-in ticket.
 struct CodeNotCheckable { std::uint64_t requestId = 0; };
+// The admin page changed the banner (or the kiosk loaded it): shown on every screen from the next frame.
+struct BannerChanged { proto::LocalText banner; };
 
 using Input = std::variant<ActionInput, TextInput, EnterKey, FocusInput, Tick, ServicesLoaded, Reachability,
                            CheckInSucceeded, CheckInRejected, CheckInUnreachable, PrintFinished, HeadsetPlugged,
-                           CodeNotCheckable>;
+                           CodeNotCheckable, BannerChanged>;
 
 // ---- effects -------------------------------------------------------------------------------
 // Check in (JSON body of api.md). The worker makes one Idempotency-Key per request id and keeps
@@ -146,6 +148,7 @@ struct FlowState {
     bool reachable = true;
     bool certificateRefused = false; // see Reachability
     std::vector<proto::ClientService> services;
+    proto::LocalText banner; // the admin page's line ("Vandaag zijn wij om 12:00 gesloten"); empty: none
     std::optional<std::uint64_t> pendingRequest;
     int focus = -1;             // index into the screen's targets; -1: none
     bool warning = false;       // the idle warning is showing

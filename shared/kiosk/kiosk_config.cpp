@@ -13,7 +13,7 @@ namespace {
 using config::Section;
 
 Status readServer(const Section& r, KioskConfig& c) {
-    if (auto st = r.only({"url", "device_token", "ca_file", "pinned_public_key"}); !st) return st;
+    if (auto st = r.only({"url", "device_token", "ca_file", "pinned_public_key", "also"}); !st) return st;
     if (auto st = r.text("url", c.serverUrl); !st) return st;
     if (c.serverUrl.rfind("http://", 0) != 0 && c.serverUrl.rfind("https://", 0) != 0)
         return r.fail("url", "must start with http:// or https://");
@@ -21,6 +21,7 @@ Status readServer(const Section& r, KioskConfig& c) {
     if (auto st = r.text("pinned_public_key", c.pinnedPublicKey); !st) return st;
     if ((!c.caFile.empty() || !c.pinnedPublicKey.empty()) && c.serverUrl.rfind("https://", 0) != 0)
         return r.fail("ca_file", "ca_file and pinned_public_key need an https:// server url");
+    if (auto st = config::readMoreServers(r, {c.serverUrl, c.caFile, c.pinnedPublicKey}, c.moreServers); !st) return st;
     // No token (or an empty one): the kiosk pairs with the server and gets its own (docs/deploy.md).
     return r.text("device_token", c.deviceToken, false);
 }

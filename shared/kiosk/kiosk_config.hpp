@@ -6,6 +6,7 @@
 #pragma once
 
 #include "booking_code.hpp"
+#include "shared/config/server_addresses.hpp"
 #include "shared/core/result.hpp"
 
 #include <filesystem>
@@ -38,6 +39,9 @@ struct KioskConfig {
     std::string deviceToken;
     std::string caFile;          // [server] ca_file: PEM CA that signed the server's certificate (https://)
     std::string pinnedPublicKey; // [server] pinned_public_key: "sha256//<base64>" of the server's key
+    // [[server.also]]: further instances of the hall server, tried in order when the one in use
+    // fails (several locations on PostgreSQL, docs/deploy.md); each with its CA / pin resolved.
+    std::vector<config::ServerAddress> moreServers;
     std::string hallName;                // printed on the ticket; empty: no line
     std::filesystem::path printerProfile; // firmware-config/printers/<model>.toml
     std::string printerTransport = "file:var/print"; // file:<dir> | tcp:<host>:<port> | device:<path>

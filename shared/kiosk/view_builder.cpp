@@ -380,6 +380,7 @@ KioskVm buildView(const Flow& flow, const i18n::Catalog& catalog) {
     case Screen::Problem: vm.screen = problemView(flow, w); break;
     case Screen::Offline: vm.screen = offlineView(s, w); break;
     }
+    if (const std::string& banner = core::textIn(s.banner, s.language); !banner.empty()) vm.banner = Text{banner, banner};
     vm.bar = bar(s, w);
     if (s.warning) {
         TimeoutWarningVm warning;

@@ -78,6 +78,7 @@ void walk(Vm& vm, OnTarget&& onTarget, OnText&& onText) {
             }
         },
         vm.screen);
+    if (vm.banner) onText(*vm.banner);
     for (auto& t : vm.bar) maybe(t);
 }
 

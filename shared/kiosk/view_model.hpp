@@ -121,6 +121,8 @@ struct KioskVm {
     bool largeText = false;
     bool speechOn = false;
     ScreenVm screen;
+    // The admin page's line on every screen, above the bar ("Vandaag zijn wij om 12:00 gesloten").
+    std::optional<Text> banner;
     std::vector<Target> bar; // read aloud, repeat, larger text: on every screen
     std::optional<TimeoutWarningVm> warning;
     std::uint64_t revision = 0;

@@ -64,12 +64,25 @@ bool EventStreamClient::waitBackoff(std::chrono::milliseconds delay) {
     return !m_stop;
 }
 
+std::string EventStreamClient::serverUrl() const {
+    std::lock_guard lock(m_mutex);
+    return m_serverUrl;
+}
+
 void EventStreamClient::run() {
     Backoff backoff(m_options.initialBackoff, m_options.maxBackoff);
+    std::size_t failedInRow = 0;
     while (!m_stop) {
-        bool gotData = connectOnce();
+        const Attempt attempt = connectOnce();
         if (m_stop) break;
-        if (gotData) backoff.reset();
+        if (attempt.gotData) {
+            backoff.reset();
+            failedInRow = 0;
+        } else {
+            ++failedInRow;
+        }
+        // Another address not yet tried since the stream was last live: at once, no backoff.
+        if (attempt.movedOn && m_options.servers && failedInRow < m_options.servers->size()) continue;
         if (!waitBackoff(backoff.next())) break;
     }
     setState(StreamState::Stopped, "");
@@ -101,14 +114,20 @@ std::size_t onBytes(char* data, std::size_t size, std::size_t count, void* user)
 
 } // namespace
 
-bool EventStreamClient::connectOnce() {
+EventStreamClient::Attempt EventStreamClient::connectOnce() {
     setState(StreamState::Connecting, "");
     CURL* curl = curl_easy_init();
     if (!curl) {
         setState(StreamState::Disconnected, "curl_easy_init failed");
-        return false;
+        return {};
     }
-    std::string url = m_options.baseUrl + m_options.path;
+    const ServerList::Choice choice =
+        m_options.servers ? m_options.servers->current() : ServerList::Choice{0, ServerEndpoint{m_options.baseUrl, m_options.tls}};
+    {
+        std::lock_guard lock(m_mutex);
+        m_serverUrl = choice.endpoint.url;
+    }
+    std::string url = choice.endpoint.url + m_options.path;
     curl_slist* headers = nullptr;
     headers = curl_slist_append(headers, "Accept: text/event-stream");
     headers = curl_slist_append(headers, "Cache-Control: no-cache");
@@ -121,12 +140,14 @@ bool EventStreamClient::connectOnce() {
     m_impl->lastByte = std::chrono::steady_clock::now();
     Transfer transfer{&m_impl->parser, &m_mutex, &m_impl->lastByte, &m_lastIdCopy, &m_stop};
     curl_easy_setopt(curl, CURLOPT_URL, url.c_str());
-    if (auto tls = detail::applyTls(curl, url, m_options.tls); !tls) {
+    if (auto tls = detail::applyTls(curl, url, choice.endpoint.tls); !tls) {
         curl_easy_cleanup(curl);
         curl_slist_free_all(headers);
         m_tlsRejected = true;
+        const bool movedOn = m_options.servers && m_options.servers->size() > 1;
+        if (movedOn) m_options.servers->reportFailure(choice.index);
         setState(StreamState::Disconnected, tls.error().message);
-        return false;
+        return {false, movedOn};
     }
     curl_easy_setopt(curl, CURLOPT_HTTPHEADER, headers);
     curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
@@ -178,8 +199,15 @@ bool EventStreamClient::connectOnce() {
     curl_multi_remove_handle(m_impl->multi, curl);
     curl_easy_cleanup(curl);
     curl_slist_free_all(headers);
+    // The stream ended or never began, and no HTTP answer said why (the instance is gone, or a
+    // proxy says so): the next address in the list. A refusal (401, 403) is no reason to move.
+    bool movedOn = false;
+    if (!m_stop && m_options.servers && m_options.servers->size() > 1 && (announcedConnected || movesOn(status))) {
+        m_options.servers->reportFailure(choice.index);
+        movedOn = true;
+    }
     if (!m_stop) setState(StreamState::Disconnected, detail);
-    return transfer.gotData;
+    return {transfer.gotData, movedOn};
 }
 
 } // namespace loket::net

@@ -8,6 +8,7 @@
 // (the display pushes into a main-thread queue). Depends on libcurl (hidden in the .cpp).
 #pragma once
 
+#include "shared/net/server_list.hpp"
 #include "shared/net/sse_parser.hpp"
 #include "shared/net/tls_options.hpp"
 
@@ -44,6 +45,11 @@ struct EventStreamOptions {
     // The hall server sends a keep-alive comment at least every 2 s.
     std::chrono::milliseconds stallTimeout{35000};
     TlsOptions tls{}; // https://: how the server's certificate is trusted (tls_options.hpp)
+    // Several instances of the hall server (server_list.hpp): when set, baseUrl and tls are not
+    // used. A stream that drops, or an address that does not answer, moves the list on and the
+    // next address is tried at once, resuming with Last-Event-ID; the backoff waits only after
+    // every address failed in a row.
+    std::shared_ptr<ServerList> servers = {};
 };
 
 struct EventStreamCallbacks {
@@ -65,6 +71,8 @@ public:
     StreamState state() const { return m_state.load(); }
     std::string lastEventId() const;
     int connectCount() const { return m_connects.load(); }
+    // The address of the last connection attempt (baseUrl without a server list).
+    std::string serverUrl() const;
     // The last attempt failed because the server's certificate was not trusted (or the TLS
     // settings do not fit the URL): a device alert, not a network hiccup. It keeps retrying
     // over TLS, never over plain HTTP.
@@ -76,7 +84,11 @@ public:
 private:
     struct Impl;
     void run();
-    bool connectOnce();
+    struct Attempt {
+        bool gotData = false; // bytes arrived (the stream was live)
+        bool movedOn = false; // the address was gone: the list moved to the next one
+    };
+    Attempt connectOnce();
     void setState(StreamState state, const std::string& detail);
     bool waitBackoff(std::chrono::milliseconds delay);
 
@@ -91,6 +103,7 @@ private:
     std::atomic<int> m_connects{0};
     mutable std::mutex m_mutex; // guards m_lastIdCopy and the wakeup of the backoff wait
     std::string m_lastIdCopy;   // the parser's last event id, readable from other threads
+    std::string m_serverUrl;    // the address of the last attempt (guarded by m_mutex)
     std::condition_variable m_wake;
 };
 

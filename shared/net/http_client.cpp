@@ -73,6 +73,31 @@ Result<HttpResponse> HttpClient::postWithRetry(const std::string& path, const st
 
 Result<HttpResponse> HttpClient::perform(const char* method, const std::string& path, const std::string* body,
                                          const RequestOptions& options) {
+    if (!m_options.servers) return performOn(m_options.baseUrl, m_options.tls, method, path, body, options);
+    ServerList& servers = *m_options.servers;
+    std::optional<Result<HttpResponse>> refusedCertificate;
+    std::optional<HttpFailure> refusedFailure;
+    for (std::size_t tried = 1;; ++tried) {
+        const auto choice = servers.current();
+        auto result = performOn(choice.endpoint.url, choice.endpoint.tls, method, path, body, options);
+        if (result || !m_lastFailure || !movesOn(m_lastFailure->status)) return result;
+        servers.reportFailure(choice.index);
+        if (result.error().code == ErrorCode::TlsVerificationFailed && !refusedCertificate) {
+            refusedCertificate = result;
+            refusedFailure = m_lastFailure;
+        }
+        // The same request again elsewhere only when it cannot have acted twice.
+        const bool repeatable = !body || !options.idempotencyKey.empty() || !m_lastFailure->requestSent;
+        if (tried >= servers.size() || !repeatable) {
+            if (!refusedCertificate) return result;
+            m_lastFailure = refusedFailure;
+            return *refusedCertificate;
+        }
+    }
+}
+
+Result<HttpResponse> HttpClient::performOn(const std::string& baseUrl, const TlsOptions& tls, const char* method, const std::string& path,
+                                           const std::string* body, const RequestOptions& options) {
     m_lastFailure.reset();
     auto failWith = [this](Error error, long status, std::string apiCode, std::string body = {}) -> Result<HttpResponse> {
         m_lastFailure = HttpFailure{error, status, std::move(apiCode), std::move(body)};
@@ -83,7 +108,7 @@ Result<HttpResponse> HttpClient::perform(const char* method, const std::string& 
     if (!curl) return failWith(makeError(ErrorCode::Internal, "curl_easy_init failed"), 0, "");
     curl_easy_reset(curl);
 
-    const std::string url = joinUrl(m_options.baseUrl, path);
+    const std::string url = joinUrl(baseUrl, path);
     HttpResponse response;
     curl_slist* headers = nullptr;
     headers = curl_slist_append(headers, ("Accept: " + options.accept).c_str());
@@ -94,9 +119,9 @@ Result<HttpResponse> HttpClient::perform(const char* method, const std::string& 
         headers = curl_slist_append(headers, ("Idempotency-Key: " + options.idempotencyKey).c_str());
 
     curl_easy_setopt(curl, CURLOPT_URL, url.c_str());
-    if (auto tls = detail::applyTls(curl, url, m_options.tls); !tls) {
+    if (auto applied = detail::applyTls(curl, url, tls); !applied) {
         curl_slist_free_all(headers);
-        return failWith(tls.error(), 0, "");
+        return failWith(applied.error(), 0, "");
     }
     curl_easy_setopt(curl, CURLOPT_HTTPHEADER, headers);
     curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L); // worker threads: no SIGALRM for timeouts
@@ -121,7 +146,12 @@ Result<HttpResponse> HttpClient::perform(const char* method, const std::string& 
         ErrorCode code = rc == CURLE_OPERATION_TIMEDOUT ? ErrorCode::Timeout
                          : detail::isTlsFailure(rc)      ? ErrorCode::TlsVerificationFailed
                                                          : ErrorCode::Unavailable;
-        return failWith(makeError(code, std::string(method) + " " + url + ": " + curl_easy_strerror(rc)), 0, "");
+        auto failed = failWith(makeError(code, std::string(method) + " " + url + ": " + curl_easy_strerror(rc)), 0, "");
+        // No connection (curl retries a kept-alive connection that died on its own first, and a
+        // refused fresh connect then ends it) or no handshake: the request never reached a server.
+        m_lastFailure->requestSent = !(rc == CURLE_COULDNT_CONNECT || rc == CURLE_COULDNT_RESOLVE_HOST ||
+                                       rc == CURLE_COULDNT_RESOLVE_PROXY || detail::isTlsFailure(rc));
+        return failed;
     }
     curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &response.status);
     if (response.status >= 200 && response.status < 300) return response;
@@ -135,7 +165,9 @@ Result<HttpResponse> HttpClient::perform(const char* method, const std::string& 
     std::string message = api.message.empty()
                               ? std::string(method) + " " + path + ": HTTP " + std::to_string(response.status)
                               : api.message;
-    return failWith(Error{code, message, api.details}, response.status, api.code, std::move(response.body));
+    auto failed = failWith(Error{code, message, api.details}, response.status, api.code, std::move(response.body));
+    m_lastFailure->requestSent = true;
+    return failed;
 }
 
 std::string makeIdempotencyKey() {

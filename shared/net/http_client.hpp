@@ -10,6 +10,7 @@
 #pragma once
 
 #include "shared/core/result.hpp"
+#include "shared/net/server_list.hpp"
 #include "shared/net/tls_options.hpp"
 
 #include <chrono>
@@ -27,6 +28,12 @@ struct HttpOptions {
     std::chrono::milliseconds timeout{5000};
     std::string basicAuth = {}; // "user:password" for HTTP Basic (a booking system); never logged
     TlsOptions tls{};       // https://: how the server's certificate is trusted (tls_options.hpp)
+    // Several instances of the hall server (server_list.hpp): when set, baseUrl and tls are not
+    // used; a request that finds the address in use gone is tried on the next one, and only
+    // when every address failed does it fail (the returned error is a refused certificate when
+    // one was, otherwise the last address's). A POST without an idempotency key moves on with
+    // the same request only when it never reached the server.
+    std::shared_ptr<ServerList> servers = {};
 };
 
 struct RequestOptions {
@@ -49,6 +56,7 @@ struct HttpFailure {
     long status = 0;
     std::string apiCode;
     std::string body; // the error answer's body (a SOAP fault is sent with status 500)
+    bool requestSent = false; // the request left this client (a time-out after it may have acted)
 };
 
 // How postWithRetry tries again: transport failures, 429 and 5xx are retried with the same
@@ -83,6 +91,8 @@ public:
 private:
     Result<HttpResponse> perform(const char* method, const std::string& path, const std::string* body,
                                  const RequestOptions& options);
+    Result<HttpResponse> performOn(const std::string& baseUrl, const TlsOptions& tls, const char* method, const std::string& path,
+                                   const std::string* body, const RequestOptions& options);
 
     struct Handle;
     HttpOptions m_options;

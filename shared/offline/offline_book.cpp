@@ -33,9 +33,8 @@ Result<std::string> bookCodeHash(std::string_view keyHex, std::string_view code)
     return hmacHex(keyHex, core::normaliseBookingCode(std::string(code)), "offline book key");
 }
 
-Result<std::string> leaseUploadSecret(std::string_view bookKeyHex, std::string_view kiosk, std::int64_t lease) {
-    // A booking code never contains '/', so no code hashes to a lease's secret.
-    return hmacHex(bookKeyHex, "lease-upload/" + std::string(kiosk) + "/" + std::to_string(lease), "offline book key");
+Result<std::string> leaseUploadSecret(std::string_view uploadKeyHex, std::string_view kiosk, std::int64_t lease) {
+    return hmacHex(uploadKeyHex, "lease-upload/" + std::string(kiosk) + "/" + std::to_string(lease), "offline upload key");
 }
 
 bool sameSecret(std::string_view a, std::string_view b) {

@@ -170,6 +170,7 @@ Result<HallSnapshot> parseHallSnapshot(std::string_view body) {
             snap.hall.name = optStr(*hall, path + ".hall", "name").value_or("");
             snap.hall.normS = optInteger(*hall, path + ".hall", "norm_s", 0);
             if (const json* open = optionalField(*hall, "open_now")) snap.hall.openNow = open->is_boolean() ? open->get<bool>() : true;
+            snap.hall.banner = optLocalized(*hall, path + ".hall", "banner");
         }
         const json& services = array(j, path, "services");
         for (std::size_t i = 0; i < services.size(); ++i) snap.services.push_back(readService(services[i], indexed(path + ".services", i)));
@@ -251,7 +252,8 @@ Result<std::vector<ClientDevice>> parseDeviceList(std::string_view body) {
 
 Result<HallEvent> parseHallEvent(std::int64_t id, std::string_view type, std::string_view data) {
     const std::string typeText(type);
-    if (typeText == "reset" || (typeText.rfind("ticket.", 0) != 0 && typeText != "counter.updated")) {
+    if (typeText == "reset" ||
+        (typeText.rfind("ticket.", 0) != 0 && typeText != "counter.updated" && typeText != "configuration.changed")) {
         // `reset` and event types a display does not act on carry nothing we need.
         HallEvent ev;
         ev.id = id;
@@ -264,6 +266,16 @@ Result<HallEvent> parseHallEvent(std::int64_t id, std::string_view type, std::st
         ev.type = typeText;
         if (typeText == "counter.updated") {
             ev.counter = readCounter(field(j, path, "counter"), path + ".counter");
+            return ev;
+        }
+        if (typeText == "configuration.changed") {
+            ClientConfigurationChange c;
+            c.change = str(j, path, "change");
+            c.target = optStr(j, path, "target").value_or("");
+            c.banner = optLocalized(j, path, "banner");
+            c.servicesChanged = optBool(j, path, "services_changed", false);
+            c.hoursChanged = optBool(j, path, "hours_changed", false);
+            ev.configuration = std::move(c);
             return ev;
         }
         ev.ticket = readTicket(field(j, path, "ticket"), path + ".ticket");

@@ -29,6 +29,7 @@ struct ClientService {
     bool online = false;                  // can also be done online
     int waiting = 0;
     std::int64_t estimatedWaitS = 0;
+    bool operator==(const ClientService&) const = default;
 };
 
 struct ClientTicket {
@@ -62,6 +63,7 @@ struct ClientHall {
     std::string name;
     std::int64_t normS = 0;
     bool openNow = true;
+    LocalText banner; // the admin page's line for kiosk and display ("Vandaag zijn wij om 12:00 gesloten"); empty: none
 };
 
 // GET /api/v1/hall.
@@ -73,6 +75,17 @@ struct HallSnapshot {
     std::vector<ClientCall> recentCalls; // newest first, as the server sends them
 };
 
+// A `configuration.changed` event as kiosks and displays see it: the banner as it is now, and
+// whether the services (names, what to bring, walk-in on/off, counters) or the hours changed —
+// then the client fetches them again.
+struct ClientConfigurationChange {
+    std::string change; // "service.set", "banner.set", …
+    std::string target;
+    LocalText banner;
+    bool servicesChanged = false;
+    bool hoursChanged = false;
+};
+
 // One event of /api/v1/events with its JSON payload parsed.
 struct HallEvent {
     std::int64_t id = 0;
@@ -80,6 +93,7 @@ struct HallEvent {
     std::optional<ClientTicket> ticket;
     std::optional<ClientCounter> counter;
     std::optional<ClientCall> call; // on ticket.called / ticket.recalled
+    std::optional<ClientConfigurationChange> configuration; // on configuration.changed
 };
 
 // POST /api/v1/tickets reply (the kiosk's view). The booking code and the name the server

@@ -3,6 +3,7 @@
 #include "shared/core/overloaded.hpp"
 
 #include "configuration_json.hpp"
+#include "wire_json.hpp"
 
 namespace loket::proto {
 using namespace loket::core;
@@ -37,6 +38,11 @@ Json maskJson(const HallConfig& c, ServiceMask mask) {
         if (mask & bit(static_cast<ServiceIndex>(i))) list.push_back(static_cast<ServiceIndex>(i));
     return servicesJson(c, list);
 }
+VisitNeeds needsFrom(const Json& j) {
+    auto needs = needsFromJson(j);
+    if (!needs) throw DecodeError{"needs: " + needs.error().message};
+    return *needs;
+}
 Json counterId(const HallConfig& c, const std::optional<CounterIndex>& i) { return i ? Json(c.counters[*i].id) : Json(nullptr); }
 std::optional<CounterIndex> counterFrom(const HallConfig& c, const Json& j) {
     if (j.is_null()) return std::nullopt;
@@ -56,7 +62,7 @@ Json ticketToJson(const HallConfig& c, const Ticket& t) {
             {"started_at", opt(t.startedAt)}, {"ended_at", opt(t.endedAt)}, {"calls", t.calls},
             {"not_before", t.notBefore}, {"language", t.language}, {"public_code", t.publicCode},
             {"outcome", outcomeName(t.outcome)}, {"note", t.note}, {"feedback", opt(t.feedbackScore)},
-            {"feedback_comment", t.feedbackComment}};
+            {"feedback_comment", t.feedbackComment}, {"needs", needsJson(t.needs)}};
 }
 Ticket ticketFrom(const HallConfig& c, const Json& j) {
     Ticket t;
@@ -82,6 +88,7 @@ Ticket ticketFrom(const HallConfig& c, const Json& j) {
     t.note = j.at("note");
     t.feedbackScore = optFrom<int>(j.at("feedback"));
     t.feedbackComment = j.value("feedback_comment", std::string());
+    if (j.contains("needs")) t.needs = needsFrom(j.at("needs")); // logs before needs existed have none
     return t;
 }
 
@@ -146,7 +153,7 @@ Json eventToJson(const HallConfig& c, const Event& event) {
             const NumberLease& l = e.lease;
             return {{"lease", l.id}, {"kiosk", l.kiosk}, {"service", c.services[l.service].id}, {"day", l.day},
                     {"first", l.first}, {"count", l.count}, {"granted_at", l.grantedAt}, {"expires_at", l.expiresAt},
-                    {"offset_s", e.offsetS}, {"book_key", e.bookKey}};
+                    {"offset_s", e.offsetS}, {"book_key", e.bookKey}, {"upload_key", e.uploadKey}};
         },
         [&](const LeasesRenewed& e) -> Json {
             return {{"kiosk", e.kiosk}, {"at", e.at}, {"offset_s", e.offsetS}, {"expires_at", e.expiresAt}};
@@ -159,6 +166,8 @@ Json eventToJson(const HallConfig& c, const Event& event) {
                     {"kiosk_checked_in_at", e.kioskCheckedInAt}, {"demoted", opt(e.demoted)}, {"code_conflict", e.codeConflict}};
         },
         [&](const ConfigurationChanged& e) -> Json { return {{"change", configChangeToJson(e.change)}, {"by", e.by}, {"at", e.at}}; },
+        [&](const NeedsSet& e) -> Json { return {{"ticket", e.ticket}, {"needs", needsJson(e.needs)}, {"at", e.at}}; },
+        [&](const AnsweredAtDoor& e) -> Json { return {{"service", c.services[e.service].id}, {"at", e.at}}; },
     }, event);
 }
 
@@ -178,6 +187,9 @@ Result<Event> eventFromJson(const HallConfig& c, const std::string& type, const 
             return Event{CounterUpdated{*counterFrom(c, j.at("counter")), counterStateFrom(j.at("state")), maskFrom(c, j.at("services")), j.at("at")}};
         if (type == "appointment.booked") return Event{AppointmentBooked{appointmentFrom(c, j.at("appointment"))}};
         if (type == "appointment.removed") return Event{AppointmentRemoved{j.at("code")}};
+        if (type == "ticket.needs_set") return Event{NeedsSet{j.at("ticket"), needsFrom(j.at("needs")), j.at("at")}};
+        if (type == "door.answered")
+            return Event{AnsweredAtDoor{servicesFrom(c, Json::array({j.at("service")})).front(), j.at("at")}};
         if (type == "feedback.given") return Event{FeedbackGiven{j.at("ticket"), j.at("score"), j.value("comment", std::string())}};
         if (type == "day.started") {
             DayStarted e{j.at("day"), j.at("next_ticket_id"), {}};
@@ -195,7 +207,7 @@ Result<Event> eventFromJson(const HallConfig& c, const std::string& type, const 
             l.count = j.at("count");
             l.grantedAt = j.at("granted_at");
             l.expiresAt = j.at("expires_at");
-            return Event{NumbersLeased{l, j.at("offset_s"), j.at("book_key")}};
+            return Event{NumbersLeased{l, j.at("offset_s"), j.at("book_key"), j.value("upload_key", std::string())}};
         }
         if (type == "offline.leases_renewed")
             return Event{LeasesRenewed{j.at("kiosk"), j.at("at"), j.at("offset_s"), j.at("expires_at")}};

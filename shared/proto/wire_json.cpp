@@ -71,6 +71,7 @@ Json ticketJson(const WireContext& ctx, const Ticket& t, Audience audience) {
         j["feedback"] = t.feedbackScore ? Json{{"score", *t.feedbackScore}, {"comment", t.feedbackComment}} : Json(nullptr);
         j["only_counter"] = t.onlyCounter ? Json(config.counters[*t.onlyCounter].id) : Json(nullptr);
         j["calls"] = t.calls;
+        j["needs"] = needsJson(t.needs);
         j["not_before"] = t.notBefore > t.issuedAt ? Json(rfc3339(t.notBefore, ctx.utcOffsetS)) : Json(nullptr);
     }
     return j;
@@ -161,7 +162,8 @@ Json statsJson(const DayStats& d) {
     Json byService = Json::array(), byHour = Json::array();
     for (const auto& s : d.byService)
         byService.push_back({{"service", s.service}, {"visitors", s.visitors}, {"waiting", s.waiting},
-                             {"wait_p50_s", s.wait.p50}, {"wait_p95_s", s.wait.p95}, {"wait_max_s", s.wait.max}});
+                             {"wait_p50_s", s.wait.p50}, {"wait_p95_s", s.wait.p95}, {"wait_max_s", s.wait.max},
+                             {"answered_at_door", s.answeredAtDoor}});
     for (const auto& h : d.byHour)
         byHour.push_back({{"hour", h.hour}, {"visitors", h.visitors},
                           {"appointment_wait_p95_s", h.appointmentWait.p95}, {"walk_in_wait_p95_s", h.walkInWait.p95},
@@ -181,7 +183,32 @@ Json statsJson(const DayStats& d) {
         {"by_hour", byHour},
         {"feedback", {{"count", d.feedbackCount}, {"average", optionalNumber(d.feedbackAverage)}}},
         {"outcomes", d.outcomes},
+        {"answered_at_door", d.answeredAtDoor},
     };
+}
+
+Json needsJson(const VisitNeeds& needs) { return {{"kinds", needList(needs)}, {"language", needs.language}}; }
+
+Result<VisitNeeds> needsFromJson(const Json& j) {
+    if (!j.is_object()) return makeError(ErrorCode::InvalidValue, "needs must be an object {kinds, language}.");
+    for (const auto& [key, value] : j.items())
+        if (key != "kinds" && key != "language") return makeError(ErrorCode::InvalidValue, "needs has no field '" + key + "'.");
+    VisitNeeds needs;
+    if (j.contains("kinds")) {
+        if (!j["kinds"].is_array()) return makeError(ErrorCode::InvalidValue, "needs.kinds must be a list.");
+        for (const auto& k : j["kinds"]) {
+            if (!k.is_string() || !setNeed(needs, k.get<std::string>()))
+                return makeError(ErrorCode::InvalidValue,
+                                 "needs.kinds may hold sitting_desk, hearing_loop, interpreter, extra_time and companion.");
+        }
+    }
+    if (j.contains("language")) {
+        if (!j["language"].is_string()) return makeError(ErrorCode::InvalidValue, "needs.language must be text.");
+        needs.language = j["language"].get<std::string>();
+        if (needs.language.size() > kMaxNeedLanguageBytes)
+            return makeError(ErrorCode::InvalidValue, "needs.language is longer than " + std::to_string(kMaxNeedLanguageBytes) + " bytes.");
+    }
+    return needs;
 }
 
 Json visitJson(const WireContext& ctx, const Ticket& t) {

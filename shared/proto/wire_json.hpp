@@ -4,6 +4,7 @@
 // shapes with client_parse.hpp. Depends on the core and nlohmann-json.
 #pragma once
 
+#include "shared/core/result.hpp"
 #include "shared/core/stats.hpp"
 #include "shared/proto/rfc3339.hpp"
 #include "shared/core/wait_prediction.hpp"
@@ -36,6 +37,10 @@ Json serviceJson(const WireContext& ctx, core::ServiceIndex service,
 Json appointmentJson(const WireContext& ctx, const core::Appointment& appointment);
 Json recentCallJson(const WireContext& ctx, const core::RecentCall& call);
 Json statsJson(const core::DayStats& stats);
+// A visit's needs (core::VisitNeeds), staff only: {"kinds": ["sitting_desk", …], "language": ""}.
+Json needsJson(const core::VisitNeeds& needs);
+// Reads that shape back; a clear error for an unknown kind or a language that is too long.
+Result<core::VisitNeeds> needsFromJson(const Json& j);
 Json visitJson(const WireContext& ctx, const core::Ticket& ticket); // the public visitor page
 
 } // namespace loket::proto

@@ -55,7 +55,7 @@ Result<DisplayConfig> parseDisplayConfig(std::string_view tomlText, const std::s
     std::string assets = cfg.assetsDir.string();
     std::map<std::string, std::string> directions;
     FirstError r;
-    r << server->only({"url", "token", "heartbeat_interval_s", "ca_file", "pinned_public_key"})
+    r << server->only({"url", "token", "heartbeat_interval_s", "ca_file", "pinned_public_key", "also"})
       << display->only({"name", "profile", "zone_counters", "counter", "directions", "previous_calls", "highlight_s",
                         "disconnected_after_s", "hall_name", "assets_dir"})
       << screen->only({"width", "height", "diagonal_in", "viewing_distance_m", "fullscreen", "font"})
@@ -98,6 +98,8 @@ Result<DisplayConfig> parseDisplayConfig(std::string_view tomlText, const std::s
         return server->fail("url", "expected an http:// or https:// address");
     if ((!cfg.caFile.empty() || !cfg.pinnedPublicKey.empty()) && cfg.serverUrl.rfind("https://", 0) != 0)
         return server->fail("ca_file", "ca_file and pinned_public_key need an https:// server url");
+    if (auto st = config::readMoreServers(*server, {cfg.serverUrl, cfg.caFile, cfg.pinnedPublicKey}, cfg.moreServers); !st)
+        return st.error();
     if (cfg.sound.languages.front() != "nl") return sound->fail("languages", "Dutch (\"nl\") comes first");
     for (auto& lang : cfg.sound.languages)
         if (!cfg.sound.voices.count(lang)) return sound->fail("voices", "no voice for language \"" + lang + "\"");

@@ -4,6 +4,7 @@
 // Plain data; used by display/ and by the signage model (SignageConfig).
 #pragma once
 
+#include "shared/config/server_addresses.hpp"
 #include "shared/core/result.hpp"
 
 #include <filesystem>
@@ -59,6 +60,9 @@ struct DisplayConfig {
     std::string token;
     std::string caFile;          // [server] ca_file: PEM CA that signed the server's certificate (https://)
     std::string pinnedPublicKey; // [server] pinned_public_key: "sha256//<base64>" of the server's key
+    // [[server.also]]: further instances of the hall server, tried in order when the one in use
+    // fails (several locations on PostgreSQL, docs/deploy.md); each with its CA / pin resolved.
+    std::vector<config::ServerAddress> moreServers;
     std::string name; // device label for logs
     std::filesystem::path assetsDir = "assets";
     double heartbeatIntervalS = 10;

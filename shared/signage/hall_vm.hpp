@@ -53,6 +53,10 @@ struct HallVm {
     std::vector<CallVm> previous;
     std::vector<WaitingVm> waiting;
     CounterTopVm counterTop;
+    // The admin page's line ("Vandaag zijn wij om 12:00 gesloten"): in the first language, and in
+    // the second when it has its own text; both empty when there is no banner.
+    std::string banner;
+    std::string bannerSecond;
     bool disconnected = false;
     // Disconnected because the server's certificate was refused: the mark says so (a device alert
     // for IT; the display never falls back to plain HTTP).

@@ -91,6 +91,7 @@ void SignageModel::queueAnnouncement(const proto::ClientCall& call, std::string 
 void SignageModel::applySnapshot(const proto::HallSnapshot& snap, double now, std::int64_t nowEpochS) {
     noteAlive(now);
     if (!snap.hall.name.empty()) m_hallName = snap.hall.name;
+    m_banner = snap.hall.banner;
     m_services = snap.services;
     // Counters from a snapshot older than events already applied would undo those events.
     if (snap.eventId >= m_lastEventId || m_needsReload) {
@@ -122,6 +123,7 @@ void SignageModel::applySnapshot(const proto::HallSnapshot& snap, double now, st
     m_initialised = true;
     m_needsReload = false;
     m_waitingStale = false;
+    m_configStale = false;
     ++m_revision;
 }
 
@@ -136,6 +138,12 @@ void SignageModel::applyEvent(const proto::HallEvent& ev, double now, std::int64
     if (ev.id > 0 && ev.id <= m_lastEventId) return; // already applied (a replay overlap)
     if (ev.id > 0) m_lastEventId = ev.id;
 
+    if (ev.configuration) {
+        m_banner = ev.configuration->banner;
+        if (ev.configuration->servicesChanged) m_configStale = true;
+        ++m_revision;
+        return;
+    }
     if (ev.counter) setCounter(*ev.counter);
     if (ev.ticket) m_ticketStatus[ev.ticket->number] = ev.ticket->status;
     if (ev.type == "counter.updated") {
@@ -174,21 +182,23 @@ std::vector<Announcement> SignageModel::takeAnnouncements() {
 }
 
 bool SignageModel::wantsSnapshot(double now) const {
-    if (!m_initialised || m_needsReload) return true;
+    if (!m_initialised || m_needsReload || m_configStale) return true;
     return m_waitingStale && now - m_lastSnapshotRequest >= kRefreshIntervalS;
 }
 
 void SignageModel::snapshotRequested(double now) {
     m_lastSnapshotRequest = now;
     m_waitingStale = false;
+    m_configStale = false;
 }
 
 CallVm SignageModel::callVm(const proto::ClientCall& call) const {
     CallVm vm;
     vm.number = call.number;
     vm.counterId = call.counter;
+    // The counter's name as it is now (the admin page may have renamed it since the call).
     std::string name = call.counterName;
-    if (auto c = m_counters.find(call.counter); name.empty() && c != m_counters.end()) name = c->second.name;
+    if (auto c = m_counters.find(call.counter); c != m_counters.end() && !c->second.name.empty()) name = c->second.name;
     vm.counterLabel = i18n::fillTemplate(m_texts.counterPattern, {{"counter", name}});
     vm.counterLabelSecond = i18n::fillTemplate(m_texts.counterPatternSecond, {{"counter", name}});
     if (auto a = m_config.arrows.find(call.counter); a != m_config.arrows.end()) vm.direction = a->second;
@@ -204,6 +214,8 @@ HallVm SignageModel::view(double now, const std::string& clockText) const {
     vm.texts = m_texts;
     vm.disconnected = !m_freshness.live(now);
     vm.untrusted = vm.disconnected && m_certificateRefused;
+    vm.banner = core::textIn(m_banner, m_texts.lang1);
+    if (auto second = m_banner.find(m_texts.lang2); second != m_banner.end() && second->second != vm.banner) vm.bannerSecond = second->second;
 
     if (!m_calls.empty()) {
         const CallEntry& newest = m_calls.front();

@@ -2,7 +2,10 @@
 // and the event stream's events, keeps the calls, counters and services a profile shows, and
 // builds the HallVm for each frame. It decides what is spoken: each call once, a recall again,
 // and after the display was not live only calls that are still current (the ticket still waits
-// at its counter) and fresh (CallFreshness: made at most a few seconds before they arrived). Pure and deterministic: `now` is a monotonic time in
+// at its counter) and fresh (CallFreshness: made at most a few seconds before they arrived). A
+// configuration change (the admin page) takes effect live: the banner comes with the event;
+// renamed counters and changed services come with the snapshot the model asks for at once
+// (wantsSnapshot). Pure and deterministic: `now` is a monotonic time in
 // seconds, `nowEpochS` the wall clock; neither is read here. Used by display/ and the benchmark.
 #pragma once
 
@@ -75,6 +78,7 @@ private:
     SignageConfig m_config;
     DisplayTexts m_texts;
     std::string m_hallName;
+    core::LocalText m_banner;
     std::vector<proto::ClientService> m_services;
     std::vector<std::string> m_counterOrder;
     std::map<std::string, proto::ClientCounter> m_counters;
@@ -86,6 +90,7 @@ private:
     bool m_certificateRefused = false;
     bool m_initialised = false;
     bool m_needsReload = false;
+    bool m_configStale = false; // a configuration change named services or counters: fetch the snapshot now
     bool m_waitingStale = false;
     double m_lastSnapshotRequest = -1e9;
     std::int64_t m_lastEventId = 0;

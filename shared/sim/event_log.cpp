@@ -66,6 +66,9 @@ std::string eventLine(const core::Event& event) {
         [](const core::ConfigurationChanged& e) {
             return std::string(core::configChangeName(e.change)) + " " + core::configChangeTarget(e.change) + " t" + num(e.at);
         },
+        // Needs are the visitor's own: the line says that they changed, not what they are.
+        [](const core::NeedsSet& e) { return num(e.ticket) + " t" + num(e.at); },
+        [](const core::AnsweredAtDoor& e) { return "s" + num(e.service) + " t" + num(e.at); },
     }, event);
 }
 

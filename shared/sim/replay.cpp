@@ -310,7 +310,8 @@ private:
         while (m_firstLive < tickets.size() && !tickets[m_firstLive].live()) ++m_firstLive;
         const core::ServiceMask services = m_state.counters()[c].services;
         return std::any_of(tickets.begin() + static_cast<std::ptrdiff_t>(m_firstLive), tickets.end(), [&](const core::Ticket& ticket) {
-            return core::counterMayServe(static_cast<core::CounterIndex>(c), services, ticket, m_base + t);
+            return core::counterMayServe(static_cast<core::CounterIndex>(c), services,
+                                         m_state.config().counters[c].sittingDesk, ticket, m_base + t);
         });
     }
 

@@ -342,3 +342,17 @@ TEST_CASE("configuration: the diff between two configurations is the changes tha
     for (const auto& d : diff) applyConfigurationChange(applied, d);
     CHECK(configurationDiff(applied, to).empty());
 }
+
+TEST_CASE("configuration: a counter's desk at sitting height is off by default, set and cleared by the counter command") {
+    HallState s(smallHall());
+    REQUIRE_FALSE(s.config().counters[0].sittingDesk);
+    auto set = must(s, change(SetCounter{"b1", "1", {"paspoort"}, "", true}), at(9, 0));
+    CHECK(s.config().counters[0].sittingDesk);
+    const auto& e = changed(set);
+    REQUIRE(std::holds_alternative<SetCounter>(e.change));
+    CHECK(std::get<SetCounter>(e.change).sittingDesk); // the history says what was set
+    must(s, change(SetCounter{"b1", "1", {"paspoort"}, "", false}), at(9, 1));
+    CHECK_FALSE(s.config().counters[0].sittingDesk);
+    // Nothing else of the counter moved with it.
+    CHECK(s.config().counters[0].name == "1");
+}

@@ -90,8 +90,8 @@ TEST_CASE("planner: the plan is hall-wide: a walk-in here may not make another c
     // due in four minutes; the one for B, whom only counter 1 can serve, is due in ten.
     Hall h;
     h.counters = {{0, kA, h.now, true}, {1, kA | kB, h.now, true}};
-    h.waiting = {appointment(1, h.now - 600, h.now - 60, kA, 600), walkIn(2, h.now - 700, kA, 600)};
-    // Alone, the A visitor can go to counter 1 while counter 0 takes the walk-in.
+    h.waiting = {appointment(1, h.now - 600, h.now - 60, kA, 600), walkIn(2, h.now - 700, kA, 180)};
+    // Alone, the A visitor can go to counter 1 while counter 0 takes the (short) walk-in.
     CHECK(h.next(0) == 2);
     // But counter 1 has its own booked visitor: sending the A visitor there makes them late.
     h.waiting.push_back(appointment(3, h.now - 900, h.now + 300, kB, 600));
@@ -123,6 +123,33 @@ TEST_CASE("planner: a visit transferred to one counter is never taken by another
     CHECK(h.next(1) == 1);
 }
 
+TEST_CASE("planner: a walk-in goes first only with a margin for its own overrun, shared by the open counters") {
+    // A 10-minute walk-in who has waited its target, a 2-minute one behind it, and an appointment
+    // visitor for 800 s from now (due at 1100 s). With the walk-in done at 600 s the plan holds on
+    // expected durations alone — but that visit may run long, and with one counter all of the
+    // overrun lands on the appointment: the short walk-in goes first.
+    Hall h;
+    h.waiting = {walkIn(1, h.now - 600, kA, 600), walkIn(2, h.now - 300, kA, 120), appointment(3, h.now - 300, h.now + 800, kA, 300)};
+    CHECK(h.next() == 2);
+    h.params.walkInRiskPercent = 0;
+    CHECK(h.next() == 1);
+    // Three open counters share the overrun (the others are busy, so the plan is the same): the
+    // margin is a third, and the long walk-in fits.
+    h.params = {};
+    h.counters = {{0, kA, h.now, true}, {1, kA, h.now + 2000, true}, {2, kA, h.now + 2000, true}};
+    CHECK(h.next() == 1);
+}
+
+TEST_CASE("planner: the counter with a scarce skill takes the visitor only it can serve; another takes the one due first") {
+    // Counter 0 does A; counter 1 does A and B. The A visitor is due first, the B visitor two
+    // minutes later: the plan gives A to counter 0 and B to counter 1, whichever asks.
+    Hall h;
+    h.counters = {{0, kA, h.now, true}, {1, kA | kB, h.now, true}};
+    h.waiting = {appointment(1, h.now - 900, h.now - 60, kA, 600), appointment(2, h.now - 900, h.now + 60, kB, 600)};
+    CHECK(h.next(1) == 2);
+    CHECK(h.next(0) == 1);
+}
+
 TEST_CASE("planner: booked visitors are expected by their show probability, deterministically") {
     const std::vector<UpcomingAppointment> book{{100, kA, 600, 0.5}, {200, kA, 600, 0.5}, {300, kA, 600, 0.5},
                                                 {400, kA, 600, 0.5}, {5000, kA, 600, 1.0}};
@@ -145,14 +172,14 @@ TEST_CASE("rules: a counter serves a waiting visit whose every service it has, a
     Ticket t;
     t.services = {0, 1};
     t.notBefore = 500;
-    CHECK_FALSE(counterMayServe(0, bit(0), t, 600));          // lacks service 1
-    CHECK(counterMayServe(0, bit(0) | bit(1), t, 600));
-    CHECK_FALSE(counterMayServe(0, bit(0) | bit(1), t, 400)); // still in the no-answer cooldown
+    CHECK_FALSE(counterMayServe(0, bit(0), false, t, 600));          // lacks service 1
+    CHECK(counterMayServe(0, bit(0) | bit(1), false, t, 600));
+    CHECK_FALSE(counterMayServe(0, bit(0) | bit(1), false, t, 400)); // still in the no-answer cooldown
     t.onlyCounter = CounterIndex{2};
-    CHECK_FALSE(counterMayServe(0, bit(0) | bit(1), t, 600));
-    CHECK(counterMayServe(2, bit(0) | bit(1), t, 600));
+    CHECK_FALSE(counterMayServe(0, bit(0) | bit(1), false, t, 600));
+    CHECK(counterMayServe(2, bit(0) | bit(1), false, t, 600));
     t.status = TicketStatus::Called;
-    CHECK_FALSE(counterMayServe(2, bit(0) | bit(1), t, 600));
+    CHECK_FALSE(counterMayServe(2, bit(0) | bit(1), false, t, 600));
     CHECK(servesAll(bit(0) | bit(1), bit(1)));
     CHECK_FALSE(servesAll(bit(1), bit(0) | bit(1)));
 }

@@ -81,11 +81,13 @@ TEST_CASE("dispatch norm and norm_v1: an appointment visitor due now goes before
 TEST_CASE("dispatch norm and norm_v1: a walk-in is served while the appointments due soon can still be met") {
     for (PolicyKind policy : {PolicyKind::Norm, PolicyKind::NormV1}) {
         INFO(policyName(policy));
-        // The appointment is at 1500 (due 1800); a 3-minute walk-in now ends at 1180: there is room.
-        Scene s{policy, 1000, {appointment(2, 900, 1100), walkIn(1, 500, kA, 180)}};
+        // The appointment is at 1300 (due 1600); a 3-minute walk-in now ends at 1180, and even
+        // running long (norm: its overrun margin, 160 % of 3 minutes at one counter) leaves room.
+        Scene s{policy, 1000, {appointment(2, 900, 1300), walkIn(1, 500, kA, 180)}};
         CHECK(s.next() == 1);
-        // With a second counter free soon, even a longer walk-in fits.
-        Scene t{policy, 1000, {appointment(2, 900, 1000), walkIn(1, 500, kA, 900)}};
+        // With a second counter free soon, a longer walk-in fits: the appointment visitor (at
+        // 1200, due 1500) goes there at 1080.
+        Scene t{policy, 1000, {appointment(2, 900, 1200), walkIn(1, 500, kA, 400)}};
         t.counters.push_back({1, kA, 1050, true});
         CHECK(t.next() == 1);
     }

@@ -24,7 +24,7 @@ TEST_CASE("stats: share of appointments within the norm and walk-ins within thei
     must(s, MarkNoShow{b, false}, at(10, 13));
     std::vector<VisitRecord> visits;
     for (const auto& t : s.tickets()) visits.push_back(visitRecordOf(s, t, kOffset));
-    DayStats d = computeDayStats("2026-11-23", visits);
+    DayStats d = computeDayStats("2026-11-23", visits, {});
     CHECK(d.visitors == 3);
     CHECK(d.appointments == 2);
     CHECK(d.walkIns == 1);

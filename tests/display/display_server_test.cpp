@@ -6,6 +6,7 @@
 
 #include "../kiosk/child_process.hpp"
 #include "display/display_session.hpp"
+#include "kiosk/worker.hpp"
 
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
@@ -16,6 +17,8 @@
 #include <ctime>
 #include <fstream>
 #include <sstream>
+#include <algorithm>
+#include <cstdio>
 #include <thread>
 #include <unistd.h>
 
@@ -243,4 +246,64 @@ TEST_CASE("display+server: loket-display refuses a bad option and a bad number w
         CHECK(negative.output().find("--exit-after") != std::string::npos);
     }
     std::filesystem::remove_all(dir);
+}
+
+// Issue 16's figure: a change on the admin page reaches a connected kiosk (its worker, the real
+// one of loket-kiosk) and a connected display (the program's session) over their event streams.
+// It polls and prints the latencies (docs/benchmarks.md); it asserts only that every change arrived.
+TEST_CASE("configuration: a banner change reaches a connected kiosk and display (latency printed)") {
+    HallServer server;
+    Display display(server);
+    REQUIRE(display.until([&] { return display.session.model().initialised(); }));
+
+    loket::ui::MainQueue<loket::kiosk::Input> kioskQueue;
+    loket::kiosk::WorkerSettings settings;
+    settings.serverUrl = server.url();
+    settings.deviceToken = "demo-kiosk-token";
+    settings.printerTransport = "file:/dev/null";
+    settings.heartbeatInterval = 500ms;
+    auto fonts = loket::ticket::loadFonts();
+    REQUIRE(fonts);
+    loket::kiosk::Worker kiosk(settings, {}, *fonts, kioskQueue);
+    std::vector<std::string> kioskBanners; // every banner the worker handed the flow
+    auto kioskStep = [&] {
+        kioskQueue.waitFor(1ms);
+        for (auto& input : kioskQueue.drain())
+            if (auto* b = std::get_if<loket::kiosk::BannerChanged>(&input)) kioskBanners.push_back(loket::core::textIn(b->banner, "nl"));
+    };
+    auto setBanner = [&](const std::string& text) {
+        auto done = server.admin().post("/api/v1/configuration", nlohmann::json{{"type", "banner.set"}, {"text", {{"nl", text}}}}.dump());
+        REQUIRE(done);
+    };
+    // Both reach each change; the first round also waits for the kiosk's stream to be up.
+    auto round = [&](const std::string& text, std::vector<double>* kioskMs, std::vector<double>* displayMs) {
+        const auto started = std::chrono::steady_clock::now();
+        setBanner(text);
+        std::optional<double> k, d;
+        const auto deadline = started + 20s;
+        while ((!k || !d) && std::chrono::steady_clock::now() < deadline) {
+            kioskStep();
+            display.step();
+            const double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();
+            if (!k && !kioskBanners.empty() && kioskBanners.back() == text) k = ms; // the last word is the change's
+            if (!d && display.vm().banner == text) d = ms;
+        }
+        REQUIRE(k);
+        REQUIRE(d);
+        if (kioskMs) kioskMs->push_back(*k);
+        if (displayMs) displayMs->push_back(*d);
+    };
+    round("Welkom", nullptr, nullptr);
+    std::vector<double> kioskMs, displayMs;
+    for (int i = 1; i <= 20; ++i) round("Vandaag zijn wij om 12:00 gesloten (" + std::to_string(i) + ")", &kioskMs, &displayMs);
+    auto describe = [](std::vector<double> v) {
+        std::sort(v.begin(), v.end());
+        char line[128];
+        std::snprintf(line, sizeof line, "p50 %.1f ms, p95 %.1f ms, max %.1f ms", v[v.size() / 2], v[v.size() * 95 / 100], v.back());
+        return std::string(line);
+    };
+    std::printf("configuration figure: %zu banner changes; kiosk %s; display %s\n", kioskMs.size(), describe(kioskMs).c_str(),
+                describe(displayMs).c_str());
+    CHECK(kioskMs.size() == 20);
+    CHECK(displayMs.size() == 20);
 }

@@ -149,3 +149,27 @@ TEST_CASE("screen: the same view-model renders the same pixels") {
     auto vm = morning().view(202, "09:15");
     CHECK(render(vm, 960, 540).hash() == render(vm, 960, 540).hash());
 }
+
+TEST_CASE("configuration: the admin page's banner shows under the header at 4.5:1, and the number stays as large") {
+    auto vm = morning().view(202, "09:15");
+    vm.banner = "Vandaag zijn wij om 12:00 gesloten";
+    vm.bannerSecond = "Today we close at 12:00";
+    for (auto [w, h] : {std::pair{1920, 1080}, std::pair{1080, 1920}}) {
+        auto r = render(vm, w, h);
+        REQUIRE(r.layout.banner.w > 0);
+        auto banner = measureInk(r.pixels(), r.layout.banner);
+        CHECK(banner.contrast >= 4.5);
+        CHECK(banner.inkHeight() > 20); // really drawn
+        CHECK(r.layout.banner.y + r.layout.banner.h <= r.layout.number.y); // above the calls, never over them
+        CHECK(measureInk(r.pixels(), r.layout.number).inkHeight() >= 193);
+        if (w > h) picture(r, "hall-banner");
+    }
+    loket::signage::SignageConfig topConfig;
+    topConfig.profile = loket::signage::Profile::CounterTop;
+    topConfig.counter = "b3";
+    auto counterTop = morning(topConfig).view(202, "09:15");
+    counterTop.banner = "Vandaag zijn wij om 12:00 gesloten";
+    auto top = render(counterTop, 1366, 768, 15.6, 4);
+    REQUIRE(top.layout.banner.w > 0);
+    CHECK(measureInk(top.pixels(), top.layout.banner).contrast >= 4.5);
+}

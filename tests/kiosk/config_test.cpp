@@ -56,3 +56,55 @@ TEST_CASE("enrol: a kiosk config without a device token is valid: the kiosk pair
         CHECK(config->deviceToken.empty());
     }
 }
+
+TEST_CASE("failover: further server instances are listed as [[server.also]], each trusted like the first or by its own pin") {
+    auto config = parseKioskConfig(R"(
+[server]
+url = "https://10.20.0.11:8443"
+ca_file = "/etc/loket/hall-ca.pem"
+device_token = "t"
+[[server.also]]
+url = "https://10.20.0.12:8443"
+[[server.also]]
+url = "https://10.20.0.13:8443"
+pinned_public_key = "sha256//AAAA"
+)", "test.toml");
+    REQUIRE(config);
+    REQUIRE(config->moreServers.size() == 2);
+    CHECK(config->moreServers[0] == loket::config::ServerAddress{"https://10.20.0.12:8443", "/etc/loket/hall-ca.pem", ""});
+    CHECK(config->moreServers[1] == loket::config::ServerAddress{"https://10.20.0.13:8443", "", "sha256//AAAA"});
+    // The single address stays valid, with no further ones.
+    auto single = parseKioskConfig("[server]\nurl = \"http://127.0.0.1:8080\"\ndevice_token = \"t\"\n", "test.toml");
+    REQUIRE(single);
+    CHECK(single->moreServers.empty());
+
+    const std::vector<std::pair<std::string, std::string>> mistakes{
+        {"[server]\ndevice_token = \"t\"\n[[server.also]]\nurl = \"ftp://x\"", "test.toml:4: server.also[0].url: must start with http"},
+        {"[server]\ndevice_token = \"t\"\n[[server.also]]\nport = 8080", "server.also[0].port: unknown setting"},
+        {"[server]\nurl = \"https://a\"\nca_file = \"ca.pem\"\ndevice_token = \"t\"\n[[server.also]]\nurl = \"http://b\"",
+         "server.also[0].url: a CA file or pinned key (its own or the first server's) needs an https:// url"},
+        {"[server]\nurl = \"http://a\"\ndevice_token = \"t\"\n[[server.also]]\nurl = \"http://a\"", "is listed twice"},
+        {"[server]\ndevice_token = \"t\"\nalso = \"http://b\"", "must be written as [[server.also]] tables"},
+    };
+    for (const auto& [text, expected] : mistakes) {
+        CAPTURE(text);
+        auto bad = parseKioskConfig(text, "test.toml");
+        REQUIRE_FALSE(bad);
+        CHECK(bad.error().message.find(expected) != std::string::npos);
+    }
+}
+
+TEST_CASE("failover: --server takes one address or several separated by commas, the further ones trusted like the first") {
+    loket::config::ServerAddress first{"https://old", "ca.pem", ""};
+    std::vector<loket::config::ServerAddress> more{{"https://older", "", ""}};
+    REQUIRE(loket::config::overrideServers("https://a:8443,https://b:8443", first, more));
+    CHECK(first == loket::config::ServerAddress{"https://a:8443", "ca.pem", ""});
+    REQUIRE(more.size() == 1);
+    CHECK(more[0] == loket::config::ServerAddress{"https://b:8443", "ca.pem", ""});
+    REQUIRE(loket::config::overrideServers("https://c", first, more));
+    CHECK(more.empty());
+    auto plain = loket::config::overrideServers("https://a,http://b", first, more);
+    REQUIRE_FALSE(plain);
+    CHECK(plain.error().message.find("needs https://") != std::string::npos);
+    CHECK_FALSE(loket::config::overrideServers("https://a,", first, more));
+}

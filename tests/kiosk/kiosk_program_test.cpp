@@ -6,6 +6,10 @@
 #include "child_process.hpp"
 #include "tests/server/server_process.hpp"
 
+#include "shared/core/utf8.hpp"
+#include "shared/ticket/bitmap.hpp"
+#include "shared/ticket/font.hpp"
+#include "shared/ticket/printer_profile.hpp"
 #include "shared/ticket/virtual_printer.hpp"
 
 #include <catch2/catch.hpp>
@@ -580,4 +584,120 @@ shot ticket-pl
     CHECK(said.find("pl: ") != std::string::npos);
     CHECK(said.find("Numer") != std::string::npos);
     CHECK(said.find("SPEAK234") == std::string::npos); // the booking code is never spoken
+}
+
+namespace {
+
+// Whether `text` is printed on the ticket as one line of the body text (the "bring" line): the
+// line is drawn with the ticket's own font, size and centring (shared/ticket/ticket_layout.cpp:
+// body text 26 dots × the profile's text scale) and looked for, dot for dot, in the paper.
+bool printedLine(const loket::ticket::Bitmap& paper, const std::string& text) {
+    using namespace loket::ticket;
+    auto profile = loadPrinterProfile(kSource / "firmware-config/printers/epson-tm-t20iii.toml");
+    auto fonts = loadFonts();
+    auto cps = loket::core::decodeUtf8(text);
+    REQUIRE(profile);
+    REQUIRE(fonts);
+    REQUIRE(cps);
+    const std::u32string line(cps->begin(), cps->end());
+    const int px = std::max(8, static_cast<int>(std::lround(26 * profile->textScale)));
+    const LineMetrics m = lineMetrics(fonts->regular, px);
+    const int width = profile->printWidthDots - 2 * profile->marginDots;
+    Bitmap expected(profile->printWidthDots, m.lineHeight);
+    drawText(expected, fonts->regular, px, profile->marginDots + (width - measureText(fonts->regular, px, line)) / 2, m.ascent, line);
+    REQUIRE(expected.blackCount() > 0);
+    if (paper.width() != expected.width()) return false;
+    for (int top = 0; top + expected.height() <= paper.height(); ++top) {
+        bool same = true;
+        for (int y = 0; y < expected.height() && same; ++y)
+            for (int x = 0; x < expected.width() && same; ++x) same = paper.get(x, top + y) == expected.get(x, y);
+        if (same) return true;
+    }
+    return false;
+}
+
+} // namespace
+
+TEST_CASE("beheer: a new banner and 'what to bring' reach the running kiosk: screens and the printed ticket show them") {
+    TempDir dir;
+    ServerProcess server(dir.path() / "hall.db");
+    const fs::path printed = dir.path() / "printed";
+    fs::create_directories(printed);
+    const auto config = writeConfig(dir, server.url(), "file:" + printed.string() + "/");
+    const fs::path shots = dir.path() / "live";
+    fs::create_directories(shots);
+    std::ofstream(dir.path() / "live.script") << R"(
+wait-screen welcome
+mark ready
+await changed 20000
+wait-text 5000 12:00 gesloten
+shot welcome-banner
+tap choose_walk_in
+wait-screen services
+tap choose_service paspoort
+wait-text 5000 nieuwe pasfoto
+shot service-confirm
+tap confirm_service
+wait-screen ticket 8000
+wait-printed 8000
+)";
+    ChildProcess kiosk(kioskArgs(config, dir.path() / "live.script", shots), dir.path(), kEnv);
+    INFO(kiosk.output());
+    REQUIRE(waitForFile(shots / "ready.mark", 30s));
+    // The hall manager's changes on /beheer (the page sends exactly these) while the kiosk runs.
+    ApiClient admin(server, "demo-admin-token");
+    REQUIRE(admin.post("/api/v1/configuration", {{"type", "banner.set"}, {"text", {{"nl", "Vandaag zijn wij om 12:00 gesloten"}}}}).status == 200);
+    const std::string bring = "Een nieuwe pasfoto en uw oude paspoort";
+    REQUIRE(admin.post("/api/v1/configuration", {{"type", "service.set"}, {"service", {{"id", "paspoort"}, {"bring", {{"nl", bring}}}}}}).status == 200);
+    std::ofstream(shots / "changed.mark") << "1";
+    REQUIRE(kiosk.wait(60s) == 0);
+
+    for (const char* name : {"welcome-banner", "service-confirm"}) checkShot(shots, name); // contrast, sizes, spoken
+    CHECK(texts(shot(shots, "welcome-banner")).find("Vandaag zijn wij om 12:00 gesloten") != std::string::npos);
+    const Json confirm = shot(shots, "service-confirm");
+    CHECK(texts(confirm).find(bring) != std::string::npos);
+    CHECK(texts(confirm).find("Vandaag zijn wij om 12:00 gesloten") != std::string::npos); // on every screen
+
+    std::vector<fs::path> pngs;
+    for (const auto& e : fs::directory_iterator(printed))
+        if (e.path().extension() == ".png") pngs.push_back(e.path());
+    REQUIRE(pngs.size() == 1);
+    auto paper = loket::ticket::readPng(pngs.front());
+    REQUIRE(paper);
+    CHECK(printedLine(*paper, bring));
+    CHECK_FALSE(printedLine(*paper, "Twee pasfoto's en uw oude paspoort")); // the line is found, not any line
+}
+
+TEST_CASE("beheer: a closed day added while the kiosk runs: the kiosk refuses walk-ins with the closed text") {
+    TempDir dir;
+    ServerProcess server(dir.path() / "hall.db");
+    const auto config = writeConfig(dir, server.url(), "file:" + (dir.path() / "t.bin").string());
+    const fs::path shots = dir.path() / "closed";
+    fs::create_directories(shots);
+    std::ofstream(dir.path() / "closed.script") << R"(
+wait-screen welcome
+mark ready
+await changed 20000
+tap choose_walk_in
+wait-screen services
+tap choose_service ophalen
+tap confirm_service
+wait-screen problem.hall_closed 8000
+shot closed
+)";
+    ChildProcess kiosk(kioskArgs(config, dir.path() / "closed.script", shots), dir.path(), kEnv);
+    INFO(kiosk.output());
+    REQUIRE(waitForFile(shots / "ready.mark", 30s));
+    ApiClient admin(server, "demo-admin-token");
+    const std::string today = ApiClient(server, "demo-display-token").get("/api/v1/hall").json["hall"]["date"];
+    auto closed = admin.post("/api/v1/configuration", {{"type", "exception.set"}, {"date", today}, {"kind", "closed"}, {"note", {{"nl", "Studiedag"}}}});
+    REQUIRE(closed.status == 200);
+    std::ofstream(shots / "changed.mark") << "1";
+    REQUIRE(kiosk.wait(60s) == 0);
+    checkShot(shots, "closed");
+    const std::string said = texts(shot(shots, "closed"));
+    CHECK(said.find("De balies zijn nu gesloten") != std::string::npos);
+    CHECK(said.find("Wij zijn vandaag niet meer open.") != std::string::npos);
+    // Nothing was issued.
+    CHECK(admin.get("/api/v1/tickets?status=waiting").json.size() == 0);
 }

@@ -4,6 +4,7 @@
 
 #include "shared/core/dispatch_view.hpp"
 #include "shared/core/offline_lease.hpp"
+#include "shared/offline/offline_book.hpp"
 #include "shared/proto/event_codec.hpp"
 
 #include <set>
@@ -15,10 +16,11 @@ using namespace loket::core::test;
 namespace {
 
 const std::string kKey(64, 'a');
+const std::string kUploadKey(64, 'd');
 
 const NumberLease& lease(HallState& s, const std::string& kiosk, const std::string& service, Now now, int size = 10,
                          Seconds kioskClock = -1) {
-    must(s, LeaseNumbers{kiosk, service, size, kioskClock < 0 ? now.t : kioskClock, kKey}, now);
+    must(s, LeaseNumbers{kiosk, service, size, kioskClock < 0 ? now.t : kioskClock, kKey, kUploadKey}, now);
     const LeaseRecord* r = s.offline().activeLease(kiosk, *s.config().serviceIndex(service), now.t);
     REQUIRE(r);
     return r->lease;
@@ -85,7 +87,7 @@ TEST_CASE("offline: asking again for a service's lease gives the same block; a r
     HallConfig c = smallHall();
     HallState s(c);
     const NumberLease first = lease(s, "kiosk-1", "ophalen", at(8, 0));
-    CHECK(must(s, LeaseNumbers{"kiosk-1", "ophalen", 10, at(8, 5).t, kKey}, at(8, 5)).empty());
+    CHECK(must(s, LeaseNumbers{"kiosk-1", "ophalen", 10, at(8, 5).t, kKey, kUploadKey}, at(8, 5)).empty());
     CHECK(s.offline().activeLease("kiosk-1", 1, at(8, 5).t)->lease.id == first.id);
     CHECK(first.expiresAt == at(8, 0).t + kLeaseTtlS);
     must(s, RenewLeases{"kiosk-1", at(9, 0).t}, at(9, 0));
@@ -251,8 +253,8 @@ TEST_CASE("offline: the offline events survive the event log's JSON and fold to 
         for (auto& e : must(live, cmd, now)) log.push_back(e);
     };
     run(BookAppointment{"ABC234", {"paspoort"}, at(9, 0).t, testDay(), 0, 1, "Jansen"}, at(7, 0));
-    run(LeaseNumbers{"kiosk-1", "paspoort", 12, at(8, 0).t - 5, kKey}, at(8, 0));
-    run(LeaseNumbers{"kiosk-2", "paspoort", 10, at(8, 0).t, std::string(64, 'b')}, at(8, 0));
+    run(LeaseNumbers{"kiosk-1", "paspoort", 12, at(8, 0).t - 5, kKey, kUploadKey}, at(8, 0));
+    run(LeaseNumbers{"kiosk-2", "paspoort", 10, at(8, 0).t, std::string(64, 'b'), std::string(64, 'c')}, at(8, 0));
     const NumberLease k1 = live.offline().activeLease("kiosk-1", 0, at(8, 0).t)->lease;
     const NumberLease k2 = live.offline().activeLease("kiosk-2", 0, at(8, 0).t)->lease;
     run(RenewLeases{"kiosk-1", at(8, 30).t}, at(8, 30));
@@ -267,7 +269,8 @@ TEST_CASE("offline: the offline events survive the event log's JSON and fold to 
         CHECK(proto::eventToJson(c, *back) == json);
         replayed.apply(*back);
     }
-    CHECK(replayed.offline().bookKey() == kKey); // the day's first key stays
+    CHECK(replayed.offline().bookKey() == kKey); // the day's first keys stay
+    CHECK(replayed.offline().uploadKey() == kUploadKey);
     CHECK(replayed.offline().leases().size() == 2);
     CHECK(replayed.offline().clockOffset("kiosk-1") == 0);
     for (const auto& t : live.tickets()) {
@@ -278,4 +281,21 @@ TEST_CASE("offline: the offline events survive the event log's JSON and fold to 
         CHECK(r->number == t.number);
     }
     CHECK(replayed.appointment("ABC234")->ticket == live.appointment("ABC234")->ticket);
+}
+
+// Every kiosk holds the day's book key (it hashes the book's codes); the upload secrets come from
+// a key of their own that never leaves the server, so one kiosk cannot work out another's.
+TEST_CASE("offline: a lease's upload secret comes from the server's upload key, not from the book key every kiosk holds") {
+    HallState s(smallHall());
+    lease(s, "kiosk-1", "paspoort", at(8, 0));
+    REQUIRE(s.offline().uploadKey() == kUploadKey);
+    const auto fromUploadKey = offline::leaseUploadSecret(s.offline().uploadKey(), "kiosk-1", 1);
+    const auto fromBookKey = offline::leaseUploadSecret(s.offline().bookKey(), "kiosk-1", 1);
+    REQUIRE(fromUploadKey);
+    REQUIRE(fromBookKey);
+    CHECK(*fromUploadKey != *fromBookKey);
+    CHECK_FALSE(must(s, LeaseNumbers{"kiosk-2", "ophalen", 10, at(8, 0).t, kKey, "not-hex"}, at(8, 0)).empty()); // the day's key is kept
+    CHECK(s.offline().uploadKey() == kUploadKey);
+    HallState fresh(smallHall());
+    CHECK(mustFail(fresh, LeaseNumbers{"kiosk-2", "ophalen", 10, at(8, 0).t, kKey, "not-hex"}, at(8, 0)) == ErrorCode::InvalidValue);
 }

@@ -49,6 +49,16 @@ TEST_CASE("postgres: managers and integrations see and change their own location
     checkManagerIsolation(city.a, city.b);
 }
 
+TEST_CASE("postgres: the host's walk-ins, door answers and print jobs stay at its location, on either instance") {
+    CityOnTwoInstances city;
+    checkHostIsolation(city.a, city.b);
+}
+
+TEST_CASE("postgres: staff accounts made on /beheer work at the locations their managers give them") {
+    CityOnTwoInstances city;
+    checkStaffAccountIsolation(city.b);
+}
+
 TEST_CASE("postgres: each location has its own schema and lock; concurrent check-ins at two locations on two instances number from 1 without repeats") {
     CityOnTwoInstances city;
     constexpr int kPerKiosk = 5; // within a kiosk's check-in burst (10) on each instance

@@ -31,7 +31,7 @@ const Keys kVisitorPage = {"number", "service", "service_name", "status", "kind"
 const Keys kStaffTicket = {"id", "number", "service", "services", "kind", "status", "issued_at", "due_at", "called_at",
                            "first_called_at", "started_at", "ended_at", "counter", "counter_name", "language", "outcome",
                            "position", "estimated_wait_s", "estimated_wait_range_s", "appointment", "public_code", "note",
-                           "feedback", "only_counter", "calls", "not_before"};
+                           "feedback", "only_counter", "calls", "not_before", "needs"};
 
 Keys keysOf(const Json& object) {
     Keys out;
@@ -160,4 +160,35 @@ TEST_CASE("audience: a service with a neutral label shows displays, kiosks and v
     // Staff see the real service.
     ApiClient staff(m.server, loginDemo(m.server));
     CHECK(staff.get("/api/v1/tickets").body.find("\"huwelijk\"") != std::string::npos);
+}
+
+TEST_CASE("needs: a visitor's needs reach staff only, never a display, a kiosk or the visitor page") {
+    Morning m;
+    ApiClient admin(m.server, "demo-admin-token");
+    const auto id = m.walkInTicket["ticket"]["id"].get<std::int64_t>();
+    auto set = admin.post("/api/v1/host/tickets/" + std::to_string(id) + "/needs",
+                          {{"needs", {{"kinds", {"interpreter", "hearing_loop"}}, {"language", "Tigrinya"}}}});
+    REQUIRE(set.status == 200);
+    CHECK(set.json["ticket"]["needs"]["language"] == "Tigrinya");
+    CHECK(admin.post("/api/v1/host/tickets/" + std::to_string(id) + "/needs", {{"needs", {{"kinds", {"wings"}}}}}).status == 400);
+    for (const std::string token : {"demo-display-token", "demo-kiosk-token"}) {
+        ApiClient device(m.server, token);
+        const std::string hall = device.get("/api/v1/hall").json.dump();
+        CHECK(hall.find("Tigrinya") == std::string::npos);
+        CHECK(hall.find("needs") == std::string::npos);
+        for (auto& e : readEvents(m.server, token, 20, "0", 1000)) {
+            INFO(token << " " << e.type);
+            CHECK(e.data.find("Tigrinya") == std::string::npos);
+            CHECK(e.data.find("interpreter") == std::string::npos);
+        }
+    }
+    const std::string page = ApiClient(m.server).get("/api/v1/visits/" + m.walkInTicket["ticket"]["public_code"].get<std::string>()).json.dump();
+    CHECK(page.find("Tigrinya") == std::string::npos);
+    CHECK(page.find("needs") == std::string::npos);
+    ApiClient staff(m.server, loginDemo(m.server));
+    CHECK(staff.get("/api/v1/tickets").json.dump().find("Tigrinya") != std::string::npos);
+    bool streamed = false;
+    for (auto& e : readEvents(m.server, loginDemo(m.server), 20, "0", 1000))
+        streamed |= e.type == "ticket.needs_set" && e.data.find("Tigrinya") != std::string::npos;
+    CHECK(streamed);
 }

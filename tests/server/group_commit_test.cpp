@@ -73,6 +73,9 @@ public:
     Status putSession(const std::string& h, const StoredSession& s) override { return m_inner->putSession(h, s); }
     Result<std::optional<StoredSession>> findSession(const std::string& h) override { return m_inner->findSession(h); }
     Status deleteSession(const std::string& h) override { return m_inner->deleteSession(h); }
+    Status deleteSessionsOf(const std::string& u) override { return m_inner->deleteSessionsOf(u); }
+    Status putStaffAccount(const StaffAccountRecord& a) override { return m_inner->putStaffAccount(a); }
+    Result<std::vector<StaffAccountRecord>> staffAccounts() override { return m_inner->staffAccounts(); }
     Status probeWrite() override { return m_inner->probeWrite(); }
     Result<std::optional<std::string>> loadConfiguration() override { return m_inner->loadConfiguration(); }
     Status appendAudit(const AuditEntry& e) override { return m_inner->appendAudit(e); }

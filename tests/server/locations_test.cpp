@@ -165,6 +165,18 @@ TEST_CASE("locations: managers and integrations see and change their own locatio
     CHECK(std::filesystem::exists(dir.path() / "city.noord.db"));
 }
 
+TEST_CASE("locations: the host's walk-ins, door answers and print jobs stay at its location (SQLite)") {
+    TempDir dir;
+    ServerProcess server(dir.path() / "city.db", cityConfig());
+    checkHostIsolation(server, server);
+}
+
+TEST_CASE("locations: staff accounts made on /beheer work at the locations their managers give them (SQLite)") {
+    TempDir dir;
+    ServerProcess server(dir.path() / "city.db", cityConfig());
+    checkStaffAccountIsolation(server);
+}
+
 TEST_CASE("locations: a location's queue survives a restart, apart from the others (SQLite)") {
     TempDir dir;
     {

@@ -182,10 +182,10 @@ TEST_CASE("offline: revoking a kiosk ends its leases at once; its tickets from b
     ApiClient device(server);
     auto pair = device.post("/api/v1/devices/pair", {{"role", "kiosk"}});
     REQUIRE(pair.status == 201);
-    const std::string code = pair.json["pairing_code"], secret = pair.json["pairing_secret"];
-    REQUIRE(device.post("/api/v1/devices/pair/claim", {{"pairing_secret", secret}}).status == 202);
+    const std::string code = pair.json["pairing_code"], pairingSecret = pair.json["pairing_secret"];
+    REQUIRE(device.post("/api/v1/devices/pair/claim", {{"pairing_secret", pairingSecret}}).status == 202);
     REQUIRE(admin.post("/api/v1/devices/pairings/" + code + "/approve", {{"name", "Kiosk bij de lift"}}).status == 201);
-    auto claim = device.post("/api/v1/devices/pair/claim", {{"pairing_secret", secret}});
+    auto claim = device.post("/api/v1/devices/pair/claim", {{"pairing_secret", pairingSecret}});
     REQUIRE(claim.status == 200);
     ApiClient kiosk(server, claim.json["token"].get<std::string>());
     const long kioskNow = std::time(nullptr) - 3600; // the kiosk's clock is an hour behind

@@ -56,3 +56,22 @@ TEST_CASE("display config: mistakes are clear errors naming the setting") {
     check("[sound]\nlanguages = [\"en\", \"nl\"]\n", "sound.languages");
     check("[server\nurl=", "bad.toml:1");
 }
+
+TEST_CASE("display config: further server instances are read from [[server.also]]") {
+    auto cfg = parseDisplayConfig(R"(
+[server]
+url = "https://10.20.0.11:8443"
+pinned_public_key = "sha256//AAAA"
+token = "t"
+[[server.also]]
+url = "https://10.20.0.12:8443"
+pinned_public_key = "sha256//BBBB"
+)", "display.toml");
+    REQUIRE(cfg);
+    REQUIRE(cfg->moreServers.size() == 1);
+    CHECK(cfg->moreServers[0].url == "https://10.20.0.12:8443");
+    CHECK(cfg->moreServers[0].pinnedPublicKey == "sha256//BBBB");
+    auto bad = parseDisplayConfig("[server]\ntoken = \"t\"\n[[server.also]]\nurl = \"\"\n", "display.toml");
+    REQUIRE_FALSE(bad);
+    CHECK(bad.error().message.find("server.also[0].url") != std::string::npos);
+}

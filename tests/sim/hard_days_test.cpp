@@ -1,4 +1,5 @@
 // The hard-day scenarios of issue 17, the printed range's score and the norm policy's frontier.
+#include "shared/sim/experiment.hpp"
 #include "shared/sim/frontier.hpp"
 #include "shared/sim/generator.hpp"
 #include "shared/sim/metrics.hpp"
@@ -153,4 +154,35 @@ TEST_CASE("frontier: one point per knob value on the norm's curve, and fifo, app
     CHECK(svg.find("<svg") != std::string::npos);
     CHECK(svg.find("appointments_first") != std::string::npos);
     CHECK_FALSE(sweepFrontier({}, {0}, {}).has_value());
+}
+
+namespace {
+
+// The issue-17 bar on the first `replications` days of a scenario, with the default parameters
+// (what the example hall ships): appointments within 5 min at least appointments_first's − 1
+// point, and walk-in p95 at most fifo's × 1.1.
+void checkBar(const std::string& name, int replications) {
+    const ScenarioSpec spec = scenario(name);
+    auto runs = parsePolicyList("norm,fifo,appointments_first", false, core::NormPolicyParams{});
+    REQUIRE(runs.has_value());
+    auto results = runExperiment(generateReplications(spec, spec.seed, replications), runs.value(), false, false);
+    REQUIRE(results.has_value());
+    const auto& r = results.value();
+    const double normOnTime = summary(r[0], metricColumn("appt_on_time %")).mean;
+    const double afOnTime = summary(r[2], metricColumn("appt_on_time %")).mean;
+    const double normWalkP95 = summary(r[0], metricColumn("walk-in wait p95 min")).mean;
+    const double fifoWalkP95 = summary(r[1], metricColumn("walk-in wait p95 min")).mean;
+    INFO(name << ": norm " << normOnTime << " % on time against appointments_first " << afOnTime << " %; walk-in p95 "
+              << normWalkP95 << " min against fifo " << fifoWalkP95 << " min");
+    CHECK(normOnTime >= afOnTime - 1.0);
+    CHECK(normWalkP95 <= fifoWalkP95 * 1.1);
+}
+
+} // namespace
+
+TEST_CASE("norm: with the shipped defaults, the surge and the passport rush hold the bar on their first 4 days") {
+    // The full check is 30 replications of every scenario (bench_sim, docs/benchmarks.md); these
+    // two are the tightest, one on each half of the bar (few days, so the test stays fast).
+    checkBar("walk_in_surge", 4);
+    checkBar("passport_rush_june", 4);
 }

@@ -160,9 +160,10 @@ TEST_CASE("replay: no decision depends on truth that has not happened yet") {
 }
 
 TEST_CASE("replay: the clairvoyant reference runs the same policy on the true durations") {
-    // At 600 the counter is free; A1 (at 700) is active and W1 waits. Expecting W1 to take the
-    // passport's 600 s, norm cannot fit W1 before A1's norm runs out and calls A1; told that W1
-    // really takes 100 s, the same rule serves W1 first and A1 still on time.
+    // Expecting both walk-ins to take the passport's 600 s, norm serves W0 (the earlier) at 0,
+    // cannot fit W1 before A1's norm at 600 and calls A1. Told that W1 really takes 100 s, the
+    // same rule serves W1 first at 0 (short enough to leave A1 room even if it ran long), then
+    // W0, and A1 still within the norm at 700.
     const Trace t = traceOf(hallHeader(kOneCounter) +
         R"({"type":"walkin","id":"W0","services":["PAS"],"truth":{"t_checkin":0,"dur_s":[600]}}
 {"type":"walkin","id":"W1","services":["PAS"],"truth":{"t_checkin":0,"dur_s":[100]}}
@@ -171,7 +172,8 @@ TEST_CASE("replay: the clairvoyant reference runs the same policy on the true du
     const ReplayResult real = replayed(t, core::PolicyKind::Norm), seeing = replayed(t, core::PolicyKind::Norm, true);
     CHECK(*outcome(real, t, "A1").firstCallAt == 600);
     CHECK(*outcome(real, t, "W1").firstCallAt == 1200);
-    CHECK(*outcome(seeing, t, "W1").firstCallAt == 600);
+    CHECK(*outcome(seeing, t, "W1").firstCallAt == 0);
+    CHECK(*outcome(seeing, t, "W0").firstCallAt == 100);
     CHECK(*outcome(seeing, t, "A1").firstCallAt == 700);
 }
 

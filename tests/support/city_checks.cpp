@@ -238,4 +238,111 @@ void checkManagerIsolation(const ServerProcess& forA, const ServerProcess& forB)
     CHECK(visitA.body.find("A001") != std::string::npos);
 }
 
+void checkHostIsolation(const ServerProcess& forA, const ServerProcess& forB) {
+    // The host's account works at both; it chooses one, like counter staff.
+    ApiClient hostA(forA, loginAt(forA, "gastheer", "stadhuis")), hostB(forB, loginAt(forB, "gastheer", "noord"));
+    // Both kiosks are online with paper, each on the instance of its own location's host.
+    for (auto [server, token] : {std::pair{&forA, "stadhuis-kiosk-token"}, std::pair{&forB, "noord-kiosk-token"}})
+        REQUIRE(ApiClient(*server, token).post("/api/v1/devices/heartbeat", {{"status", "ok"}, {"detail", {{"printer", "ok"}}}}).status == 200);
+    // The host's hall: its own location's services and kiosks only.
+    auto hallA = hostA.get("/api/v1/host/hall"), hallB = hostB.get("/api/v1/host/hall");
+    REQUIRE(hallA.status == 200);
+    REQUIRE(hallB.status == 200);
+    CHECK(ids(hallA.json["services"]).count("paspoort") == 1);
+    CHECK(ids(hallB.json["services"]).count("paspoort") == 0);
+    CHECK(ids(hallA.json["kiosks"]) == std::set<std::string>{"stadhuis-kiosk-1"});
+    CHECK(ids(hallB.json["kiosks"]) == std::set<std::string>{"noord-kiosk-1"});
+    // Walk-ins number in their own location's queue.
+    auto walkInA = hostA.post("/api/v1/host/tickets", {{"service", "paspoort"}}, freshKey());
+    auto walkInB = hostB.post("/api/v1/host/tickets", {{"service", "ophalen"}}, freshKey());
+    REQUIRE(walkInA.status == 201);
+    REQUIRE(walkInB.status == 201);
+    CHECK(walkInA.json["ticket"]["number"] == "A001");
+    CHECK(walkInB.json["ticket"]["number"] == "B001");
+    CHECK(hostB.post("/api/v1/host/tickets", {{"service", "paspoort"}}, freshKey()).status / 100 == 4);
+    CHECK(waitingNumbers(forB, loginAt(forB, "noord", "")) == std::set<std::string>{"B001"});
+    // Questions answered at the door count at the host's location.
+    auto doorA = hostA.post("/api/v1/host/door", {{"service", "paspoort"}});
+    REQUIRE(doorA.status == 200);
+    CHECK(doorA.json["total"] == 1);
+    CHECK(hostB.post("/api/v1/host/door", {{"service", "paspoort"}}).status / 100 == 4);
+    auto doorB = hostB.post("/api/v1/host/door", {{"service", "ophalen"}});
+    REQUIRE(doorB.status == 200);
+    CHECK(doorB.json["total"] == 1);
+    // A print job goes to a kiosk of the host's location only.
+    const std::string ticketA = std::to_string(walkInA.json["ticket"]["id"].get<std::int64_t>());
+    CHECK(hostA.post("/api/v1/host/tickets/" + ticketA + "/print", {{"kiosk", "noord-kiosk-1"}}).status == 404);
+    auto job = hostA.post("/api/v1/host/tickets/" + ticketA + "/print", {{"kiosk", "stadhuis-kiosk-1"}});
+    INFO(job.body);
+    REQUIRE(job.status == 202);
+    const std::string jobId = std::to_string(job.json["job"].get<std::int64_t>());
+    // On the instance that holds the job: the other location's kiosk and host see nothing of it.
+    ApiClient kioskBonA(forA, "noord-kiosk-token"), hostBonA(forA, hostB.token());
+    auto none = kioskBonA.get("/api/v1/kiosk/print-jobs");
+    REQUIRE(none.status == 200);
+    CHECK(none.json["jobs"].empty());
+    CHECK(kioskBonA.post("/api/v1/kiosk/print-jobs/" + jobId, {{"status", "printed"}}).status == 404);
+    CHECK(hostBonA.get("/api/v1/host/print-jobs/" + jobId).status == 404);
+    // The location's own kiosk takes it and prints A's ticket.
+    ApiClient kioskA(forA, "stadhuis-kiosk-token");
+    auto jobs = kioskA.get("/api/v1/kiosk/print-jobs");
+    REQUIRE(jobs.status == 200);
+    REQUIRE(jobs.json["jobs"].size() == 1);
+    CHECK(jobs.json["jobs"][0]["reply"]["ticket"]["number"] == "A001");
+    CHECK(kioskA.post("/api/v1/kiosk/print-jobs/" + jobId, {{"status", "printed"}}).status == 200);
+    auto done = hostA.get("/api/v1/host/print-jobs/" + jobId);
+    REQUIRE(done.status == 200);
+    CHECK(done.json["status"] == "printed");
+}
+
+void checkStaffAccountIsolation(const ServerProcess& forB) {
+    const std::string password = "een-lang-wachtwoord";
+    ApiClient managerB(forB, loginAt(forB, "beheer-noord", ""));
+    // B's manager makes an account: it works at noord, the manager's location.
+    auto made = managerB.post("/api/v1/staff", {{"username", "loket-noord"}, {"password", password}, {"role", "counter"}, {"counters", {"n1"}}});
+    INFO(made.body);
+    REQUIRE(made.status == 201);
+    CHECK(made.json["account"]["locations"] == Json::array({"noord"}));
+    // …and cannot give one a location the manager does not work at, nor another location's counter.
+    CHECK(managerB.post("/api/v1/staff", {{"username", "loket-x"}, {"password", password}, {"role", "counter"}, {"locations", {"stadhuis"}}})
+              .status == 403);
+    CHECK(managerB.post("/api/v1/staff", {{"username", "loket-y"}, {"password", password}, {"role", "counter"}, {"counters", {"b1"}}})
+              .status / 100 == 4);
+    // The account logs in at noord only (its one location needs no choice).
+    ApiClient anon(forB);
+    auto login = anon.post("/api/v1/login", {{"username", "loket-noord"}, {"password", password}});
+    REQUIRE(login.status == 200);
+    CHECK(login.json["location"] == "noord");
+    CHECK(anon.post("/api/v1/login", {{"username", "loket-noord"}, {"password", password}, {"location", "stadhuis"}}).status == 403);
+    // A manager at stadhuis neither sees nor changes it.
+    ApiClient managerA(forB, loginAt(forB, "beheer", "stadhuis"));
+    auto listA = managerA.get("/api/v1/staff");
+    REQUIRE(listA.status == 200);
+    for (const auto& a : listA.json["accounts"]) {
+        CHECK(a["username"] != "loket-noord");
+        CHECK(a["username"] != "beheer-noord"); // the file's accounts of another location neither
+    }
+    CHECK(managerA.post("/api/v1/staff/loket-noord/disable").status == 404);
+    CHECK(managerA.post("/api/v1/staff/loket-noord/password", {{"password", "nog-een-wachtwoord"}}).status == 404);
+    // A manager of both, at noord, adds stadhuis; B's manager then changes the role but keeps stadhuis.
+    ApiClient managerAatB(forB, loginAt(forB, "beheer", "noord"));
+    auto both = managerAatB.post("/api/v1/staff/loket-noord/access", {{"role", "counter"}, {"counters", {"n1", "b1"}}, {"locations", {"stadhuis", "noord"}}});
+    INFO(both.body);
+    REQUIRE(both.status == 200);
+    auto kept = managerB.post("/api/v1/staff/loket-noord/access", {{"role", "counter"}, {"counters", {"n1"}}, {"locations", {"noord"}}});
+    REQUIRE(kept.status == 200);
+    CHECK(kept.json["account"]["locations"] == Json::array({"noord", "stadhuis"}));
+    auto choose = anon.post("/api/v1/login", {{"username", "loket-noord"}, {"password", password}});
+    CHECK(choose.status == 400);
+    CHECK(choose.json["error"]["details"]["choices"] == Json::array({"stadhuis", "noord"}));
+    // Now stadhuis's manager sees it too; disabling it ends its session at once.
+    bool listed = false;
+    for (const auto& a : managerA.get("/api/v1/staff").json["accounts"]) listed |= a["username"] == "loket-noord";
+    CHECK(listed);
+    ApiClient staff(forB, login.json["token"].get<std::string>());
+    REQUIRE(staff.get("/api/v1/counters").status == 200);
+    REQUIRE(managerA.post("/api/v1/staff/loket-noord/disable").status == 200);
+    CHECK(staff.get("/api/v1/counters").status == 401);
+}
+
 } // namespace loket::test

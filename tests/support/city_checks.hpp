@@ -26,5 +26,12 @@ void checkCounterIsolation(const ServerProcess& forA, const ServerProcess& forB)
 // Managers and admin integrations: tickets, configuration, enrolled devices and the city view
 // are limited to their locations; a visitor's code finds its own location's ticket.
 void checkManagerIsolation(const ServerProcess& forA, const ServerProcess& forB);
+// The host at the door: its walk-ins, door answers, hall view and print jobs are its location's;
+// a kiosk takes only its own location's print jobs.
+void checkHostIsolation(const ServerProcess& forA, const ServerProcess& forB);
+// Staff accounts made on /beheer: the city's table; a manager sees and changes the accounts of
+// the session's location only, and gives an account only locations the manager works at. One
+// instance: an instance reads the page's accounts at start-up (docs/locations.md).
+void checkStaffAccountIsolation(const ServerProcess& server);
 
 } // namespace loket::test

@@ -373,3 +373,50 @@ TEST_CASE("tls: a slowloris over HTTPS times out with a 408 and a silent handsha
     }
     for (auto& m : mute) CHECK(m.waitClosed());
 }
+
+TEST_CASE("tls: with several server addresses each is verified like the first or by its own pin, and a refused one is never read over plain HTTP") {
+    TlsHall hall; // instance A: the hall CA's certificate
+    const auto secondCert = hall.ca.issue("server-b"); // instance B: the same CA, a key of its own
+    std::string text = readFile(hall.config);
+    text = std::regex_replace(text, std::regex(hall.serverCert.cert.string()), secondCert.cert.string());
+    text = std::regex_replace(text, std::regex(hall.serverCert.key.string()), secondCert.key.string());
+    const auto secondConfig = hall.dir.path() / "hall-b.toml";
+    writeFile(secondConfig, text);
+    ServerProcess a(hall.dir.path() / "a.db", hall.config);
+    ServerProcess b(hall.dir.path() / "b.db", secondConfig);
+    const net::TlsOptions byCa{hall.ca.caFile().string(), ""};
+
+    // B trusted by its own pin: with A gone, the request is served by B.
+    auto list = net::makeServerList({httpsUrl(a), byCa}, {{httpsUrl(b), {hall.ca.caFile().string(), TestCa::publicKeyPin(secondCert.cert)}}});
+    net::HttpOptions options;
+    options.token = kDisplayToken;
+    options.servers = list;
+    net::HttpClient device(options);
+    REQUIRE(device.get("/api/v1/hall").has_value());
+    CHECK(list->current().index == 0);
+    a.kill9();
+    REQUIRE(device.get("/api/v1/hall").has_value());
+    CHECK(list->current().index == 1);
+
+    // B listed with a pin that is not its key (A's): refused, and with A gone the device reports
+    // the refused certificate, not a network hiccup; nothing went over plain HTTP.
+    auto wrongPin = net::makeServerList({httpsUrl(a), byCa}, {{httpsUrl(b), {hall.ca.caFile().string(), TestCa::publicKeyPin(hall.serverCert.cert)}}});
+    options.servers = wrongPin;
+    net::HttpClient refused(options);
+    auto reply = refused.get("/api/v1/hall");
+    REQUIRE_FALSE(reply.has_value());
+    CHECK(reply.error().code == ErrorCode::TlsVerificationFailed);
+    REQUIRE(refused.lastFailure());
+    CHECK(refused.lastFailure()->status == 0);
+
+    // The event stream follows the same list: it lands on B, verified by B's pin.
+    net::EventStreamOptions streamOptions;
+    streamOptions.token = kDisplayToken;
+    streamOptions.servers = list;
+    net::EventStreamClient stream(streamOptions, net::EventStreamCallbacks{});
+    stream.start();
+    CHECK(waitUntil([&] { return stream.state() == net::StreamState::Connected; }));
+    CHECK(stream.serverUrl() == httpsUrl(b));
+    CHECK_FALSE(stream.tlsRejected());
+    stream.stop();
+}

@@ -1,0 +1,376 @@
+// loket-bench-postgres: several server instances on one PostgreSQL (issue 14), beside one server
+// on SQLite, in one run on one machine. It starts a PostgreSQL of its own (Debian's postgresql 15:
+// initdb in a temporary folder, fsync and synchronous_commit on, as in a hall), two loket-server
+// instances A and B on one database, and one loket-server on a SQLite file in the same folder,
+// and measures with the devices' own client code (loket::net: HttpClient over a ServerList,
+// EventStreamClient):
+//   1. durable check-ins per second: `--kiosks` kiosks posting at once, half of them using A and
+//      half B (on SQLite: all on the one server);
+//   2. call → event: staff "next" on A → the ticket.called event at an event stream on B, p50 / p99
+//      over `--calls` calls (on SQLite: the stream on the same server);
+//   3. failover: kiosks checking in through A and B, A killed (-9) mid-run; the time from the kill
+//      to the first check-in the surviving instance served to each kiosk that was using A, and
+//      whether every acknowledged check-in is in the database afterwards.
+// The machine's load average is printed at the start and the end (the figures need a quiet machine).
+// Usage: loket-bench-postgres [--checkins N] [--kiosks N] [--calls N] [--failover-kiosks N]
+#include "bench_support.hpp"
+#include "shared/net/event_stream_client.hpp"
+#include "shared/net/http_client.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <csignal>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <fcntl.h>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <mutex>
+#include <pwd.h>
+#include <set>
+#include <string>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <netinet/in.h>
+#include <thread>
+#include <unistd.h>
+#include <vector>
+
+using Clock = std::chrono::steady_clock;
+using Json = nlohmann::json;
+namespace fs = std::filesystem;
+using namespace loket;
+
+namespace {
+
+const std::string kPgBin = "/usr/lib/postgresql/15/bin/";
+
+[[noreturn]] void die(const std::string& why) {
+    std::fprintf(stderr, "loket-bench-postgres: %s\n", why.c_str());
+    std::exit(1);
+}
+
+std::string loadAverage() {
+    std::ifstream in("/proc/loadavg");
+    std::string one, five, fifteen;
+    in >> one >> five >> fifteen;
+    return one + " " + five + " " + fifteen;
+}
+
+int freePort() {
+    const int fd = socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in a{};
+    a.sin_family = AF_INET;
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    socklen_t len = sizeof a;
+    if (bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) != 0 || getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len) != 0) die("no free port");
+    const int port = ntohs(a.sin_port);
+    close(fd);
+    return port;
+}
+
+// A PostgreSQL server of the benchmark's own: as the package's `postgres` user under root.
+class Postgres {
+public:
+    Postgres() {
+        std::string pattern = (fs::temp_directory_path() / "loket-bench-pg-XXXXXX").string();
+        if (!mkdtemp(pattern.data())) die("no temporary folder");
+        m_dir = pattern;
+        if (geteuid() == 0) {
+            const passwd* owner = getpwnam("postgres");
+            if (!owner || chown(m_dir.c_str(), owner->pw_uid, owner->pw_gid) != 0) die("running as root needs the postgres user");
+        }
+        m_port = freePort();
+        if (run(kPgBin + "initdb -D " + (m_dir / "data").string() + " -U postgres -A trust -E UTF8 --no-sync > " +
+                (m_dir / "initdb.log").string() + " 2>&1") != 0)
+            die("initdb failed; see " + (m_dir / "initdb.log").string());
+        if (run(kPgBin + "pg_ctl -D " + (m_dir / "data").string() + " -l " + (m_dir / "server.log").string() +
+                " -w -t 30 -o '-c listen_addresses=127.0.0.1 -p " + std::to_string(m_port) + " -k " + m_dir.string() +
+                " -c max_connections=200' start > /dev/null") != 0)
+            die("PostgreSQL did not start; see " + (m_dir / "server.log").string());
+        m_running = true;
+        if (std::system((kPgBin + "createdb -h 127.0.0.1 -p " + std::to_string(m_port) + " -U postgres city").c_str()) != 0)
+            die("createdb failed");
+    }
+    ~Postgres() {
+        if (m_running) run(kPgBin + "pg_ctl -D " + (m_dir / "data").string() + " -m fast -w stop > /dev/null");
+        std::error_code ignored;
+        fs::remove_all(m_dir, ignored);
+    }
+    std::string url() const { return "postgresql://postgres@127.0.0.1:" + std::to_string(m_port) + "/city"; }
+    std::string show(const std::string& setting) const {
+        std::string out;
+        const std::string cmd = "psql -X -A -t -d " + url() + " -c 'SHOW " + setting + "'";
+        if (FILE* p = popen(cmd.c_str(), "r")) {
+            char buf[128];
+            while (fgets(buf, sizeof buf, p)) out += buf;
+            pclose(p);
+        }
+        while (!out.empty() && out.back() == '\n') out.pop_back();
+        return out;
+    }
+
+private:
+    int run(const std::string& command) const {
+        const std::string asOwner = geteuid() == 0 ? "runuser -u postgres -- sh -c \"" + command + "\"" : command;
+        return std::system(asOwner.c_str());
+    }
+    fs::path m_dir;
+    int m_port = 0;
+    bool m_running = false;
+};
+
+struct Server {
+    pid_t pid = -1;
+    int port = 0;
+    std::string url() const { return "http://127.0.0.1:" + std::to_string(port); }
+    void kill9() {
+        if (pid > 0) kill(pid, SIGKILL), waitpid(pid, nullptr, 0);
+        pid = -1;
+    }
+    void stop() {
+        if (pid > 0) kill(pid, SIGTERM), waitpid(pid, nullptr, 0);
+        pid = -1;
+    }
+};
+
+Server startServer(const fs::path& db, const std::string& store) {
+    const std::string config = std::string(LOKET_SOURCE_DIR) + "/firmware-config/hall.example.toml";
+    std::vector<std::string> extra;
+    if (!store.empty()) extra = {"--store", store};
+    const auto started = bench::startServer(LOKET_SERVER_BIN, db, config, extra);
+    if (!started.port) die("the server did not start");
+    return Server{started.pid, started.port};
+}
+
+const std::vector<std::string> kServices = {"paspoort", "ophalen", "rijbewijs", "verhuizing", "uittreksel", "geboorte", "overig"};
+
+// The instances as a device sees them: `first` in use, the others after it.
+std::shared_ptr<net::ServerList> listFrom(const std::vector<const Server*>& servers, std::size_t first) {
+    std::vector<net::ServerEndpoint> endpoints;
+    for (std::size_t i = 0; i < servers.size(); ++i) endpoints.push_back({servers[(first + i) % servers.size()]->url(), {}});
+    return std::make_shared<net::ServerList>(std::move(endpoints));
+}
+
+net::HttpClient kioskClient(std::shared_ptr<net::ServerList> list) {
+    net::HttpOptions o;
+    o.token = "demo-kiosk-token";
+    o.connectTimeout = std::chrono::milliseconds(1500);
+    o.timeout = std::chrono::milliseconds(10000);
+    o.servers = std::move(list);
+    return net::HttpClient(std::move(o));
+}
+
+// `checkins` check-ins from `kiosks` kiosks at once, kiosk k starting on server k % n; the rate.
+double runCheckins(const std::vector<const Server*>& servers, int checkins, int kiosks, const std::string& tag, std::atomic<int>& failed) {
+    std::atomic<int> next{0};
+    const auto t0 = Clock::now();
+    std::vector<std::thread> threads;
+    for (int k = 0; k < kiosks; ++k)
+        threads.emplace_back([&, k] {
+            auto http = kioskClient(listFrom(servers, static_cast<std::size_t>(k) % servers.size()));
+            for (int i; (i = next++) < checkins;) {
+                const Json body = {{"service", kServices[static_cast<std::size_t>(i) % kServices.size()]}};
+                auto r = http.post("/api/v1/tickets", body.dump(), net::RequestOptions{tag + "-" + std::to_string(i)});
+                if (!r || r->status != 201) ++failed;
+            }
+        });
+    for (auto& t : threads) t.join();
+    return checkins / std::chrono::duration<double>(Clock::now() - t0).count();
+}
+
+using bench::percentile;
+
+std::string staffToken(const Server& server) {
+    net::HttpOptions options;
+    options.baseUrl = server.url();
+    net::HttpClient http(options);
+    auto r = http.post("/api/v1/login", R"({"username":"demo","password":"demo-demo-demo"})");
+    if (!r) die("log-in failed: " + r.error().message);
+    return Json::parse(r->body)["token"];
+}
+
+struct Latency {
+    std::vector<double> ms;
+    std::size_t received = 0;
+};
+
+// `calls` × "next" + "complete" at counter b6 of `caller`; each ticket.called timed at a stream on `watcher`.
+Latency callToEvent(const Server& caller, const Server& watcher, int calls) {
+    std::mutex mutex;
+    std::condition_variable arrived;
+    std::map<std::string, Clock::time_point> seenAt; // ticket number → when its call reached the stream
+    net::EventStreamOptions options;
+    options.baseUrl = watcher.url();
+    options.token = "demo-display-token";
+    net::EventStreamCallbacks callbacks;
+    std::atomic<bool> connected{false};
+    callbacks.onState = [&](net::StreamState s, const std::string&) {
+        if (s == net::StreamState::Connected) connected = true;
+    };
+    callbacks.onEvent = [&](const net::SseEvent& ev) {
+        if (ev.type != "ticket.called") return;
+        const auto now = Clock::now();
+        auto data = Json::parse(ev.data, nullptr, false);
+        if (data.is_discarded()) return;
+        std::lock_guard l(mutex);
+        seenAt[data["call"]["number"].get<std::string>()] = now;
+        arrived.notify_all();
+    };
+    net::EventStreamClient stream(options, callbacks);
+    stream.start();
+    while (!connected) std::this_thread::sleep_for(std::chrono::milliseconds(5)); // polling a condition
+    net::HttpClient staff(net::HttpOptions{caller.url(), staffToken(caller)});
+    (void)staff.post("/api/v1/counters/b6/open", "{}");
+    Latency out;
+    for (int i = 0; i < calls; ++i) {
+        const auto sent = Clock::now();
+        auto r = staff.post("/api/v1/counters/b6/next", "{}");
+        if (!r || r->status != 200) die("next failed: " + (r ? std::to_string(r->status) : r.error().message));
+        const auto ticket = Json::parse(r->body)["ticket"];
+        const std::string number = ticket["number"];
+        {
+            // One call at a time, as a clerk presses: wait for it to arrive (at most 2 s) before the next.
+            std::unique_lock l(mutex);
+            if (arrived.wait_for(l, std::chrono::seconds(2), [&] { return seenAt.count(number) > 0; })) {
+                out.ms.push_back(std::chrono::duration<double, std::milli>(seenAt[number] - sent).count());
+                ++out.received;
+            }
+        }
+        (void)staff.post("/api/v1/tickets/" + ticket["id"].dump() + "/complete", R"({"outcome":"handled"})");
+    }
+    stream.stop();
+    return out;
+}
+
+struct Failover {
+    double worstMs = 0, medianMs = 0;
+    int acknowledged = 0, found = 0, failed = 0, movedKiosks = 0;
+};
+
+// Kiosks check in through A and B; A is killed once `killAfter` check-ins were acknowledged.
+Failover failover(Server& a, const Server& b, int kiosks, int perKiosk, int killAfter) {
+    std::mutex mutex;
+    std::set<long long> acknowledged;
+    std::atomic<int> count{0}, failed{0};
+    std::atomic<bool> killed{false};
+    Clock::time_point killedAt;
+    std::vector<double> gaps;
+    std::vector<std::thread> threads;
+    const std::vector<const Server*> servers{&a, &b};
+    for (int k = 0; k < kiosks; ++k)
+        threads.emplace_back([&, k] {
+            auto list = listFrom(servers, static_cast<std::size_t>(k) % 2);
+            auto http = kioskClient(list);
+            bool counted = false;
+            for (int i = 0; i < perKiosk; ++i) {
+                const Json body = {{"service", kServices[static_cast<std::size_t>(i + k) % kServices.size()]}};
+                const std::string key = "failover-" + std::to_string(k) + "-" + std::to_string(i);
+                auto r = http.postWithRetry("/api/v1/tickets", body.dump(), key);
+                if (!r || r->status != 201) {
+                    ++failed;
+                    continue;
+                }
+                const auto now = Clock::now();
+                std::lock_guard l(mutex);
+                acknowledged.insert(Json::parse(r->body)["ticket"]["id"].get<long long>());
+                ++count;
+                // The first check-in served after the kill to a kiosk that was using A.
+                if (killed && !counted && k % 2 == 0 && list->moves() > 0) {
+                    counted = true;
+                    gaps.push_back(std::chrono::duration<double, std::milli>(now - killedAt).count());
+                }
+            }
+        });
+    while (count < killAfter) std::this_thread::sleep_for(std::chrono::milliseconds(1)); // polling a condition
+    {
+        std::lock_guard l(mutex);
+        killedAt = Clock::now();
+        a.kill9();
+        killed = true;
+    }
+    for (auto& t : threads) t.join();
+    Failover out;
+    out.acknowledged = static_cast<int>(acknowledged.size());
+    out.failed = failed;
+    out.movedKiosks = static_cast<int>(gaps.size());
+    out.worstMs = gaps.empty() ? 0 : *std::max_element(gaps.begin(), gaps.end());
+    out.medianMs = percentile(gaps, 0.5);
+    net::HttpClient staff(net::HttpOptions{b.url(), staffToken(b)});
+    auto all = staff.get("/api/v1/tickets");
+    if (all) {
+        std::set<long long> ids;
+        for (const auto& t : Json::parse(all->body)) ids.insert(t["id"].get<long long>());
+        for (long long id : acknowledged) out.found += ids.count(id) ? 1 : 0;
+    }
+    return out;
+}
+
+} // namespace
+
+int main(int argc, char** argv) {
+    std::signal(SIGPIPE, SIG_IGN);
+    setvbuf(stdout, nullptr, _IOLBF, 0);
+    int checkins = 4000, kiosks = 60, calls = 500, failoverKiosks = 12;
+    for (int i = 1; i + 1 < argc; i += 2) {
+        if (!std::strcmp(argv[i], "--checkins")) checkins = std::atoi(argv[i + 1]);
+        if (!std::strcmp(argv[i], "--kiosks")) kiosks = std::atoi(argv[i + 1]);
+        if (!std::strcmp(argv[i], "--calls")) calls = std::atoi(argv[i + 1]);
+        if (!std::strcmp(argv[i], "--failover-kiosks")) failoverKiosks = std::atoi(argv[i + 1]);
+    }
+    if (checkins < 100 || checkins > 6000 || kiosks < 2 || calls < 10 || calls > checkins || failoverKiosks < 2)
+        die("--checkins 100..6000 (7 services, 999 numbers each), --kiosks ≥ 2, --calls 10..checkins, --failover-kiosks ≥ 2");
+    std::printf("loket-bench-postgres: load average at start %s\n", loadAverage().c_str());
+    Postgres postgres;
+    std::printf("PostgreSQL: fsync=%s synchronous_commit=%s\n", postgres.show("fsync").c_str(), postgres.show("synchronous_commit").c_str());
+    const char* base = std::getenv("LOKET_BENCH_DIR");
+    const fs::path dir = fs::path(base ? base : fs::temp_directory_path().string()) / ("loket-bench-pg-" + std::to_string(getpid()));
+    fs::create_directories(dir);
+
+    // SQLite: one server, the same load.
+    {
+        Server sqlite = startServer(dir / "sqlite.db", "");
+        const std::vector<const Server*> one{&sqlite};
+        std::atomic<int> failed{0};
+        const double rate = runCheckins(one, checkins, kiosks, "sqlite", failed);
+        std::printf("sqlite: check-ins: %d from %d kiosks = %.0f durable check-ins/s (%d failed)\n", checkins, kiosks, rate, failed.load());
+        const auto lat = callToEvent(sqlite, sqlite, calls);
+        std::printf("sqlite: call -> event on the same server: p50 %.2f ms, p99 %.2f ms, max %.2f ms (%zu/%d received)\n",
+                    percentile(lat.ms, 0.5), percentile(lat.ms, 0.99), lat.ms.empty() ? 0.0 : *std::max_element(lat.ms.begin(), lat.ms.end()),
+                    lat.received, calls);
+        sqlite.stop();
+    }
+
+    // PostgreSQL: two instances on one database.
+    Server a = startServer(dir / "a.db", postgres.url());
+    Server b = startServer(dir / "b.db", postgres.url());
+    {
+        const std::vector<const Server*> both{&a, &b};
+        std::atomic<int> failed{0};
+        const double rate = runCheckins(both, checkins, kiosks, "pg", failed);
+        std::printf("postgresql: check-ins: %d from %d kiosks over 2 instances = %.0f durable check-ins/s (%d failed)\n", checkins, kiosks,
+                    rate, failed.load());
+        const auto lat = callToEvent(a, b, calls);
+        std::printf("postgresql: call on A -> event on B: p50 %.2f ms, p99 %.2f ms, max %.2f ms (%zu/%d received)\n",
+                    percentile(lat.ms, 0.5), percentile(lat.ms, 0.99), lat.ms.empty() ? 0.0 : *std::max_element(lat.ms.begin(), lat.ms.end()),
+                    lat.received, calls);
+    }
+    // Failover on a fresh day's worth of numbers: the rest of the 999 per service.
+    const int perKiosk = std::max(10, (6500 - checkins) / failoverKiosks / 2);
+    const auto f = failover(a, b, failoverKiosks, perKiosk, failoverKiosks * perKiosk / 3);
+    std::printf("postgresql: failover: kill -9 of A -> first check-in served by B to a kiosk that used A: median %.0f ms, worst %.0f ms "
+                "(%d kiosks moved)\n",
+                f.medianMs, f.worstMs, f.movedKiosks);
+    std::printf("postgresql: failover: %d check-ins acknowledged, %d of them in the database after the kill, %d failed\n", f.acknowledged,
+                f.found, f.failed);
+    b.stop();
+    std::printf("loket-bench-postgres: load average at the end %s\n", loadAverage().c_str());
+    fs::remove_all(dir);
+    return f.found == f.acknowledged ? 0 : 1;
+}
