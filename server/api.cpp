@@ -4,6 +4,8 @@
 #include "log.hpp"
 #include "security_headers.hpp"
 
+#include "shared/proto/rfc3339.hpp"
+
 #include <chrono>
 #include <regex>
 
@@ -178,6 +180,16 @@ void runCommand(const ServerParts& parts, httplib::Response& res, const core::Co
     if (!done) return sendError(res, done.error());
     readHall(parts, [&](const HallView& view) { sendJson(res, okStatus, render(view, done.value())); });
 }
+
+core::TicketId ticketIdOf(const httplib::Request& req) {
+    try {
+        return std::stoll(req.matches[1]);
+    } catch (...) {
+        return 0;
+    }
+}
+
+std::string timeText(const ServerParts& parts, std::int64_t t) { return proto::rfc3339(t, parts.clock.utcOffsetAt(t)); }
 
 void auditIfDone(const ServerParts& parts, const Principal& who, const httplib::Response& res, std::string action,
                  std::string target, std::string detail) {

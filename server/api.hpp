@@ -144,6 +144,11 @@ struct CheckInRequest {
 };
 Result<CheckInRequest> readCheckIn(const httplib::Request& req, std::initializer_list<const char*> fields);
 
+// The ticket id in the route's first capture ("/api/v1/tickets/(\d+)/…"); 0 when it is none.
+core::TicketId ticketIdOf(const httplib::Request& req);
+// An instant as RFC 3339 text in the hall's UTC offset at that instant.
+std::string timeText(const ServerParts& parts, std::int64_t t);
+
 // Runs a command and answers `okStatus` with `render`, or the command's error.
 void runCommand(const ServerParts& parts, httplib::Response& res, const core::Command& command, int okStatus,
                 const std::function<Json(const HallView&, const Executed&)>& render);

@@ -13,14 +13,6 @@ namespace {
 
 constexpr std::initializer_list<Role> kStaff = {Role::Counter, Role::Admin};
 
-TicketId ticketIdOf(const httplib::Request& req) {
-    try {
-        return std::stoll(req.matches[1]);
-    } catch (...) {
-        return 0;
-    }
-}
-
 // A ticket action: the staff member must work at the ticket's counter (if it has one).
 // A ticket at a counter belongs to that counter's staff; a ticket without one (waiting) to the
 // staff of a counter that could call it — the dispatch rule: the counter is set up for every

@@ -10,8 +10,6 @@ using namespace loket::core;
 
 namespace {
 
-std::string timeText(const ServerParts& parts, std::int64_t t) { return proto::rfc3339(t, parts.clock.utcOffsetAt(t)); }
-
 Json deviceJson(const ServerParts& parts, const Enrolment::DeviceInfo& d) {
     Json out = {{"id", d.id}, {"name", d.name}, {"role", roleName(d.role)}, {"enrolled_at", timeText(parts, d.enrolledAt)},
                 {"revoked_at", d.revokedAt ? Json(timeText(parts, *d.revokedAt)) : Json()}};

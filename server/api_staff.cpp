@@ -21,8 +21,6 @@ Error withField(Error e, const char* field) {
     return e;
 }
 
-std::string timeText(const ServerParts& parts, std::int64_t t) { return proto::rfc3339(t, parts.clock.utcOffsetAt(t)); }
-
 Json accountJson(const ServerParts& parts, const StaffAccounts::Account& a) {
     Json out = {{"username", a.username}, {"role", roleName(a.role)}, {"counters", a.counters}, {"source", "page"},
                 {"disabled", a.disabledAt.has_value()}, {"created_at", timeText(parts, a.createdAt)},

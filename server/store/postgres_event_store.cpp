@@ -21,14 +21,14 @@ constexpr const char* kHallLock = "0";
 constexpr const char* kMigrationLock = "-1";
 constexpr const char* kChannel = "loket_events";
 
-struct Migration {
+struct PostgresMigration {
     int version;
     const char* sql;
 };
 
 // The schema's history, oldest first. Never edit a released step: add one. Each runs once, in
 // order, inside open's migration transaction, which then records its number in loket_schema.
-constexpr Migration kMigrations[] = {
+constexpr PostgresMigration kPostgresMigrations[] = {
     // 1: the tables of SQLite schema version 5, in PostgreSQL's types.
     {1, R"SQL(
 CREATE TABLE events(
@@ -125,7 +125,7 @@ ALTER TABLE staff_accounts ADD COLUMN locations TEXT NOT NULL DEFAULT '';
 )SQL"},
 };
 
-constexpr int kSchemaVersion = std::size(kMigrations);
+constexpr int kPostgresSchemaVersion = std::size(kPostgresMigrations);
 
 const char* const kLockHall = "SELECT pg_advisory_xact_lock($1::int, $2::int)";
 
@@ -149,7 +149,7 @@ std::string partitionUrl(const std::string& url, const std::string& partition) {
 
 } // namespace
 
-int PostgresEventStore::schemaVersion() { return kSchemaVersion; }
+int PostgresEventStore::schemaVersion() { return kPostgresSchemaVersion; }
 
 Result<std::unique_ptr<EventStore>> PostgresEventStore::open(const std::string& baseUrl, const std::string& partition) {
     if (partition.find_first_not_of("abcdefghijklmnopqrstuvwxyz0123456789_") != std::string::npos || partition.size() > 32)
@@ -201,11 +201,11 @@ Status PostgresEventStore::migrate() {
     } else {
         version = static_cast<int>(read->integer(0, 0));
     }
-    if (version > kSchemaVersion)
+    if (version > kPostgresSchemaVersion)
         return fail(makeError(ErrorCode::StoreFailed, "the database has schema version " + std::to_string(version) +
-                                                          ", newer than this server's " + std::to_string(kSchemaVersion) +
+                                                          ", newer than this server's " + std::to_string(kPostgresSchemaVersion) +
                                                           "; run the loket-server that wrote it"));
-    for (const Migration& m : kMigrations) {
+    for (const PostgresMigration& m : kPostgresMigrations) {
         if (m.version <= version) continue;
         if (auto st = c.script("migration to schema version " + std::to_string(m.version), m.sql); !st) return fail(st.error());
         if (auto r = c.exec("writing the schema version", "UPDATE loket_schema SET version = $1", {param(std::int64_t{m.version})}); !r)

@@ -128,16 +128,10 @@ TEST_CASE("store: a database from a newer server is refused, and left as it was"
         db.exec(kUnversionedSchema);
         db.exec("PRAGMA user_version = 99");
     }
-    const std::string cmd = std::string(LOKET_SERVER_BIN) + " --config " + ServerProcess::defaultConfig().string() +
-                            " --db " + file.string() + " --listen 127.0.0.1:0 2>&1";
-    FILE* out = popen(cmd.c_str(), "r");
-    REQUIRE(out);
-    std::string text;
-    char buf[512];
-    while (fgets(buf, sizeof buf, out)) text += buf;
-    const int status = pclose(out);
-    INFO(text);
-    CHECK(WEXITSTATUS(status) == 1);
-    CHECK(text.find("schema version 99") != std::string::npos);
+    const auto run = runServerCommand("--config " + ServerProcess::defaultConfig().string() + " --db " + file.string() +
+                                      " --listen 127.0.0.1:0");
+    INFO(run.output);
+    CHECK(run.exitCode == 1);
+    CHECK(run.output.find("schema version 99") != std::string::npos);
     CHECK(Db(file).integer("PRAGMA user_version") == 99);
 }
