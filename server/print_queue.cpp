@@ -13,7 +13,7 @@ const char* printJobStateName(PrintJobState state) {
 }
 
 void PrintQueue::expire(PrintJob& job, core::Seconds now) const {
-    if ((job.state == PrintJobState::Queued || job.state == PrintJobState::Taken) && now - job.createdAt > kPrintDeadlineS) {
+    if ((job.state == PrintJobState::Queued || job.state == PrintJobState::Taken) && now - job.createdAt > m_deadlineS) {
         job.state = PrintJobState::Failed;
         job.reason = "busy";
     }
