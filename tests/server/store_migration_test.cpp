@@ -84,7 +84,8 @@ TEST_CASE("store: a database of the previous schema version is migrated at start
         CHECK(retry.json["ticket"]["number"] == number);
     }
     Db db(old);
-    CHECK(db.integer("PRAGMA user_version") == 7);
+    CHECK(db.integer("PRAGMA user_version") == 8);
+    CHECK(db.integer("SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = 'door_answers'") == 1);
     CHECK(db.integer("SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = 'health'") == 1);
     CHECK(db.integer("SELECT COUNT(*) FROM sqlite_master WHERE type = 'index' AND name IN ('idempotency_by_day', 'sessions_by_expiry')") == 2);
 }
