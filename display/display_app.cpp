@@ -5,6 +5,7 @@
 #include "shared/speech/chime.hpp"
 
 #include <SDL.h>
+#include <nlohmann/json.hpp>
 
 #include <algorithm>
 #include <chrono>
@@ -101,6 +102,10 @@ Result<std::unique_ptr<DisplayApp>> DisplayApp::create(const DisplayOptions& opt
             std::fprintf(stderr, "loket-display: no sound: %s\n", (!sink ? sink.error() : synth.error()).message.c_str());
             status = "degraded";
         }
+    }
+    if (!options.frameLog.empty()) {
+        app->m_frameLog.open(options.frameLog, std::ios::app);
+        if (!app->m_frameLog) return makeError(ErrorCode::Io, "cannot write the frame log " + options.frameLog.string());
     }
     if (!options.announceLog.empty()) {
         app->m_announceLog.open(options.announceLog, std::ios::app);
@@ -229,6 +234,9 @@ int DisplayApp::run(const std::atomic<bool>& quit) {
         if (!shown || vm != *shown) {
             m_screen->render(vm, static_cast<float>(now - lastFrame));
             lastFrame = now;
+            if (m_frameLog.is_open())
+                m_frameLog << nlohmann::json{{"frame", ++m_frames}, {"banner", vm.banner}, {"banner_second", vm.bannerSecond}}.dump()
+                           << std::endl; // flushed: a reader sees the frame as soon as it is drawn
             shown = std::move(vm);
             shotPending = true;
         }

@@ -31,6 +31,9 @@ struct DisplayOptions {
     double screenshotEveryS = 2;
     double exitAfterS = 0;              // 0: run until told to stop
     std::filesystem::path announceLog;  // every announcement, one line each
+    // Every frame drawn, one JSON line each ({"frame", "banner", "banner_second"}): what tests and
+    // the benchmark poll to know the screen shows a change (docs/benchmarks.md).
+    std::filesystem::path frameLog;
     bool sound = true;
     // Without a token the display pairs with the server (shared/enrol) and keeps its credential here.
     std::filesystem::path credentialFile = "var/state/loket-display/credential.json";
@@ -68,6 +71,8 @@ private:
     std::unique_ptr<DisplaySession> m_session;
     std::unique_ptr<ScreenshotWriter> m_shots;
     std::ofstream m_announceLog;
+    std::ofstream m_frameLog;
+    std::uint64_t m_frames = 0;
     std::size_t m_problemsLogged = 0;
 };
 

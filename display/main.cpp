@@ -1,7 +1,7 @@
 // loket-display: the hall display program. Parses the command line and wires DisplayApp.
 //   loket-display [--config FILE] [--server URL] [--token T] [--state-dir DIR] [--assets DIR]
 //                 [--headless [--screenshots DIR] [--screenshot-every S]] [--exit-after S]
-//                 [--announce-log FILE] [--no-sound]
+//                 [--announce-log FILE] [--frame-log FILE] [--no-sound]
 #include "display/display_app.hpp"
 #include "shared/paths/state_path.hpp"
 
@@ -49,6 +49,7 @@ int main(int argc, char** argv) {
         ->capture_default_str();
     cli.add_option("--exit-after", options.exitAfterS, "stop after this many seconds (0: run until stopped)")->check(kSeconds);
     cli.add_option("--announce-log", options.announceLog, "append every announcement to this file");
+    cli.add_option("--frame-log", options.frameLog, "append one JSON line per frame drawn (frame number, banner)");
     bool noSound = false;
     cli.add_flag("--no-sound", noSound, "no chime and no speech");
     try {

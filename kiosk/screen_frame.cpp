@@ -108,6 +108,7 @@ FrameOut drawFrame(const KioskVm& vm, const Theme& fullTheme) {
             else if constexpr (std::is_same_v<T, CodeEntryVm>) return drawCodeEntry(screen, theme);
             else if constexpr (std::is_same_v<T, ServicesVm>) return drawServices(screen, theme);
             else if constexpr (std::is_same_v<T, ServiceConfirmVm>) return drawServiceConfirm(screen, theme);
+            else if constexpr (std::is_same_v<T, NeedsVm>) return drawNeeds(screen, theme);
             else if constexpr (std::is_same_v<T, TicketVm>) return drawTicket(screen, theme);
             else return drawMessage(screen, theme);
         },

@@ -112,4 +112,39 @@ ServiceConfirmOut drawServiceConfirm(const ServiceConfirmVm& vm, const Theme& th
     return out;
 }
 
+NeedsOut drawNeeds(const NeedsVm& vm, const Theme& theme) {
+    NeedsOut out;
+    DrawKit kit(theme, out);
+    const Palette& c = theme.colors;
+    const Area a = contentArea(theme);
+    const float gap = theme.m.gapPx;
+    float y = a.min.y;
+    y += kit.paragraph(vm.title, theme.fonts.title, ImVec2(a.min.x, y), a.width(), Align::Left, c.text, c.background);
+    y += gap;
+    y += kit.paragraph(vm.line, theme.fonts.body, ImVec2(a.min.x, y), a.width(), Align::Left, c.text, c.background);
+    y += gap * 2;
+    // At the bottom: "Verder" across the width, then "Terug" and "Overslaan" side by side.
+    const float nextH = std::max(theme.m.minTargetPx * 1.5f, theme.m.buttonPx * 2.6f);
+    const float lowH = std::max(theme.m.minTargetPx * 1.3f, theme.m.buttonPx * 2.4f);
+    const float lowTop = a.max.y - lowH;
+    const float nextTop = lowTop - gap * 3 - nextH;
+    // The needs as toggles (a check mark when chosen), one column upright, two on a wide screen;
+    // each at least a touch target high, sharing what height there is.
+    const std::size_t columns = theme.landscape() ? 2 : 1;
+    const std::size_t rows = (std::max<std::size_t>(vm.needs.size(), 1) + columns - 1) / columns;
+    const float rowGap = gap * 1.5f;
+    const float tileW = (a.width() - static_cast<float>(columns - 1) * gap * 2) / static_cast<float>(columns);
+    const float available = nextTop - gap * 3 - y - static_cast<float>(rows - 1) * rowGap;
+    const float rowH = std::clamp(available / static_cast<float>(rows), theme.m.minTargetPx, theme.mm(32));
+    for (std::size_t i = 0; i < vm.needs.size(); ++i) {
+        const float x = a.min.x + static_cast<float>(i % columns) * (tileW + gap * 2);
+        const float top = y + static_cast<float>(i / columns) * (rowH + rowGap);
+        kit.button(vm.needs[i], ImVec2(x, top), ImVec2(x + tileW, top + rowH), ButtonStyle::Tile);
+    }
+    kit.button(vm.next, ImVec2(a.min.x, nextTop), ImVec2(a.max.x, nextTop + nextH), ButtonStyle::Primary);
+    kit.button(vm.back, ImVec2(a.min.x, lowTop), ImVec2(a.min.x + a.width() * 0.4f, a.max.y), ButtonStyle::Secondary);
+    kit.button(vm.skip, ImVec2(a.max.x - a.width() * 0.55f, lowTop), ImVec2(a.max.x, a.max.y), ButtonStyle::Secondary);
+    return out;
+}
+
 } // namespace loket::kiosk

@@ -189,11 +189,15 @@ std::optional<DayVisits> requestedDay(const ServerParts& parts, const httplib::R
 void getStats(const ServerParts& parts, const httplib::Request& req, httplib::Response& res) {
     auto day = requestedDay(parts, req, res);
     if (!day) return;
-    // Questions answered at the door are counted from today's events (earlier days: not kept yet).
-    const DoorAnswerCounts door = readHallPlain(parts, [&](const HallView& v) {
-        return v.state.dayStarted() && v.state.day() == day->day ? doorAnswerCounts(v.state) : DoorAnswerCounts{};
+    // Questions answered at the door: today's from the day's events, a finished day's from the
+    // counts the store kept when its events were purged.
+    auto today = readHallPlain(parts, [&](const HallView& v) -> std::optional<DoorAnswerCounts> {
+        if (!v.state.dayStarted() || v.state.day() != day->day) return std::nullopt;
+        return doorAnswerCounts(v.state);
     });
-    sendJson(res, 200, proto::statsJson(computeDayStats(formatDate(day->day), day->visits, door)));
+    auto door = today ? Result<DoorAnswerCounts>(std::move(*today)) : parts.store.doorAnswers(day->day);
+    if (!door) return sendError(res, door.error());
+    sendJson(res, 200, proto::statsJson(computeDayStats(formatDate(day->day), day->visits, *door)));
 }
 
 void getExport(const ServerParts& parts, const httplib::Request& req, httplib::Response& res) {

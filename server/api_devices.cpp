@@ -73,8 +73,16 @@ void postTicket(const ServerParts& parts, const httplib::Request& req, httplib::
         return sendError(res, ErrorCode::TooManyRequests,
                          "This device checks in more visitors than a kiosk can; wait " + std::to_string(retryAfterS) + " s.");
     }
-    auto request = readCheckIn(req, {"service", "appointment_code", "language"});
+    auto request = readCheckIn(req, {"service", "appointment_code", "language", "needs"});
     if (!request) return sendError(res, request.error());
+    // A walk-in's needs from the kiosk's optional step (docs/api.md); an appointment has none here.
+    VisitNeeds needs;
+    if (request->body.contains("needs")) {
+        if (!request->service) return sendError(res, ErrorCode::InvalidValue, "needs go with a walk-in ('service') only.");
+        auto parsed = proto::needsFromJson(request->body["needs"]);
+        if (!parsed) return sendError(res, parsed.error());
+        needs = *parsed;
+    }
     const std::optional<std::string>& service = request->service;
     const std::optional<std::string>& code = request->appointmentCode;
     const std::string& lang = request->language;
@@ -83,7 +91,7 @@ void postTicket(const ServerParts& parts, const httplib::Request& req, httplib::
     // The live configuration (the admin page may have added the service since the start).
     Command command = service.has_value()
                           ? Command{IssueWalkIn{readHallPlain(parts, [&](const HallView& v) { return serviceIdFromPublic(v.state.config(), *service); }),
-                                                lang, publicCode}}
+                                                lang, publicCode, {}, needs}}
                           : Command{CheckInAppointment{*code, lang, publicCode}};
     IdempotencyRecord record;
     record.key = request->key;

@@ -252,7 +252,16 @@ void postNeeds(const ServerParts& parts, const httplib::Request& req, httplib::R
     if (!body->contains("needs")) return sendError(res, ErrorCode::MissingField, "Field 'needs' is required.");
     auto needs = proto::needsFromJson((*body)["needs"]);
     if (!needs) return sendError(res, needs.error());
-    runCommand(parts, res, SetNeeds{id, *needs}, 200, [&](const HallView& v, const Executed&) { return hostTicketAnswer(parts, v, id); });
+    std::string service;
+    runCommand(parts, res, SetNeeds{id, *needs}, 200, [&](const HallView& v, const Executed&) {
+        service = v.state.config().services[v.state.ticket(id)->services.front()].id;
+        return hostTicketAnswer(parts, v, id);
+    });
+    // The audit trail outlives the day's purge, so it keeps that needs were marked and how many,
+    // for which service — not which needs (a wheelchair or a hearing aid is health data) nor the
+    // ticket they were marked on (audit_log.hpp).
+    const std::size_t marked = needList(*needs).size() + (needs->language.empty() ? 0 : 1);
+    auditIfDone(parts, *who, res, "host.needs", service, std::to_string(marked) + (marked == 1 ? " need" : " needs"));
 }
 
 // POST /api/v1/host/door {service}: one question answered at the door.
@@ -270,6 +279,7 @@ void postDoor(const ServerParts& parts, const httplib::Request& req, httplib::Re
         auto it = door.find(*service);
         return Json{{"service", *service}, {"answered_at_door", it == door.end() ? 0 : it->second}, {"total", total}};
     });
+    auditIfDone(parts, *who, res, "host.door_answer", *service);
 }
 
 Json printJobJson(const PrintJob& job) {

@@ -1,7 +1,10 @@
 // AuditLog: who did what among staff and hall managers (opened a counter, called, transferred,
 // marked a no-show, changed appointments, enrolled or revoked a device, logged in or out), for
 // the hall manager to read back (GET /api/v1/audit). Entries name tickets by number and people
-// by user name or device id — never a visitor's name or booking code. They are kept for the
+// by user name or device id — never a visitor's name or booking code. The host's marking of needs
+// (host.needs) names the service and how many needs, never which (health data) nor the ticket:
+// needs go with the day's purge, and this trail outlives it. A door answer (host.door_answer)
+// names the service only. They are kept for the
 // hall's `audit_days` (configuration), independently of the daily purge of visitor events; the
 // first entry of a new day removes the ones that are too old.
 // Used by the API routes; writes through the EventStore (its own table).

@@ -209,6 +209,7 @@ void CommandExecutor::runGroup(std::vector<Pending*>& group) {
             if (state.dayStarted())
                 for (const Ticket& t : state.tickets())
                     batch.finishedDay.push_back(visitRecordOf(state, t, m_clock.utcOffsetAt(t.issuedAt)));
+            batch.finishedDoorAnswers = doorAnswerDays(state);
         }
         // Each event is written against the configuration the events before it left, and the next
         // command of the group is decided on the state this one leaves.

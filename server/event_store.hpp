@@ -44,6 +44,7 @@ struct CommitBatch {
     std::vector<std::pair<std::string, std::string>> events; // type, body
     std::optional<IdempotencyRecord> idempotency;
     std::vector<core::VisitRecord> finishedDay; // written when a day ends
+    std::vector<core::DoorAnswerDay> finishedDoorAnswers; // the ending day's door answers, counts only
     bool purgeBeforeFirstEvent = false;         // the batch starts a new day
     core::LocalDay today = 0;
     core::Seconds at = 0;                       // when the command ran (sessions expired before go)
@@ -129,6 +130,8 @@ public:
     }
     virtual Result<std::optional<IdempotencyRecord>> findIdempotency(const std::string& key) = 0;
     virtual Result<std::vector<core::VisitRecord>> visits(core::LocalDay day) = 0;
+    // A finished day's questions answered at the door, by service (kept like the visits).
+    virtual Result<core::DoorAnswerCounts> doorAnswers(core::LocalDay day) = 0;
     // The highest event id ever given (ids never go back, also across purges).
     virtual std::int64_t lastEventId() const = 0;
 

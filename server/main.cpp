@@ -31,6 +31,7 @@
 #include <CLI/CLI.hpp>
 #include <httplib.h>
 
+#include <algorithm>
 #include <csignal>
 #include <cstdio>
 #include <iostream>
@@ -51,7 +52,7 @@ struct HallParts {
     std::unique_ptr<loket::server::DeviceRegistry> devices;
     std::unique_ptr<loket::server::AuditLog> audit;
     std::unique_ptr<loket::server::Housekeeping> housekeeping;
-    loket::server::PrintQueue prints; // the host's print jobs for this location's kiosks
+    std::unique_ptr<loket::server::PrintQueue> prints; // the host's print jobs for this location's kiosks
     std::unique_ptr<loket::server::ServerParts> parts;
 };
 
@@ -222,6 +223,12 @@ int main(int argc, char** argv) {
         for (const auto& l : config->locations) locationIds.push_back(l.id);
     else
         locationIds.push_back("");
+    // Tests shorten the 5 s a host's print job waits for its kiosk (LOKET_PRINT_DEADLINE_S); never in a hall.
+    loket::core::Seconds printDeadlineS = PrintQueue::kPrintDeadlineS;
+    if (const char* deadline = std::getenv("LOKET_PRINT_DEADLINE_S")) {
+        printDeadlineS = std::max<loket::core::Seconds>(0, std::atoll(deadline));
+        std::fprintf(stderr, "loket-server: test print deadline: %lld s\n", static_cast<long long>(printDeadlineS));
+    }
     std::vector<std::unique_ptr<HallParts>> halls;
     for (const auto& id : locationIds) {
         auto hall = std::make_unique<HallParts>();
@@ -262,6 +269,7 @@ int main(int argc, char** argv) {
             return 1;
         }
         hall->store = hallStore;
+        hall->prints = std::make_unique<PrintQueue>(printDeadlineS);
         halls.push_back(std::move(hall));
     }
     HallParts& first = *halls.front();
@@ -308,7 +316,7 @@ int main(int argc, char** argv) {
         hall->parts = std::make_unique<ServerParts>(ServerParts{hall->config, clock, *hall->state, *hall->predictor, *hall->commands, *hall->devices,
                                                                 hall->broker, *hall->store, auth, *hall->audit, enrolment, metrics, options.webDir,
                                                                 city ? nullptr : bookingSync->get(), id, city ? &locations : nullptr,
-                                                                &config.value(), &hall->prints});
+                                                                &config.value(), hall->prints.get()});
         locations.add(id, hall->parts.get());
     }
     const ServerParts& parts = *first.parts;

@@ -13,7 +13,7 @@ const char* printJobStateName(PrintJobState state) {
 }
 
 void PrintQueue::expire(PrintJob& job, core::Seconds now) const {
-    if ((job.state == PrintJobState::Queued || job.state == PrintJobState::Taken) && now - job.createdAt > kPrintDeadlineS) {
+    if ((job.state == PrintJobState::Queued || job.state == PrintJobState::Taken) && now - job.createdAt > m_deadlineS) {
         job.state = PrintJobState::Failed;
         job.reason = "busy";
     }
@@ -46,13 +46,15 @@ Result<PrintJob> PrintQueue::report(const std::string& kiosk, std::int64_t id, b
     if (it == m_jobs.end()) return makeError(ErrorCode::NotFound, "There is no print job " + std::to_string(id) + ".");
     PrintJob& job = it->second;
     if (job.kiosk != kiosk) return makeError(ErrorCode::Forbidden, "Print job " + std::to_string(id) + " is another kiosk's.");
-    // A report after the deadline still counts when it says the ticket came out: the visitor has it.
+    // The deadline first, whether or not the host asked in between: a late failure stays "busy"
+    // (what the tablet said). A report after the deadline still counts when it says the ticket
+    // came out: the visitor has it.
+    expire(job, now);
     if (job.state == PrintJobState::Queued || job.state == PrintJobState::Taken ||
         (printed && job.state == PrintJobState::Failed && job.reason == "busy")) {
         job.state = printed ? PrintJobState::Printed : PrintJobState::Failed;
         job.reason = printed ? std::string() : reason;
     }
-    expire(job, now);
     return job;
 }
 

@@ -127,6 +127,15 @@ ALTER TABLE sessions ADD COLUMN location TEXT NOT NULL DEFAULT '';
 ALTER TABLE enrolled_devices ADD COLUMN location TEXT NOT NULL DEFAULT '';
 ALTER TABLE staff_accounts ADD COLUMN locations TEXT NOT NULL DEFAULT '';
 )SQL"},
+    // 9: a finished day's questions answered at the door: a count per service (no visitor data),
+    // kept like the visits when the day's events are purged.
+    {9, R"SQL(
+CREATE TABLE door_answers(
+  day INTEGER NOT NULL,
+  service TEXT NOT NULL,
+  count INTEGER NOT NULL,
+  PRIMARY KEY (day, service));
+)SQL"},
 };
 
 constexpr int kSchemaVersion = std::size(kMigrations);
@@ -287,6 +296,14 @@ bool SqliteEventStore::writeBatch(const CommitBatch& batch, std::vector<std::int
             v.reset();
         }
     }
+    if (!batch.finishedDoorAnswers.empty()) {
+        Statement d(m_db, "INSERT OR REPLACE INTO door_answers(day, service, count) VALUES(?,?,?)");
+        if (!d.ok()) return fail("storing door answers");
+        for (const DoorAnswerDay& r : batch.finishedDoorAnswers) {
+            if (d.bind(1, r.day).bind(2, r.service).bind(3, r.count).step() != SQLITE_DONE) return fail("storing door answers");
+            d.reset();
+        }
+    }
     if (batch.purgeBeforeFirstEvent && !ids.empty()) {
         // A new day: yesterday's events (names, booking codes, notes), retry keys and expired
         // staff sessions go.
@@ -362,6 +379,18 @@ Result<std::vector<VisitRecord>> SqliteEventStore::visits(LocalDay day) {
         out.push_back(std::move(r));
     }
     if (rc != SQLITE_DONE) return sqlError("reading visits");
+    return out;
+}
+
+Result<DoorAnswerCounts> SqliteEventStore::doorAnswers(LocalDay day) {
+    std::lock_guard lock(m_mutex);
+    Statement q(m_db, "SELECT service, count FROM door_answers WHERE day = ?");
+    if (!q.ok()) return sqlError("reading door answers");
+    q.bind(1, day);
+    DoorAnswerCounts out;
+    int rc;
+    while ((rc = q.step()) == SQLITE_ROW) out[q.text(0)] += static_cast<int>(q.integer(1));
+    if (rc != SQLITE_DONE) return sqlError("reading door answers");
     return out;
 }
 

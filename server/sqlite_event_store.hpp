@@ -29,6 +29,7 @@ public:
     Result<std::vector<std::vector<std::int64_t>>> commitGroup(std::span<const CommitBatch> batches) override;
     Result<std::optional<IdempotencyRecord>> findIdempotency(const std::string& key) override;
     Result<std::vector<core::VisitRecord>> visits(core::LocalDay day) override;
+    Result<core::DoorAnswerCounts> doorAnswers(core::LocalDay day) override;
     std::int64_t lastEventId() const override { return m_lastEventId; }
 
     Status putSession(const std::string& tokenHash, const StoredSession& session) override;

@@ -123,6 +123,15 @@ ALTER TABLE sessions ADD COLUMN location TEXT NOT NULL DEFAULT '';
 ALTER TABLE enrolled_devices ADD COLUMN location TEXT NOT NULL DEFAULT '';
 ALTER TABLE staff_accounts ADD COLUMN locations TEXT NOT NULL DEFAULT '';
 )SQL"},
+    // 6: a finished day's questions answered at the door: a count per service (no visitor data),
+    // kept like the visits when the day's events are purged.
+    {6, R"SQL(
+CREATE TABLE door_answers(
+  day INTEGER NOT NULL,
+  service TEXT NOT NULL,
+  count INTEGER NOT NULL,
+  PRIMARY KEY (day, service));
+)SQL"},
 };
 
 constexpr int kPostgresSchemaVersion = std::size(kPostgresMigrations);
@@ -330,6 +339,13 @@ Status PostgresEventStore::writeBatch(const CommitBatch& batch, std::vector<std:
                          std::string(outcomeName(v.outcome)), param(feedback), param(v.limitS), param(std::int64_t{v.issuedHour})});
         if (!r) return r.error();
     }
+    for (const DoorAnswerDay& d : batch.finishedDoorAnswers) {
+        auto r = c.exec("storing door answers",
+                        "INSERT INTO door_answers(day, service, count) VALUES($1, $2, $3) "
+                        "ON CONFLICT(day, service) DO UPDATE SET count = excluded.count",
+                        {param(std::int64_t{d.day}), d.service, param(std::int64_t{d.count})});
+        if (!r) return r.error();
+    }
     if (batch.purgeBeforeFirstEvent && !ids.empty()) {
         // A new day: yesterday's events (names, booking codes, notes), retry keys and expired
         // staff sessions go.
@@ -364,6 +380,15 @@ Result<std::optional<IdempotencyRecord>> PostgresEventStore::findIdempotency(con
     if (r->size() == 0) return std::optional<IdempotencyRecord>{};
     return std::optional<IdempotencyRecord>{
         IdempotencyRecord{key, r->text(0, 0), static_cast<int>(r->integer(0, 1)), r->text(0, 2), static_cast<LocalDay>(r->integer(0, 3))}};
+}
+
+Result<DoorAnswerCounts> PostgresEventStore::doorAnswers(LocalDay day) {
+    std::lock_guard lock(m_otherMutex);
+    auto q = m_other->exec("reading door answers", "SELECT service, count FROM door_answers WHERE day = $1", {param(std::int64_t{day})});
+    if (!q) return q.error();
+    DoorAnswerCounts out;
+    for (int i = 0; i < q->size(); ++i) out[q->text(i, 0)] += static_cast<int>(q->integer(i, 1));
+    return out;
 }
 
 Result<std::vector<VisitRecord>> PostgresEventStore::visits(LocalDay day) {

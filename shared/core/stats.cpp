@@ -63,6 +63,13 @@ DoorAnswerCounts doorAnswerCounts(const HallState& state) {
     return out;
 }
 
+std::vector<DoorAnswerDay> doorAnswerDays(const HallState& state) {
+    std::vector<DoorAnswerDay> out;
+    if (!state.dayStarted()) return out;
+    for (const auto& [service, count] : doorAnswerCounts(state)) out.push_back({state.day(), service, count});
+    return out;
+}
+
 DayStats computeDayStats(const std::string& date, const std::vector<VisitRecord>& visits, const DoorAnswerCounts& door) {
     DayStats d;
     d.date = date;

@@ -70,6 +70,18 @@ struct DayStats {
 using DoorAnswerCounts = std::map<std::string, int>;
 DoorAnswerCounts doorAnswerCounts(const HallState& state);
 
+// What the store keeps of a day's door answers when the day's events are purged: a count per
+// service, nothing about who asked. Written with the finished day's visit records, so the
+// statistics of a past day still show them.
+struct DoorAnswerDay {
+    LocalDay day = 0;
+    std::string service; // service id
+    int count = 0;
+    bool operator==(const DoorAnswerDay&) const = default;
+};
+// The running day's counts as records of state.day(); none before the first day started.
+std::vector<DoorAnswerDay> doorAnswerDays(const HallState& state);
+
 DayStats computeDayStats(const std::string& date, const std::vector<VisitRecord>& visits, const DoorAnswerCounts& door);
 WaitSummary summarise(std::vector<Seconds> waits);
 

@@ -13,6 +13,7 @@ const char* screenName(Screen screen) {
     case Screen::CodeEntry: return "code_entry";
     case Screen::Services: return "services";
     case Screen::ServiceConfirm: return "service_confirm";
+    case Screen::Needs: return "needs";
     case Screen::Working: return "working";
     case Screen::Ticket: return "ticket";
     case Screen::Problem: return "problem";
@@ -61,6 +62,8 @@ constexpr std::pair<ActionKind, const char*> kActionNames[] = {
     {ActionKind::TypeChar, "type_char"},                 {ActionKind::Erase, "erase"},
     {ActionKind::SubmitCode, "submit_code"},             {ActionKind::ChooseService, "choose_service"},
     {ActionKind::ConfirmService, "confirm_service"},     {ActionKind::MoreTime, "more_time"},
+    {ActionKind::ToggleNeed, "toggle_need"},             {ActionKind::ConfirmNeeds, "confirm_needs"},
+    {ActionKind::SkipNeeds, "skip_needs"},
     {ActionKind::TryAgain, "try_again"},                 {ActionKind::OtherService, "other_service"},
     {ActionKind::Done, "done"},
 };
@@ -248,8 +251,33 @@ void Flow::onAction(const Action& a, TimePoint now, Effects& fx) {
         }
         return;
     case Screen::ServiceConfirm:
-        if (a.kind == ActionKind::ConfirmService) sendCheckIn(proto::walkInRequestBody(m_s.chosenService, m_s.language), fx);
-        else if (a.kind == ActionKind::Back) enter(Screen::Services, fx);
+        if (a.kind == ActionKind::ConfirmService && m_config.askNeeds) {
+            m_s.needs.clear();
+            enter(Screen::Needs, fx);
+        } else if (a.kind == ActionKind::ConfirmService) {
+            sendCheckIn(proto::walkInRequestBody(m_s.chosenService, m_s.language), fx);
+        } else if (a.kind == ActionKind::Back) {
+            enter(Screen::Services, fx);
+        }
+        return;
+    case Screen::Needs:
+        if (a.kind == ActionKind::ToggleNeed) {
+            core::VisitNeeds probe;
+            if (!core::setNeed(probe, a.arg)) return; // no such need
+            auto it = std::find(m_s.needs.begin(), m_s.needs.end(), a.arg);
+            if (it != m_s.needs.end()) m_s.needs.erase(it);
+            else m_s.needs.push_back(a.arg);
+            changed();
+        } else if (a.kind == ActionKind::ConfirmNeeds || a.kind == ActionKind::SkipNeeds) {
+            core::VisitNeeds needs;
+            if (a.kind == ActionKind::ConfirmNeeds)
+                for (const auto& name : m_s.needs) core::setNeed(needs, name);
+            m_s.needs.clear(); // sent once, not kept
+            sendCheckIn(proto::walkInRequestBody(m_s.chosenService, m_s.language, needs), fx);
+        } else if (a.kind == ActionKind::Back) {
+            m_s.needs.clear();
+            enter(Screen::ServiceConfirm, fx);
+        }
         return;
     case Screen::Problem:
         if (a.kind == ActionKind::TryAgain) {
@@ -353,6 +381,7 @@ void Flow::reset(Effects& fx) {
     m_s.speechOn = false;
     m_s.codeInput.clear();
     m_s.chosenService.clear();
+    m_s.needs.clear();
     m_s.problemDetails = {};
     m_s.ticket.reset();
     m_s.print = PrintState::None;

@@ -33,6 +33,7 @@ enum class Screen {
     CodeEntry,
     Services,
     ServiceConfirm,
+    Needs,    // optional (KioskConfig::askNeeds): what the visitor needs at the counter
     Working,  // waiting for the server's answer
     Ticket,   // printed, printing, or (printer fault) shown on screen
     Problem,  // an error with its next step
@@ -75,6 +76,9 @@ enum class ActionKind {
     SubmitCode,
     ChooseService,   // arg: service id
     ConfirmService,
+    ToggleNeed,      // arg: a need's wire name (sitting_desk, hearing_loop, …)
+    ConfirmNeeds,    // take a number with the needs chosen
+    SkipNeeds,       // take a number without
     MoreTime,
     TryAgain,        // type the code again
     OtherService,    // choose another service (walk-in)
@@ -140,6 +144,9 @@ struct FlowState {
     bool speechOn = false;
     std::string codeInput;     // never spoken, never logged
     std::string chosenService; // service id on Services → ServiceConfirm
+    // The needs chosen on the Needs screen (wire names, in needNames() order). Personal data:
+    // sent with the check-in and then forgotten, never spoken aloud as a list of the visitor's.
+    std::vector<std::string> needs;
     Problem problem = Problem::Unexpected;
     ErrorDetails problemDetails; // the server's facts for the problem: time, number, date
     std::optional<proto::IssuedTicket> ticket;

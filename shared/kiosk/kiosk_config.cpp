@@ -84,12 +84,13 @@ Status readTiming(const Section& r, KioskConfig& c) {
 }
 
 Status readHall(const Section& r, KioskConfig& c) {
-    if (auto st = r.only({"name", "assets_dir", "early_arrival_walk_in"}); !st) return st;
+    if (auto st = r.only({"name", "assets_dir", "early_arrival_walk_in", "ask_needs"}); !st) return st;
     if (auto st = r.text("name", c.hallName, false); !st) return st;
     std::string assets;
     if (auto st = r.text("assets_dir", assets); !st) return st;
     if (!assets.empty()) c.assetsDir = assets;
-    return r.boolean("early_arrival_walk_in", c.earlyArrivalWalkIn);
+    if (auto st = r.boolean("early_arrival_walk_in", c.earlyArrivalWalkIn); !st) return st;
+    return r.boolean("ask_needs", c.askNeeds);
 }
 
 Status readOffline(const Section& r, KioskConfig& c) {

@@ -53,6 +53,10 @@ struct KioskConfig {
     KioskTiming timing;
     // When an appointment is too early, also offer a walk-in number now.
     bool earlyArrivalWalkIn = false;
+    // [hall] ask_needs: after the service choice, an optional screen asks what the visitor needs
+    // at the counter (a desk at sitting height, a hearing loop, …; docs/kiosk.md). Off unless the
+    // hall acts on it: every visitor then sees one more screen.
+    bool askNeeds = false;
     // [offline] (issue 13): the journal of tickets issued while the server is away (empty: the
     // kiosk does not check in offline), and how often leases and the offline book are renewed.
     std::filesystem::path offlineJournal;

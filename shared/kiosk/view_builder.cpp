@@ -3,8 +3,10 @@
 #include "ticket_mapping.hpp"
 
 #include "shared/core/ticket.hpp"
+#include "shared/core/visit_needs.hpp"
 #include "shared/proto/rfc3339.hpp"
 
+#include <algorithm>
 
 namespace loket::kiosk {
 namespace {
@@ -132,6 +134,24 @@ ServiceConfirmVm serviceConfirm(const Flow& flow, const Words& w) {
     }
     vm.confirm = target(ActionKind::ConfirmService, w.text("kiosk.confirm.take_number"));
     vm.confirm.primary = true;
+    vm.back = target(ActionKind::Back, w.text("kiosk.bar.back"));
+    return vm;
+}
+
+NeedsVm needsView(const FlowState& s, const Words& w) {
+    NeedsVm vm;
+    vm.title = w.text("kiosk.needs.title");
+    vm.line = w.text("kiosk.needs.line");
+    for (const std::string& name : core::needNames()) {
+        Target t = target(ActionKind::ToggleNeed, w.text("kiosk.needs." + name), name);
+        t.selected = std::find(s.needs.begin(), s.needs.end(), name) != s.needs.end();
+        // Read aloud with its state, as the bar's toggles are.
+        t.label.spoken += ", " + w.raw(t.selected ? "kiosk.bar.on" : "kiosk.bar.off");
+        vm.needs.push_back(std::move(t));
+    }
+    vm.next = target(ActionKind::ConfirmNeeds, w.text("kiosk.needs.next"));
+    vm.next.primary = true;
+    vm.skip = target(ActionKind::SkipNeeds, w.text("kiosk.needs.skip"));
     vm.back = target(ActionKind::Back, w.text("kiosk.bar.back"));
     return vm;
 }
@@ -372,6 +392,7 @@ KioskVm buildView(const Flow& flow, const i18n::Catalog& catalog) {
     case Screen::CodeEntry: vm.screen = codeEntry(s, w); break;
     case Screen::Services: vm.screen = services(flow, w); break;
     case Screen::ServiceConfirm: vm.screen = serviceConfirm(flow, w); break;
+    case Screen::Needs: vm.screen = needsView(s, w); break;
     case Screen::Working: vm.screen = workingView(w); break;
     case Screen::Ticket:
         if (s.ticket) vm.screen = ticketView(flow, w);
@@ -410,7 +431,9 @@ const std::vector<std::string>& kioskTextKeys() {
             "kiosk.bar.repeat", "kiosk.bar.larger_text", "kiosk.bar.back", "kiosk.bar.on", "kiosk.bar.off",
             "kiosk.timeout.message", "kiosk.timeout.countdown", "kiosk.timeout.more_time",
             "kiosk.problem.too_early.text_no_time", "kiosk.problem.already_checked_in.text_no_number",
-            "kiosk.problem.not_today.text_no_date", "kiosk.problem.hall_closed.text_no_hours"};
+            "kiosk.problem.not_today.text_no_date", "kiosk.problem.hall_closed.text_no_hours",
+            "kiosk.needs.title", "kiosk.needs.line", "kiosk.needs.next", "kiosk.needs.skip"};
+        for (const std::string& need : core::needNames()) keys.push_back("kiosk.needs." + need);
         for (Problem p : {Problem::InvalidCode, Problem::UnknownCode, Problem::TooEarly, Problem::AlreadyCheckedIn,
                           Problem::NotToday, Problem::WalkInNotOffered, Problem::HallClosed, Problem::NoServices,
                           Problem::BookingUnavailable, Problem::CodeNotCheckable, Problem::Unexpected}) {

@@ -60,6 +60,13 @@ void walk(Vm& vm, OnTarget&& onTarget, OnText&& onText) {
                 if (s.online) onText(*s.online);
                 maybe(s.confirm);
                 maybe(s.back);
+            } else if constexpr (std::is_same_v<T, NeedsVm>) {
+                onText(s.title);
+                onText(s.line);
+                for (auto& t : s.needs) maybe(t);
+                maybe(s.next);
+                maybe(s.skip);
+                maybe(s.back);
             } else if constexpr (std::is_same_v<T, TicketVm>) {
                 onText(s.title);
                 onText(s.number);

@@ -83,6 +83,17 @@ struct ServiceConfirmVm {
     Target back;
 };
 
+// The optional needs step (KioskConfig::askNeeds): each need a toggle (selected: chosen); "Verder"
+// takes the number with them, "Overslaan" without.
+struct NeedsVm {
+    Text title;
+    Text line;
+    std::vector<Target> needs;
+    Target next;
+    Target skip;
+    Target back;
+};
+
 struct TicketVm {
     Text title;   // "Uw nummer"
     Text number;  // "A012" / "A 12"
@@ -113,7 +124,7 @@ struct TimeoutWarningVm {
     Target moreTime;
 };
 
-using ScreenVm = std::variant<WelcomeVm, CodeEntryVm, ServicesVm, ServiceConfirmVm, TicketVm, MessageVm>;
+using ScreenVm = std::variant<WelcomeVm, CodeEntryVm, ServicesVm, ServiceConfirmVm, NeedsVm, TicketVm, MessageVm>;
 
 struct KioskVm {
     std::string screenId; // "welcome", "problem.too_early", … (tests, screenshots, logs)

@@ -1,4 +1,5 @@
 #include "shared/proto/client_parse.hpp"
+#include "shared/proto/wire_json.hpp"
 
 #include <nlohmann/json.hpp>
 
@@ -285,8 +286,10 @@ Result<HallEvent> parseHallEvent(std::int64_t id, std::string_view type, std::st
     });
 }
 
-std::string walkInRequestBody(const std::string& serviceId, const std::string& language) {
-    return json{{"service", serviceId}, {"language", language}}.dump();
+std::string walkInRequestBody(const std::string& serviceId, const std::string& language, const core::VisitNeeds& needs) {
+    json body{{"service", serviceId}, {"language", language}};
+    if (needs.any()) body["needs"] = needsJson(needs);
+    return body.dump();
 }
 
 std::string appointmentRequestBody(const std::string& code, const std::string& language) {

@@ -6,6 +6,7 @@
 #pragma once
 
 #include "shared/core/result.hpp"
+#include "shared/core/visit_needs.hpp"
 #include "shared/proto/api_error.hpp"
 #include "shared/proto/client_types.hpp"
 
@@ -24,8 +25,9 @@ Result<IssuedTicket> parseIssuedTicket(std::string_view body);
 Result<std::vector<ClientDevice>> parseDeviceList(std::string_view body);
 
 // The body of a check-in request (POST /api/v1/tickets): walk-in or appointment, with the
-// visitor's language.
-std::string walkInRequestBody(const std::string& serviceId, const std::string& language);
+// visitor's language; a walk-in with the needs the visitor chose on the kiosk's optional step
+// (none: no `needs` field).
+std::string walkInRequestBody(const std::string& serviceId, const std::string& language, const core::VisitNeeds& needs = {});
 std::string appointmentRequestBody(const std::string& code, const std::string& language);
 // One event-stream event: `id`, `type` from the SSE fields and `data` (JSON, may be empty for
 // `reset`). The payload must match its type: ticket.* carries a ticket, ticket.called and

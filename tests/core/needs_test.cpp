@@ -129,3 +129,23 @@ TEST_CASE("host: no question is counted at the door while the hall is closed") {
     HallState s(c);
     CHECK(mustFail(s, AnswerAtDoor{"paspoort"}, at(9, 0)) == ErrorCode::HallClosed);
 }
+
+TEST_CASE("host: a finished day's door answers are kept as counts per service, nothing else") {
+    HallState s(smallHall());
+    CHECK(doorAnswerDays(s).empty()); // no day yet: nothing to keep
+    must(s, AnswerAtDoor{"paspoort"}, at(9, 0));
+    must(s, AnswerAtDoor{"ophalen"}, at(9, 1));
+    must(s, AnswerAtDoor{"paspoort"}, at(9, 2));
+    // What the server writes with the finished day's visit records: the service and a count.
+    const std::vector<DoorAnswerDay> kept = doorAnswerDays(s);
+    CHECK(kept == std::vector<DoorAnswerDay>{{testDay(), "ophalen", 1}, {testDay(), "paspoort", 2}});
+    must(s, StartDay{testDay() + 1}, at(23, 59));
+    CHECK(doorAnswerDays(s).empty()); // the new day starts at zero
+
+    // A past day's statistics from what was kept (the store sums the records of that day).
+    DoorAnswerCounts door;
+    for (const DoorAnswerDay& r : kept) door[r.service] += r.count;
+    const DayStats d = computeDayStats("2026-11-23", {}, door);
+    CHECK(d.answeredAtDoor == 3);
+    CHECK(d.visitors == 0);
+}

@@ -316,3 +316,74 @@ TEST_CASE("offline: a kiosk restarted during an outage cannot check codes; the v
     rig.send(CodeNotCheckable{id});
     CHECK(rig.state().screen == Screen::Working);
 }
+
+TEST_CASE("needs: with ask_needs on, the kiosk asks after the service choice; the needs go with the check-in, then are gone") {
+    KioskConfig config;
+    config.askNeeds = true;
+    FlowRig rig(config);
+    rig.act(ActionKind::ChooseWalkIn);
+    rig.act(ActionKind::ChooseService, "paspoort");
+    rig.act(ActionKind::ConfirmService);
+    CHECK(rig.state().screen == Screen::Needs);
+    CHECK_FALSE(rig.effect<SendCheckIn>()); // nothing sent yet
+    rig.act(ActionKind::ToggleNeed, "sitting_desk");
+    rig.act(ActionKind::ToggleNeed, "interpreter");
+    rig.act(ActionKind::ToggleNeed, "interpreter"); // changed their mind
+    const auto before = rig.state().revision;
+    rig.act(ActionKind::ToggleNeed, "wings"); // no such need: nothing changes
+    CHECK(rig.state().revision == before);
+    CHECK(rig.state().needs == std::vector<std::string>{"sitting_desk"});
+    // The toggle shows (and says) that it is on.
+    const auto vm = buildView(*rig.flow, catalog("nl"));
+    CHECK(vm.screenId == "needs");
+    const auto& needs = std::get<NeedsVm>(vm.screen);
+    REQUIRE(needs.needs.size() == 5);
+    CHECK(needs.needs[0].action == Action{ActionKind::ToggleNeed, "sitting_desk"});
+    CHECK(needs.needs[0].selected);
+    CHECK_FALSE(needs.needs[2].selected);
+    CHECK(needs.next.primary);
+
+    rig.act(ActionKind::ConfirmNeeds);
+    const SendCheckIn* sent = rig.effect<SendCheckIn>();
+    REQUIRE(sent);
+    CHECK(sent->body == R"({"language":"nl","needs":{"kinds":["sitting_desk"],"language":""},"service":"paspoort"})");
+    CHECK(rig.state().screen == Screen::Working);
+    CHECK(rig.state().needs.empty()); // sent once, not kept on the kiosk
+}
+
+TEST_CASE("needs: the kiosk's needs step can be skipped or left with Back, and is off unless the hall turns it on") {
+    KioskConfig config;
+    config.askNeeds = true;
+    FlowRig rig(config);
+    rig.act(ActionKind::ChooseWalkIn);
+    rig.act(ActionKind::ChooseService, "paspoort");
+    rig.act(ActionKind::ConfirmService);
+    rig.act(ActionKind::ToggleNeed, "hearing_loop");
+    rig.act(ActionKind::Back);
+    CHECK(rig.state().screen == Screen::ServiceConfirm);
+    CHECK(rig.state().needs.empty());
+    rig.act(ActionKind::ConfirmService);
+    rig.act(ActionKind::ToggleNeed, "companion");
+    rig.act(ActionKind::SkipNeeds); // skip sends none, whatever was touched
+    const SendCheckIn* sent = rig.effect<SendCheckIn>();
+    REQUIRE(sent);
+    CHECK(sent->body == R"({"language":"nl","service":"paspoort"})");
+
+    // Idle on the needs screen: the reset forgets the choice.
+    rig.send(CheckInSucceeded{sent->requestId, walkInTicket()});
+    rig.act(ActionKind::Done);
+    rig.act(ActionKind::ChooseWalkIn);
+    rig.act(ActionKind::ChooseService, "paspoort");
+    rig.act(ActionKind::ConfirmService);
+    rig.act(ActionKind::ToggleNeed, "extra_time");
+    rig.after(std::chrono::seconds(config.timing.idleTimeoutS + 1));
+    CHECK(rig.state().screen == Screen::Welcome);
+    CHECK(rig.state().needs.empty());
+
+    FlowRig plain; // the default: no needs step
+    CHECK_FALSE(plain.config.askNeeds);
+    plain.act(ActionKind::ChooseWalkIn);
+    plain.act(ActionKind::ChooseService, "paspoort");
+    plain.act(ActionKind::ConfirmService);
+    CHECK(plain.state().screen == Screen::Working);
+}

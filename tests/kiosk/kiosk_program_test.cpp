@@ -252,6 +252,60 @@ shot ticket
     CHECK(kioskPrinterState(server) == "ok");
 }
 
+TEST_CASE("needs: the kiosk's optional needs step sends the visitor's choice with the check-in; skipping sends none") {
+    TempDir dir;
+    ServerProcess server(dir.path() / "hall.db");
+    const fs::path printed = dir.path() / "printed";
+    fs::create_directories(printed);
+    // The hall turns the step on ([hall] ask_needs; off by default).
+    const auto config = writeConfig(dir, server.url(), "file:" + printed.string() + "/");
+    std::string text = readFile(config);
+    const auto hall = text.find("[hall]\n");
+    REQUIRE(hall != std::string::npos);
+    text.insert(hall + 7, "ask_needs = true\n");
+    std::ofstream(config) << text;
+    const auto shots = runKiosk(dir, config, "needs", R"(
+wait-screen welcome
+tap choose_walk_in
+wait-screen services
+tap choose_service ophalen
+tap confirm_service
+wait-screen needs
+tap toggle_need sitting_desk
+tap toggle_need interpreter
+shot needs
+tap confirm_needs
+wait-screen ticket 8000
+wait-printed 8000
+tap done
+wait-screen welcome
+tap choose_walk_in
+wait-screen services
+tap choose_service ophalen
+tap confirm_service
+wait-screen needs
+tap skip_needs
+wait-screen ticket 8000
+wait-printed 8000
+)");
+    checkShot(shots, "needs"); // targets of 15 mm, 3 mm apart, contrast, every text spoken
+    const Json needs = shot(shots, "needs");
+    CHECK(needs["screen"] == "needs");
+    CHECK(texts(needs).find("Heeft u iets nodig aan de balie?") != std::string::npos);
+    CHECK(texts(needs).find("Overslaan") != std::string::npos);
+
+    // Staff see the first visitor's needs; the second skipped and has none.
+    ApiClient staff(server, loginDemo(server));
+    auto tickets = staff.get("/api/v1/tickets");
+    REQUIRE(tickets.status == 200);
+    REQUIRE(tickets.json.size() == 2);
+    CHECK(tickets.json[0]["needs"]["kinds"] == Json::array({"sitting_desk", "interpreter"}));
+    CHECK(tickets.json[1]["needs"]["kinds"] == Json::array());
+    // The printed tickets carry no needs: they are for the counter only.
+    for (const auto& e : fs::directory_iterator(printed))
+        if (e.path().extension() == ".bin") CHECK(readFile(e.path()).find("sitting") == std::string::npos);
+}
+
 TEST_CASE("kiosk program: an appointment checks in by the on-screen keyboard and by a scanned link") {
     TempDir dir;
     ServerProcess server(dir.path() / "hall.db");

@@ -248,6 +248,35 @@ void visitsRoundTrip(Stores& stores) {
 }
 
 template <typename Stores>
+void doorAnswersKeptPerDay(Stores& stores) {
+    auto store = stores.open();
+    auto b = batchOf({"day_started"}, 101);
+    b.purgeBeforeFirstEvent = true;
+    b.finishedDoorAnswers = {{100, "paspoort", 2}, {100, "ophalen", 1}, {99, "paspoort", 5}};
+    REQUIRE(store->commit(b));
+    auto day = store->doorAnswers(100);
+    REQUIRE(day);
+    CHECK(*day == core::DoorAnswerCounts{{"ophalen", 1}, {"paspoort", 2}});
+    auto before = store->doorAnswers(99);
+    REQUIRE(before);
+    CHECK(*before == core::DoorAnswerCounts{{"paspoort", 5}});
+    // A day written again (a replayed rollover) replaces its counts, never adds them up; the
+    // counts survive the next day's purge and a reopen.
+    auto again = batchOf({"day_started"}, 102);
+    again.purgeBeforeFirstEvent = true;
+    again.finishedDoorAnswers = {{100, "paspoort", 2}};
+    REQUIRE(store->commit(again));
+    store.reset();
+    auto reopened = stores.open();
+    auto kept = reopened->doorAnswers(100);
+    REQUIRE(kept);
+    CHECK(*kept == core::DoorAnswerCounts{{"ophalen", 1}, {"paspoort", 2}});
+    auto none = reopened->doorAnswers(101);
+    REQUIRE(none);
+    CHECK(none->empty());
+}
+
+template <typename Stores>
 void sessionsAuditAndDevices(Stores& stores) {
     auto store = stores.open();
     REQUIRE(store->putSession("h1", {"demo", 500}));
@@ -337,6 +366,7 @@ STORE_CONTRACT("a group is one transaction: one failing batch leaves nothing of 
 STORE_CONTRACT("retry keys are found; a new day purges old events, keys and expired sessions but keeps the configuration, ids never go back",
                retryKeysAndTheDaysPurge)
 STORE_CONTRACT("finished-day visits are stored and read back per day, field by field", visitsRoundTrip)
+STORE_CONTRACT("a finished day's door answers are kept per day and service, across purges and a reopen", doorAnswersKeptPerDay)
 STORE_CONTRACT("sessions, the audit trail and enrolled devices are kept and purged as told", sessionsAuditAndDevices)
 STORE_CONTRACT("a database from a newer server is refused", aNewerSchemaIsRefused)
 

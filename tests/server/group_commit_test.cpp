@@ -69,6 +69,7 @@ public:
     Result<std::vector<StoredEvent>> loadEvents() override { return m_inner->loadEvents(); }
     Result<std::optional<IdempotencyRecord>> findIdempotency(const std::string& key) override { return m_inner->findIdempotency(key); }
     Result<std::vector<core::VisitRecord>> visits(core::LocalDay day) override { return m_inner->visits(day); }
+    Result<core::DoorAnswerCounts> doorAnswers(core::LocalDay day) override { return m_inner->doorAnswers(day); }
     std::int64_t lastEventId() const override { return m_inner->lastEventId(); }
     Status putSession(const std::string& h, const StoredSession& s) override { return m_inner->putSession(h, s); }
     Result<std::optional<StoredSession>> findSession(const std::string& h) override { return m_inner->findSession(h); }

@@ -235,3 +235,52 @@ describe('host: the host page at the door', { skip, timeout: 110000 }, () => {
     assertNoProblems(host);
   });
 });
+
+// A chosen kiosk that is online but does not print in time: the tablet shows the ticket and says
+// the kiosk is busy, and the kiosk is not given the job afterwards (no visitor gets two tickets).
+// The server's print deadline is shortened to 1 s (LOKET_PRINT_DEADLINE_S) so the test does not
+// spend the hall's 5 s; the test waits for the text, never for a fixed time.
+describe('host: a kiosk busy past the print deadline', { skip, timeout: 60000 }, () => {
+  let hall;
+  let browser;
+
+  before(async () => {
+    const lift = createHash('sha256').update(liftToken).digest('hex');
+    hall = await startHall({
+      configAppend: `[[device]]\nid = "kiosk-lift"\nrole = "kiosk"\nname = "Kiosk bij de lift"\ntoken_sha256 = "${lift}"\n`,
+      env: { LOKET_PRINT_DEADLINE_S: '1' },
+    });
+    browser = await launchBrowser();
+  });
+  after(async () => {
+    if (browser) await browser.close();
+    if (hall) await hall.stop();
+  });
+
+  it('the tablet shows the ticket with its QR and says the kiosk did not print in time', async () => {
+    // The kiosk by the lift reports in (online, paper fine) but never takes its print jobs.
+    await hall.must('POST', '/api/v1/devices/heartbeat', { token: liftToken, body: { status: 'ok', detail: { printer: 'ok' } } });
+    const context = await browser.newContext({ viewport: { width: 800, height: 1280 }, locale: 'nl-NL', timezoneId: 'Europe/Amsterdam', hasTouch: true });
+    const host = await openPage(context, hall.url);
+    await host.goto(`${hall.url}/host`);
+    await host.fill('#username', hostUser);
+    await host.fill('#password', demo.password);
+    await host.click('#login-form button[type=submit]');
+    await host.waitForSelector('#work-view:not([hidden])');
+    await waitUntil(async () => (await host.locator('#print-on option[value="kiosk-lift"]').textContent()) === 'Printen op Kiosk bij de lift',
+      'kiosk-lift online in the print choice', 20000);
+    await host.selectOption('#print-on', 'kiosk-lift');
+    await host.click('#tab-walk-in');
+    await host.click('#walk-in-services button[data-service="ophalen"]');
+    const number = await waitForText(host.locator('#ticket-number'), /^[A-Z]\d{3}$/);
+    await waitForText(host.locator('#ticket-print'), /Kiosk bij de lift print niet binnen 5 seconden\. Laat dit ticket zien\./, 20000);
+    assert.ok(await host.locator('#ticket-qr svg').isVisible(), 'the ticket is on the tablet');
+    assert.match(number, /^[A-Z]\d{3}$/);
+    // Asking now, the kiosk gets nothing: the ticket given up is not printed as well.
+    const jobs = await hall.must('GET', '/api/v1/kiosk/print-jobs', { token: liftToken });
+    assert.deepEqual(jobs.jobs, []);
+    await assertAccessible(host, 'the host page with a ticket a busy kiosk did not print');
+    assertNoProblems(host);
+    await context.close();
+  });
+});

@@ -36,7 +36,8 @@ function writeConfig(dir, overrides, append = '') {
 }
 
 // `configFile`: another file of firmware-config/ (city.example.toml: several locations).
-export async function startHall({ configOverrides = {}, configAppend = '', configFile = '' } = {}) {
+// `env`: more environment for the server (test knobs such as LOKET_PRINT_DEADLINE_S).
+export async function startHall({ configOverrides = {}, configAppend = '', configFile = '', env = {} } = {}) {
   const bin = process.env.LOKET_SERVER_BIN;
   if (!bin) throw new Error('LOKET_SERVER_BIN is not set: run these tests through ctest, or set it to the loket-server binary');
   const dir = mkdtempSync(path.join(tmpdir(), 'loket-web-'));
@@ -49,7 +50,7 @@ export async function startHall({ configOverrides = {}, configAppend = '', confi
   let output = '';
   const launch = (listen) => new Promise((resolve, reject) => {
     child = spawn(bin, ['--config', config, '--db', path.join(dir, 'hall.sqlite'), '--listen', listen,
-      '--web-dir', path.join(sourceDir, 'server', 'web')], { stdio: ['ignore', 'pipe', 'pipe'] });
+      '--web-dir', path.join(sourceDir, 'server', 'web')], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } });
     output = '';
     const timer = setTimeout(() => reject(new Error(`loket-server did not say "listening on" within 20 s:\n${output}`)), 20000);
     const onData = (chunk) => {
