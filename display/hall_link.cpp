@@ -88,7 +88,11 @@ void HallLink::sendHeartbeat(net::HttpClient& http) {
     }
     nlohmann::json body{{"status", status}};
     useCurrentToken(http);
-    if (auto reply = http.post("/api/v1/devices/heartbeat", body.dump()); reply) {
+    // The same when it arrives twice: failover repeats it on the next instance when the one in use
+    // went away with it in flight (shared/net/http_client.hpp, RequestOptions::repeatable).
+    net::RequestOptions repeatable;
+    repeatable.repeatable = true;
+    if (auto reply = http.post("/api/v1/devices/heartbeat", body.dump(), repeatable); reply) {
         ++m_heartbeats;
     } else {
         noteRefusal(http);

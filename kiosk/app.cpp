@@ -203,7 +203,11 @@ void App::advanceClock(std::chrono::milliseconds by) {
     if (m_enrolment) m_enrolment->poke();
 }
 
-void App::handle(const Input& input) { apply(m_flow->handle(input, now())); }
+void App::handle(const Input& input) {
+    const Screen before = m_flow->state().screen;
+    apply(m_flow->handle(input, now()));
+    if (const Screen after = m_flow->state().screen; after != before) ++m_screensEntered[screenName(after)];
+}
 
 void App::apply(Effects effects) {
     for (auto& effect : effects) {

@@ -75,6 +75,9 @@ public:
     // Every touch-to-print time measured so far (the benchmark reads them).
     const std::vector<double>& touchToPrintMs() const { return m_touchToPrintAll; }
     WorkerStats workerStats() const { return m_worker->stats(); }
+    // How often the flow entered each screen ("offline": 2): a moment on the offline screen that
+    // no frame or screenshot caught still counts (the failover test asserts there was none).
+    const std::map<std::string, int>& screensEntered() const { return m_screensEntered; }
 
 private:
     App() = default;
@@ -108,6 +111,7 @@ private:
     std::optional<Clock::time_point> m_touchAt;
     std::optional<double> m_touchToPrintMs;
     std::vector<double> m_touchToPrintAll;
+    std::map<std::string, int> m_screensEntered;
 };
 
 } // namespace loket::kiosk

@@ -33,7 +33,11 @@ Status OfflineDesk::sync(net::HttpClient& http, core::Seconds kioskNow) {
         if (!n) return n.error();
         used[std::to_string(l.id)] = *n;
     }
-    auto reply = http.post("/api/v1/offline/leases", Json{{"kiosk_time", kioskNow}, {"used", used}}.dump());
+    // A retry changes nothing more on the server (it answers with the leases already granted):
+    // failover may repeat it on the next instance.
+    net::RequestOptions repeatable;
+    repeatable.repeatable = true;
+    auto reply = http.post("/api/v1/offline/leases", Json{{"kiosk_time", kioskNow}, {"used", used}}.dump(), repeatable);
     if (!reply) return requestFailed(http, "lease request");
     std::vector<JournalLease> leases;
     try {
@@ -94,17 +98,19 @@ Result<bool> OfflineDesk::uploadBatch(net::HttpClient& http, const std::vector<J
                            {"language", e.language}, {"visitor_code", e.visitorCode}});
     Json body{{"entries", entries}};
     if (!lease) body["unsent"] = unsent;
+    // Each entry carries its key (a repeat is answered "duplicate"): failover may repeat the request.
+    net::RequestOptions options;
+    options.repeatable = true;
     Result<net::HttpResponse> reply = makeError(ErrorCode::Internal, "");
     if (lease) {
         // The lease's own credential instead of the (refused) device token.
         std::string token = http.options().token;
         http.setToken({});
-        reply = http.post("/api/v1/offline/upload", body.dump(),
-                          net::RequestOptions{{}, "application/json", "application/json",
-                                              {"Authorization: Lease " + std::to_string(lease->id) + "." + lease->uploadSecret}});
+        options.headers = {"Authorization: Lease " + std::to_string(lease->id) + "." + lease->uploadSecret};
+        reply = http.post("/api/v1/offline/upload", body.dump(), options);
         http.setToken(std::move(token));
     } else {
-        reply = http.post("/api/v1/offline/upload", body.dump());
+        reply = http.post("/api/v1/offline/upload", body.dump(), options);
     }
     if (!reply) {
         if (!lease && http.lastFailure() && http.lastFailure()->status == 401) return false; // revoked: by lease

@@ -150,6 +150,7 @@ Status runScript(App& app, const std::vector<ScriptStep>& steps, const std::file
         } else if (s.verb == "report") {
             nlohmann::json j;
             j["touch_to_print_ms"] = app.touchToPrintMs();
+            j["screens_entered"] = app.screensEntered();
             const WorkerStats stats = app.workerStats();
             j["journal_ms"] = stats.journalMs;
             j["layout_ms"] = stats.layoutMs;

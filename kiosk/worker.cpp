@@ -503,7 +503,11 @@ void Worker::heartbeat(net::HttpClient& http) {
         body["detail"]["offline_ready"] = m_offline->synced();
         body["detail"]["offline_book_entries"] = m_offline->bookEntries();
     }
-    auto reply = http.post("/api/v1/devices/heartbeat", body.dump());
+    // A report of how things are now: the same when it arrives twice, so failover repeats it on the
+    // next instance when the one in use went away with it in flight (no offline screen for that).
+    net::RequestOptions repeatable;
+    repeatable.repeatable = true;
+    auto reply = http.post("/api/v1/devices/heartbeat", body.dump(), repeatable);
     {
         std::lock_guard lock(m_mutex);
         ++m_stats.heartbeats;

@@ -87,7 +87,7 @@ Result<HttpResponse> HttpClient::perform(const char* method, const std::string& 
             refusedFailure = m_lastFailure;
         }
         // The same request again elsewhere only when it cannot have acted twice.
-        const bool repeatable = !body || !options.idempotencyKey.empty() || !m_lastFailure->requestSent;
+        const bool repeatable = !body || !options.idempotencyKey.empty() || options.repeatable || !m_lastFailure->requestSent;
         if (tried >= servers.size() || !repeatable) {
             if (!refusedCertificate) return result;
             m_lastFailure = refusedFailure;

@@ -32,7 +32,7 @@ struct HttpOptions {
     // used; a request that finds the address in use gone is tried on the next one, and only
     // when every address failed does it fail (the returned error is a refused certificate when
     // one was, otherwise the last address's). A POST without an idempotency key moves on with
-    // the same request only when it never reached the server.
+    // the same request only when it never reached the server, or when it is marked repeatable.
     std::shared_ptr<ServerList> servers = {};
 };
 
@@ -42,6 +42,11 @@ struct RequestOptions {
     std::string contentType = "application/json";
     std::string accept = "application/json";
     std::vector<std::string> headers = {}; // extra "Name: value" lines (SOAPAction, auth-token, …)
+    // The request means the same when it arrives twice (a heartbeat: the last report wins; an
+    // upload whose entries carry their own keys; a lease request the server answers with the
+    // leases it already granted): failover may send it to the next address even when the one
+    // that went away may have acted on it. Without this (and without a key) it is not repeated.
+    bool repeatable = false;
 };
 
 struct HttpResponse {

@@ -10,6 +10,12 @@
 
 #include <catch2/catch.hpp>
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
 #include <atomic>
 #include <mutex>
 #include <thread>
@@ -57,6 +63,56 @@ struct NamedPeer {
         });
         peer.start();
     }
+};
+
+// An instance killed with a request in flight: it accepts the connection, reads the whole request
+// and goes away without answering (the client cannot know whether it acted).
+class DiesMidRequest {
+public:
+    DiesMidRequest() {
+        m_fd = socket(AF_INET, SOCK_STREAM, 0);
+        sockaddr_in addr{};
+        addr.sin_family = AF_INET;
+        addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+        socklen_t len = sizeof addr;
+        REQUIRE(bind(m_fd, reinterpret_cast<sockaddr*>(&addr), len) == 0);
+        REQUIRE(listen(m_fd, 8) == 0);
+        REQUIRE(getsockname(m_fd, reinterpret_cast<sockaddr*>(&addr), &len) == 0);
+        m_port = ntohs(addr.sin_port);
+        m_thread = std::thread([this] { serve(); });
+    }
+    ~DiesMidRequest() {
+        m_stop = true;
+        m_thread.join();
+        close(m_fd);
+    }
+    std::string url() const { return "http://127.0.0.1:" + std::to_string(m_port); }
+    int requests() const { return m_requests; }
+
+private:
+    void serve() {
+        while (!m_stop) {
+            pollfd p{m_fd, POLLIN, 0};
+            if (poll(&p, 1, 20) <= 0) continue;
+            const int c = accept(m_fd, nullptr, nullptr);
+            if (c < 0) continue;
+            std::string got;
+            char buf[4096];
+            // The head and the (small, one-read) body: the request has arrived whole.
+            while (got.find("\r\n\r\n") == std::string::npos || got.substr(got.find("\r\n\r\n") + 4).size() < 2) {
+                const ssize_t n = read(c, buf, sizeof buf);
+                if (n <= 0) break;
+                got.append(buf, static_cast<std::size_t>(n));
+            }
+            ++m_requests;
+            close(c);
+        }
+    }
+    int m_fd = -1;
+    int m_port = 0;
+    std::atomic<bool> m_stop{false};
+    std::atomic<int> m_requests{0};
+    std::thread m_thread;
 };
 
 HttpOptions onList(std::shared_ptr<ServerList> list) {
@@ -149,6 +205,28 @@ TEST_CASE("failover: a POST without an idempotency key is not repeated elsewhere
     HttpClient keyed(onList(back));
     REQUIRE(keyed.post("/act", "{}", RequestOptions{"key-2"}));
     CHECK(b.hits == 2);
+}
+
+TEST_CASE("failover: a repeatable POST (a heartbeat) whose instance went away with it in flight is sent to the next one") {
+    DiesMidRequest dying;
+    NamedPeer b("b");
+    // Unmarked, a POST that reached the instance is not repeated: it may have acted.
+    auto first = makeServerList({dying.url(), {}}, {{b.peer.url(), {}}});
+    HttpClient plain(onList(first));
+    CHECK_FALSE(plain.post("/act", "{}"));
+    REQUIRE(plain.lastFailure());
+    CHECK(plain.lastFailure()->requestSent);
+    CHECK(dying.requests() == 1);
+    CHECK(b.hits == 0);
+    // Marked repeatable (the same when it arrives twice), failover sends it to b at once.
+    auto second = makeServerList({dying.url(), {}}, {{b.peer.url(), {}}});
+    HttpClient client(onList(second));
+    RequestOptions repeatable;
+    repeatable.repeatable = true;
+    REQUIRE(client.post("/act", "{}", repeatable));
+    CHECK(dying.requests() == 2);
+    CHECK(b.hits == 1);
+    CHECK(second->current().index == 1);
 }
 
 TEST_CASE("failover: an event stream whose instance goes away resumes on the other with Last-Event-ID, at once") {
