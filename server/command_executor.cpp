@@ -171,6 +171,18 @@ void CommandExecutor::runGroup(std::vector<Pending*>& group) {
     // Retry keys this group stores, with the batch that stores each: an index, not a pointer,
     // because `batches` reallocates as it grows.
     std::map<std::string, std::size_t> groupKeys;
+    // The retry keys already stored, looked up for the whole group at once, inside the turn: no
+    // other instance can store one of them until this group is committed.
+    std::vector<std::string> lookups;
+    for (Pending* p : group)
+        if (p->once) lookups.push_back(p->idempotency->key);
+    auto storedKeys = m_store.findIdempotencies(lookups);
+    std::map<std::string, IdempotencyRecord> stored;
+    if (storedKeys)
+        for (IdempotencyRecord& r : storedKeys.value()) {
+            std::string key = r.key;
+            stored.emplace(std::move(key), std::move(r));
+        }
 
     for (Pending* p : group) {
         p->at = m_clock.now();
@@ -181,10 +193,9 @@ void CommandExecutor::runGroup(std::vector<Pending*>& group) {
                 p->rejected = true;
                 continue;
             }
-            auto found = m_store.findIdempotency(key);
-            if (!found || found.value()) {
-                if (!found) p->out.result = found.error();
-                else p->out.previous = *found.value();
+            if (!storedKeys || stored.count(key)) {
+                if (!storedKeys) p->out.result = storedKeys.error();
+                else p->out.previous = stored.at(key);
                 p->rejected = true;
                 continue;
             }

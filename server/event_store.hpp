@@ -129,6 +129,17 @@ public:
         return std::move(ids.value().front());
     }
     virtual Result<std::optional<IdempotencyRecord>> findIdempotency(const std::string& key) = 0;
+    // The stored records of those of `keys` that exist (any order): a group's keys at once, so
+    // a store across the network looks them up in one round trip.
+    virtual Result<std::vector<IdempotencyRecord>> findIdempotencies(const std::vector<std::string>& keys) {
+        std::vector<IdempotencyRecord> out;
+        for (const std::string& key : keys) {
+            auto found = findIdempotency(key);
+            if (!found) return found.error();
+            if (found.value()) out.push_back(std::move(*found.value()));
+        }
+        return out;
+    }
     virtual Result<std::vector<core::VisitRecord>> visits(core::LocalDay day) = 0;
     // A finished day's questions answered at the door, by service (kept like the visits).
     virtual Result<core::DoorAnswerCounts> doorAnswers(core::LocalDay day) = 0;

@@ -15,6 +15,23 @@ std::optional<std::int64_t> Rows::optInteger(int row, int col) const {
     return integer(row, col);
 }
 
+std::string textArray(const std::vector<std::string>& values) {
+    // Every element quoted, so empty strings, commas, braces, spaces and the word NULL stay text;
+    // inside quotes only the quote and the backslash are escaped.
+    std::string out = "{";
+    for (std::size_t i = 0; i < values.size(); ++i) {
+        if (i > 0) out += ',';
+        out += '"';
+        for (const char ch : values[i]) {
+            if (ch == '"' || ch == '\\') out += '\\';
+            out += ch;
+        }
+        out += '"';
+    }
+    out += '}';
+    return out;
+}
+
 bool isPostgresUrl(const std::string& spec) { return spec.rfind("postgresql://", 0) == 0 || spec.rfind("postgres://", 0) == 0; }
 
 namespace {
@@ -76,6 +93,66 @@ Status Connection::script(const std::string& what, const char* sql) {
     auto rows = query(what, sql);
     if (!rows) return rows.error();
     return Ok{};
+}
+
+Result<std::vector<Rows>> Connection::pipeline(const std::vector<Statement>& statements) {
+    if (statements.empty()) return std::vector<Rows>{};
+    if (PQtransactionStatus(m_conn) == PQTRANS_IDLE)
+        if (auto st = ensureConnected(); !st) return makeError(ErrorCode::StoreFailed, statements.front().what + ": " + st.error().message);
+    if (PQenterPipelineMode(m_conn) != 1)
+        return makeError(ErrorCode::StoreFailed, statements.front().what + ": " + trimmed(PQerrorMessage(m_conn)));
+    std::optional<Error> failure;
+    auto fail = [&](const std::string& what, const char* message) {
+        if (!failure) failure = makeError(ErrorCode::StoreFailed, what + ": " + trimmed(message));
+    };
+    std::size_t sent = 0;
+    for (const Statement& s : statements) {
+        std::vector<const char*> values;
+        values.reserve(s.params.size());
+        for (const Param& p : s.params) values.push_back(p ? p->c_str() : nullptr);
+        if (PQsendQueryParams(m_conn, s.sql.c_str(), static_cast<int>(values.size()), nullptr, values.data(), nullptr, nullptr, 0) != 1) {
+            fail(s.what, PQerrorMessage(m_conn));
+            break;
+        }
+        ++sent;
+    }
+    const bool synced = PQpipelineSync(m_conn) == 1;
+    if (!synced) fail(statements.front().what, PQerrorMessage(m_conn));
+    // Each statement's result, then the NULL that ends it; a statement skipped after an error
+    // answers PGRES_PIPELINE_ABORTED. The sync's own result ends the pipeline.
+    std::vector<Rows> out;
+    out.reserve(sent);
+    bool lost = false;
+    for (std::size_t i = 0; i < sent && !lost; ++i) {
+        PGresult* r = PQgetResult(m_conn);
+        if (!r) {
+            fail(statements[i].what, PQerrorMessage(m_conn));
+            lost = true;
+            break;
+        }
+        Rows rows(r);
+        const ExecStatusType status = PQresultStatus(r);
+        if (status == PGRES_PIPELINE_ABORTED) fail(statements[i].what, "skipped after an earlier error");
+        else if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK) fail(statements[i].what, PQresultErrorMessage(r));
+        while (PGresult* more = PQgetResult(m_conn)) PQclear(more);
+        out.push_back(std::move(rows));
+    }
+    if (synced && !lost) {
+        PGresult* r = PQgetResult(m_conn);
+        if (!r || PQresultStatus(r) != PGRES_PIPELINE_SYNC) {
+            fail(statements.front().what, PQerrorMessage(m_conn));
+            lost = true;
+        }
+        PQclear(r);
+    }
+    if (lost || PQexitPipelineMode(m_conn) != 1) {
+        // A connection that lost track of its pipeline is no use: start afresh (an open
+        // transaction ends unfinished, i.e. rolled back).
+        fail(statements.front().what, PQerrorMessage(m_conn));
+        PQreset(m_conn);
+    }
+    if (failure) return *failure;
+    return out;
 }
 
 void Connection::rollbackQuietly() {

@@ -23,6 +23,16 @@ using Param = std::optional<std::string>;
 inline Param param(std::int64_t v) { return std::to_string(v); }
 inline Param param(const std::string& v) { return v; }
 inline Param param(const std::optional<std::int64_t>& v) { return v ? Param(std::to_string(*v)) : std::nullopt; }
+// A one-dimensional array parameter in PostgreSQL's text form ({"a","b\"c"}), for statements
+// that take many rows at once (`unnest($1::text[], …)`, `key = ANY($1::text[])`).
+std::string textArray(const std::vector<std::string>& values);
+
+// One statement of a pipeline; `what` names it in the error.
+struct Statement {
+    std::string what;
+    std::string sql;
+    std::vector<Param> params;
+};
 
 // The rows of one statement; text values, NULL as no value.
 class Rows {
@@ -54,6 +64,13 @@ public:
     Status script(const std::string& what, const char* sql);
     // Several statements without parameters in one round trip; the rows of the last one.
     Result<Rows> query(const std::string& what, const char* sql);
+    // Several parameterised statements in one round trip (libpq's pipeline mode), run in order;
+    // the rows of each. The first error stops the rest (PostgreSQL skips them up to the sync) and
+    // is the result; inside an explicit transaction, that transaction is then failed, so a COMMIT
+    // at the end of the pipeline commits everything or nothing. Meant for a few statements with
+    // small results: the connection is in blocking mode, and a pipeline whose results filled the
+    // socket while libpq was still sending could stall.
+    Result<std::vector<Rows>> pipeline(const std::vector<Statement>& statements);
     // Ends an open transaction without a word: after an error the first error is what counts.
     void rollbackQuietly();
     // Resets the connection if it broke (the server restarted, the network dropped).

@@ -283,29 +283,46 @@ Result<std::vector<std::vector<std::int64_t>>> PostgresEventStore::commitGroup(s
     pg::Connection& c = *m_writer;
     const bool inTurn = m_turnOpen;
     m_turnOpen = false;
-    auto fail = [&](Error e) {
-        c.rollbackQuietly(); // nothing of any batch stays
-        return e;
-    };
+    // The whole group in ONE round trip (a pipeline ending in COMMIT), so the hall's lock is held
+    // for one network turn and one fsync however many commands the group has.
+    std::vector<pg::Statement> statements;
     if (!inTurn) {
-        if (auto st = c.ensureConnected(); !st) return st.error();
-        if (auto st = c.script("starting a commit", "BEGIN"); !st) return st.error();
-        if (auto r = c.exec("locking the hall's commands", kLockHall, {kLockClass, m_lockKey}); !r) return fail(r.error());
+        statements.push_back({"starting a commit", "BEGIN", {}});
+        statements.push_back({"locking the hall's commands", kLockHall, {kLockClass, m_lockKey}});
     }
-    std::vector<std::vector<std::int64_t>> ids(batches.size());
+    std::vector<std::size_t> eventInserts; // the statements that return event ids, in order
+    std::size_t eventCount = 0;
     bool purged = false;
-    std::int64_t last = 0;
-    for (std::size_t i = 0; i < batches.size(); ++i) {
-        if (auto st = writeBatch(batches[i], ids[i]); !st) return fail(st.error());
-        purged = purged || batches[i].purgeBeforeFirstEvent;
-        if (!ids[i].empty()) last = ids[i].back();
+    appendGroupWrites(batches, statements, eventInserts, eventCount, purged);
+    // Delivered at commit, to every instance LISTENing: the payload is the last id (this
+    // session's last from the sequence), so an instance that already has it does not read again.
+    if (eventCount > 0)
+        statements.push_back({"announcing the commit",
+                              "SELECT pg_notify('" + m_channel + "', currval(pg_get_serial_sequence('events', 'id'))::text)",
+                              {}});
+    statements.push_back({"committing", "COMMIT", {}});
+    auto results = c.pipeline(statements);
+    if (!results) {
+        c.rollbackQuietly(); // nothing of any batch stays
+        return results.error();
     }
-    // Delivered at commit, to every instance LISTENing: the payload is the last id, so an
-    // instance that already has it does not read again.
-    const std::string commit = last > 0 ? "SELECT pg_notify('" + m_channel + "', '" + std::to_string(last) + "'); COMMIT"
-                                        : std::string("COMMIT");
-    if (auto st = c.script("committing", commit.c_str()); !st) return fail(st.error());
-    noteEventId(last);
+    // Ids in the order the rows were given: one sequence, taken row by row under the hall's lock.
+    std::vector<std::int64_t> all;
+    all.reserve(eventCount);
+    for (std::size_t index : eventInserts) {
+        const pg::Rows& rows = (*results)[index];
+        const std::size_t first = all.size();
+        for (int i = 0; i < rows.size(); ++i) all.push_back(rows.integer(i, 0));
+        std::sort(all.begin() + static_cast<std::ptrdiff_t>(first), all.end());
+    }
+    if (all.size() != eventCount)
+        return makeError(ErrorCode::StoreFailed, "storing events: " + std::to_string(all.size()) + " ids for " +
+                                                     std::to_string(eventCount) + " events");
+    std::vector<std::vector<std::int64_t>> ids(batches.size());
+    std::size_t next = 0;
+    for (std::size_t i = 0; i < batches.size(); ++i)
+        for (std::size_t e = 0; e < batches[i].events.size(); ++e) ids[i].push_back(all[next++]);
+    if (!all.empty()) noteEventId(all.back());
     if (purged) {
         // Dead rows of yesterday's events keep their bytes until vacuumed: reclaim them now.
         (void)c.script("vacuuming purged rows", "VACUUM events, idempotency, sessions");
@@ -313,62 +330,83 @@ Result<std::vector<std::vector<std::int64_t>>> PostgresEventStore::commitGroup(s
     return ids;
 }
 
-Status PostgresEventStore::writeBatch(const CommitBatch& batch, std::vector<std::int64_t>& ids) {
-    pg::Connection& c = *m_writer;
-    for (const auto& [type, body] : batch.events) {
-        auto r = c.exec("storing an event", "INSERT INTO events(type, body) VALUES($1, $2) RETURNING id", {type, body});
-        if (!r) return r.error();
-        ids.push_back(r->integer(0, 0));
+void PostgresEventStore::appendGroupWrites(std::span<const CommitBatch> batches, std::vector<pg::Statement>& out,
+                                           std::vector<std::size_t>& eventInserts, std::size_t& eventCount, bool& purged) {
+    // Events and retry keys go many rows to a statement (arrays unnested in order); the rest of a
+    // batch (a new day's visits and purge, a configuration) is rare and gets statements of its own.
+    std::vector<std::string> types, bodies;
+    std::vector<std::string> keys, hashes, statuses, responses, days;
+    auto flush = [&] {
+        if (!types.empty()) {
+            eventInserts.push_back(out.size());
+            out.push_back({"storing events", "INSERT INTO events(type, body) SELECT * FROM unnest($1::text[], $2::text[]) RETURNING id",
+                           {pg::textArray(types), pg::textArray(bodies)}});
+            types.clear();
+            bodies.clear();
+        }
+        if (!keys.empty()) {
+            out.push_back({"storing retry keys",
+                           "INSERT INTO idempotency(key, request_hash, status, response, day) "
+                           "SELECT * FROM unnest($1::text[], $2::text[], $3::integer[], $4::text[], $5::bigint[])",
+                           {pg::textArray(keys), pg::textArray(hashes), pg::textArray(statuses), pg::textArray(responses),
+                            pg::textArray(days)}});
+            for (auto* v : {&keys, &hashes, &statuses, &responses, &days}) v->clear();
+        }
+    };
+    for (const CommitBatch& batch : batches) {
+        if (batch.purgeBeforeFirstEvent && !batch.events.empty()) {
+            // A new day: yesterday's events (names, booking codes, notes), retry keys and expired
+            // staff sessions go. Everything stored before this batch's first event goes, so what
+            // the group wrote before it is written first.
+            flush();
+            purged = true;
+            out.push_back({"purging old events", "DELETE FROM events", {}});
+            out.push_back({"purging old retry keys", "DELETE FROM idempotency WHERE day < $1", {param(std::int64_t{batch.today})}});
+            out.push_back({"purging expired sessions", "DELETE FROM sessions WHERE expires_at < $1", {param(batch.at)}});
+        }
+        for (const VisitRecord& v : batch.finishedDay) {
+            std::optional<std::int64_t> feedback;
+            if (v.feedbackScore) feedback = *v.feedbackScore;
+            out.push_back({"storing a visit",
+                           "INSERT INTO visits(ticket, day, number, service, services, kind, status, issued_at, appointment_at, "
+                           "first_called_at, started_at, ended_at, counter, outcome, feedback, limit_s, issued_hour) "
+                           "VALUES($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17) "
+                           "ON CONFLICT(ticket) DO UPDATE SET day = excluded.day, number = excluded.number, "
+                           "service = excluded.service, services = excluded.services, kind = excluded.kind, "
+                           "status = excluded.status, issued_at = excluded.issued_at, appointment_at = excluded.appointment_at, "
+                           "first_called_at = excluded.first_called_at, started_at = excluded.started_at, "
+                           "ended_at = excluded.ended_at, counter = excluded.counter, outcome = excluded.outcome, "
+                           "feedback = excluded.feedback, limit_s = excluded.limit_s, issued_hour = excluded.issued_hour",
+                           {param(v.ticket), param(std::int64_t{v.day}), v.number, v.service, v.services,
+                            std::string(ticketKindName(v.kind)), std::string(ticketStatusName(v.status)), param(v.issuedAt),
+                            param(v.appointmentAt), param(v.firstCalledAt), param(v.startedAt), param(v.endedAt), v.counter,
+                            std::string(outcomeName(v.outcome)), param(feedback), param(v.limitS), param(std::int64_t{v.issuedHour})}});
+        }
+        for (const DoorAnswerDay& d : batch.finishedDoorAnswers)
+            out.push_back({"storing door answers",
+                           "INSERT INTO door_answers(day, service, count) VALUES($1, $2, $3) "
+                           "ON CONFLICT(day, service) DO UPDATE SET count = excluded.count",
+                           {param(std::int64_t{d.day}), d.service, param(std::int64_t{d.count})}});
+        for (const auto& [type, body] : batch.events) {
+            types.push_back(type);
+            bodies.push_back(body);
+        }
+        eventCount += batch.events.size();
+        if (batch.configuration)
+            out.push_back({"storing the configuration",
+                           "INSERT INTO configuration(id, document, updated_at) VALUES(1, $1, $2) "
+                           "ON CONFLICT(id) DO UPDATE SET document = excluded.document, updated_at = excluded.updated_at",
+                           {*batch.configuration, param(batch.at)}});
+        if (batch.idempotency) {
+            const auto& k = *batch.idempotency;
+            keys.push_back(k.key);
+            hashes.push_back(k.requestHash);
+            statuses.push_back(std::to_string(k.status));
+            responses.push_back(k.response);
+            days.push_back(std::to_string(k.day));
+        }
     }
-    for (const VisitRecord& v : batch.finishedDay) {
-        std::optional<std::int64_t> feedback;
-        if (v.feedbackScore) feedback = *v.feedbackScore;
-        auto r = c.exec("storing a visit",
-                        "INSERT INTO visits(ticket, day, number, service, services, kind, status, issued_at, appointment_at, "
-                        "first_called_at, started_at, ended_at, counter, outcome, feedback, limit_s, issued_hour) "
-                        "VALUES($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17) "
-                        "ON CONFLICT(ticket) DO UPDATE SET day = excluded.day, number = excluded.number, "
-                        "service = excluded.service, services = excluded.services, kind = excluded.kind, "
-                        "status = excluded.status, issued_at = excluded.issued_at, appointment_at = excluded.appointment_at, "
-                        "first_called_at = excluded.first_called_at, started_at = excluded.started_at, "
-                        "ended_at = excluded.ended_at, counter = excluded.counter, outcome = excluded.outcome, "
-                        "feedback = excluded.feedback, limit_s = excluded.limit_s, issued_hour = excluded.issued_hour",
-                        {param(v.ticket), param(std::int64_t{v.day}), v.number, v.service, v.services,
-                         std::string(ticketKindName(v.kind)), std::string(ticketStatusName(v.status)), param(v.issuedAt),
-                         param(v.appointmentAt), param(v.firstCalledAt), param(v.startedAt), param(v.endedAt), v.counter,
-                         std::string(outcomeName(v.outcome)), param(feedback), param(v.limitS), param(std::int64_t{v.issuedHour})});
-        if (!r) return r.error();
-    }
-    for (const DoorAnswerDay& d : batch.finishedDoorAnswers) {
-        auto r = c.exec("storing door answers",
-                        "INSERT INTO door_answers(day, service, count) VALUES($1, $2, $3) "
-                        "ON CONFLICT(day, service) DO UPDATE SET count = excluded.count",
-                        {param(std::int64_t{d.day}), d.service, param(std::int64_t{d.count})});
-        if (!r) return r.error();
-    }
-    if (batch.purgeBeforeFirstEvent && !ids.empty()) {
-        // A new day: yesterday's events (names, booking codes, notes), retry keys and expired
-        // staff sessions go.
-        if (auto r = c.exec("purging old events", "DELETE FROM events WHERE id < $1", {param(ids.front())}); !r) return r.error();
-        if (auto r = c.exec("purging old retry keys", "DELETE FROM idempotency WHERE day < $1", {param(std::int64_t{batch.today})}); !r)
-            return r.error();
-        if (auto r = c.exec("purging expired sessions", "DELETE FROM sessions WHERE expires_at < $1", {param(batch.at)}); !r)
-            return r.error();
-    }
-    if (batch.configuration) {
-        auto r = c.exec("storing the configuration",
-                        "INSERT INTO configuration(id, document, updated_at) VALUES(1, $1, $2) "
-                        "ON CONFLICT(id) DO UPDATE SET document = excluded.document, updated_at = excluded.updated_at",
-                        {*batch.configuration, param(batch.at)});
-        if (!r) return r.error();
-    }
-    if (batch.idempotency) {
-        const auto& k = *batch.idempotency;
-        auto r = c.exec("storing the retry key", "INSERT INTO idempotency(key, request_hash, status, response, day) VALUES($1,$2,$3,$4,$5)",
-                        {k.key, k.requestHash, param(std::int64_t{k.status}), k.response, param(std::int64_t{k.day})});
-        if (!r) return r.error();
-    }
-    return Ok{};
+    flush();
 }
 
 Result<std::optional<IdempotencyRecord>> PostgresEventStore::findIdempotency(const std::string& key) {
@@ -388,6 +426,19 @@ Result<DoorAnswerCounts> PostgresEventStore::doorAnswers(LocalDay day) {
     if (!q) return q.error();
     DoorAnswerCounts out;
     for (int i = 0; i < q->size(); ++i) out[q->text(i, 0)] += static_cast<int>(q->integer(i, 1));
+    return out;
+}
+
+Result<std::vector<IdempotencyRecord>> PostgresEventStore::findIdempotencies(const std::vector<std::string>& keys) {
+    // One round trip for a whole group's keys, on the write connection like findIdempotency.
+    std::vector<IdempotencyRecord> out;
+    if (keys.empty()) return out;
+    std::lock_guard lock(m_writerMutex);
+    auto r = m_writer->exec("reading retry keys", "SELECT key, request_hash, status, response, day FROM idempotency WHERE key = ANY($1::text[])",
+                            {pg::textArray(keys)});
+    if (!r) return r.error();
+    for (int i = 0; i < r->size(); ++i)
+        out.push_back({r->text(i, 0), r->text(i, 1), static_cast<int>(r->integer(i, 2)), r->text(i, 3), static_cast<LocalDay>(r->integer(i, 4))});
     return out;
 }
 

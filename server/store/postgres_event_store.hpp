@@ -9,6 +9,9 @@
 // the hall, so commands are decided and committed one group at a time across all instances, each
 // on the state with every earlier event applied (beginWriteTurn returns the ones it missed). A
 // commit sends NOTIFY loket_events; watchCommits LISTENs on its own connection.
+// Round trips, since the lock is held across them: a turn is one (begin, lock, catch-up read),
+// the group's retry keys one (findIdempotencies), and its commit one (a libpq pipeline: every
+// event of the group in one INSERT, every retry key in another, the announcement, COMMIT).
 // Used by store_factory.cpp; callers see only the EventStore interface.
 #pragma once
 
@@ -37,6 +40,7 @@ public:
     Result<std::vector<StoredEvent>> loadEvents() override;
     Result<std::vector<std::vector<std::int64_t>>> commitGroup(std::span<const CommitBatch> batches) override;
     Result<std::optional<IdempotencyRecord>> findIdempotency(const std::string& key) override;
+    Result<std::vector<IdempotencyRecord>> findIdempotencies(const std::vector<std::string>& keys) override;
     Result<std::vector<core::VisitRecord>> visits(core::LocalDay day) override;
     Result<core::DoorAnswerCounts> doorAnswers(core::LocalDay day) override;
     std::int64_t lastEventId() const override { return m_lastEventId; }
@@ -66,7 +70,10 @@ private:
     PostgresEventStore(std::string url, std::unique_ptr<pg::Connection> writer, std::unique_ptr<pg::Connection> other)
         : m_url(std::move(url)), m_writer(std::move(writer)), m_other(std::move(other)) {}
     Status migrate();
-    Status writeBatch(const CommitBatch& batch, std::vector<std::int64_t>& ids);
+    // The statements that write `batches` in order (without BEGIN, lock, announcement, COMMIT):
+    // `eventInserts` names those that return event ids, `eventCount` adds up their rows.
+    static void appendGroupWrites(std::span<const CommitBatch> batches, std::vector<pg::Statement>& out,
+                                  std::vector<std::size_t>& eventInserts, std::size_t& eventCount, bool& purged);
     Result<std::vector<StoredEvent>> readEventsAfter(std::int64_t knownEventId);
     void noteEventId(std::int64_t id);
     void stopWatching();

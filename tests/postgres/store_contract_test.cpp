@@ -13,6 +13,7 @@
 #include <catch2/catch.hpp>
 
 #include <atomic>
+#include <map>
 #include <thread>
 
 using namespace loket;
@@ -212,6 +213,69 @@ void retryKeysAndTheDaysPurge(Stores& stores) {
     CHECK(after->front() > ids->front());
 }
 
+// A group as the executor sends it under load: many commands, their events in one order, a new
+// day starting in the middle of it, retry keys and bodies with every character an array or a
+// statement could trip over; the group's keys are then looked up at once.
+template <typename Stores>
+void aLargeGroupWithANewDayInside(Stores& stores) {
+    auto store = stores.open();
+    const std::string oddKey = "quote\" back\\slash, {brace} NULL é";
+    const std::string oddBody = "{\"n\":\"a\\\"b\\\\c, {é} NULL\"}";
+    std::vector<CommitBatch> group;
+    for (int i = 0; i < 40; ++i) {
+        group.push_back(batchOf({"old-" + std::to_string(i)}, 100));
+        group.back().idempotency = keyOf("old-key-" + std::to_string(i), 100);
+    }
+    group.push_back(batchOf({"day_started", "first"}, 101, 101 * 86400 + 3600));
+    group.back().purgeBeforeFirstEvent = true;
+    group.back().idempotency = keyOf("new-day", 101);
+    for (int i = 0; i < 260; ++i) {
+        group.push_back(batchOf({"new-" + std::to_string(i)}, 101, 101 * 86400 + 3700));
+        if (i == 7) group.back().events.front().second = oddBody;
+        if (i == 8) group.back().idempotency = keyOf(oddKey, 101);
+        if (i == 9) group.back().idempotency = keyOf("", 101);
+    }
+    auto ids = store->commitGroup(group);
+    REQUIRE(ids);
+    REQUIRE(ids->size() == group.size());
+    std::vector<std::int64_t> flat;
+    for (std::size_t i = 0; i < group.size(); ++i) {
+        REQUIRE((*ids)[i].size() == group[i].events.size());
+        for (std::int64_t id : (*ids)[i]) {
+            if (!flat.empty()) CHECK(id > flat.back());
+            flat.push_back(id);
+        }
+    }
+    CHECK(store->lastEventId() == flat.back());
+    // What the group wrote before the new day went with the purge; the rest is there, in order.
+    auto loaded = store->loadEvents();
+    REQUIRE(loaded);
+    REQUIRE(loaded->size() == 262);
+    CHECK(loaded->front().id == (*ids)[40].front());
+    CHECK(loaded->front().type == "day_started");
+    for (std::size_t i = 0; i < 260; ++i) {
+        const StoredEvent& e = (*loaded)[i + 2];
+        CHECK(e.id == (*ids)[41 + i].front());
+        CHECK(e.type == "new-" + std::to_string(i));
+        if (i == 7) CHECK(e.body == oddBody);
+    }
+    auto found = store->findIdempotencies({"old-key-3", "new-day", oddKey, "", "never-stored"});
+    REQUIRE(found);
+    std::map<std::string, IdempotencyRecord> byKey;
+    for (auto& r : found.value()) byKey[r.key] = r;
+    CHECK(byKey.size() == 3);
+    CHECK(byKey.count("new-day") == 1);
+    CHECK(byKey.count("") == 1);
+    REQUIRE(byKey.count(oddKey) == 1);
+    CHECK(byKey[oddKey].requestHash == "hash-" + oddKey);
+    CHECK(byKey[oddKey].status == 201);
+    CHECK(byKey[oddKey].response == "7");
+    CHECK(byKey[oddKey].day == 101);
+    auto none = store->findIdempotencies({});
+    REQUIRE(none);
+    CHECK(none->empty());
+}
+
 template <typename Stores>
 void visitsRoundTrip(Stores& stores) {
     auto store = stores.open();
@@ -365,6 +429,8 @@ STORE_CONTRACT("events keep their order and ids, also after a reopen", eventsInO
 STORE_CONTRACT("a group is one transaction: one failing batch leaves nothing of the group", aGroupIsOneTransaction)
 STORE_CONTRACT("retry keys are found; a new day purges old events, keys and expired sessions but keeps the configuration, ids never go back",
                retryKeysAndTheDaysPurge)
+STORE_CONTRACT("a large group: ids in order per command, a new day inside it, odd keys and bodies, keys found at once",
+               aLargeGroupWithANewDayInside)
 STORE_CONTRACT("finished-day visits are stored and read back per day, field by field", visitsRoundTrip)
 STORE_CONTRACT("a finished day's door answers are kept per day and service, across purges and a reopen", doorAnswersKeptPerDay)
 STORE_CONTRACT("sessions, the audit trail and enrolled devices are kept and purged as told", sessionsAuditAndDevices)
