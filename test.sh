@@ -7,11 +7,11 @@ cd "$(dirname "$0")"
 ./scripts/install-deps.sh --tests
 
 build=build/test
-cmake -S . -B "$build" -DCMAKE_BUILD_TYPE=Debug -DLOKET_WERROR=ON -DLOKET_SANITIZE=ON -DLOKET_TESTS=ON >/dev/null
+cmake -S . -B "$build" -DCMAKE_BUILD_TYPE=Debug -DLOKET_WERROR=ON -DLOKET_SANITIZE=ON -DLOKET_TESTS=ON -DLOKET_UNITY=ON >/dev/null
 cmake --build "$build" -j"$(nproc)"
 # The fuzz targets: their own tree and compiler (clang-16, libFuzzer); CTest runs each for a
 # bounded time as "fuzz: …" (tests/fuzz/CMakeLists.txt, docs/testing.md).
-cmake -S tests/fuzz -B build/fuzz -DCMAKE_CXX_COMPILER=clang++-16 -DCMAKE_C_COMPILER=clang-16 >/dev/null
+cmake -S tests/fuzz -B build/fuzz -DCMAKE_CXX_COMPILER=clang++-16 -DCMAKE_C_COMPILER=clang-16 -DLOKET_UNITY=ON >/dev/null
 cmake --build build/fuzz -j"$(nproc)"
 
 export ASAN_OPTIONS="detect_leaks=1:abort_on_error=0:${ASAN_OPTIONS:-}"

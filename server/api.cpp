@@ -4,6 +4,8 @@
 #include "log.hpp"
 #include "security_headers.hpp"
 
+#include "shared/proto/rfc3339.hpp"
+
 #include <chrono>
 #include <regex>
 
@@ -112,8 +114,28 @@ SecurityHeaders securityHeadersFor(const ServerConfig& config) {
     return headers;
 }
 
+const ServerParts& partsForRequest(const ServerParts& parts, const httplib::Request& req) {
+    if (!parts.locations) return parts;
+    std::optional<std::string> location;
+    if (auto who = parts.auth.authenticate(req, parts.clock.now().t)) {
+        location = who->location;
+    } else if (req.get_header_value("Authorization").rfind("Lease ", 0) == 0) {
+        // A revoked kiosk still uploads the tickets of its lease, to the location that leased them.
+        for (const auto& [id, p] : parts.locations->all())
+            if (knowsLease(*p, req)) return *p;
+    } else if (req.path.rfind("/api/v1/visits/", 0) == 0 && req.matches.size() > 1) {
+        // A visitor's code is the key to one ticket, in one location's queue.
+        const std::string code = req.matches[1];
+        for (const auto& [id, p] : parts.locations->all())
+            if (p->state.read([&](const StateView& v) { return v.state.ticketByPublicCode(code) != nullptr; })) return *p;
+    }
+    if (location)
+        if (const ServerParts* p = parts.locations->find(*location)) return *p;
+    return parts;
+}
+
 httplib::Server::Handler route(const ServerParts& parts, RouteHandler handler) {
-    return [&parts, handler](const httplib::Request& req, httplib::Response& res) { handler(parts, req, res); };
+    return [&parts, handler](const httplib::Request& req, httplib::Response& res) { handler(partsForRequest(parts, req), req, res); };
 }
 
 std::optional<Principal> allow(const ServerParts& parts, const httplib::Request& req, httplib::Response& res,
@@ -159,6 +181,16 @@ void runCommand(const ServerParts& parts, httplib::Response& res, const core::Co
     readHall(parts, [&](const HallView& view) { sendJson(res, okStatus, render(view, done.value())); });
 }
 
+core::TicketId ticketIdOf(const httplib::Request& req) {
+    try {
+        return std::stoll(req.matches[1]);
+    } catch (...) {
+        return 0;
+    }
+}
+
+std::string timeText(const ServerParts& parts, std::int64_t t) { return proto::rfc3339(t, parts.clock.utcOffsetAt(t)); }
+
 void auditIfDone(const ServerParts& parts, const Principal& who, const httplib::Response& res, std::string action,
                  std::string target, std::string detail) {
     if (res.status < 200 || res.status >= 300) return;
@@ -185,6 +217,7 @@ void installApi(httplib::Server& server, const ServerParts& parts) {
     installCounterRoutes(server, parts);
     installAdminRoutes(server, parts);
     installBeheerRoutes(server, parts);
+    installCityRoutes(server, parts);
     installHostRoutes(server, parts);
     installStaffRoutes(server, parts);
     installStaticRoutes(server, parts);

@@ -28,7 +28,27 @@
 
 namespace loket::server {
 
-// The parts a route may use. Each has its own job and its own lock.
+struct ServerParts;
+
+// A city's locations (docs/locations.md): one set of hall parts per location, in configuration
+// order. route() answers each request with its caller's set; shared parts (auth, audit,
+// enrolment, metrics) are the same object in every set.
+class Locations {
+public:
+    void add(const std::string& id, const ServerParts* parts) { m_list.emplace_back(id, parts); }
+    const ServerParts* find(const std::string& id) const {
+        for (const auto& [i, p] : m_list)
+            if (i == id) return p;
+        return nullptr;
+    }
+    const std::vector<std::pair<std::string, const ServerParts*>>& all() const { return m_list; }
+
+private:
+    std::vector<std::pair<std::string, const ServerParts*>> m_list;
+};
+
+// The parts a route may use. Each has its own job and its own lock. In a city, the hall parts
+// (config, state, predictor, commands, devices, broker, store, booking) are one location's.
 struct ServerParts {
     const ServerConfig& config;
     HallClock& clock;
@@ -44,6 +64,9 @@ struct ServerParts {
     Metrics& metrics;
     std::filesystem::path webDir;
     booking::BookingSync* booking = nullptr; // the hall's booking systems, when configured (docs/booking.md)
+    std::string location;                    // whose parts these are ("" in a one-location hall)
+    const Locations* locations = nullptr;    // a city: every location's parts; nullptr in one hall
+    const ServerConfig* cityConfig = nullptr; // a city: the whole file (`config` is this location's)
     PrintQueue* prints = nullptr;            // the host's print jobs for kiosks (api_host.cpp)
 };
 
@@ -55,7 +78,11 @@ SecurityHeaders securityHeadersFor(const ServerConfig& config);
 // --- for the route files ---------------------------------------------------------------------
 
 using RouteHandler = void (*)(const ServerParts&, const httplib::Request&, httplib::Response&);
+// The handler gets the parts of the caller's location: the one its device credential or staff
+// session carries; for a visitor's code, the location whose queue knows it; otherwise (no
+// credential, or one the handler will refuse) `parts`, the first location's.
 httplib::Server::Handler route(const ServerParts& parts, RouteHandler handler);
+const ServerParts& partsForRequest(const ServerParts& parts, const httplib::Request& req);
 
 void installPublicRoutes(httplib::Server& server, const ServerParts& parts);
 void installDeviceRoutes(httplib::Server& server, const ServerParts& parts);
@@ -64,7 +91,10 @@ void installAdminRoutes(httplib::Server& server, const ServerParts& parts);
 void installStaticRoutes(httplib::Server& server, const ServerParts& parts);
 void installEnrolmentRoutes(httplib::Server& server, const ServerParts& parts);
 void installOfflineRoutes(httplib::Server& server, const ServerParts& parts); // api_offline.cpp (issue 13)
+// Whether `req` carries a valid "Authorization: Lease <id>.<secret>" of this location's leases (api_offline.cpp).
+bool knowsLease(const ServerParts& parts, const httplib::Request& req);
 void installBeheerRoutes(httplib::Server& server, const ServerParts& parts); // the admin page (api_beheer.cpp)
+void installCityRoutes(httplib::Server& server, const ServerParts& parts); // several locations (api_city.cpp)
 void installHostRoutes(httplib::Server& server, const ServerParts& parts);   // the host page (api_host.cpp, issue 18)
 void installStaffRoutes(httplib::Server& server, const ServerParts& parts);  // its staff accounts (api_staff.cpp)
 // Answers with an HTML page of the web folder (api_static.cpp).
@@ -113,6 +143,11 @@ struct CheckInRequest {
     std::string language;
 };
 Result<CheckInRequest> readCheckIn(const httplib::Request& req, std::initializer_list<const char*> fields);
+
+// The ticket id in the route's first capture ("/api/v1/tickets/(\d+)/…"); 0 when it is none.
+core::TicketId ticketIdOf(const httplib::Request& req);
+// An instant as RFC 3339 text in the hall's UTC offset at that instant.
+std::string timeText(const ServerParts& parts, std::int64_t t);
 
 // Runs a command and answers `okStatus` with `render`, or the command's error.
 void runCommand(const ServerParts& parts, httplib::Response& res, const core::Command& command, int okStatus,

@@ -2,6 +2,7 @@
 #include "api.hpp"
 #include "crypto.hpp"
 #include "shared/core/utf8.hpp"
+#include "shared/proto/api_error.hpp"
 
 #include <sstream>
 
@@ -11,14 +12,6 @@ using namespace loket::core;
 namespace {
 
 constexpr std::initializer_list<Role> kStaff = {Role::Counter, Role::Admin};
-
-TicketId ticketIdOf(const httplib::Request& req) {
-    try {
-        return std::stoll(req.matches[1]);
-    } catch (...) {
-        return 0;
-    }
-}
 
 // A ticket action: the staff member must work at the ticket's counter (if it has one).
 // A ticket at a counter belongs to that counter's staff; a ticket without one (waiting) to the
@@ -44,22 +37,37 @@ Json ticketAnswer(const HallView& v, TicketId id) {
 }
 
 void postLogin(const ServerParts& parts, const httplib::Request& req, httplib::Response& res) {
-    auto body = jsonBody(req, {"username", "password"});
+    auto body = jsonBody(req, {"username", "password", "location"});
     if (!body) return sendError(res, body.error());
     auto user = requiredString(*body, "username", 64);
     if (!user) return sendError(res, user.error());
     auto password = requiredString(*body, "password", 256);
     if (!password) return sendError(res, password.error());
+    auto location = optionalString(*body, "location", 32);
+    if (!location) return sendError(res, location.error());
     auto now = parts.clock.now();
-    auto login = parts.auth.login(*user, *password, parts.auth.clientAddress(req), now.t);
-    if (login) parts.audit.record(*user, roleName(login->role), now, "login", "");
+    auto login = parts.auth.login(*user, *password, parts.auth.clientAddress(req), now.t, location->value_or(""));
+    if (login) {
+        // In a city, the log-in goes to the audit trail of the location chosen.
+        const ServerParts* at = parts.locations ? parts.locations->find(login->location) : &parts;
+        (at ? *at : parts).audit.record(*user, roleName(login->role), now, "login", "");
+    }
     if (!login) {
         if (login.error().code == ErrorCode::TooManyRequests) res.set_header("Retry-After", "300");
+        if (login.error().details.field == std::optional<std::string>("location")) {
+            // A city: the password was right and the account works at several locations; the
+            // answer lists them (details.choices), for the log-in form's choice.
+            Json body = proto::errorJson(login.error());
+            body["error"]["details"]["choices"] = parts.auth.locationsOf(*user);
+            return sendJson(res, 400, body);
+        }
         return sendError(res, login.error());
     }
     const Json counters = login->counters;
-    sendJson(res, 200, {{"token", login->token}, {"role", roleName(login->role)}, {"username", *user},
-                        {"counters", counters}, {"expires_at", proto::rfc3339(login->expiresAt, now.utcOffsetS)}});
+    Json answer = {{"token", login->token}, {"role", roleName(login->role)}, {"username", *user},
+                   {"counters", counters}, {"expires_at", proto::rfc3339(login->expiresAt, now.utcOffsetS)}};
+    if (!login->location.empty()) answer["location"] = login->location;
+    sendJson(res, 200, answer);
 }
 
 void postLogout(const ServerParts& parts, const httplib::Request& req, httplib::Response& res) {

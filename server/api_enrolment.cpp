@@ -10,11 +10,11 @@ using namespace loket::core;
 
 namespace {
 
-std::string timeText(const ServerParts& parts, std::int64_t t) { return proto::rfc3339(t, parts.clock.utcOffsetAt(t)); }
-
 Json deviceJson(const ServerParts& parts, const Enrolment::DeviceInfo& d) {
-    return {{"id", d.id}, {"name", d.name}, {"role", roleName(d.role)}, {"enrolled_at", timeText(parts, d.enrolledAt)},
-            {"revoked_at", d.revokedAt ? Json(timeText(parts, *d.revokedAt)) : Json()}};
+    Json out = {{"id", d.id}, {"name", d.name}, {"role", roleName(d.role)}, {"enrolled_at", timeText(parts, d.enrolledAt)},
+                {"revoked_at", d.revokedAt ? Json(timeText(parts, *d.revokedAt)) : Json()}};
+    if (!d.location.empty()) out["location"] = d.location;
+    return out;
 }
 
 Json tokenJson(const ServerParts& parts, const Enrolment::IssuedToken& t) {
@@ -76,16 +76,17 @@ void postApprove(const ServerParts& parts, const httplib::Request& req, httplib:
     if (!body) return sendError(res, body.error());
     auto name = requiredString(*body, "name", 80);
     if (!name) return sendError(res, name.error());
-    auto device = parts.enrolment.approve(req.matches[1], *name, parts.clock.now().t);
+    auto device = parts.enrolment.approve(req.matches[1], *name, who->location, parts.clock.now().t);
     if (!device) return sendError(res, device.error());
     sendJson(res, 201, {{"device", deviceJson(parts, *device)}});
     auditIfDone(parts, *who, res, "device.enrol", device->id, roleName(device->role));
 }
 
 void getEnrolled(const ServerParts& parts, const httplib::Request& req, httplib::Response& res) {
-    if (!allow(parts, req, res, {Role::Admin})) return;
+    auto who = allow(parts, req, res, {Role::Admin});
+    if (!who) return;
     Json list = Json::array();
-    for (const auto& d : parts.enrolment.devices()) list.push_back(deviceJson(parts, d));
+    for (const auto& d : parts.enrolment.devices(who->location)) list.push_back(deviceJson(parts, d));
     sendJson(res, 200, list);
 }
 
@@ -100,11 +101,11 @@ void postEnrolledAction(const ServerParts& parts, const httplib::Request& req, h
         if (!body) return sendError(res, body.error());
         auto name = requiredString(*body, "name", 80);
         if (!name) return sendError(res, name.error());
-        done = parts.enrolment.rename(id, *name);
+        done = parts.enrolment.rename(id, *name, who->location);
     } else {
         auto body = jsonBody(req, {}, true);
         if (!body) return sendError(res, body.error());
-        done = parts.enrolment.revoke(id, parts.clock.now().t);
+        done = parts.enrolment.revoke(id, who->location, parts.clock.now().t);
         // A revoked kiosk's unused leases end at once (its tickets from before still count).
         if (done)
             if (auto ended = parts.commands.execute(EndKioskLeases{id}); !ended) return sendError(res, ended.error());

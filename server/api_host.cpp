@@ -30,14 +30,6 @@ constexpr std::size_t kMaxFound = 20;
 // A ticket younger than this may not be in the cached prediction yet (wait_predictor.hpp).
 constexpr Seconds kPredictionLagS = 10;
 
-TicketId ticketIdOf(const httplib::Request& req) {
-    try {
-        return std::stoll(req.matches[1]);
-    } catch (...) {
-        return 0;
-    }
-}
-
 std::string lowerAscii(std::string s) {
     std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
     return s;
@@ -91,7 +83,7 @@ std::optional<std::int32_t> parseClock(const std::string& text) {
 }
 
 // GET /api/v1/host/appointments?code=… | ?time=HH:MM | ?name=…
-void getAppointments(const ServerParts& parts, const httplib::Request& req, httplib::Response& res) {
+void getHostAppointments(const ServerParts& parts, const httplib::Request& req, httplib::Response& res) {
     if (!allow(parts, req, res, kHost)) return;
     const int given = req.has_param("code") + req.has_param("time") + req.has_param("name");
     if (given != 1) return sendError(res, ErrorCode::MissingField, "Search by one of 'code', 'time' (HH:MM) or 'name'.");
@@ -366,7 +358,7 @@ void getHostPage(const ServerParts& parts, const httplib::Request&, httplib::Res
 void installHostRoutes(httplib::Server& server, const ServerParts& parts) {
     server.Get("/host", route(parts, getHostPage));
     server.Get("/api/v1/host/hall", route(parts, getHostHall));
-    server.Get("/api/v1/host/appointments", route(parts, getAppointments));
+    server.Get("/api/v1/host/appointments", route(parts, getHostAppointments));
     server.Post("/api/v1/host/tickets", route(parts, postHostTicket));
     server.Post(R"(/api/v1/host/tickets/(\d{1,18})/needs)", route(parts, postNeeds));
     server.Post(R"(/api/v1/host/tickets/(\d{1,18})/print)", route(parts, postPrint));

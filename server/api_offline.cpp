@@ -224,7 +224,7 @@ struct LeaseCaller {
     std::string kiosk;
     LeaseId lease = 0;
 };
-std::optional<LeaseCaller> leaseCaller(const ServerParts& parts, const httplib::Request& req, httplib::Response& res) {
+std::optional<LeaseCaller> findLeaseCaller(const ServerParts& parts, const httplib::Request& req) {
     const std::string auth = req.get_header_value("Authorization");
     const std::string value = auth.substr(6);
     const auto dot = value.find('.');
@@ -238,6 +238,11 @@ std::optional<LeaseCaller> leaseCaller(const ServerParts& parts, const httplib::
         if (!expected || !offline::sameSecret(*expected, secret)) return std::nullopt;
         return LeaseCaller{r->lease.kiosk, id};
     });
+    return caller;
+}
+
+std::optional<LeaseCaller> leaseCaller(const ServerParts& parts, const httplib::Request& req, httplib::Response& res) {
+    auto caller = findLeaseCaller(parts, req);
     if (!caller) sendError(res, ErrorCode::Unauthorized, "The lease or its upload secret is not valid (today's leases only).");
     return caller;
 }
@@ -248,7 +253,7 @@ void postUpload(const ServerParts& parts, const httplib::Request& req, httplib::
     if (req.get_header_value("Authorization").rfind("Lease ", 0) == 0) {
         auto caller = leaseCaller(parts, req, res);
         if (!caller) return;
-        who = Principal{Role::Kiosk, caller->kiosk, nullptr, {}, true};
+        who = Principal{Role::Kiosk, caller->kiosk, nullptr, {}, true, parts.location};
         onlyLease = caller->lease;
     } else {
         who = allow(parts, req, res, {Role::Kiosk});
@@ -351,6 +356,8 @@ void getLeases(const ServerParts& parts, const httplib::Request& req, httplib::R
 }
 
 } // namespace
+
+bool knowsLease(const ServerParts& parts, const httplib::Request& req) { return findLeaseCaller(parts, req).has_value(); }
 
 void installOfflineRoutes(httplib::Server& server, const ServerParts& parts) {
     server.Post("/api/v1/offline/leases", route(parts, postLeases));

@@ -16,6 +16,10 @@ void getHealth(const ServerParts& parts, const httplib::Request&, httplib::Respo
 void getMetrics(const ServerParts& parts, const httplib::Request&, httplib::Response& res) {
     Metrics::Gauges gauges;
     gauges.sseClients = parts.broker.subscribers();
+    if (parts.locations) { // a city: every location's streams
+        gauges.sseClients = 0;
+        for (const auto& [id, p] : parts.locations->all()) gauges.sseClients += p->broker.subscribers();
+    }
     readHallPlain(parts, [&](const HallView& v) {
         for (std::size_t s = 0; s < v.state.config().services.size(); ++s)
             gauges.waitingByService.emplace_back(v.state.config().services[s].id, v.state.waitingCount(static_cast<ServiceIndex>(s)));

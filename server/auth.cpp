@@ -43,27 +43,35 @@ Result<Principal> Auth::authenticate(const httplib::Request& req, std::int64_t n
         return makeError(ErrorCode::Unauthorized, "Send a token: Authorization: Bearer <token>.");
     const std::string hash = sha256Hex(token);
     if (auto it = m_deviceByHash.find(hash); it != m_deviceByHash.end())
-        return Principal{it->second->role, it->second->id, it->second, {"*"}};
+        return Principal{it->second->role, it->second->id, it->second, {"*"}, false, it->second->location};
     if (m_enrolment)
-        if (const DeviceConfig* d = m_enrolment->deviceForToken(hash, now)) return Principal{d->role, d->id, d, {"*"}, true};
+        if (const DeviceConfig* d = m_enrolment->deviceForToken(hash, now)) return Principal{d->role, d->id, d, {"*"}, true, d->location};
 
     auto session = m_sessions.find(hash);
     if (!session) return session.error();
     if (!*session || (*session)->expiresAt < now)
         return makeError(ErrorCode::Unauthorized, "The token is unknown or has expired; log in again.");
+    const std::string& location = (*session)->location;
     for (const auto& s : m_config.staff)
-        if (s.username == (*session)->username) return Principal{s.role, s.username, nullptr, s.role == Role::Admin ? std::vector<std::string>{"*"} : s.counters};
-    // A page account: its role and counters as they are now; disabled means out, at once.
+        if (s.username == (*session)->username) {
+            // An account taken off the session's location no longer works there.
+            if (!staffMayWorkAt(m_config, s, location))
+                return makeError(ErrorCode::Unauthorized, "This account no longer works at this location; log in again.");
+            return Principal{s.role, s.username, nullptr, s.role == Role::Admin ? std::vector<std::string>{"*"} : s.counters, false, location};
+        }
+    // A page account: its role, counters and locations as they are now; disabled means out, at once.
     if (m_accounts)
         if (auto account = m_accounts->find((*session)->username)) {
             if (account->disabledAt) return makeError(ErrorCode::Unauthorized, "This account has been disabled by the hall manager.");
-            return Principal{account->role, account->username, nullptr, account->counters};
+            if (!locationListAllows(m_config, account->locations, location))
+                return makeError(ErrorCode::Unauthorized, "This account no longer works at this location; log in again.");
+            return Principal{account->role, account->username, nullptr, account->counters, false, location};
         }
     {
         std::lock_guard lock(m_mutex);
         if (auto it = m_directoryGrants.find(hash); it != m_directoryGrants.end())
             return Principal{it->second.role, (*session)->username, nullptr,
-                             it->second.role == Role::Admin ? std::vector<std::string>{"*"} : it->second.counters};
+                             it->second.role == Role::Admin ? std::vector<std::string>{"*"} : it->second.counters, false, location};
     }
     return makeError(ErrorCode::Unauthorized, "This account no longer exists.");
 }
@@ -108,7 +116,20 @@ Result<Auth::Grant> Auth::checkPassword(const std::string& username, const std::
     return Grant{staffRoleFromName(grant->role), grant->counters, username};
 }
 
-Result<Auth::Login> Auth::login(const std::string& username, const std::string& password, const std::string& address, std::int64_t now) {
+std::vector<std::string> Auth::locationsOf(const std::string& username) const {
+    std::vector<std::string> out;
+    const StaffConfig* staff = nullptr;
+    for (const auto& s : m_config.staff)
+        if (s.username == username) staff = &s;
+    std::optional<StaffAccounts::Account> account;
+    if (!staff && m_accounts) account = m_accounts->find(username);
+    for (const auto& l : m_config.locations)
+        if (staff ? staffMayWorkAt(m_config, *staff, l.id) : !account || locationListAllows(m_config, account->locations, l.id)) out.push_back(l.id);
+    return out;
+}
+
+Result<Auth::Login> Auth::login(const std::string& username, const std::string& password, const std::string& address, std::int64_t now,
+                                const std::string& wanted) {
     const std::string userKey = "user:" + username + "@" + address;
     {
         std::lock_guard lock(m_mutex);
@@ -128,9 +149,25 @@ Result<Auth::Login> Auth::login(const std::string& username, const std::string& 
     }
     const bool local = std::any_of(m_config.staff.begin(), m_config.staff.end(), [&](const StaffConfig& s) { return s.username == username; }) ||
                        (m_accounts && m_accounts->find(username));
-    Login login{randomToken(32), grant->role, now + kSessionS, grant->counters};
+    // Where this session works: checked only after the password, so the answer tells an
+    // outsider nothing about an account's locations.
+    std::string location = wanted;
+    if (m_config.locations.empty()) {
+        if (!location.empty()) return makeError(ErrorCode::InvalidValue, "This hall has no locations: leave 'location' out.");
+    } else {
+        const auto choices = locationsOf(username);
+        if (location.empty() && choices.size() == 1) location = choices.front();
+        if (location.empty()) {
+            Error e = makeError(ErrorCode::MissingField, "Choose the location you work at today (field 'location').");
+            e.details.field = "location"; // the route adds the choices (locationsOf)
+            return e;
+        }
+        if (std::find(choices.begin(), choices.end(), location) == choices.end())
+            return makeError(ErrorCode::Forbidden, "This account does not work at location '" + location + "'.");
+    }
+    Login login{randomToken(32), grant->role, now + kSessionS, grant->counters, location};
     const std::string hash = sha256Hex(login.token);
-    if (auto st = m_sessions.put(hash, StoredSession{username, login.expiresAt}); !st) return st.error();
+    if (auto st = m_sessions.put(hash, StoredSession{username, login.expiresAt, location}); !st) return st.error();
     std::lock_guard lock(m_mutex);
     if (!local) {
         m_directoryGrants[hash] = grant.value();

@@ -28,6 +28,7 @@ struct Principal {
     const DeviceConfig* device = nullptr; // for heartbeats
     std::vector<std::string> counters;    // staff: where they may work; "*" = all
     bool enrolled = false;                // a device enrolled by pairing (its token rotates; it can be revoked)
+    std::string location = {};            // where it works: the device's location, or the one chosen at log-in ("" in one hall)
 
     bool mayWorkAt(const std::string& counter) const;
 };
@@ -52,8 +53,13 @@ public:
     // From "Authorization: Bearer …" or, for EventSource, "?access_token=…".
     Result<Principal> authenticate(const httplib::Request& req, std::int64_t now);
 
-    struct Login { std::string token; Role role; std::int64_t expiresAt; std::vector<std::string> counters; };
-    Result<Login> login(const std::string& username, const std::string& password, const std::string& address, std::int64_t now);
+    struct Login { std::string token; Role role; std::int64_t expiresAt; std::vector<std::string> counters; std::string location; };
+    // `location`: where the account works this session (several locations only). Empty: the
+    // account's one location; an account with several gets missing_field with its choices.
+    Result<Login> login(const std::string& username, const std::string& password, const std::string& address, std::int64_t now,
+                        const std::string& location = {});
+    // The locations `username` may work at (every location for a directory account).
+    std::vector<std::string> locationsOf(const std::string& username) const;
     void logout(const httplib::Request& req);
     // Who sent the request: the peer, or — from the configured trusted proxy only — the
     // address that proxy put last in X-Forwarded-For.

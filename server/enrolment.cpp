@@ -40,6 +40,7 @@ Status Enrolment::load() {
     for (auto& r : *rows) {
         auto d = std::make_unique<Device>();
         d->config = DeviceConfig{r.id, roleFromName(r.role), r.name, {}};
+        d->config.location = r.location;
         d->enrolledAt = r.enrolledAt;
         d->revokedAt = r.revokedAt;
         d->tokens = std::move(r.tokens);
@@ -76,14 +77,16 @@ std::vector<Enrolment::PendingPairing> Enrolment::pending(std::int64_t now) {
 }
 
 Enrolment::DeviceInfo Enrolment::info(const Device& d) const {
-    return DeviceInfo{d.config.id, d.config.name, d.config.role, d.enrolledAt, d.revokedAt};
+    return DeviceInfo{d.config.id, d.config.name, d.config.role, d.enrolledAt, d.revokedAt, d.config.location};
 }
 
 Status Enrolment::save(const Device& d) {
-    return m_store.putEnrolledDevice(EnrolledDeviceRecord{d.config.id, d.config.name, roleName(d.config.role), d.enrolledAt, d.revokedAt, d.tokens});
+    return m_store.putEnrolledDevice(EnrolledDeviceRecord{d.config.id, d.config.name, roleName(d.config.role), d.enrolledAt, d.revokedAt, d.tokens,
+                                                      d.config.location});
 }
 
-Result<Enrolment::DeviceInfo> Enrolment::approve(const std::string& code, const std::string& name, std::int64_t now) {
+Result<Enrolment::DeviceInfo> Enrolment::approve(const std::string& code, const std::string& name, const std::string& location,
+                                                 std::int64_t now) {
     if (name.empty() || name.size() > 80) return makeError(ErrorCode::InvalidValue, "Give the device a name of 1 to 80 characters.");
     std::lock_guard lock(m_mutex);
     expire(now);
@@ -96,6 +99,7 @@ Result<Enrolment::DeviceInfo> Enrolment::approve(const std::string& code, const 
     for (int n = 2; m_devices.count(id); ++n) id = base + "-" + std::to_string(n);
     auto d = std::make_unique<Device>();
     d->config = DeviceConfig{id, it->second.role, name, {}};
+    d->config.location = location;
     d->enrolledAt = now;
     if (auto st = save(*d); !st) return st.error();
     it->second.approvedDevice = id;
@@ -142,11 +146,11 @@ Result<Enrolment::IssuedToken> Enrolment::rotate(const std::string& deviceId, st
     return issue(*it->second, now);
 }
 
-Result<Enrolment::DeviceInfo> Enrolment::rename(const std::string& deviceId, const std::string& name) {
+Result<Enrolment::DeviceInfo> Enrolment::rename(const std::string& deviceId, const std::string& name, const std::string& location) {
     if (name.empty() || name.size() > 80) return makeError(ErrorCode::InvalidValue, "Give the device a name of 1 to 80 characters.");
     std::lock_guard lock(m_mutex);
     auto it = m_devices.find(deviceId);
-    if (it == m_devices.end()) return makeError(ErrorCode::NotFound, "There is no enrolled device '" + deviceId + "'.");
+    if (it == m_devices.end() || it->second->config.location != location) return makeError(ErrorCode::NotFound, "There is no enrolled device '" + deviceId + "'.");
     const std::string old = it->second->config.name;
     it->second->config.name = name;
     if (auto st = save(*it->second); !st) {
@@ -156,10 +160,10 @@ Result<Enrolment::DeviceInfo> Enrolment::rename(const std::string& deviceId, con
     return info(*it->second);
 }
 
-Result<Enrolment::DeviceInfo> Enrolment::revoke(const std::string& deviceId, std::int64_t now) {
+Result<Enrolment::DeviceInfo> Enrolment::revoke(const std::string& deviceId, const std::string& location, std::int64_t now) {
     std::lock_guard lock(m_mutex);
     auto it = m_devices.find(deviceId);
-    if (it == m_devices.end()) return makeError(ErrorCode::NotFound, "There is no enrolled device '" + deviceId + "'.");
+    if (it == m_devices.end() || it->second->config.location != location) return makeError(ErrorCode::NotFound, "There is no enrolled device '" + deviceId + "'.");
     Device& d = *it->second;
     if (!d.revokedAt) {
         auto tokens = d.tokens;
@@ -190,10 +194,11 @@ bool Enrolment::isActive(const std::string& deviceId) {
     return it != m_devices.end() && !it->second->revokedAt;
 }
 
-std::vector<Enrolment::DeviceInfo> Enrolment::devices() {
+std::vector<Enrolment::DeviceInfo> Enrolment::devices(const std::string& location) {
     std::lock_guard lock(m_mutex);
     std::vector<DeviceInfo> out;
-    for (const auto& [id, d] : m_devices) out.push_back(info(*d));
+    for (const auto& [id, d] : m_devices)
+        if (d->config.location == location) out.push_back(info(*d));
     return out;
 }
 

@@ -39,23 +39,26 @@ public:
     struct PendingPairing { std::string code; Role role; std::string address; std::int64_t createdAt, expiresAt; };
     std::vector<PendingPairing> pending(std::int64_t now);
 
-    struct DeviceInfo { std::string id, name; Role role; std::int64_t enrolledAt; std::optional<std::int64_t> revokedAt; };
-    // Approves a pending code and names the device.
-    Result<DeviceInfo> approve(const std::string& code, const std::string& name, std::int64_t now);
+    struct DeviceInfo { std::string id, name; Role role; std::int64_t enrolledAt; std::optional<std::int64_t> revokedAt; std::string location; };
+    // Approves a pending code and names the device; it belongs to `location`, the approving
+    // manager's ("" in a one-location hall).
+    Result<DeviceInfo> approve(const std::string& code, const std::string& name, const std::string& location, std::int64_t now);
 
     struct IssuedToken { std::string deviceId, token; Role role; std::int64_t expiresAt, rotateAt; };
     // The device collects its token with its secret: nullopt while the code waits for approval.
     Result<std::optional<IssuedToken>> claim(const std::string& secret, std::int64_t now);
     // A new token for an enrolled device (the old one stays valid until it expires).
     Result<IssuedToken> rotate(const std::string& deviceId, std::int64_t now);
-    Result<DeviceInfo> rename(const std::string& deviceId, const std::string& name);
-    Result<DeviceInfo> revoke(const std::string& deviceId, std::int64_t now);
+    // Only a device of `location`: another location's devices are not there for this caller.
+    Result<DeviceInfo> rename(const std::string& deviceId, const std::string& name, const std::string& location);
+    Result<DeviceInfo> revoke(const std::string& deviceId, const std::string& location, std::int64_t now);
 
     // The device a token hash belongs to, if the token is valid now.
     const DeviceConfig* deviceForToken(const std::string& tokenHash, std::int64_t now);
     // False once the device is revoked (or unknown): its event stream ends.
     bool isActive(const std::string& deviceId);
-    std::vector<DeviceInfo> devices();
+    // The devices of `location`.
+    std::vector<DeviceInfo> devices(const std::string& location);
 
 private:
     struct Device {

@@ -55,6 +55,7 @@ struct CommitBatch {
 struct StoredSession {
     std::string username;
     std::int64_t expiresAt = 0;
+    std::string location = {}; // the location chosen at log-in ("" in a one-location hall)
 };
 
 // One staff or admin action for the audit trail (audit_log.hpp). Never a visitor's name or code:
@@ -80,6 +81,7 @@ struct EnrolledDeviceRecord {
     std::int64_t enrolledAt = 0;
     std::optional<std::int64_t> revokedAt;
     std::vector<DeviceTokenRecord> tokens;
+    std::string location = {}; // the location it was enrolled at ("" in a one-location hall)
 };
 
 // A staff account made on the admin page (staff_accounts.hpp); the file's [[staff]] and the
@@ -89,9 +91,12 @@ struct StaffAccountRecord {
     std::vector<std::string> counters; // counter ids; "*" = all
     std::int64_t createdAt = 0;
     std::optional<std::int64_t> disabledAt;
+    // The locations it works at (docs/locations.md); empty = every location (always empty in a
+    // one-location hall). The table is the city's, in the shared store.
+    std::vector<std::string> locations = {};
 };
 
-// The counters column of a stored staff account: "b1,b2" (counter ids have no comma).
+// The counters (and locations) column of a stored staff account: "b1,b2" (counter ids have no comma).
 inline std::string joinCounters(const std::vector<std::string>& counters) {
     std::string out;
     for (const auto& c : counters) out += (out.empty() ? "" : ",") + c;

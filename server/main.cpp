@@ -38,6 +38,23 @@
 
 namespace {
 
+// One location's hall parts (a one-location hall has one), owned here; `parts` hands them to
+// the routes (api.hpp).
+struct HallParts {
+    loket::server::ServerConfig config; // the location's hall and devices
+    std::unique_ptr<loket::server::EventStore> ownStore; // a city's partition; nullptr: the store itself
+    loket::server::EventStore* store = nullptr;
+    loket::server::EventBroker broker;
+    std::unique_ptr<loket::server::LiveState> state;
+    std::unique_ptr<loket::server::WaitPredictor> predictor;
+    std::unique_ptr<loket::server::CommandExecutor> commands;
+    std::unique_ptr<loket::server::DeviceRegistry> devices;
+    std::unique_ptr<loket::server::AuditLog> audit;
+    std::unique_ptr<loket::server::Housekeeping> housekeeping;
+    loket::server::PrintQueue prints; // the host's print jobs for this location's kiosks
+    std::unique_ptr<loket::server::ServerParts> parts;
+};
+
 struct Options {
     std::string store; // a postgresql:// URL or a SQLite file; empty: [hall] store, else --db
     std::string config, db = "var/loket.db", listen = "127.0.0.1:8080", webDir = loket::paths::dataPath("web", LOKET_DEFAULT_WEB_DIR).string();
@@ -175,54 +192,90 @@ int main(int argc, char** argv) {
     }
     EventStore& store = *opened.value();
 
-    // The parts, each with one job (docs/architecture.md).
+    // The parts, each with one job (docs/architecture.md). Shared by every location: the
+    // metrics, the staff sessions and log-in, the enrolled devices (all in the store named above).
     Metrics metrics;
-    EventBroker broker;
-    // The live configuration is the store's; the file seeds an empty store (configuration_file.hpp).
-    auto live = startConfiguration(store, config->hall, clock.now().t);
-    if (!live) {
-        std::fprintf(stderr, "loket-server: cannot read the configuration in %s: %s\n", options.db.c_str(), live.error().message.c_str());
-        return 1;
-    }
-    LiveState state(live.value());
-    WaitPredictor predictor(state);
-    CommandExecutor commands(config.value(), store, state, broker, clock, metrics);
-    DeviceRegistry devices(config.value(), clock, broker);
     SessionStore sessions(store);
     Auth auth(config.value(), sessions);
-    AuditLog audit(store, config->auditDays);
     Enrolment enrolment(store);
     if (auto st = enrolment.load(); !st) {
         std::fprintf(stderr, "loket-server: cannot read the enrolled devices: %s\n", st.error().message.c_str());
         return 1;
     }
     auth.setEnrolment(&enrolment);
+    // Staff accounts made on /beheer: the city's, in the shared store (an account may work at
+    // several locations; docs/locations.md).
     StaffAccounts staffAccounts(store, config->staff);
     if (auto st = staffAccounts.load(); !st) {
         std::fprintf(stderr, "loket-server: cannot read the staff accounts: %s\n", st.error().message.c_str());
         return 1;
     }
     auth.setStaffAccounts(&staffAccounts);
-    if (auto st = commands.recover(); !st) {
-        std::fprintf(stderr, "loket-server: cannot replay %s: %s\n", isPostgresStore(storeSpec) ? "the PostgreSQL store" : storeSpec.c_str(), st.error().message.c_str());
-        return 1;
+
+    // The hall parts: one set for a one-location hall (on the store itself), one set per
+    // location for a city ([[location]], docs/locations.md), each on its own partition of the
+    // store (a SQLite file beside the named one, or a PostgreSQL schema) with its own queue,
+    // numbering, event log, audit trail and advisory lock.
+    const bool city = !config->locations.empty();
+    std::vector<std::string> locationIds;
+    if (city)
+        for (const auto& l : config->locations) locationIds.push_back(l.id);
+    else
+        locationIds.push_back("");
+    std::vector<std::unique_ptr<HallParts>> halls;
+    for (const auto& id : locationIds) {
+        auto hall = std::make_unique<HallParts>();
+        hall->config = configForLocation(config.value(), id);
+        EventStore* hallStore = &store;
+        if (city) {
+            auto partition = openEventStore(storeSpec, id);
+            if (!partition) {
+                std::fprintf(stderr, "loket-server: location %s: %s\n", id.c_str(), partition.error().message.c_str());
+                return 1;
+            }
+            hall->ownStore = std::move(partition.value());
+            hallStore = hall->ownStore.get();
+        }
+        // The live configuration is the store's; the file seeds an empty store (configuration_file.hpp).
+        auto live = startConfiguration(*hallStore, hall->config.hall, clock.now().t);
+        if (!live) {
+            std::fprintf(stderr, "loket-server: cannot read the configuration%s%s: %s\n", id.empty() ? "" : " of location ", id.c_str(),
+                         live.error().message.c_str());
+            return 1;
+        }
+        hall->state = std::make_unique<LiveState>(live.value());
+        hall->predictor = std::make_unique<WaitPredictor>(*hall->state);
+        hall->commands = std::make_unique<CommandExecutor>(hall->config, *hallStore, *hall->state, hall->broker, clock, metrics);
+        hall->devices = std::make_unique<DeviceRegistry>(hall->config, clock, hall->broker);
+        hall->audit = std::make_unique<AuditLog>(*hallStore, config->auditDays);
+        if (auto st = hall->commands->recover(); !st) {
+            std::fprintf(stderr, "loket-server: cannot replay %s%s: %s\n",
+                         isPostgresStore(storeSpec) ? "the PostgreSQL store" : storeSpec.c_str(), id.empty() ? "" : (" (location " + id + ")").c_str(),
+                         st.error().message.c_str());
+            return 1;
+        }
+        hall->housekeeping = std::make_unique<Housekeeping>(*hall->commands, *hall->state, *hall->devices, clock);
+        hall->housekeeping->runOnce(); // starts the day if needed, before the first request
+        if (auto diff = reconcileConfiguration(*hall->commands, *hall->state, hall->audit.get(), clock, hall->config.hall, options.applyConfig);
+            !diff) {
+            std::fprintf(stderr, "loket-server: %s\n", diff.error().message.c_str());
+            return 1;
+        }
+        hall->store = hallStore;
+        halls.push_back(std::move(hall));
     }
-    Housekeeping housekeeping(commands, state, devices, clock);
-    housekeeping.runOnce(); // starts the day if needed, before the first request
-    if (auto diff = reconcileConfiguration(commands, state, &audit, clock, config->hall, options.applyConfig); !diff) {
-        std::fprintf(stderr, "loket-server: %s\n", diff.error().message.c_str());
-        return 1;
-    }
+    HallParts& first = *halls.front();
 
     // Booking systems (docs/booking.md): pulled into the book through the command handler.
+    // One hall only: a city's locations would each need their own connectors.
     loket::server::booking::BookPort bookPort;
-    bookPort.execute = [&commands](const loket::core::Command& c) -> loket::Result<bool> {
-        auto done = commands.execute(c);
+    bookPort.execute = [&first](const loket::core::Command& c) -> loket::Result<bool> {
+        auto done = first.commands->execute(c);
         if (!done) return done.error();
         return !done->events.empty();
     };
-    bookPort.bookedCodes = [&state](loket::core::LocalDay day) {
-        return state.read([day](const StateView& v) {
+    bookPort.bookedCodes = [&first](loket::core::LocalDay day) {
+        return first.state->read([day](const StateView& v) {
             std::vector<std::string> codes;
             for (const auto& [code, a] : v.state.appointments())
                 if (a.day == day && a.status == loket::core::AppointmentStatus::Booked) codes.push_back(code);
@@ -236,16 +289,29 @@ int main(int argc, char** argv) {
     loket::booking::HallZone zone{[&clock](loket::core::LocalDay d, std::int32_t s) { return clock.instantOf(d, s); },
                                   [&clock](loket::core::Seconds t) { return clock.utcOffsetAt(t); }};
     std::vector<std::string> serviceIds;
-    for (const auto& s : config->hall.services) serviceIds.push_back(s.id);
+    for (const auto& s : first.config.hall.services) serviceIds.push_back(s.id);
     auto bookingSync = loket::server::booking::startBooking(options.config, serviceIds, config->timeZone, bookPort, zone);
     if (!bookingSync) {
         std::fprintf(stderr, "loket-server: config error: %s\n", bookingSync.error().message.c_str());
         return 1;
     }
+    if (city && bookingSync->get()) {
+        std::fprintf(stderr, "loket-server: config error: %s: [[booking]] is not supported yet in a file with [[location]]\n",
+                     options.config.c_str());
+        return 2;
+    }
 
-    PrintQueue prints;
-    const ServerParts parts{config.value(), clock, state, predictor, commands, devices, broker, store, auth, audit, enrolment, metrics, options.webDir,
-                            bookingSync->get(), &prints};
+    Locations locations;
+    for (std::size_t i = 0; i < halls.size(); ++i) {
+        HallParts* hall = halls[i].get();
+        const std::string& id = locationIds[i];
+        hall->parts = std::make_unique<ServerParts>(ServerParts{hall->config, clock, *hall->state, *hall->predictor, *hall->commands, *hall->devices,
+                                                                hall->broker, *hall->store, auth, *hall->audit, enrolment, metrics, options.webDir,
+                                                                city ? nullptr : bookingSync->get(), id, city ? &locations : nullptr,
+                                                                &config.value(), &hall->prints});
+        locations.add(id, hall->parts.get());
+    }
+    const ServerParts& parts = *first.parts;
     // Every connection is a file: 2,000 event streams need more than the usual 1,024.
     const long openFiles = raiseOpenFileLimit();
     // The StreamHub holds waiting connections and event streams (http_listener.hpp), over plain
@@ -277,7 +343,9 @@ int main(int argc, char** argv) {
         }
         tlsContext = std::move(context.value());
     }
-    HallHttpServer server(broker, auth, clock, hub, std::move(tlsContext));
+    if (city)
+        for (auto& hall : halls) hub.limits.locationBrokers[hall->parts->location] = &hall->broker;
+    HallHttpServer server(first.broker, auth, clock, hub, std::move(tlsContext));
     server.set_keep_alive_max_count(1000);
     // Answers are small and go out at once: without TCP_NODELAY a client that sends headers and
     // body in two packets waits for the 40 ms delayed ACK on every request.
@@ -331,14 +399,17 @@ int main(int argc, char** argv) {
             else
                 logLine("reload", {{"tls", "failed, the previous certificate stays in use"}, {"error", st.error().message}});
         }
-        broker.shutdown();
+        for (auto& hall : halls) hall->broker.shutdown();
         server.stop();
     });
-    housekeeping.start();
-    // A store shared with other instances announces their commits: apply and stream them here too.
-    store.watchCommits([&commands] {
-        if (auto st = commands.catchUp(); !st) logLine("catch_up", {{"error", st.error().message}});
-    });
+    for (auto& hall : halls) {
+        hall->housekeeping->start();
+        // A store shared with other instances announces their commits: apply and stream them here too.
+        CommandExecutor& commands = *hall->commands;
+        hall->store->watchCommits([&commands] {
+            if (auto st = commands.catchUp(); !st) logLine("catch_up", {{"error", st.error().message}});
+        });
+    }
     server.startHub();
 
     std::printf("loket-server: listening on %s://%s:%d\n", certificates ? "https" : "http", host.c_str(), port);
@@ -346,14 +417,16 @@ int main(int argc, char** argv) {
     if (certificates) logLine("tls", {{"certificate", certificates->describe()}});
     logLine("start", {{"listen", host + ":" + std::to_string(port)}, {"policy", loket::core::policyName(config->hall.policy)},
                       {"services", config->hall.services.size()}, {"counters", config->hall.counters.size()},
-                      {"open_files", openFiles}});
+                      {"locations", config->locations.size()}, {"open_files", openFiles}});
     server.listen_after_bind();
-    store.watchCommits(nullptr); // before the executor it calls goes
-    broker.shutdown();
+    for (auto& hall : halls) {
+        hall->store->watchCommits(nullptr); // before the executor it calls goes
+        hall->broker.shutdown();
+    }
     server.stopHub();
     pthread_kill(signalThread.native_handle(), SIGTERM);
     signalThread.join();
-    housekeeping.stop();
+    for (auto& hall : halls) hall->housekeeping->stop();
     if (redirect) {
         redirect->stop();
         redirectThread.join();

@@ -144,8 +144,11 @@ std::pair<std::int32_t, std::int32_t> parsePeriod(const Reader& r, const toml::n
     return {open, close};
 }
 
-OpeningHours parseHours(const Reader& r, const toml::table& root, const char* key, const OpeningHours* fallback) {
-    const toml::node* n = root.get(key);
+OpeningHours parseHours(const Reader& r, const toml::table& root, const char* name, const OpeningHours* fallback,
+                        const std::string& prefix = {}) {
+    const toml::node* n = root.get(name);
+    const std::string keyText = prefix + name;
+    const char* key = keyText.c_str();
     if (!n) {
         if (fallback) return *fallback;
         OpeningHours always;
@@ -189,10 +192,15 @@ std::filesystem::path configPath(const Reader& r, const std::string& value) {
     return p;
 }
 
+bool anyLocationHasCounter(const ServerConfig& sc, const std::string& id) {
+    if (sc.locations.empty()) return sc.hall.counterIndex(id).has_value();
+    return std::any_of(sc.locations.begin(), sc.locations.end(), [&](const LocationConfig& l) { return l.hall.counterIndex(id).has_value(); });
+}
+
 // [directory]: see docs/deploy.md "Directory login". The search account's password never sits in
 // this file: it comes from bind_password_file (a file readable by the service only) or
 // bind_password_env (an environment variable, e.g. from systemd's LoadCredential/Environment).
-std::optional<directory::DirectoryConfig> parseDirectory(const Reader& r, const toml::table& root, const HallConfig& hall) {
+std::optional<directory::DirectoryConfig> parseDirectory(const Reader& r, const toml::table& root, const ServerConfig& sc) {
     const toml::node* node = root.get("directory");
     if (!node) return std::nullopt;
     const toml::table* t = node->as_table();
@@ -247,7 +255,8 @@ std::optional<directory::DirectoryConfig> parseDirectory(const Reader& r, const 
             r.fail(gt->get("role"), where + ".role", "'" + rule.role + "' is not one of: admin, counter, host");
         rule.counters = r.strings(*gt, where, "counters", rule.role == "counter"); // the host works at no counter
         for (const auto& id : rule.counters)
-            if (id != "*" && !hall.counterIndex(id)) r.fail(gt->get("counters"), where + ".counters", "'" + id + "' is not a configured counter");
+            if (id != "*" && !anyLocationHasCounter(sc, id))
+                r.fail(gt->get("counters"), where + ".counters", "'" + id + "' is not a configured counter");
         d.groups.push_back(std::move(rule));
     }
     if (auto ok = directory::validate(d); !ok) r.fail(t, "directory", ok.error().message);
@@ -273,11 +282,178 @@ std::optional<TlsConfig> parseTls(const Reader& r, const toml::table& root) {
     return c;
 }
 
+// The part of a hall every location has for itself: opening hours, services, counters, devices.
+// `p` prefixes field names ("location 'noord'." inside a [[location]], empty at the top).
+void parseHallBody(const Reader& r, const toml::table& root, const std::string& p, HallConfig& hall, std::vector<DeviceConfig>& allDevices,
+                   const std::string& location, const OpeningHours* defaultHours, const OpeningHours* defaultWalkInHours) {
+    hall.hours = parseHours(r, root, "hours", defaultHours, p);
+    hall.walkInHours = parseHours(r, root, "walk_in_hours", defaultWalkInHours ? defaultWalkInHours : &hall.hours, p);
+    // Dated exceptions (a closed day, a short day, an evening opening), as the admin page sets them.
+    if (const toml::node* list = root.get("hours_exception")) {
+        const toml::array* a = list->as_array();
+        if (!a) r.fail(list, p + "hours_exception", "must be [[hours_exception]] tables");
+        for (auto&& node : *a) {
+            const toml::table* t = node.as_table();
+            if (!t) r.fail(&node, p + "hours_exception", "must be a [[hours_exception]] table");
+            const std::string date = r.string(*t, p + "hours_exception", "date");
+            const std::string where = p + "hours_exception '" + date + "'";
+            r.onlyKeys(*t, where, {"date", "kind", "hours", "note"});
+            SetDayException e;
+            if (!parseDate(date, e.day)) r.fail(t->get("date"), where + ".date", "must be a date like 2026-12-25");
+            if (hall.dayExceptions.count(e.day)) r.fail(t, where + ".date", "is used twice");
+            const std::string kind = r.string(*t, where, "kind", "closed");
+            auto k = parseDayExceptionKind(kind);
+            if (!k) r.fail(t->get("kind"), where + ".kind", "'" + kind + "' is not one of: closed, short, evening");
+            e.exception.kind = *k;
+            if (const toml::node* hn = t->get("hours")) {
+                const toml::array* ha = hn->as_array();
+                if (!ha) r.fail(hn, where + ".hours", "must be a list like [\"08:30-12:30\"]");
+                for (auto&& p : *ha) e.exception.periods.push_back(parsePeriod(r, p, where + ".hours"));
+            }
+            if (t->get("note")) e.exception.note = r.localText(*t, where, "note", false);
+            if (auto valid = validateConfigChange(hall, e); !valid) {
+                const std::string field = valid.error().details.field.value_or("");
+                r.fail(field.empty() ? t : t->get(field == "periods" ? "hours" : field), where + "." + (field == "periods" ? "hours" : field),
+                       valid.error().message);
+            }
+            applyConfigurationChange(hall, e);
+        }
+    }
+
+    const toml::array* services = root.get_as<toml::array>("service");
+    if (!services || services->empty()) r.fail(&root, p + "service", "missing: add at least one [[" + std::string(p.empty() ? "" : "location.") + "service]]");
+    if (services->size() > kMaxServices) r.fail(services, p + "service", "at most 64 services");
+    std::set<char> prefixes;
+    for (auto&& node : *services) {
+        const toml::table* t = node.as_table();
+        if (!t) r.fail(&node, p + "service", "must be a [[service]] table");
+        ServiceConfig s;
+        s.id = r.string(*t, p + "service", "id");
+        const std::string where = p + "service '" + s.id + "'";
+        r.onlyKeys(*t, where, {"id", "prefix", "name", "description", "bring", "public_label", "walk_in", "appointment",
+                               "online", "expected_duration_s", "walk_in_target_s"});
+        if (s.id.empty() || s.id.find_first_not_of("abcdefghijklmnopqrstuvwxyz0123456789_-") != std::string::npos)
+            r.fail(t->get("id"), where + ".id", "use lower-case letters, digits, - and _ only");
+        if (hall.serviceIndex(s.id)) r.fail(t, where + ".id", "is used twice");
+        const std::string prefix = r.string(*t, where, "prefix");
+        if (prefix.size() != 1 || prefix[0] < 'A' || prefix[0] > 'Z')
+            r.fail(t->get("prefix"), where + ".prefix", "must be one capital letter A-Z");
+        s.prefix = prefix[0];
+        s.name = r.localText(*t, where, "name", true);
+        s.description = r.localText(*t, where, "description", false);
+        s.bring = r.localText(*t, where, "bring", false);
+        if (t->get("public_label")) s.publicLabel = r.localText(*t, where, "public_label", true);
+        s.walkIn = r.boolean(*t, where, "walk_in", true);
+        s.appointment = r.boolean(*t, where, "appointment", true);
+        if (!s.walkIn && !s.appointment) r.fail(t, where, "takes neither walk-ins nor appointments");
+        s.online = r.boolean(*t, where, "online", false);
+        s.expectedDurationS = r.integer(*t, where, "expected_duration_s", 30, 4 * 3600);
+        s.walkInTargetS = r.integer(*t, where, "walk_in_target_s", 60, 4 * 3600, 600);
+        prefixes.insert(s.prefix);
+        hall.services.push_back(std::move(s));
+    }
+
+    const toml::array* counters = root.get_as<toml::array>("counter");
+    if (!counters || counters->empty()) r.fail(&root, p + "counter", "missing: add at least one [[" + std::string(p.empty() ? "" : "location.") + "counter]]");
+    for (auto&& node : *counters) {
+        const toml::table* t = node.as_table();
+        if (!t) r.fail(&node, p + "counter", "must be a [[counter]] table");
+        CounterConfig c;
+        c.id = r.string(*t, p + "counter", "id");
+        const std::string where = p + "counter '" + c.id + "'";
+        r.onlyKeys(*t, where, {"id", "name", "services", "location", "sitting_desk"});
+        if (hall.counterIndex(c.id)) r.fail(t, where + ".id", "is used twice");
+        c.name = r.string(*t, where, "name");
+        c.location = r.string(*t, where, "location", "");
+        c.sittingDesk = r.boolean(*t, where, "sitting_desk", false);
+        if (!validCounterLocation(c.location))
+            r.fail(t->get("location"), where + ".location", "is one of left, right, up, down, up-left, up-right, down-left, down-right");
+        for (const auto& id : r.strings(*t, where, "services", true)) {
+            if (id == "*") { c.skills = hall.allServices(); continue; }
+            auto s = hall.serviceIndex(id);
+            if (!s) r.fail(t->get("services"), where + ".services", "'" + id + "' is not a configured service");
+            c.skills |= bit(*s);
+        }
+        if (!c.skills) r.fail(t->get("services"), where + ".services", "is empty");
+        hall.counters.push_back(std::move(c));
+    }
+    for (std::size_t i = 0; i < hall.services.size(); ++i) {
+        bool served = false;
+        for (const auto& c : hall.counters) served |= (c.skills & bit(static_cast<ServiceIndex>(i))) != 0;
+        if (!served) r.fail(services->get(i), p + "service '" + hall.services[i].id + "'", "no counter serves it");
+    }
+
+    if (const toml::array* devices = root.get_as<toml::array>("device")) {
+        for (auto&& node : *devices) {
+            const toml::table* t = node.as_table();
+            if (!t) r.fail(&node, p + "device", "must be a [[device]] table");
+            DeviceConfig d;
+            d.id = r.string(*t, p + "device", "id");
+            const std::string where = p + "device '" + d.id + "'";
+            d.location = location;
+            r.onlyKeys(*t, where, {"id", "role", "name", "token_sha256", "checkins_per_minute", "checkin_burst"});
+            for (const auto& other : allDevices)
+                if (other.id == d.id) r.fail(t, where + ".id", "is used twice");
+            d.role = parseRole(r, *t, where, {Role::Kiosk, Role::Display, Role::Admin});
+            d.name = r.string(*t, where, "name", d.id);
+            d.checkinsPerMinute = r.integer(*t, where, "checkins_per_minute", 1, 10'000'000, d.checkinsPerMinute);
+            d.checkinBurst = r.integer(*t, where, "checkin_burst", 1, 10'000'000, d.checkinBurst);
+            d.tokenSha256 = r.string(*t, where, "token_sha256");
+            if (!isHex64(d.tokenSha256))
+                r.fail(t->get("token_sha256"), where + ".token_sha256",
+                       "must be the SHA-256 of the token as 64 lower-case hex digits (printf %s TOKEN | sha256sum)");
+            allDevices.push_back(std::move(d));
+        }
+    }
+}
+
+// [[location]]: a city's locations (docs/locations.md). Each has the hall body of a one-location
+// file; [hall], [norm_policy], [hours] and [walk_in_hours] at the top are every location's defaults.
+void parseLocations(const Reader& r, const toml::table& root, ServerConfig& sc) {
+    const toml::node* node = root.get("location");
+    if (!node) return;
+    const toml::array* list = node->as_array();
+    if (!list || list->empty()) r.fail(node, "location", "must be [[location]] tables");
+    for (const char* key : {"service", "counter", "device", "hours_exception"})
+        if (const toml::node* n = root.get(key))
+            r.fail(n, key, std::string("put it inside its [[location]] ([[location.") + key + "]]) when the file names locations");
+    const bool rootHours = root.get("hours") != nullptr, rootWalkIn = root.get("walk_in_hours") != nullptr;
+    const HallConfig defaults = sc.hall; // the [hall] settings and the top-level hours
+    for (auto&& item : *list) {
+        const toml::table* t = item.as_table();
+        if (!t) r.fail(&item, "location", "must be a [[location]] table");
+        LocationConfig loc;
+        loc.id = r.string(*t, "location", "id");
+        const std::string where = "location '" + loc.id + "'";
+        r.onlyKeys(*t, where, {"id", "name", "banner", "hours", "walk_in_hours", "hours_exception", "service", "counter", "device"});
+        if (loc.id.empty() || loc.id.size() > 32 || loc.id.find_first_not_of("abcdefghijklmnopqrstuvwxyz0123456789_") != std::string::npos)
+            r.fail(t->get("id"), where + ".id", "use 1 to 32 lower-case letters, digits and _ only");
+        if (findLocation(sc, loc.id)) r.fail(t, where + ".id", "is used twice");
+        loc.hall = defaults;
+        loc.hall.services.clear();
+        loc.hall.counters.clear();
+        loc.hall.dayExceptions.clear();
+        loc.hall.name = r.string(*t, where, "name");
+        if (t->get("banner")) loc.hall.banner = r.localText(*t, where, "banner", false);
+        parseHallBody(r, *t, where + ".", loc.hall, sc.devices, loc.id, rootHours ? &defaults.hours : nullptr,
+                      rootWalkIn ? &defaults.walkInHours : nullptr);
+        sc.locations.push_back(std::move(loc));
+    }
+    sc.hall = sc.locations.front().hall;
+    // A token names one device, so one location: the same token in two would be ambiguous.
+    for (std::size_t i = 0; i < sc.devices.size(); ++i)
+        for (std::size_t j = 0; j < i; ++j)
+            if (sc.devices[i].tokenSha256 == sc.devices[j].tokenSha256 && sc.devices[i].location != sc.devices[j].location)
+                r.fail(list, "location '" + sc.devices[i].location + "'.device '" + sc.devices[i].id + "'.token_sha256",
+                       "the same token as device '" + sc.devices[j].id + "' of location '" + sc.devices[j].location +
+                           "': every location's devices need their own tokens");
+}
+
 ServerConfig build(const Reader& r, const toml::table& root) {
     ServerConfig sc;
     HallConfig& hall = sc.hall;
     r.onlyKeys(root, "file", {"hall", "hours", "walk_in_hours", "service", "counter", "device", "staff", "norm_policy",
-                              "booking" /* read by server/booking */, "directory", "tls", "hours_exception"});
+                              "booking" /* read by server/booking */, "directory", "tls", "hours_exception", "location"});
 
     const toml::table* h = root.get_as<toml::table>("hall");
     if (!h) r.fail(&root, "hall", "missing: the file needs a [hall] table");
@@ -323,123 +499,13 @@ ServerConfig build(const Reader& r, const toml::table& root) {
         hall.normParams.walkInRiskPercent =
             static_cast<int>(r.integer(*np, "norm_policy", "walk_in_risk_percent", 0, 1000, hall.normParams.walkInRiskPercent));
     }
-    hall.hours = parseHours(r, root, "hours", nullptr);
-    hall.walkInHours = parseHours(r, root, "walk_in_hours", &hall.hours);
-    // Dated exceptions (a closed day, a short day, an evening opening), as the admin page sets them.
-    if (const toml::node* list = root.get("hours_exception")) {
-        const toml::array* a = list->as_array();
-        if (!a) r.fail(list, "hours_exception", "must be [[hours_exception]] tables");
-        for (auto&& node : *a) {
-            const toml::table* t = node.as_table();
-            if (!t) r.fail(&node, "hours_exception", "must be a [[hours_exception]] table");
-            const std::string date = r.string(*t, "hours_exception", "date");
-            const std::string where = "hours_exception '" + date + "'";
-            r.onlyKeys(*t, where, {"date", "kind", "hours", "note"});
-            SetDayException e;
-            if (!parseDate(date, e.day)) r.fail(t->get("date"), where + ".date", "must be a date like 2026-12-25");
-            if (hall.dayExceptions.count(e.day)) r.fail(t, where + ".date", "is used twice");
-            const std::string kind = r.string(*t, where, "kind", "closed");
-            auto k = parseDayExceptionKind(kind);
-            if (!k) r.fail(t->get("kind"), where + ".kind", "'" + kind + "' is not one of: closed, short, evening");
-            e.exception.kind = *k;
-            if (const toml::node* hn = t->get("hours")) {
-                const toml::array* ha = hn->as_array();
-                if (!ha) r.fail(hn, where + ".hours", "must be a list like [\"08:30-12:30\"]");
-                for (auto&& p : *ha) e.exception.periods.push_back(parsePeriod(r, p, where + ".hours"));
-            }
-            if (t->get("note")) e.exception.note = r.localText(*t, where, "note", false);
-            if (auto valid = validateConfigChange(hall, e); !valid) {
-                const std::string field = valid.error().details.field.value_or("");
-                r.fail(field.empty() ? t : t->get(field == "periods" ? "hours" : field), where + "." + (field == "periods" ? "hours" : field),
-                       valid.error().message);
-            }
-            applyConfigurationChange(hall, e);
-        }
-    }
-
-    const toml::array* services = root.get_as<toml::array>("service");
-    if (!services || services->empty()) r.fail(&root, "service", "missing: add at least one [[service]]");
-    if (services->size() > kMaxServices) r.fail(services, "service", "at most 64 services");
-    std::set<char> prefixes;
-    for (auto&& node : *services) {
-        const toml::table* t = node.as_table();
-        if (!t) r.fail(&node, "service", "must be a [[service]] table");
-        ServiceConfig s;
-        s.id = r.string(*t, "service", "id");
-        const std::string where = "service '" + s.id + "'";
-        r.onlyKeys(*t, where, {"id", "prefix", "name", "description", "bring", "public_label", "walk_in", "appointment",
-                               "online", "expected_duration_s", "walk_in_target_s"});
-        if (s.id.empty() || s.id.find_first_not_of("abcdefghijklmnopqrstuvwxyz0123456789_-") != std::string::npos)
-            r.fail(t->get("id"), where + ".id", "use lower-case letters, digits, - and _ only");
-        if (hall.serviceIndex(s.id)) r.fail(t, where + ".id", "is used twice");
-        const std::string prefix = r.string(*t, where, "prefix");
-        if (prefix.size() != 1 || prefix[0] < 'A' || prefix[0] > 'Z')
-            r.fail(t->get("prefix"), where + ".prefix", "must be one capital letter A-Z");
-        s.prefix = prefix[0];
-        s.name = r.localText(*t, where, "name", true);
-        s.description = r.localText(*t, where, "description", false);
-        s.bring = r.localText(*t, where, "bring", false);
-        if (t->get("public_label")) s.publicLabel = r.localText(*t, where, "public_label", true);
-        s.walkIn = r.boolean(*t, where, "walk_in", true);
-        s.appointment = r.boolean(*t, where, "appointment", true);
-        if (!s.walkIn && !s.appointment) r.fail(t, where, "takes neither walk-ins nor appointments");
-        s.online = r.boolean(*t, where, "online", false);
-        s.expectedDurationS = r.integer(*t, where, "expected_duration_s", 30, 4 * 3600);
-        s.walkInTargetS = r.integer(*t, where, "walk_in_target_s", 60, 4 * 3600, 600);
-        prefixes.insert(s.prefix);
-        hall.services.push_back(std::move(s));
-    }
-
-    const toml::array* counters = root.get_as<toml::array>("counter");
-    if (!counters || counters->empty()) r.fail(&root, "counter", "missing: add at least one [[counter]]");
-    for (auto&& node : *counters) {
-        const toml::table* t = node.as_table();
-        if (!t) r.fail(&node, "counter", "must be a [[counter]] table");
-        CounterConfig c;
-        c.id = r.string(*t, "counter", "id");
-        const std::string where = "counter '" + c.id + "'";
-        r.onlyKeys(*t, where, {"id", "name", "services", "location", "sitting_desk"});
-        if (hall.counterIndex(c.id)) r.fail(t, where + ".id", "is used twice");
-        c.name = r.string(*t, where, "name");
-        c.location = r.string(*t, where, "location", "");
-        c.sittingDesk = r.boolean(*t, where, "sitting_desk", false);
-        if (!validCounterLocation(c.location))
-            r.fail(t->get("location"), where + ".location", "is one of left, right, up, down, up-left, up-right, down-left, down-right");
-        for (const auto& id : r.strings(*t, where, "services", true)) {
-            if (id == "*") { c.skills = hall.allServices(); continue; }
-            auto s = hall.serviceIndex(id);
-            if (!s) r.fail(t->get("services"), where + ".services", "'" + id + "' is not a configured service");
-            c.skills |= bit(*s);
-        }
-        if (!c.skills) r.fail(t->get("services"), where + ".services", "is empty");
-        hall.counters.push_back(std::move(c));
-    }
-    for (std::size_t i = 0; i < hall.services.size(); ++i) {
-        bool served = false;
-        for (const auto& c : hall.counters) served |= (c.skills & bit(static_cast<ServiceIndex>(i))) != 0;
-        if (!served) r.fail(services->get(i), "service '" + hall.services[i].id + "'", "no counter serves it");
-    }
-
-    if (const toml::array* devices = root.get_as<toml::array>("device")) {
-        for (auto&& node : *devices) {
-            const toml::table* t = node.as_table();
-            if (!t) r.fail(&node, "device", "must be a [[device]] table");
-            DeviceConfig d;
-            d.id = r.string(*t, "device", "id");
-            const std::string where = "device '" + d.id + "'";
-            r.onlyKeys(*t, where, {"id", "role", "name", "token_sha256", "checkins_per_minute", "checkin_burst"});
-            for (const auto& other : sc.devices)
-                if (other.id == d.id) r.fail(t, where + ".id", "is used twice");
-            d.role = parseRole(r, *t, where, {Role::Kiosk, Role::Display, Role::Admin});
-            d.name = r.string(*t, where, "name", d.id);
-            d.checkinsPerMinute = r.integer(*t, where, "checkins_per_minute", 1, 10'000'000, d.checkinsPerMinute);
-            d.checkinBurst = r.integer(*t, where, "checkin_burst", 1, 10'000'000, d.checkinBurst);
-            d.tokenSha256 = r.string(*t, where, "token_sha256");
-            if (!isHex64(d.tokenSha256))
-                r.fail(t->get("token_sha256"), where + ".token_sha256",
-                       "must be the SHA-256 of the token as 64 lower-case hex digits (printf %s TOKEN | sha256sum)");
-            sc.devices.push_back(std::move(d));
-        }
+    if (root.get("location")) {
+        // A city: the top-level hours are the locations' defaults; the rest is per location.
+        hall.hours = parseHours(r, root, "hours", nullptr);
+        hall.walkInHours = parseHours(r, root, "walk_in_hours", &hall.hours);
+        parseLocations(r, root, sc);
+    } else {
+        parseHallBody(r, root, "", hall, sc.devices, "", nullptr, nullptr);
     }
     if (const toml::array* staff = root.get_as<toml::array>("staff")) {
         for (auto&& node : *staff) {
@@ -448,7 +514,7 @@ ServerConfig build(const Reader& r, const toml::table& root) {
             StaffConfig s;
             s.username = r.string(*t, "staff", "username");
             const std::string where = "staff '" + s.username + "'";
-            r.onlyKeys(*t, where, {"username", "password_hash", "role", "counters"});
+            r.onlyKeys(*t, where, {"username", "password_hash", "role", "counters", "locations"});
             for (const auto& other : sc.staff)
                 if (other.username == s.username) r.fail(t, where + ".username", "is used twice");
             s.passwordHash = r.string(*t, where, "password_hash");
@@ -457,13 +523,25 @@ ServerConfig build(const Reader& r, const toml::table& root) {
                        "must be a pbkdf2-sha256 hash (make one with: loket-server --hash-password)");
             s.role = parseRole(r, *t, where, {Role::Counter, Role::Admin, Role::Host});
             s.counters = r.strings(*t, where, "counters", false);
-            for (const auto& id : s.counters)
-                if (id != "*" && !hall.counterIndex(id))
-                    r.fail(t->get("counters"), where + ".counters", "'" + id + "' is not a configured counter");
+            s.locations = r.strings(*t, where, "locations", false);
+            if (t->get("locations") && sc.locations.empty())
+                r.fail(t->get("locations"), where + ".locations", "the file names no [[location]]");
+            if (t->get("locations") && s.locations.empty()) r.fail(t->get("locations"), where + ".locations", "is empty");
+            for (const auto& id : s.locations)
+                if (!findLocation(sc, id)) r.fail(t->get("locations"), where + ".locations", "'" + id + "' is not a configured location");
+            for (const auto& id : s.counters) {
+                bool known = false;
+                for (const auto& loc : sc.locations)
+                    known |= staffMayWorkAt(sc, s, loc.id) && loc.hall.counterIndex(id).has_value();
+                if (sc.locations.empty()) known = hall.counterIndex(id).has_value();
+                if (id != "*" && !known)
+                    r.fail(t->get("counters"), where + ".counters", "'" + id + "' is not a configured counter" +
+                                                                          (sc.locations.empty() ? "" : " of its locations"));
+            }
             sc.staff.push_back(std::move(s));
         }
     }
-    sc.directory = parseDirectory(r, root, hall);
+    sc.directory = parseDirectory(r, root, sc);
     sc.tls = parseTls(r, root);
     if (sc.tls && sc.publicBaseUrl.rfind("https://", 0) != 0)
         r.fail(h->get("public_base_url"), "hall.public_base_url", "must start with https:// when [tls] is set");
@@ -475,6 +553,33 @@ ServerConfig build(const Reader& r, const toml::table& root) {
 }
 
 } // namespace
+
+const LocationConfig* findLocation(const ServerConfig& config, const std::string& id) {
+    for (const auto& l : config.locations)
+        if (l.id == id) return &l;
+    return nullptr;
+}
+
+bool staffMayWorkAt(const ServerConfig& config, const StaffConfig& staff, const std::string& location) {
+    return locationListAllows(config, staff.locations, location);
+}
+
+bool locationListAllows(const ServerConfig& config, const std::vector<std::string>& locations, const std::string& location) {
+    if (config.locations.empty()) return location.empty();
+    if (!findLocation(config, location)) return false;
+    return locations.empty() || std::find(locations.begin(), locations.end(), location) != locations.end();
+}
+
+ServerConfig configForLocation(const ServerConfig& config, const std::string& location) {
+    ServerConfig out = config;
+    const LocationConfig* l = findLocation(config, location);
+    if (!l) return out;
+    out.hall = l->hall;
+    out.devices.clear();
+    for (const auto& d : config.devices)
+        if (d.location == location) out.devices.push_back(d);
+    return out;
+}
 
 Result<ServerConfig> parseServerConfig(std::string_view text, const std::string& fileName) {
     Reader reader(fileName);

@@ -29,6 +29,7 @@ struct DeviceConfig {
     // kiosk credential cannot take all of a service's numbers.
     std::int64_t checkinsPerMinute = 30;
     std::int64_t checkinBurst = 10;
+    std::string location = {};    // the location it stands in ([[location.device]]); empty in a one-location file
 };
 
 struct StaffConfig {
@@ -36,6 +37,16 @@ struct StaffConfig {
     std::string passwordHash;     // "pbkdf2-sha256$<iterations>$<salt hex>$<hash hex>"
     Role role = Role::Counter;    // counter, admin or host
     std::vector<std::string> counters; // counter ids this person may work at; "*" = all
+    // The locations this person may work at (several locations only); chosen at log-in. Every
+    // location of the file when left out.
+    std::vector<std::string> locations = {};
+};
+
+// One location of a city ([[location]]): its own services, counters, opening hours and numbering
+// (its HallConfig), its own devices, its own queue and event log. A one-location file has none.
+struct LocationConfig {
+    std::string id;       // lower-case letters, digits and _; in URLs, store partitions and lock keys
+    core::HallConfig hall;
 };
 
 // [tls]: HTTPS in the server itself (tls_listener.hpp). Paths relative to the config file's folder.
@@ -58,6 +69,10 @@ struct ServerConfig {
     std::string trustedProxy;
     std::vector<DeviceConfig> devices;
     std::vector<StaffConfig> staff;
+    // [[location]]: a city's locations, in file order. Empty: one hall, described by `hall` (the
+    // format every existing file uses). When set, `hall` is the first location's and every
+    // device names its location.
+    std::vector<LocationConfig> locations;
     // Open event streams per device token or staff session; one more is answered 429. A hall's
     // displays each have their own token, so 64 leaves room for a shared token on a few screens.
     int maxStreamsPerCredential = 64;
@@ -69,6 +84,16 @@ struct ServerConfig {
     std::optional<TlsConfig> tls;                        // [tls]: serve HTTPS
     bool demoCredentials = false; // any of the published demo tokens or passwords is configured
 };
+
+// The configuration one location's parts see: the location's hall and only its devices (for a
+// one-location file: `config` itself).
+ServerConfig configForLocation(const ServerConfig& config, const std::string& location);
+// Whether a staff account may work at `location` ("" in a one-location file: always).
+bool staffMayWorkAt(const ServerConfig& config, const StaffConfig& staff, const std::string& location);
+// The same for an account's list of locations (empty = every location), also for the accounts
+// made on /beheer (staff_accounts.hpp).
+bool locationListAllows(const ServerConfig& config, const std::vector<std::string>& locations, const std::string& location);
+const LocationConfig* findLocation(const ServerConfig& config, const std::string& id);
 
 Result<ServerConfig> loadServerConfig(const std::filesystem::path& file);
 Result<ServerConfig> parseServerConfig(std::string_view text, const std::string& fileName);

@@ -119,6 +119,14 @@ CREATE TABLE staff_accounts(
   disabled_at INTEGER);
 CREATE INDEX sessions_by_user ON sessions(username);
 )SQL"},
+    // 8: a city's locations (docs/locations.md): a staff session and an enrolled device work at
+    // one location, a page account at the locations listed (comma-separated; "" = every location,
+    // and always "" in a one-location hall).
+    {8, R"SQL(
+ALTER TABLE sessions ADD COLUMN location TEXT NOT NULL DEFAULT '';
+ALTER TABLE enrolled_devices ADD COLUMN location TEXT NOT NULL DEFAULT '';
+ALTER TABLE staff_accounts ADD COLUMN locations TEXT NOT NULL DEFAULT '';
+)SQL"},
 };
 
 constexpr int kSchemaVersion = std::size(kMigrations);
@@ -359,20 +367,20 @@ Result<std::vector<VisitRecord>> SqliteEventStore::visits(LocalDay day) {
 
 Status SqliteEventStore::putSession(const std::string& tokenHash, const StoredSession& session) {
     std::lock_guard lock(m_mutex);
-    Statement q(m_db, "INSERT OR REPLACE INTO sessions(token_hash, username, expires_at) VALUES(?,?,?)");
-    if (!q.ok() || q.bind(1, tokenHash).bind(2, session.username).bind(3, session.expiresAt).step() != SQLITE_DONE)
+    Statement q(m_db, "INSERT OR REPLACE INTO sessions(token_hash, username, expires_at, location) VALUES(?,?,?,?)");
+    if (!q.ok() || q.bind(1, tokenHash).bind(2, session.username).bind(3, session.expiresAt).bind(4, session.location).step() != SQLITE_DONE)
         return sqlError("storing a session");
     return Ok{};
 }
 
 Result<std::optional<StoredSession>> SqliteEventStore::findSession(const std::string& tokenHash) {
     std::lock_guard lock(m_mutex);
-    Statement q(m_db, "SELECT username, expires_at FROM sessions WHERE token_hash = ?");
+    Statement q(m_db, "SELECT username, expires_at, location FROM sessions WHERE token_hash = ?");
     if (!q.ok()) return sqlError("reading sessions");
     int rc = q.bind(1, tokenHash).step();
     if (rc == SQLITE_DONE) return std::optional<StoredSession>{};
     if (rc != SQLITE_ROW) return sqlError("reading sessions");
-    return std::optional<StoredSession>{StoredSession{q.text(0), q.integer(1)}};
+    return std::optional<StoredSession>{StoredSession{q.text(0), q.integer(1), q.text(2)}};
 }
 
 Status SqliteEventStore::deleteSession(const std::string& tokenHash) {
@@ -391,10 +399,11 @@ Status SqliteEventStore::deleteSessionsOf(const std::string& username) {
 
 Status SqliteEventStore::putStaffAccount(const StaffAccountRecord& a) {
     std::lock_guard lock(m_mutex);
-    Statement q(m_db, "INSERT INTO staff_accounts(username, password_hash, role, counters, created_at, disabled_at) VALUES(?, ?, ?, ?, ?, ?) "
+    Statement q(m_db, "INSERT INTO staff_accounts(username, password_hash, role, counters, created_at, disabled_at, locations) VALUES(?, ?, ?, ?, ?, ?, ?) "
                       "ON CONFLICT(username) DO UPDATE SET password_hash = excluded.password_hash, role = excluded.role, "
-                      "counters = excluded.counters, disabled_at = excluded.disabled_at");
+                      "counters = excluded.counters, disabled_at = excluded.disabled_at, locations = excluded.locations");
     q.bind(1, a.username).bind(2, a.passwordHash).bind(3, a.role).bind(4, joinCounters(a.counters)).bind(5, a.createdAt).bindOpt(6, a.disabledAt);
+    q.bind(7, joinCounters(a.locations));
     if (q.step() != SQLITE_DONE) return sqlError("writing a staff account");
     return Ok{};
 }
@@ -402,10 +411,10 @@ Status SqliteEventStore::putStaffAccount(const StaffAccountRecord& a) {
 Result<std::vector<StaffAccountRecord>> SqliteEventStore::staffAccounts() {
     std::lock_guard lock(m_mutex);
     std::vector<StaffAccountRecord> out;
-    Statement q(m_db, "SELECT username, password_hash, role, counters, created_at, disabled_at FROM staff_accounts ORDER BY username");
+    Statement q(m_db, "SELECT username, password_hash, role, counters, created_at, disabled_at, locations FROM staff_accounts ORDER BY username");
     int rc;
     while ((rc = q.step()) == SQLITE_ROW)
-        out.push_back({q.text(0), q.text(1), q.text(2), splitCounters(q.text(3)), q.integer(4), q.optInteger(5)});
+        out.push_back({q.text(0), q.text(1), q.text(2), splitCounters(q.text(3)), q.integer(4), q.optInteger(5), splitCounters(q.text(6))});
     if (rc != SQLITE_DONE) return sqlError("reading staff accounts");
     return out;
 }
@@ -447,9 +456,9 @@ Status SqliteEventStore::putEnrolledDevice(const EnrolledDeviceRecord& d) {
         return e;
     };
     {
-        Statement up(m_db, "INSERT INTO enrolled_devices(id, name, role, enrolled_at, revoked_at) VALUES(?, ?, ?, ?, ?) "
+        Statement up(m_db, "INSERT INTO enrolled_devices(id, name, role, enrolled_at, revoked_at, location) VALUES(?, ?, ?, ?, ?, ?) "
                            "ON CONFLICT(id) DO UPDATE SET name = excluded.name, revoked_at = excluded.revoked_at");
-        up.bind(1, d.id).bind(2, d.name).bind(3, d.role).bind(4, d.enrolledAt).bindOpt(5, d.revokedAt);
+        up.bind(1, d.id).bind(2, d.name).bind(3, d.role).bind(4, d.enrolledAt).bindOpt(5, d.revokedAt).bind(6, d.location);
         if (up.step() != SQLITE_DONE) return fail("writing an enrolled device");
         Statement clear(m_db, "DELETE FROM device_tokens WHERE device_id = ?");
         clear.bind(1, d.id);
@@ -471,9 +480,9 @@ Status SqliteEventStore::putEnrolledDevice(const EnrolledDeviceRecord& d) {
 Result<std::vector<EnrolledDeviceRecord>> SqliteEventStore::enrolledDevices() {
     std::lock_guard lock(m_mutex);
     std::vector<EnrolledDeviceRecord> out;
-    Statement q(m_db, "SELECT id, name, role, enrolled_at, revoked_at FROM enrolled_devices ORDER BY enrolled_at, id");
+    Statement q(m_db, "SELECT id, name, role, enrolled_at, revoked_at, location FROM enrolled_devices ORDER BY enrolled_at, id");
     int rc;
-    while ((rc = q.step()) == SQLITE_ROW) out.push_back({q.text(0), q.text(1), q.text(2), q.integer(3), q.optInteger(4), {}});
+    while ((rc = q.step()) == SQLITE_ROW) out.push_back({q.text(0), q.text(1), q.text(2), q.integer(3), q.optInteger(4), {}, q.text(5)});
     if (rc != SQLITE_DONE) return sqlError("reading enrolled devices");
     Statement t(m_db, "SELECT token_hash, expires_at FROM device_tokens WHERE device_id = ? ORDER BY expires_at");
     for (auto& d : out) {

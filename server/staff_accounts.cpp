@@ -49,13 +49,13 @@ Status StaffAccounts::load() {
     std::lock_guard lock(m_mutex);
     m_accounts.clear();
     for (auto& r : *rows)
-        m_accounts[r.username] = Stored{Account{r.username, staffRoleFromName(r.role), r.counters, r.createdAt, r.disabledAt}, r.passwordHash};
+        m_accounts[r.username] = Stored{Account{r.username, staffRoleFromName(r.role), r.counters, r.createdAt, r.disabledAt, r.locations}, r.passwordHash};
     return Ok{};
 }
 
 Status StaffAccounts::save(const Stored& s) {
     return m_store.putStaffAccount(StaffAccountRecord{s.account.username, s.passwordHash, roleName(s.account.role), s.account.counters,
-                                                      s.account.createdAt, s.account.disabledAt});
+                                                      s.account.createdAt, s.account.disabledAt, s.account.locations});
 }
 
 Result<StaffAccounts::Stored*> StaffAccounts::existing(const std::string& username) {
@@ -66,14 +66,14 @@ Result<StaffAccounts::Stored*> StaffAccounts::existing(const std::string& userna
 }
 
 Result<StaffAccounts::Account> StaffAccounts::create(const std::string& username, const std::string& password, const std::string& role,
-                                                     std::vector<std::string> counters, std::int64_t now) {
+                                                     std::vector<std::string> counters, std::int64_t now, std::vector<std::string> locations) {
     if (auto st = validateStaffUsername(username); !st) return st.error();
     auto r = staffRoleOf(role);
     if (!r) return r.error();
     if (auto st = validateStaffPassword(password); !st) return st.error();
     if (std::any_of(m_fileStaff.begin(), m_fileStaff.end(), [&](const StaffConfig& s) { return s.username == username; }))
         return fieldError(ErrorCode::InvalidValue, "username", "The configuration file already has an account '" + username + "'.");
-    Stored s{Account{username, *r, *r == Role::Admin ? std::vector<std::string>{"*"} : std::move(counters), now, std::nullopt},
+    Stored s{Account{username, *r, *r == Role::Admin ? std::vector<std::string>{"*"} : std::move(counters), now, std::nullopt, std::move(locations)},
              hashPassword(password, m_iterations)};
     std::lock_guard lock(m_mutex);
     if (m_accounts.count(username)) return fieldError(ErrorCode::InvalidValue, "username", "There already is an account '" + username + "'.");
@@ -95,7 +95,8 @@ Result<StaffAccounts::Account> StaffAccounts::resetPassword(const std::string& u
     return (*s)->account;
 }
 
-Result<StaffAccounts::Account> StaffAccounts::update(const std::string& username, const std::string& role, std::vector<std::string> counters) {
+Result<StaffAccounts::Account> StaffAccounts::update(const std::string& username, const std::string& role, std::vector<std::string> counters,
+                                                     std::optional<std::vector<std::string>> locations) {
     auto r = staffRoleOf(role);
     if (!r) return r.error();
     std::lock_guard lock(m_mutex);
@@ -104,6 +105,7 @@ Result<StaffAccounts::Account> StaffAccounts::update(const std::string& username
     Stored next = **s;
     next.account.role = *r;
     next.account.counters = *r == Role::Admin ? std::vector<std::string>{"*"} : std::move(counters);
+    if (locations) next.account.locations = std::move(*locations);
     if (auto st = save(next); !st) return st.error();
     **s = std::move(next);
     return (*s)->account;

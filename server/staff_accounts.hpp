@@ -38,12 +38,17 @@ public:
         std::vector<std::string> counters;
         std::int64_t createdAt = 0;
         std::optional<std::int64_t> disabledAt;
+        // A city (docs/locations.md): the locations it works at; empty = every location (and
+        // always empty in a one-location hall). The route checks the ids; they are kept here.
+        std::vector<std::string> locations = {};
     };
     // Errors name their field in details.field: username, password, role.
     Result<Account> create(const std::string& username, const std::string& password, const std::string& role,
-                           std::vector<std::string> counters, std::int64_t now);
+                           std::vector<std::string> counters, std::int64_t now, std::vector<std::string> locations = {});
     Result<Account> resetPassword(const std::string& username, const std::string& password);
-    Result<Account> update(const std::string& username, const std::string& role, std::vector<std::string> counters);
+    // `locations`: nullopt keeps the account's locations.
+    Result<Account> update(const std::string& username, const std::string& role, std::vector<std::string> counters,
+                           std::optional<std::vector<std::string>> locations = std::nullopt);
     Result<Account> setDisabled(const std::string& username, bool disabled, std::int64_t now);
 
     // The account, enabled or not; nullopt when the page made no account of this name.

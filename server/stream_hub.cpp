@@ -7,6 +7,8 @@
 
 #include <httplib.h>
 
+#include <algorithm>
+
 #include <sys/epoll.h>
 #include <sys/eventfd.h>
 #include <fcntl.h>
@@ -189,6 +191,7 @@ struct StreamHub::Connection {
     // Stream
     std::int64_t cursor = 0;
     std::uint64_t seq = 0;
+    EventBroker* broker = nullptr; // the caller's location's events
     StreamAudience audience = StreamAudience::Public;
     std::string credential;
     std::string enrolledDevice; // set for a device enrolled by pairing: looked at until it is revoked
@@ -249,6 +252,9 @@ StreamHub::StreamHub(EventBroker& broker, Auth& auth, HallClock& clock, StreamLi
                      const TlsServerContext* tls, SecurityHeaders headers)
     : m_broker(broker), m_auth(auth), m_clock(clock), m_limits(limits), m_handoff(std::move(handoff)), m_tls(tls),
       m_requests(std::make_unique<Loop>()), m_streams(std::make_unique<Loop>()) {
+    m_allBrokers.push_back(&m_broker);
+    for (const auto& [id, b] : m_limits.locationBrokers)
+        if (std::find(m_allBrokers.begin(), m_allBrokers.end(), b) == m_allBrokers.end()) m_allBrokers.push_back(b);
     // The answers the hub writes itself carry the same security headers as every other answer
     // (security_headers.cpp is the one list; HSTS only over HTTPS).
     httplib::Response res;
@@ -259,10 +265,11 @@ StreamHub::StreamHub(EventBroker& broker, Auth& auth, HallClock& clock, StreamLi
 StreamHub::~StreamHub() { stop(); }
 
 void StreamHub::start() {
-    m_broker.setOnPublish([this] {
-        m_news = true;
-        m_streams->wakeUp();
-    });
+    for (EventBroker* b : m_allBrokers)
+        b->setOnPublish([this] {
+            m_news = true;
+            m_streams->wakeUp();
+        });
     m_requests->thread = std::thread([this] { runRequests(); });
     m_streams->thread = std::thread([this] { runStreams(); });
 }
@@ -274,7 +281,7 @@ void StreamHub::stop() {
     m_streams->wakeUp();
     m_requests->thread.join();
     m_streams->thread.join();
-    m_broker.setOnPublish({});
+    for (EventBroker* b : m_allBrokers) b->setOnPublish({});
     for (Loop* loop : {m_requests.get(), m_streams.get()}) {
         std::vector<int> fds;
         for (auto& [fd, c] : loop->connections) fds.push_back(fd);
@@ -481,11 +488,13 @@ void StreamHub::openStream(Connection& c, const std::string& head) {
     c.phase = Connection::Phase::Stream;
     c.audience = who->role == Role::Counter || who->role == Role::Admin || who->role == Role::Host ? StreamAudience::Staff
                                                                                                   : StreamAudience::Public;
-    c.seq = m_broker.currentSeq();
-    c.cursor = lastEventIdOf(req, m_broker.lastId());
+    c.broker = &m_broker;
+    if (auto it = m_limits.locationBrokers.find(who->location); it != m_limits.locationBrokers.end()) c.broker = it->second;
+    c.seq = c.broker->currentSeq();
+    c.cursor = lastEventIdOf(req, c.broker->lastId());
     c.in.clear();
     c.in.shrink_to_fit();
-    m_broker.subscribe(+1);
+    c.broker->subscribe(+1);
     ++m_openStreams;
     c.out = "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nCache-Control: no-store\r\nX-Accel-Buffering: no\r\n" +
             m_securityHeaderLines + "Transfer-Encoding: chunked\r\nConnection: close\r\n\r\n" +
@@ -597,7 +606,7 @@ void StreamHub::pumpStreams(bool keepAliveDue) {
         std::int64_t cursor;
         std::uint64_t seq;
     };
-    std::map<std::tuple<std::int64_t, std::uint64_t, StreamAudience>, Rendered> rendered;
+    std::map<std::tuple<EventBroker*, std::int64_t, std::uint64_t, StreamAudience>, Rendered> rendered;
     static const std::string kKeepAliveChunk = chunk(": keep-alive\n\n");
     const auto now = SteadyClock::now();
     std::vector<int> fds;
@@ -607,11 +616,11 @@ void StreamHub::pumpStreams(bool keepAliveDue) {
         auto it = m_streams->connections.find(fd);
         if (it == m_streams->connections.end()) continue;
         Connection& c = *it->second;
-        const auto key = std::make_tuple(c.cursor, c.seq, c.audience);
+        const auto key = std::make_tuple(c.broker, c.cursor, c.seq, c.audience);
         auto r = rendered.find(key);
         if (r == rendered.end()) {
             std::uint64_t seq = c.seq;
-            auto fetch = m_broker.waitAfter(c.cursor, seq, std::chrono::milliseconds(0));
+            auto fetch = c.broker->waitAfter(c.cursor, seq, std::chrono::milliseconds(0));
             if (fetch.stopped) return;
             std::string out;
             std::int64_t cursor = c.cursor;
@@ -677,7 +686,7 @@ void StreamHub::close(Loop& loop, int fd) {
             std::lock_guard lock(m_credentialMutex);
             if (--m_streamsPerCredential[c.credential] <= 0) m_streamsPerCredential.erase(c.credential);
         }
-        m_broker.subscribe(-1);
+        c.broker->subscribe(-1);
         --m_openStreams;
     }
     loop.connections.erase(it); // the link closes the socket (and with it its epoll registration)

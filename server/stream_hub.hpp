@@ -44,6 +44,9 @@ struct StreamLimits {
     // For a device enrolled by pairing: false once it is revoked. Its stream then ends within
     // about a second (the hub looks every tick).
     std::function<bool(const std::string& deviceId)> deviceActive;
+    // A city (docs/locations.md): each location's events, by location id. A stream reads its
+    // caller's location's broker; empty (one hall): every stream reads the hub's broker.
+    std::map<std::string, EventBroker*> locationBrokers;
     // For a staff member who logged in (no device): false once the account is disabled on the
     // admin page. Its stream ends the same way; the reconnect gets 401.
     std::function<bool(const std::string& username)> staffActive;
@@ -124,6 +127,7 @@ private:
     void close(Loop& loop, int fd);
 
     EventBroker& m_broker;
+    std::vector<EventBroker*> m_allBrokers; // m_broker and each location's
     Auth& m_auth;
     HallClock& m_clock;
     const StreamLimits m_limits;

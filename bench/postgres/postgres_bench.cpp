@@ -12,7 +12,11 @@
 //      to the first check-in the surviving instance served to each kiosk that was using A, and
 //      whether every acknowledged check-in is in the database afterwards.
 // The machine's load average is printed at the start and the end (the figures need a quiet machine).
-// Usage: loket-bench-postgres [--checkins N] [--kiosks N] [--calls N] [--failover-kiosks N]
+// With --city LxK (issue 14's bench: 10x6) the same three figures for a city of L locations
+// (docs/locations.md) with K kiosks each, every kiosk with its own token, checking in at its own
+// location through A and B; the call and its stream are at the first location; on SQLite the
+// one server with a file per location.
+// Usage: loket-bench-postgres [--checkins N] [--kiosks N] [--calls N] [--failover-kiosks N] [--city LxK]
 #include "bench_support.hpp"
 #include "shared/net/event_stream_client.hpp"
 #include "shared/net/http_client.hpp"
@@ -30,6 +34,7 @@
 #include <fcntl.h>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <map>
 #include <mutex>
 #include <pwd.h>
@@ -140,16 +145,87 @@ struct Server {
     }
 };
 
-Server startServer(const fs::path& db, const std::string& store) {
-    const std::string config = std::string(LOKET_SOURCE_DIR) + "/firmware-config/hall.example.toml";
+// What the load runs against: the example hall (every kiosk on the demo token), or a city.
+struct Deployment {
+    std::string config;                               // the configuration file
+    int kiosks = 0;                                   // kiosk devices checking in at once
+    int locations = 1;
+    std::function<std::string(int)> kioskToken;       // kiosk k's token
+    std::function<int(int)> locationOfKiosk;          // kiosk k's location (0 in one hall)
+    std::vector<std::string> services;
+    std::string displayToken, counter;                // the call → event figure, at location 0
+    std::function<std::string(int)> login;            // a staff log-in body at location l
+};
+
+const std::vector<std::string> kServices = {"paspoort", "ophalen", "rijbewijs", "verhuizing", "uittreksel", "geboorte", "overig"};
+
+Deployment exampleHall(int kiosks) {
+    Deployment d;
+    d.config = std::string(LOKET_SOURCE_DIR) + "/firmware-config/hall.example.toml";
+    d.kiosks = kiosks;
+    d.kioskToken = [](int) { return std::string("demo-kiosk-token"); };
+    d.locationOfKiosk = [](int) { return 0; };
+    d.services = kServices;
+    d.displayToken = "demo-display-token";
+    d.counter = "b6";
+    d.login = [](int) { return std::string(R"({"username":"demo","password":"demo-demo-demo"})"); };
+    return d;
+}
+
+std::string sha256Hex(const std::string& text) {
+    std::string out;
+    if (FILE* p = popen(("printf %s '" + text + "' | sha256sum").c_str(), "r")) {
+        char buf[128];
+        if (fgets(buf, sizeof buf, p)) out = std::string(buf).substr(0, 64);
+        pclose(p);
+    }
+    if (out.size() != 64) die("sha256sum failed");
+    return out;
+}
+
+// A city of `locations` locations l0, l1, … with `kiosksPer` kiosks each, written to dir/city.toml.
+Deployment writeCity(const fs::path& dir, int locations, int kiosksPer) {
+    const std::string demoHash = "pbkdf2-sha256$100000$f978734a4e4586ba459cb46d6b6bacca$cc6937fb6e410b179a948807362d64ede013112ab1787f26f039d9d4e1718f36";
+    Deployment d;
+    d.config = (dir / "city.toml").string();
+    d.kiosks = locations * kiosksPer;
+    d.locations = locations;
+    d.kioskToken = [kiosksPer](int k) { return "bench-l" + std::to_string(k / kiosksPer) + "-kiosk-" + std::to_string(k % kiosksPer); };
+    d.locationOfKiosk = [kiosksPer](int k) { return k / kiosksPer; };
+    d.services = {"ophalen", "uittreksel", "overig"};
+    d.displayToken = "bench-l0-display";
+    d.counter = "c1";
+    d.login = [](int l) { return R"({"username":"demo","password":"demo-demo-demo","location":"l)" + std::to_string(l) + "\"}"; };
+    std::ofstream out(d.config);
+    out << "[hall]\nname = \"Bench city\"\ntimezone = \"Europe/Amsterdam\"\npublic_base_url = \"http://localhost:8080\"\n"
+           "norm_s = 300\npolicy = \"norm\"\n\n[hours]\nalways = true\n";
+    for (int l = 0; l < locations; ++l) {
+        const std::string id = "l" + std::to_string(l);
+        out << "\n[[location]]\nid = \"" << id << "\"\nname = \"Location " << l << "\"\n";
+        const char* prefixes[] = {"B", "E", "O"};
+        for (std::size_t s = 0; s < d.services.size(); ++s)
+            out << "\n[[location.service]]\nid = \"" << d.services[s] << "\"\nprefix = \"" << prefixes[s] << "\"\nname = { nl = \""
+                << d.services[s] << "\" }\nexpected_duration_s = 240\n";
+        out << "\n[[location.counter]]\nid = \"c1\"\nname = \"Balie 1\"\nservices = [\"*\"]\n";
+        for (int k = 0; k < kiosksPer; ++k)
+            out << "\n[[location.device]]\nid = \"" << id << "-kiosk-" << k << "\"\nrole = \"kiosk\"\ntoken_sha256 = \""
+                << sha256Hex(d.kioskToken(l * kiosksPer + k)) << "\"\ncheckins_per_minute = 6000000\ncheckin_burst = 1000000\n";
+        out << "\n[[location.device]]\nid = \"" << id << "-display\"\nrole = \"display\"\ntoken_sha256 = \""
+            << sha256Hex("bench-" + id + "-display") << "\"\n";
+    }
+    out << "\n[[staff]]\nusername = \"demo\"\nrole = \"counter\"\ncounters = [\"*\"]\npassword_hash = \"" << demoHash << "\"\n";
+    if (!out) die("cannot write " + d.config);
+    return d;
+}
+
+Server startServer(const fs::path& db, const std::string& store, const Deployment& deployment) {
+    const std::string& config = deployment.config;
     std::vector<std::string> extra;
     if (!store.empty()) extra = {"--store", store};
     const auto started = bench::startServer(LOKET_SERVER_BIN, db, config, extra);
     if (!started.port) die("the server did not start");
     return Server{started.pid, started.port};
 }
-
-const std::vector<std::string> kServices = {"paspoort", "ophalen", "rijbewijs", "verhuizing", "uittreksel", "geboorte", "overig"};
 
 // The instances as a device sees them: `first` in use, the others after it.
 std::shared_ptr<net::ServerList> listFrom(const std::vector<const Server*>& servers, std::size_t first) {
@@ -158,25 +234,25 @@ std::shared_ptr<net::ServerList> listFrom(const std::vector<const Server*>& serv
     return std::make_shared<net::ServerList>(std::move(endpoints));
 }
 
-net::HttpClient kioskClient(std::shared_ptr<net::ServerList> list) {
+net::HttpClient kioskClient(std::shared_ptr<net::ServerList> list, const std::string& token) {
     net::HttpOptions o;
-    o.token = "demo-kiosk-token";
+    o.token = token;
     o.connectTimeout = std::chrono::milliseconds(1500);
     o.timeout = std::chrono::milliseconds(10000);
     o.servers = std::move(list);
     return net::HttpClient(std::move(o));
 }
 
-// `checkins` check-ins from `kiosks` kiosks at once, kiosk k starting on server k % n; the rate.
-double runCheckins(const std::vector<const Server*>& servers, int checkins, int kiosks, const std::string& tag, std::atomic<int>& failed) {
+// `checkins` check-ins from the deployment's kiosks at once, kiosk k starting on server k % n; the rate.
+double runCheckins(const std::vector<const Server*>& servers, int checkins, const Deployment& d, const std::string& tag, std::atomic<int>& failed) {
     std::atomic<int> next{0};
     const auto t0 = Clock::now();
     std::vector<std::thread> threads;
-    for (int k = 0; k < kiosks; ++k)
+    for (int k = 0; k < d.kiosks; ++k)
         threads.emplace_back([&, k] {
-            auto http = kioskClient(listFrom(servers, static_cast<std::size_t>(k) % servers.size()));
+            auto http = kioskClient(listFrom(servers, static_cast<std::size_t>(k) % servers.size()), d.kioskToken(k));
             for (int i; (i = next++) < checkins;) {
-                const Json body = {{"service", kServices[static_cast<std::size_t>(i) % kServices.size()]}};
+                const Json body = {{"service", d.services[static_cast<std::size_t>(i) % d.services.size()]}};
                 auto r = http.post("/api/v1/tickets", body.dump(), net::RequestOptions{tag + "-" + std::to_string(i)});
                 if (!r || r->status != 201) ++failed;
             }
@@ -187,12 +263,13 @@ double runCheckins(const std::vector<const Server*>& servers, int checkins, int 
 
 using bench::percentile;
 
-std::string staffToken(const Server& server) {
+std::string staffToken(const Server& server, const std::string& loginBody) {
     net::HttpOptions options;
     options.baseUrl = server.url();
     net::HttpClient http(options);
-    auto r = http.post("/api/v1/login", R"({"username":"demo","password":"demo-demo-demo"})");
+    auto r = http.post("/api/v1/login", loginBody);
     if (!r) die("log-in failed: " + r.error().message);
+    if (r->status != 200) die("log-in refused: " + r->body);
     return Json::parse(r->body)["token"];
 }
 
@@ -201,14 +278,15 @@ struct Latency {
     std::size_t received = 0;
 };
 
-// `calls` × "next" + "complete" at counter b6 of `caller`; each ticket.called timed at a stream on `watcher`.
-Latency callToEvent(const Server& caller, const Server& watcher, int calls) {
+// `calls` × "next" + "complete" at the deployment's counter on `caller`; each ticket.called timed
+// at a stream on `watcher` (location 0's display).
+Latency callToEvent(const Server& caller, const Server& watcher, int calls, const Deployment& d) {
     std::mutex mutex;
     std::condition_variable arrived;
     std::map<std::string, Clock::time_point> seenAt; // ticket number → when its call reached the stream
     net::EventStreamOptions options;
     options.baseUrl = watcher.url();
-    options.token = "demo-display-token";
+    options.token = d.displayToken;
     net::EventStreamCallbacks callbacks;
     std::atomic<bool> connected{false};
     callbacks.onState = [&](net::StreamState s, const std::string&) {
@@ -226,12 +304,12 @@ Latency callToEvent(const Server& caller, const Server& watcher, int calls) {
     net::EventStreamClient stream(options, callbacks);
     stream.start();
     while (!connected) std::this_thread::sleep_for(std::chrono::milliseconds(5)); // polling a condition
-    net::HttpClient staff(net::HttpOptions{caller.url(), staffToken(caller)});
-    (void)staff.post("/api/v1/counters/b6/open", "{}");
+    net::HttpClient staff(net::HttpOptions{caller.url(), staffToken(caller, d.login(0))});
+    (void)staff.post("/api/v1/counters/" + d.counter + "/open", "{}");
     Latency out;
     for (int i = 0; i < calls; ++i) {
         const auto sent = Clock::now();
-        auto r = staff.post("/api/v1/counters/b6/next", "{}");
+        auto r = staff.post("/api/v1/counters/" + d.counter + "/next", "{}");
         if (!r || r->status != 200) die("next failed: " + (r ? std::to_string(r->status) : r.error().message));
         const auto ticket = Json::parse(r->body)["ticket"];
         const std::string number = ticket["number"];
@@ -255,9 +333,10 @@ struct Failover {
 };
 
 // Kiosks check in through A and B; A is killed once `killAfter` check-ins were acknowledged.
-Failover failover(Server& a, const Server& b, int kiosks, int perKiosk, int killAfter) {
+// Each kiosk of the deployment (at most `kiosks`) checks in `perKiosk` times.
+Failover failover(Server& a, const Server& b, int kiosks, int perKiosk, int killAfter, const Deployment& d) {
     std::mutex mutex;
-    std::set<long long> acknowledged;
+    std::set<std::pair<int, long long>> acknowledged; // (location, ticket id): ids are a location's own
     std::atomic<int> count{0}, failed{0};
     std::atomic<bool> killed{false};
     Clock::time_point killedAt;
@@ -267,10 +346,10 @@ Failover failover(Server& a, const Server& b, int kiosks, int perKiosk, int kill
     for (int k = 0; k < kiosks; ++k)
         threads.emplace_back([&, k] {
             auto list = listFrom(servers, static_cast<std::size_t>(k) % 2);
-            auto http = kioskClient(list);
+            auto http = kioskClient(list, d.kioskToken(k));
             bool counted = false;
             for (int i = 0; i < perKiosk; ++i) {
-                const Json body = {{"service", kServices[static_cast<std::size_t>(i + k) % kServices.size()]}};
+                const Json body = {{"service", d.services[static_cast<std::size_t>(i + k) % d.services.size()]}};
                 const std::string key = "failover-" + std::to_string(k) + "-" + std::to_string(i);
                 auto r = http.postWithRetry("/api/v1/tickets", body.dump(), key);
                 if (!r || r->status != 201) {
@@ -279,7 +358,7 @@ Failover failover(Server& a, const Server& b, int kiosks, int perKiosk, int kill
                 }
                 const auto now = Clock::now();
                 std::lock_guard l(mutex);
-                acknowledged.insert(Json::parse(r->body)["ticket"]["id"].get<long long>());
+                acknowledged.insert({d.locationOfKiosk(k), Json::parse(r->body)["ticket"]["id"].get<long long>()});
                 ++count;
                 // The first check-in served after the kill to a kiosk that was using A.
                 if (killed && !counted && k % 2 == 0 && list->moves() > 0) {
@@ -302,13 +381,13 @@ Failover failover(Server& a, const Server& b, int kiosks, int perKiosk, int kill
     out.movedKiosks = static_cast<int>(gaps.size());
     out.worstMs = gaps.empty() ? 0 : *std::max_element(gaps.begin(), gaps.end());
     out.medianMs = percentile(gaps, 0.5);
-    net::HttpClient staff(net::HttpOptions{b.url(), staffToken(b)});
-    auto all = staff.get("/api/v1/tickets");
-    if (all) {
-        std::set<long long> ids;
-        for (const auto& t : Json::parse(all->body)) ids.insert(t["id"].get<long long>());
-        for (long long id : acknowledged) out.found += ids.count(id) ? 1 : 0;
+    std::set<std::pair<int, long long>> stored;
+    for (int l = 0; l < d.locations; ++l) {
+        net::HttpClient staff(net::HttpOptions{b.url(), staffToken(b, d.login(l))});
+        if (auto all = staff.get("/api/v1/tickets"))
+            for (const auto& t : Json::parse(all->body)) stored.insert({l, t["id"].get<long long>()});
     }
+    for (const auto& ticket : acknowledged) out.found += stored.count(ticket) ? 1 : 0;
     return out;
 }
 
@@ -317,8 +396,10 @@ Failover failover(Server& a, const Server& b, int kiosks, int perKiosk, int kill
 int main(int argc, char** argv) {
     std::signal(SIGPIPE, SIG_IGN);
     setvbuf(stdout, nullptr, _IOLBF, 0);
-    int checkins = 4000, kiosks = 60, calls = 500, failoverKiosks = 12;
+    int checkins = 4000, kiosks = 60, calls = 500, failoverKiosks = 12, cityLocations = 0, cityKiosks = 0;
     for (int i = 1; i + 1 < argc; i += 2) {
+        if (!std::strcmp(argv[i], "--city") && std::sscanf(argv[i + 1], "%dx%d", &cityLocations, &cityKiosks) != 2)
+            die("--city LxK, for example 10x6");
         if (!std::strcmp(argv[i], "--checkins")) checkins = std::atoi(argv[i + 1]);
         if (!std::strcmp(argv[i], "--kiosks")) kiosks = std::atoi(argv[i + 1]);
         if (!std::strcmp(argv[i], "--calls")) calls = std::atoi(argv[i + 1]);
@@ -326,21 +407,30 @@ int main(int argc, char** argv) {
     }
     if (checkins < 100 || checkins > 6000 || kiosks < 2 || calls < 10 || calls > checkins || failoverKiosks < 2)
         die("--checkins 100..6000 (7 services, 999 numbers each), --kiosks ≥ 2, --calls 10..checkins, --failover-kiosks ≥ 2");
+    if (cityLocations && (cityLocations < 1 || cityLocations > 50 || cityKiosks < 1 || cityKiosks > 20))
+        die("--city: 1..50 locations of 1..20 kiosks");
     std::printf("loket-bench-postgres: load average at start %s\n", loadAverage().c_str());
     Postgres postgres;
     std::printf("PostgreSQL: fsync=%s synchronous_commit=%s\n", postgres.show("fsync").c_str(), postgres.show("synchronous_commit").c_str());
     const char* base = std::getenv("LOKET_BENCH_DIR");
     const fs::path dir = fs::path(base ? base : fs::temp_directory_path().string()) / ("loket-bench-pg-" + std::to_string(getpid()));
     fs::create_directories(dir);
+    const Deployment deployment = cityLocations ? writeCity(dir, cityLocations, cityKiosks) : exampleHall(kiosks);
+    if (cityLocations) {
+        kiosks = deployment.kiosks;
+        failoverKiosks = deployment.kiosks;
+        calls = std::min(calls, checkins / cityLocations / 2); // the first location's visitors, with room to spare
+        std::printf("city: %d locations x %d kiosks, each kiosk its own token\n", cityLocations, cityKiosks);
+    }
 
     // SQLite: one server, the same load.
     {
-        Server sqlite = startServer(dir / "sqlite.db", "");
+        Server sqlite = startServer(dir / "sqlite.db", "", deployment);
         const std::vector<const Server*> one{&sqlite};
         std::atomic<int> failed{0};
-        const double rate = runCheckins(one, checkins, kiosks, "sqlite", failed);
+        const double rate = runCheckins(one, checkins, deployment, "sqlite", failed);
         std::printf("sqlite: check-ins: %d from %d kiosks = %.0f durable check-ins/s (%d failed)\n", checkins, kiosks, rate, failed.load());
-        const auto lat = callToEvent(sqlite, sqlite, calls);
+        const auto lat = callToEvent(sqlite, sqlite, calls, deployment);
         std::printf("sqlite: call -> event on the same server: p50 %.2f ms, p99 %.2f ms, max %.2f ms (%zu/%d received)\n",
                     percentile(lat.ms, 0.5), percentile(lat.ms, 0.99), lat.ms.empty() ? 0.0 : *std::max_element(lat.ms.begin(), lat.ms.end()),
                     lat.received, calls);
@@ -348,22 +438,24 @@ int main(int argc, char** argv) {
     }
 
     // PostgreSQL: two instances on one database.
-    Server a = startServer(dir / "a.db", postgres.url());
-    Server b = startServer(dir / "b.db", postgres.url());
+    Server a = startServer(dir / "a.db", postgres.url(), deployment);
+    Server b = startServer(dir / "b.db", postgres.url(), deployment);
     {
         const std::vector<const Server*> both{&a, &b};
         std::atomic<int> failed{0};
-        const double rate = runCheckins(both, checkins, kiosks, "pg", failed);
+        const double rate = runCheckins(both, checkins, deployment, "pg", failed);
         std::printf("postgresql: check-ins: %d from %d kiosks over 2 instances = %.0f durable check-ins/s (%d failed)\n", checkins, kiosks,
                     rate, failed.load());
-        const auto lat = callToEvent(a, b, calls);
+        const auto lat = callToEvent(a, b, calls, deployment);
         std::printf("postgresql: call on A -> event on B: p50 %.2f ms, p99 %.2f ms, max %.2f ms (%zu/%d received)\n",
                     percentile(lat.ms, 0.5), percentile(lat.ms, 0.99), lat.ms.empty() ? 0.0 : *std::max_element(lat.ms.begin(), lat.ms.end()),
                     lat.received, calls);
     }
     // Failover on a fresh day's worth of numbers: the rest of the 999 per service.
-    const int perKiosk = std::max(10, (6500 - checkins) / failoverKiosks / 2);
-    const auto f = failover(a, b, failoverKiosks, perKiosk, failoverKiosks * perKiosk / 3);
+    // (A city: numbers per location and service, so every kiosk takes part.)
+    const int perKiosk = cityLocations ? std::max(10, (999 * 3 - checkins / cityLocations) / cityKiosks / 2)
+                                       : std::max(10, (6500 - checkins) / failoverKiosks / 2);
+    const auto f = failover(a, b, failoverKiosks, perKiosk, failoverKiosks * perKiosk / 3, deployment);
     std::printf("postgresql: failover: kill -9 of A -> first check-in served by B to a kiosk that used A: median %.0f ms, worst %.0f ms "
                 "(%d kiosks moved)\n",
                 f.medianMs, f.worstMs, f.movedKiosks);

@@ -21,14 +21,14 @@ constexpr const char* kHallLock = "0";
 constexpr const char* kMigrationLock = "-1";
 constexpr const char* kChannel = "loket_events";
 
-struct Migration {
+struct PostgresMigration {
     int version;
     const char* sql;
 };
 
 // The schema's history, oldest first. Never edit a released step: add one. Each runs once, in
 // order, inside open's migration transaction, which then records its number in loket_schema.
-constexpr Migration kMigrations[] = {
+constexpr PostgresMigration kPostgresMigrations[] = {
     // 1: the tables of SQLite schema version 5, in PostgreSQL's types.
     {1, R"SQL(
 CREATE TABLE events(
@@ -115,22 +115,63 @@ CREATE TABLE staff_accounts(
   disabled_at BIGINT);
 CREATE INDEX sessions_by_user ON sessions(username);
 )SQL"},
+    // 5: a city's locations (docs/locations.md): a staff session and an enrolled device work at
+    // one location, a page account at the locations listed (comma-separated; "" = every location,
+    // and always "" in a one-location hall).
+    {5, R"SQL(
+ALTER TABLE sessions ADD COLUMN location TEXT NOT NULL DEFAULT '';
+ALTER TABLE enrolled_devices ADD COLUMN location TEXT NOT NULL DEFAULT '';
+ALTER TABLE staff_accounts ADD COLUMN locations TEXT NOT NULL DEFAULT '';
+)SQL"},
 };
 
-constexpr int kSchemaVersion = std::size(kMigrations);
+constexpr int kPostgresSchemaVersion = std::size(kPostgresMigrations);
 
 const char* const kLockHall = "SELECT pg_advisory_xact_lock($1::int, $2::int)";
 
+// A location's lock key: a stable hash of its id (FNV-1a), never 0 (the one-location hall) nor
+// negative (the migration), so reordering the configuration's locations keeps every key.
+std::string lockKeyOf(const std::string& partition) {
+    if (partition.empty()) return kHallLock;
+    std::uint32_t h = 2166136261u;
+    for (unsigned char ch : partition) h = (h ^ ch) * 16777619u;
+    h &= 0x7fffffffu;
+    return std::to_string(h == 0 ? 1u : h);
+}
+
+// A location's tables live in a schema of their own; its connections find them first.
+std::string schemaOf(const std::string& partition) { return "loc_" + partition; }
+
+std::string partitionUrl(const std::string& url, const std::string& partition) {
+    if (partition.empty()) return url;
+    return url + (url.find('?') == std::string::npos ? "?" : "&") + "options=-csearch_path%3D" + schemaOf(partition);
+}
+
 } // namespace
 
-int PostgresEventStore::schemaVersion() { return kSchemaVersion; }
+int PostgresEventStore::schemaVersion() { return kPostgresSchemaVersion; }
 
-Result<std::unique_ptr<EventStore>> PostgresEventStore::open(const std::string& url) {
+Result<std::unique_ptr<EventStore>> PostgresEventStore::open(const std::string& baseUrl, const std::string& partition) {
+    if (partition.find_first_not_of("abcdefghijklmnopqrstuvwxyz0123456789_") != std::string::npos || partition.size() > 32)
+        return makeError(ErrorCode::ConfigError, "'" + partition + "' cannot name a store partition (a-z, 0-9 and _ only)");
+    if (!partition.empty()) {
+        if (baseUrl.find("options=") != std::string::npos)
+            return makeError(ErrorCode::ConfigError, "a city's store URL cannot carry options= (each location sets its own search_path)");
+        // Instances that start together create the schema once (under the migration lock).
+        auto c = pg::Connection::open(baseUrl);
+        if (!c) return c.error();
+        const std::string create = std::string("BEGIN; SELECT pg_advisory_xact_lock(") + kLockClass + ", " + kMigrationLock +
+                                   "); CREATE SCHEMA IF NOT EXISTS " + schemaOf(partition) + "; COMMIT";
+        if (auto st = c.value()->script("creating the location's schema", create.c_str()); !st) return st.error();
+    }
+    const std::string url = partitionUrl(baseUrl, partition);
     auto writer = pg::Connection::open(url);
     if (!writer) return writer.error();
     auto other = pg::Connection::open(url);
     if (!other) return other.error();
     std::unique_ptr<PostgresEventStore> store(new PostgresEventStore(url, std::move(writer.value()), std::move(other.value())));
+    store->m_lockKey = lockKeyOf(partition);
+    store->m_channel = partition.empty() ? std::string(kChannel) : std::string(kChannel) + "_" + partition;
     if (auto st = store->migrate(); !st) return st.error();
     auto last = store->m_writer->exec("reading the last event id", "SELECT COALESCE(MAX(id), 0) FROM events");
     if (!last) return last.error();
@@ -160,11 +201,11 @@ Status PostgresEventStore::migrate() {
     } else {
         version = static_cast<int>(read->integer(0, 0));
     }
-    if (version > kSchemaVersion)
+    if (version > kPostgresSchemaVersion)
         return fail(makeError(ErrorCode::StoreFailed, "the database has schema version " + std::to_string(version) +
-                                                          ", newer than this server's " + std::to_string(kSchemaVersion) +
+                                                          ", newer than this server's " + std::to_string(kPostgresSchemaVersion) +
                                                           "; run the loket-server that wrote it"));
-    for (const Migration& m : kMigrations) {
+    for (const PostgresMigration& m : kPostgresMigrations) {
         if (m.version <= version) continue;
         if (auto st = c.script("migration to schema version " + std::to_string(m.version), m.sql); !st) return fail(st.error());
         if (auto r = c.exec("writing the schema version", "UPDATE loket_schema SET version = $1", {param(std::int64_t{m.version})}); !r)
@@ -208,7 +249,7 @@ Result<std::vector<StoredEvent>> PostgresEventStore::beginWriteTurn(std::int64_t
     if (auto st = c.ensureConnected(); !st) return st.error();
     // One round trip: begin, wait for the hall's lock (held until this transaction ends: every
     // other instance's turn waits here), read what others committed since `knownEventId`.
-    const std::string turn = std::string("BEGIN; SELECT pg_advisory_xact_lock(") + kLockClass + ", " + kHallLock +
+    const std::string turn = std::string("BEGIN; SELECT pg_advisory_xact_lock(") + kLockClass + ", " + m_lockKey +
                              "); SELECT id, type, body FROM events WHERE id > " + std::to_string(knownEventId) + " ORDER BY id";
     auto rows = c.query("starting a write turn", turn.c_str());
     if (!rows) {
@@ -240,7 +281,7 @@ Result<std::vector<std::vector<std::int64_t>>> PostgresEventStore::commitGroup(s
     if (!inTurn) {
         if (auto st = c.ensureConnected(); !st) return st.error();
         if (auto st = c.script("starting a commit", "BEGIN"); !st) return st.error();
-        if (auto r = c.exec("locking the hall's commands", kLockHall, {kLockClass, kHallLock}); !r) return fail(r.error());
+        if (auto r = c.exec("locking the hall's commands", kLockHall, {kLockClass, m_lockKey}); !r) return fail(r.error());
     }
     std::vector<std::vector<std::int64_t>> ids(batches.size());
     bool purged = false;
@@ -252,7 +293,7 @@ Result<std::vector<std::vector<std::int64_t>>> PostgresEventStore::commitGroup(s
     }
     // Delivered at commit, to every instance LISTENing: the payload is the last id, so an
     // instance that already has it does not read again.
-    const std::string commit = last > 0 ? "SELECT pg_notify('" + std::string(kChannel) + "', '" + std::to_string(last) + "'); COMMIT"
+    const std::string commit = last > 0 ? "SELECT pg_notify('" + m_channel + "', '" + std::to_string(last) + "'); COMMIT"
                                         : std::string("COMMIT");
     if (auto st = c.script("committing", commit.c_str()); !st) return fail(st.error());
     noteEventId(last);
@@ -361,19 +402,20 @@ Result<std::vector<VisitRecord>> PostgresEventStore::visits(LocalDay day) {
 Status PostgresEventStore::putSession(const std::string& tokenHash, const StoredSession& session) {
     std::lock_guard lock(m_otherMutex);
     auto r = m_other->exec("storing a session",
-                           "INSERT INTO sessions(token_hash, username, expires_at) VALUES($1, $2, $3) "
-                           "ON CONFLICT(token_hash) DO UPDATE SET username = excluded.username, expires_at = excluded.expires_at",
-                           {tokenHash, session.username, param(session.expiresAt)});
+                           "INSERT INTO sessions(token_hash, username, expires_at, location) VALUES($1, $2, $3, $4) "
+                           "ON CONFLICT(token_hash) DO UPDATE SET username = excluded.username, expires_at = excluded.expires_at, "
+                           "location = excluded.location",
+                           {tokenHash, session.username, param(session.expiresAt), session.location});
     if (!r) return r.error();
     return Ok{};
 }
 
 Result<std::optional<StoredSession>> PostgresEventStore::findSession(const std::string& tokenHash) {
     std::lock_guard lock(m_otherMutex);
-    auto r = m_other->exec("reading sessions", "SELECT username, expires_at FROM sessions WHERE token_hash = $1", {tokenHash});
+    auto r = m_other->exec("reading sessions", "SELECT username, expires_at, location FROM sessions WHERE token_hash = $1", {tokenHash});
     if (!r) return r.error();
     if (r->size() == 0) return std::optional<StoredSession>{};
-    return std::optional<StoredSession>{StoredSession{r->text(0, 0), r->integer(0, 1)}};
+    return std::optional<StoredSession>{StoredSession{r->text(0, 0), r->integer(0, 1), r->text(0, 2)}};
 }
 
 Result<std::optional<std::string>> PostgresEventStore::loadConfiguration() {
@@ -399,10 +441,11 @@ Status PostgresEventStore::deleteSessionsOf(const std::string& username) {
 Status PostgresEventStore::putStaffAccount(const StaffAccountRecord& a) {
     std::lock_guard lock(m_otherMutex);
     auto r = m_other->exec("writing a staff account",
-                           "INSERT INTO staff_accounts(username, password_hash, role, counters, created_at, disabled_at) "
-                           "VALUES($1, $2, $3, $4, $5, $6) ON CONFLICT(username) DO UPDATE SET password_hash = excluded.password_hash, "
-                           "role = excluded.role, counters = excluded.counters, disabled_at = excluded.disabled_at",
-                           {a.username, a.passwordHash, a.role, joinCounters(a.counters), param(a.createdAt), param(a.disabledAt)});
+                           "INSERT INTO staff_accounts(username, password_hash, role, counters, created_at, disabled_at, locations) "
+                           "VALUES($1, $2, $3, $4, $5, $6, $7) ON CONFLICT(username) DO UPDATE SET password_hash = excluded.password_hash, "
+                           "role = excluded.role, counters = excluded.counters, disabled_at = excluded.disabled_at, locations = excluded.locations",
+                           {a.username, a.passwordHash, a.role, joinCounters(a.counters), param(a.createdAt), param(a.disabledAt),
+                            joinCounters(a.locations)});
     if (!r) return r.error();
     return Ok{};
 }
@@ -410,11 +453,12 @@ Status PostgresEventStore::putStaffAccount(const StaffAccountRecord& a) {
 Result<std::vector<StaffAccountRecord>> PostgresEventStore::staffAccounts() {
     std::lock_guard lock(m_otherMutex);
     auto q = m_other->exec("reading staff accounts",
-                           "SELECT username, password_hash, role, counters, created_at, disabled_at FROM staff_accounts ORDER BY username");
+                           "SELECT username, password_hash, role, counters, created_at, disabled_at, locations FROM staff_accounts ORDER BY username");
     if (!q) return q.error();
     std::vector<StaffAccountRecord> out;
     for (int i = 0; i < q->size(); ++i)
-        out.push_back({q->text(i, 0), q->text(i, 1), q->text(i, 2), splitCounters(q->text(i, 3)), q->integer(i, 4), q->optInteger(i, 5)});
+        out.push_back({q->text(i, 0), q->text(i, 1), q->text(i, 2), splitCounters(q->text(i, 3)), q->integer(i, 4), q->optInteger(i, 5),
+                       splitCounters(q->text(i, 6))});
     return out;
 }
 
@@ -457,9 +501,9 @@ Status PostgresEventStore::putEnrolledDevice(const EnrolledDeviceRecord& d) {
     if (auto st = c.ensureConnected(); !st) return st;
     if (auto st = c.script("writing an enrolled device", "BEGIN"); !st) return st;
     if (auto r = c.exec("writing an enrolled device",
-                        "INSERT INTO enrolled_devices(id, name, role, enrolled_at, revoked_at) VALUES($1, $2, $3, $4, $5) "
+                        "INSERT INTO enrolled_devices(id, name, role, enrolled_at, revoked_at, location) VALUES($1, $2, $3, $4, $5, $6) "
                         "ON CONFLICT(id) DO UPDATE SET name = excluded.name, revoked_at = excluded.revoked_at",
-                        {d.id, d.name, d.role, param(d.enrolledAt), param(d.revokedAt)});
+                        {d.id, d.name, d.role, param(d.enrolledAt), param(d.revokedAt), d.location});
         !r)
         return fail(r.error());
     if (auto r = c.exec("writing an enrolled device's tokens", "DELETE FROM device_tokens WHERE device_id = $1", {d.id}); !r)
@@ -477,10 +521,11 @@ Status PostgresEventStore::putEnrolledDevice(const EnrolledDeviceRecord& d) {
 Result<std::vector<EnrolledDeviceRecord>> PostgresEventStore::enrolledDevices() {
     std::lock_guard lock(m_otherMutex);
     auto q = m_other->exec("reading enrolled devices",
-                           "SELECT id, name, role, enrolled_at, revoked_at FROM enrolled_devices ORDER BY enrolled_at, id");
+                           "SELECT id, name, role, enrolled_at, revoked_at, location FROM enrolled_devices ORDER BY enrolled_at, id");
     if (!q) return q.error();
     std::vector<EnrolledDeviceRecord> out;
-    for (int i = 0; i < q->size(); ++i) out.push_back({q->text(i, 0), q->text(i, 1), q->text(i, 2), q->integer(i, 3), q->optInteger(i, 4), {}});
+    for (int i = 0; i < q->size(); ++i)
+        out.push_back({q->text(i, 0), q->text(i, 1), q->text(i, 2), q->integer(i, 3), q->optInteger(i, 4), {}, q->text(i, 5)});
     for (auto& d : out) {
         auto t = m_other->exec("reading device tokens",
                                "SELECT token_hash, expires_at FROM device_tokens WHERE device_id = $1 ORDER BY expires_at", {d.id});
@@ -508,7 +553,7 @@ void PostgresEventStore::watchCommits(std::function<void()> committed) {
         for (;;) {
             if (!listener) {
                 auto opened = pg::Connection::open(m_url);
-                if (opened && opened.value()->script("listening for events", "LISTEN loket_events")) {
+                if (opened && opened.value()->script("listening for events", ("LISTEN " + m_channel).c_str())) {
                     listener = std::move(opened.value());
                     committed(); // whatever was announced while nobody listened
                 }

@@ -25,8 +25,11 @@ namespace loket::server {
 class PostgresEventStore final : public EventStore {
 public:
     static int schemaVersion();
-    // `url`: postgresql://user@host:port/database?… (libpq's connection URI).
-    static Result<std::unique_ptr<EventStore>> open(const std::string& url);
+    // `url`: postgresql://user@host:port/database?… (libpq's connection URI). `partition`: a
+    // location of a city ("" for a one-location hall, whose tables are the database's default
+    // schema): its tables live in the schema loc_<partition>, its commands take an advisory lock
+    // of their own and its commits notify a channel of their own.
+    static Result<std::unique_ptr<EventStore>> open(const std::string& url, const std::string& partition = {});
     ~PostgresEventStore() override;
     PostgresEventStore(const PostgresEventStore&) = delete;
     PostgresEventStore& operator=(const PostgresEventStore&) = delete;
@@ -68,6 +71,8 @@ private:
     void stopWatching();
 
     const std::string m_url;
+    std::string m_lockKey = "0";           // the advisory lock's second key: this location's commands
+    std::string m_channel = "loket_events"; // NOTIFY / LISTEN
     // The write path (turns, commits, the event log) and everything else (sessions, audit,
     // devices, visits, probes) on two connections, so a staff log-in never waits for, or lands
     // inside, a command's open transaction.

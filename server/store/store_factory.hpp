@@ -11,6 +11,9 @@
 namespace loket::server {
 
 bool isPostgresStore(const std::string& spec);
-Result<std::unique_ptr<EventStore>> openEventStore(const std::string& spec);
+// `partition`: one location of a city (docs/locations.md); "" for the hall's own store. SQLite:
+// the file <stem>.<partition><ext> beside the named one; PostgreSQL: the schema loc_<partition>.
+Result<std::unique_ptr<EventStore>> openEventStore(const std::string& spec, const std::string& partition = {});
+std::string sqlitePartitionPath(const std::string& file, const std::string& partition);
 
 } // namespace loket::server

@@ -106,17 +106,19 @@ window.Loket = (() => {
       }
       let counters = ['*'];
       try { counters = JSON.parse(sessionStorage.getItem('loket.counters') || '["*"]'); } catch { /* keep all */ }
-      return { token, role: sessionStorage.getItem('loket.role') || '', counters };
+      return { token, role: sessionStorage.getItem('loket.role') || '', counters, location: sessionStorage.getItem('loket.location') || '' };
     },
     // `counters`: the counter ids this account may work at ("*" = all), as the login answered.
-    save({ token, role, expires_at: expiresAt, counters }) {
+    // `location`: where this session works (a city; empty in one hall).
+    save({ token, role, expires_at: expiresAt, counters, location }) {
       sessionStorage.setItem('loket.token', token);
+      sessionStorage.setItem('loket.location', location || '');
       sessionStorage.setItem('loket.role', role || '');
       sessionStorage.setItem('loket.expires', expiresAt || '');
       sessionStorage.setItem('loket.counters', JSON.stringify(Array.isArray(counters) ? counters : ['*']));
     },
     clear() {
-      ['loket.token', 'loket.role', 'loket.expires', 'loket.counters'].forEach((k) => sessionStorage.removeItem(k));
+      ['loket.token', 'loket.role', 'loket.expires', 'loket.counters', 'loket.location'].forEach((k) => sessionStorage.removeItem(k));
     }
   };
 
@@ -135,6 +137,21 @@ window.Loket = (() => {
     return form;
   }
 
+  // The location choice of the login form, for an account that works at several locations:
+  // a list of the locations it may choose, by name (GET /api/v1/locations), before the error line.
+  async function showLocationChoice(form, choices) {
+    const names = {};
+    const list = await api('/api/v1/locations');
+    if (list.ok && list.data && Array.isArray(list.data.locations)) list.data.locations.forEach((l) => { names[l.id] = l.name; });
+    let select = form.elements.location;
+    if (!select) {
+      select = el('select', { id: 'location', name: 'location', required: true });
+      form.querySelector('.error').before(el('label', { for: 'location', 'data-i18n': 'common.login.location' }), select);
+      applyStrings(form);
+    }
+    select.replaceChildren(...choices.map((id) => el('option', { value: id }, names[id] || id)));
+  }
+
   // Handles the login form: calls `onSuccess(session)` after a good login.
   function wireLoginForm(form, errorEl, onSuccess) {
     form.addEventListener('submit', async (ev) => {
@@ -147,8 +164,18 @@ window.Loket = (() => {
         (username ? form.elements.password : form.elements.username).focus();
         return;
       }
-      const result = await api('/api/v1/login', { method: 'POST', body: { username, password } });
+      const body = { username, password };
+      if (form.elements.location && form.elements.location.value) body.location = form.elements.location.value;
+      const result = await api('/api/v1/login', { method: 'POST', body });
       if (!result.ok) {
+        // A city: an account that works at several locations chooses one (docs/locations.md).
+        const details = (result.error && result.error.details) || {};
+        if (details.field === 'location' && Array.isArray(details.choices)) {
+          await showLocationChoice(form, details.choices);
+          errorEl.textContent = t('common.login.choose_location');
+          form.elements.location.focus();
+          return;
+        }
         if (result.status === 401) errorEl.textContent = t('common.login.failed');
         else if (result.status === 429) errorEl.textContent = t('common.login.throttled');
         else errorEl.textContent = errorText(result, 'common');

@@ -15,24 +15,22 @@ namespace {
 using Events = std::vector<Event>;
 using Decision = Result<Events>;
 
-Error fail(ErrorCode code, std::string message) { return makeError(code, std::move(message)); }
-
 class Decider {
 public:
     Decider(const HallState& state, Now now) : m_state(state), m_config(state.config()), m_now(now), m_at(now.t) {}
 
     Decision operator()(const IssueWalkIn& cmd) {
         auto service = m_config.offeredServiceIndex(cmd.service);
-        if (!service) return fail(ErrorCode::UnknownService, "There is no service '" + cmd.service + "'.");
+        if (!service) return makeError(ErrorCode::UnknownService, "There is no service '" + cmd.service + "'.");
         const ServiceConfig& svc = m_config.services[*service];
         if (!svc.walkIn)
-            return fail(ErrorCode::WalkInNotOffered, "'" + svc.id + "' needs an appointment; it takes no walk-ins.");
+            return makeError(ErrorCode::WalkInNotOffered, "'" + svc.id + "' needs an appointment; it takes no walk-ins.");
         std::vector<ServiceIndex> services{*service};
         for (const auto& id : cmd.moreServices) {
             auto more = m_config.offeredServiceIndex(id);
-            if (!more) return fail(ErrorCode::UnknownService, "There is no service '" + id + "'.");
+            if (!more) return makeError(ErrorCode::UnknownService, "There is no service '" + id + "'.");
             if (!m_config.services[*more].walkIn)
-                return fail(ErrorCode::WalkInNotOffered, "'" + id + "' needs an appointment; it takes no walk-ins.");
+                return makeError(ErrorCode::WalkInNotOffered, "'" + id + "' needs an appointment; it takes no walk-ins.");
             services.push_back(*more);
         }
         if (auto closed = checkOpen(m_config.hours)) return *closed;
@@ -45,15 +43,15 @@ public:
         const std::string code = normaliseBookingCode(cmd.code);
         const Appointment* a = m_state.appointment(code);
         if (!a || a->status == AppointmentStatus::Cancelled)
-            return fail(ErrorCode::UnknownAppointment, "No appointment with code '" + code + "'.");
+            return makeError(ErrorCode::UnknownAppointment, "No appointment with code '" + code + "'.");
         if (a->day != m_state.day()) {
-            Error error = fail(ErrorCode::AppointmentNotToday, "This appointment is on " + formatDate(a->day) + ", not today.");
+            Error error = makeError(ErrorCode::AppointmentNotToday, "This appointment is on " + formatDate(a->day) + ", not today.");
             error.details.appointmentDay = a->day;
             return error;
         }
         if (a->ticket) {
             const Ticket* existing = m_state.ticket(*a->ticket);
-            Error error = fail(ErrorCode::AlreadyCheckedIn,
+            Error error = makeError(ErrorCode::AlreadyCheckedIn,
                                "Already checked in with ticket " + (existing ? existing->number : std::string("?")) + ".");
             if (existing) error.details.ticketNumber = existing->number;
             return error;
@@ -61,7 +59,7 @@ public:
         if (auto closed = checkOpen(m_config.hours)) return *closed;
         if (m_at < a->startsAt - m_config.earlyCheckInS) {
             const Now from{a->startsAt - m_config.earlyCheckInS, m_now.utcOffsetS};
-            Error error = fail(ErrorCode::TooEarly, "Too early: check in from " + formatClock(localSecondOfDay(from)) + ".");
+            Error error = makeError(ErrorCode::TooEarly, "Too early: check in from " + formatClock(localSecondOfDay(from)) + ".");
             error.details.checkInFrom = from;
             return error;
         }
@@ -77,12 +75,12 @@ public:
             services = 0;
             for (const auto& id : *cmd.services) {
                 auto svc = m_config.offeredServiceIndex(id);
-                if (!svc) return fail(ErrorCode::UnknownService, "There is no service '" + id + "'.");
+                if (!svc) return makeError(ErrorCode::UnknownService, "There is no service '" + id + "'.");
                 if (!(m_config.counters[*counter].skills & bit(*svc)))
-                    return fail(ErrorCode::InvalidValue, "Counter '" + cmd.counter + "' is not set up for '" + id + "'.");
+                    return makeError(ErrorCode::InvalidValue, "Counter '" + cmd.counter + "' is not set up for '" + id + "'.");
                 services |= bit(*svc);
             }
-            if (services == 0) return fail(ErrorCode::InvalidValue, "Open a counter with at least one service.");
+            if (services == 0) return makeError(ErrorCode::InvalidValue, "Open a counter with at least one service.");
         }
         return Events{CounterUpdated{*counter, CounterState::Open, services, m_at}};
     }
@@ -92,7 +90,7 @@ public:
         if (!counter) return counter.error();
         const CounterStatus& st = m_state.counters()[*counter];
         if (st.state == CounterState::Closed)
-            return fail(ErrorCode::InvalidTransition, "Counter '" + cmd.counter + "' is closed; open it first.");
+            return makeError(ErrorCode::InvalidTransition, "Counter '" + cmd.counter + "' is closed; open it first.");
         return Events{CounterUpdated{*counter, CounterState::Paused, st.services, m_at}};
     }
 
@@ -100,7 +98,7 @@ public:
         auto counter = findCounter(cmd.counter);
         if (!counter) return counter.error();
         if (auto busy = m_state.counters()[*counter].ticket)
-            return fail(ErrorCode::CounterBusy, "Counter '" + cmd.counter + "' still has ticket " +
+            return makeError(ErrorCode::CounterBusy, "Counter '" + cmd.counter + "' still has ticket " +
                         m_state.ticket(*busy)->number + "; finish it first.");
         return Events{CounterUpdated{*counter, CounterState::Closed, 0, m_at}};
     }
@@ -151,7 +149,7 @@ public:
         auto ticket = findTicket(cmd.ticket, {TicketStatus::Called, TicketStatus::Serving}, "completed");
         if (!ticket) return ticket.error();
         if (cmd.outcome == Outcome::None)
-            return fail(ErrorCode::InvalidValue, "A visit ends with an outcome: handled, backoffice, partner or other.");
+            return makeError(ErrorCode::InvalidValue, "A visit ends with an outcome: handled, backoffice, partner or other.");
         return Events{TicketCompleted{cmd.ticket, m_at, cmd.outcome, cmd.note}};
     }
 
@@ -160,11 +158,11 @@ public:
                                  "transferred");
         if (!ticket) return ticket.error();
         if (cmd.service.has_value() == cmd.counter.has_value())
-            return fail(ErrorCode::InvalidValue, "Transfer to either a service or a counter.");
+            return makeError(ErrorCode::InvalidValue, "Transfer to either a service or a counter.");
         TicketTransferred e{cmd.ticket, m_at, (*ticket)->services, std::nullopt};
         if (cmd.service) {
             auto svc = m_config.offeredServiceIndex(*cmd.service);
-            if (!svc) return fail(ErrorCode::UnknownService, "There is no service '" + *cmd.service + "'.");
+            if (!svc) return makeError(ErrorCode::UnknownService, "There is no service '" + *cmd.service + "'.");
             e.services = {*svc};
         } else {
             auto counter = findCounter(*cmd.counter);
@@ -177,37 +175,37 @@ public:
     Decision operator()(const BookAppointment& cmd) {
         const std::string code = normaliseBookingCode(cmd.code);
         if (!validBookingCode(code, cmd.codeSource))
-            return fail(ErrorCode::InvalidValue, "Booking code '" + cmd.code + "' must be " +
+            return makeError(ErrorCode::InvalidValue, "Booking code '" + cmd.code + "' must be " +
                         bookingCodeRuleText(cmd.codeSource) + ".");
-        if (cmd.services.empty()) return fail(ErrorCode::MissingField, "An appointment needs at least one service.");
+        if (cmd.services.empty()) return makeError(ErrorCode::MissingField, "An appointment needs at least one service.");
         if (cmd.services.size() > kMaxServicesPerVisit)
-            return fail(ErrorCode::InvalidValue, "An appointment takes at most " + std::to_string(kMaxServicesPerVisit) +
+            return makeError(ErrorCode::InvalidValue, "An appointment takes at most " + std::to_string(kMaxServicesPerVisit) +
                                                      " services; this one lists " + std::to_string(cmd.services.size()) + ".");
-        if (cmd.persons < 1 || cmd.persons > 20) return fail(ErrorCode::InvalidValue, "persons must be 1-20.");
+        if (cmd.persons < 1 || cmd.persons > 20) return makeError(ErrorCode::InvalidValue, "persons must be 1-20.");
         if (cmd.durationS < 0 || cmd.durationS > kMaxVisitS)
-            return fail(ErrorCode::InvalidValue, "duration must be between 0 and 8 hours.");
-        if (cmd.name.size() > 200) return fail(ErrorCode::InvalidValue, "name is longer than 200 characters.");
+            return makeError(ErrorCode::InvalidValue, "duration must be between 0 and 8 hours.");
+        if (cmd.name.size() > 200) return makeError(ErrorCode::InvalidValue, "name is longer than 200 characters.");
         Appointment a;
         a.code = code;
         for (const auto& id : cmd.services) {
             auto svc = m_config.offeredServiceIndex(id);
-            if (!svc) return fail(ErrorCode::UnknownService, "There is no service '" + id + "'.");
+            if (!svc) return makeError(ErrorCode::UnknownService, "There is no service '" + id + "'.");
             if (!m_config.services[*svc].appointment)
-                return fail(ErrorCode::InvalidValue, "Service '" + id + "' takes no appointments.");
+                return makeError(ErrorCode::InvalidValue, "Service '" + id + "' takes no appointments.");
             a.services.push_back(*svc);
         }
         a.startsAt = cmd.startsAt;
         a.day = cmd.day;
         a.durationS = cmd.durationS > 0 ? cmd.durationS : m_state.durations().expectedVisit(m_config, a.services);
         if (a.durationS > kMaxVisitS)
-            return fail(ErrorCode::InvalidValue, "The services take " + std::to_string(a.durationS / 60) +
+            return makeError(ErrorCode::InvalidValue, "The services take " + std::to_string(a.durationS / 60) +
                                                      " minutes together; one appointment lasts at most 8 hours.");
         a.persons = cmd.persons;
         a.name = cmd.name;
-        if (a.day < m_state.day()) return fail(ErrorCode::InvalidValue, "The appointment is in the past (" + formatDate(a.day) + ").");
+        if (a.day < m_state.day()) return makeError(ErrorCode::InvalidValue, "The appointment is in the past (" + formatDate(a.day) + ").");
         if (const Appointment* existing = m_state.appointment(code)) {
             if (existing->status != AppointmentStatus::Booked)
-                return fail(ErrorCode::InvalidTransition, "Appointment " + code + " is already " +
+                return makeError(ErrorCode::InvalidTransition, "Appointment " + code + " is already " +
                             appointmentStatusName(existing->status) + "; it can no longer change.");
             if (existing->services == a.services && existing->startsAt == a.startsAt && existing->day == a.day &&
                 existing->durationS == a.durationS && existing->persons == a.persons && existing->name == a.name)
@@ -218,21 +216,21 @@ public:
 
     Decision operator()(const RemoveAppointment& cmd) {
         const Appointment* a = m_state.appointment(normaliseBookingCode(cmd.code));
-        if (!a) return fail(ErrorCode::UnknownAppointment, "No appointment with code '" + cmd.code + "'.");
+        if (!a) return makeError(ErrorCode::UnknownAppointment, "No appointment with code '" + cmd.code + "'.");
         if (a->status != AppointmentStatus::Booked)
-            return fail(ErrorCode::InvalidTransition, "Appointment " + a->code + " is already " +
+            return makeError(ErrorCode::InvalidTransition, "Appointment " + a->code + " is already " +
                         appointmentStatusName(a->status) + "; it can no longer be removed.");
         return Events{AppointmentRemoved{a->code}};
     }
 
     Decision operator()(const GiveFeedback& cmd) {
         const Ticket* ticket = m_state.ticketByPublicCode(cmd.publicCode);
-        if (!ticket) return fail(ErrorCode::UnknownVisit, "This ticket is unknown or has expired.");
-        if (cmd.score < 1 || cmd.score > 10) return fail(ErrorCode::InvalidValue, "score must be a whole number from 1 to 10.");
+        if (!ticket) return makeError(ErrorCode::UnknownVisit, "This ticket is unknown or has expired.");
+        if (cmd.score < 1 || cmd.score > 10) return makeError(ErrorCode::InvalidValue, "score must be a whole number from 1 to 10.");
         if (ticket->status != TicketStatus::Done)
-            return fail(ErrorCode::FeedbackNotAllowed, "Feedback can be given after the visit.");
-        if (ticket->feedbackScore) return fail(ErrorCode::FeedbackNotAllowed, "Feedback for this visit was already given.");
-        if (cmd.comment.size() > 1000) return fail(ErrorCode::InvalidValue, "comment is longer than 1000 characters.");
+            return makeError(ErrorCode::FeedbackNotAllowed, "Feedback can be given after the visit.");
+        if (ticket->feedbackScore) return makeError(ErrorCode::FeedbackNotAllowed, "Feedback for this visit was already given.");
+        if (cmd.comment.size() > 1000) return makeError(ErrorCode::InvalidValue, "comment is longer than 1000 characters.");
         return Events{FeedbackGiven{ticket->id, cmd.score, cmd.comment}};
     }
 
@@ -249,7 +247,7 @@ public:
     // Counted while the hall is open: a question at the door outside the hours is no hall contact.
     Decision operator()(const AnswerAtDoor& cmd) {
         auto service = m_config.offeredServiceIndex(cmd.service);
-        if (!service) return fail(ErrorCode::UnknownService, "There is no service '" + cmd.service + "'.");
+        if (!service) return makeError(ErrorCode::UnknownService, "There is no service '" + cmd.service + "'.");
         if (auto closed = checkOpen(m_config.hours)) return *closed;
         return Events{AnsweredAtDoor{*service, m_at}};
     }
@@ -267,14 +265,14 @@ public:
 private:
     static std::optional<Error> checkNeeds(const VisitNeeds& needs) {
         if (needs.language.size() > kMaxNeedLanguageBytes)
-            return fail(ErrorCode::InvalidValue, "language is longer than " + std::to_string(kMaxNeedLanguageBytes) + " bytes.");
-        if (invalidUtf8At(needs.language)) return fail(ErrorCode::InvalidValue, "language is not valid UTF-8 text.");
+            return makeError(ErrorCode::InvalidValue, "language is longer than " + std::to_string(kMaxNeedLanguageBytes) + " bytes.");
+        if (invalidUtf8At(needs.language)) return makeError(ErrorCode::InvalidValue, "language is not valid UTF-8 text.");
         return std::nullopt;
     }
 
     std::optional<Error> checkOpen(const OpeningHours& hours) const {
         if (hours.isOpen(m_now)) return std::nullopt;
-        Error error = fail(ErrorCode::HallClosed, "The hall is closed now.");
+        Error error = makeError(ErrorCode::HallClosed, "The hall is closed now.");
         const LocalDay today = localDay(m_now);
         if (auto range = hours.dayRangeOn(today)) {
             error.message += " Open today from " + formatClock(range->first) + " to " + formatClock(range->second) + ".";
@@ -292,7 +290,7 @@ private:
 
     Result<CounterIndex> findCounter(const std::string& id) const {
         auto counter = m_config.activeCounterIndex(id);
-        if (!counter) return fail(ErrorCode::UnknownCounter, "There is no counter '" + id + "'.");
+        if (!counter) return makeError(ErrorCode::UnknownCounter, "There is no counter '" + id + "'.");
         return *counter;
     }
 
@@ -302,18 +300,18 @@ private:
         if (!counter) return counter;
         const CounterStatus& st = m_state.counters()[*counter];
         if (st.state != CounterState::Open)
-            return fail(ErrorCode::CounterClosed, "Counter '" + id + "' is " + counterStateName(st.state) + "; open it first.");
+            return makeError(ErrorCode::CounterClosed, "Counter '" + id + "' is " + counterStateName(st.state) + "; open it first.");
         if (st.ticket)
-            return fail(ErrorCode::CounterBusy, "Counter '" + id + "' still has ticket " + m_state.ticket(*st.ticket)->number +
+            return makeError(ErrorCode::CounterBusy, "Counter '" + id + "' still has ticket " + m_state.ticket(*st.ticket)->number +
                         "; complete, transfer or mark it first.");
         return counter;
     }
 
     Result<const Ticket*> findTicket(TicketId id, std::initializer_list<TicketStatus> allowed, const char* verb) const {
         const Ticket* ticket = m_state.ticket(id);
-        if (!ticket) return fail(ErrorCode::UnknownTicket, "There is no ticket " + std::to_string(id) + " today.");
+        if (!ticket) return makeError(ErrorCode::UnknownTicket, "There is no ticket " + std::to_string(id) + " today.");
         if (std::find(allowed.begin(), allowed.end(), ticket->status) == allowed.end())
-            return fail(ErrorCode::InvalidTransition, "Ticket " + ticket->number + " is " +
+            return makeError(ErrorCode::InvalidTransition, "Ticket " + ticket->number + " is " +
                         ticketStatusName(ticket->status) + "; it cannot be " + verb + ".");
         return ticket;
     }
@@ -323,9 +321,9 @@ private:
         const char prefix = m_config.services[services.front()].prefix;
         std::string number = m_state.nextNumber(prefix);
         if (number.empty())
-            return fail(ErrorCode::NumbersExhausted, std::string("All 999 numbers with ") + prefix + " are in use.");
+            return makeError(ErrorCode::NumbersExhausted, std::string("All 999 numbers with ") + prefix + " are in use.");
         if (!publicCode.empty() && m_state.ticketByPublicCode(publicCode))
-            return fail(ErrorCode::Internal, "visitor code collision"); // 128 random bits: a programming error
+            return makeError(ErrorCode::Internal, "visitor code collision"); // 128 random bits: a programming error
         Ticket ticket;
         ticket.id = m_state.nextTicketId();
         ticket.number = number;

@@ -10,8 +10,6 @@
 namespace loket::core {
 namespace {
 
-// Booked visitors are expected in the hall a little before their time.
-constexpr Seconds kExpectedEarlyArrivalS = 300;
 // When only booked visitors who need this counter are at stake, this many short visits are
 // tried as gap fillers (in order of due time): a bound on the decision's cost.
 constexpr std::size_t kGapFillersTried = 8;

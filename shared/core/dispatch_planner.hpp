@@ -32,6 +32,10 @@
 
 namespace loket::core {
 
+// Booked visitors are expected in the hall a little before their time (the planner and the wait
+// prediction both count on it).
+inline constexpr Seconds kExpectedEarlyArrivalS = 300;
+
 std::optional<std::size_t> choosePlanned(const DispatchInput& input, const CounterSlot& counter);
 
 // Which of the booked visitors in `upcoming` (by time) due before `until` to expect, thinned by

@@ -9,8 +9,6 @@ namespace {
 
 using Events = std::vector<Event>;
 
-Error fail(ErrorCode code, std::string message) { return makeError(code, std::move(message)); }
-
 bool hexKey(const std::string& key) {
     return key.size() == 64 && key.find_first_not_of("0123456789abcdef") == std::string::npos;
 }
@@ -73,20 +71,20 @@ Seconds placeOfflineCheckIn(Seconds kioskCheckedInAt, Seconds offsetS, Seconds g
 
 Result<std::vector<Event>> decideLeaseNumbers(const HallState& state, const LeaseNumbers& cmd, Now now) {
     const HallConfig& config = state.config();
-    if (cmd.kiosk.empty()) return fail(ErrorCode::MissingField, "A lease is for one kiosk: its device id is missing.");
+    if (cmd.kiosk.empty()) return makeError(ErrorCode::MissingField, "A lease is for one kiosk: its device id is missing.");
     auto service = config.serviceIndex(cmd.service);
-    if (!service) return fail(ErrorCode::UnknownService, "There is no service '" + cmd.service + "'.");
+    if (!service) return makeError(ErrorCode::UnknownService, "There is no service '" + cmd.service + "'.");
     // A retried request gets the lease it already has: no second block.
     if (state.offline().activeLease(cmd.kiosk, *service, now.t)) return Events{};
     const std::string& key = state.offline().bookKey().empty() ? cmd.bookKey : state.offline().bookKey();
-    if (!hexKey(key)) return fail(ErrorCode::InvalidValue, "The offline book key must be 64 lower-case hex digits.");
+    if (!hexKey(key)) return makeError(ErrorCode::InvalidValue, "The offline book key must be 64 lower-case hex digits.");
     const std::string& uploadKey = state.offline().uploadKey().empty() ? cmd.uploadKey : state.offline().uploadKey();
-    if (!hexKey(uploadKey)) return fail(ErrorCode::InvalidValue, "The offline upload key must be 64 lower-case hex digits.");
+    if (!hexKey(uploadKey)) return makeError(ErrorCode::InvalidValue, "The offline upload key must be 64 lower-case hex digits.");
     const char prefix = config.services[*service].prefix;
     const int size = std::clamp(cmd.size, kMinLeaseBlock, kMaxLeaseBlock);
     auto first = findBlock(state, prefix, size);
     if (!first)
-        return fail(ErrorCode::NumbersExhausted, std::string("No ") + std::to_string(size) + " free numbers with " + prefix +
+        return makeError(ErrorCode::NumbersExhausted, std::string("No ") + std::to_string(size) + " free numbers with " + prefix +
                                                      " are left today to lease.");
     NumberLease lease;
     lease.id = state.offline().nextLeaseId();
@@ -102,18 +100,18 @@ Result<std::vector<Event>> decideLeaseNumbers(const HallState& state, const Leas
 }
 
 Result<std::vector<Event>> decideRenewLeases(const HallState& state, const RenewLeases& cmd, Now now) {
-    if (cmd.kiosk.empty()) return fail(ErrorCode::MissingField, "A renewal is for one kiosk: its device id is missing.");
+    if (cmd.kiosk.empty()) return makeError(ErrorCode::MissingField, "A renewal is for one kiosk: its device id is missing.");
     (void)state;
     return Events{LeasesRenewed{cmd.kiosk, now.t, now.t - cmd.kioskClock, now.t + kLeaseTtlS}};
 }
 
 Result<std::vector<Event>> decideReturnLease(const HallState& state, const ReturnLease& cmd, Now now) {
     const LeaseRecord* record = state.offline().lease(cmd.lease);
-    if (!record) return fail(ErrorCode::NotFound, "There is no lease " + std::to_string(cmd.lease) + " today.");
-    if (record->lease.kiosk != cmd.kiosk) return fail(ErrorCode::Forbidden, "Lease " + std::to_string(cmd.lease) + " belongs to another kiosk.");
+    if (!record) return makeError(ErrorCode::NotFound, "There is no lease " + std::to_string(cmd.lease) + " today.");
+    if (record->lease.kiosk != cmd.kiosk) return makeError(ErrorCode::Forbidden, "Lease " + std::to_string(cmd.lease) + " belongs to another kiosk.");
     if (record->ended) return Events{}; // returned twice: nothing changes
     if (cmd.used < 0 || cmd.used > record->lease.count)
-        return fail(ErrorCode::InvalidValue, "used must be between 0 and " + std::to_string(record->lease.count) + ".");
+        return makeError(ErrorCode::InvalidValue, "used must be between 0 and " + std::to_string(record->lease.count) + ".");
     // Numbers already uploaded stay reserved even if the kiosk miscounts.
     int used = cmd.used;
     for (const auto& [number, ticket] : record->placed)
@@ -133,28 +131,28 @@ Result<std::vector<Event>> decideAcceptOfflineTicket(const HallState& state, con
     const HallConfig& config = state.config();
     const LeaseRecord* record = state.offline().lease(cmd.lease);
     if (!record)
-        return fail(ErrorCode::NotFound, "There is no lease " + std::to_string(cmd.lease) + " today (leases end at day rollover).");
+        return makeError(ErrorCode::NotFound, "There is no lease " + std::to_string(cmd.lease) + " today (leases end at day rollover).");
     const NumberLease& lease = record->lease;
-    if (lease.kiosk != cmd.kiosk) return fail(ErrorCode::Forbidden, "Lease " + std::to_string(cmd.lease) + " belongs to another kiosk.");
+    if (lease.kiosk != cmd.kiosk) return makeError(ErrorCode::Forbidden, "Lease " + std::to_string(cmd.lease) + " belongs to another kiosk.");
     const int seq = parseLeasedNumber(cmd.number, lease.prefix);
     if (seq < lease.first || seq >= lease.first + lease.count)
-        return fail(ErrorCode::InvalidValue, "Number '" + cmd.number + "' is not in lease " + std::to_string(lease.id) + " (" +
+        return makeError(ErrorCode::InvalidValue, "Number '" + cmd.number + "' is not in lease " + std::to_string(lease.id) + " (" +
                                                  leaseNumber(lease.prefix, lease.first) + "–" +
                                                  leaseNumber(lease.prefix, lease.first + lease.count - 1) + ").");
     if (auto placed = record->placed.find(cmd.number); placed != record->placed.end()) {
         // Exactly once: the same upload again answers with the ticket it made.
-        Error error = fail(ErrorCode::AlreadyCheckedIn, "Ticket " + cmd.number + " of this lease is already in the queue.");
+        Error error = makeError(ErrorCode::AlreadyCheckedIn, "Ticket " + cmd.number + " of this lease is already in the queue.");
         error.details.ticketNumber = cmd.number;
         return error;
     }
     auto service = config.serviceIndex(cmd.service);
-    if (!service) return fail(ErrorCode::UnknownService, "There is no service '" + cmd.service + "'.");
+    if (!service) return makeError(ErrorCode::UnknownService, "There is no service '" + cmd.service + "'.");
     if (*service != lease.service)
-        return fail(ErrorCode::InvalidValue, "Lease " + std::to_string(lease.id) + " is for '" + config.services[lease.service].id +
+        return makeError(ErrorCode::InvalidValue, "Lease " + std::to_string(lease.id) + " is for '" + config.services[lease.service].id +
                                                  "', not '" + cmd.service + "'.");
-    if (cmd.publicCode.empty()) return fail(ErrorCode::MissingField, "An offline ticket carries the visitor code it printed.");
+    if (cmd.publicCode.empty()) return makeError(ErrorCode::MissingField, "An offline ticket carries the visitor code it printed.");
     if (state.ticketByPublicCode(cmd.publicCode))
-        return fail(ErrorCode::InvalidValue, "This visitor code belongs to another ticket; a kiosk makes a new one for each ticket.");
+        return makeError(ErrorCode::InvalidValue, "This visitor code belongs to another ticket; a kiosk makes a new one for each ticket.");
 
     const Seconds offset = state.offline().clockOffset(cmd.kiosk).value_or(0);
     const Seconds placedAt = placeOfflineCheckIn(cmd.kioskCheckedInAt, offset, lease.grantedAt, now.t);
@@ -162,9 +160,9 @@ Result<std::vector<Event>> decideAcceptOfflineTicket(const HallState& state, con
         // A revoked kiosk's tickets from before the revocation count; nothing after it does.
         // By the kiosk's own (corrected) word, not clamped to now: a ticket dated after the revoke is refused.
         if (record->endReason == LeaseEndReason::Revoked && cmd.kioskCheckedInAt + offset > record->endedAt)
-            return fail(ErrorCode::Forbidden, "Ticket " + cmd.number + " was issued after the kiosk was revoked.");
+            return makeError(ErrorCode::Forbidden, "Ticket " + cmd.number + " was issued after the kiosk was revoked.");
         if (record->endReason == LeaseEndReason::Returned && seq >= lease.first + record->reserved)
-            return fail(ErrorCode::InvalidValue, "Number '" + cmd.number + "' lies in the part of lease " +
+            return makeError(ErrorCode::InvalidValue, "Number '" + cmd.number + "' lies in the part of lease " +
                                                      std::to_string(lease.id) + " the kiosk gave back unused.");
     }
 

@@ -12,8 +12,6 @@
 namespace loket::core {
 namespace {
 
-// Booked visitors are expected in the hall a little before their time.
-constexpr Seconds kExpectedEarlyArrivalS = 300;
 // Look this far into the appointment book.
 constexpr Seconds kBookHorizonS = 2 * 3600;
 // The forward run costs O(n²). A real hall has a few hundred visitors waiting at most; beyond

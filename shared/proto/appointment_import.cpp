@@ -283,8 +283,8 @@ std::vector<std::string> servicesOf(icalcomponent* event) {
 
 // The instant of DTSTART/DTEND: UTC, a zone the file defines (VTIMEZONE, such as Outlook's
 // "W. Europe Standard Time"), a zone libical knows by its tz name, or floating (hall time).
-bool instantOf(icalcomponent* event, icalproperty_kind kind, icaltimetype time, const LocalToInstant& toInstant,
-               const std::string& hallTz, Seconds& out, LocalDay& day, std::string& error) {
+bool icalInstantOf(icalcomponent* event, icalproperty_kind kind, icaltimetype time, const LocalToInstant& toInstant,
+                   const std::string& hallTz, Seconds& out, LocalDay& day, std::string& error) {
     const char* name = kind == ICAL_DTSTART_PROPERTY ? "DTSTART" : "DTEND";
     if (time.is_date) {
         error = std::string(name) + " is a whole day; an appointment needs a time";
@@ -368,7 +368,7 @@ ParsedImport parseAppointmentsIcs(std::string_view text, const LocalToInstant& t
         std::string error;
         Seconds startsAt = 0;
         LocalDay day = 0;
-        if (!instantOf(event, ICAL_DTSTART_PROPERTY, start, toInstant, hallTimeZone, startsAt, day, error)) {
+        if (!icalInstantOf(event, ICAL_DTSTART_PROPERTY, start, toInstant, hallTimeZone, startsAt, day, error)) {
             fail("DTSTART", error);
             continue;
         }
@@ -378,7 +378,7 @@ ParsedImport parseAppointmentsIcs(std::string_view text, const LocalToInstant& t
         } else if (icalcomponent_get_first_property(event, ICAL_DTEND_PROPERTY)) {
             Seconds end = 0;
             LocalDay endDay = 0;
-            if (!instantOf(event, ICAL_DTEND_PROPERTY, icalcomponent_get_dtend(event), toInstant, hallTimeZone, end, endDay, error)) {
+            if (!icalInstantOf(event, ICAL_DTEND_PROPERTY, icalcomponent_get_dtend(event), toInstant, hallTimeZone, end, endDay, error)) {
                 fail("DTEND", error);
                 continue;
             }

@@ -179,4 +179,11 @@ std::unique_ptr<server::booking::BookingSync> makeSync(TestHall& hall, std::vect
                                                           "test-instance");
 }
 
+bool hasTicket(const Result<std::vector<core::Event>>& r) {
+    if (!r) return false;
+    for (const auto& e : *r)
+        if (std::holds_alternative<core::TicketIssued>(e)) return true;
+    return false;
+}
+
 } // namespace loket::test

@@ -48,6 +48,9 @@ private:
     int m_visitor = 0;
 };
 
+// True when a check-in's events hold an issued ticket.
+bool hasTicket(const Result<std::vector<core::Event>>& r);
+
 server::booking::ConnectorConfig jccConfig(const std::string& endpoint);
 server::booking::ConnectorConfig jccRestConfig(const std::string& endpoint);
 server::booking::ConnectorConfig qmaticConfig(const std::string& endpoint);

@@ -34,13 +34,6 @@ kiosk::BookingCodeRecognizer shippedRecognizer() {
     return std::move(*recognizer);
 }
 
-bool hasTicket(const Result<std::vector<core::Event>>& r) {
-    if (!r) return false;
-    for (const auto& e : *r)
-        if (std::holds_alternative<core::TicketIssued>(e)) return true;
-    return false;
-}
-
 } // namespace
 
 TEST_CASE("jcc: a normal day is pulled into the book with JCC's ids as codes and its local times") {

@@ -23,13 +23,6 @@ QmaticAppointment qmatic(std::string id, std::vector<std::string> services, std:
     return a;
 }
 
-bool hasTicket(const Result<std::vector<core::Event>>& r) {
-    if (!r) return false;
-    for (const auto& e : *r)
-        if (std::holds_alternative<core::TicketIssued>(e)) return true;
-    return false;
-}
-
 } // namespace
 
 TEST_CASE("qmatic: a normal day with UTC times, several customers and services, and a cancellation") {

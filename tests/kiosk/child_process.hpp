@@ -10,6 +10,9 @@
 
 namespace loket::kiosk::testing {
 
+// The source tree: the programs' assets and example configurations.
+inline const std::filesystem::path kSource = LOKET_SOURCE_DIR;
+
 class ChildProcess {
 public:
     ChildProcess(std::vector<std::string> args, const std::filesystem::path& logDir, std::vector<std::string> env = {});

@@ -13,6 +13,7 @@
 
 namespace fs = std::filesystem;
 using loket::kiosk::testing::ChildProcess;
+using loket::kiosk::testing::kSource;
 using loket::kiosk::testing::readText;
 using loket::kiosk::testing::waitForFile;
 using loket::test::ApiClient;
@@ -22,8 +23,6 @@ using loket::test::TempDir;
 using namespace std::chrono_literals;
 
 namespace {
-
-const fs::path kSource = LOKET_SOURCE_DIR;
 
 // A kiosk config without a device token: the kiosk pairs. Heartbeat every second.
 fs::path unpairedConfig(const TempDir& dir, const std::string& serverUrl) {

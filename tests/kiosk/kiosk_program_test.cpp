@@ -25,6 +25,7 @@
 
 namespace fs = std::filesystem;
 using loket::kiosk::testing::ChildProcess;
+using loket::kiosk::testing::kSource;
 using loket::kiosk::testing::waitForFile;
 using loket::test::ApiClient;
 using loket::test::Json;
@@ -33,8 +34,6 @@ using loket::test::TempDir;
 using namespace std::chrono_literals;
 
 namespace {
-
-const fs::path kSource = LOKET_SOURCE_DIR;
 
 std::string readFile(const fs::path& p) {
     std::ifstream in(p);

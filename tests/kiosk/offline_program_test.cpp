@@ -23,6 +23,7 @@
 
 namespace fs = std::filesystem;
 using loket::kiosk::testing::ChildProcess;
+using loket::kiosk::testing::kSource;
 using loket::kiosk::testing::waitForFile;
 using loket::test::Json;
 using loket::test::ServerProcess;
@@ -31,7 +32,6 @@ using namespace std::chrono_literals;
 
 namespace {
 
-const fs::path kSource = LOKET_SOURCE_DIR;
 const std::vector<std::string> kEnv{"SDL_VIDEODRIVER=offscreen", "SDL_AUDIODRIVER=dummy"};
 
 // The example hall with a second kiosk (token "offline-kiosk-2-token").

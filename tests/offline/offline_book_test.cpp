@@ -8,22 +8,22 @@
 using namespace loket;
 
 namespace {
-const std::string kKey = "000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f";
+const std::string kHmacKey = "000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f";
 }
 
 TEST_CASE("offline: a booking code's hash is HMAC-SHA256 with the day's key, of the normalised code") {
-    // Reference: printf ABC234 | openssl dgst -sha256 -mac HMAC -macopt hexkey:<kKey>
-    auto h = offline::bookCodeHash(kKey, "ABC234");
+    // Reference: printf ABC234 | openssl dgst -sha256 -mac HMAC -macopt hexkey:<kHmacKey>
+    auto h = offline::bookCodeHash(kHmacKey, "ABC234");
     REQUIRE(h);
     CHECK(*h == "a67029f25457843adf680d46725ce52bfd48dc5f9fd85b9163dd91ec6e41cb88");
     // What the visitor types is normalised the way the server reads codes.
-    CHECK(offline::bookCodeHash(kKey, "abc 234").value() == *h);
+    CHECK(offline::bookCodeHash(kHmacKey, "abc 234").value() == *h);
 }
 
 TEST_CASE("offline: another key gives another hash, and a bad key is an error, never an unkeyed hash") {
-    std::string other = kKey;
+    std::string other = kHmacKey;
     other[0] = '1';
-    CHECK(offline::bookCodeHash(other, "ABC234").value() != offline::bookCodeHash(kKey, "ABC234").value());
+    CHECK(offline::bookCodeHash(other, "ABC234").value() != offline::bookCodeHash(kHmacKey, "ABC234").value());
     CHECK(offline::bookCodeHash("", "ABC234").error().code == ErrorCode::InvalidValue);
     CHECK(offline::bookCodeHash(std::string(64, 'G'), "ABC234").error().code == ErrorCode::InvalidValue);
 }

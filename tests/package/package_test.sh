@@ -26,7 +26,7 @@ fi
 # Sanitizer and test settings of the calling build must not leak into the packages.
 env -u ASAN_OPTIONS -u LSAN_OPTIONS -u UBSAN_OPTIONS \
   cmake -S "$src" -B "$build" -DCMAKE_BUILD_TYPE=Release -DLOKET_TESTS=OFF -DLOKET_SANITIZE=OFF \
-  -DLOKET_WERROR=OFF -DCMAKE_SKIP_INSTALL_ALL_DEPENDENCY=ON "${launcher[@]}" >"$work/configure.log" \
+  -DLOKET_WERROR=OFF -DLOKET_UNITY=ON -DCMAKE_SKIP_INSTALL_ALL_DEPENDENCY=ON "${launcher[@]}" >"$work/configure.log" \
   || { cat "$work/configure.log"; fail "cmake configure"; }
 cmake --build "$build" -j"$(nproc)" --target loket-server loket-kiosk loket-display loket_print loket-sim \
   >"$work/build.log" 2>&1 || { tail -40 "$work/build.log"; fail "build"; }

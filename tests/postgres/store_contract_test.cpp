@@ -257,6 +257,13 @@ void sessionsAuditAndDevices(Stores& stores) {
     REQUIRE(s->has_value());
     CHECK((*s)->username == "demo");
     CHECK((*s)->expiresAt == 900);
+    CHECK((*s)->location.empty());
+    // A city's session keeps the location chosen at log-in.
+    REQUIRE(store->putSession("h2", {"demo", 900, "noord"}));
+    auto located = store->findSession("h2");
+    REQUIRE(located);
+    REQUIRE(located->has_value());
+    CHECK((*located)->location == "noord");
     REQUIRE(store->deleteSession("h1"));
     auto none = store->findSession("h1");
     REQUIRE(none);
@@ -285,7 +292,7 @@ void sessionsAuditAndDevices(Stores& stores) {
     d.revokedAt = 11000;
     d.name = "Kiosk ingang";
     REQUIRE(store->putEnrolledDevice(d));
-    REQUIRE(store->putEnrolledDevice({"display-1", "Scherm", "display", 2000, std::nullopt, {}}));
+    REQUIRE(store->putEnrolledDevice({"display-1", "Scherm", "display", 2000, std::nullopt, {}, "noord"}));
     auto devices = store->enrolledDevices();
     REQUIRE(devices);
     REQUIRE(devices->size() == 2);
@@ -295,6 +302,8 @@ void sessionsAuditAndDevices(Stores& stores) {
     REQUIRE((*devices)[0].tokens.size() == 1);
     CHECK((*devices)[0].tokens[0].tokenHash == "t3");
     CHECK((*devices)[1].tokens.empty());
+    CHECK((*devices)[0].location.empty());
+    CHECK((*devices)[1].location == "noord");
     CHECK(store->probeWrite());
     CHECK(store->probeWrite());
 }

@@ -11,10 +11,6 @@ using namespace loket::test;
 
 namespace {
 
-std::string errorCode(const ApiResponse& r) {
-    return r.json.is_object() && r.json.contains("error") ? r.json["error"]["code"].get<std::string>() : "(no error body: " + r.body + ")";
-}
-
 // The example hall with `from` replaced by `to`, written into `dir`.
 std::filesystem::path hallReplacing(const TempDir& dir, const std::string& from, const std::string& to) {
     std::ifstream in(ServerProcess::defaultConfig());
@@ -43,7 +39,7 @@ TEST_CASE("auth: ?access_token= is taken only on the event stream") {
     ApiClient anonymous(server);
     auto viaUrl = anonymous.get("/api/v1/tickets?access_token=" + token);
     CHECK(viaUrl.status == 401);
-    CHECK(errorCode(viaUrl) == "unauthorized");
+    CHECK(errorCodeOf(viaUrl) == "unauthorized");
     CHECK(ApiClient(server, token).get("/api/v1/tickets").status == 200);
     // The event stream still takes it (EventSource cannot send a header): the stream opens.
     httplib::Client client("127.0.0.1", server.port());
@@ -65,7 +61,7 @@ TEST_CASE("input: a status filter that is not UTF-8 is a 400, not a 500") {
         INFO(query);
         auto r = staff.get(std::string("/api/v1/tickets?status=") + query);
         CHECK(r.status == 400);
-        CHECK(errorCode(r) == "invalid_value");
+        CHECK(errorCodeOf(r) == "invalid_value");
     }
 }
 
@@ -80,7 +76,7 @@ TEST_CASE("auth: failed log-ins slow down the guesser's address, never the real 
     for (int i = 0; i < 5; ++i) CHECK(login("198.51.100.7", "guess" + std::to_string(i)).status == 401);
     auto guesser = login("198.51.100.7", "demo-demo-demo");
     CHECK(guesser.status == 429);
-    CHECK(errorCode(guesser) == "too_many_requests");
+    CHECK(errorCodeOf(guesser) == "too_many_requests");
     // The colleague at another desk logs in with the right password at once.
     CHECK(login("198.51.100.8", "demo-demo-demo").status == 200);
     // 20+ failures against other accounts from one address do not block a user there.
@@ -113,10 +109,10 @@ TEST_CASE("input: an appointment lists at most 8 services and lasts at most 8 ho
     };
     auto huge = book("K7Q2MA", 5000);
     CHECK(huge.status == 400);
-    CHECK(errorCode(huge) == "invalid_value");
+    CHECK(errorCodeOf(huge) == "invalid_value");
     auto nine = book("K7Q2MB", 9);
     CHECK(nine.status == 400);
-    CHECK(errorCode(nine) == "invalid_value");
+    CHECK(errorCodeOf(nine) == "invalid_value");
     // Nothing was booked.
     CHECK(admin.get("/api/v1/appointments").json.dump().find("K7Q2MA") == std::string::npos);
     auto two = book("K7Q2MC", 2);
@@ -137,7 +133,7 @@ TEST_CASE("auth: staff of counter b1 may not transfer or cancel waiting tickets 
     const std::string birthId = birth.json["ticket"]["id"].dump(), extractId = extract.json["ticket"]["id"].dump();
     auto transfer = staff.post("/api/v1/tickets/" + birthId + "/transfer", {{"service", "uittreksel"}});
     CHECK(transfer.status == 403);
-    CHECK(errorCode(transfer) == "forbidden");
+    CHECK(errorCodeOf(transfer) == "forbidden");
     auto cancel = staff.post("/api/v1/tickets/" + birthId + "/cancel");
     CHECK(cancel.status == 403);
     // Still waiting, untouched.
@@ -163,7 +159,7 @@ TEST_CASE("input: one kiosk credential is rate-limited with a clear 429; the adm
     CHECK(created >= 10);
     CHECK(created <= 11);
     CHECK(refused.status == 429);
-    CHECK(errorCode(refused) == "too_many_requests");
+    CHECK(errorCodeOf(refused) == "too_many_requests");
     CHECK(refused.json["error"]["message"].get<std::string>().find("wait") != std::string::npos);
     // The admin integration is no kiosk: it still checks in.
     CHECK(ApiClient(server, "demo-admin-token").post("/api/v1/tickets", {{"service", "uittreksel"}}, {{"Idempotency-Key", "adm"}}).status == 201);

@@ -7,9 +7,6 @@
 using namespace loket::test;
 
 namespace {
-std::string today(const ServerProcess& server) {
-    return ApiClient(server, "demo-display-token").get("/api/v1/hall").json["hall"]["date"];
-}
 std::string compact(std::string date) {
     date.erase(std::remove(date.begin(), date.end(), '-'), date.end());
     return date;
@@ -20,7 +17,7 @@ TEST_CASE("appointments: a CSV import with a bad row stores nothing and reports 
     TempDir dir;
     ServerProcess server(dir.path() / "hall.db");
     ApiClient admin(server, "demo-admin-token");
-    const std::string d = today(server);
+    const std::string d = hallDate(server);
     const std::string csv =
         "code,date,time,services,duration_min,persons,name\n"
         "K7Q2MX," + d + ",23:50,paspoort,10,1,J. de Vries\n"
@@ -67,7 +64,7 @@ TEST_CASE("appointments: an iCalendar import reads codes, services, times and du
     TempDir dir;
     ServerProcess server(dir.path() / "hall.db");
     ApiClient admin(server, "demo-admin-token");
-    const std::string d = compact(today(server));
+    const std::string d = compact(hallDate(server));
     const std::string ics =
         "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//Afspraken//NL\r\n"
         "BEGIN:VEVENT\r\nUID:ICSA22@afspraken.example\r\nDTSTART:" + d + "T235000\r\nDURATION:PT15M\r\n"

@@ -12,10 +12,6 @@ using namespace loket::test;
 
 namespace {
 
-std::string hallDate(const ServerProcess& server) {
-    return ApiClient(server, "demo-display-token").get("/api/v1/hall").json["hall"]["date"];
-}
-
 // The example configuration with `audit_days` set, in `dir`.
 std::filesystem::path configKeeping(const std::filesystem::path& dir, int days) {
     std::ifstream in(ServerProcess::defaultConfig());

@@ -17,28 +17,6 @@
 
 using namespace loket::test;
 
-namespace {
-
-struct Run {
-    int exitCode = -1;
-    std::string output; // stdout and stderr
-};
-
-// The real loket-server binary with `args` (paths from TempDir: no spaces, no quotes).
-Run runServerCommand(const std::string& args) {
-    const std::string command = std::string(LOKET_SERVER_BIN) + " " + args + " 2>&1";
-    FILE* p = popen(command.c_str(), "r");
-    REQUIRE(p);
-    Run run;
-    char buffer[512];
-    while (fgets(buffer, sizeof buffer, p)) run.output += buffer;
-    const int status = pclose(p);
-    run.exitCode = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-    return run;
-}
-
-} // namespace
-
 TEST_CASE("backup: a backup taken under load restores every acknowledged ticket, and numbering continues") {
     TempDir dir;
     const auto live = dir.path() / "live.db";

@@ -8,12 +8,6 @@
 
 using namespace loket::test;
 
-namespace {
-std::string errorCode(const ApiResponse& r) {
-    return r.json.is_object() && r.json.contains("error") ? r.json["error"]["code"].get<std::string>() : "(no error body: " + r.body + ")";
-}
-} // namespace
-
 TEST_CASE("server: bad input gets a 4xx with a JSON error code, and the hall is unchanged") {
     TempDir dir;
     ServerProcess server(dir.path() / "hall.db");
@@ -53,7 +47,7 @@ TEST_CASE("server: bad input gets a 4xx with a JSON error code, and the hall is 
     for (std::size_t i = 0; i < cases.size(); ++i) {
         INFO("case " << i << ": " << cases[i].r.body);
         CHECK(cases[i].r.status == cases[i].status);
-        CHECK(errorCode(cases[i].r) == cases[i].code);
+        CHECK(errorCodeOf(cases[i].r) == cases[i].code);
         CHECK(cases[i].r.json["error"]["message"].get<std::string>().size() > 5);
     }
     CHECK(staff.get("/api/v1/tickets").body == before);
@@ -68,7 +62,7 @@ TEST_CASE("server: repeated failed log-ins are throttled") {
     for (int i = 0; i < 5; ++i) CHECK(anonymous.post("/api/v1/login", {{"username", "demo"}, {"password", "guess" + std::to_string(i)}}).status == 401);
     auto r = anonymous.post("/api/v1/login", {{"username", "demo"}, {"password", "demo-demo-demo"}});
     CHECK(r.status == 429);
-    CHECK(errorCode(r) == "too_many_requests");
+    CHECK(errorCodeOf(r) == "too_many_requests");
 }
 
 TEST_CASE("server: staff may work only at their own counters") {
@@ -89,7 +83,7 @@ TEST_CASE("server: staff may work only at their own counters") {
     CHECK(staff.post("/api/v1/counters/b2/open").status == 200);
     auto r = staff.post("/api/v1/counters/b1/open");
     CHECK(r.status == 403);
-    CHECK(errorCode(r) == "forbidden");
+    CHECK(errorCodeOf(r) == "forbidden");
 }
 
 namespace {

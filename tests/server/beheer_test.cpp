@@ -24,16 +24,6 @@ Json serviceOf(const Json& services, const std::string& id) {
     return nullptr;
 }
 
-std::string hallDate(const ServerProcess& server) {
-    return ApiClient(server, "demo-display-token").get("/api/v1/hall").json["hall"]["date"];
-}
-
-RawConnection openStream(const ServerProcess& server, const std::string& token) {
-    RawConnection c(server);
-    REQUIRE(c.send("GET /api/v1/events HTTP/1.1\r\nHost: loket\r\nAuthorization: Bearer " + token + "\r\n\r\n"));
-    return c;
-}
-
 } // namespace
 
 TEST_CASE("configuration: an admin changes what to bring and the kiosk's services show it, others may not change it") {
@@ -119,8 +109,8 @@ TEST_CASE("configuration: a closed day refuses walk-ins with hall_closed and no 
 TEST_CASE("configuration: a change reaches a connected kiosk's and display's event streams (the time is printed, not asserted)") {
     TempDir dir;
     ServerProcess server(dir.path() / "hall.db");
-    auto display = openStream(server, "demo-display-token");
-    auto kiosk = openStream(server, "demo-kiosk-token");
+    auto display = openEventStream(server, "demo-display-token");
+    auto kiosk = openEventStream(server, "demo-kiosk-token");
     REQUIRE(waitForStreams(server, 2));
     const auto t0 = std::chrono::steady_clock::now();
     REQUIRE(ApiClient(server, "demo-admin-token")

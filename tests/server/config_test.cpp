@@ -11,17 +11,7 @@ using namespace loket::test;
 
 namespace {
 
-struct Run { int code; std::string output; };
-
-Run checkConfig(const std::filesystem::path& file) {
-    const std::string cmd = std::string(LOKET_SERVER_BIN) + " --config " + file.string() + " --check-config 2>&1";
-    FILE* p = popen(cmd.c_str(), "r");
-    std::string out;
-    char buf[512];
-    while (fgets(buf, sizeof buf, p)) out += buf;
-    int status = pclose(p);
-    return {WEXITSTATUS(status), out};
-}
+CommandRun checkConfig(const std::filesystem::path& file) { return runServerCommand("--config " + file.string() + " --check-config"); }
 
 std::string exampleWith(const std::string& from, const std::string& to) {
     std::ifstream in(ServerProcess::defaultConfig());
@@ -42,8 +32,8 @@ int lineOf(const std::string& text, const std::string& needle) {
 } // namespace
 
 TEST_CASE("config: the example configurations are valid") {
-    CHECK(checkConfig(ServerProcess::defaultConfig()).code == 0);
-    CHECK(checkConfig(std::filesystem::path(LOKET_SOURCE_DIR) / "firmware-config" / "hall.gemeente.example.toml").code == 0);
+    CHECK(checkConfig(ServerProcess::defaultConfig()).exitCode == 0);
+    CHECK(checkConfig(std::filesystem::path(LOKET_SOURCE_DIR) / "firmware-config" / "hall.gemeente.example.toml").exitCode == 0);
 }
 
 TEST_CASE("config: an error names the file, the line and the field") {
@@ -63,12 +53,12 @@ TEST_CASE("config: an error names the file, the line and the field") {
         std::ofstream(file) << text;
         auto run = checkConfig(file);
         INFO(run.output);
-        CHECK(run.code != 0);
+        CHECK(run.exitCode != 0);
         CHECK(run.output.find(file.string() + ":" + std::to_string(lineOf(text, c.to))) != std::string::npos);
         CHECK(run.output.find(c.field) != std::string::npos);
     }
     std::ofstream(file) << "[hall\nname = 1";
     auto syntax = checkConfig(file);
-    CHECK(syntax.code != 0);
+    CHECK(syntax.exitCode != 0);
     CHECK(syntax.output.find(file.string() + ":1") != std::string::npos);
 }

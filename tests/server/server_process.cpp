@@ -257,6 +257,32 @@ Json jsonOf(const std::string& response) {
     return Json::parse(response.substr(end + 4), nullptr, false);
 }
 
+std::string errorCodeOf(const ApiResponse& r) {
+    return r.json.is_object() && r.json.contains("error") ? r.json["error"]["code"].get<std::string>() : "(no error body: " + r.body + ")";
+}
+
+CommandRun runServerCommand(const std::string& args) {
+    const std::string command = std::string(LOKET_SERVER_BIN) + " " + args + " 2>&1";
+    FILE* p = popen(command.c_str(), "r");
+    REQUIRE(p);
+    CommandRun run;
+    char buffer[512];
+    while (fgets(buffer, sizeof buffer, p)) run.output += buffer;
+    const int status = pclose(p);
+    run.exitCode = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+    return run;
+}
+
+std::string hallDate(const ServerProcess& server) {
+    return ApiClient(server, "demo-display-token").get("/api/v1/hall").json["hall"]["date"];
+}
+
+RawConnection openEventStream(const ServerProcess& server, const std::string& token) {
+    RawConnection c(server);
+    REQUIRE(c.send("GET /api/v1/events HTTP/1.1\r\nHost: loket\r\nAuthorization: Bearer " + token + "\r\n\r\n"));
+    return c;
+}
+
 std::filesystem::path configWith(const TempDir& dir, const std::string& from, const std::string& to) {
     std::ifstream in(ServerProcess::defaultConfig());
     std::stringstream text;

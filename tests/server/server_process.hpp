@@ -67,6 +67,7 @@ public:
     ApiResponse postRaw(const std::string& path, const std::string& body, const std::string& type, httplib::Headers extra = {});
     ApiResponse del(const std::string& path);
     void setToken(std::string token) { m_token = std::move(token); }
+    const std::string& token() const { return m_token; }
 
 private:
     httplib::Headers headers(httplib::Headers extra) const;
@@ -74,6 +75,20 @@ private:
     httplib::Client m_client;
     std::string m_token;
 };
+
+// The `error.code` of an API answer, or a note with the body when it has none.
+std::string errorCodeOf(const ApiResponse& r);
+
+// The loket-server binary run to its end with `args` (paths from TempDir: no spaces, no quotes):
+// its exit status and everything it wrote to stdout and stderr.
+struct CommandRun {
+    int exitCode = -1;
+    std::string output;
+};
+CommandRun runServerCommand(const std::string& args);
+
+// The hall's date today (YYYY-MM-DD), as a display reads it from /api/v1/hall.
+std::string hallDate(const ServerProcess& server);
 
 // Logs the demo staff member in and returns the token.
 std::string loginDemo(const ServerProcess& server, const std::string& user = "demo");
@@ -115,6 +130,9 @@ private:
     int m_fd = -1;
     std::string m_received;
 };
+
+// An event stream opened with `token` over a raw connection (the request sent, nothing read).
+RawConnection openEventStream(const ServerProcess& server, const std::string& token);
 
 // The HTTP status of a raw response ("HTTP/1.1 431 …"), or -1.
 int statusOf(const std::string& response);

@@ -84,9 +84,40 @@ TEST_CASE("store: a database of the previous schema version is migrated at start
         CHECK(retry.json["ticket"]["number"] == number);
     }
     Db db(old);
-    CHECK(db.integer("PRAGMA user_version") == 7);
+    CHECK(db.integer("PRAGMA user_version") == 8);
     CHECK(db.integer("SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = 'health'") == 1);
     CHECK(db.integer("SELECT COUNT(*) FROM sqlite_master WHERE type = 'index' AND name IN ('idempotency_by_day', 'sessions_by_expiry')") == 2);
+}
+
+TEST_CASE("store: a database of schema 7 (staff accounts, before locations) is migrated to 8 and keeps its accounts and sessions") {
+    TempDir dir;
+    const auto file = dir.path() / "hall.db";
+    std::string session;
+    const std::string password = "een-lang-wachtwoord";
+    {
+        ServerProcess server(file);
+        ApiClient admin(server, loginDemo(server, "beheer"));
+        REQUIRE(admin.post("/api/v1/staff", {{"username", "loket-1"}, {"password", password}, {"role", "counter"}, {"counters", {"*"}}}).status == 201);
+        auto login = ApiClient(server).post("/api/v1/login", {{"username", "loket-1"}, {"password", password}});
+        REQUIRE(login.status == 200);
+        session = login.json["token"];
+    }
+    {
+        // Back to schema 7 as a server without locations wrote it: the columns of 8 dropped.
+        Db db(file);
+        db.exec("ALTER TABLE sessions DROP COLUMN location; ALTER TABLE enrolled_devices DROP COLUMN location; "
+                "ALTER TABLE staff_accounts DROP COLUMN locations; PRAGMA user_version = 7");
+    }
+    {
+        ServerProcess server(file);
+        CHECK(ApiClient(server, session).get("/api/v1/counters").status == 200); // the session goes on
+        auto again = ApiClient(server).post("/api/v1/login", {{"username", "loket-1"}, {"password", password}});
+        CHECK(again.status == 200);
+        CHECK(again.json.contains("location") == false);
+    }
+    Db db(file);
+    CHECK(db.integer("PRAGMA user_version") == 8);
+    CHECK(db.integer("SELECT COUNT(*) FROM staff_accounts WHERE username = 'loket-1' AND locations = ''") == 1);
 }
 
 TEST_CASE("store: a database from a newer server is refused, and left as it was") {
@@ -97,16 +128,10 @@ TEST_CASE("store: a database from a newer server is refused, and left as it was"
         db.exec(kUnversionedSchema);
         db.exec("PRAGMA user_version = 99");
     }
-    const std::string cmd = std::string(LOKET_SERVER_BIN) + " --config " + ServerProcess::defaultConfig().string() +
-                            " --db " + file.string() + " --listen 127.0.0.1:0 2>&1";
-    FILE* out = popen(cmd.c_str(), "r");
-    REQUIRE(out);
-    std::string text;
-    char buf[512];
-    while (fgets(buf, sizeof buf, out)) text += buf;
-    const int status = pclose(out);
-    INFO(text);
-    CHECK(WEXITSTATUS(status) == 1);
-    CHECK(text.find("schema version 99") != std::string::npos);
+    const auto run = runServerCommand("--config " + ServerProcess::defaultConfig().string() + " --db " + file.string() +
+                                      " --listen 127.0.0.1:0");
+    INFO(run.output);
+    CHECK(run.exitCode == 1);
+    CHECK(run.output.find("schema version 99") != std::string::npos);
     CHECK(Db(file).integer("PRAGMA user_version") == 99);
 }

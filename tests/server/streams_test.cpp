@@ -12,20 +12,12 @@
 
 using namespace loket::test;
 
-namespace {
-RawConnection openStream(const ServerProcess& server, const std::string& token) {
-    RawConnection c(server);
-    REQUIRE(c.send("GET /api/v1/events HTTP/1.1\r\nHost: loket\r\nAuthorization: Bearer " + token + "\r\n\r\n"));
-    return c;
-}
-} // namespace
-
 TEST_CASE("streams: with 300 event streams open a check-in is answered and every stream sees it") {
     TempDir dir;
     // 64 request threads: before the hub, 64 open streams stopped the server.
     ServerProcess server(dir.path() / "hall.db", configWith(dir, "max_streams_per_credential = 64", "max_streams_per_credential = 400"));
     std::vector<RawConnection> streams;
-    for (int i = 0; i < 300; ++i) streams.push_back(openStream(server, "demo-display-token"));
+    for (int i = 0; i < 300; ++i) streams.push_back(openEventStream(server, "demo-display-token"));
     for (auto& s : streams) REQUIRE(s.readUntil("retry: 2000").find("retry: 2000") != std::string::npos);
     REQUIRE(waitForStreams(server, 300));
     ApiClient kiosk(server, "demo-kiosk-token");
@@ -40,15 +32,15 @@ TEST_CASE("streams: one stream more than the credential's limit is answered 429,
     ServerProcess server(dir.path() / "hall.db", configWith(dir, "max_streams_per_credential = 64", "max_streams_per_credential = 3"));
     std::vector<RawConnection> streams;
     for (int i = 0; i < 3; ++i) {
-        streams.push_back(openStream(server, "demo-display-token"));
+        streams.push_back(openEventStream(server, "demo-display-token"));
         REQUIRE(statusOf(streams.back().readUntil("retry: 2000")) == 200);
     }
-    auto refused = openStream(server, "demo-display-token");
+    auto refused = openEventStream(server, "demo-display-token");
     REQUIRE(refused.waitClosed(5000));
     CHECK(statusOf(refused.received()) == 429);
     CHECK(jsonOf(refused.received())["error"]["code"] == "too_many_requests");
     // Another credential is not counted against this one.
-    auto kiosk = openStream(server, "demo-kiosk-token");
+    auto kiosk = openEventStream(server, "demo-kiosk-token");
     CHECK(statusOf(kiosk.readUntil("retry: 2000")) == 200);
     // An unauthenticated stream is refused with a JSON 401, not held.
     auto anonymous = RawConnection(server);
@@ -59,7 +51,7 @@ TEST_CASE("streams: one stream more than the credential's limit is answered 429,
 
     streams.pop_back();
     REQUIRE(waitForStreams(server, 3)); // two displays and the kiosk
-    auto again = openStream(server, "demo-display-token");
+    auto again = openEventStream(server, "demo-display-token");
     CHECK(statusOf(again.readUntil("retry: 2000")) == 200);
 }
 

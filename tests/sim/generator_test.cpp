@@ -1,11 +1,14 @@
 #include "shared/sim/generator.hpp"
 #include "shared/sim/random.hpp"
 
+#include "hall_day_fixture.hpp"
+
 #include <catch2/catch.hpp>
 
 #include <cmath>
 
 using namespace loket::sim;
+using loket::sim::test::shippedScenario;
 
 namespace {
 struct Moments {
@@ -25,11 +28,6 @@ Moments moments(int n, Draw&& draw) {
     return m;
 }
 
-ScenarioSpec scenario(const std::string& name) {
-    auto spec = loadScenario(name, std::string(LOKET_SOURCE_DIR) + "/sim/scenarios");
-    REQUIRE(spec.has_value());
-    return spec.value();
-}
 } // namespace
 
 TEST_CASE("generator: the same seed gives the same stream, another seed another") {
@@ -91,7 +89,7 @@ TEST_CASE("generator: arrivals follow the profile's weights") {
 }
 
 TEST_CASE("generator: a scenario day has its counts, no-show share and early check-ins") {
-    const ScenarioSpec spec = scenario("heavy_no_show");
+    const ScenarioSpec spec = shippedScenario("heavy_no_show");
     int appts = 0, walks = 0, noShows = 0, counters = 0;
     double offset = 0;
     int shown = 0;
@@ -115,14 +113,14 @@ TEST_CASE("generator: a scenario day has its counts, no-show share and early che
 }
 
 TEST_CASE("generator: the same scenario, seed and replication give the same trace") {
-    const ScenarioSpec spec = scenario("small_town_tuesday");
+    const ScenarioSpec spec = shippedScenario("small_town_tuesday");
     CHECK(writeTrace(generateTrace(spec, 99, 3)) == writeTrace(generateTrace(spec, 99, 3)));
     CHECK(writeTrace(generateTrace(spec, 99, 3)) != writeTrace(generateTrace(spec, 99, 4)));
 }
 
 TEST_CASE("generator: every scenario file loads and every visit can be served by some counter") {
     for (const char* name : {"small_town_tuesday", "medium_monday_peak", "large_city_25", "passport_rush_june", "heavy_no_show"}) {
-        const ScenarioSpec spec = scenario(name);
+        const ScenarioSpec spec = shippedScenario(name);
         CHECK(spec.name == name);
         auto parsed = parseTrace(writeTrace(generateTrace(spec, spec.seed, 0)));
         REQUIRE(parsed.has_value());

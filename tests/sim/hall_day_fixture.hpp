@@ -1,7 +1,9 @@
 // Hand-made hall days for the simulator's tests: a tiny hall (one or two counters, two
-// services) written as hallday/1 lines, so that each test reads like the rule it checks.
+// services) written as hallday/1 lines, so that each test reads like the rule it checks; and
+// the shipped scenarios by name.
 #pragma once
 
+#include "shared/sim/scenario.hpp"
 #include "shared/sim/trace.hpp"
 
 #include <catch2/catch.hpp>
@@ -26,6 +28,13 @@ inline Trace traceOf(const std::string& text) {
     INFO((trace ? std::string() : trace.error().message));
     REQUIRE(trace.has_value());
     return trace.value();
+}
+
+// A shipped scenario (sim/scenarios/<name>.toml), read as the simulator reads it.
+inline ScenarioSpec shippedScenario(const std::string& name) {
+    auto spec = loadScenario(name, std::string(LOKET_SOURCE_DIR) + "/sim/scenarios");
+    REQUIRE(spec.has_value());
+    return spec.value();
 }
 
 } // namespace loket::sim::test

@@ -5,6 +5,8 @@
 #include "shared/sim/metrics.hpp"
 #include "shared/sim/scenario.hpp"
 
+#include "hall_day_fixture.hpp"
+
 #include <catch2/catch.hpp>
 
 #include <filesystem>
@@ -12,19 +14,10 @@
 
 using namespace loket;
 using namespace loket::sim;
-
-namespace {
-
-ScenarioSpec scenario(const std::string& name) {
-    auto spec = loadScenario(name, std::string(LOKET_SOURCE_DIR) + "/sim/scenarios");
-    REQUIRE(spec.has_value());
-    return spec.value();
-}
-
-} // namespace
+using loket::sim::test::shippedScenario;
 
 TEST_CASE("scenarios: a planned failure takes its counter down inside its window, in every replication") {
-    const ScenarioSpec spec = scenario("failure_short_staffed");
+    const ScenarioSpec spec = shippedScenario("failure_short_staffed");
     REQUIRE(spec.failures.size() == 1);
     for (int rep = 0; rep < 5; ++rep) {
         const Trace t = generateTrace(spec, spec.seed, rep);
@@ -44,7 +37,7 @@ TEST_CASE("scenarios: a planned failure takes its counter down inside its window
 TEST_CASE("scenarios: the hard days load, each with its own seed") {
     for (const char* name : {"walk_in_surge", "failure_short_staffed", "single_scarce_skill"}) {
         INFO(name);
-        const ScenarioSpec spec = scenario(name);
+        const ScenarioSpec spec = shippedScenario(name);
         CHECK(spec.name == name);
         CHECK(spec.appointments > 0);
         CHECK(spec.walkIns > 0);
@@ -114,7 +107,7 @@ TEST_CASE("scenarios: a bad figure is named as file:line: field: message, like e
 }
 
 TEST_CASE("replay: the range printed around each prediction is kept and scored") {
-    const ScenarioSpec spec = scenario("small_town_tuesday");
+    const ScenarioSpec spec = shippedScenario("small_town_tuesday");
     ReplayOptions options;
     options.scorePredictions = true;
     auto r = replay(generateTrace(spec, spec.seed, 0), options);
@@ -136,7 +129,7 @@ TEST_CASE("replay: the range printed around each prediction is kept and scored")
 }
 
 TEST_CASE("frontier: one point per knob value on the norm's curve, and fifo, appointments_first and norm_v1 beside it") {
-    const ScenarioSpec spec = scenario("small_town_tuesday");
+    const ScenarioSpec spec = shippedScenario("small_town_tuesday");
     auto f = sweepFrontier(generateReplications(spec, spec.seed, 2), {0, 300}, {});
     REQUIRE(f.has_value());
     REQUIRE(f.value().points.size() == 5);
@@ -162,7 +155,7 @@ namespace {
 // (what the example hall ships): appointments within 5 min at least appointments_first's − 1
 // point, and walk-in p95 at most fifo's × 1.1.
 void checkBar(const std::string& name, int replications) {
-    const ScenarioSpec spec = scenario(name);
+    const ScenarioSpec spec = shippedScenario(name);
     auto runs = parsePolicyList("norm,fifo,appointments_first", false, core::NormPolicyParams{});
     REQUIRE(runs.has_value());
     auto results = runExperiment(generateReplications(spec, spec.seed, replications), runs.value(), false, false);

@@ -46,7 +46,7 @@ TEST_CASE("norm_v1: a walk-in ten minutes past its target goes before an appoint
 
 namespace {
 
-HallConfig hall() {
+HallConfig passportHall() {
     HallConfig c;
     ServiceConfig pas;
     pas.id = "PAS";
@@ -64,7 +64,7 @@ Now at(Seconds secondOfDay) { return Now{20000 * 86400 + secondOfDay, 0}; }
 // A morning in which `cameOfTen` of ten booked visitors at 08:00 came, then three booked for
 // 09:40; the wait a walk-in at 09:38 is told.
 Seconds walkInWaitAfter(int cameOfTen) {
-    const HallConfig c = hall();
+    const HallConfig c = passportHall();
     HallState s(c);
     REQUIRE(execute(s, StartDay{20000}, at(0)).has_value());
     REQUIRE(execute(s, OpenCounter{"b1", std::nullopt}, at(7 * 3600)).has_value());

@@ -7,7 +7,7 @@ using namespace loket;
 using namespace loket::core;
 
 namespace {
-HallConfig hall() {
+HallConfig threeServiceHall() {
     HallConfig c;
     ServiceConfig pas;
     pas.id = "PAS";
@@ -27,7 +27,7 @@ HallConfig hall() {
 } // namespace
 
 TEST_CASE("core: a walk-in may ask for several services; the ticket holds them all") {
-    const HallConfig config = hall();
+    const HallConfig config = threeServiceHall();
     HallState state(config);
     auto events = execute(state, IssueWalkIn{"PAS", "nl", "", {"AFH"}}, Now{1000, 0});
     REQUIRE(events.has_value());
@@ -38,14 +38,14 @@ TEST_CASE("core: a walk-in may ask for several services; the ticket holds them a
 }
 
 TEST_CASE("core: a walk-in with one service works as before") {
-    const HallConfig config = hall();
+    const HallConfig config = threeServiceHall();
     HallState state(config);
     REQUIRE(execute(state, IssueWalkIn{"AFH", "nl", ""}, Now{1000, 0}).has_value());
     CHECK(state.tickets().back().services == std::vector<ServiceIndex>{1});
 }
 
 TEST_CASE("core: a walk-in's further service must exist and take walk-ins") {
-    const HallConfig config = hall();
+    const HallConfig config = threeServiceHall();
     HallState state(config);
     auto unknown = execute(state, IssueWalkIn{"PAS", "nl", "", {"NOPE"}}, Now{1000, 0});
     REQUIRE_FALSE(unknown.has_value());

@@ -35,13 +35,15 @@ function writeConfig(dir, overrides, append = '') {
   return file;
 }
 
-export async function startHall({ configOverrides = {}, configAppend = '' } = {}) {
+// `configFile`: another file of firmware-config/ (city.example.toml: several locations).
+export async function startHall({ configOverrides = {}, configAppend = '', configFile = '' } = {}) {
   const bin = process.env.LOKET_SERVER_BIN;
   if (!bin) throw new Error('LOKET_SERVER_BIN is not set: run these tests through ctest, or set it to the loket-server binary');
   const dir = mkdtempSync(path.join(tmpdir(), 'loket-web-'));
-  const config = Object.keys(configOverrides).length || configAppend
-    ? writeConfig(dir, configOverrides, configAppend)
-    : path.join(sourceDir, 'firmware-config', 'hall.example.toml');
+  const config = configFile ? path.join(sourceDir, 'firmware-config', configFile)
+    : Object.keys(configOverrides).length || configAppend
+      ? writeConfig(dir, configOverrides, configAppend)
+      : path.join(sourceDir, 'firmware-config', 'hall.example.toml');
   // Starts the server on `listen` and resolves to its URL once it listens.
   let child;
   let output = '';
