@@ -18,7 +18,7 @@ namespace {
 
 // The hall in the live state and a scratch copy that decides the commands (as the command
 // executor does): both fold the same events.
-struct Hall {
+struct PredictedHall {
     HallConfig config = smallHall(PolicyKind::Fifo);
     HallState scratch{config};
     LiveState live{config};
@@ -34,7 +34,7 @@ struct Hall {
 
 // Polls `done` until it holds or 10 s pass (a condition, not a fixed sleep).
 template <typename F>
-bool eventually(F&& done) {
+bool eventuallyHolds(F&& done) {
     const auto until = std::chrono::steady_clock::now() + std::chrono::seconds(10);
     while (!done()) {
         if (std::chrono::steady_clock::now() > until) return false;
@@ -46,7 +46,7 @@ bool eventually(F&& done) {
 } // namespace
 
 TEST_CASE("wait predictor: a check-in's answer takes the latest results and the refresher adds its ticket") {
-    Hall hall;
+    PredictedHall hall;
     hall.run(OpenCounter{"b2", std::nullopt}, at(9, 0));
     const TicketId first = issuedId(hall.run(IssueWalkIn{"ophalen", "nl", "a"}, at(9, 0)));
     WaitPredictor predictor(hall.live);
@@ -69,20 +69,20 @@ TEST_CASE("wait predictor: a check-in's answer takes the latest results and the 
     }
 
     // The refresher brings the prediction up to date without anyone asking for a run.
-    REQUIRE(eventually([&] { return predictor.latest(at(9, 0).t).prediction->tickets.count(second) == 1; }));
+    REQUIRE(eventuallyHolds([&] { return predictor.latest(at(9, 0).t).prediction->tickets.count(second) == 1; }));
     const LatestWaits three = predictor.latest(at(9, 0).t);
     CHECK(three.prediction->tickets.at(first).position == 1);
     CHECK(three.prediction->tickets.at(second).position == 2);
     CHECK(three.prediction->tickets.at(second).waitS == 200); // the first visit's expected time
     // And the walk-in waits too: a third visitor would be third.
-    REQUIRE(eventually([&] {
+    REQUIRE(eventuallyHolds([&] {
         auto w = predictor.latest(at(9, 0).t).walkIn;
         return (*w)[1] && (*w)[1]->position == 3;
     }));
 }
 
 TEST_CASE("wait predictor: results are computed for the time the last answer asked for") {
-    Hall hall;
+    PredictedHall hall;
     hall.run(OpenCounter{"b2", std::nullopt}, at(9, 0));
     hall.run(IssueWalkIn{"ophalen", "nl", "a"}, at(9, 0));
     const TicketId waiting = issuedId(hall.run(IssueWalkIn{"ophalen", "nl", "b"}, at(9, 0)));
@@ -90,6 +90,6 @@ TEST_CASE("wait predictor: results are computed for the time the last answer ask
     CHECK(predictor.latest(at(9, 0).t).predictionAt == at(9, 0).t);
     // Twenty seconds on, nothing changed: the 10 s age rule makes the refresher run again, for
     // the new time.
-    REQUIRE(eventually([&] { return predictor.latest(at(9, 0, 20).t).predictionAt == at(9, 0, 20).t; }));
+    REQUIRE(eventuallyHolds([&] { return predictor.latest(at(9, 0, 20).t).predictionAt == at(9, 0, 20).t; }));
     CHECK(predictor.latest(at(9, 0, 20).t).prediction->tickets.count(waiting) == 1);
 }
