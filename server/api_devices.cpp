@@ -43,23 +43,31 @@ void getServices(const ServerParts& parts, const httplib::Request& req, httplib:
     readHallPlain(parts, [&](const HallView& v) { sendJson(res, 200, servicesFor(*who, v, *waits)); });
 }
 
-// The kiosk's answer: its ticket (with the visitor code it prints) and the visitor page's link.
+// The kiosk's answer: its ticket (with the visitor code it prints), the visitor page's link, and
+// how its wait was estimated. The answer runs no prediction: it takes the latest results (the
+// predictor's refresher brings them up to date behind it, docs/api.md "Check-in answer").
+// The ticket's own place in the prediction when that run already had it, otherwise its
+// service's walk-in wait from the latest run, which the answer says.
 void answerTicket(const ServerParts& parts, httplib::Response& res, TicketId ticketId, int status) {
     const Now now = parts.clock.now();
-    auto prediction = parts.predictor.prediction(now.t);
-    // A ticket newer than the last prediction run shows its service's walk-in estimate. Only
-    // then is it fetched: in a hall of fewer than a few hundred waiting the prediction was just
-    // run with the new ticket in it, and the walk-in run for every service would be wasted.
-    std::shared_ptr<const WalkInWaits> walkIn;
-    if (!prediction || !prediction->tickets.count(ticketId)) walkIn = parts.predictor.newWalkInWaits(now.t);
+    const LatestWaits latest = parts.predictor.latest(now.t);
     parts.state.read([&](const StateView& state) {
-        const HallView v{state.state, now, state.eventId, prediction};
+        const HallView v{state.state, now, state.eventId, latest.prediction};
         const Ticket* t = v.state.ticket(ticketId);
         if (!t) return sendError(res, ErrorCode::UnknownTicket, "The ticket of this request is from another day.");
         auto wire = v.wire();
-        if (t->status == TicketStatus::Waiting && walkIn) wire.newWalkInWaits = walkIn.get();
+        Json estimate = nullptr;
+        if (t->status == TicketStatus::Waiting) {
+            const auto s = static_cast<std::size_t>(t->services.front());
+            if (latest.prediction->tickets.count(ticketId))
+                estimate = {{"basis", "ticket"}, {"as_of", proto::rfc3339(latest.predictionAt, now.utcOffsetS)}};
+            else if (s < latest.walkIn->size() && (*latest.walkIn)[s])
+                estimate = {{"basis", "walk_in"}, {"as_of", proto::rfc3339(latest.walkInAt, now.utcOffsetS)}};
+            wire.newWalkInWaits = latest.walkIn.get();
+        }
         sendJson(res, status, {{"ticket", publicTicketJson(wire, *t, PublicAudience::Kiosk)},
-                               {"visitor_url", parts.config.publicBaseUrl + "/v/" + t->publicCode}});
+                               {"visitor_url", parts.config.publicBaseUrl + "/v/" + t->publicCode},
+                               {"estimate", estimate}});
     });
 }
 

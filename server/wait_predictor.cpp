@@ -1,5 +1,11 @@
 #include "wait_predictor.hpp"
 
+#include "log.hpp"
+
+#include <pthread.h>
+#include <sys/resource.h>
+#include <unistd.h>
+
 namespace loket::server {
 using namespace loket::core;
 
@@ -10,6 +16,10 @@ constexpr Seconds kPredictionMaxAgeS = 10;
 // in an overloaded one at most once a second, and a ticket newer than the last run shows its
 // service's walk-in estimate meanwhile.
 constexpr std::size_t kExactPredictionUpTo = 300;
+// The refresher yields to the request workers when the cores are busy (a check-in answer is
+// the visitor's wait at the kiosk; the estimate can be a moment older and says so), but with a
+// third of a worker's share it is not starved by them.
+constexpr int kRefresherNice = 5;
 
 bool stale(std::uint64_t cachedVersion, Seconds cachedAt, const StateSnapshot& now, Seconds t) {
     if (t - cachedAt >= kPredictionMaxAgeS) return true;
@@ -17,6 +27,17 @@ bool stale(std::uint64_t cachedVersion, Seconds cachedAt, const StateSnapshot& n
     return now.waiting < kExactPredictionUpTo || t - cachedAt >= 1;
 }
 } // namespace
+
+WaitPredictor::WaitPredictor(const LiveState& state) : m_state(state), m_refresher([this] { refreshLoop(); }) {}
+
+WaitPredictor::~WaitPredictor() {
+    {
+        std::lock_guard lock(m_refreshMutex);
+        m_stop = true;
+    }
+    m_refreshWanted.notify_one();
+    m_refresher.join();
+}
 
 template <typename T, typename Compute>
 std::shared_ptr<const T> WaitPredictor::get(Cached<T>& cache, std::mutex& computeMutex, Seconds now, Compute&& compute) {
@@ -57,6 +78,48 @@ std::shared_ptr<const WalkInWaits> WaitPredictor::newWalkInWaits(Seconds now) {
             waits.push_back(predictNewWalkIn(state, now, static_cast<ServiceIndex>(s)));
         return waits;
     });
+}
+
+LatestWaits WaitPredictor::latest(Seconds now) {
+    {
+        std::lock_guard lock(m_refreshMutex);
+        if (!m_refreshAt || *m_refreshAt < now) m_refreshAt = now;
+    }
+    m_refreshWanted.notify_one();
+    LatestWaits out;
+    {
+        std::lock_guard lock(m_cacheMutex);
+        out = LatestWaits{m_prediction.value, m_prediction.at, m_walkIn.value, m_walkIn.at};
+    }
+    // Nothing computed yet: the first check-ins after the start compute it themselves, on the
+    // state that already has their ticket.
+    if (!out.prediction) out = LatestWaits{prediction(now), now, out.walkIn, out.walkInAt};
+    if (!out.walkIn) out = LatestWaits{out.prediction, out.predictionAt, newWalkInWaits(now), now};
+    return out;
+}
+
+void WaitPredictor::refreshLoop() {
+    pthread_setname_np(pthread_self(), "loket-predict");
+    // Linux: a thread's nice value is its own. Failing to lower it changes nothing else.
+    (void)setpriority(PRIO_PROCESS, static_cast<id_t>(gettid()), kRefresherNice);
+    std::unique_lock lock(m_refreshMutex);
+    for (;;) {
+        m_refreshWanted.wait(lock, [this] { return m_stop || m_refreshAt.has_value(); });
+        if (m_stop) return;
+        const Seconds at = *m_refreshAt;
+        m_refreshAt.reset();
+        lock.unlock();
+        try {
+            // The walk-in waits first: a check-in answer that arrives before the run that
+            // includes its ticket shows its service's walk-in wait.
+            newWalkInWaits(at);
+            prediction(at);
+        } catch (const std::exception& e) {
+            // The answers keep the last results; the next check-in asks again.
+            logLine("prediction_failed", {{"error", e.what()}});
+        }
+        lock.lock();
+    }
 }
 
 } // namespace loket::server

@@ -55,8 +55,16 @@ std::string configForStreams(const std::filesystem::path& dir, int streams) {
     return path.string();
 }
 
+// How the check-in answers' waits were estimated (docs/api.md, "Check-in answer").
+struct EstimateBases {
+    int ownPlace = 0; // "ticket": the answer's prediction had the ticket
+    int walkIn = 0;   // "walk_in": its service's walk-in wait from the latest run
+    int none = 0;
+};
+
 // One kiosk's check-ins one after another: round-trip times in ms.
-std::vector<double> checkInTimes(int port, int count, const std::string& tag, const std::vector<std::string>& services) {
+std::vector<double> checkInTimes(int port, int count, const std::string& tag, const std::vector<std::string>& services,
+                                 EstimateBases& bases) {
     httplib::Client c("127.0.0.1", port);
     c.set_keep_alive(true);
     c.set_tcp_nodelay(true);
@@ -66,8 +74,15 @@ std::vector<double> checkInTimes(int port, int count, const std::string& tag, co
         Json body = {{"service", services[static_cast<std::size_t>(i) % services.size()]}};
         const auto t = Clock::now();
         auto r = c.Post("/api/v1/tickets", h, body.dump(), "application/json");
-        if (!r || r->status != 201) std::fprintf(stderr, "check-in failed: %d\n", r ? r->status : -1);
         ms.push_back(std::chrono::duration<double, std::milli>(Clock::now() - t).count());
+        if (!r || r->status != 201) {
+            std::fprintf(stderr, "check-in failed: %d\n", r ? r->status : -1);
+            continue;
+        }
+        const Json answer = Json::parse(r->body, nullptr, false);
+        const Json estimate = answer.is_object() ? answer.value("estimate", Json()) : Json();
+        const std::string basis = estimate.is_object() ? estimate.value("basis", "") : "";
+        ++(basis == "ticket" ? bases.ownPlace : basis == "walk_in" ? bases.walkIn : bases.none);
     }
     return ms;
 }
@@ -189,8 +204,9 @@ int main(int argc, char** argv) {
 
     const std::vector<std::string> walkIn = {"ophalen", "rijbewijs", "verhuizing", "uittreksel", "geboorte", "overig"};
     int checkIns = 0;
+    EstimateBases bases;
     auto measure = [&](const char* tag) {
-        auto ms = checkInTimes(server.port, samples, tag, walkIn);
+        auto ms = checkInTimes(server.port, samples, tag, walkIn, bases);
         checkIns += samples;
         return ms;
     };
@@ -246,6 +262,8 @@ int main(int argc, char** argv) {
     std::printf("%d streams: streams that saw all %d events: %d of %zu; still open: %d; bytes read: %ld; RSS now %ld KiB, peak %ld KiB\n",
                 streamScale, checkIns - beforeScale, saw, reader.size(), openStreams(), reader.bytes(), statusKb(server.pid, "VmRSS:"),
                 statusKb(server.pid, "VmHWM:"));
+    std::printf("check-in answers' estimates: %d own place, %d walk-in wait of the latest run, %d none\n", bases.ownPlace,
+                bases.walkIn, bases.none);
     std::printf("p99 with %d streams / with none: %.1fx (aim: at most 2x)\n", streamScale, percentile(many, 0.99) / percentile(none, 0.99));
 
     loket::bench::stopServer(server);

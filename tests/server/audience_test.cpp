@@ -114,7 +114,7 @@ TEST_CASE("audience: displays, kiosks, the visitor page and staff each get only 
     for (auto& e : readEvents(m.server, "demo-display-token", 20, "0", 1000)) CHECK(e.data.find("starts_at") == std::string::npos);
 
     // The kiosk's own answer: the ticket it prints.
-    checkOnly(m.appointmentTicket, {"ticket", "visitor_url"}, "check-in reply");
+    checkOnly(m.appointmentTicket, {"ticket", "visitor_url", "estimate"}, "check-in reply");
     checkOnly(m.appointmentTicket["ticket"], kKioskTicket, "check-in reply.ticket");
     CHECK(keysOf(m.appointmentTicket["ticket"]["appointment"]) == Keys{"starts_at"});
 
