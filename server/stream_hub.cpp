@@ -10,6 +10,7 @@
 #include <algorithm>
 
 #include <sys/epoll.h>
+#include <sys/resource.h>
 #include <sys/eventfd.h>
 #include <fcntl.h>
 #include <poll.h>
@@ -26,6 +27,7 @@ namespace loket::server {
 namespace {
 using SteadyClock = std::chrono::steady_clock;
 constexpr auto kTick = std::chrono::milliseconds(250);
+constexpr int kFanOutNice = 10; // see runStreams
 
 constexpr auto kClosingGrace = std::chrono::seconds(2);
 constexpr const char* kEventsPath = "/api/v1/events";
@@ -365,6 +367,12 @@ void StreamHub::runRequests() {
 }
 
 void StreamHub::runStreams() {
+    pthread_setname_np(pthread_self(), "loket-streams");
+    // The fan-out gives way to the request workers when both want a core: a check-in's answer
+    // should not wait behind a pass over thousands of streams, and the pass loses nothing by
+    // running a few milliseconds later (Linux: a thread's nice value is its own; failing to
+    // lower it changes nothing else).
+    (void)setpriority(PRIO_PROCESS, static_cast<id_t>(gettid()), kFanOutNice);
     std::vector<epoll_event> events(256);
     auto nextTick = SteadyClock::now() + kTick;
     auto nextKeepAlive = SteadyClock::now() + m_limits.keepAlive / 2;
