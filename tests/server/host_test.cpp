@@ -10,10 +10,6 @@ using namespace loket::test;
 
 namespace {
 
-std::string hallDate(const ServerProcess& server) {
-    return ApiClient(server, "demo-display-token").get("/api/v1/hall").json["hall"]["date"];
-}
-
 int doorAnswersOf(const Json& stats, const std::string& service) {
     for (const auto& s : stats["by_service"])
         if (s["service"] == service) return s["answered_at_door"];
