@@ -42,7 +42,7 @@ TEST_CASE("ics feed: a day from an ICS URL, re-pulled unchanged, a cancelled eve
     CHECK(hall.withdrawn("AFSPRAAK1001"));
 }
 
-TEST_CASE("ics feed: a broken feed or a dead server changes nothing; a code is looked up in the feed") {
+TEST_CASE("ics feed: a broken feed or a dead server changes nothing, a code is looked up in the feed") {
     FakeCalendar fake;
     fake.put("afspraak-3001", event("afspraak-3001", "20261201T083000", "Paspoort"), "20261201T073000Z");
     TestHall hall;

@@ -77,7 +77,7 @@ TEST_CASE("jcc: multi-person and multi-product appointments are one visit for al
     CHECK(a->persons == 2);
 }
 
-TEST_CASE("jcc: a re-pull changes nothing; a cancelled appointment is withdrawn; names can be left out") {
+TEST_CASE("jcc: a re-pull changes nothing, a cancelled appointment is withdrawn, names can be left out") {
     FakeJcc fake;
     fake.put(jcc("3000001", "1", 9, 0));
     fake.put(jcc("3000002", "2", 9, 30));
@@ -146,7 +146,7 @@ TEST_CASE("jcc: a SOAP fault, an HTTP error or malformed XML is a clear error an
     CHECK(hasTicket(hall.checkIn("5000001", sync.get()))); // codes pulled earlier still work
 }
 
-TEST_CASE("jcc: a slow system is given up after the lookup timeout; the kiosk hears 'unavailable' and staff an alert") {
+TEST_CASE("jcc: a slow system is given up after the lookup timeout, the kiosk hears 'unavailable' and staff an alert") {
     FakeJcc fake;
     fake.put(jcc("6000001", "1", 9, 0));
     TestHall hall;

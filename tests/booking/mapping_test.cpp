@@ -209,7 +209,7 @@ TEST_CASE("ics feed: text that is not iCalendar, or an event without a code rule
     CHECK(badCode.error().message.find("event 'x@y'") != std::string::npos);
 }
 
-TEST_CASE("jcc: products map to services once each; the most repeated product gives the persons") {
+TEST_CASE("jcc: products map to services once each, the most repeated product gives the persons") {
     ForeignAppointment a;
     a.code = "1234567";
     a.products = {"1", "2", "1", "9"};

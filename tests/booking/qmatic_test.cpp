@@ -56,7 +56,7 @@ TEST_CASE("qmatic: a normal day with UTC times, several customers and services, 
     CHECK(sync->health().front().withdrawn == 1);
 }
 
-TEST_CASE("qmatic: the kiosk scans a public id; one booked after the pull is looked up and checked in") {
+TEST_CASE("qmatic: the kiosk scans a public id, one booked after the pull is looked up and checked in") {
     FakeQmatic fake("qmatic-api-key");
     TestHall hall;
     hall.setNow("2026-12-01", 9, 0);

@@ -140,7 +140,7 @@ TEST_CASE("planner: a walk-in goes first only with a margin for its own overrun,
     CHECK(h.next() == 1);
 }
 
-TEST_CASE("planner: the counter with a scarce skill takes the visitor only it can serve; another takes the one due first") {
+TEST_CASE("planner: the counter with a scarce skill takes the visitor only it can serve, another takes the one due first") {
     // Counter 0 does A; counter 1 does A and B. The A visitor is due first, the B visitor two
     // minutes later: the plan gives A to counter 0 and B to counter 1, whichever asks.
     Hall h;

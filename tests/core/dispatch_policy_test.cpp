@@ -60,7 +60,7 @@ TEST_CASE("dispatch appointments_first: appointments within 120 s of their time,
     CHECK(s.next() == 3); // nothing else: the early appointment
 }
 
-TEST_CASE("dispatch edf: the earliest due time; an early appointment is not due before its time") {
+TEST_CASE("dispatch edf: the earliest due time, an early appointment is not due before its time") {
     // walk-in due 100 + 600 = 700; appointment due max(1200, 300) + 300 = 1500
     Scene s{PolicyKind::Edf, 1000, {appointment(2, 300, 1200), walkIn(1, 100)}};
     CHECK(s.next() == 1);

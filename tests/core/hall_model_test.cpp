@@ -224,7 +224,7 @@ TEST_CASE("visit: a recall calls the same visitor again and keeps the first call
     CHECK(s.recentCalls().front().recall);
 }
 
-TEST_CASE("visit: a no-show ends the visit; with requeue the visitor waits again but not at once") {
+TEST_CASE("visit: a no-show ends the visit, with requeue the visitor waits again but not at once") {
     HallConfig c = smallHall(PolicyKind::Fifo);
     HallState s(c);
     auto first = issuedId(must(s, IssueWalkIn{"ophalen", "nl", "a"}, at(9, 0)));

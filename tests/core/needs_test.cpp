@@ -87,7 +87,7 @@ TEST_CASE("needs: the host marks, changes and clears needs while the visitor is 
     CHECK(mustFail(s, SetNeeds{t, needs}, at(9, 11)) == ErrorCode::InvalidTransition); // the visit is over
 }
 
-TEST_CASE("needs: an appointment checked in with needs carries them; a new day has none") {
+TEST_CASE("needs: an appointment checked in with needs carries them, a new day has none") {
     HallState s(smallHall());
     must(s, booking("KQ7R2M", {"paspoort"}, at(10, 0)), at(8, 0));
     CheckInAppointment cmd{"KQ7R2M", "nl", "a"};

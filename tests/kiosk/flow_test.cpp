@@ -290,7 +290,7 @@ TEST_CASE("flow: appointment-only services are listed after the walk-in ones") {
     CHECK(tiles.back()->id == "huwelijk");
 }
 
-TEST_CASE("offline: a kiosk restarted during an outage cannot check codes; the visitor chooses the service and gets a walk-in") {
+TEST_CASE("offline: a kiosk restarted during an outage cannot check codes, the visitor chooses the service and gets a walk-in") {
     FlowRig rig;
     const auto id = rig.submit("K7Q2MX");
     rig.send(CodeNotCheckable{id});
@@ -317,7 +317,7 @@ TEST_CASE("offline: a kiosk restarted during an outage cannot check codes; the v
     CHECK(rig.state().screen == Screen::Working);
 }
 
-TEST_CASE("needs: with ask_needs on, the kiosk asks after the service choice; the needs go with the check-in, then are gone") {
+TEST_CASE("needs: with ask_needs on, the kiosk asks after the service choice, the needs go with the check-in, then are gone") {
     KioskConfig config;
     config.askNeeds = true;
     FlowRig rig(config);

@@ -252,7 +252,7 @@ shot ticket
     CHECK(kioskPrinterState(server) == "ok");
 }
 
-TEST_CASE("needs: the kiosk's optional needs step sends the visitor's choice with the check-in; skipping sends none") {
+TEST_CASE("needs: the kiosk's optional needs step sends the visitor's choice with the check-in, skipping sends none") {
     TempDir dir;
     ServerProcess server(dir.path() / "hall.db");
     const fs::path printed = dir.path() / "printed";

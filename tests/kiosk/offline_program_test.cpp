@@ -368,7 +368,7 @@ TEST_CASE("offline: a kiosk killed in the middle of its upload resumes it after 
     CHECK(printedTickets(dir.path() / "kiosk1-printed").size() == 20);
 }
 
-TEST_CASE("offline: a booking made while the kiosk runs reaches its book at once; restarted during the outage it serves the code as a walk-in") {
+TEST_CASE("offline: a booking made while the kiosk runs reaches its book at once, restarted during the outage it serves the code as a walk-in") {
     TempDir dir;
     Hall hall(dir);
     hall.start();

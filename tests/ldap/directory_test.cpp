@@ -56,7 +56,7 @@ TEST_CASE("ldap: LDAPS works as well as StartTLS") {
     CHECK(has(anna->groups, DirectoryFixture::kCounterGroup));
 }
 
-TEST_CASE("ldap: a wrong password, an unknown user and an empty password get one refusal; an empty password never reaches the directory") {
+TEST_CASE("ldap: a wrong password, an unknown user and an empty password get one refusal, an empty password never reaches the directory") {
     DirectoryFixture f;
     Directory dir(f.config());
     auto wrong = dir.authenticate("anna", "not-annas-password");

@@ -83,7 +83,7 @@ TEST_CASE("offline: leased numbers never collide with the server's own or anothe
     CHECK(k3.first > before);
 }
 
-TEST_CASE("offline: asking again for a service's lease gives the same block; a renewal moves its expiry on") {
+TEST_CASE("offline: asking again for a service's lease gives the same block, a renewal moves its expiry on") {
     HallConfig c = smallHall();
     HallState s(c);
     const NumberLease first = lease(s, "kiosk-1", "ophalen", at(8, 0));
@@ -126,7 +126,7 @@ TEST_CASE("offline: an uploaded ticket is placed at its real check-in time, corr
     CHECK(s.ticket(past)->issuedAt == l.grantedAt);
 }
 
-TEST_CASE("offline: the same upload twice makes one ticket; the second answer names the first") {
+TEST_CASE("offline: the same upload twice makes one ticket, the second answer names the first") {
     HallConfig c = smallHall();
     HallState s(c);
     const NumberLease l = lease(s, "kiosk-1", "paspoort", at(8, 0));
@@ -157,7 +157,7 @@ TEST_CASE("offline: an upload outside its lease, from another kiosk or for anoth
     CHECK(mustFail(s, unknown, at(8, 10)) == ErrorCode::NotFound);
 }
 
-TEST_CASE("offline: an appointment checked in at two kiosks keeps the earliest; the later becomes a walk-in at its own time") {
+TEST_CASE("offline: an appointment checked in at two kiosks keeps the earliest, the later becomes a walk-in at its own time") {
     HallConfig c = smallHall();
     HallState s(c);
     must(s, BookAppointment{"ABC234", {"paspoort"}, at(9, 0).t, testDay(), 0, 1, "Jansen"}, at(7, 0));
@@ -202,7 +202,7 @@ TEST_CASE("offline: a code that matches no appointment today is served as a walk
     CHECK(s.ticket(id)->number[0] == 'H');
 }
 
-TEST_CASE("offline: a revoked kiosk's leases end at once; its tickets from before the revocation are accepted") {
+TEST_CASE("offline: a revoked kiosk's leases end at once, its tickets from before the revocation are accepted") {
     HallConfig c = smallHall();
     HallState s(c);
     const NumberLease l = lease(s, "kiosk-1", "paspoort", at(8, 0));
@@ -215,7 +215,7 @@ TEST_CASE("offline: a revoked kiosk's leases end at once; its tickets from befor
     for (int seq = l.first; seq < l.first + l.count; ++seq) CHECK(s.offline().reserved('A', seq));
 }
 
-TEST_CASE("offline: a returned lease frees its unused numbers; the used ones stay reserved") {
+TEST_CASE("offline: a returned lease frees its unused numbers, the used ones stay reserved") {
     HallConfig c = smallHall();
     HallState s(c);
     const NumberLease l = lease(s, "kiosk-1", "paspoort", at(8, 0));

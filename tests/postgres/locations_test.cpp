@@ -59,7 +59,7 @@ TEST_CASE("postgres: staff accounts made on /beheer work at the locations their 
     checkStaffAccountIsolation(city.b);
 }
 
-TEST_CASE("postgres: each location has its own schema and lock; concurrent check-ins at two locations on two instances number from 1 without repeats") {
+TEST_CASE("postgres: each location has its own schema and lock, concurrent check-ins at two locations on two instances number from 1 without repeats") {
     CityOnTwoInstances city;
     constexpr int kPerKiosk = 5; // within a kiosk's check-in burst (10) on each instance
     std::mutex mutex;
@@ -101,7 +101,7 @@ TEST_CASE("postgres: each location has its own schema and lock; concurrent check
     CHECK(count("public.events") == "0");
 }
 
-TEST_CASE("postgres: a location's write turn holds its own lock; another location commits meanwhile, in its own schema and numbering") {
+TEST_CASE("postgres: a location's write turn holds its own lock, another location commits meanwhile, in its own schema and numbering") {
     using namespace loket::server;
     PostgresProcess postgres;
     const std::string url = postgres.createDatabase("city");

@@ -142,7 +142,7 @@ TEST_CASE("auth: staff of counter b1 may not transfer or cancel waiting tickets 
     CHECK(staff.post("/api/v1/tickets/" + extractId + "/cancel").status == 200);
 }
 
-TEST_CASE("input: one kiosk credential is rate-limited with a clear 429; the admin integration is not") {
+TEST_CASE("input: one kiosk credential is rate-limited with a clear 429, the admin integration is not") {
     TempDir dir;
     const auto file = hallReplacing(dir, "checkins_per_minute = 6000000\ncheckin_burst = 1000000\n",
                                     "checkins_per_minute = 30\ncheckin_burst = 10\n");

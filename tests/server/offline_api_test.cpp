@@ -143,7 +143,7 @@ TEST_CASE("offline: a kiosk leases every service, reads the book as hashes and u
     CHECK(metrics.body.find("loket_offline_tickets_accepted_total 11") != std::string::npos);
 }
 
-TEST_CASE("offline: an appointment from the offline book is placed as an appointment; the same code again becomes a walk-in") {
+TEST_CASE("offline: an appointment from the offline book is placed as an appointment, the same code again becomes a walk-in") {
     TempDir dir;
     ServerProcess server(dir.path() / "hall.db");
     ApiClient kiosk(server, "demo-kiosk-token");
@@ -175,7 +175,7 @@ TEST_CASE("offline: an appointment from the offline book is placed as an appoint
     CHECK(ticketById(admin, first.json["results"][0]["ticket_id"].get<long>())["kind"] == "appointment");
 }
 
-TEST_CASE("offline: revoking a kiosk ends its leases at once; its tickets from before still come in with the lease's upload secret") {
+TEST_CASE("offline: revoking a kiosk ends its leases at once, its tickets from before still come in with the lease's upload secret") {
     TempDir dir;
     ServerProcess server(dir.path() / "hall.db");
     ApiClient admin(server, "demo-admin-token");
@@ -227,12 +227,14 @@ TEST_CASE("offline: revoking a kiosk ends its leases at once; its tickets from b
     CHECK(body["results"][2]["error"]["code"] == "forbidden");
     CHECK(ticketById(admin, body["results"][0]["ticket_id"].get<long>())["number"] == body["results"][0]["number"]);
     // Again: the same ticket, not a second one.
-    auto again = withSecret(auth, {entry(lease, 0, kioskNow - 60, "ophalen")});
+    // (Json::array: a braced list of one Json would be that one entry, not a list of it.)
+    auto again = withSecret(auth, Json::array({entry(lease, 0, kioskNow - 60, "ophalen")}));
+    REQUIRE(again.first == 200);
     CHECK(again.second["results"][0]["status"] == "duplicate");
     // A wrong secret, or one lease's secret for another, is refused as a whole.
     std::string wrong = secret;
     wrong[0] = wrong[0] == 'a' ? 'b' : 'a';
-    CHECK(withSecret("Lease " + std::to_string(lease["id"].get<long>()) + "." + wrong, {entry(lease, 2, kioskNow - 60, "ophalen")}).first == 401);
-    CHECK(withSecret("Lease " + std::to_string(other["id"].get<long>()) + "." + secret, {entry(other, 1, kioskNow - 60, "paspoort")}).first == 401);
-    CHECK(withSecret("Lease x", {entry(lease, 2, kioskNow - 60, "ophalen")}).first == 401);
+    CHECK(withSecret("Lease " + std::to_string(lease["id"].get<long>()) + "." + wrong, Json::array({entry(lease, 2, kioskNow - 60, "ophalen")})).first == 401);
+    CHECK(withSecret("Lease " + std::to_string(other["id"].get<long>()) + "." + secret, Json::array({entry(other, 1, kioskNow - 60, "paspoort")})).first == 401);
+    CHECK(withSecret("Lease x", Json::array({entry(lease, 2, kioskNow - 60, "ophalen")})).first == 401);
 }

@@ -83,7 +83,7 @@ TEST_CASE("host: a print job not printed within the deadline is busy, and no kio
     CHECK(failed->reason == "busy");
 }
 
-TEST_CASE("host: a shorter print deadline (for tests) gives up sooner; only the last 200 jobs are kept") {
+TEST_CASE("host: a shorter print deadline (for tests) gives up sooner, only the last 200 jobs are kept") {
     PrintQueue q(1);
     const auto job = q.add("kiosk-1", ticketReply("A001"), 10);
     CHECK(q.job(job, 11)->state == PrintJobState::Queued);

@@ -26,7 +26,7 @@ HallConfig threeServiceHall() {
 }
 } // namespace
 
-TEST_CASE("core: a walk-in may ask for several services; the ticket holds them all") {
+TEST_CASE("core: a walk-in may ask for several services, the ticket holds them all") {
     const HallConfig config = threeServiceHall();
     HallState state(config);
     auto events = execute(state, IssueWalkIn{"PAS", "nl", "", {"AFH"}}, Now{1000, 0});

@@ -222,7 +222,7 @@ TEST_CASE("tls: a certificate from another CA or with another key is refused wit
     CHECK(downgrade.error().code == ErrorCode::ConfigError);
 }
 
-TEST_CASE("tls: TLS 1.0 and 1.1 and weak cipher suites are refused; TLS 1.2 and 1.3 with good suites work") {
+TEST_CASE("tls: TLS 1.0 and 1.1 and weak cipher suites are refused, TLS 1.2 and 1.3 with good suites work") {
     TlsHall hall;
     ServerProcess server(hall.dir.path() / "hall.db", hall.config);
     const auto ca = hall.ca.caFile().string();
@@ -301,7 +301,7 @@ TEST_CASE("tls: plain HTTP only redirects to HTTPS") {
     CHECK(api->body.find("token") == std::string::npos);
 }
 
-TEST_CASE("streams: 250 event streams over HTTPS hold no thread; check-ins over HTTPS keep answering and every stream sees them") {
+TEST_CASE("streams: 250 event streams over HTTPS hold no thread, check-ins over HTTPS keep answering and every stream sees them") {
     // More streams than the 192 threads HTTPS once needed for them (the test server has 64 workers).
     TlsHall hall;
     std::string text = readFile(hall.config);
@@ -343,7 +343,7 @@ TEST_CASE("streams: 250 event streams over HTTPS hold no thread; check-ins over 
     CHECK(statusOf(again.readUntil("retry: 2000")) == 200);
 }
 
-TEST_CASE("tls: a slowloris over HTTPS times out with a 408 and a silent handshake is closed; neither holds the server") {
+TEST_CASE("tls: a slowloris over HTTPS times out with a 408 and a silent handshake is closed, neither holds the server") {
     TlsHall hall;
     ServerProcess server(hall.dir.path() / "hall.db", hall.config, {}, {"--header-timeout", "2"});
     std::vector<TlsRaw> slow;
