@@ -427,7 +427,7 @@ void aNewerSchemaIsRefused(Stores& stores) {
 
 STORE_CONTRACT("events keep their order and ids, also after a reopen", eventsInOrderAndAfterReopen)
 STORE_CONTRACT("a group is one transaction: one failing batch leaves nothing of the group", aGroupIsOneTransaction)
-STORE_CONTRACT("retry keys are found; a new day purges old events, keys and expired sessions but keeps the configuration, ids never go back",
+STORE_CONTRACT("retry keys are found, a new day purges old events, keys and expired sessions but keeps the configuration, ids never go back",
                retryKeysAndTheDaysPurge)
 STORE_CONTRACT("a large group: ids in order per command, a new day inside it, odd keys and bodies, keys found at once",
                aLargeGroupWithANewDayInside)
