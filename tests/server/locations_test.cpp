@@ -305,7 +305,7 @@ TEST_CASE("locations: a city deletes expired staff sessions from the shared stor
     CHECK(ApiClient(server).get("/healthz").status == 200);
 }
 
-TEST_CASE("locations: a [[booking]] at the top of a city's file is refused with its line; [[location.booking]] is accepted") {
+TEST_CASE("locations: a [[booking]] at the top of a city's file is refused with its line, [[location.booking]] is accepted") {
     const std::string city = cityText();
     const std::string top = "[[booking]]\nsystem = \"ics\"\nendpoint = \"https://agenda.example/feed.ics\"\n\n";
     const std::string text = replaced(city, "[[location]]\nid = \"stadhuis\"", top + "[[location]]\nid = \"stadhuis\"");
