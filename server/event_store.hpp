@@ -152,6 +152,13 @@ public:
     virtual Status deleteSession(const std::string& tokenHash) = 0;
     // Ends every session of one user (a disabled account).
     virtual Status deleteSessionsOf(const std::string& username) = 0;
+    // Deletes the sessions that expired before `now`. A one-location hall's day start does it in
+    // its batch; a city's shared store, which has no day of its own, is purged this way
+    // (housekeeping.hpp). A store that cannot answers an error, so the purge is never silently skipped.
+    virtual Status deleteExpiredSessions(core::Seconds now) {
+        (void)now;
+        return makeError(ErrorCode::StoreFailed, "this store cannot delete expired sessions on their own");
+    }
 
     // The audit trail: kept apart from the event log, so the daily purge of visitor events leaves
     // it; it has its own retention (purgeAudit).

@@ -426,6 +426,13 @@ Status SqliteEventStore::deleteSessionsOf(const std::string& username) {
     return Ok{};
 }
 
+Status SqliteEventStore::deleteExpiredSessions(core::Seconds now) {
+    std::lock_guard lock(m_mutex);
+    Statement q(m_db, "DELETE FROM sessions WHERE expires_at < ?");
+    if (!q.ok() || q.bind(1, now).step() != SQLITE_DONE) return sqlError("purging expired sessions");
+    return Ok{};
+}
+
 Status SqliteEventStore::putStaffAccount(const StaffAccountRecord& a) {
     std::lock_guard lock(m_mutex);
     Statement q(m_db, "INSERT INTO staff_accounts(username, password_hash, role, counters, created_at, disabled_at, locations) VALUES(?, ?, ?, ?, ?, ?, ?) "

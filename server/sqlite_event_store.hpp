@@ -36,6 +36,7 @@ public:
     Result<std::optional<StoredSession>> findSession(const std::string& tokenHash) override;
     Status deleteSession(const std::string& tokenHash) override;
     Status deleteSessionsOf(const std::string& username) override;
+    Status deleteExpiredSessions(core::Seconds now) override;
     Status putStaffAccount(const StaffAccountRecord& account) override;
     Result<std::vector<StaffAccountRecord>> staffAccounts() override;
 

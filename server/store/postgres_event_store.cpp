@@ -514,6 +514,12 @@ Status PostgresEventStore::deleteSessionsOf(const std::string& username) {
     return Ok{};
 }
 
+Status PostgresEventStore::deleteExpiredSessions(core::Seconds now) {
+    std::lock_guard lock(m_otherMutex);
+    if (auto r = m_other->exec("purging expired sessions", "DELETE FROM sessions WHERE expires_at < $1", {param(now)}); !r) return r.error();
+    return Ok{};
+}
+
 Status PostgresEventStore::putStaffAccount(const StaffAccountRecord& a) {
     std::lock_guard lock(m_otherMutex);
     auto r = m_other->exec("writing a staff account",

@@ -340,6 +340,24 @@ void doorAnswersKeptPerDay(Stores& stores) {
     CHECK(none->empty());
 }
 
+// A city's shared store has no day start: its expired sessions are deleted on their own.
+template <typename Stores>
+void expiredSessionsDeletedAlone(Stores& stores) {
+    auto store = stores.open();
+    REQUIRE(store->putSession("ended", {"demo", 100}));
+    REQUIRE(store->putSession("ends-now", {"demo", 200, "noord"}));
+    REQUIRE(store->putSession("later", {"demo", 300}));
+    REQUIRE(store->deleteExpiredSessions(200));
+    auto ended = store->findSession("ended");
+    REQUIRE(ended);
+    CHECK_FALSE(ended->has_value());
+    for (const char* kept : {"ends-now", "later"}) {
+        auto s = store->findSession(kept);
+        REQUIRE(s);
+        CHECK(s->has_value());
+    }
+}
+
 template <typename Stores>
 void sessionsAuditAndDevices(Stores& stores) {
     auto store = stores.open();
@@ -435,6 +453,7 @@ STORE_CONTRACT("finished-day visits are stored and read back per day, field by f
 STORE_CONTRACT("a finished day's door answers are kept per day and service, across purges and a reopen", doorAnswersKeptPerDay)
 STORE_CONTRACT("sessions, the audit trail and enrolled devices are kept and purged as told", sessionsAuditAndDevices)
 STORE_CONTRACT("a database from a newer server is refused", aNewerSchemaIsRefused)
+STORE_CONTRACT("expired sessions are deleted without a new day (a city's shared store)", expiredSessionsDeletedAlone)
 
 TEST_CASE("postgres: instances that start together migrate the database once") {
     PostgresStores stores;

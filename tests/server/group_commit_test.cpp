@@ -75,6 +75,7 @@ public:
     Result<std::optional<StoredSession>> findSession(const std::string& h) override { return m_inner->findSession(h); }
     Status deleteSession(const std::string& h) override { return m_inner->deleteSession(h); }
     Status deleteSessionsOf(const std::string& u) override { return m_inner->deleteSessionsOf(u); }
+    Status deleteExpiredSessions(core::Seconds now) override { return m_inner->deleteExpiredSessions(now); }
     Status putStaffAccount(const StaffAccountRecord& a) override { return m_inner->putStaffAccount(a); }
     Result<std::vector<StaffAccountRecord>> staffAccounts() override { return m_inner->staffAccounts(); }
     Status probeWrite() override { return m_inner->probeWrite(); }
