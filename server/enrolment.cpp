@@ -171,6 +171,7 @@ Result<std::optional<Enrolment::IssuedToken>> Enrolment::claim(const std::string
 }
 
 Result<Enrolment::IssuedToken> Enrolment::rotate(const std::string& deviceId, std::int64_t now) {
+    if (auto st = load(); !st) return st.error(); // changed from the store's row (tokens another instance gave), not an older copy
     std::lock_guard lock(m_mutex);
     auto it = m_devices.find(deviceId);
     if (it == m_devices.end() || it->second->revokedAt) return makeError(ErrorCode::Unauthorized, "This device is not enrolled.");
@@ -179,6 +180,7 @@ Result<Enrolment::IssuedToken> Enrolment::rotate(const std::string& deviceId, st
 
 Result<Enrolment::DeviceInfo> Enrolment::rename(const std::string& deviceId, const std::string& name, const std::string& location) {
     if (name.empty() || name.size() > 80) return makeError(ErrorCode::InvalidValue, "Give the device a name of 1 to 80 characters.");
+    if (auto st = load(); !st) return st.error(); // changed from the store's row (tokens another instance gave), not an older copy
     std::lock_guard lock(m_mutex);
     auto it = m_devices.find(deviceId);
     if (it == m_devices.end() || it->second->config.location != location) return makeError(ErrorCode::NotFound, "There is no enrolled device '" + deviceId + "'.");
@@ -192,6 +194,7 @@ Result<Enrolment::DeviceInfo> Enrolment::rename(const std::string& deviceId, con
 }
 
 Result<Enrolment::DeviceInfo> Enrolment::revoke(const std::string& deviceId, const std::string& location, std::int64_t now) {
+    if (auto st = load(); !st) return st.error(); // changed from the store's row (tokens another instance gave), not an older copy
     std::lock_guard lock(m_mutex);
     auto it = m_devices.find(deviceId);
     if (it == m_devices.end() || it->second->config.location != location) return makeError(ErrorCode::NotFound, "There is no enrolled device '" + deviceId + "'.");

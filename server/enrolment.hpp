@@ -35,7 +35,7 @@ public:
     static constexpr std::size_t kMaxPending = 20;         // open pairings at one time
 
     explicit Enrolment(EventStore& store) : m_store(store) {}
-    // Reads the enrolled devices: at start-up, when another instance announces a change, and
+    // Reads the enrolled devices: at start-up, before a change, when another instance announces one, and
     // when a token is unknown here (a few times a second at most). A device whose name, role or location
     // changed gets a new DeviceConfig; the old one stays alive for requests that hold it.
     Status load();

@@ -88,6 +88,7 @@ Result<StaffAccounts::Account> StaffAccounts::create(const std::string& username
 Result<StaffAccounts::Account> StaffAccounts::resetPassword(const std::string& username, const std::string& password) {
     if (auto st = validateStaffPassword(password); !st) return st.error();
     std::string hash = hashPassword(password, m_iterations);
+    if (auto st = load(); !st) return st.error(); // changed from the store's row, not an older copy
     std::lock_guard lock(m_mutex);
     auto s = existing(username);
     if (!s) return s.error();
@@ -102,6 +103,7 @@ Result<StaffAccounts::Account> StaffAccounts::update(const std::string& username
                                                      std::optional<std::vector<std::string>> locations) {
     auto r = staffRoleOf(role);
     if (!r) return r.error();
+    if (auto st = load(); !st) return st.error(); // changed from the store's row, not an older copy
     std::lock_guard lock(m_mutex);
     auto s = existing(username);
     if (!s) return s.error();
@@ -115,6 +117,7 @@ Result<StaffAccounts::Account> StaffAccounts::update(const std::string& username
 }
 
 Result<StaffAccounts::Account> StaffAccounts::setDisabled(const std::string& username, bool disabled, std::int64_t now) {
+    if (auto st = load(); !st) return st.error(); // changed from the store's row, not an older copy
     std::lock_guard lock(m_mutex);
     auto s = existing(username);
     if (!s) return s.error();
