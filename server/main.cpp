@@ -272,7 +272,7 @@ int main(int argc, char** argv) {
         // A city's location counts its tickets, calls and commands apart (a location label in /metrics).
         hall->metrics = city ? &metrics.addLocation(id) : &metrics;
         hall->commands = std::make_unique<CommandExecutor>(hall->config, *hallStore, *hall->state, hall->broker, clock, *hall->metrics);
-        hall->devices = std::make_unique<DeviceRegistry>(hall->config, clock, hall->broker);
+        hall->devices = std::make_unique<DeviceRegistry>(hall->config, clock, hall->broker, hallStore);
         hall->audit = std::make_unique<AuditLog>(*hallStore, config->auditDays);
         if (auto st = hall->commands->recover(); !st) {
             std::fprintf(stderr, "loket-server: cannot replay %s%s: %s\n",
@@ -291,7 +291,7 @@ int main(int argc, char** argv) {
             return 1;
         }
         hall->store = hallStore;
-        hall->prints = std::make_unique<PrintQueue>(printDeadlineS);
+        hall->prints = std::make_unique<PrintQueue>(*hallStore, printDeadlineS);
         halls.push_back(std::move(hall));
     }
     HallParts& first = *halls.front();
@@ -443,6 +443,16 @@ int main(int argc, char** argv) {
             if (auto st = commands.catchUp(); !st) logLine("catch_up", {{"error", st.error().message}});
         });
     }
+    // Instances sharing the store: staff accounts, sessions and enrolled devices another instance
+    // changed are read again here (docs/postgresql.md); a one-instance store announces nothing.
+    store.watchSharedChanges([&](const std::string& topic) {
+        const bool all = topic == "*";
+        if (all || topic == "staff" || topic == "sessions") sessions.forgetCache();
+        if (all || topic == "staff")
+            if (auto st = staffAccounts.load(); !st) logLine("shared_change", {{"staff", st.error().message}});
+        if (all || topic == "devices")
+            if (auto st = enrolment.load(); !st) logLine("shared_change", {{"devices", st.error().message}});
+    });
     server.startHub();
 
     std::printf("loket-server: listening on %s://%s:%d\n", certificates ? "https" : "http", host.c_str(), port);
@@ -452,6 +462,7 @@ int main(int argc, char** argv) {
                       {"services", config->hall.services.size()}, {"counters", config->hall.counters.size()},
                       {"locations", config->locations.size()}, {"open_files", openFiles}});
     server.listen_after_bind();
+    store.watchSharedChanges(nullptr); // before the parts it calls go
     for (auto& hall : halls) {
         hall->store->watchCommits(nullptr); // before the executor it calls goes
         hall->broker.shutdown();

@@ -4,6 +4,7 @@
 
 #include <sqlite3.h>
 
+#include <algorithm>
 #include <utility>
 #include <vector>
 
@@ -135,6 +136,32 @@ CREATE TABLE door_answers(
   service TEXT NOT NULL,
   count INTEGER NOT NULL,
   PRIMARY KEY (day, service));
+)SQL"},
+    // 10: pairing codes waiting for approval (the secret's hash only) and the host's print jobs,
+    // and the devices' last heartbeats, in the store rather than one server's memory (several
+    // instances on PostgreSQL share them).
+    {10, R"SQL(
+CREATE TABLE pairings(
+  code TEXT PRIMARY KEY,
+  role TEXT NOT NULL,
+  address TEXT NOT NULL,
+  secret_hash TEXT NOT NULL UNIQUE,
+  created_at INTEGER NOT NULL,
+  expires_at INTEGER NOT NULL,
+  approved_device TEXT);
+CREATE TABLE print_jobs(
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  kiosk TEXT NOT NULL,
+  ticket TEXT NOT NULL,
+  created_at INTEGER NOT NULL,
+  state TEXT NOT NULL,
+  reason TEXT NOT NULL);
+CREATE INDEX print_jobs_by_kiosk ON print_jobs(kiosk, state);
+CREATE TABLE device_status(
+  id TEXT PRIMARY KEY,
+  status TEXT NOT NULL,
+  detail TEXT NOT NULL,
+  last_seen INTEGER NOT NULL);
 )SQL"},
 };
 
@@ -544,6 +571,110 @@ Status SqliteEventStore::probeWrite() {
         return st;
     }
     return Ok{};
+}
+
+Result<bool> SqliteEventStore::addPairing(const PairingRecord& p) {
+    std::lock_guard lock(m_mutex);
+    Statement q(m_db, "INSERT INTO pairings(code, role, address, secret_hash, created_at, expires_at, approved_device) "
+                      "VALUES(?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING");
+    q.bind(1, p.code).bind(2, p.role).bind(3, p.address).bind(4, p.secretHash).bind(5, p.createdAt).bind(6, p.expiresAt).bind(7, p.approvedDevice);
+    if (q.step() != SQLITE_DONE) return sqlError("storing a pairing");
+    return sqlite3_changes(m_db) == 1;
+}
+
+Result<std::vector<PairingRecord>> SqliteEventStore::pairings(std::int64_t now) {
+    std::lock_guard lock(m_mutex);
+    Statement gone(m_db, "DELETE FROM pairings WHERE expires_at <= ?");
+    gone.bind(1, now);
+    if (gone.step() != SQLITE_DONE) return sqlError("deleting expired pairings");
+    Statement q(m_db, "SELECT code, role, address, secret_hash, created_at, expires_at, approved_device FROM pairings ORDER BY created_at, code");
+    std::vector<PairingRecord> out;
+    int rc;
+    while ((rc = q.step()) == SQLITE_ROW) {
+        PairingRecord p{q.text(0), q.text(1), q.text(2), q.text(3), q.integer(4), q.integer(5), std::nullopt};
+        if (!q.null(6)) p.approvedDevice = q.text(6);
+        out.push_back(std::move(p));
+    }
+    if (rc != SQLITE_DONE) return sqlError("reading pairings");
+    return out;
+}
+
+Result<bool> SqliteEventStore::approvePairing(const std::string& code, const std::string& deviceId, std::int64_t now) {
+    std::lock_guard lock(m_mutex);
+    Statement q(m_db, "UPDATE pairings SET approved_device = ? WHERE code = ? AND approved_device IS NULL AND expires_at > ?");
+    q.bind(1, deviceId).bind(2, code).bind(3, now);
+    if (q.step() != SQLITE_DONE) return sqlError("approving a pairing");
+    return sqlite3_changes(m_db) == 1;
+}
+
+Result<bool> SqliteEventStore::takePairing(const std::string& code) {
+    std::lock_guard lock(m_mutex);
+    Statement q(m_db, "DELETE FROM pairings WHERE code = ?");
+    q.bind(1, code);
+    if (q.step() != SQLITE_DONE) return sqlError("deleting a pairing");
+    return sqlite3_changes(m_db) == 1;
+}
+
+Result<std::int64_t> SqliteEventStore::addPrintJob(const PrintJobRecord& job, std::int64_t keep) {
+    std::lock_guard lock(m_mutex);
+    Statement q(m_db, "INSERT INTO print_jobs(kiosk, ticket, created_at, state, reason) VALUES(?, ?, ?, ?, ?)");
+    q.bind(1, job.kiosk).bind(2, job.ticket).bind(3, job.createdAt).bind(4, job.state).bind(5, job.reason);
+    if (q.step() != SQLITE_DONE) return sqlError("storing a print job");
+    const std::int64_t id = sqlite3_last_insert_rowid(m_db);
+    Statement old(m_db, "DELETE FROM print_jobs WHERE id <= ?");
+    old.bind(1, id - keep);
+    if (old.step() != SQLITE_DONE) return sqlError("deleting old print jobs");
+    return id;
+}
+
+Result<std::vector<PrintJobRecord>> SqliteEventStore::takePrintJobs(const std::string& kiosk, std::int64_t notBefore) {
+    std::lock_guard lock(m_mutex); // one connection: the update and its RETURNING are one step
+    Statement q(m_db, "UPDATE print_jobs SET state = 'taken' WHERE kiosk = ? AND state = 'queued' AND created_at >= ? "
+                      "RETURNING id, kiosk, ticket, created_at, state, reason");
+    q.bind(1, kiosk).bind(2, notBefore);
+    std::vector<PrintJobRecord> out;
+    int rc;
+    while ((rc = q.step()) == SQLITE_ROW) out.push_back({q.integer(0), q.text(1), q.text(2), q.integer(3), q.text(4), q.text(5)});
+    if (rc != SQLITE_DONE) return sqlError("taking print jobs");
+    std::sort(out.begin(), out.end(), [](const PrintJobRecord& a, const PrintJobRecord& b) { return a.id < b.id; });
+    return out;
+}
+
+Status SqliteEventStore::setPrintJob(std::int64_t id, const std::string& state, const std::string& reason) {
+    std::lock_guard lock(m_mutex);
+    Statement q(m_db, "UPDATE print_jobs SET state = ?, reason = ? WHERE id = ?");
+    q.bind(1, state).bind(2, reason).bind(3, id);
+    if (q.step() != SQLITE_DONE) return sqlError("writing a print job");
+    return Ok{};
+}
+
+Result<std::optional<PrintJobRecord>> SqliteEventStore::printJob(std::int64_t id) {
+    std::lock_guard lock(m_mutex);
+    Statement q(m_db, "SELECT id, kiosk, ticket, created_at, state, reason FROM print_jobs WHERE id = ?");
+    q.bind(1, id);
+    const int rc = q.step();
+    if (rc == SQLITE_DONE) return std::optional<PrintJobRecord>{};
+    if (rc != SQLITE_ROW) return sqlError("reading a print job");
+    return std::optional<PrintJobRecord>{PrintJobRecord{q.integer(0), q.text(1), q.text(2), q.integer(3), q.text(4), q.text(5)}};
+}
+
+Status SqliteEventStore::putDeviceStatus(const DeviceStatusRecord& d) {
+    std::lock_guard lock(m_mutex);
+    Statement q(m_db, "INSERT INTO device_status(id, status, detail, last_seen) VALUES(?, ?, ?, ?) "
+                      "ON CONFLICT(id) DO UPDATE SET status = excluded.status, detail = excluded.detail, last_seen = excluded.last_seen");
+    q.bind(1, d.id).bind(2, d.status).bind(3, d.detail).bind(4, d.lastSeen);
+    if (q.step() != SQLITE_DONE) return sqlError("storing a device's heartbeat");
+    return Ok{};
+}
+
+Result<std::vector<DeviceStatusRecord>> SqliteEventStore::deviceStatuses() {
+    std::lock_guard lock(m_mutex);
+    Statement q(m_db, "SELECT id, status, detail, last_seen FROM device_status ORDER BY id");
+    std::vector<DeviceStatusRecord> out;
+    int rc;
+    while ((rc = q.step()) == SQLITE_ROW) out.push_back({q.text(0), q.text(1), q.text(2), q.integer(3)});
+    if (rc != SQLITE_DONE) return sqlError("reading devices' heartbeats");
+    return out;
 }
 
 } // namespace loket::server

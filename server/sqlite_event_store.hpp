@@ -45,6 +45,16 @@ public:
     Status purgeAudit(core::LocalDay before) override;
     Status putEnrolledDevice(const EnrolledDeviceRecord& device) override;
     Result<std::vector<EnrolledDeviceRecord>> enrolledDevices() override;
+    Result<bool> addPairing(const PairingRecord& pairing) override;
+    Result<std::vector<PairingRecord>> pairings(std::int64_t now) override;
+    Result<bool> approvePairing(const std::string& code, const std::string& deviceId, std::int64_t now) override;
+    Result<bool> takePairing(const std::string& code) override;
+    Result<std::int64_t> addPrintJob(const PrintJobRecord& job, std::int64_t keep) override;
+    Result<std::vector<PrintJobRecord>> takePrintJobs(const std::string& kiosk, std::int64_t notBefore) override;
+    Status setPrintJob(std::int64_t id, const std::string& state, const std::string& reason) override;
+    Result<std::optional<PrintJobRecord>> printJob(std::int64_t id) override;
+    Status putDeviceStatus(const DeviceStatusRecord& status) override;
+    Result<std::vector<DeviceStatusRecord>> deviceStatuses() override;
 
     Result<std::optional<std::string>> loadConfiguration() override;
 

@@ -85,6 +85,18 @@ public:
     Status purgeAudit(core::LocalDay before) override { return m_inner->purgeAudit(before); }
     Status putEnrolledDevice(const EnrolledDeviceRecord& d) override { return m_inner->putEnrolledDevice(d); }
     Result<std::vector<EnrolledDeviceRecord>> enrolledDevices() override { return m_inner->enrolledDevices(); }
+    Result<bool> addPairing(const PairingRecord& p) override { return m_inner->addPairing(p); }
+    Result<std::vector<PairingRecord>> pairings(std::int64_t now) override { return m_inner->pairings(now); }
+    Result<bool> approvePairing(const std::string& c, const std::string& d, std::int64_t now) override { return m_inner->approvePairing(c, d, now); }
+    Result<bool> takePairing(const std::string& c) override { return m_inner->takePairing(c); }
+    Result<std::int64_t> addPrintJob(const PrintJobRecord& j, std::int64_t keep) override { return m_inner->addPrintJob(j, keep); }
+    Result<std::vector<PrintJobRecord>> takePrintJobs(const std::string& k, std::int64_t notBefore) override {
+        return m_inner->takePrintJobs(k, notBefore);
+    }
+    Status setPrintJob(std::int64_t id, const std::string& s, const std::string& r) override { return m_inner->setPrintJob(id, s, r); }
+    Result<std::optional<PrintJobRecord>> printJob(std::int64_t id) override { return m_inner->printJob(id); }
+    Status putDeviceStatus(const DeviceStatusRecord& d) override { return m_inner->putDeviceStatus(d); }
+    Result<std::vector<DeviceStatusRecord>> deviceStatuses() override { return m_inner->deviceStatuses(); }
 
 private:
     std::unique_ptr<EventStore> m_inner;
