@@ -54,7 +54,8 @@ public:
     CommandExecutor(const ServerConfig& config, EventStore& store, LiveState& state, EventBroker& broker,
                     HallClock& clock, Metrics& metrics);
 
-    // Replays the stored events into the state and the broker's ring; call once before serving.
+    // Replays the stored events into the state and the broker's ring; call once before serving
+    // (the pipeline does not take the writer lock: nothing may execute during a recovery).
     Status recover();
     // Applies and publishes the events other instances committed since the last one applied
     // (a shared store's commit announcement calls it). Nothing to do on a single-writer store.
@@ -113,7 +114,7 @@ private:
     EventBroker& m_broker;
     HallClock& m_clock;
     Metrics& m_metrics;
-    std::mutex m_writeMutex; // one group (or the recovery) at a time
+    std::mutex m_writeMutex; // one group (or the recovery, a catch-up) at a time; the pipeline orders its groups itself
 
     // The leader's queue: commands waiting for the next group.
     std::mutex m_queueMutex;
