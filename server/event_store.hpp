@@ -229,6 +229,12 @@ public:
     // Whether a write can be committed now (for /healthz): commits a one-row probe.
     virtual Status probeWrite() = 0;
 
+    // One process writes this store and nobody else (SQLite): the executor may decide the next
+    // group while a commitGroup runs, so findIdempotencies must answer (from what is committed)
+    // without waiting for that commit. A shared store (false) runs one group at a time, inside
+    // its write turn.
+    virtual bool singleWriter() const { return false; }
+
     // Several server instances on one store (PostgreSQL). The hall's commands are serialised in
     // the store: the executor opens a write turn before it decides a group, and gets back the
     // events other instances committed after `knownEventId`, to apply first; the turn ends with

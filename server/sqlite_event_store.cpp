@@ -244,10 +244,22 @@ Result<std::unique_ptr<EventStore>> SqliteEventStore::open(const std::filesystem
     Statement seq(db, "SELECT seq FROM sqlite_sequence WHERE name = 'events'");
     if (seq.ok() && seq.step() == SQLITE_ROW) last = std::max(last, seq.integer(0));
     store->m_lastEventId = last;
+    if (sqlite3_open_v2(file.c_str(), &store->m_reader, SQLITE_OPEN_READWRITE | SQLITE_OPEN_FULLMUTEX, nullptr) != SQLITE_OK) {
+        std::string message = store->m_reader ? sqlite3_errmsg(store->m_reader) : "out of memory";
+        return makeError(ErrorCode::StoreFailed, "cannot open " + file.string() + " for reading: " + message);
+    }
+    sqlite3_busy_timeout(store->m_reader, 2000);
+    // The first read opens the write-ahead log and its index now, not in the middle of a commit.
+    Statement first(store->m_reader, "SELECT COUNT(*) FROM idempotency WHERE key = ''");
+    if (!first.ok() || first.step() != SQLITE_ROW)
+        return makeError(ErrorCode::StoreFailed, file.string() + ": reading retry keys: " + sqlite3_errmsg(store->m_reader));
     return std::unique_ptr<EventStore>(std::move(store));
 }
 
-SqliteEventStore::~SqliteEventStore() { sqlite3_close(m_db); }
+SqliteEventStore::~SqliteEventStore() {
+    sqlite3_close(m_reader); // first: the writer's close then checkpoints and removes the log
+    sqlite3_close(m_db);
+}
 
 Result<std::vector<StoredEvent>> SqliteEventStore::loadEvents() {
     std::lock_guard lock(m_mutex);
@@ -365,14 +377,27 @@ Result<std::optional<std::string>> SqliteEventStore::loadConfiguration() {
 }
 
 Result<std::optional<IdempotencyRecord>> SqliteEventStore::findIdempotency(const std::string& key) {
-    std::lock_guard lock(m_mutex);
-    Statement q(m_db, "SELECT request_hash, status, response, day FROM idempotency WHERE key = ?");
-    if (!q.ok()) return sqlError("reading retry keys");
-    int rc = q.bind(1, key).step();
-    if (rc == SQLITE_DONE) return std::optional<IdempotencyRecord>{};
-    if (rc != SQLITE_ROW) return sqlError("reading retry keys");
-    return std::optional<IdempotencyRecord>{IdempotencyRecord{key, q.text(0), static_cast<int>(q.integer(1)), q.text(2),
-                                                              static_cast<LocalDay>(q.integer(3))}};
+    auto found = findIdempotencies({key});
+    if (!found) return found.error();
+    if (found->empty()) return std::optional<IdempotencyRecord>{};
+    return std::optional<IdempotencyRecord>{std::move(found->front())};
+}
+
+Result<std::vector<IdempotencyRecord>> SqliteEventStore::findIdempotencies(const std::vector<std::string>& keys) {
+    std::lock_guard lock(m_readMutex);
+    auto failed = [&] { return makeError(ErrorCode::StoreFailed, std::string("reading retry keys: ") + sqlite3_errmsg(m_reader)); };
+    Statement q(m_reader, "SELECT request_hash, status, response, day FROM idempotency WHERE key = ?");
+    if (!q.ok()) return failed();
+    std::vector<IdempotencyRecord> out;
+    for (const std::string& key : keys) {
+        const int rc = q.bind(1, key).step();
+        if (rc == SQLITE_ROW)
+            out.push_back(IdempotencyRecord{key, q.text(0), static_cast<int>(q.integer(1)), q.text(2), static_cast<LocalDay>(q.integer(3))});
+        else if (rc != SQLITE_DONE)
+            return failed();
+        q.reset();
+    }
+    return out;
 }
 
 Result<std::vector<VisitRecord>> SqliteEventStore::visits(LocalDay day) {

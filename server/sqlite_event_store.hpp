@@ -59,6 +59,10 @@ public:
     Result<std::optional<std::string>> loadConfiguration() override;
 
     Status probeWrite() override;
+    // The executor's pipeline decides the next group during a commit: retry keys are read on a
+    // connection of their own, which sees what is committed and does not wait for the writer.
+    bool singleWriter() const override { return true; }
+    Result<std::vector<IdempotencyRecord>> findIdempotencies(const std::vector<std::string>& keys) override;
 
 private:
     explicit SqliteEventStore(sqlite3* db) : m_db(db) {}
@@ -69,6 +73,10 @@ private:
 
     std::mutex m_mutex; // one connection: one statement at a time
     sqlite3* m_db;
+    // The retry-key reader (WAL: a reader never waits for the writer's commit), opened with the
+    // store so that it holds the files open before any write.
+    std::mutex m_readMutex;
+    sqlite3* m_reader = nullptr;
     std::atomic<std::int64_t> m_lastEventId{0};
 };
 
