@@ -151,17 +151,24 @@ void CommandExecutor::submitAll(const std::vector<Pending*>& mine) {
 }
 
 void CommandExecutor::runGroup(std::vector<Pending*>& group) {
+    // The retry keys already stored, looked up for the whole group at once, inside the turn: no
+    // other instance can store one of them until this group is committed.
+    std::vector<std::string> lookups;
+    for (Pending* p : group)
+        if (p->once) lookups.push_back(p->idempotency->key);
     // The store's write turn: other instances' commands wait until this group is committed, and
-    // what they committed before is applied here first.
+    // what they committed before is applied here first. (PostgreSQL: turn and look-up are one
+    // round trip.)
     const std::int64_t known = m_state.read([](const StateView& v) { return v.eventId; });
-    auto missed = m_store.beginWriteTurn(known);
-    if (missed && !missed->empty()) {
+    auto turn = m_store.beginWriteTurn(known, lookups);
+    Status caughtUp = Ok{};
+    if (turn && !turn->missed.empty()) {
         m_decideState.reset();
-        if (auto st = applyStored(missed.value()); !st) missed = st.error();
+        caughtUp = applyStored(turn->missed);
     }
-    if (!missed) {
+    if (!turn || !caughtUp) {
         m_store.endWriteTurn();
-        for (Pending* p : group) p->out.result = missed.error();
+        for (Pending* p : group) p->out.result = turn ? caughtUp.error() : turn.error();
         return;
     }
     if (!m_decideState) m_decideState = std::make_unique<HallState>(m_state.read([](const StateView& v) { return v.state; }));
@@ -171,12 +178,7 @@ void CommandExecutor::runGroup(std::vector<Pending*>& group) {
     // Retry keys this group stores, with the batch that stores each: an index, not a pointer,
     // because `batches` reallocates as it grows.
     std::map<std::string, std::size_t> groupKeys;
-    // The retry keys already stored, looked up for the whole group at once, inside the turn: no
-    // other instance can store one of them until this group is committed.
-    std::vector<std::string> lookups;
-    for (Pending* p : group)
-        if (p->once) lookups.push_back(p->idempotency->key);
-    auto storedKeys = m_store.findIdempotencies(lookups);
+    auto& storedKeys = turn->storedKeys;
     std::map<std::string, IdempotencyRecord> stored;
     if (storedKeys)
         for (IdempotencyRecord& r : storedKeys.value()) {
