@@ -21,7 +21,8 @@
 // preferred (a location's kiosks list the same instance first, as a configured city's would).
 // The CPU time each process used during a check-in run (the benchmark's own kiosks, each server,
 // all of PostgreSQL) is printed per check-in. `--server PATH` runs another build of the server (or
-// a script that runs it under valgrind); `--no-sqlite` and `--no-failover` leave those parts out.
+// a script that runs it under valgrind); `--no-sqlite`, `--no-failover` and `--calls 0` leave those
+// parts out.
 // Usage: loket-bench-postgres [--checkins N] [--kiosks N] [--calls N] [--failover-kiosks N] [--city LxK]
 //        [--layout split|preferred|both] [--server PATH] [--no-sqlite] [--no-failover]
 #include "bench_support.hpp"
@@ -508,8 +509,8 @@ int main(int argc, char** argv) {
         else if (!std::strcmp(argv[i], "--layout")) layouts = argv[++i];
         else die(std::string("unknown option ") + argv[i]);
     }
-    if (checkins < 100 || checkins > 6000 || kiosks < 2 || calls < 10 || calls > checkins || failoverKiosks < 2)
-        die("--checkins 100..6000 (7 services, 999 numbers each), --kiosks ≥ 2, --calls 10..checkins, --failover-kiosks ≥ 2");
+    if (checkins < 100 || checkins > 6000 || kiosks < 2 || (calls != 0 && calls < 10) || calls > checkins || failoverKiosks < 2)
+        die("--checkins 100..6000 (7 services, 999 numbers each), --kiosks ≥ 2, --calls 10..checkins (0: none), --failover-kiosks ≥ 2");
     if (cityLocations && (cityLocations < 1 || cityLocations > 50 || cityKiosks < 1 || cityKiosks > 20))
         die("--city: 1..50 locations of 1..20 kiosks");
     if (layouts != "both" && layouts != "split" && layouts != "preferred") die("--layout split, preferred or both");
@@ -539,8 +540,8 @@ int main(int argc, char** argv) {
         const double rate = runCheckins(one, checkins, deployment, "sqlite", failed);
         printCpu("sqlite", before, sampleCpu(one, nullptr), checkins);
         std::printf("sqlite: check-ins: %d from %d kiosks = %.0f durable check-ins/s (%d failed)\n", checkins, kiosks, rate, failed.load());
-        const auto lat = callToEvent(sqlite, sqlite, calls, deployment);
-        std::printf("sqlite: call -> event on the same server: p50 %.2f ms, p99 %.2f ms, max %.2f ms (%zu/%d received)\n",
+        const auto lat = calls ? callToEvent(sqlite, sqlite, calls, deployment) : Latency{};
+        if (calls) std::printf("sqlite: call -> event on the same server: p50 %.2f ms, p99 %.2f ms, max %.2f ms (%zu/%d received)\n",
                     percentile(lat.ms, 0.5), percentile(lat.ms, 0.99), lat.ms.empty() ? 0.0 : *std::max_element(lat.ms.begin(), lat.ms.end()),
                     lat.received, calls);
         sqlite.stop();
@@ -562,8 +563,8 @@ int main(int argc, char** argv) {
             std::printf("%s: check-ins: %d from %d kiosks over 2 instances = %.0f durable check-ins/s (%d failed)\n", tag.c_str(), perRun,
                         kiosks, rate, failed.load());
         }
-        const auto lat = callToEvent(a, b, calls, deployment);
-        std::printf("postgresql: call on A -> event on B: p50 %.2f ms, p99 %.2f ms, max %.2f ms (%zu/%d received)\n",
+        const auto lat = calls ? callToEvent(a, b, calls, deployment) : Latency{};
+        if (calls) std::printf("postgresql: call on A -> event on B: p50 %.2f ms, p99 %.2f ms, max %.2f ms (%zu/%d received)\n",
                     percentile(lat.ms, 0.5), percentile(lat.ms, 0.99), lat.ms.empty() ? 0.0 : *std::max_element(lat.ms.begin(), lat.ms.end()),
                     lat.received, calls);
     }
