@@ -80,11 +80,17 @@ Json publicServiceJson(const proto::WireContext& ctx, ServiceIndex service, cons
     return j;
 }
 
+Json displayTicketJson(const HallConfig& config, const Ticket& ticket, const Json& rendered) {
+    Json j = only(rendered, kDisplayTicket);
+    j["service"] = publicServiceId(config, ticket.services.front());
+    return j;
+}
+
 Json publicTicketJson(const proto::WireContext& ctx, const Ticket& ticket, PublicAudience audience) {
     const HallConfig& config = ctx.state.config();
     const bool kiosk = audience == PublicAudience::Kiosk;
-    Json j = only(proto::ticketJson(ctx, ticket, kiosk ? proto::Audience::Kiosk : proto::Audience::Display),
-                  kiosk ? kKioskTicket : kDisplayTicket);
+    if (!kiosk) return displayTicketJson(config, ticket, proto::ticketJson(ctx, ticket, proto::Audience::Display));
+    Json j = only(proto::ticketJson(ctx, ticket, proto::Audience::Kiosk), kKioskTicket);
     j["service"] = publicServiceId(config, ticket.services.front());
     if (j.contains("services")) j["services"] = publicServiceIds(config, j["services"]);
     if (kiosk && j["appointment"].is_object()) j["appointment"] = only(j["appointment"], {"starts_at"});

@@ -26,6 +26,10 @@ std::string serviceIdFromPublic(const core::HallConfig& config, const std::strin
 Json publicServiceJson(const proto::WireContext& ctx, core::ServiceIndex service,
                        const std::optional<core::WaitEstimate>& newWalkInWait, PublicAudience audience);
 Json publicTicketJson(const proto::WireContext& ctx, const core::Ticket& ticket, PublicAudience audience);
+// A display's ticket cut from `rendered`, the ticket as proto::ticketJson rendered it for any
+// audience: the few fields a display sees are the same in each, so an event that renders the
+// ticket for staff renders it once (EventRenderer).
+Json displayTicketJson(const core::HallConfig& config, const core::Ticket& ticket, const Json& rendered);
 Json publicCounterJson(const proto::WireContext& ctx, core::CounterIndex counter);
 Json publicRecentCallJson(const proto::WireContext& ctx, const core::RecentCall& call);
 Json visitorPageJson(const proto::WireContext& ctx, const core::Ticket& ticket);

@@ -270,22 +270,29 @@ void CommandExecutor::leadPipelined(std::unique_lock<std::mutex>& queue, const s
 }
 
 void CommandExecutor::runGroup(std::vector<Pending*>& group) {
+    // The retry keys already stored, looked up for the whole group at once, inside the turn: no
+    // other instance can store one of them until this group is committed.
+    std::vector<std::string> lookups;
+    for (Pending* p : group)
+        if (p->once) lookups.push_back(p->idempotency->key);
     // The store's write turn: other instances' commands wait until this group is committed, and
-    // what they committed before is applied here first.
+    // what they committed before is applied here first. (PostgreSQL: turn and look-up are one
+    // round trip.)
     const std::int64_t known = m_state.read([](const StateView& v) { return v.eventId; });
-    auto missed = m_store.beginWriteTurn(known);
-    if (missed && !missed->empty()) {
+    auto turn = m_store.beginWriteTurn(known, lookups);
+    Status caughtUp = Ok{};
+    if (turn && !turn->missed.empty()) {
         m_decideState.reset();
-        if (auto st = applyStored(missed.value()); !st) missed = st.error();
+        caughtUp = applyStored(turn->missed);
     }
-    if (!missed) {
+    if (!turn || !caughtUp) {
         m_store.endWriteTurn();
-        for (Pending* p : group) p->out.result = missed.error();
+        for (Pending* p : group) p->out.result = turn ? caughtUp.error() : turn.error();
         return;
     }
     Group decided;
     decided.members = group;
-    decideInto(decided, group);
+    decideInto(decided, group, &turn->storedKeys);
     if (decided.batches.empty()) {
         m_store.endWriteTurn();
         return; // nothing to write: every answer stands as decided
@@ -294,22 +301,28 @@ void CommandExecutor::runGroup(std::vector<Pending*>& group) {
     if (!commitDecided(decided)) m_decideState.reset();
 }
 
-void CommandExecutor::decideInto(Group& group, const std::vector<Pending*>& commands) {
+void CommandExecutor::decideInto(Group& group, const std::vector<Pending*>& commands,
+                                  Result<std::vector<IdempotencyRecord>>* turnKeys) {
     if (!m_decideState) {
         m_decideState = std::make_unique<HallState>(m_state.read([](const StateView& v) { return v.state; }));
         m_decideEpoch = group.epoch;
     }
     HallState& state = *m_decideState;
     std::vector<CommitBatch>& batches = group.batches;
-    // The retry keys already stored, looked up for these commands at once (in a shared store,
-    // inside the turn: no other instance can store one of them until this group is committed).
-    // Keys of this group or of the group committing meanwhile are not in the store yet.
-    std::vector<std::string> lookups;
-    for (Pending* p : commands)
-        if (p->once && !group.keys.count(p->idempotency->key) && !m_inFlightKeys.count(p->idempotency->key))
-            lookups.push_back(p->idempotency->key);
-    auto storedKeys = lookups.empty() ? Result<std::vector<IdempotencyRecord>>(std::vector<IdempotencyRecord>{})
-                                      : m_store.findIdempotencies(lookups);
+    // The retry keys already stored: a shared store looked them up in the write turn (no other
+    // instance can store one of them until this group is committed); otherwise they are looked
+    // up here for these commands at once. Keys of this group or of the group committing
+    // meanwhile are not in the store yet.
+    Result<std::vector<IdempotencyRecord>> storedKeys = std::vector<IdempotencyRecord>{};
+    if (turnKeys) {
+        storedKeys = std::move(*turnKeys);
+    } else {
+        std::vector<std::string> lookups;
+        for (Pending* p : commands)
+            if (p->once && !group.keys.count(p->idempotency->key) && !m_inFlightKeys.count(p->idempotency->key))
+                lookups.push_back(p->idempotency->key);
+        if (!lookups.empty()) storedKeys = m_store.findIdempotencies(lookups);
+    }
     std::map<std::string, IdempotencyRecord> stored;
     if (storedKeys)
         for (IdempotencyRecord& r : storedKeys.value()) {

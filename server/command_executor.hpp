@@ -98,8 +98,9 @@ private:
     void leadPipelined(std::unique_lock<std::mutex>& queue, const std::vector<Pending*>& mine);
     // Decides `commands` (already in `group.members`) on m_decideState, in order, after the
     // ones the group holds; retry keys are looked up in the group, in m_inFlightKeys, then in
-    // the store.
-    void decideInto(Group& group, const std::vector<Pending*>& commands);
+    // the store (or taken from `turnKeys`, what a shared store's write turn looked up).
+    void decideInto(Group& group, const std::vector<Pending*>& commands,
+                    Result<std::vector<IdempotencyRecord>>* turnKeys = nullptr);
     // Commits a decided group, then applies and publishes it; on a failed commit every member
     // is answered with the error, which is returned.
     Status commitDecided(Group& group);

@@ -73,7 +73,7 @@ std::vector<SseMessage> renderEvents(const HallState& state, const RenderInput& 
         if (auto ticketId = eventTicket(e))
             if (const Ticket* t = state.ticket(*ticketId)) {
                 staff["ticket"] = proto::ticketJson(ctx, *t, proto::Audience::Staff);
-                shown["ticket"] = publicTicketJson(ctx, *t, PublicAudience::Display);
+                shown["ticket"] = displayTicketJson(config, *t, staff["ticket"]);
                 if ((m.type == "ticket.called" || m.type == "ticket.recalled") && t->counter) {
                     staff["call"] = callJson(config, *t, m.type == "ticket.recalled", now);
                     shown["call"] = staff["call"];

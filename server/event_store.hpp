@@ -242,8 +242,22 @@ public:
     // object (the executor's writer lock). A store with one writer (SQLite) has nothing to
     // catch up on: these defaults.
     virtual Result<std::vector<StoredEvent>> beginWriteTurn(std::int64_t /*knownEventId*/) { return std::vector<StoredEvent>{}; }
+    // A write turn and, inside it, the stored records of those of `retryKeys` that exist: a store
+    // across the network does both in one round trip. On an error no turn is open; when only the
+    // look-up failed, `storedKeys` holds that error and the turn is open.
+    struct WriteTurn {
+        std::vector<StoredEvent> missed;
+        Result<std::vector<IdempotencyRecord>> storedKeys = std::vector<IdempotencyRecord>{};
+    };
+    virtual Result<WriteTurn> beginWriteTurn(std::int64_t knownEventId, const std::vector<std::string>& retryKeys) {
+        auto missed = beginWriteTurn(knownEventId);
+        if (!missed) return missed.error();
+        return WriteTurn{std::move(missed.value()), findIdempotencies(retryKeys)};
+    }
     virtual void endWriteTurn() {}
-    // Events committed after `knownEventId`, in id order, outside a write turn (catching up).
+    // Events committed after `knownEventId`, in id order, outside a write turn (catching up). A
+    // store that announces commits may answer none when no announcement above `knownEventId` has
+    // arrived yet; watchCommits calls again when it does.
     virtual Result<std::vector<StoredEvent>> eventsAfter(std::int64_t /*knownEventId*/) { return std::vector<StoredEvent>{}; }
     // Calls `committed` (on a thread of the store's) whenever another instance may have committed
     // events; an empty function stops the calls (before the receiver goes). Never called by a

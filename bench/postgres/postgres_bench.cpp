@@ -16,7 +16,15 @@
 // (docs/locations.md) with K kiosks each, every kiosk with its own token, checking in at its own
 // location through A and B; the call and its stream are at the first location; on SQLite the
 // one server with a file per location.
+// In a city the check-ins run twice, once per layout of the kiosks over the instances: split
+// (each location's kiosks over both, so the instances take turns at every location's lock) and
+// preferred (a location's kiosks list the same instance first, as a configured city's would).
+// The CPU time each process used during a check-in run (the benchmark's own kiosks, each server,
+// all of PostgreSQL) is printed per check-in. `--server PATH` runs another build of the server (or
+// a script that runs it under valgrind); `--no-sqlite`, `--no-failover` and `--calls 0` leave those
+// parts out.
 // Usage: loket-bench-postgres [--checkins N] [--kiosks N] [--calls N] [--failover-kiosks N] [--city LxK]
+//        [--layout split|preferred|both] [--server PATH] [--no-sqlite] [--no-failover]
 #include "bench_support.hpp"
 #include "shared/net/event_stream_client.hpp"
 #include "shared/net/http_client.hpp"
@@ -39,6 +47,8 @@
 #include <mutex>
 #include <pwd.h>
 #include <set>
+#include <sstream>
+#include <iterator>
 #include <string>
 #include <sys/socket.h>
 #include <sys/wait.h>
@@ -66,6 +76,43 @@ std::string loadAverage() {
     std::string one, five, fifteen;
     in >> one >> five >> fifteen;
     return one + " " + five + " " + fifteen;
+}
+
+// CPU seconds (user + system) `pid` has used, with those of its children that it waited for when
+// `withChildren`; 0 if it is gone.
+double cpuSeconds(pid_t pid, bool withChildren) {
+    std::ifstream in("/proc/" + std::to_string(pid) + "/stat");
+    std::string line;
+    if (!std::getline(in, line)) return 0;
+    const auto close = line.rfind(')');
+    if (close == std::string::npos) return 0;
+    std::istringstream fields(line.substr(close + 2));
+    std::vector<std::string> f{std::istream_iterator<std::string>(fields), std::istream_iterator<std::string>()};
+    // After the name: state(0) ppid(1) … utime(11) stime(12) cutime(13) cstime(14).
+    if (f.size() < 15) return 0;
+    double ticks = std::stod(f[11]) + std::stod(f[12]);
+    if (withChildren) ticks += std::stod(f[13]) + std::stod(f[14]);
+    return ticks / static_cast<double>(sysconf(_SC_CLK_TCK));
+}
+
+// The processes whose parent is `parent`.
+std::vector<pid_t> childrenOf(pid_t parent) {
+    std::vector<pid_t> out;
+    for (const auto& entry : fs::directory_iterator("/proc")) {
+        const std::string name = entry.path().filename().string();
+        if (name.find_first_not_of("0123456789") != std::string::npos) continue;
+        std::ifstream in(entry.path() / "stat");
+        std::string line;
+        if (!std::getline(in, line)) continue;
+        const auto close = line.rfind(')');
+        if (close == std::string::npos) continue;
+        std::istringstream fields(line.substr(close + 2));
+        std::string state;
+        long ppid = 0;
+        fields >> state >> ppid;
+        if (ppid == parent) out.push_back(static_cast<pid_t>(std::stol(name)));
+    }
+    return out;
 }
 
 int freePort() {
@@ -109,6 +156,16 @@ public:
         fs::remove_all(m_dir, ignored);
     }
     std::string url() const { return "postgresql://postgres@127.0.0.1:" + std::to_string(m_port) + "/city"; }
+    // CPU seconds of the whole PostgreSQL server so far: the postmaster, its living processes
+    // (backends, WAL writer, checkpointer …) and those that ended.
+    double cpuSeconds() const {
+        std::ifstream in(m_dir / "data" / "postmaster.pid");
+        long pid = 0;
+        if (!(in >> pid) || pid <= 0) return 0;
+        double total = ::cpuSeconds(static_cast<pid_t>(pid), true);
+        for (pid_t child : childrenOf(static_cast<pid_t>(pid))) total += ::cpuSeconds(child, false);
+        return total;
+    }
     std::string show(const std::string& setting) const {
         std::string out;
         const std::string cmd = "psql -X -A -t -d " + url() + " -c 'SHOW " + setting + "'";
@@ -218,11 +275,11 @@ Deployment writeCity(const fs::path& dir, int locations, int kiosksPer) {
     return d;
 }
 
-Server startServer(const fs::path& db, const std::string& store, const Deployment& deployment) {
+Server startServer(const std::string& binary, const fs::path& db, const std::string& store, const Deployment& deployment) {
     const std::string& config = deployment.config;
     std::vector<std::string> extra;
     if (!store.empty()) extra = {"--store", store};
-    const auto started = bench::startServer(LOKET_SERVER_BIN, db, config, extra);
+    const auto started = bench::startServer(binary, db, config, extra);
     if (!started.port) die("the server did not start");
     return Server{started.pid, started.port};
 }
@@ -243,14 +300,27 @@ net::HttpClient kioskClient(std::shared_ptr<net::ServerList> list, const std::st
     return net::HttpClient(std::move(o));
 }
 
-// `checkins` check-ins from the deployment's kiosks at once, kiosk k starting on server k % n; the rate.
-double runCheckins(const std::vector<const Server*>& servers, int checkins, const Deployment& d, const std::string& tag, std::atomic<int>& failed) {
+// Which instance a kiosk tries first. Split: kiosk k on instance k % n, so every location's kiosks
+// are spread over all instances (they take turns at each location's lock). Preferred: all kiosks of
+// location l on instance l % n, the others after it (a city's devices listing the instances in the
+// order IT configured, `[[server.also]]`).
+enum class Layout { Split, Preferred };
+const char* layoutName(Layout l) { return l == Layout::Split ? "split" : "preferred"; }
+std::size_t firstServerOf(Layout layout, const Deployment& d, int kiosk, std::size_t servers) {
+    const int key = layout == Layout::Split ? kiosk : d.locationOfKiosk(kiosk);
+    return static_cast<std::size_t>(key) % servers;
+}
+
+// `checkins` check-ins from the deployment's kiosks at once, kiosk k starting on the server the
+// layout gives it; the rate.
+double runCheckins(const std::vector<const Server*>& servers, int checkins, const Deployment& d, const std::string& tag, std::atomic<int>& failed,
+                   Layout layout = Layout::Split) {
     std::atomic<int> next{0};
     const auto t0 = Clock::now();
     std::vector<std::thread> threads;
     for (int k = 0; k < d.kiosks; ++k)
         threads.emplace_back([&, k] {
-            auto http = kioskClient(listFrom(servers, static_cast<std::size_t>(k) % servers.size()), d.kioskToken(k));
+            auto http = kioskClient(listFrom(servers, firstServerOf(layout, d, k, servers.size())), d.kioskToken(k));
             for (int i; (i = next++) < checkins;) {
                 const Json body = {{"service", d.services[static_cast<std::size_t>(i) % d.services.size()]}};
                 auto r = http.post("/api/v1/tickets", body.dump(), net::RequestOptions{tag + "-" + std::to_string(i)});
@@ -391,24 +461,62 @@ Failover failover(Server& a, const Server& b, int kiosks, int perKiosk, int kill
     return out;
 }
 
+// CPU seconds used by each process of a run: the benchmark (its kiosks' and staff's client code),
+// the servers, PostgreSQL. Differences of two samples, per check-in, show where the CPU went.
+struct CpuSample {
+    double bench = 0, pg = 0;
+    std::vector<double> servers;
+};
+CpuSample sampleCpu(const std::vector<const Server*>& servers, const Postgres* postgres) {
+    CpuSample s;
+    s.bench = cpuSeconds(getpid(), false);
+    for (const Server* server : servers) s.servers.push_back(cpuSeconds(server->pid, true));
+    if (postgres) s.pg = postgres->cpuSeconds();
+    return s;
+}
+void printCpu(const char* tag, const CpuSample& before, const CpuSample& after, int checkins) {
+    auto per = [&](double a, double b) { return (b - a) * 1000.0 / checkins; };
+    double total = per(before.bench, after.bench) + per(before.pg, after.pg);
+    std::printf("%s: CPU per check-in: kiosks (the benchmark) %.3f ms", tag, per(before.bench, after.bench));
+    for (std::size_t i = 0; i < after.servers.size(); ++i) {
+        std::printf(", server %c %.3f ms", static_cast<char>('A' + i), per(before.servers[i], after.servers[i]));
+        total += per(before.servers[i], after.servers[i]);
+    }
+    if (after.pg > 0) std::printf(", PostgreSQL %.3f ms", per(before.pg, after.pg));
+    std::printf(", total %.3f ms\n", total);
+}
+
 } // namespace
 
 int main(int argc, char** argv) {
     std::signal(SIGPIPE, SIG_IGN);
     setvbuf(stdout, nullptr, _IOLBF, 0);
     int checkins = 4000, kiosks = 60, calls = 500, failoverKiosks = 12, cityLocations = 0, cityKiosks = 0;
-    for (int i = 1; i + 1 < argc; i += 2) {
-        if (!std::strcmp(argv[i], "--city") && std::sscanf(argv[i + 1], "%dx%d", &cityLocations, &cityKiosks) != 2)
-            die("--city LxK, for example 10x6");
-        if (!std::strcmp(argv[i], "--checkins")) checkins = std::atoi(argv[i + 1]);
-        if (!std::strcmp(argv[i], "--kiosks")) kiosks = std::atoi(argv[i + 1]);
-        if (!std::strcmp(argv[i], "--calls")) calls = std::atoi(argv[i + 1]);
-        if (!std::strcmp(argv[i], "--failover-kiosks")) failoverKiosks = std::atoi(argv[i + 1]);
+    std::string serverBinary = LOKET_SERVER_BIN, layouts = "both";
+    bool withSqlite = true, withFailover = true;
+    for (int i = 1; i < argc; ++i) {
+        const bool hasValue = i + 1 < argc;
+        if (!std::strcmp(argv[i], "--no-sqlite")) withSqlite = false;
+        else if (!std::strcmp(argv[i], "--no-failover")) withFailover = false;
+        else if (!hasValue) die(std::string("unknown or incomplete option ") + argv[i]);
+        else if (!std::strcmp(argv[i], "--city")) {
+            if (std::sscanf(argv[++i], "%dx%d", &cityLocations, &cityKiosks) != 2) die("--city LxK, for example 10x6");
+        } else if (!std::strcmp(argv[i], "--checkins")) checkins = std::atoi(argv[++i]);
+        else if (!std::strcmp(argv[i], "--kiosks")) kiosks = std::atoi(argv[++i]);
+        else if (!std::strcmp(argv[i], "--calls")) calls = std::atoi(argv[++i]);
+        else if (!std::strcmp(argv[i], "--failover-kiosks")) failoverKiosks = std::atoi(argv[++i]);
+        else if (!std::strcmp(argv[i], "--server")) serverBinary = argv[++i];
+        else if (!std::strcmp(argv[i], "--layout")) layouts = argv[++i];
+        else die(std::string("unknown option ") + argv[i]);
     }
-    if (checkins < 100 || checkins > 6000 || kiosks < 2 || calls < 10 || calls > checkins || failoverKiosks < 2)
-        die("--checkins 100..6000 (7 services, 999 numbers each), --kiosks ≥ 2, --calls 10..checkins, --failover-kiosks ≥ 2");
+    if (checkins < 100 || checkins > 6000 || kiosks < 2 || (calls != 0 && calls < 10) || calls > checkins || failoverKiosks < 2)
+        die("--checkins 100..6000 (7 services, 999 numbers each), --kiosks ≥ 2, --calls 10..checkins (0: none), --failover-kiosks ≥ 2");
     if (cityLocations && (cityLocations < 1 || cityLocations > 50 || cityKiosks < 1 || cityKiosks > 20))
         die("--city: 1..50 locations of 1..20 kiosks");
+    if (layouts != "both" && layouts != "split" && layouts != "preferred") die("--layout split, preferred or both");
+    std::vector<Layout> runLayouts;
+    if (!cityLocations || layouts != "preferred") runLayouts.push_back(Layout::Split);
+    if (cityLocations && layouts != "split") runLayouts.push_back(Layout::Preferred);
     std::printf("loket-bench-postgres: load average at start %s\n", loadAverage().c_str());
     Postgres postgres;
     std::printf("PostgreSQL: fsync=%s synchronous_commit=%s\n", postgres.show("fsync").c_str(), postgres.show("synchronous_commit").c_str());
@@ -424,36 +532,53 @@ int main(int argc, char** argv) {
     }
 
     // SQLite: one server, the same load.
-    {
-        Server sqlite = startServer(dir / "sqlite.db", "", deployment);
+    if (withSqlite) {
+        Server sqlite = startServer(serverBinary, dir / "sqlite.db", "", deployment);
         const std::vector<const Server*> one{&sqlite};
         std::atomic<int> failed{0};
+        const CpuSample before = sampleCpu(one, nullptr);
         const double rate = runCheckins(one, checkins, deployment, "sqlite", failed);
+        printCpu("sqlite", before, sampleCpu(one, nullptr), checkins);
         std::printf("sqlite: check-ins: %d from %d kiosks = %.0f durable check-ins/s (%d failed)\n", checkins, kiosks, rate, failed.load());
-        const auto lat = callToEvent(sqlite, sqlite, calls, deployment);
-        std::printf("sqlite: call -> event on the same server: p50 %.2f ms, p99 %.2f ms, max %.2f ms (%zu/%d received)\n",
+        const auto lat = calls ? callToEvent(sqlite, sqlite, calls, deployment) : Latency{};
+        if (calls) std::printf("sqlite: call -> event on the same server: p50 %.2f ms, p99 %.2f ms, max %.2f ms (%zu/%d received)\n",
                     percentile(lat.ms, 0.5), percentile(lat.ms, 0.99), lat.ms.empty() ? 0.0 : *std::max_element(lat.ms.begin(), lat.ms.end()),
                     lat.received, calls);
         sqlite.stop();
     }
 
     // PostgreSQL: two instances on one database.
-    Server a = startServer(dir / "a.db", postgres.url(), deployment);
-    Server b = startServer(dir / "b.db", postgres.url(), deployment);
+    Server a = startServer(serverBinary, dir / "a.db", postgres.url(), deployment);
+    Server b = startServer(serverBinary, dir / "b.db", postgres.url(), deployment);
     {
         const std::vector<const Server*> both{&a, &b};
-        std::atomic<int> failed{0};
-        const double rate = runCheckins(both, checkins, deployment, "pg", failed);
-        std::printf("postgresql: check-ins: %d from %d kiosks over 2 instances = %.0f durable check-ins/s (%d failed)\n", checkins, kiosks,
-                    rate, failed.load());
-        const auto lat = callToEvent(a, b, calls, deployment);
-        std::printf("postgresql: call on A -> event on B: p50 %.2f ms, p99 %.2f ms, max %.2f ms (%zu/%d received)\n",
+        // A city runs the check-ins once per layout.
+        const int perRun = checkins;
+        for (Layout layout : runLayouts) {
+            std::atomic<int> failed{0};
+            const std::string tag = std::string("postgresql") + (cityLocations ? std::string(" (") + layoutName(layout) + ")" : "");
+            const CpuSample before = sampleCpu(both, &postgres);
+            const double rate = runCheckins(both, perRun, deployment, std::string("pg-") + layoutName(layout), failed, layout);
+            printCpu(tag.c_str(), before, sampleCpu(both, &postgres), perRun);
+            std::printf("%s: check-ins: %d from %d kiosks over 2 instances = %.0f durable check-ins/s (%d failed)\n", tag.c_str(), perRun,
+                        kiosks, rate, failed.load());
+        }
+        const auto lat = calls ? callToEvent(a, b, calls, deployment) : Latency{};
+        if (calls) std::printf("postgresql: call on A -> event on B: p50 %.2f ms, p99 %.2f ms, max %.2f ms (%zu/%d received)\n",
                     percentile(lat.ms, 0.5), percentile(lat.ms, 0.99), lat.ms.empty() ? 0.0 : *std::max_element(lat.ms.begin(), lat.ms.end()),
                     lat.received, calls);
     }
+    if (!withFailover) {
+        a.stop();
+        b.stop();
+        std::printf("loket-bench-postgres: load average at the end %s\n", loadAverage().c_str());
+        fs::remove_all(dir);
+        return 0;
+    }
     // Failover on a fresh day's worth of numbers: the rest of the 999 per service.
     // (A city: numbers per location and service, so every kiosk takes part.)
-    const int perKiosk = cityLocations ? std::max(10, (999 * 3 - checkins / cityLocations) / cityKiosks / 2)
+    const int used = checkins * static_cast<int>(runLayouts.size());
+    const int perKiosk = cityLocations ? std::max(10, (999 * 3 - used / cityLocations) / cityKiosks / 2)
                                        : std::max(10, (6500 - checkins) / failoverKiosks / 2);
     const auto f = failover(a, b, failoverKiosks, perKiosk, failoverKiosks * perKiosk / 3, deployment);
     std::printf("postgresql: failover: kill -9 of A -> first check-in served by B to a kiosk that used A: median %.0f ms, worst %.0f ms "

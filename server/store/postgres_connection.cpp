@@ -57,9 +57,14 @@ Result<std::unique_ptr<Connection>> Connection::open(const std::string& url) {
 
 Connection::~Connection() { PQfinish(m_conn); }
 
+void Connection::reset() {
+    m_prepared.clear();
+    PQreset(m_conn);
+}
+
 Status Connection::ensureConnected() {
     if (PQstatus(m_conn) == CONNECTION_OK) return Ok{};
-    PQreset(m_conn);
+    reset();
     if (PQstatus(m_conn) != CONNECTION_OK)
         return makeError(ErrorCode::StoreFailed, "PostgreSQL connection lost: " + trimmed(PQerrorMessage(m_conn)));
     return Ok{};
@@ -105,37 +110,66 @@ Result<std::vector<Rows>> Connection::pipeline(const std::vector<Statement>& sta
     auto fail = [&](const std::string& what, const char* message) {
         if (!failure) failure = makeError(ErrorCode::StoreFailed, what + ": " + trimmed(message));
     };
-    std::size_t sent = 0;
-    for (const Statement& s : statements) {
-        std::vector<const char*> values;
-        values.reserve(s.params.size());
+    // What the server answers, in order: each statement's rows, after the answer to its Prepare
+    // when it is prepared in this pipeline.
+    struct Expected {
+        std::size_t statement;
+        bool prepare;
+    };
+    std::vector<Expected> expected;
+    expected.reserve(statements.size() + 4);
+    std::vector<const char*> values;
+    for (std::size_t i = 0; i < statements.size(); ++i) {
+        const Statement& s = statements[i];
+        values.clear();
         for (const Param& p : s.params) values.push_back(p ? p->c_str() : nullptr);
-        if (PQsendQueryParams(m_conn, s.sql.c_str(), static_cast<int>(values.size()), nullptr, values.data(), nullptr, nullptr, 0) != 1) {
+        const int n = static_cast<int>(values.size());
+        bool sent;
+        if (s.prepared) {
+            if (!m_prepared.count(s.prepared)) {
+                if (PQsendPrepare(m_conn, s.prepared, s.sql.c_str(), n, nullptr) != 1) {
+                    fail(s.what, PQerrorMessage(m_conn));
+                    break;
+                }
+                expected.push_back({i, true});
+            }
+            sent = PQsendQueryPrepared(m_conn, s.prepared, n, values.data(), nullptr, nullptr, 0) == 1;
+        } else {
+            sent = PQsendQueryParams(m_conn, s.sql.c_str(), n, nullptr, values.data(), nullptr, nullptr, 0) == 1;
+        }
+        if (!sent) {
             fail(s.what, PQerrorMessage(m_conn));
             break;
         }
-        ++sent;
+        expected.push_back({i, false});
     }
     const bool synced = PQpipelineSync(m_conn) == 1;
     if (!synced) fail(statements.front().what, PQerrorMessage(m_conn));
-    // Each statement's result, then the NULL that ends it; a statement skipped after an error
-    // answers PGRES_PIPELINE_ABORTED. The sync's own result ends the pipeline.
+    // Each answer, then the NULL that ends it; a statement skipped after an error answers
+    // PGRES_PIPELINE_ABORTED. The sync's own result ends the pipeline.
     std::vector<Rows> out;
-    out.reserve(sent);
+    out.reserve(statements.size());
     bool lost = false;
-    for (std::size_t i = 0; i < sent && !lost; ++i) {
+    for (const Expected& e : expected) {
+        const Statement& s = statements[e.statement];
         PGresult* r = PQgetResult(m_conn);
         if (!r) {
-            fail(statements[i].what, PQerrorMessage(m_conn));
+            fail(s.what, PQerrorMessage(m_conn));
             lost = true;
             break;
         }
         Rows rows(r);
         const ExecStatusType status = PQresultStatus(r);
-        if (status == PGRES_PIPELINE_ABORTED) fail(statements[i].what, "skipped after an earlier error");
-        else if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK) fail(statements[i].what, PQresultErrorMessage(r));
+        const bool ok = status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK;
+        if (status == PGRES_PIPELINE_ABORTED) fail(s.what, "skipped after an earlier error");
+        else if (!ok) fail(s.what, PQresultErrorMessage(r));
         while (PGresult* more = PQgetResult(m_conn)) PQclear(more);
-        out.push_back(std::move(rows));
+        // A prepared statement belongs to the session, not to the transaction: a rollback keeps it.
+        if (e.prepare) {
+            if (ok) m_prepared.insert(s.prepared);
+        } else {
+            out.push_back(std::move(rows));
+        }
     }
     if (synced && !lost) {
         PGresult* r = PQgetResult(m_conn);
@@ -149,7 +183,7 @@ Result<std::vector<Rows>> Connection::pipeline(const std::vector<Statement>& sta
         // A connection that lost track of its pipeline is no use: start afresh (an open
         // transaction ends unfinished, i.e. rolled back).
         fail(statements.front().what, PQerrorMessage(m_conn));
-        PQreset(m_conn);
+        reset();
     }
     if (failure) return *failure;
     return out;

@@ -10,6 +10,7 @@
 #include <cstdint>
 #include <memory>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -27,11 +28,15 @@ inline Param param(const std::optional<std::int64_t>& v) { return v ? Param(std:
 // that take many rows at once (`unnest($1::text[], …)`, `key = ANY($1::text[])`).
 std::string textArray(const std::vector<std::string>& values);
 
-// One statement of a pipeline; `what` names it in the error.
+// One statement of a pipeline; `what` names it in the error. With a `prepared` name the server
+// parses and plans the SQL once per connection (the first pipeline that runs it prepares it, in
+// the same round trip) and every later run only binds the parameters: for the statements a write
+// turn runs on every group. The name must always stand for the same SQL.
 struct Statement {
     std::string what;
     std::string sql;
     std::vector<Param> params;
+    const char* prepared = nullptr;
 };
 
 // The rows of one statement; text values, NULL as no value.
@@ -79,7 +84,9 @@ public:
 
 private:
     explicit Connection(pg_conn* c) : m_conn(c) {}
+    void reset(); // PQreset: a new session, so nothing is prepared any more
     pg_conn* m_conn;
+    std::set<std::string> m_prepared; // statement names this session has prepared
 };
 
 // Whether `spec` names a PostgreSQL database (postgresql://… or postgres://…).

@@ -164,6 +164,32 @@ constexpr int kPostgresSchemaVersion = std::size(kPostgresMigrations);
 
 const char* const kLockHall = "SELECT pg_advisory_xact_lock($1::int, $2::int)";
 
+// The statements of the write path, prepared once per connection (pg::Statement::prepared): the
+// server parses and plans them once, and each group only binds its values.
+pg::Statement lockStatement(const std::string& lockKey) {
+    return {"locking the hall's commands", kLockHall, {kLockClass, lockKey}, "loket_lock"};
+}
+pg::Statement eventsAfterStatement(std::int64_t knownEventId) {
+    return {"reading events", "SELECT id, type, body FROM events WHERE id > $1 ORDER BY id", {param(knownEventId)}, "loket_events_after"};
+}
+pg::Statement retryKeysStatement(const std::vector<std::string>& keys) {
+    return {"reading retry keys", "SELECT key, request_hash, status, response, day FROM idempotency WHERE key = ANY($1::text[])",
+            {pg::textArray(keys)}, "loket_retry_keys"};
+}
+std::vector<StoredEvent> storedEventsOf(const pg::Rows& rows) {
+    std::vector<StoredEvent> out;
+    out.reserve(static_cast<std::size_t>(rows.size()));
+    for (int i = 0; i < rows.size(); ++i) out.push_back({rows.integer(i, 0), rows.text(i, 1), rows.text(i, 2)});
+    return out;
+}
+std::vector<IdempotencyRecord> retryKeysOf(const pg::Rows& rows) {
+    std::vector<IdempotencyRecord> out;
+    for (int i = 0; i < rows.size(); ++i)
+        out.push_back({rows.text(i, 0), rows.text(i, 1), static_cast<int>(rows.integer(i, 2)), rows.text(i, 3),
+                       static_cast<LocalDay>(rows.integer(i, 4))});
+    return out;
+}
+
 // A location's lock key: a stable hash of its id (FNV-1a), never 0 (the one-location hall) nor
 // negative (the migration), so reordering the configuration's locations keeps every key.
 std::string lockKeyOf(const std::string& partition) {
@@ -257,11 +283,9 @@ void PostgresEventStore::noteEventId(std::int64_t id) {
 }
 
 Result<std::vector<StoredEvent>> PostgresEventStore::readEventsAfter(std::int64_t knownEventId) {
-    auto rows = m_writer->exec("reading events", "SELECT id, type, body FROM events WHERE id > $1 ORDER BY id", {param(knownEventId)});
+    auto rows = m_writer->pipeline({eventsAfterStatement(knownEventId)});
     if (!rows) return rows.error();
-    std::vector<StoredEvent> out;
-    out.reserve(static_cast<std::size_t>(rows->size()));
-    for (int i = 0; i < rows->size(); ++i) out.push_back({rows->integer(i, 0), rows->text(i, 1), rows->text(i, 2)});
+    std::vector<StoredEvent> out = storedEventsOf(rows->front());
     if (!out.empty()) noteEventId(out.back().id);
     return out;
 }
@@ -272,30 +296,42 @@ Result<std::vector<StoredEvent>> PostgresEventStore::loadEvents() {
 }
 
 Result<std::vector<StoredEvent>> PostgresEventStore::eventsAfter(std::int64_t knownEventId) {
+    // While the listener is connected, every commit after the one it last read announces its
+    // last id: when none is above `knownEventId` there is nothing to read (the caller already has
+    // it: its own commit, or a write turn read it first), and no round trip is made.
+    if (m_listening.load() && m_announcedId.load() <= knownEventId) return std::vector<StoredEvent>{};
     std::lock_guard lock(m_writerMutex);
     return readEventsAfter(knownEventId);
 }
 
 Result<std::vector<StoredEvent>> PostgresEventStore::beginWriteTurn(std::int64_t knownEventId) {
+    auto turn = beginWriteTurn(knownEventId, {});
+    if (!turn) return turn.error();
+    return std::move(turn->missed);
+}
+
+Result<EventStore::WriteTurn> PostgresEventStore::beginWriteTurn(std::int64_t knownEventId, const std::vector<std::string>& retryKeys) {
     std::lock_guard lock(m_writerMutex);
     pg::Connection& c = *m_writer;
     if (m_turnOpen) c.rollbackQuietly(); // a turn its caller never ended: it wrote nothing
     m_turnOpen = false;
     if (auto st = c.ensureConnected(); !st) return st.error();
     // One round trip: begin, wait for the hall's lock (held until this transaction ends: every
-    // other instance's turn waits here), read what others committed since `knownEventId`.
-    const std::string turn = std::string("BEGIN; SELECT pg_advisory_xact_lock(") + kLockClass + ", " + m_lockKey +
-                             "); SELECT id, type, body FROM events WHERE id > " + std::to_string(knownEventId) + " ORDER BY id";
-    auto rows = c.query("starting a write turn", turn.c_str());
+    // other instance's turn waits here), read what others committed since `knownEventId`, and
+    // look the group's retry keys up.
+    std::vector<pg::Statement> statements{{"starting a write turn", "BEGIN", {}}, lockStatement(m_lockKey), eventsAfterStatement(knownEventId)};
+    if (!retryKeys.empty()) statements.push_back(retryKeysStatement(retryKeys));
+    auto rows = c.pipeline(statements);
     if (!rows) {
         c.rollbackQuietly();
         return rows.error();
     }
-    std::vector<StoredEvent> missed;
-    for (int i = 0; i < rows->size(); ++i) missed.push_back({rows->integer(i, 0), rows->text(i, 1), rows->text(i, 2)});
-    if (!missed.empty()) noteEventId(missed.back().id);
+    WriteTurn turn;
+    turn.missed = storedEventsOf((*rows)[2]);
+    if (!retryKeys.empty()) turn.storedKeys = retryKeysOf((*rows)[3]);
+    if (!turn.missed.empty()) noteEventId(turn.missed.back().id);
     m_turnOpen = true;
-    return missed;
+    return turn;
 }
 
 void PostgresEventStore::endWriteTurn() {
@@ -314,7 +350,7 @@ Result<std::vector<std::vector<std::int64_t>>> PostgresEventStore::commitGroup(s
     std::vector<pg::Statement> statements;
     if (!inTurn) {
         statements.push_back({"starting a commit", "BEGIN", {}});
-        statements.push_back({"locking the hall's commands", kLockHall, {kLockClass, m_lockKey}});
+        statements.push_back(lockStatement(m_lockKey));
     }
     std::vector<std::size_t> eventInserts; // the statements that return event ids, in order
     std::size_t eventCount = 0;
@@ -323,9 +359,8 @@ Result<std::vector<std::vector<std::int64_t>>> PostgresEventStore::commitGroup(s
     // Delivered at commit, to every instance LISTENing: the payload is the last id (this
     // session's last from the sequence), so an instance that already has it does not read again.
     if (eventCount > 0)
-        statements.push_back({"announcing the commit",
-                              "SELECT pg_notify('" + m_channel + "', currval(pg_get_serial_sequence('events', 'id'))::text)",
-                              {}});
+        statements.push_back({"announcing the commit", "SELECT pg_notify($1, currval(pg_get_serial_sequence('events', 'id'))::text)",
+                              {m_channel}, "loket_announce"});
     statements.push_back({"committing", "COMMIT", {}});
     auto results = c.pipeline(statements);
     if (!results) {
@@ -366,7 +401,7 @@ void PostgresEventStore::appendGroupWrites(std::span<const CommitBatch> batches,
         if (!types.empty()) {
             eventInserts.push_back(out.size());
             out.push_back({"storing events", "INSERT INTO events(type, body) SELECT * FROM unnest($1::text[], $2::text[]) RETURNING id",
-                           {pg::textArray(types), pg::textArray(bodies)}});
+                           {pg::textArray(types), pg::textArray(bodies)}, "loket_store_events"});
             types.clear();
             bodies.clear();
         }
@@ -375,7 +410,8 @@ void PostgresEventStore::appendGroupWrites(std::span<const CommitBatch> batches,
                            "INSERT INTO idempotency(key, request_hash, status, response, day) "
                            "SELECT * FROM unnest($1::text[], $2::text[], $3::integer[], $4::text[], $5::bigint[])",
                            {pg::textArray(keys), pg::textArray(hashes), pg::textArray(statuses), pg::textArray(responses),
-                            pg::textArray(days)}});
+                            pg::textArray(days)},
+                           "loket_store_retry_keys"});
             for (auto* v : {&keys, &hashes, &statuses, &responses, &days}) v->clear();
         }
     };
@@ -457,15 +493,11 @@ Result<DoorAnswerCounts> PostgresEventStore::doorAnswers(LocalDay day) {
 
 Result<std::vector<IdempotencyRecord>> PostgresEventStore::findIdempotencies(const std::vector<std::string>& keys) {
     // One round trip for a whole group's keys, on the write connection like findIdempotency.
-    std::vector<IdempotencyRecord> out;
-    if (keys.empty()) return out;
+    if (keys.empty()) return std::vector<IdempotencyRecord>{};
     std::lock_guard lock(m_writerMutex);
-    auto r = m_writer->exec("reading retry keys", "SELECT key, request_hash, status, response, day FROM idempotency WHERE key = ANY($1::text[])",
-                            {pg::textArray(keys)});
+    auto r = m_writer->pipeline({retryKeysStatement(keys)});
     if (!r) return r.error();
-    for (int i = 0; i < r->size(); ++i)
-        out.push_back({r->text(i, 0), r->text(i, 1), static_cast<int>(r->integer(i, 2)), r->text(i, 3), static_cast<LocalDay>(r->integer(i, 4))});
-    return out;
+    return retryKeysOf(r->front());
 }
 
 Result<std::vector<VisitRecord>> PostgresEventStore::visits(LocalDay day) {
@@ -662,8 +694,15 @@ void PostgresEventStore::watchCommits(std::function<void()> committed) {
             if (!listener) {
                 auto opened = pg::Connection::open(m_url);
                 if (opened && opened.value()->script("listening for events", ("LISTEN " + m_channel).c_str())) {
-                    listener = std::move(opened.value());
-                    committed(); // whatever was announced while nobody listened
+                    // Listening now: every later commit is announced. Those before are read once:
+                    // the last id committed so far counts as announced.
+                    auto last = opened.value()->exec("reading the last event id", "SELECT COALESCE(MAX(id), 0) FROM events");
+                    if (last) {
+                        listener = std::move(opened.value());
+                        noteAnnounced(last->integer(0, 0));
+                        m_listening = true;
+                        committed(); // whatever was committed while nobody listened
+                    }
                 }
             }
             pollfd fds[2] = {{stopFd, POLLIN, 0}, {listener ? PQsocket(listener->raw()) : -1, POLLIN, 0}};
@@ -672,12 +711,15 @@ void PostgresEventStore::watchCommits(std::function<void()> committed) {
             if (fds[0].revents) return;
             if (!listener || !fds[1].revents) continue;
             if (!PQconsumeInput(listener->raw())) {
-                listener.reset(); // lost: reconnect, and catch up once listening again
+                m_listening = false; // commits are not announced now: eventsAfter reads again
+                listener.reset();    // lost: reconnect, and catch up once listening again
                 continue;
             }
             bool news = false;
             while (PGnotify* n = PQnotifies(listener->raw())) {
-                if (std::atoll(n->extra) > m_lastEventId.load()) news = true;
+                const std::int64_t id = std::atoll(n->extra);
+                noteAnnounced(id);
+                if (id > m_lastEventId.load()) news = true;
                 PQfreemem(n);
             }
             if (news) committed();
@@ -685,7 +727,14 @@ void PostgresEventStore::watchCommits(std::function<void()> committed) {
     });
 }
 
+void PostgresEventStore::noteAnnounced(std::int64_t id) {
+    std::int64_t known = m_announcedId.load();
+    while (id > known && !m_announcedId.compare_exchange_weak(known, id)) {
+    }
+}
+
 void PostgresEventStore::stopWatching() {
+    m_listening = false;
     std::lock_guard lock(m_watchMutex);
     if (m_watcher.joinable()) {
         const char stop = 1;

@@ -9,9 +9,11 @@
 // the hall, so commands are decided and committed one group at a time across all instances, each
 // on the state with every earlier event applied (beginWriteTurn returns the ones it missed). A
 // commit sends NOTIFY loket_events; watchCommits LISTENs on its own connection.
-// Round trips, since the lock is held across them: a turn is one (begin, lock, catch-up read),
-// the group's retry keys one (findIdempotencies), and its commit one (a libpq pipeline: every
-// event of the group in one INSERT, every retry key in another, the announcement, COMMIT).
+// Round trips, since the lock is held across them: a turn is one (a libpq pipeline: begin, lock,
+// catch-up read, the group's retry keys), and its commit one (a pipeline: every event of the group
+// in one INSERT, every retry key in another, the announcement, COMMIT); the statements that run
+// on every group are prepared once per connection. A catch-up after an announcement reads only
+// when an event was announced that the caller does not have yet.
 // Used by store_factory.cpp; callers see only the EventStore interface.
 #pragma once
 
@@ -74,6 +76,7 @@ public:
     Status probeWrite() override;
 
     Result<std::vector<StoredEvent>> beginWriteTurn(std::int64_t knownEventId) override;
+    Result<WriteTurn> beginWriteTurn(std::int64_t knownEventId, const std::vector<std::string>& retryKeys) override;
     void endWriteTurn() override;
     Result<std::vector<StoredEvent>> eventsAfter(std::int64_t knownEventId) override;
     void watchCommits(std::function<void()> committed) override;
@@ -91,6 +94,7 @@ private:
                                   std::vector<std::size_t>& eventInserts, std::size_t& eventCount, bool& purged);
     Result<std::vector<StoredEvent>> readEventsAfter(std::int64_t knownEventId);
     void noteEventId(std::int64_t id);
+    void noteAnnounced(std::int64_t id);
     void stopWatching();
 
     const std::string m_url;
@@ -105,6 +109,10 @@ private:
     std::mutex m_otherMutex;
     std::unique_ptr<pg::Connection> m_other;
     std::atomic<std::int64_t> m_lastEventId{0};
+    // While the listener is connected (m_listening): the highest event id committed before it
+    // started listening or announced since. No event above it exists yet that was not announced.
+    std::atomic<bool> m_listening{false};
+    std::atomic<std::int64_t> m_announcedId{0};
 
     // watchCommits: a thread LISTENing on a connection of its own; woken through a pipe to stop.
     std::mutex m_watchMutex;
