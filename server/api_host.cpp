@@ -320,8 +320,12 @@ void postPrint(const ServerParts& parts, const httplib::Request& req, httplib::R
     if (device->status == "offline" || device->status == "unknown") reason = "offline";
     else if (printer == "paper_out" || printer == "cover_open" || printer == "offline") reason = printer;
     if (!reason.empty()) return sendJson(res, 200, printJobJson(PrintJob{0, *kiosk, {}, now, PrintJobState::Failed, reason}));
-    const std::int64_t job = parts.prints->add(*kiosk, std::move(*printable), now);
-    sendJson(res, 202, printJobJson(*parts.prints->job(job, now)));
+    auto added = parts.prints->add(*kiosk, *printable, now);
+    if (!added) return sendError(res, added.error());
+    auto job = parts.prints->job(*added, now);
+    if (!job) return sendError(res, job.error());
+    if (!job.value()) return sendError(res, ErrorCode::NotFound, "There is no such print job.");
+    sendJson(res, 202, printJobJson(**job));
 }
 
 // GET /api/v1/host/print-jobs/{job}
@@ -329,8 +333,9 @@ void getPrintJob(const ServerParts& parts, const httplib::Request& req, httplib:
     if (!allow(parts, req, res, kHost)) return;
     if (!parts.prints) return sendError(res, ErrorCode::Internal, "This server has no print queue.");
     auto job = parts.prints->job(ticketIdOf(req), parts.clock.now().t);
-    if (!job) return sendError(res, ErrorCode::NotFound, "There is no such print job.");
-    sendJson(res, 200, printJobJson(*job));
+    if (!job) return sendError(res, job.error());
+    if (!job.value()) return sendError(res, ErrorCode::NotFound, "There is no such print job.");
+    sendJson(res, 200, printJobJson(**job));
 }
 
 // GET /api/v1/kiosk/print-jobs: the kiosk's worker takes the tickets the host asked it to print.
@@ -338,9 +343,11 @@ void getKioskPrintJobs(const ServerParts& parts, const httplib::Request& req, ht
     auto who = allow(parts, req, res, {Role::Kiosk});
     if (!who) return;
     Json jobs = Json::array();
-    if (parts.prints)
-        for (const PrintJob& job : parts.prints->take(who->id, parts.clock.now().t))
-            jobs.push_back({{"id", job.id}, {"reply", job.ticket}});
+    if (parts.prints) {
+        auto taken = parts.prints->take(who->id, parts.clock.now().t);
+        if (!taken) return sendError(res, taken.error());
+        for (const PrintJob& job : *taken) jobs.push_back({{"id", job.id}, {"reply", job.ticket}});
+    }
     sendJson(res, 200, {{"jobs", jobs}});
 }
 

@@ -13,13 +13,11 @@ void getHealth(const ServerParts& parts, const httplib::Request&, httplib::Respo
     sendJson(res, 200, {{"status", "ok"}});
 }
 
-void getMetrics(const ServerParts& parts, const httplib::Request&, httplib::Response& res) {
+// One location's gauges (the hall's in a one-location hall).
+Metrics::Gauges gaugesOf(const ServerParts& parts) {
     Metrics::Gauges gauges;
+    gauges.location = parts.location;
     gauges.sseClients = parts.broker.subscribers();
-    if (parts.locations) { // a city: every location's streams
-        gauges.sseClients = 0;
-        for (const auto& [id, p] : parts.locations->all()) gauges.sseClients += p->broker.subscribers();
-    }
     readHallPlain(parts, [&](const HallView& v) {
         for (std::size_t s = 0; s < v.state.config().services.size(); ++s)
             gauges.waitingByService.emplace_back(v.state.config().services[s].id, v.state.waitingCount(static_cast<ServiceIndex>(s)));
@@ -29,8 +27,23 @@ void getMetrics(const ServerParts& parts, const httplib::Request&, httplib::Resp
         if (d.role != "kiosk" || !d.detail.contains("unsent_tickets")) continue;
         gauges.offlineKiosks.push_back({d.id, d.detail.value("unsent_tickets", std::int64_t{0}), d.detail.value("no_number_tickets", std::int64_t{0})});
     }
-    res.set_content(parts.metrics.render(gauges) + (parts.booking ? parts.booking->metricsText() : std::string()),
-                    "text/plain; version=0.0.4");
+    return gauges;
+}
+
+// GET /metrics: in a city every location's figures, each series labelled with its location.
+void getMetrics(const ServerParts& parts, const httplib::Request&, httplib::Response& res) {
+    std::vector<Metrics::Gauges> gauges;
+    std::vector<const booking::BookingSync*> syncs;
+    if (parts.locations) {
+        for (const auto& [id, p] : parts.locations->all()) {
+            gauges.push_back(gaugesOf(*p));
+            syncs.push_back(p->booking);
+        }
+    } else {
+        gauges.push_back(gaugesOf(parts));
+        syncs.push_back(parts.booking);
+    }
+    res.set_content(parts.metrics.render(gauges) + booking::bookingMetricsText(syncs), "text/plain; version=0.0.4");
 }
 
 // GET /api/v1/visits/{code}: the visitor page's data; the code is the only key.

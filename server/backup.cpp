@@ -1,6 +1,7 @@
 #include "backup.hpp"
 
 #include "sqlite_event_store.hpp"
+#include "store/store_factory.hpp"
 
 #include <sqlite3.h>
 
@@ -10,6 +11,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <algorithm>
 #include <cstring>
 #include <string>
 
@@ -125,7 +127,15 @@ Result<DatabaseSummary> checkDatabase(const std::filesystem::path& file) {
     return summarise(c, file);
 }
 
-Result<DatabaseSummary> backupDatabase(const std::filesystem::path& db, const std::filesystem::path& to) {
+namespace {
+
+std::filesystem::path locationFile(const std::filesystem::path& db, const std::string& id) {
+    return sqlitePartitionPath(db.string(), id);
+}
+
+LocationSummary locationSummary(const std::string& id, const DatabaseSummary& s) { return {id, s.schemaVersion, s.events, s.lastEventId}; }
+
+Result<DatabaseSummary> backupOne(const std::filesystem::path& db, const std::filesystem::path& to) {
     if (!std::filesystem::is_regular_file(db)) return fail(db, "no such database");
     if (std::filesystem::exists(to) && std::filesystem::equivalent(db, to)) return fail(to, "the backup cannot be the database itself");
     // Read-only: this process never writes the live file. In WAL mode a reader needs the -shm file,
@@ -136,11 +146,8 @@ Result<DatabaseSummary> backupDatabase(const std::filesystem::path& db, const st
     return copyInto(live, db, to);
 }
 
-Result<DatabaseSummary> restoreDatabase(const std::filesystem::path& from, const std::filesystem::path& db) {
-    auto checked = checkDatabase(from);
-    if (!checked) return checked.error();
-    auto lock = DatabaseLock::acquire(db); // held until the new file is in place
-    if (!lock) return lock.error();
+// Puts the checked backup `from` in place of `db`; the caller holds the database lock.
+Result<DatabaseSummary> restoreOne(const std::filesystem::path& from, const std::filesystem::path& db) {
     Connection source(from, SQLITE_OPEN_READONLY);
     if (!source.ok()) return fail(from, "cannot open: " + source.message());
     const std::filesystem::path incoming = db.string() + ".restoring";
@@ -154,7 +161,7 @@ Result<DatabaseSummary> restoreDatabase(const std::filesystem::path& from, const
     if (hadOwner && ::geteuid() == 0) {
         const std::filesystem::path lockFile = db.string() + ".lock";
         for (const auto* file : {&incoming, &lockFile})
-            if (::chown(file->c_str(), owner.st_uid, owner.st_gid) != 0) {
+            if (std::filesystem::exists(*file) && ::chown(file->c_str(), owner.st_uid, owner.st_gid) != 0) {
                 const std::string why = std::strerror(errno);
                 std::filesystem::remove(incoming, ec);
                 return fail(*file, "cannot give it to the database's owner: " + why);
@@ -174,6 +181,76 @@ Result<DatabaseSummary> restoreDatabase(const std::filesystem::path& from, const
     std::filesystem::rename(incoming, db, ec);
     if (ec) return fail(db, "cannot move the restored database into place: " + ec.message());
     return copied;
+}
+
+} // namespace
+
+std::vector<std::string> locationFilesBeside(const std::filesystem::path& db) {
+    std::vector<std::string> ids;
+    const std::filesystem::path dir = db.has_parent_path() ? db.parent_path() : std::filesystem::path(".");
+    const std::string prefix = db.stem().string() + ".", suffix = db.extension().string();
+    std::error_code ec;
+    for (const auto& entry : std::filesystem::directory_iterator(dir, ec)) {
+        const std::string name = entry.path().filename().string();
+        if (!entry.is_regular_file() || name.size() <= prefix.size() + suffix.size() || name.rfind(prefix, 0) != 0 ||
+            name.compare(name.size() - suffix.size(), suffix.size(), suffix) != 0)
+            continue;
+        const std::string id = name.substr(prefix.size(), name.size() - prefix.size() - suffix.size());
+        if (id.size() <= 32 && id.find_first_not_of("abcdefghijklmnopqrstuvwxyz0123456789_") == std::string::npos) ids.push_back(id);
+    }
+    std::sort(ids.begin(), ids.end());
+    return ids;
+}
+
+Result<DatabaseSummary> backupDatabase(const std::filesystem::path& db, const std::filesystem::path& to) {
+    auto shared = backupOne(db, to);
+    if (!shared) return shared.error();
+    std::vector<std::filesystem::path> written{to};
+    for (const auto& id : locationFilesBeside(db)) {
+        auto copied = backupOne(locationFile(db, id), locationFile(to, id));
+        if (!copied) {
+            // Half a city is no backup: take back what this run wrote.
+            std::error_code ec;
+            for (const auto& file : written) std::filesystem::remove(file, ec);
+            return makeError(copied.error().code, "location " + id + ": " + copied.error().message);
+        }
+        written.push_back(locationFile(to, id));
+        shared->locations.push_back(locationSummary(id, *copied));
+    }
+    return shared;
+}
+
+Result<DatabaseSummary> restoreDatabase(const std::filesystem::path& from, const std::filesystem::path& db) {
+    auto checked = checkDatabase(from);
+    if (!checked) return checked.error();
+    // Every file of the backup is checked before anything is replaced.
+    const std::vector<std::string> ids = locationFilesBeside(from);
+    for (const auto& id : ids)
+        if (auto c = checkDatabase(locationFile(from, id)); !c) return makeError(c.error().code, "location " + id + ": " + c.error().message);
+    auto lock = DatabaseLock::acquire(db); // held until the new files are in place
+    if (!lock) return lock.error();
+    auto restored = restoreOne(from, db);
+    if (!restored) return restored.error();
+    for (const auto& id : ids) {
+        auto one = restoreOne(locationFile(from, id), locationFile(db, id));
+        if (!one) return makeError(one.error().code, "location " + id + ": " + one.error().message);
+        restored->locations.push_back(locationSummary(id, *one));
+    }
+    // A location the backup has no file of had no queue then: it starts empty again, and its
+    // current file is kept aside like the others.
+    for (const auto& id : locationFilesBeside(db)) {
+        if (std::find(ids.begin(), ids.end(), id) != ids.end()) continue;
+        const std::filesystem::path file = locationFile(db, id);
+        {
+            Connection old(file, SQLITE_OPEN_READWRITE);
+            if (old.ok()) (void)old.exec("PRAGMA wal_checkpoint(TRUNCATE)");
+        }
+        std::error_code ec;
+        std::filesystem::rename(file, file.string() + ".before-restore", ec);
+        if (ec) return fail(file, "cannot move the old location file aside: " + ec.message());
+        for (const char* suffix : {"-wal", "-shm"}) std::filesystem::remove(file.string() + suffix, ec);
+    }
+    return restored;
 }
 
 Result<DatabaseLock> DatabaseLock::acquire(const std::filesystem::path& db) {

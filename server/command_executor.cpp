@@ -67,6 +67,7 @@ struct CommandExecutor::Pending {
     bool once = false; // look the retry key up first (executeOnce)
     Idempotent out;
     bool done = false;
+    bool taken = false; // by a pipelined leader, into the group it decides
     // Filled while the group is decided:
     Now at{};
     bool rejected = false;
@@ -109,6 +110,19 @@ std::vector<Result<Executed>> CommandExecutor::executeBatch(const std::vector<Co
     return out;
 }
 
+struct CommandExecutor::Group {
+    std::vector<Pending*> members; // in arrival order
+    std::vector<CommitBatch> batches;
+    std::vector<Pending*> committing; // the members that write, in order
+    // Retry keys this group stores, with the batch that stores each: an index, not a pointer,
+    // because `batches` reallocates as it grows.
+    std::map<std::string, std::size_t> keys;
+    // The pipeline: m_failures when the group began to be decided (a failure after that means
+    // it was decided on top of a group that is not on disk), and an exception while deciding.
+    std::uint64_t epoch = 0;
+    std::optional<Error> failed;
+};
+
 void CommandExecutor::submitAll(const std::vector<Pending*>& mine) {
     auto allDone = [&] {
         return std::all_of(mine.begin(), mine.end(), [](const Pending* p) { return p->done; });
@@ -116,6 +130,17 @@ void CommandExecutor::submitAll(const std::vector<Pending*>& mine) {
     std::unique_lock queue(m_queueMutex);
     // Queued together, so a leader takes them (up to kMaxGroup) into one group and one commit.
     for (Pending* p : mine) m_queue.push_back(p);
+    if (m_store.singleWriter()) {
+        m_leaderWake.notify_one(); // a leader deciding on top of a commit takes them at once
+        // Only a caller with commands still queued leads: one whose commands are in the group
+        // committing would otherwise wait for the next group's commit too before its answer.
+        auto queued = [&] { return std::any_of(mine.begin(), mine.end(), [](const Pending* p) { return !p->taken; }); };
+        while (!allDone()) {
+            m_queueChanged.wait(queue, [&] { return allDone() || (!m_leaderActive && queued()); });
+            if (!allDone()) leadPipelined(queue, mine);
+        }
+        return;
+    }
     m_queueChanged.wait(queue, [&] { return allDone() || !m_leaderActive; });
     while (!allDone()) {
         m_leaderActive = true;
@@ -150,6 +175,100 @@ void CommandExecutor::submitAll(const std::vector<Pending*>& mine) {
     }
 }
 
+void CommandExecutor::leadPipelined(std::unique_lock<std::mutex>& queue, const std::vector<Pending*>& mine) {
+    m_leaderActive = true;
+    Group group;
+    // Deciding: take what is queued and decide it on top of the group that is committing; keep
+    // taking what queues meanwhile, until the commit turn is free (or the group is full).
+    for (;;) {
+        std::vector<Pending*> taken;
+        while (!m_queue.empty() && group.members.size() + taken.size() < kMaxGroup) {
+            taken.push_back(m_queue.front());
+            taken.back()->taken = true;
+            m_queue.pop_front();
+        }
+        if (!taken.empty()) {
+            const bool first = group.members.empty();
+            if (first) group.epoch = m_failures;
+            m_deciding += taken.size();
+            group.members.insert(group.members.end(), taken.begin(), taken.end());
+            queue.unlock();
+            try {
+                // A copy left by a group whose commit failed: take it afresh. That commit has
+                // returned, and no other group commits before this one takes the turn, so the
+                // live state is all that is committed.
+                if (first && m_decideState && m_decideEpoch != group.epoch) {
+                    m_decideState.reset();
+                    m_inFlightKeys.clear();
+                }
+                if (!group.failed) decideInto(group, taken);
+            } catch (const std::exception& e) {
+                group.failed = makeError(ErrorCode::Internal, std::string("command failed: ") + e.what());
+            }
+            queue.lock();
+            continue;
+        }
+        const bool ours = std::all_of(mine.begin(), mine.end(), [](const Pending* p) { return p->done; });
+        if (group.members.empty() && (ours || !m_committing)) {
+            // Nothing to lead: ours are done (or in the group committing, which answers them).
+            m_leaderActive = false;
+            m_queueChanged.notify_all();
+            return;
+        }
+        if (!m_committing && !group.members.empty()) break;
+        m_leaderWake.wait(queue);
+    }
+
+    // The commit turn: the group before is committed (or failed) and applied.
+    m_committing = true;
+    m_deciding -= group.members.size();
+    std::optional<Error> fail = group.failed;
+    if (!fail && group.epoch != m_failures) fail = m_lastFailure; // decided on top of a failed group
+    queue.unlock();
+    if (fail) {
+        // Nothing of this group may be committed; the decision copy holds its effects (and
+        // maybe a failed group's): take it afresh from the live state, which is complete now.
+        m_decideState.reset();
+        m_inFlightKeys.clear();
+        for (Pending* p : group.members) {
+            p->out.previous.reset();
+            p->out.result = *fail;
+        }
+    } else {
+        m_inFlightKeys.clear();
+        for (const auto& [key, batch] : group.keys) m_inFlightKeys.emplace(key, *group.batches[batch].idempotency);
+    }
+    queue.lock();
+    m_leaderActive = false; // the next leader decides on top of this group while it commits
+    m_queueChanged.notify_all();
+    queue.unlock();
+
+    if (!fail) {
+        Status committed = Ok{};
+        try {
+            committed = commitDecided(group);
+        } catch (const std::exception& e) {
+            // Whatever the store or the state holds now, nobody may wait for ever.
+            committed = makeError(ErrorCode::Internal, std::string("command failed: ") + e.what());
+            for (Pending* p : group.members) {
+                p->out.previous.reset();
+                p->out.result = committed.error();
+            }
+        }
+        if (!committed) {
+            queue.lock();
+            ++m_failures; // the group decided on top of this one fails too
+            m_lastFailure = committed.error();
+            queue.unlock();
+        }
+    }
+    queue.lock();
+    for (Pending* p : group.members) p->done = true;
+    m_committing = false;
+    m_leaderWake.notify_one();
+    m_queueChanged.notify_all();
+}
+
 void CommandExecutor::runGroup(std::vector<Pending*>& group) {
     // The retry keys already stored, looked up for the whole group at once, inside the turn: no
     // other instance can store one of them until this group is committed.
@@ -171,14 +290,39 @@ void CommandExecutor::runGroup(std::vector<Pending*>& group) {
         for (Pending* p : group) p->out.result = turn ? caughtUp.error() : turn.error();
         return;
     }
-    if (!m_decideState) m_decideState = std::make_unique<HallState>(m_state.read([](const StateView& v) { return v.state; }));
+    Group decided;
+    decided.members = group;
+    decideInto(decided, group, &turn->storedKeys);
+    if (decided.batches.empty()) {
+        m_store.endWriteTurn();
+        return; // nothing to write: every answer stands as decided
+    }
+    // Nothing was written on a failure: the next group is decided on the committed state again.
+    if (!commitDecided(decided)) m_decideState.reset();
+}
+
+void CommandExecutor::decideInto(Group& group, const std::vector<Pending*>& commands,
+                                  Result<std::vector<IdempotencyRecord>>* turnKeys) {
+    if (!m_decideState) {
+        m_decideState = std::make_unique<HallState>(m_state.read([](const StateView& v) { return v.state; }));
+        m_decideEpoch = group.epoch;
+    }
     HallState& state = *m_decideState;
-    std::vector<CommitBatch> batches;
-    std::vector<Pending*> committing;
-    // Retry keys this group stores, with the batch that stores each: an index, not a pointer,
-    // because `batches` reallocates as it grows.
-    std::map<std::string, std::size_t> groupKeys;
-    auto& storedKeys = turn->storedKeys;
+    std::vector<CommitBatch>& batches = group.batches;
+    // The retry keys already stored: a shared store looked them up in the write turn (no other
+    // instance can store one of them until this group is committed); otherwise they are looked
+    // up here for these commands at once. Keys of this group or of the group committing
+    // meanwhile are not in the store yet.
+    Result<std::vector<IdempotencyRecord>> storedKeys = std::vector<IdempotencyRecord>{};
+    if (turnKeys) {
+        storedKeys = std::move(*turnKeys);
+    } else {
+        std::vector<std::string> lookups;
+        for (Pending* p : commands)
+            if (p->once && !group.keys.count(p->idempotency->key) && !m_inFlightKeys.count(p->idempotency->key))
+                lookups.push_back(p->idempotency->key);
+        if (!lookups.empty()) storedKeys = m_store.findIdempotencies(lookups);
+    }
     std::map<std::string, IdempotencyRecord> stored;
     if (storedKeys)
         for (IdempotencyRecord& r : storedKeys.value()) {
@@ -186,12 +330,17 @@ void CommandExecutor::runGroup(std::vector<Pending*>& group) {
             stored.emplace(std::move(key), std::move(r));
         }
 
-    for (Pending* p : group) {
+    for (Pending* p : commands) {
         p->at = m_clock.now();
         if (p->once) {
             const std::string& key = p->idempotency->key;
-            if (auto it = groupKeys.find(key); it != groupKeys.end()) {
+            if (auto it = group.keys.find(key); it != group.keys.end()) {
                 p->out.previous = *batches[it->second].idempotency; // an earlier command of this group has the key
+                p->rejected = true;
+                continue;
+            }
+            if (auto it = m_inFlightKeys.find(key); it != m_inFlightKeys.end()) {
+                p->out.previous = it->second; // the group committing now stores it (if it fails, so does this one)
                 p->rejected = true;
                 continue;
             }
@@ -248,30 +397,27 @@ void CommandExecutor::runGroup(std::vector<Pending*>& group) {
         }
         p->batch = batches.size();
         batches.push_back(std::move(batch));
-        if (batches.back().idempotency) groupKeys[batches.back().idempotency->key] = p->batch;
+        if (batches.back().idempotency) group.keys[batches.back().idempotency->key] = p->batch;
         p->out.result = std::move(out);
-        committing.push_back(p);
+        group.committing.push_back(p);
     }
-    if (batches.empty()) {
-        m_store.endWriteTurn();
-        return; // nothing to write: every answer stands as decided
-    }
+}
 
-    auto ids = m_store.commitGroup(batches);
+Status CommandExecutor::commitDecided(Group& group) {
+    if (group.batches.empty()) return Ok{}; // nothing to write: every answer stands as decided
+    auto ids = m_store.commitGroup(group.batches);
     if (!ids) {
         // Nothing was written: every command of the group fails (a refusal decided on top of an
-        // uncommitted change fails too, it may not hold), and the next group is decided on the
-        // committed state again.
-        for (Pending* p : committing)
+        // uncommitted change fails too, it may not hold).
+        for (Pending* p : group.committing)
             logLine("command", {{"command", commandName(*p->command)}, {"error", "store_failed"}, {"detail", ids.error().message}});
-        for (Pending* p : group) {
+        for (Pending* p : group.members) {
             p->out.previous.reset();
             p->out.result = ids.error();
         }
-        m_decideState.reset();
-        return;
+        return ids.error();
     }
-    for (Pending* p : committing) {
+    for (Pending* p : group.committing) {
         Executed& out = *p->out.result;
         out.ids = std::move(ids.value()[p->batch]);
         // Apply, render and publish under the state's lock: a snapshot's event_id is always an
@@ -284,6 +430,7 @@ void CommandExecutor::runGroup(std::vector<Pending*>& group) {
         for (const Event& e : out.events) types.push_back(eventTypeName(e));
         logLine("command", {{"command", commandName(*p->command)}, {"events", types}, {"last_event_id", out.ids.back()}});
     }
+    return Ok{};
 }
 
 void CommandExecutor::count(const HallState& state, const std::vector<Event>& events) {

@@ -11,6 +11,15 @@
 // A failed commit fails every command of the group with that error; the private copy is
 // reset from the live state, so memory and disk still agree and the next group works.
 //
+// One writer (SQLite, EventStore::singleWriter): the groups are pipelined. While group N's
+// transaction commits (its fsync), the next leader already decides group N+1 on the decision
+// copy, which then holds N's still-uncommitted effects, and looks retry keys up in N's keys
+// before the store's; N+1 takes the commit turn only after N's commit returned and N was
+// applied. So groups still commit, apply, publish and answer in order, each only after its own
+// commit. If N's commit fails, every group decided on top of it fails with the same error
+// (its numbers, refusals and replays all assumed N) and is not committed; the decision copy is
+// taken afresh from the live state and the next group works.
+//
 // Several instances on one store (PostgreSQL): each group runs inside the store's write turn,
 // which serialises the hall's commands across instances; the events other instances committed
 // since this one's last are applied (and published) first, so every decision is made on the
@@ -28,6 +37,7 @@
 
 #include <condition_variable>
 #include <deque>
+#include <map>
 #include <memory>
 #include <mutex>
 
@@ -44,7 +54,8 @@ public:
     CommandExecutor(const ServerConfig& config, EventStore& store, LiveState& state, EventBroker& broker,
                     HallClock& clock, Metrics& metrics);
 
-    // Replays the stored events into the state and the broker's ring; call once before serving.
+    // Replays the stored events into the state and the broker's ring; call once before serving
+    // (the pipeline does not take the writer lock: nothing may execute during a recovery).
     Status recover();
     // Applies and publishes the events other instances committed since the last one applied
     // (a shared store's commit announcement calls it). Nothing to do on a single-writer store.
@@ -65,10 +76,10 @@ public:
     // entries (the offline kiosk's journal); up to kMaxGroup commands share the transaction.
     std::vector<Result<Executed>> executeBatch(const std::vector<core::Command>& commands);
 
-    // Commands queued for the next group (not counting the one being committed).
+    // Commands queued or being decided for the next group (not counting the one being committed).
     std::size_t waiting() {
         std::lock_guard queue(m_queueMutex);
-        return m_queue.size();
+        return m_queue.size() + m_deciding;
     }
 
     // The most commands one transaction takes (the rest form the next group).
@@ -76,10 +87,23 @@ public:
 
 private:
     struct Pending;
+    struct Group;
     Idempotent submit(const core::Command& command, std::optional<IdempotencyRecord> idempotency, bool once);
     // Queues `mine` (consecutively) and leads or waits until every one of them is done.
     void submitAll(const std::vector<Pending*>& mine);
+    // A shared store: one group at a time, decided and committed inside the store's write turn.
     void runGroup(std::vector<Pending*>& group);
+    // A single-writer store: decides the next group while the one before commits, then commits
+    // it (the pipeline above). Called with the queue locked and no leader active.
+    void leadPipelined(std::unique_lock<std::mutex>& queue, const std::vector<Pending*>& mine);
+    // Decides `commands` (already in `group.members`) on m_decideState, in order, after the
+    // ones the group holds; retry keys are looked up in the group, in m_inFlightKeys, then in
+    // the store (or taken from `turnKeys`, what a shared store's write turn looked up).
+    void decideInto(Group& group, const std::vector<Pending*>& commands,
+                    Result<std::vector<IdempotencyRecord>>* turnKeys = nullptr);
+    // Commits a decided group, then applies and publishes it; on a failed commit every member
+    // is answered with the error, which is returned.
+    Status commitDecided(Group& group);
     // Applies stored events (a replay, or another instance's commits) one by one, rendered
     // against the state each produced, and publishes them. Under m_writeMutex.
     Status applyStored(const std::vector<StoredEvent>& stored);
@@ -91,17 +115,30 @@ private:
     EventBroker& m_broker;
     HallClock& m_clock;
     Metrics& m_metrics;
-    std::mutex m_writeMutex; // one group (or the recovery) at a time
+    std::mutex m_writeMutex; // one group (or the recovery, a catch-up) at a time; the pipeline orders its groups itself
 
     // The leader's queue: commands waiting for the next group.
     std::mutex m_queueMutex;
     std::condition_variable m_queueChanged;
     std::deque<Pending*> m_queue;
     bool m_leaderActive = false;
+    // The pipeline (single-writer store), under m_queueMutex: commands the leader took and is
+    // deciding; whether a group holds the commit turn (its commit, apply and answers); failed
+    // commits so far, and the last one's error (what the groups decided on top of it answer).
+    std::condition_variable m_leaderWake; // the deciding leader: a command queued, or the turn came free
+    std::size_t m_deciding = 0;
+    bool m_committing = false;
+    std::uint64_t m_failures = 0;
+    Error m_lastFailure{ErrorCode::StoreFailed, ""};
 
     // The state the next group is decided on: the live state's committed fold, then each
-    // decided command's events. Only the leader touches it (under m_writeMutex).
+    // decided command's events. Only the leader touches it (under m_writeMutex; in the
+    // pipeline, only the deciding leader). m_decideEpoch: m_failures when it was copied.
     std::unique_ptr<core::HallState> m_decideState;
+    std::uint64_t m_decideEpoch = 0;
+    // The retry keys stored by the group that is committing while the next is decided, with
+    // their records (the pipeline only; the deciding leader's).
+    std::map<std::string, IdempotencyRecord> m_inFlightKeys;
 };
 
 } // namespace loket::server

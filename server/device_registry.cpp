@@ -1,5 +1,6 @@
 #include "device_registry.hpp"
 
+#include "log.hpp"
 #include "shared/proto/wire_json.hpp"
 
 namespace loket::server {
@@ -9,8 +10,8 @@ namespace {
 constexpr core::Seconds kDeviceOfflineAfterS = 30;
 }
 
-DeviceRegistry::DeviceRegistry(const ServerConfig& config, HallClock& clock, EventBroker& broker)
-    : m_clock(clock), m_broker(broker) {
+DeviceRegistry::DeviceRegistry(const ServerConfig& config, HallClock& clock, EventBroker& broker, EventStore* store)
+    : m_clock(clock), m_store(store), m_broker(broker) {
     for (const auto& d : config.devices)
         if (d.role != Role::Admin) m_devices[d.id] = DeviceStatus{d.id, roleName(d.role), d.name, "unknown", Json::object(), 0};
 }
@@ -35,6 +36,11 @@ void DeviceRegistry::heartbeat(const DeviceConfig& device, const std::string& st
         d.lastSeen = m_clock.now().t;
         changed = d;
     }
+    if (m_store) {
+        // A heartbeat that cannot be stored is still known here; the next one tries again.
+        if (auto st = m_store->putDeviceStatus({changed.id, changed.status, changed.detail.dump(), changed.lastSeen}); !st)
+            logLine("device_status", {{"device", changed.id}, {"error", st.error().message}});
+    }
     if (publishIt) publish(changed);
 }
 
@@ -54,10 +60,22 @@ void DeviceRegistry::reportUnsent(const std::string& id, std::int64_t unsent) {
 
 std::vector<DeviceStatus> DeviceRegistry::devices() const {
     const core::Seconds now = m_clock.now().t;
+    // Heartbeats other instances heard (a device reports to one of them): the newest counts.
+    std::map<std::string, DeviceStatusRecord> stored;
+    if (m_store) {
+        if (auto rows = m_store->deviceStatuses())
+            for (auto& r : *rows) stored[r.id] = std::move(r);
+    }
     std::lock_guard lock(m_mutex);
     std::vector<DeviceStatus> out;
     for (const auto& [id, d] : m_devices) {
         DeviceStatus copy = d;
+        if (auto it = stored.find(id); it != stored.end() && it->second.lastSeen > copy.lastSeen) {
+            copy.status = it->second.status;
+            copy.detail = Json::parse(it->second.detail, nullptr, false);
+            if (copy.detail.is_discarded()) copy.detail = Json::object();
+            copy.lastSeen = it->second.lastSeen;
+        }
         if (copy.lastSeen == 0 || now - copy.lastSeen > kDeviceOfflineAfterS) copy.status = "offline";
         out.push_back(std::move(copy));
     }

@@ -1,9 +1,13 @@
 // DeviceRegistry: the live list of kiosks and displays from their heartbeats. Devices report
 // every 10 s; one unseen for 30 s is offline. A change of status is published to staff as a
 // device.updated event (live only, not resumable). Its own lock; knows nothing of the hall state.
+// Each heartbeat is also written to the location's store (EventStore::putDeviceStatus), and the
+// device list reads it back: with several instances on one PostgreSQL, a kiosk that reports to
+// one instance is online on every instance (the host's print route asks the list on its own).
 #pragma once
 
 #include "event_broker.hpp"
+#include "event_store.hpp"
 #include "hall_clock.hpp"
 #include "server_config.hpp"
 
@@ -25,7 +29,8 @@ struct DeviceStatus {
 
 class DeviceRegistry {
 public:
-    DeviceRegistry(const ServerConfig& config, HallClock& clock, EventBroker& broker);
+    // `store`: the location's (nullptr: this instance's heartbeats only).
+    DeviceRegistry(const ServerConfig& config, HallClock& clock, EventBroker& broker, EventStore* store = nullptr);
 
     void heartbeat(const DeviceConfig& device, const std::string& status, const nlohmann::json& detail);
     // An offline kiosk's count of tickets not yet uploaded (detail.unsent_tickets), between
@@ -43,6 +48,7 @@ private:
     void publish(const DeviceStatus& device);
 
     HallClock& m_clock;
+    EventStore* m_store;
     EventBroker& m_broker;
     mutable std::mutex m_mutex;
     std::map<std::string, DeviceStatus> m_devices;

@@ -3,6 +3,7 @@
 #include "crypto.hpp"
 
 #include <algorithm>
+#include <chrono>
 #include <random>
 
 namespace loket::server {
@@ -37,42 +38,54 @@ Status Enrolment::load() {
     auto rows = m_store.enrolledDevices();
     if (!rows) return rows.error();
     std::lock_guard lock(m_mutex);
-    for (auto& r : *rows) {
-        auto d = std::make_unique<Device>();
-        d->config = DeviceConfig{r.id, roleFromName(r.role), r.name, {}};
-        d->config.location = r.location;
-        d->enrolledAt = r.enrolledAt;
-        d->revokedAt = r.revokedAt;
-        d->tokens = std::move(r.tokens);
-        m_devices[r.id] = std::move(d);
-    }
+    merge(std::move(rows.value()));
     return Ok{};
 }
 
-void Enrolment::expire(std::int64_t now) {
-    std::erase_if(m_pairings, [now](const auto& p) { return p.second.expiresAt <= now; });
+void Enrolment::merge(std::vector<EnrolledDeviceRecord> rows) {
+    for (auto& r : rows) {
+        DeviceConfig config{r.id, roleFromName(r.role), r.name, {}};
+        config.location = r.location;
+        auto it = m_devices.find(r.id);
+        if (it == m_devices.end() || it->second->config.name != config.name || it->second->config.role != config.role ||
+            it->second->config.location != config.location) {
+            // A request may still hold the old DeviceConfig (Principal::device): it stays alive.
+            if (it != m_devices.end()) m_retired.push_back(std::move(it->second));
+            auto d = std::make_unique<Device>();
+            d->config = std::move(config);
+            m_devices[r.id] = std::move(d);
+        }
+        Device& d = *m_devices[r.id];
+        d.enrolledAt = r.enrolledAt;
+        d.revokedAt = r.revokedAt;
+        d.tokens = std::move(r.tokens);
+    }
 }
 
 Result<Enrolment::PairingStarted> Enrolment::startPairing(Role role, const std::string& address, std::int64_t now) {
     if (role != Role::Kiosk && role != Role::Display) return makeError(ErrorCode::InvalidValue, "role must be kiosk or display.");
-    std::lock_guard lock(m_mutex);
-    expire(now);
-    if (m_pairings.size() >= kMaxPending)
+    auto open = m_store.pairings(now);
+    if (!open) return open.error();
+    if (open->size() >= kMaxPending)
         return makeError(ErrorCode::TooManyRequests, "Too many devices wait for approval; approve them or wait ten minutes.");
-    std::string code;
-    do code = pairingCode();
-    while (m_pairings.count(code));
     const std::string secret = randomToken(32);
-    m_pairings[code] = Pairing{role, address, sha256Hex(secret), now, now + kPairingS, std::nullopt};
-    return PairingStarted{code, secret, now + kPairingS};
+    PairingRecord p{"", roleName(role), address, sha256Hex(secret), now, now + kPairingS, std::nullopt};
+    // A code in use (on any instance) is drawn again.
+    for (;;) {
+        p.code = pairingCode();
+        auto added = m_store.addPairing(p);
+        if (!added) return added.error();
+        if (added.value()) break;
+    }
+    return PairingStarted{p.code, secret, now + kPairingS};
 }
 
 std::vector<Enrolment::PendingPairing> Enrolment::pending(std::int64_t now) {
-    std::lock_guard lock(m_mutex);
-    expire(now);
     std::vector<PendingPairing> out;
-    for (const auto& [code, p] : m_pairings)
-        if (!p.approvedDevice) out.push_back({code, p.role, p.address, p.createdAt, p.expiresAt});
+    auto open = m_store.pairings(now);
+    if (!open) return out; // the store's error shows on the next write; nothing waits that we can show
+    for (const auto& p : *open)
+        if (!p.approvedDevice) out.push_back({p.code, roleFromName(p.role), p.address, p.createdAt, p.expiresAt});
     return out;
 }
 
@@ -81,28 +94,44 @@ Enrolment::DeviceInfo Enrolment::info(const Device& d) const {
 }
 
 Status Enrolment::save(const Device& d) {
-    return m_store.putEnrolledDevice(EnrolledDeviceRecord{d.config.id, d.config.name, roleName(d.config.role), d.enrolledAt, d.revokedAt, d.tokens,
-                                                      d.config.location});
+    auto st = m_store.putEnrolledDevice(EnrolledDeviceRecord{d.config.id, d.config.name, roleName(d.config.role), d.enrolledAt, d.revokedAt,
+                                                             d.tokens, d.config.location});
+    if (st) m_store.announceSharedChange("devices"); // the other instances re-read (load)
+    return st;
+}
+
+std::optional<PairingRecord> Enrolment::findPairing(std::int64_t now, const std::function<bool(const PairingRecord&)>& which) {
+    auto open = m_store.pairings(now);
+    if (!open) return std::nullopt;
+    for (auto& p : *open)
+        if (which(p)) return std::move(p);
+    return std::nullopt;
 }
 
 Result<Enrolment::DeviceInfo> Enrolment::approve(const std::string& code, const std::string& name, const std::string& location,
                                                  std::int64_t now) {
     if (name.empty() || name.size() > 80) return makeError(ErrorCode::InvalidValue, "Give the device a name of 1 to 80 characters.");
-    std::lock_guard lock(m_mutex);
-    expire(now);
-    auto it = m_pairings.find(code);
-    if (it == m_pairings.end() || it->second.approvedDevice)
+    const auto notWaiting = [&] {
         return makeError(ErrorCode::NotFound, "No device waits with code " + code + "; the code may have expired (ten minutes).");
+    };
+    auto pairing = findPairing(now, [&](const PairingRecord& p) { return p.code == code && !p.approvedDevice; });
+    if (!pairing) return notWaiting();
+    if (auto st = load(); !st) return st.error(); // the ids other instances gave are taken
+    const Role role = roleFromName(pairing->role);
+    std::lock_guard lock(m_mutex);
     std::string base = slug(name);
-    if (base.empty()) base = roleName(it->second.role);
+    if (base.empty()) base = roleName(role);
     std::string id = base;
     for (int n = 2; m_devices.count(id); ++n) id = base + "-" + std::to_string(n);
+    // The pairing first: of two managers approving one code at once, one wins.
+    auto approved = m_store.approvePairing(code, id, now);
+    if (!approved) return approved.error();
+    if (!approved.value()) return notWaiting();
     auto d = std::make_unique<Device>();
-    d->config = DeviceConfig{id, it->second.role, name, {}};
+    d->config = DeviceConfig{id, role, name, {}};
     d->config.location = location;
     d->enrolledAt = now;
     if (auto st = save(*d); !st) return st.error();
-    it->second.approvedDevice = id;
     DeviceInfo out = info(*d);
     m_devices[id] = std::move(d);
     return out;
@@ -121,25 +150,28 @@ Result<Enrolment::IssuedToken> Enrolment::issue(Device& d, std::int64_t now) {
 }
 
 Result<std::optional<Enrolment::IssuedToken>> Enrolment::claim(const std::string& secret, std::int64_t now) {
-    std::lock_guard lock(m_mutex);
-    expire(now);
     const std::string hash = sha256Hex(secret);
-    auto it = std::find_if(m_pairings.begin(), m_pairings.end(), [&](const auto& p) { return p.second.secretHash == hash; });
-    if (it == m_pairings.end())
-        return makeError(ErrorCode::NotFound, "This pairing is unknown or has expired; start a new one.");
-    if (!it->second.approvedDevice) return std::optional<IssuedToken>{};
-    auto dev = m_devices.find(*it->second.approvedDevice);
-    if (dev == m_devices.end() || dev->second->revokedAt) {
-        m_pairings.erase(it);
+    auto pairing = findPairing(now, [&](const PairingRecord& p) { return p.secretHash == hash; });
+    if (!pairing) return makeError(ErrorCode::NotFound, "This pairing is unknown or has expired; start a new one.");
+    if (!pairing->approvedDevice) return std::optional<IssuedToken>{};
+    // Approved, perhaps on another instance: its device is read from the store.
+    if (auto st = load(); !st) return st.error();
+    // The secret works once, whichever instance it reaches: only the caller that deletes the
+    // pairing gets a token.
+    auto taken = m_store.takePairing(pairing->code);
+    if (!taken) return taken.error();
+    if (!taken.value()) return makeError(ErrorCode::NotFound, "This pairing is unknown or has expired; start a new one.");
+    std::lock_guard lock(m_mutex);
+    auto dev = m_devices.find(*pairing->approvedDevice);
+    if (dev == m_devices.end() || dev->second->revokedAt)
         return makeError(ErrorCode::NotFound, "This device was revoked before it collected its token.");
-    }
     auto token = issue(*dev->second, now);
     if (!token) return token.error();
-    m_pairings.erase(it); // the secret works once
     return std::optional<IssuedToken>{*token};
 }
 
 Result<Enrolment::IssuedToken> Enrolment::rotate(const std::string& deviceId, std::int64_t now) {
+    if (auto st = load(); !st) return st.error(); // changed from the store's row (tokens another instance gave), not an older copy
     std::lock_guard lock(m_mutex);
     auto it = m_devices.find(deviceId);
     if (it == m_devices.end() || it->second->revokedAt) return makeError(ErrorCode::Unauthorized, "This device is not enrolled.");
@@ -148,6 +180,7 @@ Result<Enrolment::IssuedToken> Enrolment::rotate(const std::string& deviceId, st
 
 Result<Enrolment::DeviceInfo> Enrolment::rename(const std::string& deviceId, const std::string& name, const std::string& location) {
     if (name.empty() || name.size() > 80) return makeError(ErrorCode::InvalidValue, "Give the device a name of 1 to 80 characters.");
+    if (auto st = load(); !st) return st.error(); // changed from the store's row (tokens another instance gave), not an older copy
     std::lock_guard lock(m_mutex);
     auto it = m_devices.find(deviceId);
     if (it == m_devices.end() || it->second->config.location != location) return makeError(ErrorCode::NotFound, "There is no enrolled device '" + deviceId + "'.");
@@ -161,6 +194,7 @@ Result<Enrolment::DeviceInfo> Enrolment::rename(const std::string& deviceId, con
 }
 
 Result<Enrolment::DeviceInfo> Enrolment::revoke(const std::string& deviceId, const std::string& location, std::int64_t now) {
+    if (auto st = load(); !st) return st.error(); // changed from the store's row (tokens another instance gave), not an older copy
     std::lock_guard lock(m_mutex);
     auto it = m_devices.find(deviceId);
     if (it == m_devices.end() || it->second->config.location != location) return makeError(ErrorCode::NotFound, "There is no enrolled device '" + deviceId + "'.");
@@ -179,13 +213,30 @@ Result<Enrolment::DeviceInfo> Enrolment::revoke(const std::string& deviceId, con
 }
 
 const DeviceConfig* Enrolment::deviceForToken(const std::string& tokenHash, std::int64_t now) {
-    std::lock_guard lock(m_mutex);
-    for (const auto& [id, d] : m_devices) {
-        if (d->revokedAt) continue;
-        for (const auto& t : d->tokens)
-            if (t.tokenHash == tokenHash && t.expiresAt > now) return &d->config;
+    const auto find = [&]() -> const DeviceConfig* {
+        std::lock_guard lock(m_mutex);
+        for (const auto& [id, d] : m_devices) {
+            if (d->revokedAt) continue;
+            for (const auto& t : d->tokens)
+                if (t.tokenHash == tokenHash && t.expiresAt > now) return &d->config;
+        }
+        return nullptr;
+    };
+    if (const DeviceConfig* found = find()) return found;
+    // A token this instance does not know may be one another instance gave a moment ago, before
+    // its announcement arrived: read the store again — at most kMissReloadsPerS times a second,
+    // since unknown tokens are also what a stranger sends.
+    {
+        std::lock_guard lock(m_mutex);
+        const auto t = std::chrono::steady_clock::now();
+        if (t - m_missWindow >= std::chrono::seconds(1)) {
+            m_missWindow = t;
+            m_missReloads = 0;
+        }
+        if (++m_missReloads > kMissReloadsPerS) return nullptr;
     }
-    return nullptr;
+    if (auto st = load(); !st) return nullptr;
+    return find();
 }
 
 bool Enrolment::isActive(const std::string& deviceId) {

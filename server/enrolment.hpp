@@ -6,13 +6,18 @@
 // kRotateAfterS, while the old one stays valid until it expires (the overlap), so rotation never
 // interrupts it. Revoking a device deletes its tokens at once: its requests fail from then on and
 // its event stream closes within a second (the StreamHub asks isActive()).
-// Pairings are short-lived and kept in memory; devices and token hashes go to the EventStore.
+// Pairings (code, secret hash, expiry), devices and token hashes live in the EventStore's shared
+// part, so with several instances on one PostgreSQL a device pairs, is approved, collects its
+// token and is renamed or revoked through any of them: each change is announced ("devices",
+// EventStore::watchSharedChanges) and the others re-read the devices (load).
 // Used by Auth (token check) and the device routes (api_devices.cpp). No HTTP here.
 #pragma once
 
 #include "event_store.hpp"
 #include "server_config.hpp"
 
+#include <chrono>
+#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -30,7 +35,9 @@ public:
     static constexpr std::size_t kMaxPending = 20;         // open pairings at one time
 
     explicit Enrolment(EventStore& store) : m_store(store) {}
-    // Reads the enrolled devices (at start-up).
+    // Reads the enrolled devices: at start-up, before a change, when another instance announces one, and
+    // when a token is unknown here (a few times a second at most). A device whose name, role or location
+    // changed gets a new DeviceConfig; the old one stays alive for requests that hold it.
     Status load();
 
     struct PairingStarted { std::string code, secret; std::int64_t expiresAt; };
@@ -67,22 +74,22 @@ private:
         std::optional<std::int64_t> revokedAt;
         std::vector<DeviceTokenRecord> tokens;
     };
-    struct Pairing {
-        Role role;
-        std::string address, secretHash;
-        std::int64_t createdAt, expiresAt;
-        std::optional<std::string> approvedDevice;
-    };
     Status save(const Device& d);
+    // The stored rows into m_devices (m_mutex held).
+    void merge(std::vector<EnrolledDeviceRecord> rows);
+    std::optional<PairingRecord> findPairing(std::int64_t now, const std::function<bool(const PairingRecord&)>& which);
     // A new token for `d`, stored (with the expired ones dropped) before it is returned.
     Result<IssuedToken> issue(Device& d, std::int64_t now);
     DeviceInfo info(const Device& d) const;
-    void expire(std::int64_t now);
 
     EventStore& m_store;
     std::mutex m_mutex;
     std::map<std::string, std::unique_ptr<Device>> m_devices; // by id
-    std::map<std::string, Pairing> m_pairings;                // by code
+    std::vector<std::unique_ptr<Device>> m_retired; // replaced by load, perhaps still in use
+    // deviceForToken's re-reads for unknown tokens: this second's count.
+    static constexpr int kMissReloadsPerS = 10;
+    std::chrono::steady_clock::time_point m_missWindow{};
+    int m_missReloads = 0;
 };
 
 } // namespace loket::server

@@ -85,6 +85,32 @@ struct EnrolledDeviceRecord {
     std::string location = {}; // the location it was enrolled at ("" in a one-location hall)
 };
 
+// A pairing code waiting for a manager's approval (enrolment.hpp), in the shared store so a
+// manager may approve it on any instance. Only the secret's hash is kept.
+struct PairingRecord {
+    std::string code, role, address, secretHash;
+    std::int64_t createdAt = 0, expiresAt = 0;
+    std::optional<std::string> approvedDevice; // the device's id once approved
+};
+
+// One ticket the host asked a kiosk to print (print_queue.hpp), in the location's store so any
+// instance's kiosk poll finds it. state: queued | taken | printed | failed.
+struct PrintJobRecord {
+    std::int64_t id = 0;
+    std::string kiosk;
+    std::string ticket; // JSON: the kiosk's check-in reply (no personal data)
+    std::int64_t createdAt = 0;
+    std::string state = "queued";
+    std::string reason;
+};
+
+// A kiosk's or display's last heartbeat (device_registry.hpp), in the location's store so every
+// instance knows the device is there whichever instance it reports to. detail: JSON.
+struct DeviceStatusRecord {
+    std::string id, status, detail;
+    std::int64_t lastSeen = 0;
+};
+
 // A staff account made on the admin page (staff_accounts.hpp); the file's [[staff]] and the
 // directory's accounts are not stored here. Only the password's PBKDF2 hash is kept.
 struct StaffAccountRecord {
@@ -152,6 +178,13 @@ public:
     virtual Status deleteSession(const std::string& tokenHash) = 0;
     // Ends every session of one user (a disabled account).
     virtual Status deleteSessionsOf(const std::string& username) = 0;
+    // Deletes the sessions that expired before `now`. A one-location hall's day start does it in
+    // its batch; a city's shared store, which has no day of its own, is purged this way
+    // (housekeeping.hpp). A store that cannot answers an error, so the purge is never silently skipped.
+    virtual Status deleteExpiredSessions(core::Seconds now) {
+        (void)now;
+        return makeError(ErrorCode::StoreFailed, "this store cannot delete expired sessions on their own");
+    }
 
     // The audit trail: kept apart from the event log, so the daily purge of visitor events leaves
     // it; it has its own retention (purgeAudit).
@@ -167,12 +200,40 @@ public:
     virtual Status putStaffAccount(const StaffAccountRecord& account) = 0;
     virtual Result<std::vector<StaffAccountRecord>> staffAccounts() = 0;
 
+    // Pairing codes (enrolment.hpp). addPairing: false when the code is taken. pairings: the
+    // ones not expired at `now` (the expired ones are deleted). approvePairing: false when no
+    // unapproved, unexpired pairing has that code. takePairing deletes the code: true for the one
+    // caller that deleted it (a secret works once, whichever instance it reaches).
+    virtual Result<bool> addPairing(const PairingRecord& pairing) = 0;
+    virtual Result<std::vector<PairingRecord>> pairings(std::int64_t now) = 0;
+    virtual Result<bool> approvePairing(const std::string& code, const std::string& deviceId, std::int64_t now) = 0;
+    virtual Result<bool> takePairing(const std::string& code) = 0;
+
+    // The host's print jobs (print_queue.hpp). addPrintJob: the job's id (the ids of jobs older
+    // than the last `keep` go). takePrintJobs marks the kiosk's queued jobs made at or after
+    // `notBefore` taken and returns them: atomically, so two polls never both get one job.
+    // setPrintJob writes a job's state and reason; printJob reads one.
+    virtual Result<std::int64_t> addPrintJob(const PrintJobRecord& job, std::int64_t keep) = 0;
+    virtual Result<std::vector<PrintJobRecord>> takePrintJobs(const std::string& kiosk, std::int64_t notBefore) = 0;
+    virtual Status setPrintJob(std::int64_t id, const std::string& state, const std::string& reason) = 0;
+    virtual Result<std::optional<PrintJobRecord>> printJob(std::int64_t id) = 0;
+
+    // Devices' last heartbeats (device_registry.hpp): put replaces the device's row.
+    virtual Status putDeviceStatus(const DeviceStatusRecord& status) = 0;
+    virtual Result<std::vector<DeviceStatusRecord>> deviceStatuses() = 0;
+
     // The live configuration as the last batch that changed it stored it; nullopt in a new store
     // (the server then seeds it from the configuration file).
     virtual Result<std::optional<std::string>> loadConfiguration() = 0;
 
     // Whether a write can be committed now (for /healthz): commits a one-row probe.
     virtual Status probeWrite() = 0;
+
+    // One process writes this store and nobody else (SQLite): the executor may decide the next
+    // group while a commitGroup runs, so findIdempotencies must answer (from what is committed)
+    // without waiting for that commit. A shared store (false) runs one group at a time, inside
+    // its write turn.
+    virtual bool singleWriter() const { return false; }
 
     // Several server instances on one store (PostgreSQL). The hall's commands are serialised in
     // the store: the executor opens a write turn before it decides a group, and gets back the
@@ -202,6 +263,15 @@ public:
     // events; an empty function stops the calls (before the receiver goes). Never called by a
     // single-writer store.
     virtual void watchCommits(std::function<void()> /*committed*/) {}
+
+    // The shared tables (staff accounts, sessions, enrolled devices) changed: tells the other
+    // instances on this store, which re-read what they keep of it. `topic`: "staff", "sessions"
+    // or "devices". watchSharedChanges calls `changed` (on a thread of the store's) with the
+    // topic of each announcement, also this instance's own, and with "*" when announcements may
+    // have been missed (the listening connection was lost): re-read everything. An empty function
+    // stops the calls. A store with one instance (SQLite) announces nothing: these defaults.
+    virtual void announceSharedChange(const std::string& /*topic*/) {}
+    virtual void watchSharedChanges(std::function<void(const std::string&)> /*changed*/) {}
 };
 
 } // namespace loket::server

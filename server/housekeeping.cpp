@@ -1,7 +1,13 @@
 #include "housekeeping.hpp"
 
+#include "log.hpp"
+
 namespace loket::server {
 using namespace loket::core;
+
+namespace {
+constexpr Seconds kSessionPurgeEveryS = 3600;
+}
 
 void Housekeeping::runOnce() {
     const Now now = m_clock.now();
@@ -9,6 +15,13 @@ void Housekeeping::runOnce() {
     // At midnight the day rolls over even if nobody does anything: yesterday's personal data go.
     if (newDay) (void)m_commands.execute(StartDay{localDay(now)});
     m_devices.sweep();
+    // Expired sessions hold a user name and an expiry (no token); they are refused anyway, but
+    // kept no longer than an hour past their end.
+    if (m_sharedStore && (!m_lastSessionPurge || now.t - *m_lastSessionPurge >= kSessionPurgeEveryS)) {
+        if (auto st = m_sharedStore->deleteExpiredSessions(now.t); !st)
+            logLine("session_purge", {{"error", st.error().message}});
+        m_lastSessionPurge = now.t;
+    }
 }
 
 void Housekeeping::start() {

@@ -35,6 +35,7 @@
 #include <csignal>
 #include <cstdio>
 #include <iostream>
+#include <map>
 #include <thread>
 
 namespace {
@@ -53,6 +54,8 @@ struct HallParts {
     std::unique_ptr<loket::server::AuditLog> audit;
     std::unique_ptr<loket::server::Housekeeping> housekeeping;
     std::unique_ptr<loket::server::PrintQueue> prints; // the host's print jobs for this location's kiosks
+    loket::server::Metrics* metrics = nullptr; // its figures in /metrics (metrics.hpp)
+    std::unique_ptr<loket::server::booking::BookingSync> booking; // its booking systems, when configured
     std::unique_ptr<loket::server::ServerParts> parts;
 };
 
@@ -119,6 +122,10 @@ int runMaintenance(const Options& o) {
     }
     std::printf("loket-server: %s %s: schema version %d, %lld events, last event id %lld\n", isBackup ? "backed up to" : "restored",
                 (isBackup ? o.backupTo : o.db).c_str(), done->schemaVersion, done->events, done->lastEventId);
+    // A city on SQLite: each location's file went along (backup.hpp).
+    for (const auto& l : done->locations)
+        std::printf("loket-server: location %s: schema version %d, %lld events, last event id %lld\n", l.id.c_str(), l.schemaVersion, l.events,
+                    l.lastEventId);
     return 0;
 }
 
@@ -145,6 +152,16 @@ int main(int argc, char** argv) {
         return 2;
     }
     if (options.checkConfig) {
+        // The booking systems too ([[booking]], [[location.booking]]): their mistakes stop a start as well.
+        std::map<std::string, std::vector<std::string>> services;
+        if (config->locations.empty())
+            for (const auto& sv : config->hall.services) services[""].push_back(sv.id);
+        for (const auto& l : config->locations)
+            for (const auto& sv : l.hall.services) services[l.id].push_back(sv.id);
+        if (auto booking = loket::server::booking::loadLocationBookingConfig(options.config, services); !booking) {
+            std::fprintf(stderr, "loket-server: config error: %s\n", booking.error().message.c_str());
+            return 2;
+        }
         std::printf("%s: ok (%zu services, %zu counters, %zu devices, %zu staff)\n", options.config.c_str(),
                     config->hall.services.size(), config->hall.counters.size(), config->devices.size(), config->staff.size());
         return 0;
@@ -252,8 +269,10 @@ int main(int argc, char** argv) {
         }
         hall->state = std::make_unique<LiveState>(live.value());
         hall->predictor = std::make_unique<WaitPredictor>(*hall->state);
-        hall->commands = std::make_unique<CommandExecutor>(hall->config, *hallStore, *hall->state, hall->broker, clock, metrics);
-        hall->devices = std::make_unique<DeviceRegistry>(hall->config, clock, hall->broker);
+        // A city's location counts its tickets, calls and commands apart (a location label in /metrics).
+        hall->metrics = city ? &metrics.addLocation(id) : &metrics;
+        hall->commands = std::make_unique<CommandExecutor>(hall->config, *hallStore, *hall->state, hall->broker, clock, *hall->metrics);
+        hall->devices = std::make_unique<DeviceRegistry>(hall->config, clock, hall->broker, hallStore);
         hall->audit = std::make_unique<AuditLog>(*hallStore, config->auditDays);
         if (auto st = hall->commands->recover(); !st) {
             std::fprintf(stderr, "loket-server: cannot replay %s%s: %s\n",
@@ -262,6 +281,9 @@ int main(int argc, char** argv) {
             return 1;
         }
         hall->housekeeping = std::make_unique<Housekeeping>(*hall->commands, *hall->state, *hall->devices, clock);
+        // The shared store has no day start in a city: the first location's housekeeping deletes
+        // its expired staff sessions (a one-location hall's day start does it in its batch).
+        if (city && halls.empty()) hall->housekeeping->purgeSessionsOf(&store);
         hall->housekeeping->runOnce(); // starts the day if needed, before the first request
         if (auto diff = reconcileConfiguration(*hall->commands, *hall->state, hall->audit.get(), clock, hall->config.hall, options.applyConfig);
             !diff) {
@@ -269,44 +291,47 @@ int main(int argc, char** argv) {
             return 1;
         }
         hall->store = hallStore;
-        hall->prints = std::make_unique<PrintQueue>(printDeadlineS);
+        hall->prints = std::make_unique<PrintQueue>(*hallStore, printDeadlineS);
         halls.push_back(std::move(hall));
     }
     HallParts& first = *halls.front();
 
-    // Booking systems (docs/booking.md): pulled into the book through the command handler.
-    // One hall only: a city's locations would each need their own connectors.
-    loket::server::booking::BookPort bookPort;
-    bookPort.execute = [&first](const loket::core::Command& c) -> loket::Result<bool> {
-        auto done = first.commands->execute(c);
-        if (!done) return done.error();
-        return !done->events.empty();
-    };
-    bookPort.bookedCodes = [&first](loket::core::LocalDay day) {
-        return first.state->read([day](const StateView& v) {
-            std::vector<std::string> codes;
-            for (const auto& [code, a] : v.state.appointments())
-                if (a.day == day && a.status == loket::core::AppointmentStatus::Booked) codes.push_back(code);
-            return codes;
-        });
-    };
-    bookPort.now = [&clock] { return clock.now(); };
-    bookPort.alert = [](const std::string& connector, const std::string& message) {
-        logLine("booking_alert", {{"connector", connector}, {"message", message}});
-    };
+    // Booking systems (docs/booking.md): each location's ([[location.booking]]) pulled into its
+    // own book through its own command handler; a one-location hall's [[booking]] into the hall's.
+    std::map<std::string, std::vector<std::string>> servicesByLocation;
+    for (std::size_t i = 0; i < halls.size(); ++i)
+        for (const auto& s : halls[i]->config.hall.services) servicesByLocation[locationIds[i]].push_back(s.id);
+    auto bookingConfigs = loket::server::booking::loadLocationBookingConfig(options.config, servicesByLocation);
+    if (!bookingConfigs) {
+        std::fprintf(stderr, "loket-server: config error: %s\n", bookingConfigs.error().message.c_str());
+        return 2;
+    }
     loket::booking::HallZone zone{[&clock](loket::core::LocalDay d, std::int32_t s) { return clock.instantOf(d, s); },
                                   [&clock](loket::core::Seconds t) { return clock.utcOffsetAt(t); }};
-    std::vector<std::string> serviceIds;
-    for (const auto& s : first.config.hall.services) serviceIds.push_back(s.id);
-    auto bookingSync = loket::server::booking::startBooking(options.config, serviceIds, config->timeZone, bookPort, zone);
-    if (!bookingSync) {
-        std::fprintf(stderr, "loket-server: config error: %s\n", bookingSync.error().message.c_str());
-        return 1;
-    }
-    if (city && bookingSync->get()) {
-        std::fprintf(stderr, "loket-server: config error: %s: [[booking]] is not supported yet in a file with [[location]]\n",
-                     options.config.c_str());
-        return 2;
+    for (std::size_t i = 0; i < halls.size(); ++i) {
+        auto connectors = bookingConfigs->find(locationIds[i]);
+        if (connectors == bookingConfigs->end()) continue;
+        HallParts& hall = *halls[i];
+        loket::server::booking::BookPort bookPort;
+        bookPort.execute = [&hall](const loket::core::Command& c) -> loket::Result<bool> {
+            auto done = hall.commands->execute(c);
+            if (!done) return done.error();
+            return !done->events.empty();
+        };
+        bookPort.bookedCodes = [&hall](loket::core::LocalDay day) {
+            return hall.state->read([day](const StateView& v) {
+                std::vector<std::string> codes;
+                for (const auto& [code, a] : v.state.appointments())
+                    if (a.day == day && a.status == loket::core::AppointmentStatus::Booked) codes.push_back(code);
+                return codes;
+            });
+        };
+        bookPort.now = [&clock] { return clock.now(); };
+        bookPort.alert = [location = locationIds[i]](const std::string& connector, const std::string& message) {
+            logLine("booking_alert", location.empty() ? nlohmann::json{{"connector", connector}, {"message", message}}
+                                                      : nlohmann::json{{"location", location}, {"connector", connector}, {"message", message}});
+        };
+        hall.booking = loket::server::booking::startBooking(std::move(connectors->second), locationIds[i], config->timeZone, bookPort, zone);
     }
 
     Locations locations;
@@ -314,8 +339,8 @@ int main(int argc, char** argv) {
         HallParts* hall = halls[i].get();
         const std::string& id = locationIds[i];
         hall->parts = std::make_unique<ServerParts>(ServerParts{hall->config, clock, *hall->state, *hall->predictor, *hall->commands, *hall->devices,
-                                                                hall->broker, *hall->store, auth, *hall->audit, enrolment, metrics, options.webDir,
-                                                                city ? nullptr : bookingSync->get(), id, city ? &locations : nullptr,
+                                                                hall->broker, *hall->store, auth, *hall->audit, enrolment, *hall->metrics, options.webDir,
+                                                                hall->booking.get(), id, city ? &locations : nullptr,
                                                                 &config.value(), hall->prints.get()});
         locations.add(id, hall->parts.get());
     }
@@ -418,6 +443,16 @@ int main(int argc, char** argv) {
             if (auto st = commands.catchUp(); !st) logLine("catch_up", {{"error", st.error().message}});
         });
     }
+    // Instances sharing the store: staff accounts, sessions and enrolled devices another instance
+    // changed are read again here (docs/postgresql.md); a one-instance store announces nothing.
+    store.watchSharedChanges([&](const std::string& topic) {
+        const bool all = topic == "*";
+        if (all || topic == "staff" || topic == "sessions") sessions.forgetCache();
+        if (all || topic == "staff")
+            if (auto st = staffAccounts.load(); !st) logLine("shared_change", {{"staff", st.error().message}});
+        if (all || topic == "devices")
+            if (auto st = enrolment.load(); !st) logLine("shared_change", {{"devices", st.error().message}});
+    });
     server.startHub();
 
     std::printf("loket-server: listening on %s://%s:%d\n", certificates ? "https" : "http", host.c_str(), port);
@@ -427,6 +462,7 @@ int main(int argc, char** argv) {
                       {"services", config->hall.services.size()}, {"counters", config->hall.counters.size()},
                       {"locations", config->locations.size()}, {"open_files", openFiles}});
     server.listen_after_bind();
+    store.watchSharedChanges(nullptr); // before the parts it calls go
     for (auto& hall : halls) {
         hall->store->watchCommits(nullptr); // before the executor it calls goes
         hall->broker.shutdown();

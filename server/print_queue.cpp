@@ -12,6 +12,28 @@ const char* printJobStateName(PrintJobState state) {
     return "failed";
 }
 
+namespace {
+
+// The store's words for the states ("taken", not the API's "printing").
+const char* storedState(PrintJobState state) {
+    switch (state) {
+    case PrintJobState::Queued: return "queued";
+    case PrintJobState::Taken: return "taken";
+    case PrintJobState::Printed: return "printed";
+    case PrintJobState::Failed: return "failed";
+    }
+    return "failed";
+}
+
+PrintJob jobOf(const PrintJobRecord& r) {
+    PrintJobState state = PrintJobState::Failed;
+    for (PrintJobState s : {PrintJobState::Queued, PrintJobState::Taken, PrintJobState::Printed, PrintJobState::Failed})
+        if (r.state == storedState(s)) state = s;
+    return PrintJob{r.id, r.kiosk, nlohmann::json::parse(r.ticket, nullptr, false), r.createdAt, state, r.reason};
+}
+
+} // namespace
+
 void PrintQueue::expire(PrintJob& job, core::Seconds now) const {
     if ((job.state == PrintJobState::Queued || job.state == PrintJobState::Taken) && now - job.createdAt > m_deadlineS) {
         job.state = PrintJobState::Failed;
@@ -19,32 +41,24 @@ void PrintQueue::expire(PrintJob& job, core::Seconds now) const {
     }
 }
 
-std::int64_t PrintQueue::add(const std::string& kiosk, nlohmann::json ticket, core::Seconds now) {
-    std::lock_guard lock(m_mutex);
-    const std::int64_t id = m_nextId++;
-    m_jobs[id] = PrintJob{id, kiosk, std::move(ticket), now, PrintJobState::Queued, {}};
-    while (m_jobs.size() > kKeep) m_jobs.erase(m_jobs.begin());
-    return id;
+Result<std::int64_t> PrintQueue::add(const std::string& kiosk, const nlohmann::json& ticket, core::Seconds now) {
+    return m_store.addPrintJob(PrintJobRecord{0, kiosk, ticket.dump(), now, storedState(PrintJobState::Queued), {}}, kKeep);
 }
 
-std::vector<PrintJob> PrintQueue::take(const std::string& kiosk, core::Seconds now) {
-    std::lock_guard lock(m_mutex);
+Result<std::vector<PrintJob>> PrintQueue::take(const std::string& kiosk, core::Seconds now) {
+    auto rows = m_store.takePrintJobs(kiosk, now - m_deadlineS); // within the deadline: now - created <= deadline
+    if (!rows) return rows.error();
     std::vector<PrintJob> out;
-    for (auto& [id, job] : m_jobs) {
-        expire(job, now);
-        if (job.kiosk != kiosk || job.state != PrintJobState::Queued) continue;
-        job.state = PrintJobState::Taken;
-        out.push_back(job);
-    }
+    for (const auto& r : *rows) out.push_back(jobOf(r));
     return out;
 }
 
 Result<PrintJob> PrintQueue::report(const std::string& kiosk, std::int64_t id, bool printed, const std::string& reason,
                                     core::Seconds now) {
-    std::lock_guard lock(m_mutex);
-    auto it = m_jobs.find(id);
-    if (it == m_jobs.end()) return makeError(ErrorCode::NotFound, "There is no print job " + std::to_string(id) + ".");
-    PrintJob& job = it->second;
+    auto row = m_store.printJob(id);
+    if (!row) return row.error();
+    if (!row.value()) return makeError(ErrorCode::NotFound, "There is no print job " + std::to_string(id) + ".");
+    PrintJob job = jobOf(*row.value());
     if (job.kiosk != kiosk) return makeError(ErrorCode::Forbidden, "Print job " + std::to_string(id) + " is another kiosk's.");
     // The deadline first, whether or not the host asked in between: a late failure stays "busy"
     // (what the tablet said). A report after the deadline still counts when it says the ticket
@@ -54,16 +68,18 @@ Result<PrintJob> PrintQueue::report(const std::string& kiosk, std::int64_t id, b
         (printed && job.state == PrintJobState::Failed && job.reason == "busy")) {
         job.state = printed ? PrintJobState::Printed : PrintJobState::Failed;
         job.reason = printed ? std::string() : reason;
+        if (auto st = m_store.setPrintJob(id, storedState(job.state), job.reason); !st) return st.error();
     }
     return job;
 }
 
-std::optional<PrintJob> PrintQueue::job(std::int64_t id, core::Seconds now) {
-    std::lock_guard lock(m_mutex);
-    auto it = m_jobs.find(id);
-    if (it == m_jobs.end()) return std::nullopt;
-    expire(it->second, now);
-    return it->second;
+Result<std::optional<PrintJob>> PrintQueue::job(std::int64_t id, core::Seconds now) {
+    auto row = m_store.printJob(id);
+    if (!row) return row.error();
+    if (!row.value()) return std::optional<PrintJob>{};
+    PrintJob job = jobOf(*row.value());
+    expire(job, now);
+    return std::optional<PrintJob>{std::move(job)};
 }
 
 } // namespace loket::server

@@ -414,7 +414,7 @@ void parseLocations(const Reader& r, const toml::table& root, ServerConfig& sc) 
     if (!node) return;
     const toml::array* list = node->as_array();
     if (!list || list->empty()) r.fail(node, "location", "must be [[location]] tables");
-    for (const char* key : {"service", "counter", "device", "hours_exception"})
+    for (const char* key : {"service", "counter", "device", "hours_exception", "booking"})
         if (const toml::node* n = root.get(key))
             r.fail(n, key, std::string("put it inside its [[location]] ([[location.") + key + "]]) when the file names locations");
     const bool rootHours = root.get("hours") != nullptr, rootWalkIn = root.get("walk_in_hours") != nullptr;
@@ -425,7 +425,8 @@ void parseLocations(const Reader& r, const toml::table& root, ServerConfig& sc) 
         LocationConfig loc;
         loc.id = r.string(*t, "location", "id");
         const std::string where = "location '" + loc.id + "'";
-        r.onlyKeys(*t, where, {"id", "name", "banner", "hours", "walk_in_hours", "hours_exception", "service", "counter", "device"});
+        r.onlyKeys(*t, where, {"id", "name", "banner", "hours", "walk_in_hours", "hours_exception", "service", "counter", "device",
+                               "booking" /* [[location.booking]], read by server/booking */});
         if (loc.id.empty() || loc.id.size() > 32 || loc.id.find_first_not_of("abcdefghijklmnopqrstuvwxyz0123456789_") != std::string::npos)
             r.fail(t->get("id"), where + ".id", "use 1 to 32 lower-case letters, digits and _ only");
         if (findLocation(sc, loc.id)) r.fail(t, where + ".id", "is used twice");

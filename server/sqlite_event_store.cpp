@@ -4,6 +4,7 @@
 
 #include <sqlite3.h>
 
+#include <algorithm>
 #include <utility>
 #include <vector>
 
@@ -136,6 +137,32 @@ CREATE TABLE door_answers(
   count INTEGER NOT NULL,
   PRIMARY KEY (day, service));
 )SQL"},
+    // 10: pairing codes waiting for approval (the secret's hash only) and the host's print jobs,
+    // and the devices' last heartbeats, in the store rather than one server's memory (several
+    // instances on PostgreSQL share them).
+    {10, R"SQL(
+CREATE TABLE pairings(
+  code TEXT PRIMARY KEY,
+  role TEXT NOT NULL,
+  address TEXT NOT NULL,
+  secret_hash TEXT NOT NULL UNIQUE,
+  created_at INTEGER NOT NULL,
+  expires_at INTEGER NOT NULL,
+  approved_device TEXT);
+CREATE TABLE print_jobs(
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  kiosk TEXT NOT NULL,
+  ticket TEXT NOT NULL,
+  created_at INTEGER NOT NULL,
+  state TEXT NOT NULL,
+  reason TEXT NOT NULL);
+CREATE INDEX print_jobs_by_kiosk ON print_jobs(kiosk, state);
+CREATE TABLE device_status(
+  id TEXT PRIMARY KEY,
+  status TEXT NOT NULL,
+  detail TEXT NOT NULL,
+  last_seen INTEGER NOT NULL);
+)SQL"},
 };
 
 constexpr int kSchemaVersion = std::size(kMigrations);
@@ -217,10 +244,22 @@ Result<std::unique_ptr<EventStore>> SqliteEventStore::open(const std::filesystem
     Statement seq(db, "SELECT seq FROM sqlite_sequence WHERE name = 'events'");
     if (seq.ok() && seq.step() == SQLITE_ROW) last = std::max(last, seq.integer(0));
     store->m_lastEventId = last;
+    if (sqlite3_open_v2(file.c_str(), &store->m_reader, SQLITE_OPEN_READWRITE | SQLITE_OPEN_FULLMUTEX, nullptr) != SQLITE_OK) {
+        std::string message = store->m_reader ? sqlite3_errmsg(store->m_reader) : "out of memory";
+        return makeError(ErrorCode::StoreFailed, "cannot open " + file.string() + " for reading: " + message);
+    }
+    sqlite3_busy_timeout(store->m_reader, 2000);
+    // The first read opens the write-ahead log and its index now, not in the middle of a commit.
+    Statement first(store->m_reader, "SELECT COUNT(*) FROM idempotency WHERE key = ''");
+    if (!first.ok() || first.step() != SQLITE_ROW)
+        return makeError(ErrorCode::StoreFailed, file.string() + ": reading retry keys: " + sqlite3_errmsg(store->m_reader));
     return std::unique_ptr<EventStore>(std::move(store));
 }
 
-SqliteEventStore::~SqliteEventStore() { sqlite3_close(m_db); }
+SqliteEventStore::~SqliteEventStore() {
+    sqlite3_close(m_reader); // first: the writer's close then checkpoints and removes the log
+    sqlite3_close(m_db);
+}
 
 Result<std::vector<StoredEvent>> SqliteEventStore::loadEvents() {
     std::lock_guard lock(m_mutex);
@@ -338,14 +377,27 @@ Result<std::optional<std::string>> SqliteEventStore::loadConfiguration() {
 }
 
 Result<std::optional<IdempotencyRecord>> SqliteEventStore::findIdempotency(const std::string& key) {
-    std::lock_guard lock(m_mutex);
-    Statement q(m_db, "SELECT request_hash, status, response, day FROM idempotency WHERE key = ?");
-    if (!q.ok()) return sqlError("reading retry keys");
-    int rc = q.bind(1, key).step();
-    if (rc == SQLITE_DONE) return std::optional<IdempotencyRecord>{};
-    if (rc != SQLITE_ROW) return sqlError("reading retry keys");
-    return std::optional<IdempotencyRecord>{IdempotencyRecord{key, q.text(0), static_cast<int>(q.integer(1)), q.text(2),
-                                                              static_cast<LocalDay>(q.integer(3))}};
+    auto found = findIdempotencies({key});
+    if (!found) return found.error();
+    if (found->empty()) return std::optional<IdempotencyRecord>{};
+    return std::optional<IdempotencyRecord>{std::move(found->front())};
+}
+
+Result<std::vector<IdempotencyRecord>> SqliteEventStore::findIdempotencies(const std::vector<std::string>& keys) {
+    std::lock_guard lock(m_readMutex);
+    auto failed = [&] { return makeError(ErrorCode::StoreFailed, std::string("reading retry keys: ") + sqlite3_errmsg(m_reader)); };
+    Statement q(m_reader, "SELECT request_hash, status, response, day FROM idempotency WHERE key = ?");
+    if (!q.ok()) return failed();
+    std::vector<IdempotencyRecord> out;
+    for (const std::string& key : keys) {
+        const int rc = q.bind(1, key).step();
+        if (rc == SQLITE_ROW)
+            out.push_back(IdempotencyRecord{key, q.text(0), static_cast<int>(q.integer(1)), q.text(2), static_cast<LocalDay>(q.integer(3))});
+        else if (rc != SQLITE_DONE)
+            return failed();
+        q.reset();
+    }
+    return out;
 }
 
 Result<std::vector<VisitRecord>> SqliteEventStore::visits(LocalDay day) {
@@ -423,6 +475,13 @@ Status SqliteEventStore::deleteSessionsOf(const std::string& username) {
     std::lock_guard lock(m_mutex);
     Statement q(m_db, "DELETE FROM sessions WHERE username = ?");
     if (!q.ok() || q.bind(1, username).step() != SQLITE_DONE) return sqlError("ending a user's sessions");
+    return Ok{};
+}
+
+Status SqliteEventStore::deleteExpiredSessions(core::Seconds now) {
+    std::lock_guard lock(m_mutex);
+    Statement q(m_db, "DELETE FROM sessions WHERE expires_at < ?");
+    if (!q.ok() || q.bind(1, now).step() != SQLITE_DONE) return sqlError("purging expired sessions");
     return Ok{};
 }
 
@@ -537,6 +596,110 @@ Status SqliteEventStore::probeWrite() {
         return st;
     }
     return Ok{};
+}
+
+Result<bool> SqliteEventStore::addPairing(const PairingRecord& p) {
+    std::lock_guard lock(m_mutex);
+    Statement q(m_db, "INSERT INTO pairings(code, role, address, secret_hash, created_at, expires_at, approved_device) "
+                      "VALUES(?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING");
+    q.bind(1, p.code).bind(2, p.role).bind(3, p.address).bind(4, p.secretHash).bind(5, p.createdAt).bind(6, p.expiresAt).bind(7, p.approvedDevice);
+    if (q.step() != SQLITE_DONE) return sqlError("storing a pairing");
+    return sqlite3_changes(m_db) == 1;
+}
+
+Result<std::vector<PairingRecord>> SqliteEventStore::pairings(std::int64_t now) {
+    std::lock_guard lock(m_mutex);
+    Statement gone(m_db, "DELETE FROM pairings WHERE expires_at <= ?");
+    gone.bind(1, now);
+    if (gone.step() != SQLITE_DONE) return sqlError("deleting expired pairings");
+    Statement q(m_db, "SELECT code, role, address, secret_hash, created_at, expires_at, approved_device FROM pairings ORDER BY created_at, code");
+    std::vector<PairingRecord> out;
+    int rc;
+    while ((rc = q.step()) == SQLITE_ROW) {
+        PairingRecord p{q.text(0), q.text(1), q.text(2), q.text(3), q.integer(4), q.integer(5), std::nullopt};
+        if (!q.null(6)) p.approvedDevice = q.text(6);
+        out.push_back(std::move(p));
+    }
+    if (rc != SQLITE_DONE) return sqlError("reading pairings");
+    return out;
+}
+
+Result<bool> SqliteEventStore::approvePairing(const std::string& code, const std::string& deviceId, std::int64_t now) {
+    std::lock_guard lock(m_mutex);
+    Statement q(m_db, "UPDATE pairings SET approved_device = ? WHERE code = ? AND approved_device IS NULL AND expires_at > ?");
+    q.bind(1, deviceId).bind(2, code).bind(3, now);
+    if (q.step() != SQLITE_DONE) return sqlError("approving a pairing");
+    return sqlite3_changes(m_db) == 1;
+}
+
+Result<bool> SqliteEventStore::takePairing(const std::string& code) {
+    std::lock_guard lock(m_mutex);
+    Statement q(m_db, "DELETE FROM pairings WHERE code = ?");
+    q.bind(1, code);
+    if (q.step() != SQLITE_DONE) return sqlError("deleting a pairing");
+    return sqlite3_changes(m_db) == 1;
+}
+
+Result<std::int64_t> SqliteEventStore::addPrintJob(const PrintJobRecord& job, std::int64_t keep) {
+    std::lock_guard lock(m_mutex);
+    Statement q(m_db, "INSERT INTO print_jobs(kiosk, ticket, created_at, state, reason) VALUES(?, ?, ?, ?, ?)");
+    q.bind(1, job.kiosk).bind(2, job.ticket).bind(3, job.createdAt).bind(4, job.state).bind(5, job.reason);
+    if (q.step() != SQLITE_DONE) return sqlError("storing a print job");
+    const std::int64_t id = sqlite3_last_insert_rowid(m_db);
+    Statement old(m_db, "DELETE FROM print_jobs WHERE id <= ?");
+    old.bind(1, id - keep);
+    if (old.step() != SQLITE_DONE) return sqlError("deleting old print jobs");
+    return id;
+}
+
+Result<std::vector<PrintJobRecord>> SqliteEventStore::takePrintJobs(const std::string& kiosk, std::int64_t notBefore) {
+    std::lock_guard lock(m_mutex); // one connection: the update and its RETURNING are one step
+    Statement q(m_db, "UPDATE print_jobs SET state = 'taken' WHERE kiosk = ? AND state = 'queued' AND created_at >= ? "
+                      "RETURNING id, kiosk, ticket, created_at, state, reason");
+    q.bind(1, kiosk).bind(2, notBefore);
+    std::vector<PrintJobRecord> out;
+    int rc;
+    while ((rc = q.step()) == SQLITE_ROW) out.push_back({q.integer(0), q.text(1), q.text(2), q.integer(3), q.text(4), q.text(5)});
+    if (rc != SQLITE_DONE) return sqlError("taking print jobs");
+    std::sort(out.begin(), out.end(), [](const PrintJobRecord& a, const PrintJobRecord& b) { return a.id < b.id; });
+    return out;
+}
+
+Status SqliteEventStore::setPrintJob(std::int64_t id, const std::string& state, const std::string& reason) {
+    std::lock_guard lock(m_mutex);
+    Statement q(m_db, "UPDATE print_jobs SET state = ?, reason = ? WHERE id = ?");
+    q.bind(1, state).bind(2, reason).bind(3, id);
+    if (q.step() != SQLITE_DONE) return sqlError("writing a print job");
+    return Ok{};
+}
+
+Result<std::optional<PrintJobRecord>> SqliteEventStore::printJob(std::int64_t id) {
+    std::lock_guard lock(m_mutex);
+    Statement q(m_db, "SELECT id, kiosk, ticket, created_at, state, reason FROM print_jobs WHERE id = ?");
+    q.bind(1, id);
+    const int rc = q.step();
+    if (rc == SQLITE_DONE) return std::optional<PrintJobRecord>{};
+    if (rc != SQLITE_ROW) return sqlError("reading a print job");
+    return std::optional<PrintJobRecord>{PrintJobRecord{q.integer(0), q.text(1), q.text(2), q.integer(3), q.text(4), q.text(5)}};
+}
+
+Status SqliteEventStore::putDeviceStatus(const DeviceStatusRecord& d) {
+    std::lock_guard lock(m_mutex);
+    Statement q(m_db, "INSERT INTO device_status(id, status, detail, last_seen) VALUES(?, ?, ?, ?) "
+                      "ON CONFLICT(id) DO UPDATE SET status = excluded.status, detail = excluded.detail, last_seen = excluded.last_seen");
+    q.bind(1, d.id).bind(2, d.status).bind(3, d.detail).bind(4, d.lastSeen);
+    if (q.step() != SQLITE_DONE) return sqlError("storing a device's heartbeat");
+    return Ok{};
+}
+
+Result<std::vector<DeviceStatusRecord>> SqliteEventStore::deviceStatuses() {
+    std::lock_guard lock(m_mutex);
+    Statement q(m_db, "SELECT id, status, detail, last_seen FROM device_status ORDER BY id");
+    std::vector<DeviceStatusRecord> out;
+    int rc;
+    while ((rc = q.step()) == SQLITE_ROW) out.push_back({q.text(0), q.text(1), q.text(2), q.integer(3)});
+    if (rc != SQLITE_DONE) return sqlError("reading devices' heartbeats");
+    return out;
 }
 
 } // namespace loket::server

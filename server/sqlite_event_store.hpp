@@ -36,6 +36,7 @@ public:
     Result<std::optional<StoredSession>> findSession(const std::string& tokenHash) override;
     Status deleteSession(const std::string& tokenHash) override;
     Status deleteSessionsOf(const std::string& username) override;
+    Status deleteExpiredSessions(core::Seconds now) override;
     Status putStaffAccount(const StaffAccountRecord& account) override;
     Result<std::vector<StaffAccountRecord>> staffAccounts() override;
 
@@ -44,10 +45,24 @@ public:
     Status purgeAudit(core::LocalDay before) override;
     Status putEnrolledDevice(const EnrolledDeviceRecord& device) override;
     Result<std::vector<EnrolledDeviceRecord>> enrolledDevices() override;
+    Result<bool> addPairing(const PairingRecord& pairing) override;
+    Result<std::vector<PairingRecord>> pairings(std::int64_t now) override;
+    Result<bool> approvePairing(const std::string& code, const std::string& deviceId, std::int64_t now) override;
+    Result<bool> takePairing(const std::string& code) override;
+    Result<std::int64_t> addPrintJob(const PrintJobRecord& job, std::int64_t keep) override;
+    Result<std::vector<PrintJobRecord>> takePrintJobs(const std::string& kiosk, std::int64_t notBefore) override;
+    Status setPrintJob(std::int64_t id, const std::string& state, const std::string& reason) override;
+    Result<std::optional<PrintJobRecord>> printJob(std::int64_t id) override;
+    Status putDeviceStatus(const DeviceStatusRecord& status) override;
+    Result<std::vector<DeviceStatusRecord>> deviceStatuses() override;
 
     Result<std::optional<std::string>> loadConfiguration() override;
 
     Status probeWrite() override;
+    // The executor's pipeline decides the next group during a commit: retry keys are read on a
+    // connection of their own, which sees what is committed and does not wait for the writer.
+    bool singleWriter() const override { return true; }
+    Result<std::vector<IdempotencyRecord>> findIdempotencies(const std::vector<std::string>& keys) override;
 
 private:
     explicit SqliteEventStore(sqlite3* db) : m_db(db) {}
@@ -58,6 +73,10 @@ private:
 
     std::mutex m_mutex; // one connection: one statement at a time
     sqlite3* m_db;
+    // The retry-key reader (WAL: a reader never waits for the writer's commit), opened with the
+    // store so that it holds the files open before any write.
+    std::mutex m_readMutex;
+    sqlite3* m_reader = nullptr;
     std::atomic<std::int64_t> m_lastEventId{0};
 };
 

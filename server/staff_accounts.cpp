@@ -54,8 +54,10 @@ Status StaffAccounts::load() {
 }
 
 Status StaffAccounts::save(const Stored& s) {
-    return m_store.putStaffAccount(StaffAccountRecord{s.account.username, s.passwordHash, roleName(s.account.role), s.account.counters,
+    auto st = m_store.putStaffAccount(StaffAccountRecord{s.account.username, s.passwordHash, roleName(s.account.role), s.account.counters,
                                                       s.account.createdAt, s.account.disabledAt, s.account.locations});
+    if (st) m_store.announceSharedChange("staff"); // the other instances re-read (load)
+    return st;
 }
 
 Result<StaffAccounts::Stored*> StaffAccounts::existing(const std::string& username) {
@@ -73,6 +75,7 @@ Result<StaffAccounts::Account> StaffAccounts::create(const std::string& username
     if (auto st = validateStaffPassword(password); !st) return st.error();
     if (std::any_of(m_fileStaff.begin(), m_fileStaff.end(), [&](const StaffConfig& s) { return s.username == username; }))
         return fieldError(ErrorCode::InvalidValue, "username", "The configuration file already has an account '" + username + "'.");
+    if (auto st = load(); !st) return st.error(); // a name another instance just took is taken
     Stored s{Account{username, *r, *r == Role::Admin ? std::vector<std::string>{"*"} : std::move(counters), now, std::nullopt, std::move(locations)},
              hashPassword(password, m_iterations)};
     std::lock_guard lock(m_mutex);
@@ -85,6 +88,7 @@ Result<StaffAccounts::Account> StaffAccounts::create(const std::string& username
 Result<StaffAccounts::Account> StaffAccounts::resetPassword(const std::string& username, const std::string& password) {
     if (auto st = validateStaffPassword(password); !st) return st.error();
     std::string hash = hashPassword(password, m_iterations);
+    if (auto st = load(); !st) return st.error(); // changed from the store's row, not an older copy
     std::lock_guard lock(m_mutex);
     auto s = existing(username);
     if (!s) return s.error();
@@ -99,6 +103,7 @@ Result<StaffAccounts::Account> StaffAccounts::update(const std::string& username
                                                      std::optional<std::vector<std::string>> locations) {
     auto r = staffRoleOf(role);
     if (!r) return r.error();
+    if (auto st = load(); !st) return st.error(); // changed from the store's row, not an older copy
     std::lock_guard lock(m_mutex);
     auto s = existing(username);
     if (!s) return s.error();
@@ -112,6 +117,7 @@ Result<StaffAccounts::Account> StaffAccounts::update(const std::string& username
 }
 
 Result<StaffAccounts::Account> StaffAccounts::setDisabled(const std::string& username, bool disabled, std::int64_t now) {
+    if (auto st = load(); !st) return st.error(); // changed from the store's row, not an older copy
     std::lock_guard lock(m_mutex);
     auto s = existing(username);
     if (!s) return s.error();
@@ -130,6 +136,9 @@ std::optional<StaffAccounts::Account> StaffAccounts::find(const std::string& use
 }
 
 std::optional<StaffAccounts::Account> StaffAccounts::check(const std::string& username, const std::string& password) {
+    // A log-in reads the accounts again: made, reset or disabled on another instance a moment
+    // ago counts now, not when its announcement arrives. (Log-ins are few; requests use the copy.)
+    if (auto st = load(); !st) return std::nullopt;
     std::string hash;
     std::optional<Account> account;
     {

@@ -29,7 +29,9 @@ public:
     // `fileStaff`: the file's accounts, whose names stay theirs.
     StaffAccounts(EventStore& store, const std::vector<StaffConfig>& fileStaff, int hashIterations = 100000)
         : m_store(store), m_fileStaff(fileStaff), m_iterations(hashIterations) {}
-    // Reads the accounts (at start-up).
+    // Reads the accounts: at start-up, at each log-in and change, and when another instance on the same
+    // store announces a change ("staff", EventStore::watchSharedChanges). Every change made here
+    // is announced to them.
     Status load();
 
     struct Account {

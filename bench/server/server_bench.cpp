@@ -20,6 +20,7 @@
 #include <chrono>
 #include <csignal>
 #include <cstdio>
+#include <cstdlib> // getloadavg
 #include <cstring>
 #include <filesystem>
 #include <fstream>
@@ -126,9 +127,17 @@ int main(int argc, char** argv) {
     runCheckins(server.port, checkins, kiosks, failed);
     const double checkinS = std::chrono::duration<double>(Clock::now() - t0).count();
     std::printf("check-ins: %d in %.2f s = %.0f durable check-ins/s (%d failed)\n", checkins, checkinS, checkins / checkinS, failed.load());
-    if (tmpfsRate > 0 && rawRate > 0)
-        std::printf("group commit: disk %.0f%% of tmpfs, %.1fx the raw commit rate (%d kiosks)\n", 100.0 * checkins / checkinS / tmpfsRate,
-                    checkins / checkinS / rawRate, kiosks);
+    if (tmpfsRate > 0 && rawRate > 0) {
+        // The aims (issue 11): disk >= 90 % of tmpfs and >= 2x the raw rate. Other work on the
+        // machine moves both runs, so the load average is printed beside the share.
+        double load[3] = {0, 0, 0};
+        (void)getloadavg(load, 3);
+        const double share = 100.0 * checkins / checkinS / tmpfsRate;
+        const double multiple = checkins / checkinS / rawRate;
+        std::printf("group commit: disk %.0f%% of tmpfs (aim >= 90%%: %s), %.1fx the raw commit rate (aim >= 2x: %s), %d kiosks, "
+                    "load average %.2f %.2f %.2f\n",
+                    share, share >= 90 ? "met" : "NOT met", multiple, multiple >= 2 ? "met" : "NOT met", kiosks, load[0], load[1], load[2]);
+    }
     std::printf("RSS after check-ins: %ld KiB\n", statusKb(server.pid, "VmRSS:"));
 
     // 2. Call-to-event latency with `streams` event streams connected.

@@ -8,6 +8,7 @@
 #include "shared/core/result.hpp"
 
 #include <chrono>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -29,9 +30,23 @@ struct ConnectorConfig {
     std::int32_t tomorrowFromS = 15 * 3600; // from this local time on, tomorrow is pulled as well
 };
 
+// The connectors of each location: "" for a one-location file's [[booking]] sections, the
+// location id for a city's [[location.booking]] sections (docs/locations.md). Each location's
+// connectors book into that location's queue only, with that location's services.
+using ConnectorsByLocation = std::map<std::string, std::vector<ConnectorConfig>>;
+
 // Reads every [[booking]] of the hall TOML at `path`. `serviceIds` are the hall's services (a
 // product map must name real ones). Fails with config_error naming the section and key.
 Result<std::vector<ConnectorConfig>> loadBookingConfig(const std::string& path, const std::vector<std::string>& serviceIds);
 Result<std::vector<ConnectorConfig>> parseBookingConfig(const std::string& tomlText, const std::vector<std::string>& serviceIds);
+
+// Reads the booking systems of every location: [[booking]] in a one-location file (key ""),
+// [[location.booking]] in a city's (a [[booking]] at the top of a city's file is an error).
+// `servicesByLocation`: each location's service ids ("" for a one-location file). Errors are
+// config_error "file:line: field: message" (`fileName` "" leaves the place out).
+Result<ConnectorsByLocation> parseLocationBookingConfig(const std::string& tomlText, const std::string& fileName,
+                                                        const std::map<std::string, std::vector<std::string>>& servicesByLocation);
+Result<ConnectorsByLocation> loadLocationBookingConfig(const std::string& path,
+                                                       const std::map<std::string, std::vector<std::string>>& servicesByLocation);
 
 } // namespace loket::server::booking

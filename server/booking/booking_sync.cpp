@@ -323,38 +323,50 @@ std::vector<BookingAlert> BookingSync::alerts() const {
     return {m_alerts.begin(), m_alerts.end()};
 }
 
-std::string BookingSync::metricsText() const {
-    const auto all = health();
+std::string BookingSync::metricsText() const { return bookingMetricsText({this}); }
+
+std::string bookingMetricsText(const std::vector<const BookingSync*>& syncs) {
+    struct Series {
+        const BookingSync* sync;
+        ConnectorHealth health;
+    };
+    std::vector<Series> all;
+    for (const BookingSync* sync : syncs)
+        if (sync)
+            for (auto& h : sync->health()) all.push_back({sync, std::move(h)});
+    if (all.empty()) return "";
     std::ostringstream out;
     auto head = [&](const char* name, const char* type, const char* help) {
         out << "# HELP " << name << ' ' << help << "\n# TYPE " << name << ' ' << type << '\n';
     };
-    auto labels = [&](const ConnectorHealth& h) {
-        return "connector=\"" + label(h.name) + "\",system=\"" + label(h.system) + "\",instance=\"" + label(m_instance) + "\"";
+    auto labels = [&](const Series& s) {
+        const ConnectorHealth& h = s.health;
+        return "connector=\"" + label(h.name) + "\",system=\"" + label(h.system) + "\",instance=\"" + label(s.sync->instance()) + "\"" +
+               (s.sync->location().empty() ? std::string() : ",location=\"" + label(s.sync->location()) + "\"");
     };
     head("loket_booking_up", "gauge", "1 when the last pull of the booking system succeeded");
-    for (const auto& h : all) out << "loket_booking_up{" << labels(h) << "} " << (h.lastSuccess && h.lastError.empty() ? 1 : 0) << '\n';
+    for (const auto& s : all) out << "loket_booking_up{" << labels(s) << "} " << (s.health.lastSuccess && s.health.lastError.empty() ? 1 : 0) << '\n';
     head("loket_booking_last_success_timestamp_seconds", "gauge", "Unix time of the last successful pull (0: none yet)");
-    for (const auto& h : all) out << "loket_booking_last_success_timestamp_seconds{" << labels(h) << "} " << h.lastSuccess.value_or(0) << '\n';
+    for (const auto& s : all) out << "loket_booking_last_success_timestamp_seconds{" << labels(s) << "} " << s.health.lastSuccess.value_or(0) << '\n';
     head("loket_booking_appointments", "gauge", "Appointments the booking system listed in the last successful pull");
-    for (const auto& h : all) out << "loket_booking_appointments{" << labels(h) << "} " << h.appointments << '\n';
+    for (const auto& s : all) out << "loket_booking_appointments{" << labels(s) << "} " << s.health.appointments << '\n';
     head("loket_booking_unknown_products", "gauge", "Products seen today that map to no Loket service");
-    for (const auto& h : all) out << "loket_booking_unknown_products{" << labels(h) << "} " << h.unknownProducts.size() << '\n';
+    for (const auto& s : all) out << "loket_booking_unknown_products{" << labels(s) << "} " << s.health.unknownProducts.size() << '\n';
     head("loket_booking_pulls_total", "counter", "Pulls by result");
-    for (const auto& h : all) {
-        out << "loket_booking_pulls_total{" << labels(h) << ",result=\"ok\"} " << h.pullsOk << '\n';
-        out << "loket_booking_pulls_total{" << labels(h) << ",result=\"error\"} " << h.pullsFailed << '\n';
+    for (const auto& s : all) {
+        out << "loket_booking_pulls_total{" << labels(s) << ",result=\"ok\"} " << s.health.pullsOk << '\n';
+        out << "loket_booking_pulls_total{" << labels(s) << ",result=\"error\"} " << s.health.pullsFailed << '\n';
     }
     head("loket_booking_lookups_total", "counter", "Check-in lookups by result");
-    for (const auto& h : all) {
-        out << "loket_booking_lookups_total{" << labels(h) << ",result=\"found\"} " << h.lookupsFound << '\n';
-        out << "loket_booking_lookups_total{" << labels(h) << ",result=\"not_found\"} " << h.lookupsNotFound << '\n';
-        out << "loket_booking_lookups_total{" << labels(h) << ",result=\"error\"} " << h.lookupsFailed << '\n';
+    for (const auto& s : all) {
+        out << "loket_booking_lookups_total{" << labels(s) << ",result=\"found\"} " << s.health.lookupsFound << '\n';
+        out << "loket_booking_lookups_total{" << labels(s) << ",result=\"not_found\"} " << s.health.lookupsNotFound << '\n';
+        out << "loket_booking_lookups_total{" << labels(s) << ",result=\"error\"} " << s.health.lookupsFailed << '\n';
     }
     head("loket_booking_changes_total", "counter", "Appointments booked into or withdrawn from the book");
-    for (const auto& h : all) {
-        out << "loket_booking_changes_total{" << labels(h) << ",change=\"booked\"} " << h.booked << '\n';
-        out << "loket_booking_changes_total{" << labels(h) << ",change=\"withdrawn\"} " << h.withdrawn << '\n';
+    for (const auto& s : all) {
+        out << "loket_booking_changes_total{" << labels(s) << ",change=\"booked\"} " << s.health.booked << '\n';
+        out << "loket_booking_changes_total{" << labels(s) << ",change=\"withdrawn\"} " << s.health.withdrawn << '\n';
     }
     return out.str();
 }

@@ -105,6 +105,9 @@ public:
     // gives RFC 3339 in the hall's offset), by default the Unix time as a number.
     nlohmann::json statusJson(const std::function<nlohmann::json(core::Seconds)>& when = {}) const;
     const std::string& instance() const { return m_instance; }
+    // The location whose book this fills in a city ("" in a one-location hall): a label in /metrics.
+    void setLocation(std::string location) { m_location = std::move(location); }
+    const std::string& location() const { return m_location; }
 
 private:
     struct Slot {
@@ -122,6 +125,7 @@ private:
 
     BookPort m_port;
     std::string m_instance;
+    std::string m_location;
     std::vector<Slot> m_slots;
     std::mutex m_pullMutex; // one pull round at a time
 
@@ -136,5 +140,9 @@ private:
     bool m_stop = false;
     std::thread m_thread;
 };
+
+// /metrics for the booking systems of every location: each family once, and a location="id"
+// label on the series of a city's location (none in a one-location hall, as before).
+std::string bookingMetricsText(const std::vector<const BookingSync*>& syncs);
 
 } // namespace loket::server::booking

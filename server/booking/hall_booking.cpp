@@ -4,12 +4,11 @@
 
 namespace loket::server::booking {
 
-Result<std::unique_ptr<BookingSync>> startBooking(const std::string& hallConfigPath, const std::vector<std::string>& serviceIds,
-                                                  const std::string& hallTimeZone, BookPort port, loket::booking::HallZone zone) {
-    auto configs = loadBookingConfig(hallConfigPath, serviceIds);
-    if (!configs) return configs.error();
-    if (configs->empty()) return std::unique_ptr<BookingSync>{};
-    auto sync = std::make_unique<BookingSync>(std::move(*configs), std::move(port), std::move(zone), hallTimeZone, instanceName());
+std::unique_ptr<BookingSync> startBooking(std::vector<ConnectorConfig> configs, const std::string& location, const std::string& hallTimeZone,
+                                          BookPort port, loket::booking::HallZone zone) {
+    if (configs.empty()) return nullptr;
+    auto sync = std::make_unique<BookingSync>(std::move(configs), std::move(port), std::move(zone), hallTimeZone, instanceName());
+    sync->setLocation(location);
     sync->start();
     return sync;
 }

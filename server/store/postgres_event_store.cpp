@@ -132,6 +132,32 @@ CREATE TABLE door_answers(
   count INTEGER NOT NULL,
   PRIMARY KEY (day, service));
 )SQL"},
+    // 7: pairing codes waiting for approval (the secret's hash only) and the host's print jobs,
+    // and the devices' last heartbeats, in the database rather than one instance's memory, so every
+    // instance sees them.
+    {7, R"SQL(
+CREATE TABLE pairings(
+  code TEXT PRIMARY KEY,
+  role TEXT NOT NULL,
+  address TEXT NOT NULL,
+  secret_hash TEXT NOT NULL UNIQUE,
+  created_at BIGINT NOT NULL,
+  expires_at BIGINT NOT NULL,
+  approved_device TEXT);
+CREATE TABLE print_jobs(
+  id BIGSERIAL PRIMARY KEY,
+  kiosk TEXT NOT NULL,
+  ticket TEXT NOT NULL,
+  created_at BIGINT NOT NULL,
+  state TEXT NOT NULL,
+  reason TEXT NOT NULL);
+CREATE INDEX print_jobs_by_kiosk ON print_jobs(kiosk, state);
+CREATE TABLE device_status(
+  id TEXT PRIMARY KEY,
+  status TEXT NOT NULL,
+  detail TEXT NOT NULL,
+  last_seen BIGINT NOT NULL);
+)SQL"},
 };
 
 constexpr int kPostgresSchemaVersion = std::size(kPostgresMigrations);
@@ -543,6 +569,12 @@ Status PostgresEventStore::deleteSession(const std::string& tokenHash) {
 Status PostgresEventStore::deleteSessionsOf(const std::string& username) {
     std::lock_guard lock(m_otherMutex);
     if (auto r = m_other->exec("ending a user's sessions", "DELETE FROM sessions WHERE username = $1", {username}); !r) return r.error();
+    return Ok{};
+}
+
+Status PostgresEventStore::deleteExpiredSessions(core::Seconds now) {
+    std::lock_guard lock(m_otherMutex);
+    if (auto r = m_other->exec("purging expired sessions", "DELETE FROM sessions WHERE expires_at < $1", {param(now)}); !r) return r.error();
     return Ok{};
 }
 

@@ -19,6 +19,7 @@
 
 #include "server/event_store.hpp"
 #include "postgres_connection.hpp"
+#include "postgres_listener.hpp"
 
 #include <atomic>
 #include <memory>
@@ -52,6 +53,7 @@ public:
     Result<std::optional<std::string>> loadConfiguration() override;
     Status deleteSession(const std::string& tokenHash) override;
     Status deleteSessionsOf(const std::string& username) override;
+    Status deleteExpiredSessions(core::Seconds now) override;
     Status putStaffAccount(const StaffAccountRecord& account) override;
     Result<std::vector<StaffAccountRecord>> staffAccounts() override;
 
@@ -60,6 +62,16 @@ public:
     Status purgeAudit(core::LocalDay before) override;
     Status putEnrolledDevice(const EnrolledDeviceRecord& device) override;
     Result<std::vector<EnrolledDeviceRecord>> enrolledDevices() override;
+    Result<bool> addPairing(const PairingRecord& pairing) override;
+    Result<std::vector<PairingRecord>> pairings(std::int64_t now) override;
+    Result<bool> approvePairing(const std::string& code, const std::string& deviceId, std::int64_t now) override;
+    Result<bool> takePairing(const std::string& code) override;
+    Result<std::int64_t> addPrintJob(const PrintJobRecord& job, std::int64_t keep) override;
+    Result<std::vector<PrintJobRecord>> takePrintJobs(const std::string& kiosk, std::int64_t notBefore) override;
+    Status setPrintJob(std::int64_t id, const std::string& state, const std::string& reason) override;
+    Result<std::optional<PrintJobRecord>> printJob(std::int64_t id) override;
+    Status putDeviceStatus(const DeviceStatusRecord& status) override;
+    Result<std::vector<DeviceStatusRecord>> deviceStatuses() override;
 
     Status probeWrite() override;
 
@@ -68,6 +80,9 @@ public:
     void endWriteTurn() override;
     Result<std::vector<StoredEvent>> eventsAfter(std::int64_t knownEventId) override;
     void watchCommits(std::function<void()> committed) override;
+    // The shared tables' announcements: NOTIFY / LISTEN on loket_shared (postgres_shared_tables.cpp).
+    void announceSharedChange(const std::string& topic) override;
+    void watchSharedChanges(std::function<void(const std::string&)> changed) override;
 
 private:
     PostgresEventStore(std::string url, std::unique_ptr<pg::Connection> writer, std::unique_ptr<pg::Connection> other)
@@ -103,6 +118,8 @@ private:
     std::mutex m_watchMutex;
     std::thread m_watcher;
     int m_stopPipe[2] = {-1, -1};
+    // watchSharedChanges' listener (its own connection and thread).
+    std::unique_ptr<pg::Listener> m_sharedListener;
 };
 
 } // namespace loket::server

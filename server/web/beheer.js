@@ -21,6 +21,8 @@
     pending: null, // {body, prefix, done}: a change waiting for the manager's confirmation
     stream: null,
     staff: { accounts: [], roles: ['admin', 'counter'] },
+    // A city: the locations this manager works at ({id, name}), from GET /api/v1/city; [] in one hall.
+    myLocations: [],
     staffChoice: '' // the chosen page account; '' = a new one
   };
 
@@ -270,6 +272,9 @@
     const result = await adminCall('/api/v1/staff');
     if (!result.ok) return;
     state.staff = result.data;
+    const city = await adminCall('/api/v1/city');
+    if (city.ok && city.data && Array.isArray(city.data.locations))
+      state.myLocations = city.data.locations.filter((l) => l.id).map((l) => ({ id: l.id, name: l.name }));
     if (state.staffChoice && !pageAccount(state.staffChoice)) state.staffChoice = '';
     renderStaff();
   }
@@ -282,9 +287,19 @@
     return a.counters.map((id) => Loket.counterLabel(state.config ? state.config.counters : [], id)).join(', ');
   }
 
+  // An account's locations by name ("*" = every location); those of others by their id.
+  function locationsText(a) {
+    const list = a.locations || ['*'];
+    if (list.includes('*')) return t('beheer.staff.all_locations');
+    return list.map((id) => (state.myLocations.find((l) => l.id === id) || { name: id }).name).join(', ');
+  }
+
   function renderStaff() {
+    const city = state.myLocations.length > 0;
+    $('staff-locations-head').hidden = !city;
     $('staff-body').replaceChildren(...state.staff.accounts.map((a) => el('tr', { 'data-account': a.username, 'data-source': a.source },
       el('th', { scope: 'row' }, a.username), el('td', {}, t(`common.role.${a.role}`)), el('td', {}, countersText(a)),
+      ...(city ? [el('td', { 'data-column': 'locations' }, locationsText(a))] : []),
       el('td', {}, t(`beheer.staff.source.${a.source}`)),
       el('td', {}, a.disabled ? t('beheer.staff.disabled') : t('beheer.staff.active')))));
     const options = state.staff.accounts.filter((a) => a.source === 'page')
@@ -310,6 +325,12 @@
       ...counters.map((c) => el('label', {}, el('input', { type: 'checkbox', name: 'counters', value: c.id, checked: a.counters.includes(c.id) }),
         ' ', t('common.counter_label', { name: c.name }))));
     staffRoleChanged();
+    // A city: the account's locations among those this manager works at (a new account: this one).
+    $('staff-locations').hidden = state.myLocations.length === 0;
+    const here = (state.session && state.session.location) || '';
+    const has = (id) => (a.username ? (a.locations || ['*']).some((l) => l === '*' || l === id) : id === here);
+    $('staff-locations-list').replaceChildren(...state.myLocations.map((l) => el('label', {},
+      el('input', { type: 'checkbox', name: 'locations', value: l.id, checked: has(l.id) }), ' ', l.name)));
     const toggle = $('staff-toggle');
     toggle.hidden = !a.username;
     toggle.dataset.i18n = a.disabled ? 'beheer.staff.enable' : 'beheer.staff.disable';
@@ -342,14 +363,16 @@
     const counters = role === 'admin' ? [] : [...$('staff-counters-list').querySelectorAll('input:checked')].map((i) => i.value);
     const password = $('staff-password').value;
     const existing = pageAccount(state.staffChoice);
+    const access = { role, counters };
+    if (state.myLocations.length) access.locations = [...$('staff-locations-list').querySelectorAll('input:checked')].map((i) => i.value);
     if (!existing) {
       const username = $('staff-username').value.trim();
-      const result = await adminCall('/api/v1/staff', { method: 'POST', body: { username, password, role, counters } });
+      const result = await adminCall('/api/v1/staff', { method: 'POST', body: { username, password, ...access } });
       if (result.ok) state.staffChoice = username;
       return staffDone(result, t('beheer.saved'));
     }
     const path = `/api/v1/staff/${encodeURIComponent(existing.username)}`;
-    let result = await adminCall(`${path}/access`, { method: 'POST', body: { role, counters } });
+    let result = await adminCall(`${path}/access`, { method: 'POST', body: access });
     if (result.ok && password) result = await adminCall(`${path}/password`, { method: 'POST', body: { password } });
     return staffDone(result, password && result.ok ? t('beheer.staff.password_saved') : t('beheer.saved'));
   }

@@ -4,6 +4,7 @@
 #include <catch2/catch.hpp>
 
 #include <cstdlib>
+#include <map>
 
 using namespace loket;
 using loket::server::booking::parseBookingConfig;
@@ -74,4 +75,76 @@ TEST_CASE("ics feed: a hall without [[booking]] has no connectors") {
     auto config = parseBookingConfig("[hall]\nname = \"x\"\n", kServices);
     REQUIRE(config);
     CHECK(config->empty());
+}
+
+namespace {
+
+// A city of two locations; noord's services are its own (no passports there).
+const std::string kCity = R"([hall]
+name = "Rijnwaarde"
+
+[[location]]
+id = "stadhuis"
+name = "Stadhuis"
+
+[[location.booking]]
+system = "jcc"
+endpoint = "https://jcc.example/GenericGuidanceSystem2.asmx"
+location = "1"
+
+[location.booking.products]
+"1" = "paspoort"
+
+[[location]]
+id = "noord"
+name = "Noord"
+
+[[location.booking]]
+system = "ics"
+endpoint = "https://agenda.example/noord.ics"
+
+[location.booking.products]
+"Ophalen" = "ophalen"
+)";
+
+const std::map<std::string, std::vector<std::string>> kCityServices{{"stadhuis", {"paspoort", "ophalen"}}, {"noord", {"ophalen"}}};
+
+std::string cityError(const std::string& text) {
+    auto config = loket::server::booking::parseLocationBookingConfig(text, "city.toml", kCityServices);
+    REQUIRE_FALSE(config);
+    CHECK(config.error().code == ErrorCode::ConfigError);
+    return config.error().message;
+}
+
+} // namespace
+
+TEST_CASE("locations: each [[location.booking]] belongs to its location, with that location's services") {
+    auto config = loket::server::booking::parseLocationBookingConfig(kCity, "city.toml", kCityServices);
+    REQUIRE(config);
+    REQUIRE(config->size() == 2);
+    REQUIRE(config->at("stadhuis").size() == 1);
+    CHECK(config->at("stadhuis")[0].name == "jcc");
+    CHECK(config->at("stadhuis")[0].location == "1"); // the booking system's own location id
+    CHECK(config->at("stadhuis")[0].products.at("1") == "paspoort");
+    REQUIRE(config->at("noord").size() == 1);
+    CHECK(config->at("noord")[0].system == loket::booking::System::Ics);
+    CHECK(config->at("noord")[0].products.at("Ophalen") == "ophalen");
+    // The same connector name in two locations is fine: each location's connectors are its own.
+    std::string twice = kCity;
+    twice.replace(twice.find("system = \"ics\""), 14, "system = \"ics\"\nname = \"jcc\"");
+    CHECK(loket::server::booking::parseLocationBookingConfig(twice, "city.toml", kCityServices));
+}
+
+TEST_CASE("locations: booking mistakes in a city's file name the file, the line and the field") {
+    // A product mapped to a service another location has, but this one does not.
+    std::string text = kCity;
+    text.replace(text.find("\"Ophalen\" = \"ophalen\""), 21, "\"Paspoort\" = \"paspoort\"");
+    CHECK(cityError(text) == "city.toml:25: location 'noord'.booking 'ics'.products.Paspoort: 'paspoort' is not a configured service of the location");
+    // A [[booking]] at the top of a file with locations: which location would it fill?
+    CHECK(cityError("[[booking]]\nsystem = \"ics\"\nendpoint = \"https://x\"\n\n" + kCity) ==
+          "city.toml:1: booking: put it inside its [[location]] ([[location.booking]]) when the file names locations");
+    // A mistake inside a location's connector.
+    text = kCity;
+    text.replace(text.find("https://agenda.example/noord.ics"), 32, "ftp://agenda.example/noord.ics");
+    CHECK(cityError(text) == "city.toml:22: location 'noord'.booking 'ics'.endpoint: must start with https:// (or http:// on a closed network)");
 }

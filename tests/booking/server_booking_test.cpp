@@ -153,3 +153,85 @@ TEST_CASE("jcc: the real hall server pulls JCC, checks a resident in, and shows 
     CHECK(c["appointments"] == 4);
     CHECK(checkIn(kiosk, "7100004", "k5") == 201);
 }
+
+namespace {
+
+// A [[location.booking]] of the JCC fake at `endpoint`, its product "1" as `service`.
+std::string locationJcc(const std::string& name, const std::string& endpoint, const std::string& service) {
+    return "[[location.booking]]\nsystem = \"jcc\"\nname = \"" + name + "\"\nendpoint = \"" + endpoint +
+           "\"\nlocation = \"1\"\nusername = \"loket\"\nsecret_env = \"LOKET_TEST_JCC_PASSWORD\"\npull_interval_s = 10\n"
+           "\n[location.booking.products]\n\"1\" = \"" + service + "\"\n\n";
+}
+
+// The city example with a booking system inside the locations stadhuis and noord (each section
+// goes in just before the next [[location]], so it belongs to the one above).
+std::filesystem::path cityWithAgendas(const TempDir& dir, const std::string& stadhuis, const std::string& noord) {
+    std::ifstream in(std::filesystem::path(LOKET_SOURCE_DIR) / "firmware-config" / "city.example.toml");
+    std::stringstream buffer;
+    buffer << in.rdbuf();
+    std::string text = buffer.str();
+    auto before = [&](const std::string& anchor, const std::string& insert) {
+        const auto at = text.find(anchor);
+        REQUIRE(at != std::string::npos);
+        text.insert(at, insert);
+    };
+    before("[[location]]\nid = \"noord\"", locationJcc("jcc", stadhuis, "paspoort"));
+    before("[[location]]\nid = \"dorp\"", locationJcc("jcc", noord, "ophalen"));
+    const auto path = dir.path() / "city.toml";
+    std::ofstream(path) << text;
+    return path;
+}
+
+} // namespace
+
+TEST_CASE("locations: each location's booking system books into its own queue only") {
+    const std::string today = todayUtc();
+    FakeJcc stadhuisAgenda, noordAgenda; // two agendas in the booking system, one per location
+    stadhuisAgenda.put(at("7100001", today, 5));
+    stadhuisAgenda.put(at("7100002", today, 10));
+    noordAgenda.put(at("7200001", today, 5));
+    TempDir dir;
+    ServerProcess server(dir.path() / "city.db", cityWithAgendas(dir, stadhuisAgenda.endpoint(), noordAgenda.endpoint()),
+                         {hallClockAt(9 * 3600), "LOKET_TEST_JCC_PASSWORD=jcc-secret-for-tests"});
+    ApiClient stadhuisAdmin(server, "stadhuis-admin-token");
+    ApiClient noordAdmin(server, loginDemo(server, "beheer-noord"));
+
+    // Each location's status names its own connector, and each pulled its own agenda.
+    REQUIRE(within(20, [&] { return connector(stadhuisAdmin).value("ok", false) && connector(noordAdmin).value("ok", false); }));
+    CHECK(connector(stadhuisAdmin)["appointments"] == 2);
+    CHECK(connector(noordAdmin)["appointments"] == 1);
+    CHECK(stadhuisAdmin.get("/api/v1/booking/status").json["connectors"].size() == 1);
+    CHECK(noordAdmin.get("/api/v1/booking/status").json["connectors"].size() == 1);
+
+    // Each book holds its own location's appointments only.
+    auto stadhuisBook = stadhuisAdmin.get("/api/v1/appointments?date=" + today);
+    auto noordBook = noordAdmin.get("/api/v1/appointments?date=" + today);
+    REQUIRE(stadhuisBook.status == 200);
+    REQUIRE(noordBook.status == 200);
+    CHECK(stadhuisBook.body.find("7100001") != std::string::npos);
+    CHECK(stadhuisBook.body.find("7100002") != std::string::npos);
+    CHECK(stadhuisBook.body.find("7200001") == std::string::npos);
+    CHECK(noordBook.body.find("7200001") != std::string::npos);
+    CHECK(noordBook.body.find("7100001") == std::string::npos);
+
+    // A kiosk checks in its own location's appointments; another location's code is unknown
+    // there (its own booking system is asked, and does not know it).
+    ApiClient stadhuisKiosk(server, "stadhuis-kiosk-token");
+    ApiClient noordKiosk(server, "noord-kiosk-token");
+    CHECK(checkIn(noordKiosk, "7100001", "n1") == 404);
+    CHECK(checkIn(noordKiosk, "7200001", "n2") == 201);
+    CHECK(checkIn(stadhuisKiosk, "7200001", "s1") == 404);
+    CHECK(checkIn(stadhuisKiosk, "7100001", "s2") == 201);
+
+    // /metrics: one series per location's connector, labelled with the location.
+    CHECK(metricLine(server, "loket_booking_up{connector=\"jcc\",system=\"jcc\"").find("location=\"stadhuis\"") != std::string::npos);
+    std::istringstream metrics(ApiClient(server).get("/metrics").body);
+    int up = 0;
+    for (std::string line; std::getline(metrics, line);)
+        if (line.rfind("loket_booking_up{", 0) == 0) {
+            ++up;
+            CHECK((line.find("location=\"stadhuis\"") != std::string::npos || line.find("location=\"noord\"") != std::string::npos));
+            CHECK(line.back() == '1');
+        }
+    CHECK(up == 2);
+}

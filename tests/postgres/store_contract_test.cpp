@@ -340,6 +340,24 @@ void doorAnswersKeptPerDay(Stores& stores) {
     CHECK(none->empty());
 }
 
+// A city's shared store has no day start: its expired sessions are deleted on their own.
+template <typename Stores>
+void expiredSessionsDeletedAlone(Stores& stores) {
+    auto store = stores.open();
+    REQUIRE(store->putSession("ended", {"demo", 100}));
+    REQUIRE(store->putSession("ends-now", {"demo", 200, "noord"}));
+    REQUIRE(store->putSession("later", {"demo", 300}));
+    REQUIRE(store->deleteExpiredSessions(200));
+    auto ended = store->findSession("ended");
+    REQUIRE(ended);
+    CHECK_FALSE(ended->has_value());
+    for (const char* kept : {"ends-now", "later"}) {
+        auto s = store->findSession(kept);
+        REQUIRE(s);
+        CHECK(s->has_value());
+    }
+}
+
 template <typename Stores>
 void sessionsAuditAndDevices(Stores& stores) {
     auto store = stores.open();
@@ -401,6 +419,70 @@ void sessionsAuditAndDevices(Stores& stores) {
     CHECK(store->probeWrite());
 }
 
+// Pairing codes, the host's print jobs and devices' heartbeats (docs/postgresql.md): what
+// several instances share beside the event log.
+template <typename Stores>
+void pairingsPrintJobsAndHeartbeats(Stores& stores) {
+    auto store = stores.open();
+    REQUIRE(store->addPairing({"123456", "kiosk", "10.0.0.5", "s1", 1000, 1600, std::nullopt}).value());
+    CHECK_FALSE(store->addPairing({"123456", "display", "10.0.0.6", "s2", 1000, 1600, std::nullopt}).value()); // the code is taken
+    REQUIRE(store->addPairing({"654321", "display", "10.0.0.6", "s3", 1100, 1200, std::nullopt}).value());
+    auto open = store->pairings(1150);
+    REQUIRE(open);
+    REQUIRE(open->size() == 2);
+    CHECK((*open)[0].code == "123456");
+    CHECK((*open)[0].secretHash == "s1");
+    CHECK_FALSE((*open)[0].approvedDevice);
+    CHECK_FALSE(store->approvePairing("654321", "scherm", 1200).value()); // expired
+    REQUIRE(store->approvePairing("123456", "kiosk-bij-de-lift", 1200).value());
+    CHECK_FALSE(store->approvePairing("123456", "nog-een", 1200).value()); // approved once
+    open = store->pairings(1200); // the expired one goes
+    REQUIRE(open);
+    REQUIRE(open->size() == 1);
+    CHECK((*open)[0].approvedDevice == std::optional<std::string>("kiosk-bij-de-lift"));
+    CHECK(store->takePairing("123456").value());
+    CHECK_FALSE(store->takePairing("123456").value()); // the secret works once
+    CHECK(store->pairings(1200)->empty());
+
+    const auto first = store->addPrintJob({0, "kiosk-1", R"({"ticket":{"number":"A001"}})", 100, "queued", ""}, 3);
+    REQUIRE(first);
+    const auto other = store->addPrintJob({0, "kiosk-2", "{}", 100, "queued", ""}, 3);
+    const auto old = store->addPrintJob({0, "kiosk-1", "{}", 90, "queued", ""}, 3);
+    REQUIRE(other);
+    REQUIRE(old);
+    auto taken = store->takePrintJobs("kiosk-1", 95); // the one made at 90 is past its deadline
+    REQUIRE(taken);
+    REQUIRE(taken->size() == 1);
+    CHECK((*taken)[0].id == *first);
+    CHECK((*taken)[0].state == "taken");
+    CHECK((*taken)[0].ticket == R"({"ticket":{"number":"A001"}})");
+    CHECK(store->takePrintJobs("kiosk-1", 95)->empty()); // taken once
+    REQUIRE(store->setPrintJob(*first, "failed", "paper_out"));
+    auto job = store->printJob(*first);
+    REQUIRE(job);
+    REQUIRE(job->has_value());
+    CHECK((*job)->state == "failed");
+    CHECK((*job)->reason == "paper_out");
+    CHECK((*job)->kiosk == "kiosk-1");
+    CHECK((*job)->createdAt == 100);
+    REQUIRE(store->addPrintJob({0, "kiosk-1", "{}", 100, "queued", ""}, 3)); // keeps the last 3
+    CHECK_FALSE(store->printJob(*first)->has_value());
+    CHECK(store->printJob(*other)->has_value());
+
+    REQUIRE(store->putDeviceStatus({"kiosk-1", "ok", R"({"printer":"ok"})", 500}));
+    REQUIRE(store->putDeviceStatus({"kiosk-1", "degraded", R"({"printer":"paper_out"})", 510}));
+    REQUIRE(store->putDeviceStatus({"display-1", "ok", "{}", 505}));
+    store.reset();
+    auto reopened = stores.open();
+    auto statuses = reopened->deviceStatuses();
+    REQUIRE(statuses);
+    REQUIRE(statuses->size() == 2);
+    CHECK((*statuses)[1].id == "kiosk-1");
+    CHECK((*statuses)[1].status == "degraded");
+    CHECK((*statuses)[1].detail == R"({"printer":"paper_out"})");
+    CHECK((*statuses)[1].lastSeen == 510);
+}
+
 template <typename Stores>
 void aNewerSchemaIsRefused(Stores& stores) {
     stores.setSchemaVersion(99);
@@ -435,6 +517,8 @@ STORE_CONTRACT("finished-day visits are stored and read back per day, field by f
 STORE_CONTRACT("a finished day's door answers are kept per day and service, across purges and a reopen", doorAnswersKeptPerDay)
 STORE_CONTRACT("sessions, the audit trail and enrolled devices are kept and purged as told", sessionsAuditAndDevices)
 STORE_CONTRACT("a database from a newer server is refused", aNewerSchemaIsRefused)
+STORE_CONTRACT("expired sessions are deleted without a new day (a city's shared store)", expiredSessionsDeletedAlone)
+STORE_CONTRACT("pairing codes, print jobs and devices' heartbeats are shared: taken once, kept as told", pairingsPrintJobsAndHeartbeats)
 
 TEST_CASE("postgres: instances that start together migrate the database once") {
     PostgresStores stores;

@@ -141,3 +141,81 @@ TEST_CASE("backup: restore refuses a file that is not a Loket database and leave
     CHECK(ApiClient(server, "demo-display-token").get("/api/v1/hall").json["event_id"].get<long long>() > 0);
     CHECK(!std::filesystem::exists(db.string() + ".before-restore"));
 }
+
+namespace {
+
+// Checks a walk-in in and returns its number ("B003").
+std::string walkIn(const ServerProcess& server, const std::string& token, const std::string& service, const std::string& key) {
+    ApiClient kiosk(server, token);
+    auto t = kiosk.post("/api/v1/tickets", {{"service", service}}, {{"Idempotency-Key", key}});
+    REQUIRE(t.status == 201);
+    return t.json["ticket"]["number"];
+}
+
+} // namespace
+
+TEST_CASE("locations: a city's backup restored brings back every location's queue") {
+    TempDir dir;
+    const auto city = std::filesystem::path(LOKET_SOURCE_DIR) / "firmware-config" / "city.example.toml";
+    const auto live = dir.path() / "live" / "city.db";
+    const auto backupFile = dir.path() / "backups" / "city-backup.db";
+    std::filesystem::create_directories(live.parent_path());
+    std::filesystem::create_directories(backupFile.parent_path());
+    {
+        ServerProcess server(live, city);
+        // Each location its own queue: 2 at the town hall, 3 at Noord, 1 at Oosterdorp.
+        for (int i = 0; i < 2; ++i) walkIn(server, "stadhuis-kiosk-token", "paspoort", "s" + std::to_string(i));
+        for (int i = 0; i < 3; ++i) walkIn(server, "noord-kiosk-token", "ophalen", "n" + std::to_string(i));
+        CHECK(walkIn(server, "dorp-kiosk-token", "ophalen", "d0") == "B001");
+        auto backup = runServerCommand("backup --to " + backupFile.string() + " --db " + live.string());
+        INFO(backup.output);
+        REQUIRE(backup.exitCode == 0);
+        for (const char* id : {"stadhuis", "noord", "dorp"}) {
+            CHECK(backup.output.find(std::string("location ") + id + ":") != std::string::npos);
+            CHECK(std::filesystem::is_regular_file(dir.path() / "backups" / ("city-backup." + std::string(id) + ".db")));
+        }
+        // After the backup: not in it, so gone after the restore.
+        CHECK(walkIn(server, "noord-kiosk-token", "ophalen", "n-after") == "B004");
+    }
+
+    // Restored into a new place, every location resumes where the backup was taken.
+    const auto restored = dir.path() / "restored" / "city.db";
+    std::filesystem::create_directories(restored.parent_path());
+    auto restore = runServerCommand("restore " + backupFile.string() + " --db " + restored.string());
+    INFO(restore.output);
+    REQUIRE(restore.exitCode == 0);
+    for (const char* id : {"stadhuis", "noord", "dorp"})
+        CHECK(std::filesystem::is_regular_file(dir.path() / "restored" / ("city." + std::string(id) + ".db")));
+    ServerProcess server(restored, city);
+    for (const auto& [token, waiting] : std::vector<std::pair<std::string, int>>{
+             {"stadhuis-display-token", 2}, {"noord-display-token", 3}, {"dorp-display-token", 1}}) {
+        INFO(token);
+        auto hall = ApiClient(server, token).get("/api/v1/hall");
+        REQUIRE(hall.status == 200);
+        int tickets = 0;
+        for (const auto& s : hall.json["services"]) tickets += s.value("waiting", 0);
+        CHECK(tickets == waiting);
+    }
+    CHECK(walkIn(server, "stadhuis-kiosk-token", "paspoort", "s-after") == "A003");
+    CHECK(walkIn(server, "noord-kiosk-token", "ophalen", "n-after-restore") == "B004");
+    CHECK(walkIn(server, "dorp-kiosk-token", "ophalen", "d-after") == "B002");
+}
+
+TEST_CASE("locations: restore moves aside a location file the backup has none of") {
+    TempDir dir;
+    const auto db = dir.path() / "hall.db";
+    const auto backupFile = dir.path() / "hall-backup.db";
+    {
+        ServerProcess server(db);
+        REQUIRE(ApiClient(server, "demo-kiosk-token").post("/api/v1/tickets", {{"service", "ophalen"}}, {{"Idempotency-Key", "a"}}).status == 201);
+    }
+    REQUIRE(runServerCommand("backup --to " + backupFile.string() + " --db " + db.string()).exitCode == 0);
+    CHECK_FALSE(std::filesystem::exists(dir.path() / "hall-backup.noord.db"));
+    // A location file made after that backup (the hall became a city).
+    std::filesystem::copy_file(db, dir.path() / "hall.noord.db");
+    auto restore = runServerCommand("restore " + backupFile.string() + " --db " + db.string());
+    INFO(restore.output);
+    REQUIRE(restore.exitCode == 0);
+    CHECK_FALSE(std::filesystem::exists(dir.path() / "hall.noord.db"));
+    CHECK(std::filesystem::is_regular_file(dir.path() / "hall.noord.db.before-restore"));
+}

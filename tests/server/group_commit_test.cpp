@@ -43,10 +43,25 @@ public:
         }
         m_changed.notify_all();
     }
+    // Lets the next `n` commits through a closed gate.
+    void allow(int n) {
+        {
+            std::lock_guard l(m_mutex);
+            m_permits += n;
+        }
+        m_changed.notify_all();
+    }
     bool holding() {
         std::lock_guard l(m_mutex);
         return m_held > 0;
     }
+    // Retry-key look-ups made while a commit was held at the gate.
+    int lookupsWhileHeld() {
+        std::lock_guard l(m_mutex);
+        return m_lookupsWhileHeld;
+    }
+    // Fails the next this many commits that pass the gate.
+    std::atomic<int> failNext{0};
     // Fails every group of more than this many commands (0: none fails).
     std::atomic<std::size_t> failGroupsOver{0};
     std::vector<std::size_t> groups() {
@@ -58,16 +73,27 @@ public:
         {
             std::unique_lock l(m_mutex);
             ++m_held;
-            m_changed.wait(l, [&] { return m_open; });
+            m_changed.wait(l, [&] { return m_open || m_permits > 0; });
+            if (!m_open) --m_permits;
             --m_held;
             m_groups.push_back(batches.size());
         }
         if (failGroupsOver > 0 && batches.size() > failGroupsOver)
             return makeError(ErrorCode::StoreFailed, "disk I/O error (injected)");
+        if (failNext > 0) {
+            --failNext;
+            return makeError(ErrorCode::StoreFailed, "disk I/O error (injected)");
+        }
         return m_inner->commitGroup(batches);
     }
     Result<std::vector<StoredEvent>> loadEvents() override { return m_inner->loadEvents(); }
-    Result<std::optional<IdempotencyRecord>> findIdempotency(const std::string& key) override { return m_inner->findIdempotency(key); }
+    Result<std::optional<IdempotencyRecord>> findIdempotency(const std::string& key) override {
+        {
+            std::lock_guard l(m_mutex);
+            if (m_held > 0) ++m_lookupsWhileHeld;
+        }
+        return m_inner->findIdempotency(key);
+    }
     Result<std::vector<core::VisitRecord>> visits(core::LocalDay day) override { return m_inner->visits(day); }
     Result<core::DoorAnswerCounts> doorAnswers(core::LocalDay day) override { return m_inner->doorAnswers(day); }
     std::int64_t lastEventId() const override { return m_inner->lastEventId(); }
@@ -75,22 +101,38 @@ public:
     Result<std::optional<StoredSession>> findSession(const std::string& h) override { return m_inner->findSession(h); }
     Status deleteSession(const std::string& h) override { return m_inner->deleteSession(h); }
     Status deleteSessionsOf(const std::string& u) override { return m_inner->deleteSessionsOf(u); }
+    Status deleteExpiredSessions(core::Seconds now) override { return m_inner->deleteExpiredSessions(now); }
     Status putStaffAccount(const StaffAccountRecord& a) override { return m_inner->putStaffAccount(a); }
     Result<std::vector<StaffAccountRecord>> staffAccounts() override { return m_inner->staffAccounts(); }
     Status probeWrite() override { return m_inner->probeWrite(); }
+    bool singleWriter() const override { return m_inner->singleWriter(); }
     Result<std::optional<std::string>> loadConfiguration() override { return m_inner->loadConfiguration(); }
     Status appendAudit(const AuditEntry& e) override { return m_inner->appendAudit(e); }
     Result<std::vector<AuditEntry>> auditEntries(core::LocalDay day) override { return m_inner->auditEntries(day); }
     Status purgeAudit(core::LocalDay before) override { return m_inner->purgeAudit(before); }
     Status putEnrolledDevice(const EnrolledDeviceRecord& d) override { return m_inner->putEnrolledDevice(d); }
     Result<std::vector<EnrolledDeviceRecord>> enrolledDevices() override { return m_inner->enrolledDevices(); }
+    Result<bool> addPairing(const PairingRecord& p) override { return m_inner->addPairing(p); }
+    Result<std::vector<PairingRecord>> pairings(std::int64_t now) override { return m_inner->pairings(now); }
+    Result<bool> approvePairing(const std::string& c, const std::string& d, std::int64_t now) override { return m_inner->approvePairing(c, d, now); }
+    Result<bool> takePairing(const std::string& c) override { return m_inner->takePairing(c); }
+    Result<std::int64_t> addPrintJob(const PrintJobRecord& j, std::int64_t keep) override { return m_inner->addPrintJob(j, keep); }
+    Result<std::vector<PrintJobRecord>> takePrintJobs(const std::string& k, std::int64_t notBefore) override {
+        return m_inner->takePrintJobs(k, notBefore);
+    }
+    Status setPrintJob(std::int64_t id, const std::string& s, const std::string& r) override { return m_inner->setPrintJob(id, s, r); }
+    Result<std::optional<PrintJobRecord>> printJob(std::int64_t id) override { return m_inner->printJob(id); }
+    Status putDeviceStatus(const DeviceStatusRecord& d) override { return m_inner->putDeviceStatus(d); }
+    Result<std::vector<DeviceStatusRecord>> deviceStatuses() override { return m_inner->deviceStatuses(); }
 
 private:
     std::unique_ptr<EventStore> m_inner;
     std::mutex m_mutex;
     std::condition_variable m_changed;
     bool m_open = true;
+    int m_permits = 0;
     int m_held = 0;
+    int m_lookupsWhileHeld = 0;
     std::vector<std::size_t> m_groups;
 };
 
@@ -118,6 +160,51 @@ struct Hall {
     }
     std::size_t tickets() {
         return state.read([](const StateView& v) { return v.state.tickets().size(); });
+    }
+    std::vector<std::string> numbers() {
+        return state.read([](const StateView& v) {
+            std::vector<std::string> out;
+            for (const auto& t : v.state.tickets()) out.push_back(t.number);
+            return out;
+        });
+    }
+    // Commands the executor has decided (the core ran on them), from its metrics.
+    std::uint64_t decided() {
+        const std::string text = metrics.render({});
+        const std::string name = "\nloket_commands_total ";
+        const auto at = text.find(name);
+        REQUIRE(at != std::string::npos);
+        return std::stoull(text.substr(at + name.size()));
+    }
+};
+
+// Waits until `condition` holds, for at most a minute (a broken pipeline fails, not hangs).
+template <typename F>
+bool eventually(F condition) {
+    const auto until = std::chrono::steady_clock::now() + std::chrono::minutes(1);
+    while (!condition()) {
+        if (std::chrono::steady_clock::now() > until) return false;
+        std::this_thread::yield();
+    }
+    return true;
+}
+
+// One check-in on a thread of its own, answered into `answer`; `answered` says when.
+struct Kiosk {
+    CommandExecutor::Idempotent answer;
+    std::atomic<bool> answered{false};
+    std::thread thread;
+    Hall& hall;
+    Kiosk(Hall& h, core::Command command, std::optional<IdempotencyRecord> record) : hall(h) {
+        thread = std::thread([this, command = std::move(command), record = std::move(record)] {
+            if (record) answer = hall.commands.executeOnce(command, *record);
+            else answer.result = hall.commands.execute(command);
+            answered = true;
+        });
+    }
+    ~Kiosk() {
+        hall.store.open(); // a check that failed while the gate was closed must not hang the test
+        if (thread.joinable()) thread.join();
     }
 };
 
@@ -276,4 +363,110 @@ TEST_CASE("group commit: a batch of commands is one transaction, decided in orde
     CHECK(groups == std::vector<std::size_t>{40}); // 40 writes, one commit (the refusal writes nothing)
     Hall again(db);                                  // all of them durable
     CHECK(again.tickets() == 40);
+}
+
+TEST_CASE("group commit: the next group is decided while the one before commits, and each is answered only after its own commit") {
+    TempFolder dir;
+    Hall hall(dir.path / "hall.db");
+    REQUIRE(hall.commands.execute(core::StartDay{core::localDay(hall.clock.now())}));
+    const auto decidedBefore = hall.decided();
+    hall.store.close();
+    Kiosk first(hall, walkIn(0), key("p0"));
+    REQUIRE(eventually([&] { return hall.store.holding(); }));
+    Kiosk second(hall, walkIn(1), key("p1"));
+    // The second check-in is decided (its retry key looked up, the core run) while the first
+    // one's commit is still held open.
+    REQUIRE(eventually([&] { return hall.decided() == decidedBefore + 2; }));
+    CHECK(hall.store.lookupsWhileHeld() >= 1);
+    CHECK(hall.store.groups().size() == 1); // only the day's start has passed the gate
+    CHECK_FALSE(first.answered);
+    CHECK_FALSE(second.answered);
+    CHECK(hall.tickets() == 0); // nothing decided is visible before its commit
+    // The first commit goes through; the second waits at the gate, unanswered and unapplied.
+    hall.store.allow(1);
+    REQUIRE(eventually([&] { return first.answered.load(); }));
+    REQUIRE(eventually([&] { return hall.store.holding(); }));
+    CHECK_FALSE(second.answered);
+    CHECK(hall.numbers() == std::vector<std::string>{"U001"});
+    hall.store.open();
+    REQUIRE(eventually([&] { return second.answered.load(); }));
+    REQUIRE(first.answer.result);
+    REQUIRE(second.answer.result);
+    CHECK(second.answer.result->ids.front() > first.answer.result->ids.front());
+    // Decided on top of the first: the next number, committed and applied in order.
+    CHECK(hall.numbers() == std::vector<std::string>{"U001", "U002"});
+    CHECK(hall.store.groups() == std::vector<std::size_t>{1, 1, 1});
+}
+
+TEST_CASE("group commit: when a commit fails, the group decided on top of it fails too and nothing of either is kept") {
+    TempFolder dir;
+    const auto db = dir.path / "hall.db";
+    {
+        Hall hall(db);
+        REQUIRE(hall.commands.execute(core::StartDay{core::localDay(hall.clock.now())}));
+        const auto eventsBefore = hall.store.lastEventId();
+        const auto decidedBefore = hall.decided();
+        hall.store.failNext = 1;
+        hall.store.close();
+        Kiosk first(hall, walkIn(0), key("x0"));
+        REQUIRE(eventually([&] { return hall.store.holding(); }));
+        Kiosk second(hall, walkIn(1), key("x1"));
+        REQUIRE(eventually([&] { return hall.commands.waiting() == 1; }));
+        Kiosk retry(hall, walkIn(0), key("x0")); // the first one's retry, while its commit runs
+        REQUIRE(eventually([&] { return hall.commands.waiting() == 2 && hall.decided() == decidedBefore + 2; }));
+        hall.store.open(); // the first commit fails
+        for (Kiosk* k : {&first, &second, &retry}) {
+            REQUIRE(eventually([&] { return k->answered.load(); }));
+            CHECK_FALSE(k->answer.previous); // not even the retry: its key was never stored
+            REQUIRE_FALSE(k->answer.result);
+            CHECK(k->answer.result.error().code == ErrorCode::StoreFailed);
+        }
+        // The second group was never committed: the store saw the day's start and the failed one.
+        CHECK(hall.store.groups() == std::vector<std::size_t>{1, 1});
+        CHECK(hall.tickets() == 0);
+        CHECK(hall.store.lastEventId() == eventsBefore);
+        for (const char* k : {"x0", "x1"}) {
+            auto found = hall.store.findIdempotency(k);
+            REQUIRE(found);
+            CHECK_FALSE(found.value());
+        }
+        // The server recovers by itself: the next check-in (the first one's retry) gets the first
+        // number, decided on the committed state.
+        auto again = hall.commands.executeOnce(walkIn(0), key("x0"));
+        REQUIRE(again.result);
+        CHECK_FALSE(again.previous);
+        CHECK(hall.numbers() == std::vector<std::string>{"U001"});
+    }
+    Hall reopened(db); // and the disk agrees
+    CHECK(reopened.numbers() == std::vector<std::string>{"U001"});
+}
+
+TEST_CASE("group commit: a retry of a check-in whose commit is still running is answered as a replay, not a second ticket") {
+    TempFolder dir;
+    Hall hall(dir.path / "hall.db");
+    REQUIRE(hall.commands.execute(core::StartDay{core::localDay(hall.clock.now())}));
+    const auto decidedBefore = hall.decided();
+    hall.store.close();
+    Kiosk first(hall, walkIn(0), key("r0"));
+    REQUIRE(eventually([&] { return hall.store.holding(); }));
+    Kiosk retry(hall, walkIn(0), key("r0"));
+    REQUIRE(eventually([&] { return hall.commands.waiting() == 1; }));
+    Kiosk other(hall, walkIn(1), std::nullopt);
+    // Decided in arrival order: once the check-in after it is decided, so is the retry, all
+    // while the first one's commit is held open (its key is not in the store yet).
+    REQUIRE(eventually([&] { return hall.decided() == decidedBefore + 2; }));
+    CHECK(hall.store.groups().size() == 1);
+    CHECK_FALSE(retry.answered);
+    hall.store.open();
+    for (Kiosk* k : {&first, &retry, &other}) REQUIRE(eventually([&] { return k->answered.load(); }));
+    REQUIRE(first.answer.result);
+    REQUIRE(retry.answer.previous);
+    CHECK(retry.answer.previous->key == "r0");
+    const core::TicketIssued* issued = nullptr;
+    for (const auto& e : first.answer.result->events)
+        if (const auto* t = std::get_if<core::TicketIssued>(&e)) issued = t;
+    REQUIRE(issued);
+    CHECK(retry.answer.previous->response == std::to_string(issued->ticket.id)); // the first one's ticket
+    CHECK(hall.numbers() == std::vector<std::string>{"U001", "U002"});
+    CHECK(hall.store.groups() == std::vector<std::size_t>{1, 1, 1}); // the retry wrote nothing
 }

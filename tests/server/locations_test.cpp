@@ -7,10 +7,15 @@
 #include "server/server_config.hpp"
 
 #include <catch2/catch.hpp>
+#include <sqlite3.h>
 
 #include <algorithm>
+#include <chrono>
 #include <fstream>
+#include <map>
 #include <sstream>
+#include <thread>
+#include <vector>
 
 using namespace loket::test;
 using loket::server::parseServerConfig;
@@ -191,4 +196,125 @@ TEST_CASE("locations: a location's queue survives a restart, apart from the othe
     auto a = kioskA.post("/api/v1/tickets", {{"service", "ophalen"}}, {{"Idempotency-Key", "restart-3"}});
     CHECK(b.json["ticket"]["number"] == "B002");
     CHECK(a.json["ticket"]["number"] == "B001");
+}
+
+namespace {
+
+// Every line of /metrics.
+std::vector<std::string> metricLines(const ServerProcess& server) {
+    std::istringstream text(ApiClient(server).get("/metrics").body);
+    std::vector<std::string> lines;
+    for (std::string line; std::getline(text, line);) lines.push_back(line);
+    return lines;
+}
+
+bool hasLine(const std::vector<std::string>& lines, const std::string& line) {
+    return std::find(lines.begin(), lines.end(), line) != lines.end();
+}
+
+} // namespace
+
+TEST_CASE("locations: /metrics gives every per-location figure a location label, each family once") {
+    TempDir dir;
+    ServerProcess server(dir.path() / "city.db", cityConfig());
+    auto checkIn = [&](const std::string& token, const std::string& service, const std::string& key) {
+        REQUIRE(ApiClient(server, token).post("/api/v1/tickets", {{"service", service}}, {{"Idempotency-Key", key}}).status == 201);
+    };
+    checkIn("noord-kiosk-token", "ophalen", "n1");
+    checkIn("noord-kiosk-token", "ophalen", "n2");
+    checkIn("stadhuis-kiosk-token", "paspoort", "s1");
+    const auto lines = metricLines(server);
+    CHECK(hasLine(lines, "loket_waiting{location=\"noord\",service=\"ophalen\"} 2"));
+    CHECK(hasLine(lines, "loket_waiting{location=\"stadhuis\",service=\"paspoort\"} 1"));
+    CHECK(hasLine(lines, "loket_waiting{location=\"stadhuis\",service=\"ophalen\"} 0"));
+    CHECK(hasLine(lines, "loket_waiting{location=\"dorp\",service=\"ophalen\"} 0"));
+    CHECK(hasLine(lines, "loket_tickets_issued_total{location=\"noord\"} 2"));
+    CHECK(hasLine(lines, "loket_tickets_issued_total{location=\"stadhuis\"} 1"));
+    CHECK(hasLine(lines, "loket_tickets_issued_total{location=\"dorp\"} 0"));
+    CHECK(hasLine(lines, "loket_sse_clients{location=\"dorp\"} 0"));
+    CHECK(hasLine(lines, "loket_call_wait_seconds_count{location=\"noord\"} 0"));
+    CHECK(hasLine(lines, "loket_call_wait_seconds_bucket{location=\"noord\",le=\"+Inf\"} 0"));
+    std::map<std::string, int> types;
+    for (const auto& line : lines) {
+        if (line.rfind("# TYPE ", 0) == 0) ++types[line.substr(7, line.find(' ', 7) - 7)];
+        // Per-location figures never appear without their location (HTTP figures are the process's).
+        for (const char* family : {"loket_waiting", "loket_tickets_issued_total", "loket_calls_total", "loket_commands_total",
+                                   "loket_sse_clients", "loket_call_wait_seconds"})
+            if (line.rfind(family, 0) == 0) CHECK(line.find("location=\"") != std::string::npos);
+    }
+    for (const auto& [family, count] : types) {
+        INFO(family);
+        CHECK(count == 1);
+    }
+    CHECK(types.count("loket_waiting") == 1);
+}
+
+TEST_CASE("locations: a one-location hall's /metrics has no location label") {
+    TempDir dir;
+    ServerProcess server(dir.path() / "hall.db");
+    REQUIRE(ApiClient(server, "demo-kiosk-token").post("/api/v1/tickets", {{"service", "ophalen"}}, {{"Idempotency-Key", "k"}}).status == 201);
+    const auto lines = metricLines(server);
+    CHECK(hasLine(lines, "loket_waiting{service=\"ophalen\"} 1"));
+    CHECK(hasLine(lines, "loket_tickets_issued_total 1"));
+    CHECK(hasLine(lines, "loket_sse_clients 0"));
+    CHECK(hasLine(lines, "loket_call_wait_seconds_count 0"));
+    CHECK(hasLine(lines, "loket_call_wait_seconds_bucket{le=\"+Inf\"} 0"));
+    for (const auto& line : lines) CHECK(line.find("location=") == std::string::npos);
+}
+
+namespace {
+
+// The staff sessions in a SQLite file (the shared store of a city), or -1 when unreadable.
+int sessionRows(const std::filesystem::path& db) {
+    sqlite3* c = nullptr;
+    int rows = -1;
+    if (sqlite3_open_v2(db.c_str(), &c, SQLITE_OPEN_READONLY, nullptr) == SQLITE_OK) {
+        sqlite3_busy_timeout(c, 2000);
+        sqlite3_stmt* q = nullptr;
+        if (sqlite3_prepare_v2(c, "SELECT COUNT(*) FROM sessions", -1, &q, nullptr) == SQLITE_OK && sqlite3_step(q) == SQLITE_ROW)
+            rows = sqlite3_column_int(q, 0);
+        sqlite3_finalize(q);
+    }
+    sqlite3_close(c);
+    return rows;
+}
+
+} // namespace
+
+TEST_CASE("locations: a city deletes expired staff sessions from the shared store") {
+    TempDir dir;
+    const auto db = dir.path() / "city.db";
+    {
+        ServerProcess server(db, cityConfig(), {hallClockAt(9 * 3600)});
+        loginDemo(server, "noord");
+        loginDemo(server, "beheer-noord");
+        CHECK(sessionRows(db) == 2);
+    }
+    {
+        // The same morning: the sessions are valid and stay.
+        ServerProcess server(db, cityConfig(), {hallClockAt(10 * 3600)});
+        CHECK(ApiClient(server).get("/healthz").status == 200);
+        CHECK(sessionRows(db) == 2);
+    }
+    // Two days later they have expired (12 hours): the server deletes them when it starts, though
+    // no location's day start touches the shared store.
+    ServerProcess server(db, cityConfig(), {hallClockAt(9 * 3600, 2)});
+    const auto end = std::chrono::steady_clock::now() + std::chrono::seconds(5);
+    while (sessionRows(db) != 0 && std::chrono::steady_clock::now() < end) std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    CHECK(sessionRows(db) == 0);
+    CHECK(ApiClient(server).get("/healthz").status == 200);
+}
+
+TEST_CASE("locations: a [[booking]] at the top of a city's file is refused with its line, [[location.booking]] is accepted") {
+    const std::string city = cityText();
+    const std::string top = "[[booking]]\nsystem = \"ics\"\nendpoint = \"https://agenda.example/feed.ics\"\n\n";
+    const std::string text = replaced(city, "[[location]]\nid = \"stadhuis\"", top + "[[location]]\nid = \"stadhuis\"");
+    CHECK(errorOf(text) == "city.toml:" + std::to_string(lineOf(text, "[[booking]]")) +
+                               ": booking: put it inside its [[location]] ([[location.booking]]) when the file names locations");
+    const std::string inside = replaced(city, "[[location]]\nid = \"noord\"",
+                                        "[[location.booking]]\nsystem = \"ics\"\nendpoint = \"https://agenda.example/feed.ics\"\n\n"
+                                        "[location.booking.products]\n\"Paspoort\" = \"paspoort\"\n\n[[location]]\nid = \"noord\"");
+    auto c = parseServerConfig(inside, "city.toml");
+    INFO((c ? std::string() : c.error().message));
+    CHECK(c);
 }

@@ -1,10 +1,15 @@
 // The host's print jobs (server/print_queue.hpp): a kiosk takes only its own jobs, once; a job
 // not printed within the deadline is given up as "busy" and no kiosk gets it afterwards (no
 // visitor gets two tickets); a late "printed" still counts (the visitor has the ticket). Time is
-// passed in: no clock, no waiting.
+// passed in: no clock, no waiting. The jobs are rows of a real SQLite store in a temporary folder
+// (tests/postgres/print_jobs_test.cpp: the same across two instances on PostgreSQL).
 #include "server/print_queue.hpp"
+#include "server/sqlite_event_store.hpp"
 
 #include <catch2/catch.hpp>
+
+#include <filesystem>
+#include <stdlib.h>
 
 using loket::ErrorCode;
 using loket::server::PrintJob;
@@ -15,10 +20,52 @@ namespace {
 
 nlohmann::json ticketReply(const std::string& number) { return {{"ticket", {{"number", number}}}, {"visitor_url", "https://x/v/abc"}}; }
 
+// A fresh SQLite store in a temporary folder, removed at the end.
+struct TempStore {
+    std::filesystem::path dir;
+    std::unique_ptr<loket::server::EventStore> store;
+    TempStore() {
+        char tmpl[] = "/tmp/loket-print-XXXXXX";
+        dir = mkdtemp(tmpl);
+        auto opened = loket::server::SqliteEventStore::open(dir / "hall.db");
+        REQUIRE(opened);
+        store = std::move(opened.value());
+    }
+    ~TempStore() {
+        store.reset();
+        std::filesystem::remove_all(dir);
+    }
+};
+
+// The queue's answers without their Result wrapper (a store error fails the test).
+struct Queue {
+    TempStore temp;
+    PrintQueue queue;
+    explicit Queue(loket::core::Seconds deadline = PrintQueue::kPrintDeadlineS) : queue(*temp.store, deadline) {}
+    std::int64_t add(const std::string& kiosk, const nlohmann::json& ticket, loket::core::Seconds now) {
+        auto id = queue.add(kiosk, ticket, now);
+        REQUIRE(id);
+        return *id;
+    }
+    std::vector<PrintJob> take(const std::string& kiosk, loket::core::Seconds now) {
+        auto jobs = queue.take(kiosk, now);
+        REQUIRE(jobs);
+        return *jobs;
+    }
+    loket::Result<PrintJob> report(const std::string& kiosk, std::int64_t id, bool printed, const std::string& reason, loket::core::Seconds now) {
+        return queue.report(kiosk, id, printed, reason, now);
+    }
+    std::optional<PrintJob> job(std::int64_t id, loket::core::Seconds now) {
+        auto found = queue.job(id, now);
+        REQUIRE(found);
+        return *found;
+    }
+};
+
 } // namespace
 
 TEST_CASE("host: a kiosk takes its own print jobs once, in order, and reports them printed") {
-    PrintQueue q;
+    Queue q;
     const auto a = q.add("kiosk-1", ticketReply("A001"), 1000);
     const auto b = q.add("kiosk-2", ticketReply("B001"), 1000);
     const auto c = q.add("kiosk-1", ticketReply("A002"), 1001);
@@ -58,7 +105,7 @@ TEST_CASE("host: a kiosk takes its own print jobs once, in order, and reports th
 }
 
 TEST_CASE("host: a print job not printed within the deadline is busy, and no kiosk takes it later") {
-    PrintQueue q; // the hall's five seconds
+    Queue q; // the hall's five seconds
     REQUIRE(PrintQueue::kPrintDeadlineS == 5);
     const auto waiting = q.add("kiosk-1", ticketReply("A001"), 100);
     CHECK(q.job(waiting, 105)->state == PrintJobState::Queued); // five seconds: still in time
@@ -84,12 +131,12 @@ TEST_CASE("host: a print job not printed within the deadline is busy, and no kio
 }
 
 TEST_CASE("host: a shorter print deadline (for tests) gives up sooner, only the last 200 jobs are kept") {
-    PrintQueue q(1);
+    Queue q(1);
     const auto job = q.add("kiosk-1", ticketReply("A001"), 10);
     CHECK(q.job(job, 11)->state == PrintJobState::Queued);
     CHECK(q.job(job, 12)->reason == "busy");
 
-    PrintQueue many;
+    Queue many;
     const auto first = many.add("kiosk-1", ticketReply("A000"), 0);
     std::int64_t last = first;
     for (int i = 1; i <= 200; ++i) last = many.add("kiosk-1", ticketReply("A" + std::to_string(i)), 0);

@@ -84,7 +84,7 @@ TEST_CASE("store: a database of the previous schema version is migrated at start
         CHECK(retry.json["ticket"]["number"] == number);
     }
     Db db(old);
-    CHECK(db.integer("PRAGMA user_version") == 9);
+    CHECK(db.integer("PRAGMA user_version") == 10);
     CHECK(db.integer("SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = 'door_answers'") == 1);
     CHECK(db.integer("SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = 'health'") == 1);
     CHECK(db.integer("SELECT COUNT(*) FROM sqlite_master WHERE type = 'index' AND name IN ('idempotency_by_day', 'sessions_by_expiry')") == 2);
@@ -104,10 +104,11 @@ TEST_CASE("store: a database of schema 7 (staff accounts, before locations) is m
         session = login.json["token"];
     }
     {
-        // Back to schema 7 as a server without locations wrote it: the columns of 8 and the table of 9 dropped.
+        // Back to schema 7 as a server without locations wrote it: the columns of 8 and the tables of 9 and 10 dropped.
         Db db(file);
         db.exec("ALTER TABLE sessions DROP COLUMN location; ALTER TABLE enrolled_devices DROP COLUMN location; "
-                "ALTER TABLE staff_accounts DROP COLUMN locations; DROP TABLE door_answers; PRAGMA user_version = 7");
+                "ALTER TABLE staff_accounts DROP COLUMN locations; DROP TABLE door_answers; DROP TABLE pairings; DROP TABLE print_jobs; "
+                "DROP TABLE device_status; PRAGMA user_version = 7");
     }
     {
         ServerProcess server(file);
@@ -117,7 +118,7 @@ TEST_CASE("store: a database of schema 7 (staff accounts, before locations) is m
         CHECK(again.json.contains("location") == false);
     }
     Db db(file);
-    CHECK(db.integer("PRAGMA user_version") == 9);
+    CHECK(db.integer("PRAGMA user_version") == 10);
     CHECK(db.integer("SELECT COUNT(*) FROM staff_accounts WHERE username = 'loket-1' AND locations = ''") == 1);
 }
 

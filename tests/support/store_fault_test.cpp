@@ -59,6 +59,34 @@ Json snapshot(const ServerProcess& server, const std::string& staffToken) {
     return out;
 }
 
+// The example hall's configuration with its staff's password hashes at 1,000 PBKDF2 rounds
+// instead of 100,000 (the same password, demo-demo-demo). A hash names its own rounds
+// ("pbkdf2-sha256$<rounds>$<salt>$<hash>", hall.example.toml), so this is an ordinary
+// configuration, not a test mode of the server. Each run starts a server twice and logs in two
+// or three times; at 100,000 rounds the server's start-up check of the demo passwords and the
+// logins were about 80% of a start's CPU time under the sanitizers, and most of the sweeps' time.
+const std::filesystem::path& hallConfig() {
+    static const TempDir dir;
+    static const std::filesystem::path path = [] {
+        std::ifstream in(ServerProcess::defaultConfig());
+        std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+        const std::string cheap = "pbkdf2-sha256$1000$f978734a4e4586ba459cb46d6b6bacca$"
+                                  "d842e60a2e0e5479cc93d42f19ab2f4c8b8f84df479f0e438819b06c7ab3fb39";
+        int replaced = 0;
+        for (auto at = text.find("\"pbkdf2-sha256$"); at != std::string::npos; at = text.find("\"pbkdf2-sha256$", at + 1)) {
+            const auto end = text.find('"', at + 1);
+            REQUIRE(end != std::string::npos);
+            text.replace(at + 1, end - at - 1, cheap);
+            ++replaced;
+        }
+        REQUIRE(replaced > 0); // the example still has staff with hashed passwords
+        const auto out = dir.path() / "hall.toml";
+        std::ofstream(out) << text;
+        return out;
+    }();
+    return path;
+}
+
 // One request of the morning. `expect` is its status when all goes well.
 struct Step {
     std::string what;
@@ -170,7 +198,7 @@ std::string login(const ServerProcess& server) {
 // The state a server rebuilds from the file, read by a fresh process without faults.
 Json reopened(const std::filesystem::path& db, FaultControl& control, int day) {
     control.disarm();
-    ServerProcess server(db, ServerProcess::defaultConfig(), serverEnv(control, firstDayOffset() + day * kDayS));
+    ServerProcess server(db, hallConfig(), serverEnv(control, firstDayOffset() + day * kDayS));
     return snapshot(server, login(server));
 }
 
@@ -180,7 +208,7 @@ const Baseline& baseline() {
         FaultControl control(out.dir.path() / "control");
         const auto db = out.dir.path() / "hall.db";
         {
-            ServerProcess server(db, ServerProcess::defaultConfig(), serverEnv(control, firstDayOffset()));
+            ServerProcess server(db, hallConfig(), serverEnv(control, firstDayOffset()));
             out.firstDate = ApiClient(server, "demo-display-token").get("/api/v1/hall").json["hall"]["date"];
             control.arm();
             runDay(server, login(server), morningSteps(0), &out.states[0]);
@@ -193,7 +221,7 @@ const Baseline& baseline() {
         out.ops[0] = control.ops();
         std::filesystem::copy_file(db, out.dayOneStart());
         control.arm(); // the next morning counts from the start, day rollover included
-        ServerProcess next(db, ServerProcess::defaultConfig(), serverEnv(control, firstDayOffset() + kDayS));
+        ServerProcess next(db, hallConfig(), serverEnv(control, firstDayOffset() + kDayS));
         out.startupOps = control.ops();
         runDay(next, login(next), morningSteps(1), &out.states[1]); // a session lasts one working day
         out.ops[1] = control.ops();
@@ -219,11 +247,11 @@ void morningWithFault(int day, std::int64_t n, int code) {
     Json memory;
     {
         std::optional<ServerProcess> server;
-        if (day == 0) server.emplace(db, ServerProcess::defaultConfig(), serverEnv(control, firstDayOffset()));
+        if (day == 0) server.emplace(db, hallConfig(), serverEnv(control, firstDayOffset()));
         control.arm();
         control.failAt(n, code);
         // The next morning's server rolls the day over as it starts: that commit may be the one.
-        if (day == 1) server.emplace(db, ServerProcess::defaultConfig(), serverEnv(control, firstDayOffset() + kDayS));
+        if (day == 1) server.emplace(db, hallConfig(), serverEnv(control, firstDayOffset() + kDayS));
         runDay(*server, login(*server), morningSteps(day), nullptr);
         memory = snapshot(*server, login(*server));
         CHECK(memory == base.states[day].back());
@@ -249,7 +277,7 @@ void morningWithPowerCut(int day, std::int64_t n) {
     std::size_t acknowledged = 0;
     bool cut = false;
     {
-        ServerProcess server(db, ServerProcess::defaultConfig(), serverEnv(control, firstDayOffset() + day * kDayS));
+        ServerProcess server(db, hallConfig(), serverEnv(control, firstDayOffset() + day * kDayS));
         control.arm();
         control.powerCutAt(n, seed);
         auto token = ApiClient(server).post("/api/v1/login", {{"username", "demo"}, {"password", "demo-demo-demo"}});
@@ -266,7 +294,7 @@ void morningWithPowerCut(int day, std::int64_t n) {
     CHECK(control.block().ops.load() >= n); // the cut happened (or the morning was shorter: a test error)
     // The restarted server holds every acknowledged step, and at most the one in flight besides.
     control.disarm();
-    ServerProcess server(db, ServerProcess::defaultConfig(), serverEnv(control, firstDayOffset() + day * kDayS));
+    ServerProcess server(db, hallConfig(), serverEnv(control, firstDayOffset() + day * kDayS));
     const Json after = snapshot(server, login(server));
     const auto& states = base.states[day];
     const bool asAcknowledged = after == states[acknowledged];
@@ -326,7 +354,7 @@ TEST_CASE("store fault: while every write fails the server says so, /healthz inc
         INFO("code " << code);
         TempDir dir;
         FaultControl control(dir.path() / "control");
-        ServerProcess server(dir.path() / "hall.db", ServerProcess::defaultConfig(), serverEnv(control, firstDayOffset()));
+        ServerProcess server(dir.path() / "hall.db", hallConfig(), serverEnv(control, firstDayOffset()));
         ApiClient kiosk(server, "demo-kiosk-token");
         ApiClient monitor(server);
         const std::string token = login(server);
@@ -364,7 +392,7 @@ TEST_CASE("store fault: SIGTERM stops the server in order: it logs its stop and 
     const auto db = dir.path() / "hall.db";
     std::string log;
     {
-        ServerProcess server(db, ServerProcess::defaultConfig(), {"LOKET_CLOCK_OFFSET_S=" + std::to_string(firstDayOffset())});
+        ServerProcess server(db, hallConfig(), {"LOKET_CLOCK_OFFSET_S=" + std::to_string(firstDayOffset())});
         REQUIRE(ApiClient(server, "demo-kiosk-token").post("/api/v1/tickets", {{"service", "ophalen"}}, {{"Idempotency-Key", "t1"}}).status == 201);
         REQUIRE(std::filesystem::exists(db.string() + "-wal")); // the check-in is in the log, not yet in the file
         server.stop();
@@ -391,7 +419,7 @@ TEST_CASE("store fault: a server that cannot open its database says why and stop
     control.failAt(1, SQLITE_IOERR, -1);
     const auto log = dir.path() / "stderr.log";
     const std::string command = control.preloadEnv() + " " + control.controlEnv() + " timeout 60 " LOKET_SERVER_BIN " --config " +
-                                ServerProcess::defaultConfig().string() + " --db " + (dir.path() / "hall.db").string() +
+                                hallConfig().string() + " --db " + (dir.path() / "hall.db").string() +
                                 " --listen 127.0.0.1:0 >/dev/null 2>" + log.string();
     const int status = std::system(command.c_str());
     REQUIRE(WIFEXITED(status));
@@ -420,7 +448,7 @@ TEST_CASE("store fault: on a really full filesystem nothing acknowledged is lost
     std::map<std::string, std::string> acknowledged; // key → number
     std::string refusedKey;
     {
-        ServerProcess server(db, ServerProcess::defaultConfig(), env);
+        ServerProcess server(db, hallConfig(), env);
         ApiClient kiosk(server, "demo-kiosk-token");
         REQUIRE(kiosk.post("/api/v1/tickets", {{"service", "ophalen"}}, {{"Idempotency-Key", "first"}}).status == 201);
         // Fill what is left of the filesystem.
@@ -450,7 +478,7 @@ TEST_CASE("store fault: on a really full filesystem nothing acknowledged is lost
         acknowledged[refusedKey] = retried.json["ticket"]["number"];
         server.kill9();
     }
-    ServerProcess server(db, ServerProcess::defaultConfig(), env);
+    ServerProcess server(db, hallConfig(), env);
     auto tickets = ApiClient(server, login(server)).get("/api/v1/tickets");
     REQUIRE(tickets.status == 200);
     std::map<std::string, int> numbers;
