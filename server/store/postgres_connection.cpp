@@ -119,6 +119,7 @@ Result<std::vector<Rows>> Connection::pipeline(const std::vector<Statement>& sta
     std::vector<Expected> expected;
     expected.reserve(statements.size() + 4);
     std::vector<const char*> values;
+    std::set<std::string> preparing; // prepared earlier in this pipeline: not again
     for (std::size_t i = 0; i < statements.size(); ++i) {
         const Statement& s = statements[i];
         values.clear();
@@ -126,7 +127,7 @@ Result<std::vector<Rows>> Connection::pipeline(const std::vector<Statement>& sta
         const int n = static_cast<int>(values.size());
         bool sent;
         if (s.prepared) {
-            if (!m_prepared.count(s.prepared)) {
+            if (!m_prepared.count(s.prepared) && preparing.insert(s.prepared).second) {
                 if (PQsendPrepare(m_conn, s.prepared, s.sql.c_str(), n, nullptr) != 1) {
                     fail(s.what, PQerrorMessage(m_conn));
                     break;
