@@ -19,7 +19,7 @@ using namespace std::chrono_literals;
 
 namespace {
 
-struct TwoInstances {
+struct OneDatabaseTwoServers {
     PostgresProcess postgres;
     std::string url = postgres.createDatabase("hall");
     TempDir dir;
@@ -50,7 +50,7 @@ Json enrolledOf(ApiClient& admin, const std::string& id) {
 } // namespace
 
 TEST_CASE("postgres: a staff account made, changed or disabled through one instance counts on the other at once, and disabling ends its sessions and streams on both") {
-    TwoInstances hall;
+    OneDatabaseTwoServers hall;
     ApiClient adminA(hall.a, loginDemo(hall.a, "beheer"));
     ApiClient adminB(hall.b, loginDemo(hall.b, "beheer"));
 
@@ -108,7 +108,7 @@ TEST_CASE("postgres: a staff account made, changed or disabled through one insta
 }
 
 TEST_CASE("postgres: a device pairs through one instance, is approved on the other, and its token, name and revocation count on both") {
-    TwoInstances hall;
+    OneDatabaseTwoServers hall;
     ApiClient device(hall.a);
     auto pair = device.post("/api/v1/devices/pair", {{"role", "kiosk"}});
     REQUIRE(pair.status == 201);
@@ -153,7 +153,7 @@ TEST_CASE("postgres: a device pairs through one instance, is approved on the oth
 }
 
 TEST_CASE("postgres: the host's print job made through one instance is taken once by its kiosk polling either, and its outcome shows on both") {
-    TwoInstances hall;
+    OneDatabaseTwoServers hall;
     ApiClient kioskA(hall.a, "demo-kiosk-token"), kioskB(hall.b, "demo-kiosk-token");
     // The kiosk reports to B only; the host on A still sees it online with paper.
     REQUIRE(kioskB.post("/api/v1/devices/heartbeat", {{"status", "ok"}, {"detail", {{"printer", "ok"}}}}).status == 200);
