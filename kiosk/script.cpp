@@ -38,7 +38,7 @@ std::optional<NavKey> keyNamed(const std::string& name) {
 Result<std::vector<ScriptStep>> parseScript(const std::string& text) {
     static const std::set<std::string> kVerbs{"tap", "tap-at", "type", "key", "wait-screen", "expect-screen",
                                               "wait", "advance", "headset", "shot", "mark", "await",
-                                              "wait-printed", "report", "wait-text"};
+                                              "wait-printed", "report", "wait-text", "wait-services"};
     std::vector<ScriptStep> steps;
     std::istringstream in(text);
     std::string line;
@@ -105,6 +105,17 @@ Status runScript(App& app, const std::vector<ScriptStep>& steps, const std::file
             while (app.screenId().rfind(s.args[0], 0) != 0) {
                 if (steady_clock::now() >= until)
                     return stepError(s, "the screen is \"" + app.screenId() + "\", not \"" + s.args[0] + "\"");
+                app.waitAndStep(milliseconds(50));
+            }
+        } else if (s.verb == "wait-services") {
+            // A fresh kiosk shows its welcome screen at once and asks for the services after its
+            // first heartbeat: a script that chooses a walk-in first waits for them.
+            auto t = s.args.empty() ? Result<int>(5000) : number(s, 0);
+            if (!t) return t.error();
+            const auto until = steady_clock::now() + milliseconds(*t);
+            app.step();
+            while (!app.flow().state().servicesLoaded) {
+                if (steady_clock::now() >= until) return stepError(s, "no service list from the server");
                 app.waitAndStep(milliseconds(50));
             }
         } else if (s.verb == "wait-text") {

@@ -9,6 +9,7 @@
 //                             "pairing" while it shows its pairing code)
 //   expect-screen <id>        the screen id must start with <id> now
 //   wait-text <ms> <words…>   let the kiosk run until a text drawn on screen contains the words
+//   wait-services [ms]        let the kiosk run until it has the service list (default 5000 ms)
 //   wait <ms>                 let real time pass (the worker keeps working)
 //   advance <seconds>         move the kiosk's clock on (idle time-outs and token renewal without waiting)
 //   headset                   a headset is plugged in

@@ -131,6 +131,7 @@ Effects Flow::handle(const Input& input, TimePoint now) {
                 // A change on the admin page (a name, what to bring, walk-in on or off) shows at once.
                 if (m_s.services != in.services) changed();
                 m_s.services = in.services;
+                m_s.servicesLoaded = true;
                 m_s.reachable = true;
                 m_s.certificateRefused = false;
                 if (m_s.screen == Screen::Offline && !m_s.pendingRequest) enter(Screen::Welcome, fx);

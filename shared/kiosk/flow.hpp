@@ -155,6 +155,7 @@ struct FlowState {
     bool reachable = true;
     bool certificateRefused = false; // see Reachability
     std::vector<proto::ClientService> services;
+    bool servicesLoaded = false; // a service list arrived (from the server, or the offline journal)
     proto::LocalText banner; // the admin page's line ("Vandaag zijn wij om 12:00 gesloten"); empty: none
     std::optional<std::uint64_t> pendingRequest;
     int focus = -1;             // index into the screen's targets; -1: none

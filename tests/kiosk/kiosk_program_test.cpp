@@ -215,6 +215,7 @@ TEST_CASE("kiosk program: a walk-in gets a printed ticket whose QR code leads to
     const auto shots = runKiosk(dir, config, "walk-in", R"(
 wait-screen welcome
 shot welcome
+wait-services
 tap choose_walk_in
 wait-screen services
 shot services
@@ -266,6 +267,7 @@ TEST_CASE("needs: the kiosk's optional needs step sends the visitor's choice wit
     std::ofstream(config) << text;
     const auto shots = runKiosk(dir, config, "needs", R"(
 wait-screen welcome
+wait-services
 tap choose_walk_in
 wait-screen services
 tap choose_service ophalen
@@ -279,6 +281,7 @@ wait-screen ticket 8000
 wait-printed 8000
 tap done
 wait-screen welcome
+wait-services
 tap choose_walk_in
 wait-screen services
 tap choose_service ophalen
@@ -395,6 +398,7 @@ key enter
 wait-screen problem.already_checked_in
 shot error-already-checked-in
 tap done
+wait-services
 tap choose_walk_in
 tap choose_service s7
 tap confirm_service
@@ -431,6 +435,7 @@ TEST_CASE("kiosk program: a closed hall says when it opens") {
     ServerProcess server(dir.path() / "hall.db", dir.path() / "closed.toml");
     const auto config = writeConfig(dir, server.url(), "file:" + (dir.path() / "t.bin").string());
     const auto shots = runKiosk(dir, config, "closed", R"(
+wait-services
 tap choose_walk_in
 tap choose_service paspoort
 tap confirm_service
@@ -464,6 +469,7 @@ TEST_CASE("kiosk program: with the server gone the kiosk stays calm and recovers
     fs::create_directories(shots);
     std::ofstream(dir.path() / "offline.script") << R"(
 wait-screen welcome
+wait-services
 tap choose_walk_in
 tap choose_service paspoort
 mark ready
@@ -520,6 +526,7 @@ TEST_CASE("kiosk program: out of paper, the number and a working QR code are on 
     (*printer)->setStatus(paperOut);
     const auto config = writeConfig(dir, server.url(), (*printer)->spec());
     const auto shots = runKiosk(dir, config, "paper-out", R"(
+wait-services
 tap choose_walk_in
 tap choose_service verhuizing
 tap confirm_service
@@ -539,6 +546,7 @@ shot ticket-printer-fault
     // A landscape kiosk puts the code beside the number; it must still scan.
     const auto landscape = writeConfig(dir, server.url(), (*printer)->spec(), true);
     const auto wide = runKiosk(dir, landscape, "paper-out-landscape", R"(
+wait-services
 tap choose_walk_in
 tap choose_service paspoort
 tap confirm_service
@@ -559,6 +567,7 @@ TEST_CASE("kiosk program: paper near its end still prints, and staff are warned"
     (*printer)->setStatus(low);
     const auto config = writeConfig(dir, server.url(), (*printer)->spec());
     const auto shots = runKiosk(dir, config, "paper-low", R"(
+wait-services
 tap choose_walk_in
 tap choose_service paspoort
 tap confirm_service
@@ -685,6 +694,7 @@ mark ready
 await changed 20000
 wait-text 5000 12:00 gesloten
 shot welcome-banner
+wait-services
 tap choose_walk_in
 wait-screen services
 tap choose_service paspoort
@@ -731,6 +741,7 @@ TEST_CASE("beheer: a closed day added while the kiosk runs: the kiosk refuses wa
 wait-screen welcome
 mark ready
 await changed 20000
+wait-services
 tap choose_walk_in
 wait-screen services
 tap choose_service ophalen
