@@ -233,6 +233,7 @@ Result<std::unique_ptr<EventStore>> PostgresEventStore::open(const std::string& 
     std::unique_ptr<PostgresEventStore> store(new PostgresEventStore(url, std::move(writer.value()), std::move(other.value())));
     store->m_lockKey = lockKeyOf(partition);
     store->m_channel = partition.empty() ? std::string(kChannel) : std::string(kChannel) + "_" + partition;
+    store->m_listenUrl = baseUrl; // every location's channel on one listening connection
     if (auto st = store->migrate(); !st) return st.error();
     auto last = store->m_writer->exec("reading the last event id", "SELECT COALESCE(MAX(id), 0) FROM events");
     if (!last) return last.error();
@@ -685,46 +686,31 @@ Status PostgresEventStore::probeWrite() {
 void PostgresEventStore::watchCommits(std::function<void()> committed) {
     stopWatching();
     if (!committed) return;
-    std::lock_guard lock(m_watchMutex);
-    if (pipe(m_stopPipe) != 0) return;
-    const int stopFd = m_stopPipe[0];
-    m_watcher = std::thread([this, stopFd, committed = std::move(committed)] {
-        std::unique_ptr<pg::Connection> listener;
-        for (;;) {
-            if (!listener) {
-                auto opened = pg::Connection::open(m_url);
-                if (opened && opened.value()->script("listening for events", ("LISTEN " + m_channel).c_str())) {
-                    // Listening now: every later commit is announced. Those before are read once:
-                    // the last id committed so far counts as announced.
-                    auto last = opened.value()->exec("reading the last event id", "SELECT COALESCE(MAX(id), 0) FROM events");
-                    if (last) {
-                        listener = std::move(opened.value());
-                        noteAnnounced(last->integer(0, 0));
-                        m_listening = true;
-                        committed(); // whatever was committed while nobody listened
-                    }
-                }
+    auto notice = [this, committed = std::move(committed)](const std::string& payload) {
+        if (payload == "*") {
+            // Listening now: every later commit is announced. Those before are read once: the
+            // last id committed so far counts as announced.
+            std::optional<std::int64_t> last;
+            {
+                std::lock_guard lock(m_otherMutex);
+                if (auto r = m_other->exec("reading the last event id", "SELECT COALESCE(MAX(id), 0) FROM events")) last = r->integer(0, 0);
             }
-            pollfd fds[2] = {{stopFd, POLLIN, 0}, {listener ? PQsocket(listener->raw()) : -1, POLLIN, 0}};
-            // Without a connection, try again after a second (or stop).
-            if (poll(fds, listener ? 2 : 1, listener ? -1 : 1000) < 0) continue;
-            if (fds[0].revents) return;
-            if (!listener || !fds[1].revents) continue;
-            if (!PQconsumeInput(listener->raw())) {
-                m_listening = false; // commits are not announced now: eventsAfter reads again
-                listener.reset();    // lost: reconnect, and catch up once listening again
-                continue;
-            }
-            bool news = false;
-            while (PGnotify* n = PQnotifies(listener->raw())) {
-                const std::int64_t id = std::atoll(n->extra);
-                noteAnnounced(id);
-                if (id > m_lastEventId.load()) news = true;
-                PQfreemem(n);
-            }
-            if (news) committed();
+            if (last) noteAnnounced(*last);
+            m_listening = last.has_value(); // unread: eventsAfter keeps reading, as without a listener
+            committed();                     // whatever was committed while nobody listened
+            return;
         }
+        const std::int64_t id = std::atoll(payload.c_str());
+        noteAnnounced(id);
+        if (id > m_lastEventId.load()) committed();
+    };
+    // The process's one listening connection for this database (pg::Listener), whatever the
+    // location: each location's channel is a subscription on it.
+    auto listener = std::make_unique<pg::Listener>(m_listenUrl, m_channel, std::move(notice), [this] {
+        m_listening = false; // commits are not announced now: eventsAfter reads again
     });
+    std::lock_guard lock(m_watchMutex);
+    m_watcher = std::move(listener);
 }
 
 void PostgresEventStore::noteAnnounced(std::int64_t id) {
@@ -734,18 +720,13 @@ void PostgresEventStore::noteAnnounced(std::int64_t id) {
 }
 
 void PostgresEventStore::stopWatching() {
-    m_listening = false;
-    std::lock_guard lock(m_watchMutex);
-    if (m_watcher.joinable()) {
-        const char stop = 1;
-        (void)!write(m_stopPipe[1], &stop, 1);
-        m_watcher.join();
+    std::unique_ptr<pg::Listener> watcher;
+    {
+        std::lock_guard lock(m_watchMutex);
+        watcher = std::move(m_watcher);
     }
-    for (int& fd : m_stopPipe)
-        if (fd >= 0) {
-            close(fd);
-            fd = -1;
-        }
+    watcher.reset(); // waits while its function runs
+    m_listening = false;
 }
 
 } // namespace loket::server

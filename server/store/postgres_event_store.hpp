@@ -114,11 +114,12 @@ private:
     std::atomic<bool> m_listening{false};
     std::atomic<std::int64_t> m_announcedId{0};
 
-    // watchCommits: a thread LISTENing on a connection of its own; woken through a pipe to stop.
+    // watchCommits' subscription to m_channel, and watchSharedChanges' to the shared tables'
+    // channel: both on the process's one listening connection for the database (pg::Listener),
+    // which the location stores share (m_listenUrl: the URL without a location's search_path).
+    std::string m_listenUrl;
     std::mutex m_watchMutex;
-    std::thread m_watcher;
-    int m_stopPipe[2] = {-1, -1};
-    // watchSharedChanges' listener (its own connection and thread).
+    std::unique_ptr<pg::Listener> m_watcher;
     std::unique_ptr<pg::Listener> m_sharedListener;
 };
 

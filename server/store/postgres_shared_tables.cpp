@@ -129,7 +129,7 @@ void PostgresEventStore::announceSharedChange(const std::string& topic) {
 
 void PostgresEventStore::watchSharedChanges(std::function<void(const std::string&)> changed) {
     m_sharedListener.reset();
-    if (changed) m_sharedListener = std::make_unique<pg::Listener>(m_url, kSharedChannel, std::move(changed));
+    if (changed) m_sharedListener = std::make_unique<pg::Listener>(m_listenUrl, kSharedChannel, std::move(changed));
 }
 
 } // namespace loket::server
