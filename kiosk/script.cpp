@@ -53,7 +53,7 @@ Result<std::vector<ScriptStep>> parseScript(const std::string& text) {
         for (std::string w; words >> w;) step.args.push_back(w);
         if (!kVerbs.count(step.verb))
             return makeError(ErrorCode::InvalidValue, "script line " + std::to_string(n) + ": unknown step \"" + step.verb + "\"");
-        const bool needsArg = step.verb != "headset" && step.verb != "wait-printed";
+        const bool needsArg = step.verb != "headset" && step.verb != "wait-printed" && step.verb != "wait-services";
         if (needsArg && step.args.empty())
             return makeError(ErrorCode::InvalidValue, "script line " + std::to_string(n) + ": \"" + step.verb + "\" needs an argument");
         steps.push_back(std::move(step));
