@@ -68,7 +68,14 @@ window.LoketDevices = (() => {
     }
 
     // The lists are polled: they are drawn again only when they changed, so a name being typed
-    // (and the focus) stays where it is.
+    // (and the focus) stays where it is. When they are drawn again, the new copy of the control
+    // that had the focus gets it back: a keyboard user is not sent to the top of the page.
+    const focusable = ['data-code', 'data-approve', 'data-rename-input', 'data-rename', 'data-revoke'];
+    function focusedControl() {
+      const node = document.activeElement;
+      const name = node && focusable.find((a) => node.hasAttribute(a));
+      return name ? `[${name}="${CSS.escape(node.getAttribute(name))}"]` : null;
+    }
     let shown = '';
     async function refresh() {
       const [pairings, enrolled] = await Promise.all([call('/api/v1/devices/pairings'), call('/api/v1/devices/enrolled')]);
@@ -76,10 +83,12 @@ window.LoketDevices = (() => {
       const now = JSON.stringify([pairings.data.map((p) => [p.pairing_code, p.role]), enrolled.data, Loket.lang]);
       if (now === shown) return;
       shown = now;
+      const focused = focusedControl();
       $('pairing-none').hidden = pairings.data.length > 0;
       $('pairing-list').replaceChildren(...pairings.data.map(pairingItem));
       $('enrolled-none').hidden = enrolled.data.length > 0;
       $('enrolled-list').replaceChildren(...enrolled.data.map(enrolledItem));
+      if (focused) document.querySelector(focused)?.focus();
     }
 
     return { refresh };

@@ -121,6 +121,7 @@ describe('beheer: staff accounts and devices on the admin page', { skip, timeout
     await page.keyboard.press('Enter');
     await waitUntil(async () => (await hall.must('GET', '/api/v1/devices/enrolled', { token: demo.adminToken })).some((d) => d.name === 'Kiosk links'),
       'the new name');
+    await waitForText(item, /^Kiosk links/); // the page has drawn the list again with the new name
     await page.locator(`[data-revoke="${id}"]`).focus();
     await page.keyboard.press('Enter');
     await waitForText(page.locator(`[data-device="${id}"]`), /ingetrokken/);
