@@ -1,10 +1,12 @@
 #include "sqlite_event_store.hpp"
 
+#include "log.hpp"
 #include "shared/sqlite/statement.hpp"
 
 #include <sqlite3.h>
 
 #include <algorithm>
+#include <pthread.h>
 #include <utility>
 #include <vector>
 
@@ -253,12 +255,97 @@ Result<std::unique_ptr<EventStore>> SqliteEventStore::open(const std::filesystem
     Statement first(store->m_reader, "SELECT COUNT(*) FROM idempotency WHERE key = ''");
     if (!first.ok() || first.step() != SQLITE_ROW)
         return makeError(ErrorCode::StoreFailed, file.string() + ": reading retry keys: " + sqlite3_errmsg(store->m_reader));
+    // The checkpointer's connection, opened (and its files with it) before any write, like the
+    // reader's. Neither of the two writes, so neither would checkpoint by itself; say so anyway.
+    if (sqlite3_open_v2(file.c_str(), &store->m_checkpointer, SQLITE_OPEN_READWRITE | SQLITE_OPEN_FULLMUTEX, nullptr) != SQLITE_OK) {
+        std::string message = store->m_checkpointer ? sqlite3_errmsg(store->m_checkpointer) : "out of memory";
+        return makeError(ErrorCode::StoreFailed, "cannot open " + file.string() + " for checkpoints: " + message);
+    }
+    {
+        Statement touch(store->m_checkpointer, "SELECT COUNT(*) FROM health");
+        if (!touch.ok() || touch.step() != SQLITE_ROW)
+            return makeError(ErrorCode::StoreFailed, file.string() + ": opening the checkpointer: " + sqlite3_errmsg(store->m_checkpointer));
+    } // the statement ends its read transaction: a checkpoint needs none open on its connection
+    sqlite3_wal_autocheckpoint(store->m_reader, 0);
+    sqlite3_wal_autocheckpoint(store->m_checkpointer, 0);
+    // The writer's commit hook replaces SQLite's automatic checkpoint (which is itself a commit
+    // hook): from here on no commit checkpoints in the committing thread.
+    sqlite3_wal_hook(db, &SqliteEventStore::onWalCommit, store.get());
+    store->m_checkpointThread = std::thread([s = store.get()] { s->checkpointLoop(); });
     return std::unique_ptr<EventStore>(std::move(store));
 }
 
 SqliteEventStore::~SqliteEventStore() {
-    sqlite3_close(m_reader); // first: the writer's close then checkpoints and removes the log
+    {
+        std::lock_guard lock(m_wakeMutex);
+        m_stopping = true;
+    }
+    m_wake.notify_all();
+    if (m_checkpointThread.joinable()) m_checkpointThread.join();
+    // The writer closes last: as the last connection it checkpoints and removes the log.
+    sqlite3_close(m_reader);
+    sqlite3_close(m_checkpointer);
     sqlite3_close(m_db);
+}
+
+// Runs inside every commit of the writer, after its log frames are written and synced: only
+// wakes the checkpointer, once per kCheckpointPages new pages. `pages` is the log's length in
+// pages; it drops when the writer starts the log again from its beginning (after a checkpoint
+// that folded everything in).
+int SqliteEventStore::onWalCommit(void* self, sqlite3*, const char*, int pages) {
+    auto* store = static_cast<SqliteEventStore*>(self);
+    if (pages < store->m_walPagesAtWake) store->m_walPagesAtWake = 0;
+    if (pages - store->m_walPagesAtWake >= kCheckpointPages) {
+        store->m_walPagesAtWake = pages;
+        {
+            std::lock_guard lock(store->m_wakeMutex);
+            store->m_checkpointWanted = true;
+        }
+        store->m_wake.notify_one();
+    }
+    return SQLITE_OK;
+}
+
+void SqliteEventStore::checkpointLoop() {
+    using namespace std::chrono_literals;
+    pthread_setname_np(pthread_self(), "loket-checkpoint");
+    // After a failure: try again after a pause that doubles up to 8 s, whether or not the log
+    // grew since; after a success: wait to be woken.
+    std::chrono::milliseconds retryIn{0};
+    std::unique_lock lock(m_wakeMutex);
+    for (;;) {
+        if (retryIn == 0ms)
+            m_wake.wait(lock, [&] { return m_stopping || m_checkpointWanted; });
+        else
+            m_wake.wait_for(lock, retryIn, [&] { return m_stopping; });
+        if (m_stopping) return;
+        m_checkpointWanted = false;
+        lock.unlock();
+        const auto next = retryIn == 0ms ? 250ms : std::min<std::chrono::milliseconds>(retryIn * 2, 8000ms);
+        const bool ok = checkpointOnce(next);
+        lock.lock();
+        retryIn = ok ? 0ms : next;
+    }
+}
+
+// One PASSIVE checkpoint: copies what it can of the log into the database file and syncs it,
+// without waiting for the writer or a reader. If it fails part-way, the log still holds every
+// committed page and stays authoritative, so nothing is lost; only the log grows until a later
+// checkpoint succeeds.
+bool SqliteEventStore::checkpointOnce(std::chrono::milliseconds retryIn) {
+    std::lock_guard lock(m_checkpointMutex);
+    const auto t0 = std::chrono::steady_clock::now();
+    int logPages = 0, folded = 0;
+    const int rc = sqlite3_wal_checkpoint_v2(m_checkpointer, nullptr, SQLITE_CHECKPOINT_PASSIVE, &logPages, &folded);
+    const double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
+    const char* file = sqlite3_db_filename(m_checkpointer, "main");
+    if (rc == SQLITE_OK) {
+        logLine("store_checkpoint", {{"file", file ? file : ""}, {"log_pages", logPages}, {"folded_pages", folded}, {"ms", ms}});
+        return true;
+    }
+    logLine("store_checkpoint_failed", {{"file", file ? file : ""}, {"error", sqlite3_errmsg(m_checkpointer)}, {"code", rc},
+                                        {"retry_in_ms", retryIn.count()}});
+    return false;
 }
 
 Result<std::vector<StoredEvent>> SqliteEventStore::loadEvents() {
@@ -298,6 +385,7 @@ Result<std::vector<std::vector<std::int64_t>>> SqliteEventStore::commitGroup(std
     if (purged) {
         // The write-ahead log still holds yesterday's pages: fold it into the database and empty
         // it, so no copy of a purged name stays on disk.
+        std::lock_guard checkpointing(m_checkpointMutex); // not beside the checkpointer's
         (void)exec("PRAGMA wal_checkpoint(TRUNCATE);");
     }
     return ids;

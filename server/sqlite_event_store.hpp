@@ -3,14 +3,25 @@
 // had yet run in order inside one transaction, so a file is either fully at the new version or
 // untouched. A file from a newer server is refused rather than guessed at.
 // Used by main.cpp; callers see only the EventStore interface.
+//
+// Checkpoints (folding the write-ahead log into the database file, with an fsync of that file)
+// do not run in the committing thread: SQLite's automatic checkpoint is off on the writer, whose
+// commit hook only wakes a checkpointer thread with a connection of its own once the log has
+// grown by kCheckpointPages. That thread runs PASSIVE checkpoints (they never make the writer
+// wait); one that fails (I/O error, full disk) loses nothing, since the log still holds every
+// committed page, and is logged and retried. The day rollover's TRUNCATE checkpoint stays on the
+// writer, and closing the writer last folds the log in as before.
 #pragma once
 
 #include "event_store.hpp"
 
 #include <atomic>
+#include <chrono>
+#include <condition_variable>
 #include <filesystem>
 #include <memory>
 #include <mutex>
+#include <thread>
 
 struct sqlite3;
 
@@ -20,6 +31,9 @@ class SqliteEventStore final : public EventStore {
 public:
     // The schema version this server writes; the file's user_version after open.
     static int schemaVersion();
+    // Write-ahead log pages the writer adds before the checkpointer is woken (SQLite's own
+    // automatic checkpoint used the same figure).
+    static constexpr int kCheckpointPages = 1000;
     static Result<std::unique_ptr<EventStore>> open(const std::filesystem::path& file);
     ~SqliteEventStore() override;
     SqliteEventStore(const SqliteEventStore&) = delete;
@@ -70,6 +84,9 @@ private:
     Status exec(const char* sql);
     Error sqlError(const std::string& what) const;
     bool writeBatch(const CommitBatch& batch, std::vector<std::int64_t>& ids, std::string& failed);
+    static int onWalCommit(void* store, sqlite3* db, const char* name, int pages);
+    void checkpointLoop();
+    bool checkpointOnce(std::chrono::milliseconds retryIn);
 
     std::mutex m_mutex; // one connection: one statement at a time
     sqlite3* m_db;
@@ -78,6 +95,16 @@ private:
     std::mutex m_readMutex;
     sqlite3* m_reader = nullptr;
     std::atomic<std::int64_t> m_lastEventId{0};
+    // The checkpointer: its own connection and thread. m_checkpointMutex lets one checkpoint run
+    // at a time (the checkpointer's, or the rollover's TRUNCATE on the writer).
+    std::mutex m_checkpointMutex;
+    sqlite3* m_checkpointer = nullptr;
+    int m_walPagesAtWake = 0; // guarded by m_mutex (the commit hook runs inside a commit)
+    std::mutex m_wakeMutex;
+    std::condition_variable m_wake;
+    bool m_checkpointWanted = false;
+    bool m_stopping = false;
+    std::thread m_checkpointThread;
 };
 
 } // namespace loket::server

@@ -49,6 +49,7 @@ struct FaultFile {
     sqlite3_file base;
     sqlite3_file* real;
     const char* path; // valid until xClose (SQLite's promise); null for temporary files
+    bool mainDb;      // a main database file (not a log or a journal)
 };
 
 sqlite3_file* realOf(sqlite3_file* f) { return reinterpret_cast<FaultFile*>(f)->real; }
@@ -102,7 +103,7 @@ void restore(int fd, std::int64_t at, const Change& c, std::int64_t length) {
 }
 
 // Counts one operation; returns the error to inject, or SQLITE_OK.
-int account(FaultKind kind, int ioerr) {
+int account(FaultKind kind, int ioerr, bool mainDb) {
     FaultControlBlock& c = *g_control;
     switch (kind) {
     case loket::test::kFaultOpen: c.opens += 1; break;
@@ -110,7 +111,9 @@ int account(FaultKind kind, int ioerr) {
     case loket::test::kFaultSync: c.syncs += 1; break;
     default: c.truncates += 1; break;
     }
-    if (!c.armed.load() || !(c.kinds.load() & kind)) return SQLITE_OK;
+    const std::uint32_t kinds = c.kinds.load();
+    if (!c.armed.load() || !(kinds & kind)) return SQLITE_OK;
+    if ((kinds & loket::test::kFaultMainDbOnly) && !mainDb) return SQLITE_OK;
     const std::int64_t n = c.ops.fetch_add(1) + 1;
     if (c.powerCutAt.load() == n) powerCut();
     const std::int64_t at = c.failAt.load(), count = c.failCount.load();
@@ -146,8 +149,8 @@ int xClose(sqlite3_file* f) {
 }
 int xRead(sqlite3_file* f, void* buf, int amt, sqlite3_int64 off) { return realOf(f)->pMethods->xRead(realOf(f), buf, amt, off); }
 int xWrite(sqlite3_file* f, const void* buf, int amt, sqlite3_int64 off) {
-    if (int rc = account(loket::test::kFaultWrite, SQLITE_IOERR_WRITE); rc != SQLITE_OK) return rc;
     auto* ff = reinterpret_cast<FaultFile*>(f);
+    if (int rc = account(loket::test::kFaultWrite, SQLITE_IOERR_WRITE, ff->mainDb); rc != SQLITE_OK) return rc;
     if (ff->path) {
         const std::int64_t size = sizeOf(ff->real);
         remember(ff, Change{off, amt, size, readRange(ff->real, off, std::min<std::int64_t>(amt, size - off))});
@@ -155,8 +158,8 @@ int xWrite(sqlite3_file* f, const void* buf, int amt, sqlite3_int64 off) {
     return ff->real->pMethods->xWrite(ff->real, buf, amt, off);
 }
 int xTruncate(sqlite3_file* f, sqlite3_int64 size) {
-    if (int rc = account(loket::test::kFaultTruncate, SQLITE_IOERR_TRUNCATE); rc != SQLITE_OK) return rc;
     auto* ff = reinterpret_cast<FaultFile*>(f);
+    if (int rc = account(loket::test::kFaultTruncate, SQLITE_IOERR_TRUNCATE, ff->mainDb); rc != SQLITE_OK) return rc;
     if (ff->path) {
         const std::int64_t before = sizeOf(ff->real);
         if (before > size) remember(ff, Change{size, 0, before, readRange(ff->real, size, before - size)});
@@ -164,8 +167,8 @@ int xTruncate(sqlite3_file* f, sqlite3_int64 size) {
     return ff->real->pMethods->xTruncate(ff->real, size);
 }
 int xSync(sqlite3_file* f, int flags) {
-    if (int rc = account(loket::test::kFaultSync, SQLITE_IOERR_FSYNC); rc != SQLITE_OK) return rc;
     auto* ff = reinterpret_cast<FaultFile*>(f);
+    if (int rc = account(loket::test::kFaultSync, SQLITE_IOERR_FSYNC, ff->mainDb); rc != SQLITE_OK) return rc;
     int rc = ff->real->pMethods->xSync(ff->real, flags);
     if (rc == SQLITE_OK && ff->path) {
         std::lock_guard lock(g_journalMutex);
@@ -190,9 +193,11 @@ int xUnfetch(sqlite3_file* f, sqlite3_int64 off, void* p) { return realOf(f)->pM
 int xOpen(sqlite3_vfs*, sqlite3_filename name, sqlite3_file* file, int flags, int* outFlags) {
     auto* ff = reinterpret_cast<FaultFile*>(file);
     file->pMethods = nullptr;
-    if (int rc = account(loket::test::kFaultOpen, SQLITE_CANTOPEN); rc != SQLITE_OK) return rc;
+    const bool mainDb = (flags & SQLITE_OPEN_MAIN_DB) != 0;
+    if (int rc = account(loket::test::kFaultOpen, SQLITE_CANTOPEN, mainDb); rc != SQLITE_OK) return rc;
     ff->real = reinterpret_cast<sqlite3_file*>(ff + 1);
     ff->path = name;
+    ff->mainDb = mainDb;
     int rc = g_real->xOpen(g_real, name, ff->real, flags, outFlags);
     if (rc != SQLITE_OK) return rc;
     if (!ff->real->pMethods || ff->real->pMethods->iVersion < 3) {

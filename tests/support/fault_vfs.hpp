@@ -25,6 +25,9 @@ enum FaultKind : std::uint32_t {
     kFaultSync = 1u << 2,
     kFaultTruncate = 1u << 3,
     kFaultAll = kFaultOpen | kFaultWrite | kFaultSync | kFaultTruncate,
+    // With this bit, only operations on a main database file count (not its write-ahead log or
+    // a journal). In WAL mode only checkpoints write and sync the database file itself.
+    kFaultMainDbOnly = 1u << 8,
 };
 
 inline constexpr int kPowerCutExitCode = 86;
