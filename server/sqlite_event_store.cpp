@@ -308,7 +308,7 @@ int SqliteEventStore::onWalCommit(void* self, sqlite3*, const char*, int pages) 
 
 void SqliteEventStore::checkpointLoop() {
     using namespace std::chrono_literals;
-    pthread_setname_np(pthread_self(), "loket-checkpoint");
+    pthread_setname_np(pthread_self(), "loket-checkpt"); // at most 15 characters
     // After a failure: try again after a pause that doubles up to 8 s, whether or not the log
     // grew since; after a success: wait to be woken.
     std::chrono::milliseconds retryIn{0};
