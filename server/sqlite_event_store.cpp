@@ -249,6 +249,7 @@ Result<std::unique_ptr<EventStore>> SqliteEventStore::open(const std::filesystem
         return makeError(ErrorCode::StoreFailed, "cannot open " + file.string() + " for reading: " + message);
     }
     sqlite3_busy_timeout(store->m_reader, 2000);
+    store->m_readerStatements = std::make_unique<sqlite::StatementCache>(store->m_reader);
     // The first read opens the write-ahead log and its index now, not in the middle of a commit.
     Statement first(store->m_reader, "SELECT COUNT(*) FROM idempotency WHERE key = ''");
     if (!first.ok() || first.step() != SQLITE_ROW)
@@ -256,7 +257,11 @@ Result<std::unique_ptr<EventStore>> SqliteEventStore::open(const std::filesystem
     return std::unique_ptr<EventStore>(std::move(store));
 }
 
+SqliteEventStore::SqliteEventStore(sqlite3* db) : m_db(db), m_writerStatements(std::make_unique<sqlite::StatementCache>(db)) {}
+
 SqliteEventStore::~SqliteEventStore() {
+    m_readerStatements.reset(); // sqlite3_close refuses a connection with statements left
+    m_writerStatements.reset();
     sqlite3_close(m_reader); // first: the writer's close then checkpoints and removes the log
     sqlite3_close(m_db);
 }
@@ -310,7 +315,7 @@ bool SqliteEventStore::writeBatch(const CommitBatch& batch, std::vector<std::int
         return false;
     };
     {
-        Statement insert(m_db, "INSERT INTO events(type, body) VALUES(?, ?)");
+        Statement insert(*m_writerStatements, "INSERT INTO events(type, body) VALUES(?, ?)");
         if (!insert.ok()) return fail("storing events");
         for (const auto& [type, body] : batch.events) {
             if (insert.bind(1, type).bind(2, body).step() != SQLITE_DONE) return fail("storing an event");
@@ -359,7 +364,7 @@ bool SqliteEventStore::writeBatch(const CommitBatch& batch, std::vector<std::int
     }
     if (batch.idempotency) {
         const auto& r = *batch.idempotency;
-        Statement q(m_db, "INSERT INTO idempotency(key, request_hash, status, response, day) VALUES(?,?,?,?,?)");
+        Statement q(*m_writerStatements, "INSERT INTO idempotency(key, request_hash, status, response, day) VALUES(?,?,?,?,?)");
         if (!q.ok() || q.bind(1, r.key).bind(2, r.requestHash).bind(3, r.status).bind(4, r.response).bind(5, r.day).step() != SQLITE_DONE)
             return fail("storing the retry key");
     }
@@ -386,7 +391,7 @@ Result<std::optional<IdempotencyRecord>> SqliteEventStore::findIdempotency(const
 Result<std::vector<IdempotencyRecord>> SqliteEventStore::findIdempotencies(const std::vector<std::string>& keys) {
     std::lock_guard lock(m_readMutex);
     auto failed = [&] { return makeError(ErrorCode::StoreFailed, std::string("reading retry keys: ") + sqlite3_errmsg(m_reader)); };
-    Statement q(m_reader, "SELECT request_hash, status, response, day FROM idempotency WHERE key = ?");
+    Statement q(*m_readerStatements, "SELECT request_hash, status, response, day FROM idempotency WHERE key = ?");
     if (!q.ok()) return failed();
     std::vector<IdempotencyRecord> out;
     for (const std::string& key : keys) {

@@ -13,6 +13,9 @@
 #include <mutex>
 
 struct sqlite3;
+namespace loket::sqlite {
+class StatementCache;
+}
 
 namespace loket::server {
 
@@ -65,7 +68,7 @@ public:
     Result<std::vector<IdempotencyRecord>> findIdempotencies(const std::vector<std::string>& keys) override;
 
 private:
-    explicit SqliteEventStore(sqlite3* db) : m_db(db) {}
+    explicit SqliteEventStore(sqlite3* db);
     Status migrate(const std::filesystem::path& file);
     Status exec(const char* sql);
     Error sqlError(const std::string& what) const;
@@ -78,6 +81,10 @@ private:
     std::mutex m_readMutex;
     sqlite3* m_reader = nullptr;
     std::atomic<std::int64_t> m_lastEventId{0};
+    // The commit path's and the retry-key look-up's statements, prepared once per connection
+    // (used under m_mutex and m_readMutex); finalised before the connections close.
+    std::unique_ptr<sqlite::StatementCache> m_writerStatements;
+    std::unique_ptr<sqlite::StatementCache> m_readerStatements;
 };
 
 } // namespace loket::server
