@@ -6,7 +6,7 @@
 // A string that is not valid UTF-8 goes to nlohmann's dump itself, so it fails exactly as before
 // (nlohmann::json::type_error 316). Object keys are written in the order the caller gives: a
 // caller that replaces a nlohmann object (std::map, keys sorted) writes its keys sorted.
-// Depends on nlohmann-json only for that error path.
+// Depends on the core (its strict UTF-8 check) and on nlohmann-json only for that error path.
 #pragma once
 
 #include <charconv>
@@ -19,8 +19,6 @@ namespace loket::proto {
 
 // `s` as a JSON string, quotes included, appended to `out`.
 void appendJsonString(std::string& out, std::string_view s);
-// Whether `s` is well-formed UTF-8 (no overlong forms, no surrogates, nothing above U+10FFFF).
-bool validUtf8(std::string_view s);
 
 class JsonWriter {
 public:
