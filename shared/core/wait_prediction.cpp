@@ -21,7 +21,10 @@ constexpr std::size_t kSimulatedUpTo = 400;
 
 struct Assignment { TicketId id; Seconds waitS; ServiceMask services; };
 
-std::vector<Assignment> forwardRun(const HallState& state, Seconds now, std::vector<Candidate> extra) {
+// The run stops early once `until` (a probe) has its counter: what comes after cannot change its
+// wait or its position (positions() looks only at those before it).
+std::vector<Assignment> forwardRun(const HallState& state, Seconds now, std::vector<Candidate> extra,
+                                   std::optional<TicketId> until = std::nullopt) {
     const HallConfig& config = state.config();
     DispatchView view = buildDispatchView(state, now);
     std::vector<Candidate> overflow;
@@ -72,6 +75,7 @@ std::vector<Assignment> forwardRun(const HallState& state, Seconds now, std::vec
             if (chosen.id > 0) {
                 out.push_back({chosen.id, t - now, chosen.services});
                 --realLeft;
+                if (chosen.id == until) return out;
             }
             next->freeAt = t + std::max<Seconds>(chosen.expectedDurationS, 30);
             view.waiting.erase(view.waiting.begin() + static_cast<std::ptrdiff_t>(*i));
@@ -143,7 +147,7 @@ std::optional<WaitEstimate> predictNewWalkIn(const HallState& state, Seconds now
     const TicketId probe = std::numeric_limits<TicketId>::max();
     Candidate c{probe, TicketKind::WalkIn, now, 0, bit(service), now, std::nullopt,
                 state.durations().expected(config, service), config.services[service].walkInTargetS};
-    auto run = forwardRun(state, now, {c});
+    auto run = forwardRun(state, now, {c}, probe);
     auto position = positions(run);
     for (std::size_t k = 0; k < run.size(); ++k)
         if (run[k].id == probe) return withRange(run[k].waitS, position[k]);
