@@ -39,6 +39,7 @@ class Planner {
 public:
     Planner(const DispatchInput& in, const CounterSlot& counter) : m_in(in) {
         const NormPolicyParams& p = in.params;
+        m_servers.reserve(in.counters.size() + 1);
         m_servers.push_back({counter.index, in.now, counter.services, 0, counter.sittingDesk});
         for (const CounterSlot& other : in.counters)
             if (other.available && other.index != counter.index)
@@ -244,6 +245,7 @@ std::optional<std::size_t> choosePlanned(const DispatchInput& in, const CounterS
     const NormPolicyParams& p = in.params;
     const Seconds now = in.now;
     std::vector<std::size_t> pool;
+    pool.reserve(in.waiting.size()); // one allocation, not one per doubling: this runs at every step of a forward run
     for (std::size_t i = 0; i < in.waiting.size(); ++i)
         if (eligible(in.waiting[i], counter, now)) pool.push_back(i);
     if (pool.empty()) return std::nullopt;
