@@ -7,6 +7,7 @@
 #include <array>
 #include <cmath>
 #include <limits>
+#include <span>
 #include <tuple>
 
 namespace loket::core {
@@ -62,6 +63,11 @@ std::vector<Assignment> forwardRun(const HallState& state, Seconds now, std::vec
     }
 
     auto realLeft = std::count_if(view.waiting.begin(), view.waiting.end(), [](const Candidate& c) { return c.id > 0; });
+    // The queue still to place is view.waiting[first..], in its original order (the planner's
+    // ties follow it). A visitor called near the front is removed by shifting the few before it
+    // one place on, not the many after it one place back.
+    std::size_t first = 0;
+    auto queue = [&] { return std::span<const Candidate>(view.waiting).subspan(first); };
     std::vector<Assignment> out;
     while (realLeft > 0) {
         CounterSlot* next = nullptr;
@@ -70,20 +76,27 @@ std::vector<Assignment> forwardRun(const HallState& state, Seconds now, std::vec
         if (!next) break;
         const Seconds t = std::max(now, next->freeAt);
         DispatchInput input = view.input(config, t);
+        input.waiting = queue();
         if (auto i = chooseNext(input, *next)) {
-            const Candidate chosen = view.waiting[*i];
+            const Candidate chosen = input.waiting[*i];
             if (chosen.id > 0) {
                 out.push_back({chosen.id, t - now, chosen.services});
                 --realLeft;
                 if (chosen.id == until) return out;
             }
             next->freeAt = t + std::max<Seconds>(chosen.expectedDurationS, 30);
-            view.waiting.erase(view.waiting.begin() + static_cast<std::ptrdiff_t>(*i));
+            const auto at = view.waiting.begin() + static_cast<std::ptrdiff_t>(first + *i);
+            if (*i < input.waiting.size() / 2) {
+                std::move_backward(view.waiting.begin() + static_cast<std::ptrdiff_t>(first), at, at + 1);
+                ++first;
+            } else {
+                view.waiting.erase(at);
+            }
             continue;
         }
         // Nothing for this counter now: wait for the next visitor it could take, or retire it.
         Seconds wake = std::numeric_limits<Seconds>::max();
-        for (const Candidate& c : view.waiting) {
+        for (const Candidate& c : queue()) {
             CounterSlot later = *next;
             if (c.notBefore > t && eligible(c, later, c.notBefore)) wake = std::min(wake, c.notBefore);
         }
