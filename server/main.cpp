@@ -281,9 +281,10 @@ int main(int argc, char** argv) {
             return 1;
         }
         hall->housekeeping = std::make_unique<Housekeeping>(*hall->commands, *hall->state, *hall->devices, clock);
-        // The shared store has no day start in a city: the first location's housekeeping deletes
-        // its expired staff sessions (a one-location hall's day start does it in its batch).
-        if (city && halls.empty()) hall->housekeeping->purgeSessionsOf(&store);
+        // The first location's housekeeping deletes expired pairing codes from the shared store and,
+        // in a city (no day start of its own), its expired staff sessions (a one-location hall's
+        // day start does that in its batch).
+        if (halls.empty()) hall->housekeeping->purgeExpiredOf(&store, city);
         hall->housekeeping->runOnce(); // starts the day if needed, before the first request
         if (auto diff = reconcileConfiguration(*hall->commands, *hall->state, hall->audit.get(), clock, hall->config.hall, options.applyConfig);
             !diff) {
