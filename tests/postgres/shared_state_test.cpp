@@ -12,8 +12,10 @@
 #include <catch2/catch.hpp>
 
 #include <chrono>
+#include <cstdio>
 #include <latch>
 #include <thread>
+#include <vector>
 
 using namespace loket::test;
 using namespace std::chrono_literals;
