@@ -71,7 +71,7 @@ void DeviceRegistry::reportUnsent(const std::string& id, std::int64_t unsent) {
         if (it == m_devices.end() && !stored) return; // a device not heard from yet is left alone
         if (it != m_devices.end()) {
             DeviceStatus& d = it->second;
-            if (stored && stored->lastSeen > d.lastSeen) withStored(d, *stored);
+            if (stored && stored->lastSeen >= d.lastSeen) withStored(d, *stored);
             if (d.detail.value("unsent_tickets", std::int64_t{-1}) != value) {
                 d.detail["unsent_tickets"] = value;
                 changed = d;
@@ -94,7 +94,8 @@ void DeviceRegistry::reportUnsent(const std::string& id, std::int64_t unsent) {
 
 std::vector<DeviceStatus> DeviceRegistry::devices() const {
     const core::Seconds now = m_clock.now().t;
-    // Heartbeats other instances heard (a device reports to one of them): the newest counts.
+    // Heartbeats other instances heard (a device reports to one of them): the newest counts, the
+    // store's on a tie (it has the last write, such as an upload's unsent count).
     std::map<std::string, DeviceStatusRecord> stored;
     if (m_store) {
         if (auto rows = m_store->deviceStatuses())
@@ -104,7 +105,7 @@ std::vector<DeviceStatus> DeviceRegistry::devices() const {
     std::vector<DeviceStatus> out;
     for (const auto& [id, d] : m_devices) {
         DeviceStatus copy = d;
-        if (auto it = stored.find(id); it != stored.end() && it->second.lastSeen > copy.lastSeen) withStored(copy, it->second);
+        if (auto it = stored.find(id); it != stored.end() && it->second.lastSeen >= copy.lastSeen) withStored(copy, it->second);
         if (copy.lastSeen == 0 || now - copy.lastSeen > kDeviceOfflineAfterS) copy.status = "offline";
         out.push_back(std::move(copy));
     }

@@ -555,7 +555,7 @@ STORE_CONTRACT("sessions, the audit trail and enrolled devices are kept and purg
 STORE_CONTRACT("a database from a newer server is refused", aNewerSchemaIsRefused)
 STORE_CONTRACT("expired sessions are deleted without a new day (a city's shared store)", expiredSessionsDeletedAlone)
 STORE_CONTRACT("pairing codes, print jobs and devices' heartbeats are shared: taken once, kept as told", pairingsPrintJobsAndHeartbeats)
-STORE_CONTRACT("a staff account is added only when its name is free; the account there stays as it is", staffAccountAddedOnlyWhenFree)
+STORE_CONTRACT("a staff account is added only when its name is free, and the account there stays as it is", staffAccountAddedOnlyWhenFree)
 STORE_CONTRACT("expired pairing codes are deleted without anyone listing them", expiredPairingsDeletedAlone)
 
 TEST_CASE("postgres: instances that start together migrate the database once") {
