@@ -347,7 +347,12 @@ Result<DatabaseSummary> backupDatabase(const std::filesystem::path& db, const st
             out.locations.push_back(locationSummary(id, *copied));
         }
     }
-    if (city) {
+    if (!city) {
+        // One hall's backup has no manifest: one left by an earlier city backup of this name goes,
+        // or a restore would look for location files this backup does not have.
+        std::error_code ec;
+        std::filesystem::remove(backupManifestPath(to), ec);
+    } else {
         for (auto& c : live) (void)c->exec("COMMIT");
         if (auto st = writeManifest(to, out, pauseMs); !st) {
             removeAll(written);
