@@ -25,6 +25,7 @@ int httpStatusOf(ErrorCode code) {
     case ErrorCode::IdempotencyConflict:
     case ErrorCode::CounterBusy:
     case ErrorCode::ConfirmationNeeded:
+    case ErrorCode::AlreadyExists:
     case ErrorCode::CounterClosed:
     case ErrorCode::InvalidTransition:
     case ErrorCode::FeedbackNotAllowed: return 409;

@@ -501,6 +501,16 @@ Status SqliteEventStore::putStaffAccount(const StaffAccountRecord& a) {
     return Ok{};
 }
 
+Result<bool> SqliteEventStore::addStaffAccount(const StaffAccountRecord& a) {
+    std::lock_guard lock(m_mutex);
+    Statement q(m_db, "INSERT INTO staff_accounts(username, password_hash, role, counters, created_at, disabled_at, locations) VALUES(?, ?, ?, ?, ?, ?, ?) "
+                      "ON CONFLICT(username) DO NOTHING");
+    q.bind(1, a.username).bind(2, a.passwordHash).bind(3, a.role).bind(4, joinCounters(a.counters)).bind(5, a.createdAt).bindOpt(6, a.disabledAt);
+    q.bind(7, joinCounters(a.locations));
+    if (q.step() != SQLITE_DONE) return sqlError("adding a staff account");
+    return sqlite3_changes(m_db) == 1;
+}
+
 Result<std::vector<StaffAccountRecord>> SqliteEventStore::staffAccounts() {
     std::lock_guard lock(m_mutex);
     std::vector<StaffAccountRecord> out;
@@ -627,6 +637,13 @@ Result<std::vector<PairingRecord>> SqliteEventStore::pairings(std::int64_t now) 
     }
     if (rc != SQLITE_DONE) return sqlError("reading pairings");
     return out;
+}
+
+Status SqliteEventStore::deleteExpiredPairings(std::int64_t now) {
+    std::lock_guard lock(m_mutex);
+    Statement q(m_db, "DELETE FROM pairings WHERE expires_at <= ?");
+    if (!q.ok() || q.bind(1, now).step() != SQLITE_DONE) return sqlError("deleting expired pairings");
+    return Ok{};
 }
 
 Result<bool> SqliteEventStore::approvePairing(const std::string& code, const std::string& deviceId, std::int64_t now) {
