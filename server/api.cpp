@@ -206,7 +206,7 @@ void installApi(httplib::Server& server, const ServerParts& parts) {
     server.set_logger([&parts](const httplib::Request& req, const httplib::Response& res) {
         const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t_requestStart).count();
         parts.metrics.request(res.status, seconds);
-        if (req.path == "/healthz" || req.path == "/metrics") return;
+        if (!logEnabled() || req.path == "/healthz" || req.path == "/metrics") return;
         logLine("request", {{"method", req.method}, {"path", redactedPath(req.path)}, {"status", res.status},
                             {"ms", std::round(seconds * 10000) / 10}});
     });

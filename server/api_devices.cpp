@@ -56,18 +56,16 @@ void answerTicket(const ServerParts& parts, httplib::Response& res, TicketId tic
         const Ticket* t = v.state.ticket(ticketId);
         if (!t) return sendError(res, ErrorCode::UnknownTicket, "The ticket of this request is from another day.");
         auto wire = v.wire();
-        Json estimate = nullptr;
+        std::optional<AnswerEstimate> estimate;
         if (t->status == TicketStatus::Waiting) {
             const auto s = static_cast<std::size_t>(t->services.front());
             if (latest.prediction->tickets.count(ticketId))
-                estimate = {{"basis", "ticket"}, {"as_of", proto::rfc3339(latest.predictionAt, now.utcOffsetS)}};
+                estimate = AnswerEstimate{"ticket", proto::rfc3339(latest.predictionAt, now.utcOffsetS)};
             else if (s < latest.walkIn->size() && (*latest.walkIn)[s])
-                estimate = {{"basis", "walk_in"}, {"as_of", proto::rfc3339(latest.walkInAt, now.utcOffsetS)}};
+                estimate = AnswerEstimate{"walk_in", proto::rfc3339(latest.walkInAt, now.utcOffsetS)};
             wire.newWalkInWaits = latest.walkIn.get();
         }
-        sendJson(res, status, {{"ticket", publicTicketJson(wire, *t, PublicAudience::Kiosk)},
-                               {"visitor_url", parts.config.publicBaseUrl + "/v/" + t->publicCode},
-                               {"estimate", estimate}});
+        sendJsonText(res, status, checkInAnswerText(wire, *t, parts.config.publicBaseUrl + "/v/" + t->publicCode, estimate));
     });
 }
 

@@ -8,17 +8,12 @@ using namespace loket::core;
 namespace {
 
 // The fields each public audience may see. Anything else the wire JSON holds is dropped.
-constexpr std::initializer_list<const char*> kDisplayTicket = {"id", "number", "service", "status", "counter",
-                                                               "counter_name", "language", "called_at"};
-constexpr std::initializer_list<const char*> kKioskTicket = {
-    "id", "number", "service", "services", "kind", "status", "issued_at", "due_at", "called_at", "counter",
-    "counter_name", "language", "position", "estimated_wait_s", "estimated_wait_range_s", "appointment", "public_code"};
+// (Tickets and counters: their public fields are written out in proto::writeTicket and writeCounter.)
 constexpr std::initializer_list<const char*> kDisplayService = {"id", "name", "public_label", "prefix", "walk_in",
                                                                 "waiting", "estimated_wait_s", "estimated_wait_range_s"};
 constexpr std::initializer_list<const char*> kKioskService = {
     "id", "name", "description", "bring", "public_label", "prefix", "walk_in", "appointment", "online",
     "expected_duration_s", "walk_in_target_s", "waiting", "estimated_wait_s", "estimated_wait_range_s"};
-constexpr std::initializer_list<const char*> kCounter = {"id", "name", "services", "state", "ticket"};
 constexpr std::initializer_list<const char*> kRecentCall = {"ticket_id", "number", "counter", "counter_name",
                                                             "called_at", "recall", "language"};
 constexpr std::initializer_list<const char*> kVisitorPage = {
@@ -32,32 +27,7 @@ Json only(const Json& full, std::initializer_list<const char*> keys) {
     return out;
 }
 
-std::optional<ServiceIndex> serviceIndex(const HallConfig& config, const std::string& id) {
-    for (std::size_t s = 0; s < config.services.size(); ++s)
-        if (config.services[s].id == id) return static_cast<ServiceIndex>(s);
-    return std::nullopt;
-}
-
-Json publicServiceIds(const HallConfig& config, const Json& realIds) {
-    Json out = Json::array();
-    for (const auto& id : realIds)
-        if (auto s = serviceIndex(config, id.get<std::string>())) out.push_back(publicServiceId(config, *s));
-    return out;
-}
-
 } // namespace
-
-std::string publicServiceId(const HallConfig& config, ServiceIndex service) {
-    const ServiceConfig& s = config.services[service];
-    if (!s.publicLabel) return s.id;
-    // By position, so it says nothing of the matter; never one of the hall's real ids.
-    // Built with append and insert, not `"s" + std::to_string(…)`: GCC 12 at -O3 warns falsely
-    // on that operator+ (-Wstringop-overflow, GCC bug 105651).
-    std::string id(1, 's');
-    id.append(std::to_string(service + 1));
-    while (serviceIndex(config, id)) id.insert(id.begin(), '_');
-    return id;
-}
 
 std::string serviceIdFromPublic(const HallConfig& config, const std::string& id) {
     for (std::size_t s = 0; s < config.services.size(); ++s)
@@ -80,32 +50,27 @@ Json publicServiceJson(const proto::WireContext& ctx, ServiceIndex service, cons
     return j;
 }
 
-Json displayTicketJson(const HallConfig& config, const Ticket& ticket, const Json& rendered) {
-    Json j = only(rendered, kDisplayTicket);
-    j["service"] = publicServiceId(config, ticket.services.front());
-    return j;
-}
-
 Json publicTicketJson(const proto::WireContext& ctx, const Ticket& ticket, PublicAudience audience) {
-    const HallConfig& config = ctx.state.config();
-    const bool kiosk = audience == PublicAudience::Kiosk;
-    if (!kiosk) return displayTicketJson(config, ticket, proto::ticketJson(ctx, ticket, proto::Audience::Display));
-    Json j = only(proto::ticketJson(ctx, ticket, proto::Audience::Kiosk), kKioskTicket);
-    j["service"] = publicServiceId(config, ticket.services.front());
-    if (j.contains("services")) j["services"] = publicServiceIds(config, j["services"]);
-    if (kiosk && j["appointment"].is_object()) j["appointment"] = only(j["appointment"], {"starts_at"});
-    return j;
+    return proto::ticketJson(ctx, ticket, audience == PublicAudience::Kiosk ? proto::Audience::Kiosk : proto::Audience::Display);
 }
 
 Json publicCounterJson(const proto::WireContext& ctx, CounterIndex counter) {
-    const HallConfig& config = ctx.state.config();
-    Json j = only(proto::counterJson(ctx, counter, proto::Audience::Display), kCounter);
-    j["services"] = publicServiceIds(config, j["services"]);
-    const CounterStatus& st = ctx.state.counters()[counter];
-    j["ticket"] = nullptr;
-    if (st.ticket)
-        if (const Ticket* t = ctx.state.ticket(*st.ticket)) j["ticket"] = publicTicketJson(ctx, *t, PublicAudience::Display);
-    return j;
+    return proto::counterJson(ctx, counter, proto::Audience::Display);
+}
+
+std::string checkInAnswerText(const proto::WireContext& ctx, const Ticket& ticket, const std::string& visitorUrl,
+                              const std::optional<AnswerEstimate>& estimate) {
+    // The keys in sorted order, as the nlohmann object (a std::map) this replaced wrote them.
+    std::string out;
+    proto::JsonWriter w(out);
+    w.beginObject().key("estimate");
+    if (estimate) w.beginObject().key("as_of").string(estimate->asOf).key("basis").string(estimate->basis).endObject();
+    else w.null();
+    w.key("ticket");
+    proto::writeTicket(w, ctx, ticket, proto::Audience::Kiosk);
+    w.key("visitor_url").string(visitorUrl);
+    w.endObject();
+    return out;
 }
 
 Json publicRecentCallJson(const proto::WireContext& ctx, const RecentCall& call) {

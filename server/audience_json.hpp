@@ -3,6 +3,8 @@
 // a fixed list of fields per audience, so a field added for staff never reaches a screen by
 // accident. A service with a neutral label (a sensitive matter) appears under that label and an
 // opaque id; its real id and name stay with staff. Staff JSON is shared/proto's, unchanged.
+// Tickets and counters are cut in shared/proto (writeTicket, writeCounter: one renderer, also
+// for the event stream's text); the functions here give their Json form.
 #pragma once
 
 #include "shared/proto/wire_json.hpp"
@@ -16,9 +18,8 @@ using Json = nlohmann::json;
 
 enum class PublicAudience { Display, Kiosk };
 
-// The id a display, kiosk or visitor page knows a service by: its own id, or an opaque one
-// ("s6") when the service has a neutral label.
-std::string publicServiceId(const core::HallConfig& config, core::ServiceIndex service);
+// The id a display, kiosk or visitor page knows a service by (shared/proto).
+using proto::publicServiceId;
 // A service id as a kiosk sends it back (a public id or a real one) → the real id; unknown ids
 // are returned unchanged, for the core to refuse.
 std::string serviceIdFromPublic(const core::HallConfig& config, const std::string& id);
@@ -26,12 +27,17 @@ std::string serviceIdFromPublic(const core::HallConfig& config, const std::strin
 Json publicServiceJson(const proto::WireContext& ctx, core::ServiceIndex service,
                        const std::optional<core::WaitEstimate>& newWalkInWait, PublicAudience audience);
 Json publicTicketJson(const proto::WireContext& ctx, const core::Ticket& ticket, PublicAudience audience);
-// A display's ticket cut from `rendered`, the ticket as proto::ticketJson rendered it for any
-// audience: the few fields a display sees are the same in each, so an event that renders the
-// ticket for staff renders it once (EventRenderer).
-Json displayTicketJson(const core::HallConfig& config, const core::Ticket& ticket, const Json& rendered);
 Json publicCounterJson(const proto::WireContext& ctx, core::CounterIndex counter);
 Json publicRecentCallJson(const proto::WireContext& ctx, const core::RecentCall& call);
+// The kiosk's check-in answer (docs/api.md "Check-in answer"), as JSON text: the check-in's hot
+// path writes it without building a tree. `estimate`: how the ticket's wait was estimated,
+// "ticket" or "walk_in", and the time of that run (RFC 3339); none when it has no estimate.
+struct AnswerEstimate {
+    const char* basis;
+    std::string asOf;
+};
+std::string checkInAnswerText(const proto::WireContext& ctx, const core::Ticket& ticket, const std::string& visitorUrl,
+                              const std::optional<AnswerEstimate>& estimate);
 Json visitorPageJson(const proto::WireContext& ctx, const core::Ticket& ticket);
 
 } // namespace loket::server

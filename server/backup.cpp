@@ -2,7 +2,9 @@
 
 #include "sqlite_event_store.hpp"
 #include "store/store_factory.hpp"
+#include "shared/proto/rfc3339.hpp"
 
+#include <nlohmann/json.hpp>
 #include <sqlite3.h>
 
 #include <fcntl.h>
@@ -10,9 +12,12 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include <cerrno>
 #include <algorithm>
+#include <cerrno>
+#include <chrono>
 #include <cstring>
+#include <fstream>
+#include <memory>
 #include <string>
 
 namespace loket::server {
@@ -135,17 +140,6 @@ std::filesystem::path locationFile(const std::filesystem::path& db, const std::s
 
 LocationSummary locationSummary(const std::string& id, const DatabaseSummary& s) { return {id, s.schemaVersion, s.events, s.lastEventId}; }
 
-Result<DatabaseSummary> backupOne(const std::filesystem::path& db, const std::filesystem::path& to) {
-    if (!std::filesystem::is_regular_file(db)) return fail(db, "no such database");
-    if (std::filesystem::exists(to) && std::filesystem::equivalent(db, to)) return fail(to, "the backup cannot be the database itself");
-    // Read-only: this process never writes the live file. In WAL mode a reader needs the -shm file,
-    // which the running server keeps; the snapshot is whatever was committed when the copy began.
-    Connection live(db, SQLITE_OPEN_READONLY);
-    if (!live.ok()) return fail(db, "cannot open: " + live.message());
-    if (auto s = summarise(live, db); !s) return s.error();
-    return copyInto(live, db, to);
-}
-
 // Puts the checked backup `from` in place of `db`; the caller holds the database lock.
 Result<DatabaseSummary> restoreOne(const std::filesystem::path& from, const std::filesystem::path& db) {
     Connection source(from, SQLITE_OPEN_READONLY);
@@ -202,29 +196,180 @@ std::vector<std::string> locationFilesBeside(const std::filesystem::path& db) {
     return ids;
 }
 
-Result<DatabaseSummary> backupDatabase(const std::filesystem::path& db, const std::filesystem::path& to) {
-    auto shared = backupOne(db, to);
-    if (!shared) return shared.error();
-    std::vector<std::filesystem::path> written{to};
-    for (const auto& id : locationFilesBeside(db)) {
-        auto copied = backupOne(locationFile(db, id), locationFile(to, id));
+std::filesystem::path backupManifestPath(const std::filesystem::path& to) { return to.string() + ".manifest.json"; }
+
+namespace {
+
+// Run as root, a file SQLite made beside the database (its -wal or -shm, when the server was not
+// running) must still belong to the database's owner, or the server's user could not open it.
+void keepOwner(const std::filesystem::path& db) {
+    struct stat owner {};
+    if (::geteuid() != 0 || ::stat(db.c_str(), &owner) != 0) return;
+    for (const char* suffix : {"-wal", "-shm"}) {
+        const std::string file = db.string() + suffix;
+        struct stat st {};
+        if (::stat(file.c_str(), &st) == 0 && (st.st_uid != owner.st_uid || st.st_gid != owner.st_gid))
+            (void)::chown(file.c_str(), owner.st_uid, owner.st_gid);
+    }
+}
+
+void removeAll(const std::vector<std::filesystem::path>& files) {
+    std::error_code ec;
+    for (const auto& file : files) std::filesystem::remove(file, ec);
+}
+
+// The manifest of a city's backup: which files, what each holds, and the one instant they show.
+Status writeManifest(const std::filesystem::path& to, const DatabaseSummary& s, long long pauseMs) {
+    nlohmann::json files = nlohmann::json::array();
+    files.push_back({{"location", nullptr}, {"file", to.filename().string()}, {"schema_version", s.schemaVersion}, {"events", s.events},
+                     {"last_event_id", s.lastEventId}});
+    for (const auto& l : s.locations)
+        files.push_back({{"location", l.id}, {"file", std::filesystem::path(sqlitePartitionPath(to.string(), l.id)).filename().string()},
+                         {"schema_version", l.schemaVersion}, {"events", l.events}, {"last_event_id", l.lastEventId}});
+    nlohmann::json notTaken = nlohmann::json::array();
+    for (const auto& f : s.notTaken) notTaken.push_back(f.filename().string());
+    const nlohmann::json doc = {{"format", 1},
+                                {"snapshot_at", s.snapshotAt},
+                                {"one_snapshot", true},
+                                {"writes_held_ms", pauseMs},
+                                {"files", files},
+                                {"not_taken", notTaken}};
+    const std::filesystem::path manifest = backupManifestPath(to), partial = manifest.string() + ".partial";
+    {
+        std::ofstream out(partial, std::ios::trunc);
+        out << doc.dump(2) << "\n";
+        if (!out.flush()) return fail(partial, "cannot write the manifest");
+    }
+    if (int fd = ::open(partial.c_str(), O_RDONLY); fd >= 0) {
+        ::fsync(fd);
+        ::close(fd);
+    }
+    std::error_code ec;
+    std::filesystem::rename(partial, manifest, ec);
+    if (ec) return fail(manifest, "cannot move the manifest into place: " + ec.message());
+    return Ok{};
+}
+
+// The location ids a backup holds: its manifest's, else (a backup made before manifests) the
+// files beside it.
+Result<std::vector<std::string>> backupLocations(const std::filesystem::path& from) {
+    const std::filesystem::path manifest = backupManifestPath(from);
+    if (!std::filesystem::exists(manifest)) return locationFilesBeside(from);
+    std::ifstream in(manifest);
+    const auto doc = nlohmann::json::parse(in, nullptr, false);
+    if (doc.is_discarded() || !doc.is_object() || !doc.contains("files") || !doc["files"].is_array())
+        return fail(manifest, "not a Loket backup manifest");
+    std::vector<std::string> ids;
+    for (const auto& f : doc["files"]) {
+        if (!f.is_object() || !f.contains("location")) return fail(manifest, "not a Loket backup manifest");
+        if (f["location"].is_string()) ids.push_back(f["location"].get<std::string>());
+    }
+    return ids;
+}
+
+} // namespace
+
+Result<DatabaseSummary> backupDatabase(const std::filesystem::path& db, const std::filesystem::path& to, const std::vector<std::string>& locations) {
+    // The files: the shared one, then each configured location's. All must be there.
+    std::vector<std::pair<std::string, std::filesystem::path>> files{{"", db}};
+    for (const auto& id : locations) files.emplace_back(id, locationFile(db, id));
+    for (const auto& [id, file] : files) {
+        if (std::filesystem::is_regular_file(file)) continue;
+        if (id.empty()) return fail(file, "no such database");
+        return fail(file, "no such file, but the configuration names location " + id +
+                              " (start the server once to make it, or take the location out of the configuration)");
+    }
+    // Files beside it of locations the configuration does not name: never taken silently.
+    DatabaseSummary out;
+    for (const auto& id : locationFilesBeside(db))
+        if (std::find(locations.begin(), locations.end(), id) == locations.end()) out.notTaken.push_back(locationFile(db, id));
+    if (locations.empty() && !out.notTaken.empty())
+        return fail(out.notTaken.front(), "looks like a city's location file beside " + db.string() +
+                                              ", and no configuration naming locations was given: name the city's configuration "
+                                              "(--config) so the backup takes its locations, or move the file away");
+    for (const auto& [id, file] : files) {
+        const auto dest = id.empty() ? to : locationFile(to, id);
+        if (std::filesystem::exists(dest) && std::filesystem::equivalent(file, dest)) return fail(dest, "the backup cannot be the database itself");
+    }
+
+    // Read-only: this process never writes the live files. In WAL mode a reader needs the -shm
+    // file, which the running server keeps. Each file is checked before anything is copied.
+    std::vector<std::unique_ptr<Connection>> live;
+    for (const auto& [id, file] : files) {
+        live.push_back(std::make_unique<Connection>(file, SQLITE_OPEN_READONLY));
+        if (!live.back()->ok()) return fail(file, "cannot open: " + live.back()->message());
+        if (auto s = summarise(*live.back(), file); !s) return id.empty() ? s.error() : makeError(s.error().code, "location " + id + ": " + s.error().message);
+    }
+
+    // A city: one instant for every file. Hold each file's write lock (BEGIN IMMEDIATE on a
+    // second connection; it writes nothing), start the copies' read transactions, let go. The
+    // hall's writers wait meanwhile, as for any other transaction (busy timeout).
+    long long pauseMs = 0;
+    const bool city = files.size() > 1;
+    if (city) {
+        const auto pausedAt = std::chrono::steady_clock::now();
+        {
+            std::vector<std::unique_ptr<Connection>> holds;
+            for (const auto& [id, file] : files) {
+                holds.push_back(std::make_unique<Connection>(file, SQLITE_OPEN_READWRITE));
+                Connection& hold = *holds.back();
+                if (hold.ok()) sqlite3_db_config(hold.get(), SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, 1, nullptr);
+                if (!hold.ok() || !hold.exec("BEGIN IMMEDIATE"))
+                    return fail(file, "cannot hold its writes for one snapshot of the city (this needs write access to the files): " + hold.message());
+            }
+            for (std::size_t i = 0; i < files.size(); ++i)
+                if (!live[i]->exec("BEGIN") || !live[i]->scalar("SELECT COUNT(*) FROM events"))
+                    return fail(files[i].second, "cannot start the snapshot: " + live[i]->message());
+            out.snapshotAt = proto::rfc3339(std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count(), 0);
+            for (auto& hold : holds) (void)hold->exec("ROLLBACK");
+        }
+        pauseMs = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - pausedAt).count();
+        for (const auto& [id, file] : files) keepOwner(file);
+    }
+
+    // Each copy reads inside its connection's open read transaction: the snapshot of that instant.
+    std::vector<std::filesystem::path> written;
+    for (std::size_t i = 0; i < files.size(); ++i) {
+        const auto& [id, file] = files[i];
+        const auto dest = id.empty() ? to : locationFile(to, id);
+        auto copied = copyInto(*live[i], file, dest);
         if (!copied) {
             // Half a city is no backup: take back what this run wrote.
-            std::error_code ec;
-            for (const auto& file : written) std::filesystem::remove(file, ec);
-            return makeError(copied.error().code, "location " + id + ": " + copied.error().message);
+            removeAll(written);
+            return id.empty() ? copied.error() : makeError(copied.error().code, "location " + id + ": " + copied.error().message);
         }
-        written.push_back(locationFile(to, id));
-        shared->locations.push_back(locationSummary(id, *copied));
+        written.push_back(dest);
+        if (id.empty()) {
+            out.schemaVersion = copied->schemaVersion;
+            out.events = copied->events;
+            out.lastEventId = copied->lastEventId;
+        } else {
+            out.locations.push_back(locationSummary(id, *copied));
+        }
     }
-    return shared;
+    if (!city) {
+        // One hall's backup has no manifest: one left by an earlier city backup of this name goes,
+        // or a restore would look for location files this backup does not have.
+        std::error_code ec;
+        std::filesystem::remove(backupManifestPath(to), ec);
+    } else {
+        for (auto& c : live) (void)c->exec("COMMIT");
+        if (auto st = writeManifest(to, out, pauseMs); !st) {
+            removeAll(written);
+            return st.error();
+        }
+        out.manifest = backupManifestPath(to);
+    }
+    return out;
 }
 
 Result<DatabaseSummary> restoreDatabase(const std::filesystem::path& from, const std::filesystem::path& db) {
     auto checked = checkDatabase(from);
     if (!checked) return checked.error();
     // Every file of the backup is checked before anything is replaced.
-    const std::vector<std::string> ids = locationFilesBeside(from);
+    auto listed = backupLocations(from);
+    if (!listed) return listed.error();
+    const std::vector<std::string> ids = *listed;
     for (const auto& id : ids)
         if (auto c = checkDatabase(locationFile(from, id)); !c) return makeError(c.error().code, "location " + id + ": " + c.error().message);
     auto lock = DatabaseLock::acquire(db); // held until the new files are in place

@@ -426,6 +426,7 @@ Status CommandExecutor::commitDecided(Group& group) {
             m_broker.publish(renderEvents(live, {out.events, out.ids, p->involved}, p->at));
             count(live, out.events);
         });
+        if (!logEnabled()) continue;
         Json types = Json::array();
         for (const Event& e : out.events) types.push_back(eventTypeName(e));
         logLine("command", {{"command", commandName(*p->command)}, {"events", types}, {"last_event_id", out.ids.back()}});

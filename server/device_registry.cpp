@@ -3,12 +3,22 @@
 #include "log.hpp"
 #include "shared/proto/wire_json.hpp"
 
+#include <optional>
+
 namespace loket::server {
 using Json = nlohmann::json;
 
 namespace {
 constexpr core::Seconds kDeviceOfflineAfterS = 30;
+
+// A device as the store's row of it says (a heartbeat another instance heard).
+void withStored(DeviceStatus& d, const DeviceStatusRecord& r) {
+    d.status = r.status;
+    d.detail = Json::parse(r.detail, nullptr, false);
+    if (d.detail.is_discarded()) d.detail = Json::object();
+    d.lastSeen = r.lastSeen;
 }
+} // namespace
 
 DeviceRegistry::DeviceRegistry(const ServerConfig& config, HallClock& clock, EventBroker& broker, EventStore* store)
     : m_clock(clock), m_store(store), m_broker(broker) {
@@ -45,22 +55,47 @@ void DeviceRegistry::heartbeat(const DeviceConfig& device, const std::string& st
 }
 
 void DeviceRegistry::reportUnsent(const std::string& id, std::int64_t unsent) {
-    DeviceStatus changed;
+    // The count goes where the heartbeats go (the location's store): with several instances the
+    // kiosk's heartbeat may have reached another one, and every instance shows the same count.
+    std::optional<DeviceStatusRecord> stored;
+    if (m_store) {
+        if (auto rows = m_store->deviceStatuses())
+            for (auto& r : *rows)
+                if (r.id == id) stored = std::move(r);
+    }
+    const std::int64_t value = std::max<std::int64_t>(unsent, 0);
+    std::optional<DeviceStatus> changed;
     {
         std::lock_guard lock(m_mutex);
         auto it = m_devices.find(id);
-        if (it == m_devices.end()) return;
-        const std::int64_t value = std::max<std::int64_t>(unsent, 0);
-        if (it->second.detail.value("unsent_tickets", std::int64_t{-1}) == value) return;
-        it->second.detail["unsent_tickets"] = value;
-        changed = it->second;
+        if (it == m_devices.end() && !stored) return; // a device not heard from yet is left alone
+        if (it != m_devices.end()) {
+            DeviceStatus& d = it->second;
+            if (stored && stored->lastSeen >= d.lastSeen) withStored(d, *stored);
+            if (d.detail.value("unsent_tickets", std::int64_t{-1}) != value) {
+                d.detail["unsent_tickets"] = value;
+                changed = d;
+            }
+        } else {
+            DeviceStatus d{id, "", "", "unknown", Json::object(), 0};
+            withStored(d, *stored);
+            if (d.detail.value("unsent_tickets", std::int64_t{-1}) == value) return;
+            d.detail["unsent_tickets"] = value;
+            changed = d;
+        }
     }
-    publish(changed);
+    if (!changed) return;
+    if (m_store) {
+        if (auto st = m_store->putDeviceStatus({changed->id, changed->status, changed->detail.dump(), changed->lastSeen}); !st)
+            logLine("device_status", {{"device", changed->id}, {"error", st.error().message}});
+    }
+    if (!changed->role.empty()) publish(*changed);
 }
 
 std::vector<DeviceStatus> DeviceRegistry::devices() const {
     const core::Seconds now = m_clock.now().t;
-    // Heartbeats other instances heard (a device reports to one of them): the newest counts.
+    // Heartbeats other instances heard (a device reports to one of them): the newest counts, the
+    // store's on a tie (it has the last write, such as an upload's unsent count).
     std::map<std::string, DeviceStatusRecord> stored;
     if (m_store) {
         if (auto rows = m_store->deviceStatuses())
@@ -70,12 +105,7 @@ std::vector<DeviceStatus> DeviceRegistry::devices() const {
     std::vector<DeviceStatus> out;
     for (const auto& [id, d] : m_devices) {
         DeviceStatus copy = d;
-        if (auto it = stored.find(id); it != stored.end() && it->second.lastSeen > copy.lastSeen) {
-            copy.status = it->second.status;
-            copy.detail = Json::parse(it->second.detail, nullptr, false);
-            if (copy.detail.is_discarded()) copy.detail = Json::object();
-            copy.lastSeen = it->second.lastSeen;
-        }
+        if (auto it = stored.find(id); it != stored.end() && it->second.lastSeen >= copy.lastSeen) withStored(copy, it->second);
         if (copy.lastSeen == 0 || now - copy.lastSeen > kDeviceOfflineAfterS) copy.status = "offline";
         out.push_back(std::move(copy));
     }

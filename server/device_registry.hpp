@@ -34,7 +34,8 @@ public:
 
     void heartbeat(const DeviceConfig& device, const std::string& status, const nlohmann::json& detail);
     // An offline kiosk's count of tickets not yet uploaded (detail.unsent_tickets), between
-    // heartbeats; a device not heard from yet is left alone.
+    // heartbeats; a device not heard from yet is left alone. Written to the store like a heartbeat
+    // (on the newest status any instance heard), so every instance reports the same count.
     void reportUnsent(const std::string& id, std::int64_t unsent);
     // Every configured device, with "offline" for those not heard from lately.
     std::vector<DeviceStatus> devices() const;

@@ -27,30 +27,70 @@ bool streamed(const std::string& type, const Event& e) {
            !std::holds_alternative<FeedbackGiven>(e);
 }
 
-// A configuration change: staff see what changed and who changed it; kiosks and displays what
-// they redraw from — the banner, and whether to fetch the services (or the hall) again.
-void configurationJson(const HallConfig& config, const ConfigurationChanged& e, Now now, Json& staff, Json& shown) {
-    Json banner = Json::object();
-    for (const auto& [code, text] : config.banner) banner[code] = text;
-    const std::string type = configChangeName(e.change);
-    shown = {{"change", type}, {"target", configChangeTarget(e.change)}, {"banner", banner},
-             {"services_changed", type.rfind("service.", 0) == 0 || type.rfind("counter.", 0) == 0},
-             {"hours_changed", type.rfind("hours.", 0) == 0 || type.rfind("exception.", 0) == 0}};
-    staff = shown;
-    staff["detail"] = proto::configChangeToJson(e.change);
-    staff["by"] = e.by;
-    staff["at"] = proto::rfc3339(e.at, now.utcOffsetS);
+// What a display announces: the same for every audience.
+void writeCall(proto::JsonWriter& w, const HallConfig& config, const Ticket& t, bool recall, Now now) {
+    const CounterConfig& counter = config.counters[*t.counter];
+    w.beginObject()
+        .key("called_at").string(proto::rfc3339(t.lastCalledAt.value_or(now.t), now.utcOffsetS))
+        .key("counter").string(counter.id)
+        .key("counter_name").string(counter.name)
+        .key("language").string(t.language)
+        .key("number").string(t.number)
+        .key("recall").boolean(recall)
+        .endObject();
 }
 
-// What a display announces: the same for every audience.
-Json callJson(const HallConfig& config, const Ticket& t, bool recall, Now now) {
-    return {{"number", t.number},
-            {"counter", config.counters[*t.counter].id},
-            {"counter_name", config.counters[*t.counter].name},
-            {"called_at", proto::rfc3339(t.lastCalledAt.value_or(now.t), now.utcOffsetS)},
-            {"language", t.language},
-            {"recall", recall}};
-}
+// One event's payload for one audience. The keys in sorted order, as the nlohmann objects (a
+// std::map) this replaced wrote them. A configuration change: staff see what changed and who
+// changed it; kiosks and displays what they redraw from — the banner, and whether to fetch the
+// services (or the hall) again. A ticket event: the ticket, and the call a display announces.
+// An event at a counter: the counter.
+struct Payload {
+    const HallConfig& config;
+    const proto::WireContext& ctx;
+    const Event& event;
+    const std::string& type;
+    const Ticket* ticket;                     // the event's ticket, when it has one
+    std::optional<CounterIndex> counter;      // the counter it involved
+    Now now;
+
+    std::string render(bool staff) const {
+        const auto* configured = std::get_if<ConfigurationChanged>(&event);
+        const std::string change = configured ? configChangeName(configured->change) : std::string();
+        const bool call = ticket && ticket->counter && (type == "ticket.called" || type == "ticket.recalled");
+        std::string out;
+        proto::JsonWriter w(out);
+        w.beginObject();
+        if (configured && staff) w.key("at").string(proto::rfc3339(configured->at, now.utcOffsetS));
+        if (configured) {
+            w.key("banner").beginObject();
+            for (const auto& [code, text] : config.banner) w.key(code).string(text);
+            w.endObject();
+        }
+        if (configured && staff) w.key("by").string(configured->by);
+        if (call) {
+            w.key("call");
+            writeCall(w, config, *ticket, type == "ticket.recalled", now);
+        }
+        if (configured) w.key("change").string(change);
+        if (counter) {
+            w.key("counter");
+            proto::writeCounter(w, ctx, *counter, staff ? proto::Audience::Staff : proto::Audience::Display);
+        }
+        if (configured && staff) w.key("detail").raw(proto::configChangeToJson(configured->change).dump());
+        if (configured) {
+            w.key("hours_changed").boolean(change.rfind("hours.", 0) == 0 || change.rfind("exception.", 0) == 0);
+            w.key("services_changed").boolean(change.rfind("service.", 0) == 0 || change.rfind("counter.", 0) == 0);
+            w.key("target").string(configChangeTarget(configured->change));
+        }
+        if (ticket) {
+            w.key("ticket");
+            proto::writeTicket(w, ctx, *ticket, staff ? proto::Audience::Staff : proto::Audience::Display);
+        }
+        w.endObject();
+        return out;
+    }
+};
 
 } // namespace
 
@@ -68,23 +108,10 @@ std::vector<SseMessage> renderEvents(const HallState& state, const RenderInput& 
             out.push_back(std::move(m));
             continue;
         }
-        Json staff = Json::object(), shown = Json::object();
-        if (const auto* configured = std::get_if<ConfigurationChanged>(&e)) configurationJson(config, *configured, now, staff, shown);
-        if (auto ticketId = eventTicket(e))
-            if (const Ticket* t = state.ticket(*ticketId)) {
-                staff["ticket"] = proto::ticketJson(ctx, *t, proto::Audience::Staff);
-                shown["ticket"] = displayTicketJson(config, *t, staff["ticket"]);
-                if ((m.type == "ticket.called" || m.type == "ticket.recalled") && t->counter) {
-                    staff["call"] = callJson(config, *t, m.type == "ticket.recalled", now);
-                    shown["call"] = staff["call"];
-                }
-            }
-        if (input.involved[i]) {
-            staff["counter"] = proto::counterJson(ctx, *input.involved[i], proto::Audience::Staff);
-            shown["counter"] = publicCounterJson(ctx, *input.involved[i]);
-        }
-        m.data[static_cast<std::size_t>(StreamAudience::Staff)] = staff.dump();
-        m.data[static_cast<std::size_t>(StreamAudience::Public)] = shown.dump();
+        const auto ticketId = eventTicket(e);
+        const Payload payload{config, ctx, e, m.type, ticketId ? state.ticket(*ticketId) : nullptr, input.involved[i], now};
+        m.data[static_cast<std::size_t>(StreamAudience::Staff)] = payload.render(true);
+        m.data[static_cast<std::size_t>(StreamAudience::Public)] = payload.render(false);
         out.push_back(std::move(m));
     }
     return out;

@@ -196,8 +196,12 @@ public:
     virtual Status putEnrolledDevice(const EnrolledDeviceRecord& device) = 0;
     virtual Result<std::vector<EnrolledDeviceRecord>> enrolledDevices() = 0;
 
-    // Staff accounts made on the admin page: put adds or replaces the account with that name.
+    // Staff accounts made on the admin page: put adds or replaces the account with that name (a
+    // change of an existing account). addStaffAccount inserts only if the name is free, decided by
+    // the table's key in one statement: false when the name is taken, and the row there is left as
+    // it is — so two instances making one name at the same instant get one account, not the last write.
     virtual Status putStaffAccount(const StaffAccountRecord& account) = 0;
+    virtual Result<bool> addStaffAccount(const StaffAccountRecord& account) = 0;
     virtual Result<std::vector<StaffAccountRecord>> staffAccounts() = 0;
 
     // Pairing codes (enrolment.hpp). addPairing: false when the code is taken. pairings: the
@@ -208,6 +212,12 @@ public:
     virtual Result<std::vector<PairingRecord>> pairings(std::int64_t now) = 0;
     virtual Result<bool> approvePairing(const std::string& code, const std::string& deviceId, std::int64_t now) = 0;
     virtual Result<bool> takePairing(const std::string& code) = 0;
+    // Deletes the pairing codes that expired at or before `now` (housekeeping.hpp), so a code
+    // nobody lists again does not stay in the store. A store that cannot answers an error.
+    virtual Status deleteExpiredPairings(std::int64_t now) {
+        (void)now;
+        return makeError(ErrorCode::StoreFailed, "this store cannot delete expired pairing codes");
+    }
 
     // The host's print jobs (print_queue.hpp). addPrintJob: the job's id (the ids of jobs older
     // than the last `keep` go). takePrintJobs marks the kiosk's queued jobs made at or after

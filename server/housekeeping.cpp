@@ -7,7 +7,16 @@ using namespace loket::core;
 
 namespace {
 constexpr Seconds kSessionPurgeEveryS = 3600;
+// A pairing code lives ten minutes (Enrolment::kPairingS); its secret's hash goes within a
+// minute of that, whether or not anyone lists the codes again.
+constexpr Seconds kPairingPurgeEveryS = 60;
+
+bool due(std::optional<Seconds>& last, Seconds now, Seconds every) {
+    if (last && now - *last < every && now >= *last) return false;
+    last = now;
+    return true;
 }
+} // namespace
 
 void Housekeeping::runOnce() {
     const Now now = m_clock.now();
@@ -17,10 +26,13 @@ void Housekeeping::runOnce() {
     m_devices.sweep();
     // Expired sessions hold a user name and an expiry (no token); they are refused anyway, but
     // kept no longer than an hour past their end.
-    if (m_sharedStore && (!m_lastSessionPurge || now.t - *m_lastSessionPurge >= kSessionPurgeEveryS)) {
+    if (m_sharedStore && m_purgeSessions && due(m_lastSessionPurge, now.t, kSessionPurgeEveryS)) {
         if (auto st = m_sharedStore->deleteExpiredSessions(now.t); !st)
             logLine("session_purge", {{"error", st.error().message}});
-        m_lastSessionPurge = now.t;
+    }
+    if (m_sharedStore && due(m_lastPairingPurge, now.t, kPairingPurgeEveryS)) {
+        if (auto st = m_sharedStore->deleteExpiredPairings(now.t); !st)
+            logLine("pairing_purge", {{"error", st.error().message}});
     }
 }
 

@@ -25,6 +25,7 @@ int httpStatusOf(ErrorCode code) {
     case ErrorCode::IdempotencyConflict:
     case ErrorCode::CounterBusy:
     case ErrorCode::ConfirmationNeeded:
+    case ErrorCode::AlreadyExists:
     case ErrorCode::CounterClosed:
     case ErrorCode::InvalidTransition:
     case ErrorCode::FeedbackNotAllowed: return 409;
@@ -46,10 +47,12 @@ int httpStatusOf(ErrorCode code) {
     return 500;
 }
 
-void sendJson(httplib::Response& res, int status, const Json& body) {
+void sendJson(httplib::Response& res, int status, const Json& body) { sendJsonText(res, status, body.dump()); }
+
+void sendJsonText(httplib::Response& res, int status, std::string body) {
     res.status = status;
     res.set_header("Cache-Control", "no-store");
-    res.set_content(body.dump(), "application/json; charset=utf-8");
+    res.set_content(std::move(body), "application/json; charset=utf-8");
 }
 
 void sendError(httplib::Response& res, const Error& error) {

@@ -18,6 +18,8 @@ using Json = nlohmann::json;
 
 int httpStatusOf(ErrorCode code);
 void sendJson(httplib::Response& res, int status, const Json& body);
+// The same with the body already JSON text (written with proto::JsonWriter).
+void sendJsonText(httplib::Response& res, int status, std::string body);
 void sendError(httplib::Response& res, const Error& error);
 void sendError(httplib::Response& res, ErrorCode code, const std::string& message);
 

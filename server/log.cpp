@@ -13,6 +13,8 @@ std::mutex g_logMutex;
 
 void setLogQuiet(bool quiet) { g_quiet = quiet; }
 
+bool logEnabled() { return !g_quiet; }
+
 void logLine(const std::string& kind, nlohmann::json fields) {
     if (g_quiet) return;
     using namespace std::chrono;

@@ -10,5 +10,8 @@ namespace loket::server {
 
 void logLine(const std::string& kind, nlohmann::json fields);
 void setLogQuiet(bool quiet);
+// False with --quiet: a caller on the hot path (every request, every command) skips building
+// the fields it would log.
+bool logEnabled();
 
 } // namespace loket::server

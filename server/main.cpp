@@ -5,7 +5,7 @@
 //   loket-server --config <file> --store postgresql://loket@db.example/loket --listen 0.0.0.0:8080
 //   loket-server --config <file> --check-config
 //   loket-server --hash-password            (reads a password on stdin, prints its hash)
-//   loket-server backup --to FILE --db var/loket.db   (while the hall runs)
+//   loket-server backup --to FILE --db var/loket.db [--config city.toml]  (while the hall runs)
 //   loket-server restore FILE --db var/loket.db       (into a stopped server)
 #include "api.hpp"
 #include "auth.hpp"
@@ -93,7 +93,8 @@ std::optional<int> parseArgs(int argc, char** argv, Options& o) {
                  "apply the configuration file's services, counters, hours and banner where they differ from the live "
                  "configuration in the store (without it the differences are only logged)");
     app.fallthrough(); // `backup --to F --db D`: --db belongs to the main command
-    auto* backup = app.add_subcommand("backup", "copy the database (consistent, while the hall runs) to a new file");
+    auto* backup = app.add_subcommand("backup", "copy the database (consistent, while the hall runs) to a new file; "
+                                                "with --config, a city's configured locations too, at one instant");
     backup->add_option("--to", o.backupTo, "the backup file to write")->required();
     auto* restore = app.add_subcommand("restore", "replace the database of a stopped server with a backup");
     restore->add_option("file", o.restoreFrom, "the backup file")->required();
@@ -115,17 +116,43 @@ std::optional<int> parseArgs(int argc, char** argv, Options& o) {
 int runMaintenance(const Options& o) {
     using namespace loket::server;
     const bool isBackup = !o.backupTo.empty();
-    auto done = isBackup ? backupDatabase(o.db, o.backupTo) : restoreDatabase(o.restoreFrom, o.db);
+    // A backup takes the locations the configuration names (--config); without one, one hall.
+    // The database: --store, else the configuration's [hall] store, else --db (as a server start).
+    std::string db = o.db;
+    std::vector<std::string> locations;
+    if (!o.config.empty()) {
+        auto config = loadServerConfig(o.config);
+        if (!config) {
+            std::fprintf(stderr, "loket-server: config error: %s\n", config.error().message.c_str());
+            return 2;
+        }
+        db = !o.store.empty() ? o.store : !config->store.empty() ? config->store : o.db;
+        for (const auto& l : config->locations) locations.push_back(l.id);
+    } else if (!o.store.empty()) {
+        db = o.store;
+    }
+    if (isPostgresStore(db)) {
+        std::fprintf(stderr, "loket-server: backup and restore copy SQLite files; back up a PostgreSQL store with pg_dump (docs/postgresql.md)\n");
+        return 1;
+    }
+    auto done = isBackup ? backupDatabase(db, o.backupTo, locations) : restoreDatabase(o.restoreFrom, db);
     if (!done) {
         std::fprintf(stderr, "loket-server: %s failed: %s\n", isBackup ? "backup" : "restore", done.error().message.c_str());
         return 1;
     }
     std::printf("loket-server: %s %s: schema version %d, %lld events, last event id %lld\n", isBackup ? "backed up to" : "restored",
-                (isBackup ? o.backupTo : o.db).c_str(), done->schemaVersion, done->events, done->lastEventId);
+                (isBackup ? o.backupTo : db).c_str(), done->schemaVersion, done->events, done->lastEventId);
     // A city on SQLite: each location's file went along (backup.hpp).
     for (const auto& l : done->locations)
         std::printf("loket-server: location %s: schema version %d, %lld events, last event id %lld\n", l.id.c_str(), l.schemaVersion, l.events,
                     l.lastEventId);
+    if (!done->snapshotAt.empty())
+        std::printf("loket-server: one snapshot of every file at %s; manifest %s\n", done->snapshotAt.c_str(), done->manifest.c_str());
+    // A file of a location the configuration no longer names: left out, and said (also to cron's mail).
+    for (const auto& f : done->notTaken) {
+        std::printf("loket-server: not backed up: %s (its location is not in the configuration)\n", f.c_str());
+        std::fprintf(stderr, "loket-server: warning: not backed up: %s (its location is not in the configuration)\n", f.c_str());
+    }
     return 0;
 }
 
@@ -281,9 +308,10 @@ int main(int argc, char** argv) {
             return 1;
         }
         hall->housekeeping = std::make_unique<Housekeeping>(*hall->commands, *hall->state, *hall->devices, clock);
-        // The shared store has no day start in a city: the first location's housekeeping deletes
-        // its expired staff sessions (a one-location hall's day start does it in its batch).
-        if (city && halls.empty()) hall->housekeeping->purgeSessionsOf(&store);
+        // The first location's housekeeping deletes expired pairing codes from the shared store and,
+        // in a city (no day start of its own), its expired staff sessions (a one-location hall's
+        // day start does that in its batch).
+        if (halls.empty()) hall->housekeeping->purgeExpiredOf(&store, city);
         hall->housekeeping->runOnce(); // starts the day if needed, before the first request
         if (auto diff = reconcileConfiguration(*hall->commands, *hall->state, hall->audit.get(), clock, hall->config.hall, options.applyConfig);
             !diff) {

@@ -251,6 +251,7 @@ Result<std::unique_ptr<EventStore>> SqliteEventStore::open(const std::filesystem
         return makeError(ErrorCode::StoreFailed, "cannot open " + file.string() + " for reading: " + message);
     }
     sqlite3_busy_timeout(store->m_reader, 2000);
+    store->m_readerStatements = std::make_unique<sqlite::StatementCache>(store->m_reader);
     // The first read opens the write-ahead log and its index now, not in the middle of a commit.
     Statement first(store->m_reader, "SELECT COUNT(*) FROM idempotency WHERE key = ''");
     if (!first.ok() || first.step() != SQLITE_ROW)
@@ -275,6 +276,8 @@ Result<std::unique_ptr<EventStore>> SqliteEventStore::open(const std::filesystem
     return std::unique_ptr<EventStore>(std::move(store));
 }
 
+SqliteEventStore::SqliteEventStore(sqlite3* db) : m_db(db), m_writerStatements(std::make_unique<sqlite::StatementCache>(db)) {}
+
 SqliteEventStore::~SqliteEventStore() {
     {
         std::lock_guard lock(m_wakeMutex);
@@ -282,6 +285,8 @@ SqliteEventStore::~SqliteEventStore() {
     }
     m_wake.notify_all();
     if (m_checkpointThread.joinable()) m_checkpointThread.join();
+    m_readerStatements.reset(); // sqlite3_close refuses a connection with statements left
+    m_writerStatements.reset();
     // The writer closes last: as the last connection it checkpoints and removes the log.
     sqlite3_close(m_reader);
     sqlite3_close(m_checkpointer);
@@ -398,7 +403,7 @@ bool SqliteEventStore::writeBatch(const CommitBatch& batch, std::vector<std::int
         return false;
     };
     {
-        Statement insert(m_db, "INSERT INTO events(type, body) VALUES(?, ?)");
+        Statement insert(*m_writerStatements, "INSERT INTO events(type, body) VALUES(?, ?)");
         if (!insert.ok()) return fail("storing events");
         for (const auto& [type, body] : batch.events) {
             if (insert.bind(1, type).bind(2, body).step() != SQLITE_DONE) return fail("storing an event");
@@ -447,7 +452,7 @@ bool SqliteEventStore::writeBatch(const CommitBatch& batch, std::vector<std::int
     }
     if (batch.idempotency) {
         const auto& r = *batch.idempotency;
-        Statement q(m_db, "INSERT INTO idempotency(key, request_hash, status, response, day) VALUES(?,?,?,?,?)");
+        Statement q(*m_writerStatements, "INSERT INTO idempotency(key, request_hash, status, response, day) VALUES(?,?,?,?,?)");
         if (!q.ok() || q.bind(1, r.key).bind(2, r.requestHash).bind(3, r.status).bind(4, r.response).bind(5, r.day).step() != SQLITE_DONE)
             return fail("storing the retry key");
     }
@@ -474,7 +479,7 @@ Result<std::optional<IdempotencyRecord>> SqliteEventStore::findIdempotency(const
 Result<std::vector<IdempotencyRecord>> SqliteEventStore::findIdempotencies(const std::vector<std::string>& keys) {
     std::lock_guard lock(m_readMutex);
     auto failed = [&] { return makeError(ErrorCode::StoreFailed, std::string("reading retry keys: ") + sqlite3_errmsg(m_reader)); };
-    Statement q(m_reader, "SELECT request_hash, status, response, day FROM idempotency WHERE key = ?");
+    Statement q(*m_readerStatements, "SELECT request_hash, status, response, day FROM idempotency WHERE key = ?");
     if (!q.ok()) return failed();
     std::vector<IdempotencyRecord> out;
     for (const std::string& key : keys) {
@@ -582,6 +587,16 @@ Status SqliteEventStore::putStaffAccount(const StaffAccountRecord& a) {
     q.bind(7, joinCounters(a.locations));
     if (q.step() != SQLITE_DONE) return sqlError("writing a staff account");
     return Ok{};
+}
+
+Result<bool> SqliteEventStore::addStaffAccount(const StaffAccountRecord& a) {
+    std::lock_guard lock(m_mutex);
+    Statement q(m_db, "INSERT INTO staff_accounts(username, password_hash, role, counters, created_at, disabled_at, locations) VALUES(?, ?, ?, ?, ?, ?, ?) "
+                      "ON CONFLICT(username) DO NOTHING");
+    q.bind(1, a.username).bind(2, a.passwordHash).bind(3, a.role).bind(4, joinCounters(a.counters)).bind(5, a.createdAt).bindOpt(6, a.disabledAt);
+    q.bind(7, joinCounters(a.locations));
+    if (q.step() != SQLITE_DONE) return sqlError("adding a staff account");
+    return sqlite3_changes(m_db) == 1;
 }
 
 Result<std::vector<StaffAccountRecord>> SqliteEventStore::staffAccounts() {
@@ -710,6 +725,13 @@ Result<std::vector<PairingRecord>> SqliteEventStore::pairings(std::int64_t now) 
     }
     if (rc != SQLITE_DONE) return sqlError("reading pairings");
     return out;
+}
+
+Status SqliteEventStore::deleteExpiredPairings(std::int64_t now) {
+    std::lock_guard lock(m_mutex);
+    Statement q(m_db, "DELETE FROM pairings WHERE expires_at <= ?");
+    if (!q.ok() || q.bind(1, now).step() != SQLITE_DONE) return sqlError("deleting expired pairings");
+    return Ok{};
 }
 
 Result<bool> SqliteEventStore::approvePairing(const std::string& code, const std::string& deviceId, std::int64_t now) {

@@ -24,6 +24,9 @@
 #include <thread>
 
 struct sqlite3;
+namespace loket::sqlite {
+class StatementCache;
+}
 
 namespace loket::server {
 
@@ -52,6 +55,7 @@ public:
     Status deleteSessionsOf(const std::string& username) override;
     Status deleteExpiredSessions(core::Seconds now) override;
     Status putStaffAccount(const StaffAccountRecord& account) override;
+    Result<bool> addStaffAccount(const StaffAccountRecord& account) override;
     Result<std::vector<StaffAccountRecord>> staffAccounts() override;
 
     Status appendAudit(const AuditEntry& entry) override;
@@ -61,6 +65,7 @@ public:
     Result<std::vector<EnrolledDeviceRecord>> enrolledDevices() override;
     Result<bool> addPairing(const PairingRecord& pairing) override;
     Result<std::vector<PairingRecord>> pairings(std::int64_t now) override;
+    Status deleteExpiredPairings(std::int64_t now) override;
     Result<bool> approvePairing(const std::string& code, const std::string& deviceId, std::int64_t now) override;
     Result<bool> takePairing(const std::string& code) override;
     Result<std::int64_t> addPrintJob(const PrintJobRecord& job, std::int64_t keep) override;
@@ -79,7 +84,7 @@ public:
     Result<std::vector<IdempotencyRecord>> findIdempotencies(const std::vector<std::string>& keys) override;
 
 private:
-    explicit SqliteEventStore(sqlite3* db) : m_db(db) {}
+    explicit SqliteEventStore(sqlite3* db);
     Status migrate(const std::filesystem::path& file);
     Status exec(const char* sql);
     Error sqlError(const std::string& what) const;
@@ -105,6 +110,10 @@ private:
     bool m_checkpointWanted = false;
     bool m_stopping = false;
     std::thread m_checkpointThread;
+    // The commit path's and the retry-key look-up's statements, prepared once per connection
+    // (used under m_mutex and m_readMutex); finalised before the connections close.
+    std::unique_ptr<sqlite::StatementCache> m_writerStatements;
+    std::unique_ptr<sqlite::StatementCache> m_readerStatements;
 };
 
 } // namespace loket::server

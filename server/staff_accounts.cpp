@@ -75,12 +75,20 @@ Result<StaffAccounts::Account> StaffAccounts::create(const std::string& username
     if (auto st = validateStaffPassword(password); !st) return st.error();
     if (std::any_of(m_fileStaff.begin(), m_fileStaff.end(), [&](const StaffConfig& s) { return s.username == username; }))
         return fieldError(ErrorCode::InvalidValue, "username", "The configuration file already has an account '" + username + "'.");
-    if (auto st = load(); !st) return st.error(); // a name another instance just took is taken
     Stored s{Account{username, *r, *r == Role::Admin ? std::vector<std::string>{"*"} : std::move(counters), now, std::nullopt, std::move(locations)},
              hashPassword(password, m_iterations)};
+    // Taken or not is the store's to say, in the one statement that inserts (its key on the name):
+    // two instances making one name at the same instant get one account, and the other manager
+    // an error — never a check here and a write after it, which both could pass.
+    auto added = m_store.addStaffAccount(StaffAccountRecord{s.account.username, s.passwordHash, roleName(s.account.role), s.account.counters,
+                                                            s.account.createdAt, s.account.disabledAt, s.account.locations});
+    if (!added) return added.error();
+    if (!*added) {
+        (void)load(); // the account that is there, for the page's list
+        return fieldError(ErrorCode::AlreadyExists, "username", "There already is an account '" + username + "'.");
+    }
+    m_store.announceSharedChange("staff"); // the other instances re-read (load)
     std::lock_guard lock(m_mutex);
-    if (m_accounts.count(username)) return fieldError(ErrorCode::InvalidValue, "username", "There already is an account '" + username + "'.");
-    if (auto st = save(s); !st) return st.error();
     m_accounts[username] = s;
     return s.account;
 }

@@ -591,6 +591,17 @@ Status PostgresEventStore::putStaffAccount(const StaffAccountRecord& a) {
     return Ok{};
 }
 
+Result<bool> PostgresEventStore::addStaffAccount(const StaffAccountRecord& a) {
+    std::lock_guard lock(m_otherMutex);
+    auto r = m_other->exec("adding a staff account",
+                           "INSERT INTO staff_accounts(username, password_hash, role, counters, created_at, disabled_at, locations) "
+                           "VALUES($1, $2, $3, $4, $5, $6, $7) ON CONFLICT(username) DO NOTHING RETURNING username",
+                           {a.username, a.passwordHash, a.role, joinCounters(a.counters), param(a.createdAt), param(a.disabledAt),
+                            joinCounters(a.locations)});
+    if (!r) return r.error();
+    return r->size() == 1;
+}
+
 Result<std::vector<StaffAccountRecord>> PostgresEventStore::staffAccounts() {
     std::lock_guard lock(m_otherMutex);
     auto q = m_other->exec("reading staff accounts",

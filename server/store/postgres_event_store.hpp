@@ -55,6 +55,7 @@ public:
     Status deleteSessionsOf(const std::string& username) override;
     Status deleteExpiredSessions(core::Seconds now) override;
     Status putStaffAccount(const StaffAccountRecord& account) override;
+    Result<bool> addStaffAccount(const StaffAccountRecord& account) override;
     Result<std::vector<StaffAccountRecord>> staffAccounts() override;
 
     Status appendAudit(const AuditEntry& entry) override;
@@ -64,6 +65,7 @@ public:
     Result<std::vector<EnrolledDeviceRecord>> enrolledDevices() override;
     Result<bool> addPairing(const PairingRecord& pairing) override;
     Result<std::vector<PairingRecord>> pairings(std::int64_t now) override;
+    Status deleteExpiredPairings(std::int64_t now) override;
     Result<bool> approvePairing(const std::string& code, const std::string& deviceId, std::int64_t now) override;
     Result<bool> takePairing(const std::string& code) override;
     Result<std::int64_t> addPrintJob(const PrintJobRecord& job, std::int64_t keep) override;

@@ -42,6 +42,12 @@ Result<std::vector<PairingRecord>> PostgresEventStore::pairings(std::int64_t now
     return out;
 }
 
+Status PostgresEventStore::deleteExpiredPairings(std::int64_t now) {
+    std::lock_guard lock(m_otherMutex);
+    if (auto r = m_other->exec("deleting expired pairings", "DELETE FROM pairings WHERE expires_at <= $1", {param(now)}); !r) return r.error();
+    return Ok{};
+}
+
 Result<bool> PostgresEventStore::approvePairing(const std::string& code, const std::string& deviceId, std::int64_t now) {
     std::lock_guard lock(m_otherMutex);
     auto r = m_other->exec("approving a pairing",

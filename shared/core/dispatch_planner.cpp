@@ -6,6 +6,7 @@
 #include <bit>
 #include <cmath>
 #include <tuple>
+#include <type_traits>
 
 namespace loket::core {
 namespace {
@@ -38,6 +39,7 @@ class Planner {
 public:
     Planner(const DispatchInput& in, const CounterSlot& counter) : m_in(in) {
         const NormPolicyParams& p = in.params;
+        m_servers.reserve(in.counters.size() + 1);
         m_servers.push_back({counter.index, in.now, counter.services, 0, counter.sittingDesk});
         for (const CounterSlot& other : in.counters)
             if (other.available && other.index != counter.index)
@@ -186,16 +188,23 @@ private:
 // Ties everywhere end on (check-in, id).
 bool earlier(const Candidate& a, const Candidate& b) { return std::tie(a.checkedInAt, a.id) < std::tie(b.checkedInAt, b.id); }
 
+// The best key so far is kept, not computed again for every comparison: in the wait prediction's
+// forward run a key (the hard cap's counts the counters that can serve) is asked of hundreds of
+// candidates at each of hundreds of steps.
 template <typename Filter, typename Key>
 std::optional<std::size_t> best(const DispatchInput& in, const std::vector<std::size_t>& pool, Filter&& filter, Key&& key) {
     std::optional<std::size_t> out;
+    std::optional<std::decay_t<decltype(key(in.waiting[0]))>> bestKey;
     for (std::size_t i : pool) {
         const Candidate& c = in.waiting[i];
         if (!filter(i, c)) continue;
-        if (!out) { out = i; continue; }
-        const Candidate& b = in.waiting[*out];
-        const auto kc = key(c), kb = key(b);
-        if (kc < kb || (!(kb < kc) && earlier(c, b))) out = i;
+        auto kc = key(c);
+        if (out) {
+            const auto& kb = *bestKey;
+            if (!(kc < kb || (!(kb < kc) && earlier(c, in.waiting[*out])))) continue;
+        }
+        out = i;
+        bestKey = std::move(kc);
     }
     return out;
 }
@@ -236,6 +245,7 @@ std::optional<std::size_t> choosePlanned(const DispatchInput& in, const CounterS
     const NormPolicyParams& p = in.params;
     const Seconds now = in.now;
     std::vector<std::size_t> pool;
+    pool.reserve(in.waiting.size()); // one allocation, not one per doubling: this runs at every step of a forward run
     for (std::size_t i = 0; i < in.waiting.size(); ++i)
         if (eligible(in.waiting[i], counter, now)) pool.push_back(i);
     if (pool.empty()) return std::nullopt;

@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <tuple>
+#include <type_traits>
 #include <vector>
 
 namespace loket::core {
@@ -18,13 +19,17 @@ bool earlierCheckIn(const Candidate& a, const Candidate& b) {
 template <typename Key>
 std::optional<std::size_t> argMin(const DispatchInput& in, const CounterSlot& counter, auto&& filter, Key&& key) {
     std::optional<std::size_t> best;
+    std::optional<std::decay_t<decltype(key(in.waiting[0]))>> bestKey; // kept, not computed again per comparison
     for (std::size_t i = 0; i < in.waiting.size(); ++i) {
         const Candidate& c = in.waiting[i];
         if (!eligible(c, counter, in.now) || !filter(c)) continue;
-        if (!best) { best = i; continue; }
-        const Candidate& b = in.waiting[*best];
-        auto kc = key(c), kb = key(b);
-        if (kc < kb || (!(kb < kc) && earlierCheckIn(c, b))) best = i;
+        auto kc = key(c);
+        if (best) {
+            const auto& kb = *bestKey;
+            if (!(kc < kb || (!(kb < kc) && earlierCheckIn(c, in.waiting[*best])))) continue;
+        }
+        best = i;
+        bestKey = std::move(kc);
     }
     return best;
 }
@@ -130,22 +135,6 @@ std::optional<std::size_t> chooseNorm(const DispatchInput& in, const CounterSlot
 
 
 } // namespace
-
-bool eligible(const Candidate& candidate, const CounterSlot& counter, Seconds now) {
-    return counterMayServe(counter.index, counter.services, counter.sittingDesk, candidate.services, candidate.needsSittingDesk,
-                           candidate.notBefore, candidate.onlyCounter, now);
-}
-
-bool canServe(const Candidate& candidate, const CounterSlot& counter) {
-    return counterMayServe(counter.index, counter.services, counter.sittingDesk, candidate.services, candidate.needsSittingDesk,
-                           candidate.notBefore, candidate.onlyCounter, candidate.notBefore);
-}
-
-Seconds candidateWaitFrom(const Candidate& c) { return waitStartsAt(c.kind, c.appointmentAt, c.checkedInAt); }
-
-Seconds candidateDueAt(const Candidate& c, Seconds normS) {
-    return candidateWaitFrom(c) + (c.kind == TicketKind::Appointment ? normS : c.walkInTargetS);
-}
 
 std::optional<std::size_t> chooseNext(const DispatchInput& input, const CounterSlot& counter) {
     switch (input.policy) {

@@ -12,6 +12,7 @@
 
 #include "hall_config.hpp"
 #include "ticket.hpp"
+#include "visit_rules.hpp"
 
 #include <optional>
 #include <span>
@@ -59,15 +60,25 @@ struct DispatchInput {
     std::span<const UpcomingAppointment> upcoming;  // in order of appointment time
 };
 
+// (Inline: the policies ask these for every candidate at every decision, and the wait
+// prediction's forward run makes hundreds of decisions per run.)
 // May `counter` serve `candidate` at `now`? (core::counterMayServe)
-bool eligible(const Candidate& candidate, const CounterSlot& counter, Seconds now);
+inline bool eligible(const Candidate& candidate, const CounterSlot& counter, Seconds now) {
+    return counterMayServe(counter.index, counter.services, counter.sittingDesk, candidate.services, candidate.needsSittingDesk,
+                           candidate.notBefore, candidate.onlyCounter, now);
+}
 // Could `counter` serve `candidate` at all, whenever it is callable: skills, desk and a transfer to
 // one counter (counterMayServe without the time). The planners use it to see who can go where.
-bool canServe(const Candidate& candidate, const CounterSlot& counter);
+inline bool canServe(const Candidate& candidate, const CounterSlot& counter) {
+    return counterMayServe(counter.index, counter.services, counter.sittingDesk, candidate.services, candidate.needsSittingDesk,
+                           candidate.notBefore, candidate.onlyCounter, candidate.notBefore);
+}
 // When the candidate's wait started (core::waitStartsAt).
-Seconds candidateWaitFrom(const Candidate& candidate);
+inline Seconds candidateWaitFrom(const Candidate& c) { return waitStartsAt(c.kind, c.appointmentAt, c.checkedInAt); }
 // When a waiting visit breaches its norm (appointment) or target (walk-in).
-Seconds candidateDueAt(const Candidate& candidate, Seconds normS);
+inline Seconds candidateDueAt(const Candidate& c, Seconds normS) {
+    return candidateWaitFrom(c) + (c.kind == TicketKind::Appointment ? normS : c.walkInTargetS);
+}
 
 // The index in `input.waiting` of the visit `counter` should call now; nullopt when none is eligible.
 std::optional<std::size_t> chooseNext(const DispatchInput& input, const CounterSlot& counter);

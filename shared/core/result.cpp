@@ -33,6 +33,7 @@ const char* errorCodeName(ErrorCode code) {
     case ErrorCode::StoreFailed: return "store_failed";
     case ErrorCode::ConfigError: return "config_error";
     case ErrorCode::ConfirmationNeeded: return "confirmation_needed";
+    case ErrorCode::AlreadyExists: return "already_exists";
     case ErrorCode::Io: return "io_error";
     case ErrorCode::Timeout: return "timeout";
     case ErrorCode::Unavailable: return "unavailable";

@@ -51,6 +51,7 @@ enum class ErrorCode {
     DirectoryUnavailable, // the staff directory (LDAP) cannot be reached or refused the service account
     TlsVerificationFailed, // the peer's certificate did not verify (CA, pin or host name): never fall back
     ConfirmationNeeded, // a configuration change would disturb today's visitors: repeat it with confirm
+    AlreadyExists, // a name that must be unique is taken (a staff account another manager just made)
     Internal,
 };
 

@@ -7,6 +7,7 @@
 #include <array>
 #include <cmath>
 #include <limits>
+#include <span>
 #include <tuple>
 
 namespace loket::core {
@@ -21,7 +22,10 @@ constexpr std::size_t kSimulatedUpTo = 400;
 
 struct Assignment { TicketId id; Seconds waitS; ServiceMask services; };
 
-std::vector<Assignment> forwardRun(const HallState& state, Seconds now, std::vector<Candidate> extra) {
+// The run stops early once `until` (a probe) has its counter: what comes after cannot change its
+// wait or its position (positions() looks only at those before it).
+std::vector<Assignment> forwardRun(const HallState& state, Seconds now, std::vector<Candidate> extra,
+                                   std::optional<TicketId> until = std::nullopt) {
     const HallConfig& config = state.config();
     DispatchView view = buildDispatchView(state, now);
     std::vector<Candidate> overflow;
@@ -59,6 +63,11 @@ std::vector<Assignment> forwardRun(const HallState& state, Seconds now, std::vec
     }
 
     auto realLeft = std::count_if(view.waiting.begin(), view.waiting.end(), [](const Candidate& c) { return c.id > 0; });
+    // The queue still to place is view.waiting[first..], in its original order (the planner's
+    // ties follow it). A visitor called near the front is removed by shifting the few before it
+    // one place on, not the many after it one place back.
+    std::size_t first = 0;
+    auto queue = [&] { return std::span<const Candidate>(view.waiting).subspan(first); };
     std::vector<Assignment> out;
     while (realLeft > 0) {
         CounterSlot* next = nullptr;
@@ -67,19 +76,27 @@ std::vector<Assignment> forwardRun(const HallState& state, Seconds now, std::vec
         if (!next) break;
         const Seconds t = std::max(now, next->freeAt);
         DispatchInput input = view.input(config, t);
+        input.waiting = queue();
         if (auto i = chooseNext(input, *next)) {
-            const Candidate chosen = view.waiting[*i];
+            const Candidate chosen = input.waiting[*i];
             if (chosen.id > 0) {
                 out.push_back({chosen.id, t - now, chosen.services});
                 --realLeft;
+                if (chosen.id == until) return out;
             }
             next->freeAt = t + std::max<Seconds>(chosen.expectedDurationS, 30);
-            view.waiting.erase(view.waiting.begin() + static_cast<std::ptrdiff_t>(*i));
+            const auto at = view.waiting.begin() + static_cast<std::ptrdiff_t>(first + *i);
+            if (*i < input.waiting.size() / 2) {
+                std::move_backward(view.waiting.begin() + static_cast<std::ptrdiff_t>(first), at, at + 1);
+                ++first;
+            } else {
+                view.waiting.erase(at);
+            }
             continue;
         }
         // Nothing for this counter now: wait for the next visitor it could take, or retire it.
         Seconds wake = std::numeric_limits<Seconds>::max();
-        for (const Candidate& c : view.waiting) {
+        for (const Candidate& c : queue()) {
             CounterSlot later = *next;
             if (c.notBefore > t && eligible(c, later, c.notBefore)) wake = std::min(wake, c.notBefore);
         }
@@ -143,7 +160,7 @@ std::optional<WaitEstimate> predictNewWalkIn(const HallState& state, Seconds now
     const TicketId probe = std::numeric_limits<TicketId>::max();
     Candidate c{probe, TicketKind::WalkIn, now, 0, bit(service), now, std::nullopt,
                 state.durations().expected(config, service), config.services[service].walkInTargetS};
-    auto run = forwardRun(state, now, {c});
+    auto run = forwardRun(state, now, {c}, probe);
     auto position = positions(run);
     for (std::size_t k = 0; k < run.size(); ++k)
         if (run[k].id == probe) return withRange(run[k].waitS, position[k]);

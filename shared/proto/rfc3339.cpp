@@ -20,14 +20,32 @@ bool digits(std::string_view text, std::size_t pos, std::size_t count, int& out)
 } // namespace
 
 std::string rfc3339(Seconds t, std::int32_t utcOffsetS) {
+    // Every event and check-in answer writes several of these: digits appended by hand, not a
+    // second snprintf. `two` writes what "%02d" writes, for any int.
     const Now now{t, utcOffsetS};
-    const std::string date = formatDate(localDay(now));
+    std::string out = formatDate(localDay(now));
+    out.reserve(out.size() + 15);
+    auto two = [&out](std::int32_t v) {
+        if (v >= 0 && v < 10) {
+            out += '0';
+            out += static_cast<char>('0' + v);
+        } else {
+            out += std::to_string(v);
+        }
+    };
     const std::int32_t s = localSecondOfDay(now);
     const std::int32_t off = utcOffsetS < 0 ? -utcOffsetS : utcOffsetS;
-    char buf[48];
-    std::snprintf(buf, sizeof buf, "%sT%02d:%02d:%02d%c%02d:%02d", date.c_str(), s / 3600, (s / 60) % 60, s % 60,
-                  utcOffsetS < 0 ? '-' : '+', off / 3600, (off / 60) % 60);
-    return buf;
+    out += 'T';
+    two(s / 3600);
+    out += ':';
+    two((s / 60) % 60);
+    out += ':';
+    two(s % 60);
+    out += utcOffsetS < 0 ? '-' : '+';
+    two(off / 3600);
+    out += ':';
+    two((off / 60) % 60);
+    return out;
 }
 
 namespace {

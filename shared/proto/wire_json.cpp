@@ -12,91 +12,191 @@ Json localText(const LocalText& text) {
 }
 
 namespace {
-Json optionalTime(const WireContext& ctx, const std::optional<Seconds>& t) {
-    return t ? Json(rfc3339(*t, ctx.utcOffsetS)) : Json(nullptr);
+
+void optionalTime(JsonWriter& w, const WireContext& ctx, const std::optional<Seconds>& t) {
+    if (t) w.string(rfc3339(*t, ctx.utcOffsetS));
+    else w.null();
+}
+
+void optionalCounterId(JsonWriter& w, const HallConfig& config, const std::optional<CounterIndex>& c) {
+    if (c) w.string(config.counters[*c].id);
+    else w.null();
+}
+
+// The id a service is shown under: its own for staff, the public one for everyone else.
+std::string shownServiceId(const HallConfig& config, ServiceIndex s, bool staff) {
+    return staff ? config.services[s].id : publicServiceId(config, s);
+}
+
+// The wait of a waiting ticket: its own place in the last prediction, or (newer than that run)
+// what a walk-in of its service would wait now.
+const WaitEstimate* ticketEstimate(const WireContext& ctx, const Ticket& t) {
+    if (!ctx.prediction || t.status != TicketStatus::Waiting) return nullptr;
+    auto it = ctx.prediction->tickets.find(t.id);
+    if (it != ctx.prediction->tickets.end()) return &it->second;
+    if (ctx.newWalkInWaits && t.services.front() < ctx.newWalkInWaits->size() && (*ctx.newWalkInWaits)[t.services.front()])
+        return &*(*ctx.newWalkInWaits)[t.services.front()];
+    return nullptr;
+}
+
+} // namespace
+
+std::string publicServiceId(const HallConfig& config, ServiceIndex service) {
+    const ServiceConfig& s = config.services[service];
+    if (!s.publicLabel) return s.id;
+    auto taken = [&](const std::string& id) {
+        for (const auto& other : config.services)
+            if (other.id == id) return true;
+        return false;
+    };
+    // By position, so it says nothing of the matter; never one of the hall's real ids.
+    // Built with append and insert, not `"s" + std::to_string(…)`: GCC 12 at -O3 warns falsely
+    // on that operator+ (-Wstringop-overflow, GCC bug 105651).
+    std::string id(1, 's');
+    id.append(std::to_string(service + 1));
+    while (taken(id)) id.insert(id.begin(), '_');
+    return id;
+}
+
+void writeTicket(JsonWriter& w, const WireContext& ctx, const Ticket& t, Audience audience) {
+    // The keys in sorted order, as the nlohmann object (a std::map) this replaced wrote them.
+    const HallConfig& config = ctx.state.config();
+    const bool staff = audience == Audience::Staff, kiosk = audience == Audience::Kiosk;
+    const bool display = !staff && !kiosk; // displays and the visitor page: the fewest fields
+    const WaitEstimate* estimate = display ? nullptr : ticketEstimate(ctx, t);
+    w.beginObject();
+    if (!display) {
+        w.key("appointment");
+        if (t.kind == TicketKind::Appointment) {
+            w.beginObject();
+            if (staff) {
+                w.key("code").string(t.appointmentCode.value_or(""));
+                if (const Appointment* a = ctx.state.appointment(t.appointmentCode.value_or(""))) {
+                    w.key("name");
+                    if (a->name.empty()) w.null();
+                    else w.string(a->name);
+                }
+            }
+            w.key("starts_at").string(rfc3339(t.appointmentAt, ctx.utcOffsetS));
+            w.endObject();
+        } else {
+            w.null();
+        }
+    }
+    w.key("called_at");
+    optionalTime(w, ctx, t.lastCalledAt);
+    if (staff) w.key("calls").number(t.calls);
+    w.key("counter");
+    optionalCounterId(w, config, t.counter);
+    w.key("counter_name");
+    if (t.counter) w.string(config.counters[*t.counter].name);
+    else w.null();
+    if (!display) w.key("due_at").string(rfc3339(ticketDueAt(t, config), ctx.utcOffsetS));
+    if (staff) {
+        w.key("ended_at");
+        optionalTime(w, ctx, t.endedAt);
+    }
+    if (!display) {
+        w.key("estimated_wait_range_s");
+        if (estimate) w.beginArray().number(estimate->lowS).number(estimate->highS).endArray();
+        else w.null();
+        w.key("estimated_wait_s");
+        if (estimate) w.number(estimate->waitS);
+        else w.null();
+    }
+    if (staff) {
+        w.key("feedback");
+        if (t.feedbackScore) w.beginObject().key("comment").string(t.feedbackComment).key("score").number(*t.feedbackScore).endObject();
+        else w.null();
+        w.key("first_called_at");
+        optionalTime(w, ctx, t.firstCalledAt);
+    }
+    w.key("id").number(t.id);
+    if (!display) {
+        w.key("issued_at").string(rfc3339(t.issuedAt, ctx.utcOffsetS));
+        w.key("kind").string(ticketKindName(t.kind));
+    }
+    w.key("language").string(t.language);
+    if (staff) {
+        w.key("needs");
+        writeNeeds(w, t.needs);
+        w.key("not_before");
+        if (t.notBefore > t.issuedAt) w.string(rfc3339(t.notBefore, ctx.utcOffsetS));
+        else w.null();
+        w.key("note").string(t.note);
+    }
+    w.key("number").string(t.number);
+    if (staff) {
+        w.key("only_counter");
+        optionalCounterId(w, config, t.onlyCounter);
+        w.key("outcome");
+        if (t.outcome == Outcome::None) w.null();
+        else w.string(outcomeName(t.outcome));
+    }
+    if (!display) {
+        w.key("position");
+        if (estimate) w.number(estimate->position);
+        else w.null();
+        w.key("public_code").string(t.publicCode);
+    }
+    w.key("service").string(shownServiceId(config, t.services.front(), staff));
+    if (!display) {
+        w.key("services").beginArray();
+        for (auto s : t.services) w.string(shownServiceId(config, s, staff));
+        w.endArray();
+    }
+    if (staff) {
+        w.key("started_at");
+        optionalTime(w, ctx, t.startedAt);
+    }
+    w.key("status").string(ticketStatusName(t.status));
+    w.endObject();
+}
+
+void writeCounter(JsonWriter& w, const WireContext& ctx, CounterIndex index, Audience audience) {
+    const HallConfig& config = ctx.state.config();
+    const CounterConfig& cc = config.counters[index];
+    const CounterStatus& st = ctx.state.counters()[index];
+    const bool staff = audience == Audience::Staff;
+    auto serviceList = [&](ServiceMask mask) {
+        w.beginArray();
+        for (std::size_t s = 0; s < config.services.size(); ++s)
+            if (mask & bit(static_cast<ServiceIndex>(s))) w.string(shownServiceId(config, static_cast<ServiceIndex>(s), staff));
+        w.endArray();
+    };
+    w.beginObject();
+    w.key("id").string(cc.id);
+    w.key("name").string(cc.name);
+    w.key("services");
+    serviceList(st.state == CounterState::Closed ? cc.skills : st.services);
+    if (staff) {
+        w.key("skills");
+        serviceList(cc.skills);
+    }
+    w.key("state").string(counterStateName(st.state));
+    w.key("ticket");
+    const Ticket* t = st.ticket ? ctx.state.ticket(*st.ticket) : nullptr;
+    if (t) writeTicket(w, ctx, *t, staff ? Audience::Staff : Audience::Display);
+    else w.null();
+    w.endObject();
+}
+
+namespace {
+template <typename Write>
+Json parsed(Write&& write) {
+    std::string text;
+    JsonWriter w(text);
+    write(w);
+    return Json::parse(text);
 }
 } // namespace
 
 Json ticketJson(const WireContext& ctx, const Ticket& t, Audience audience) {
-    const HallConfig& config = ctx.state.config();
-    Json services = Json::array();
-    for (auto s : t.services) services.push_back(config.services[s].id);
-    Json j = {
-        {"id", t.id},
-        {"number", t.number},
-        {"service", config.services[t.services.front()].id},
-        {"services", services},
-        {"kind", ticketKindName(t.kind)},
-        {"status", ticketStatusName(t.status)},
-        {"issued_at", rfc3339(t.issuedAt, ctx.utcOffsetS)},
-        {"due_at", rfc3339(ticketDueAt(t, config), ctx.utcOffsetS)},
-        {"called_at", optionalTime(ctx, t.lastCalledAt)},
-        {"first_called_at", optionalTime(ctx, t.firstCalledAt)},
-        {"started_at", optionalTime(ctx, t.startedAt)},
-        {"ended_at", optionalTime(ctx, t.endedAt)},
-        {"counter", t.counter ? Json(config.counters[*t.counter].id) : Json(nullptr)},
-        {"counter_name", t.counter ? Json(config.counters[*t.counter].name) : Json(nullptr)},
-        {"language", t.language},
-        {"outcome", t.outcome == Outcome::None ? Json(nullptr) : Json(outcomeName(t.outcome))},
-        {"position", nullptr},
-        {"estimated_wait_s", nullptr},
-        {"estimated_wait_range_s", nullptr},
-    };
-    if (ctx.prediction && t.status == TicketStatus::Waiting) {
-        auto it = ctx.prediction->tickets.find(t.id);
-        const WaitEstimate* e = it != ctx.prediction->tickets.end() ? &it->second : nullptr;
-        if (!e && ctx.newWalkInWaits && t.services.front() < ctx.newWalkInWaits->size() &&
-            (*ctx.newWalkInWaits)[t.services.front()])
-            e = &*(*ctx.newWalkInWaits)[t.services.front()];
-        if (e) {
-            j["position"] = e->position;
-            j["estimated_wait_s"] = e->waitS;
-            j["estimated_wait_range_s"] = Json::array({e->lowS, e->highS});
-        }
-    }
-    if (t.kind == TicketKind::Appointment) {
-        Json appt = {{"starts_at", rfc3339(t.appointmentAt, ctx.utcOffsetS)}};
-        if (audience == Audience::Staff) {
-            appt["code"] = t.appointmentCode.value_or("");
-            if (const Appointment* a = ctx.state.appointment(t.appointmentCode.value_or("")))
-                appt["name"] = a->name.empty() ? Json(nullptr) : Json(a->name);
-        }
-        j["appointment"] = appt;
-    } else {
-        j["appointment"] = nullptr;
-    }
-    if (audience == Audience::Staff || audience == Audience::Kiosk) j["public_code"] = t.publicCode;
-    if (audience == Audience::Staff) {
-        j["note"] = t.note;
-        j["feedback"] = t.feedbackScore ? Json{{"score", *t.feedbackScore}, {"comment", t.feedbackComment}} : Json(nullptr);
-        j["only_counter"] = t.onlyCounter ? Json(config.counters[*t.onlyCounter].id) : Json(nullptr);
-        j["calls"] = t.calls;
-        j["needs"] = needsJson(t.needs);
-        j["not_before"] = t.notBefore > t.issuedAt ? Json(rfc3339(t.notBefore, ctx.utcOffsetS)) : Json(nullptr);
-    }
-    return j;
+    return parsed([&](JsonWriter& w) { writeTicket(w, ctx, t, audience); });
 }
 
 Json counterJson(const WireContext& ctx, CounterIndex index, Audience audience) {
-    const HallConfig& config = ctx.state.config();
-    const CounterConfig& cc = config.counters[index];
-    const CounterStatus& st = ctx.state.counters()[index];
-    Json skills = Json::array(), active = Json::array();
-    for (std::size_t s = 0; s < config.services.size(); ++s) {
-        if (cc.skills & bit(static_cast<ServiceIndex>(s))) skills.push_back(config.services[s].id);
-        if (st.services & bit(static_cast<ServiceIndex>(s))) active.push_back(config.services[s].id);
-    }
-    Json j = {
-        {"id", cc.id},
-        {"name", cc.name},
-        {"services", st.state == CounterState::Closed ? skills : active},
-        {"skills", skills},
-        {"state", counterStateName(st.state)},
-        {"ticket", nullptr},
-    };
-    if (st.ticket)
-        if (const Ticket* t = ctx.state.ticket(*st.ticket)) j["ticket"] = ticketJson(ctx, *t, audience);
-    return j;
+    return parsed([&](JsonWriter& w) { writeCounter(w, ctx, index, audience); });
 }
 
 Json serviceJson(const WireContext& ctx, ServiceIndex index, const std::optional<WaitEstimate>& newWalkInWait) {
@@ -187,7 +287,15 @@ Json statsJson(const DayStats& d) {
     };
 }
 
-Json needsJson(const VisitNeeds& needs) { return {{"kinds", needList(needs)}, {"language", needs.language}}; }
+void writeNeeds(JsonWriter& w, const VisitNeeds& needs) {
+    w.beginObject().key("kinds").beginArray();
+    for (const auto& kind : needList(needs)) w.string(kind);
+    w.endArray().key("language").string(needs.language).endObject();
+}
+
+Json needsJson(const VisitNeeds& needs) {
+    return parsed([&](JsonWriter& w) { writeNeeds(w, needs); });
+}
 
 Result<VisitNeeds> needsFromJson(const Json& j) {
     if (!j.is_object()) return makeError(ErrorCode::InvalidValue, "needs must be an object {kinds, language}.");

@@ -4,17 +4,28 @@
 #include <sqlite3.h>
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
+#include <string_view>
+#include <unordered_map>
 
 namespace loket::sqlite {
 
+class StatementCache;
+
 // A prepared statement that finalises itself. A failed bind is remembered and makes step()
 // fail with that code, so no statement runs with a parameter silently left NULL.
+// Made from a StatementCache it is borrowed instead: reset, its bindings cleared, and handed
+// back when it goes out of scope.
 class Statement {
 public:
     Statement(sqlite3* db, const char* sql) { m_rc = sqlite3_prepare_v2(db, sql, -1, &m_stmt, nullptr); }
-    ~Statement() { sqlite3_finalize(m_stmt); }
+    inline Statement(StatementCache& cache, const char* sql);
+    ~Statement() {
+        if (!m_borrowed) sqlite3_finalize(m_stmt);
+        else if (m_stmt) reset();
+    }
     Statement(const Statement&) = delete;
     Statement& operator=(const Statement&) = delete;
     bool ok() const { return m_rc == SQLITE_OK; }
@@ -49,6 +60,50 @@ private:
     }
     sqlite3_stmt* m_stmt = nullptr;
     int m_rc;
+    bool m_borrowed = false;
 };
+
+// The statements one connection runs again and again (a store's commit path, its retry-key
+// look-up), prepared once and kept: preparing them for every batch was 80 k instructions of a
+// check-in (docs/benchmarks.md). Not thread-safe: it belongs to a connection and is used under
+// that connection's lock, one borrow of a given statement at a time. Destroy it before closing
+// the connection (sqlite3_close refuses while statements are unfinalised).
+class StatementCache {
+public:
+    explicit StatementCache(sqlite3* db) : m_db(db) {}
+    ~StatementCache() {
+        for (auto& [sql, stmt] : m_statements) sqlite3_finalize(stmt);
+    }
+    StatementCache(const StatementCache&) = delete;
+    StatementCache& operator=(const StatementCache&) = delete;
+
+private:
+    friend class Statement;
+    // The prepared statement for sql, prepared now if it is new; SQLite's error code when that
+    // fails (nothing is kept then, so the next borrow tries again).
+    int find(const char* sql, sqlite3_stmt*& out) {
+        if (auto it = m_statements.find(std::string_view(sql)); it != m_statements.end()) {
+            out = it->second;
+            return SQLITE_OK;
+        }
+        const int rc = sqlite3_prepare_v3(m_db, sql, -1, SQLITE_PREPARE_PERSISTENT, &out, nullptr);
+        if (rc != SQLITE_OK) {
+            sqlite3_finalize(out);
+            out = nullptr;
+            return rc;
+        }
+        m_statements.emplace(sql, out);
+        return SQLITE_OK;
+    }
+    struct TextHash {
+        using is_transparent = void;
+        std::size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+    };
+    sqlite3* m_db;
+    // Keyed by the text (a copy): the same literal may sit at two addresses.
+    std::unordered_map<std::string, sqlite3_stmt*, TextHash, std::equal_to<>> m_statements;
+};
+
+Statement::Statement(StatementCache& cache, const char* sql) : m_borrowed(true) { m_rc = cache.find(sql, m_stmt); }
 
 } // namespace loket::sqlite

@@ -12,7 +12,10 @@
 #include <catch2/catch.hpp>
 
 #include <chrono>
+#include <cstdio>
+#include <latch>
 #include <thread>
+#include <vector>
 
 using namespace loket::test;
 using namespace std::chrono_literals;
@@ -62,7 +65,7 @@ TEST_CASE("postgres: a staff account made, changed or disabled through one insta
     const std::string tokenB = onB.json["token"];
     CHECK(ApiClient(hall.a, tokenB).get("/api/v1/counters").status == 200);
     // The name is taken on B too.
-    CHECK(adminB.post("/api/v1/staff", {{"username", "j.jansen"}, {"password", kPassword}, {"role", "counter"}}).status == 400);
+    CHECK(adminB.post("/api/v1/staff", {{"username", "j.jansen"}, {"password", kPassword}, {"role", "counter"}}).status == 409);
 
     // Counters changed on B: A's list shows them, and a log-in on A gets them.
     REQUIRE(adminB.post("/api/v1/staff/j.jansen/access", {{"role", "counter"}, {"counters", {"b1", "b2"}}}).status == 200);
@@ -186,4 +189,106 @@ TEST_CASE("postgres: the host's print job made through one instance is taken onc
     REQUIRE(done.status == 200);
     CHECK(done.json["status"] == "printed");
     CHECK(kioskA.get("/api/v1/kiosk/print-jobs").json["jobs"].empty());
+}
+
+TEST_CASE("postgres: two managers making one account name at the same instant on two instances get one account, the others 409 already_exists, and the first is left as it is") {
+    OneDatabaseTwoServers hall;
+    const std::string tokenA = loginDemo(hall.a, "beheer"), tokenB = loginDemo(hall.b, "beheer");
+    auto passwordOf = [](int i) { return "wachtwoord-van-manager-" + std::to_string(i); };
+    auto counterOf = [](int i) { return "b" + std::to_string(i + 1); };
+    // Each round: one request for one new name on each instance, released together. Before the
+    // store decided it, both instances could find the name free and the last write won.
+    constexpr int kManagers = 2;
+    for (int round = 0; round < 30; ++round) {
+        const std::string name = "gelijk." + std::to_string(round);
+        std::vector<ApiResponse> answers(kManagers);
+        std::latch start(kManagers);
+        std::vector<std::thread> managers;
+        for (int i = 0; i < kManagers; ++i)
+            managers.emplace_back([&, i] {
+                ApiClient admin(i % 2 ? hall.b : hall.a, i % 2 ? tokenB : tokenA);
+                start.arrive_and_wait();
+                answers[i] = admin.post("/api/v1/staff", {{"username", name}, {"password", passwordOf(i)}, {"role", "counter"}, {"counters", {counterOf(i)}}});
+            });
+        for (auto& m : managers) m.join();
+        int winner = -1, made = 0;
+        for (int i = 0; i < kManagers; ++i) {
+            INFO("round " << round << ", request " << i << ": " << answers[i].body);
+            if (answers[i].status == 201) {
+                ++made;
+                winner = i;
+                continue;
+            }
+            CHECK(answers[i].status == 409);
+            CHECK(answers[i].json["error"]["code"] == "already_exists");
+            CHECK(answers[i].json["error"]["details"]["field"] == "username");
+        }
+        INFO("round " << round);
+        REQUIRE(made == 1);
+        // The account is the one that was made first, on both instances: its counters, its password.
+        ApiClient adminA(hall.a, tokenA), adminB(hall.b, tokenB);
+        CHECK(waitUntil([&] { return accountOf(adminB, name)["counters"] == Json::array({counterOf(winner)}); }, 2s));
+        CHECK(accountOf(adminA, name)["counters"] == Json::array({counterOf(winner)}));
+        CHECK(login(hall.b, name, passwordOf(winner)).status == 200);
+        for (int i = 0; i < kManagers; ++i)
+            if (i != winner) CHECK(login(hall.a, name, passwordOf(i)).status == 401);
+    }
+}
+
+TEST_CASE("postgres: a kiosk's unsent tickets count the same on both instances, whichever one its heartbeat and its upload reached") {
+    OneDatabaseTwoServers hall;
+    ApiClient kioskA(hall.a, "demo-kiosk-token"), kioskB(hall.b, "demo-kiosk-token");
+    ApiClient staffA(hall.a, "demo-admin-token"), staffB(hall.b, "demo-admin-token");
+    auto unsentOn = [](ApiClient& staff) -> Json {
+        for (const auto& d : staff.get("/api/v1/devices").json)
+            if (d["id"] == "kiosk-1") return d["detail"].value("unsent_tickets", Json());
+        return nullptr;
+    };
+    auto metricOn = [](const ServerProcess& server) {
+        const std::string text = ApiClient(server).get("/metrics").body;
+        const std::string series = "loket_kiosk_unsent_tickets{kiosk=\"kiosk-1\"} ";
+        const auto at = text.find(series);
+        return at == std::string::npos ? std::string("none") : text.substr(at + series.size(), text.find('\n', at) - at - series.size());
+    };
+    // Back online, the kiosk's heartbeat reaches A: three tickets still in its journal.
+    REQUIRE(kioskA.post("/api/v1/devices/heartbeat", {{"status", "ok"}, {"detail", {{"printer", "ok"}, {"unsent_tickets", 3}}}}).status == 200);
+    CHECK(unsentOn(staffA) == 3);
+    CHECK(unsentOn(staffB) == 3);
+
+    // Its upload reaches B, and says nothing is left.
+    auto leases = kioskB.post("/api/v1/offline/leases", {{"kiosk_time", 1000}});
+    REQUIRE(leases.status == 200);
+    Json lease;
+    for (const auto& l : leases.json["leases"])
+        if (l["service"] == "ophalen") lease = l;
+    REQUIRE(lease.is_object());
+    char number[8];
+    std::snprintf(number, sizeof number, "%s%03d", lease["prefix"].get<std::string>().c_str(), lease["first"].get<int>());
+    const Json entry = {{"key", "offline-1"}, {"lease", lease["id"]}, {"number", number}, {"service", "ophalen"}, {"code_hash", nullptr},
+                        {"checked_in_at", leases.json["server_time"]}, {"visitor_code", "offlineVisitorCode0001"}};
+    auto upload = kioskB.post("/api/v1/offline/upload", {{"entries", Json::array({entry})}, {"unsent", 0}});
+    INFO(upload.body);
+    REQUIRE(upload.status == 200);
+    REQUIRE(upload.json["results"][0]["status"] == "accepted");
+    // Both instances count the store's figure: none left.
+    CHECK(unsentOn(staffB) == 0);
+    CHECK(unsentOn(staffA) == 0);
+    CHECK(metricOn(hall.b) == "0");
+    CHECK(metricOn(hall.a) == "0");
+}
+
+TEST_CASE("postgres: an expired pairing code is deleted by housekeeping, though nobody lists the codes again") {
+    PostgresProcess postgres;
+    const std::string url = postgres.createDatabase("hall");
+    TempDir dir;
+    {
+        ServerProcess a(dir.path() / "a.db", ServerProcess::defaultConfig(), {hallClockAt(9 * 3600)}, {"--store", url});
+        REQUIRE(ApiClient(a).post("/api/v1/devices/pair", {{"role", "kiosk"}}).status == 201);
+        ServerProcess b(dir.path() / "b.db", ServerProcess::defaultConfig(), {hallClockAt(9 * 3600 + 300)}, {"--store", url});
+        CHECK(postgres.sql("hall", "SELECT COUNT(*) FROM pairings") == "1\n"); // five minutes later: still valid
+    }
+    // Twenty minutes later (a code lives ten): an instance's first housekeeping round, before it
+    // listens, deletes the code and its secret's hash.
+    ServerProcess b(dir.path() / "b.db", ServerProcess::defaultConfig(), {hallClockAt(9 * 3600 + 1200)}, {"--store", url});
+    CHECK(postgres.sql("hall", "SELECT COUNT(*) FROM pairings") == "0\n");
 }

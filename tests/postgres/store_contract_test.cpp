@@ -358,6 +358,42 @@ void expiredSessionsDeletedAlone(Stores& stores) {
     }
 }
 
+// A staff account's name is the store's to give out: an add of a taken name changes nothing.
+template <typename Stores>
+void staffAccountAddedOnlyWhenFree(Stores& stores) {
+    auto store = stores.open();
+    const StaffAccountRecord first{"j.jansen", "hash-1", "counter", {"b1"}, 100, std::nullopt, {}};
+    auto added = store->addStaffAccount(first);
+    REQUIRE(added);
+    CHECK(*added);
+    auto again = store->addStaffAccount(StaffAccountRecord{"j.jansen", "hash-2", "admin", {"*"}, 200, std::nullopt, {}});
+    REQUIRE(again);
+    CHECK_FALSE(*again);
+    auto rows = store->staffAccounts();
+    REQUIRE(rows);
+    REQUIRE(rows->size() == 1);
+    CHECK((*rows)[0].passwordHash == "hash-1");
+    CHECK((*rows)[0].role == "counter");
+    CHECK((*rows)[0].counters == std::vector<std::string>{"b1"});
+    CHECK((*rows)[0].createdAt == 100);
+}
+
+// Expired pairing codes go without anyone listing them (housekeeping.hpp).
+template <typename Stores>
+void expiredPairingsDeletedAlone(Stores& stores) {
+    auto store = stores.open();
+    REQUIRE(store->addPairing({"111111", "kiosk", "10.0.0.1", "secret-1", 0, 100, std::nullopt}));
+    REQUIRE(store->addPairing({"222222", "kiosk", "10.0.0.2", "secret-2", 0, 300, std::nullopt}));
+    REQUIRE(store->deleteExpiredPairings(200));
+    // The expired one is gone, also for a take; the other is still there.
+    auto gone = store->takePairing("111111");
+    REQUIRE(gone);
+    CHECK_FALSE(*gone);
+    auto kept = store->takePairing("222222");
+    REQUIRE(kept);
+    CHECK(*kept);
+}
+
 template <typename Stores>
 void sessionsAuditAndDevices(Stores& stores) {
     auto store = stores.open();
@@ -519,6 +555,8 @@ STORE_CONTRACT("sessions, the audit trail and enrolled devices are kept and purg
 STORE_CONTRACT("a database from a newer server is refused", aNewerSchemaIsRefused)
 STORE_CONTRACT("expired sessions are deleted without a new day (a city's shared store)", expiredSessionsDeletedAlone)
 STORE_CONTRACT("pairing codes, print jobs and devices' heartbeats are shared: taken once, kept as told", pairingsPrintJobsAndHeartbeats)
+STORE_CONTRACT("a staff account is added only when its name is free, and the account there stays as it is", staffAccountAddedOnlyWhenFree)
+STORE_CONTRACT("expired pairing codes are deleted without anyone listing them", expiredPairingsDeletedAlone)
 
 TEST_CASE("postgres: instances that start together migrate the database once") {
     PostgresStores stores;

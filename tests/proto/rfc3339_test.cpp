@@ -2,8 +2,13 @@
 
 #include <catch2/catch.hpp>
 
+#include <cstdio>
+#include <random>
+
 using namespace loket;
+using namespace loket::core;
 using proto::parseRfc3339;
+using proto::rfc3339;
 
 TEST_CASE("rfc3339: the hall's timestamps compare in seconds across offsets") {
     auto a = parseRfc3339("2026-11-23T09:15:00+01:00");
@@ -55,4 +60,28 @@ TEST_CASE("rfc3339: the ISO 8601 that other systems write is read by the same sc
     CHECK_FALSE(proto::parseIso8601("2026-11-23T9:15"));
     CHECK_FALSE(proto::parseIso8601("2026-11-23T09:15+1"));
     CHECK_FALSE(proto::parseIso8601("2026-11-23T09:15 extra"));
+}
+
+TEST_CASE("rfc3339: written digit by digit exactly as the printf version wrote it") {
+    // The printf version, kept here as the oracle.
+    auto printed = [](Seconds t, std::int32_t utcOffsetS) {
+        const Now now{t, utcOffsetS};
+        const std::string date = formatDate(localDay(now));
+        const std::int32_t s = localSecondOfDay(now);
+        const std::int32_t off = utcOffsetS < 0 ? -utcOffsetS : utcOffsetS;
+        char buf[64];
+        std::snprintf(buf, sizeof buf, "%sT%02d:%02d:%02d%c%02d:%02d", date.c_str(), s / 3600, (s / 60) % 60, s % 60,
+                      utcOffsetS < 0 ? '-' : '+', off / 3600, (off / 60) % 60);
+        return std::string(buf);
+    };
+    std::mt19937_64 rng(3339);
+    for (int i = 0; i < 20000; ++i) {
+        const auto t = static_cast<Seconds>(rng() % 8'000'000'000ULL) - 2'000'000'000;
+        // Real offsets, odd ones, and offsets of 100 hours and more.
+        const std::int32_t offsets[] = {0, 3600, 7200, -18000, 19800, -34200, 45 * 60, static_cast<std::int32_t>(rng() % 720000) - 360000};
+        for (const auto off : offsets) {
+            INFO(t << " " << off);
+            CHECK(rfc3339(t, off) == printed(t, off));
+        }
+    }
 }

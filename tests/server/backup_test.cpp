@@ -8,6 +8,7 @@
 #include <atomic>
 #include <cstdio>
 #include <fstream>
+#include <iterator>
 #include <map>
 #include <mutex>
 #include <set>
@@ -167,7 +168,7 @@ TEST_CASE("locations: a city's backup restored brings back every location's queu
         for (int i = 0; i < 2; ++i) walkIn(server, "stadhuis-kiosk-token", "paspoort", "s" + std::to_string(i));
         for (int i = 0; i < 3; ++i) walkIn(server, "noord-kiosk-token", "ophalen", "n" + std::to_string(i));
         CHECK(walkIn(server, "dorp-kiosk-token", "ophalen", "d0") == "B001");
-        auto backup = runServerCommand("backup --to " + backupFile.string() + " --db " + live.string());
+        auto backup = runServerCommand("backup --to " + backupFile.string() + " --db " + live.string() + " --config " + city.string());
         INFO(backup.output);
         REQUIRE(backup.exitCode == 0);
         for (const char* id : {"stadhuis", "noord", "dorp"}) {
@@ -218,4 +219,130 @@ TEST_CASE("locations: restore moves aside a location file the backup has none of
     REQUIRE(restore.exitCode == 0);
     CHECK_FALSE(std::filesystem::exists(dir.path() / "hall.noord.db"));
     CHECK(std::filesystem::is_regular_file(dir.path() / "hall.noord.db.before-restore"));
+}
+
+namespace {
+
+std::filesystem::path cityExample() { return std::filesystem::path(LOKET_SOURCE_DIR) / "firmware-config" / "city.example.toml"; }
+
+// Tickets issued in one backup file (its ticket.issued events).
+long long issuedIn(const std::filesystem::path& file) {
+    sqlite3* c = nullptr;
+    long long n = -1;
+    if (sqlite3_open_v2(file.c_str(), &c, SQLITE_OPEN_READONLY, nullptr) == SQLITE_OK) {
+        sqlite3_stmt* q = nullptr;
+        if (sqlite3_prepare_v2(c, "SELECT COUNT(*) FROM events WHERE type = 'ticket.issued'", -1, &q, nullptr) == SQLITE_OK &&
+            sqlite3_step(q) == SQLITE_ROW)
+            n = sqlite3_column_int64(q, 0);
+        sqlite3_finalize(q);
+    }
+    sqlite3_close(c);
+    return n;
+}
+
+std::string fileText(const std::filesystem::path& file) {
+    std::ifstream in(file);
+    return std::string(std::istreambuf_iterator<char>(in), {});
+}
+
+} // namespace
+
+TEST_CASE("locations: a city's backup takes the locations its configuration names: a missing file is refused by name, a stray one is left out and named") {
+    TempDir dir;
+    const auto live = dir.path() / "live" / "city.db";
+    std::filesystem::create_directories(live.parent_path());
+    std::filesystem::create_directories(dir.path() / "backups");
+    { ServerProcess server(live, cityExample()); }
+    // A location taken out of the configuration left its file behind.
+    std::filesystem::copy_file(dir.path() / "live" / "city.noord.db", dir.path() / "live" / "city.oud.db");
+    const auto backupFile = dir.path() / "backups" / "city-backup.db";
+
+    // Without the configuration the backup cannot know the city: it refuses, and says how.
+    auto blind = runServerCommand("backup --to " + backupFile.string() + " --db " + live.string());
+    INFO(blind.output);
+    CHECK(blind.exitCode == 1);
+    CHECK(blind.output.find("--config") != std::string::npos);
+    CHECK_FALSE(std::filesystem::exists(backupFile));
+
+    // With it: the three configured locations, not the stray one, which the output names.
+    auto backup = runServerCommand("backup --to " + backupFile.string() + " --db " + live.string() + " --config " + cityExample().string());
+    INFO(backup.output);
+    REQUIRE(backup.exitCode == 0);
+    for (const char* id : {"stadhuis", "noord", "dorp"})
+        CHECK(std::filesystem::is_regular_file(dir.path() / "backups" / ("city-backup." + std::string(id) + ".db")));
+    CHECK_FALSE(std::filesystem::exists(dir.path() / "backups" / "city-backup.oud.db"));
+    CHECK(backup.output.find("not backed up: " + (dir.path() / "live" / "city.oud.db").string()) != std::string::npos);
+    const auto manifest = Json::parse(fileText(dir.path() / "backups" / "city-backup.db.manifest.json"));
+    CHECK(manifest["not_taken"] == Json::array({"city.oud.db"}));
+    CHECK(manifest["files"].size() == 4);
+
+    // A configured location whose file is gone: refused, naming the file; nothing is written.
+    for (const char* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(dir.path() / "live" / (std::string("city.dorp.db") + suffix));
+    const auto second = dir.path() / "backups" / "second.db";
+    auto missing = runServerCommand("backup --to " + second.string() + " --db " + live.string() + " --config " + cityExample().string());
+    INFO(missing.output);
+    CHECK(missing.exitCode == 1);
+    CHECK(missing.output.find((dir.path() / "live" / "city.dorp.db").string()) != std::string::npos);
+    CHECK(missing.output.find("location dorp") != std::string::npos);
+    CHECK_FALSE(std::filesystem::exists(second));
+    CHECK_FALSE(std::filesystem::exists(dir.path() / "backups" / "second.stadhuis.db"));
+}
+
+TEST_CASE("locations: a city's backup is one instant of every location: check-ins made in turn at two locations never show one ahead of the other") {
+    TempDir dir;
+    // The example city with kiosks that may check in as fast as they can.
+    std::string text = fileText(cityExample());
+    for (std::size_t at = 0; (at = text.find("role = \"kiosk\"\n", at)) != std::string::npos;) {
+        text.insert(at + 15, "checkins_per_minute = 6000000\ncheckin_burst = 1000000\n");
+        at += 15;
+    }
+    const auto config = dir.path() / "city.toml";
+    std::ofstream(config) << text;
+    const auto live = dir.path() / "live" / "city.db";
+    std::filesystem::create_directories(live.parent_path());
+    ServerProcess server(live, config);
+
+    // Two kiosks' worth of visitors, each checking in at the town hall and then at Dorp: at any one
+    // instant the town hall has 0, 1 or 2 (one per thread) tickets more than Dorp.
+    std::atomic<bool> stop{false}, refused{false};
+    std::atomic<int> pairs{0};
+    std::vector<std::thread> visitors;
+    for (int v = 0; v < 2; ++v)
+        visitors.emplace_back([&, v] {
+            ApiClient stadhuis(server, "stadhuis-kiosk-token"), dorp(server, "dorp-kiosk-token");
+            for (int i = 0; !stop; ++i) {
+                const std::string key = std::to_string(v) + "-" + std::to_string(i);
+                if (stadhuis.post("/api/v1/tickets", {{"service", "ophalen"}}, {{"Idempotency-Key", "s" + key}}).status != 201 ||
+                    dorp.post("/api/v1/tickets", {{"service", "ophalen"}}, {{"Idempotency-Key", "d" + key}}).status != 201)
+                    refused = true; // then the count below is wrong: the test fails, and stops waiting
+                ++pairs;
+                pairs.notify_all();
+                if (refused) return;
+            }
+        });
+    std::vector<std::pair<long long, long long>> seen;
+    std::string failure;
+    for (int b = 0; b < 6 && failure.empty() && !refused; ++b) {
+        // A few more pairs checked in since the last backup (the visitors notify each one).
+        for (int now = pairs, target = now + 3; now < target && !refused; now = pairs) pairs.wait(now);
+        const auto backupFile = dir.path() / ("b" + std::to_string(b) + ".db");
+        auto backup = runServerCommand("backup --to " + backupFile.string() + " --db " + live.string() + " --config " + config.string());
+        if (backup.exitCode != 0) failure = backup.output;
+        seen.emplace_back(issuedIn(dir.path() / ("b" + std::to_string(b) + ".stadhuis.db")), issuedIn(dir.path() / ("b" + std::to_string(b) + ".dorp.db")));
+    }
+    stop = true;
+    for (auto& t : visitors) t.join();
+    REQUIRE_FALSE(refused);
+    INFO(failure);
+    REQUIRE(failure.empty());
+    for (const auto& [stadhuis, dorp] : seen) {
+        INFO("town hall " << stadhuis << ", Dorp " << dorp);
+        CHECK(stadhuis - dorp >= 0);
+        CHECK(stadhuis - dorp <= 2);
+    }
+    const auto manifest = Json::parse(fileText(dir.path() / "b0.db.manifest.json"));
+    CHECK(manifest["one_snapshot"] == true);
+    CHECK(manifest["files"].size() == 4);
+    CHECK(manifest["files"][1]["location"] == "stadhuis");
+    CHECK(manifest["files"][1]["last_event_id"].get<long long>() > 0);
 }

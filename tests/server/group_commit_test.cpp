@@ -103,6 +103,7 @@ public:
     Status deleteSessionsOf(const std::string& u) override { return m_inner->deleteSessionsOf(u); }
     Status deleteExpiredSessions(core::Seconds now) override { return m_inner->deleteExpiredSessions(now); }
     Status putStaffAccount(const StaffAccountRecord& a) override { return m_inner->putStaffAccount(a); }
+    Result<bool> addStaffAccount(const StaffAccountRecord& a) override { return m_inner->addStaffAccount(a); }
     Result<std::vector<StaffAccountRecord>> staffAccounts() override { return m_inner->staffAccounts(); }
     Status probeWrite() override { return m_inner->probeWrite(); }
     bool singleWriter() const override { return m_inner->singleWriter(); }
@@ -116,6 +117,7 @@ public:
     Result<std::vector<PairingRecord>> pairings(std::int64_t now) override { return m_inner->pairings(now); }
     Result<bool> approvePairing(const std::string& c, const std::string& d, std::int64_t now) override { return m_inner->approvePairing(c, d, now); }
     Result<bool> takePairing(const std::string& c) override { return m_inner->takePairing(c); }
+    Status deleteExpiredPairings(std::int64_t now) override { return m_inner->deleteExpiredPairings(now); }
     Result<std::int64_t> addPrintJob(const PrintJobRecord& j, std::int64_t keep) override { return m_inner->addPrintJob(j, keep); }
     Result<std::vector<PrintJobRecord>> takePrintJobs(const std::string& k, std::int64_t notBefore) override {
         return m_inner->takePrintJobs(k, notBefore);
