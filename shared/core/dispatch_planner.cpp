@@ -1,5 +1,6 @@
 #include "dispatch_planner.hpp"
 
+#include "best_candidate.hpp"
 #include "visit_rules.hpp"
 
 #include <algorithm>
@@ -185,28 +186,9 @@ private:
     std::vector<bool> m_baselineMissed;  // with this counter free now
 };
 
-// Ties everywhere end on (check-in, id).
-bool earlier(const Candidate& a, const Candidate& b) { return std::tie(a.checkedInAt, a.id) < std::tie(b.checkedInAt, b.id); }
-
-// The best key so far is kept, not computed again for every comparison: in the wait prediction's
-// forward run a key (the hard cap's counts the counters that can serve) is asked of hundreds of
-// candidates at each of hundreds of steps.
 template <typename Filter, typename Key>
 std::optional<std::size_t> best(const DispatchInput& in, const std::vector<std::size_t>& pool, Filter&& filter, Key&& key) {
-    std::optional<std::size_t> out;
-    std::optional<std::decay_t<decltype(key(in.waiting[0]))>> bestKey;
-    for (std::size_t i : pool) {
-        const Candidate& c = in.waiting[i];
-        if (!filter(i, c)) continue;
-        auto kc = key(c);
-        if (out) {
-            const auto& kb = *bestKey;
-            if (!(kc < kb || (!(kb < kc) && earlier(c, in.waiting[*out])))) continue;
-        }
-        out = i;
-        bestKey = std::move(kc);
-    }
-    return out;
+    return bestCandidate(in.waiting, pool, filter, key);
 }
 
 // The hall's backlog per open counter: the expected work waiting (walk-ins, and appointment

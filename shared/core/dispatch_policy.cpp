@@ -1,9 +1,11 @@
 #include "dispatch_policy.hpp"
 
+#include "best_candidate.hpp"
 #include "dispatch_planner.hpp"
 #include "visit_rules.hpp"
 
 #include <algorithm>
+#include <ranges>
 #include <tuple>
 #include <type_traits>
 #include <vector>
@@ -11,27 +13,10 @@
 namespace loket::core {
 namespace {
 
-// Ties everywhere end on (check-in, id).
-bool earlierCheckIn(const Candidate& a, const Candidate& b) {
-    return std::tie(a.checkedInAt, a.id) < std::tie(b.checkedInAt, b.id);
-}
-
 template <typename Key>
 std::optional<std::size_t> argMin(const DispatchInput& in, const CounterSlot& counter, auto&& filter, Key&& key) {
-    std::optional<std::size_t> best;
-    std::optional<std::decay_t<decltype(key(in.waiting[0]))>> bestKey; // kept, not computed again per comparison
-    for (std::size_t i = 0; i < in.waiting.size(); ++i) {
-        const Candidate& c = in.waiting[i];
-        if (!eligible(c, counter, in.now) || !filter(c)) continue;
-        auto kc = key(c);
-        if (best) {
-            const auto& kb = *bestKey;
-            if (!(kc < kb || (!(kb < kc) && earlierCheckIn(c, in.waiting[*best])))) continue;
-        }
-        best = i;
-        bestKey = std::move(kc);
-    }
-    return best;
+    return bestCandidate(in.waiting, std::views::iota(std::size_t{0}, in.waiting.size()),
+                         [&](std::size_t, const Candidate& c) { return eligible(c, counter, in.now) && filter(c); }, key);
 }
 
 constexpr auto kAny = [](const Candidate&) { return true; };
