@@ -8,6 +8,9 @@
 //   4. group commit: the disk's raw rate of one-row SQLite transactions (WAL, synchronous=FULL,
 //      one fsync each) and the same check-in run on tmpfs (/dev/shm), so the disk figure of 1.
 //      can be read as a share of the CPU-bound rate and a multiple of the raw rate.
+// For both check-in runs (tmpfs, disk) it also prints the server's CPU time per check-in (user
+// and system, from /proc/PID/stat) and its context switches per check-in (voluntary and not,
+// summed over /proc/PID/task/*): figures that hold whatever else the machine runs.
 // Usage: loket-bench-server [--checkins N] [--calls N] [--streams N] [--kiosks N] [--server PATH]
 #include "bench_support.hpp"
 
@@ -26,10 +29,11 @@
 #include <fstream>
 #include <map>
 #include <mutex>
+#include <sstream>
 #include <string>
 #include <sys/wait.h>
 #include <thread>
-#include <unistd.h>
+#include <unistd.h> // sysconf(_SC_CLK_TCK)
 #include <vector>
 
 using Clock = std::chrono::steady_clock;
@@ -56,6 +60,65 @@ double rawCommitsPerSecond(const std::filesystem::path& dir, int n) {
     std::filesystem::remove(dir / "raw.db-wal");
     std::filesystem::remove(dir / "raw.db-shm");
     return n / s;
+}
+
+// What the server process has used so far: CPU time in clock ticks (all its threads, those that
+// ended included) and context switches of its live threads.
+struct ProcessCost {
+    long userTicks = 0;
+    long systemTicks = 0;
+    long voluntary = 0;
+    long involuntary = 0;
+    std::map<std::string, long> switchesByThread; // by thread name (request workers: "loket-server")
+};
+
+ProcessCost processCost(pid_t pid) {
+    ProcessCost cost;
+    const std::string proc = "/proc/" + std::to_string(pid);
+    std::ifstream stat(proc + "/stat");
+    std::string line;
+    std::getline(stat, line);
+    // The command name (field 2) may hold spaces: count fields from the last ')'. utime and
+    // stime are fields 14 and 15, the 12th and 13th after it.
+    if (const auto close = line.rfind(')'); close != std::string::npos) {
+        std::istringstream fields(line.substr(close + 2));
+        std::string skip;
+        for (int i = 0; i < 11; ++i) fields >> skip;
+        fields >> cost.userTicks >> cost.systemTicks;
+    }
+    std::error_code ec;
+    for (const auto& task : std::filesystem::directory_iterator(proc + "/task", ec)) {
+        std::ifstream status(task.path() / "status");
+        std::string name;
+        while (std::getline(status, line)) {
+            if (line.rfind("Name:", 0) == 0) name = line.substr(line.find_first_not_of(" \t", 5));
+            long n = 0;
+            if (line.rfind("voluntary_ctxt_switches:", 0) == 0) cost.voluntary += n = std::atol(line.c_str() + 24);
+            if (line.rfind("nonvoluntary_ctxt_switches:", 0) == 0) cost.involuntary += n = std::atol(line.c_str() + 27);
+            cost.switchesByThread[name] += n;
+        }
+    }
+    return cost;
+}
+
+// The server's CPU and context switches per check-in between two readings.
+void printCost(const char* phase, const ProcessCost& before, const ProcessCost& after, int checkins) {
+    const double tick = 1e6 / static_cast<double>(sysconf(_SC_CLK_TCK)); // µs
+    const double n = checkins > 0 ? checkins : 1;
+    const double user = static_cast<double>(after.userTicks - before.userTicks) * tick / n;
+    const double system = static_cast<double>(after.systemTicks - before.systemTicks) * tick / n;
+    const double voluntary = static_cast<double>(after.voluntary - before.voluntary) / n;
+    const double involuntary = static_cast<double>(after.involuntary - before.involuntary) / n;
+    std::printf("server cost per check-in on %s: CPU %.0f us (user %.0f, system %.0f), context switches %.2f (voluntary %.2f, "
+                "involuntary %.2f)\n",
+                phase, user + system, user, system, voluntary + involuntary, voluntary, involuntary);
+    std::printf("  context switches per check-in by thread name:");
+    for (const auto& [name, switches] : after.switchesByThread) {
+        const auto was = before.switchesByThread.find(name);
+        const long delta = switches - (was == before.switchesByThread.end() ? 0 : was->second);
+        if (delta > 0) std::printf(" %s %.2f", name.c_str(), static_cast<double>(delta) / n);
+    }
+    std::printf("\n");
 }
 
 // `checkins` check-ins from `kiosks` kiosks at once; returns the rate, counts failures.
@@ -114,19 +177,25 @@ int main(int argc, char** argv) {
         std::filesystem::create_directories(shm);
         auto mem = loket::bench::startServer(binary, shm / "bench.db", config);
         std::atomic<int> memFailed{0};
+        const ProcessCost memBefore = processCost(mem.pid);
         if (mem.port) tmpfsRate = runCheckins(mem.port, checkins, kiosks, memFailed);
+        const ProcessCost memAfter = processCost(mem.pid);
         loket::bench::stopServer(mem);
         std::filesystem::remove_all(shm);
         std::printf("check-ins on tmpfs: %.0f/s (%d failed)\n", tmpfsRate, memFailed.load());
+        if (mem.port) printCost("tmpfs", memBefore, memAfter, checkins);
     }
     std::printf("raw one-fsync-per-transaction rate of %s: %.0f commits/s\n", dir.c_str(), rawRate);
 
     // 1. Durable check-ins per second.
     std::atomic<int> failed{0};
+    const ProcessCost diskBefore = processCost(server.pid);
     auto t0 = Clock::now();
     runCheckins(server.port, checkins, kiosks, failed);
     const double checkinS = std::chrono::duration<double>(Clock::now() - t0).count();
+    const ProcessCost diskAfter = processCost(server.pid);
     std::printf("check-ins: %d in %.2f s = %.0f durable check-ins/s (%d failed)\n", checkins, checkinS, checkins / checkinS, failed.load());
+    printCost("disk", diskBefore, diskAfter, checkins);
     if (tmpfsRate > 0 && rawRate > 0) {
         // The aims (issue 11): disk >= 90 % of tmpfs and >= 2x the raw rate. Other work on the
         // machine moves both runs, so the load average is printed beside the share.
