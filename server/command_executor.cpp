@@ -8,7 +8,9 @@
 #include "shared/proto/event_codec.hpp"
 
 #include <algorithm>
+#include <atomic>
 #include <map>
+#include <thread>
 
 namespace loket::server {
 using namespace loket::core;
@@ -61,8 +63,44 @@ Status CommandExecutor::applyStored(const std::vector<StoredEvent>& stored) {
     return Ok{};
 }
 
+// A caller waiting in submitAll, woken only when one of its commands is done or when it should
+// lead. Wakes are decided under the queue lock and sent after it is released, so a woken caller
+// does not find the lock still held; `inFlight` counts the wakes decided for it and not yet
+// sent, and the caller does not leave (its Waiter lives on its stack) before they are.
+struct CommandExecutor::Waiter {
+    std::condition_variable wake;
+    std::atomic<int> inFlight{0};
+};
+
+// The wakes one step decided: `add` under the queue lock, `send` (or the destructor) after it.
+class CommandExecutor::Wakes {
+public:
+    explicit Wakes(const Waiter& self) : m_self(&self) {}
+    Wakes(const Wakes&) = delete;
+    Wakes& operator=(const Wakes&) = delete;
+    ~Wakes() { send(); }
+    void add(Waiter* waiter) {
+        // The caller that decides runs already; a batch's commands share one Waiter.
+        if (waiter == m_self || std::find(m_waiters.begin(), m_waiters.end(), waiter) != m_waiters.end()) return;
+        waiter->inFlight.fetch_add(1, std::memory_order_relaxed);
+        m_waiters.push_back(waiter);
+    }
+    void send() {
+        for (Waiter* waiter : m_waiters) {
+            waiter->wake.notify_one();
+            waiter->inFlight.fetch_sub(1, std::memory_order_release); // the last touch of it
+        }
+        m_waiters.clear();
+    }
+
+private:
+    const Waiter* m_self;
+    std::vector<Waiter*> m_waiters;
+};
+
 struct CommandExecutor::Pending {
     const Command* command = nullptr;
+    Waiter* waiter = nullptr; // its caller's
     std::optional<IdempotencyRecord> idempotency;
     bool once = false; // look the retry key up first (executeOnce)
     Idempotent out;
@@ -124,58 +162,98 @@ struct CommandExecutor::Group {
 };
 
 void CommandExecutor::submitAll(const std::vector<Pending*>& mine) {
+    Waiter self;
     auto allDone = [&] {
         return std::all_of(mine.begin(), mine.end(), [](const Pending* p) { return p->done; });
     };
     std::unique_lock queue(m_queueMutex);
     // Queued together, so a leader takes them (up to kMaxGroup) into one group and one commit.
-    for (Pending* p : mine) m_queue.push_back(p);
+    for (Pending* p : mine) {
+        p->waiter = &self;
+        m_queue.push_back(p);
+    }
     if (m_store.singleWriter()) {
-        m_leaderWake.notify_one(); // a leader deciding on top of a commit takes them at once
+        // A leader deciding on top of a commit takes them at once.
+        if (m_leaderWaiting && !m_leaderNotified) {
+            m_leaderNotified = true;
+            queue.unlock();
+            m_leaderWake.notify_one();
+            queue.lock();
+        }
         // Only a caller with commands still queued leads: one whose commands are in the group
         // committing would otherwise wait for the next group's commit too before its answer.
         auto queued = [&] { return std::any_of(mine.begin(), mine.end(), [](const Pending* p) { return !p->taken; }); };
-        while (!allDone()) {
-            m_queueChanged.wait(queue, [&] { return allDone() || (!m_leaderActive && queued()); });
-            if (!allDone()) leadPipelined(queue, mine);
+        for (;;) {
+            self.wake.wait(queue, [&] { return allDone() || (!m_leaderActive && queued()); });
+            if (allDone()) break;
+            leadPipelined(queue, self, mine);
         }
-        return;
-    }
-    m_queueChanged.wait(queue, [&] { return allDone() || !m_leaderActive; });
-    while (!allDone()) {
-        m_leaderActive = true;
-        std::vector<Pending*> group;
-        while (!m_queue.empty() && group.size() < kMaxGroup) {
-            group.push_back(m_queue.front());
-            m_queue.pop_front();
-        }
-        queue.unlock();
-        {
-            std::lock_guard write(m_writeMutex);
-            try {
-                runGroup(group);
-            } catch (const std::exception& e) {
-                // Whatever was applied to the decision copy may not match the store: start it
-                // afresh, and answer the whole group (nobody may wait for ever on a leader).
-                m_store.endWriteTurn();
-                m_decideState.reset();
-                for (Pending* p : group) {
-                    p->out.previous.reset();
-                    p->out.result = makeError(ErrorCode::Internal, std::string("command failed: ") + e.what());
+    } else {
+        for (;;) {
+            self.wake.wait(queue, [&] { return allDone() || !m_leaderActive; });
+            if (allDone()) break;
+            // Ours are queued (more than kMaxGroup may have queued before them): lead a group.
+            m_leaderActive = true;
+            std::vector<Pending*> group;
+            while (!m_queue.empty() && group.size() < kMaxGroup) {
+                group.push_back(m_queue.front());
+                m_queue.pop_front();
+            }
+            queue.unlock();
+            {
+                std::lock_guard write(m_writeMutex);
+                try {
+                    runGroup(group);
+                } catch (const std::exception& e) {
+                    // Whatever was applied to the decision copy may not match the store: start it
+                    // afresh, and answer the whole group (nobody may wait for ever on a leader).
+                    m_store.endWriteTurn();
+                    m_decideState.reset();
+                    for (Pending* p : group) {
+                        p->out.previous.reset();
+                        p->out.result = makeError(ErrorCode::Internal, std::string("command failed: ") + e.what());
+                    }
                 }
             }
+            Wakes wakes(self);
+            queue.lock();
+            m_leaderActive = false;
+            for (Pending* p : group) {
+                p->done = true;
+                wakes.add(p->waiter);
+            }
+            wakeNextLeader(wakes);
+            queue.unlock();
+            wakes.send();
+            queue.lock();
         }
-        queue.lock();
-        for (Pending* p : group) p->done = true;
-        m_leaderActive = false;
-        m_queueChanged.notify_all();
-        // Ours were in this group unless more than kMaxGroup queued before them: then lead
-        // again (or let a woken waiter lead) until they are done.
-        if (!allDone()) m_queueChanged.wait(queue, [&] { return allDone() || !m_leaderActive; });
     }
+    queue.unlock();
+    // Wakes decided for this caller may still be on their way: its Waiter must outlive them.
+    while (self.inFlight.load(std::memory_order_acquire) != 0) std::this_thread::yield();
 }
 
-void CommandExecutor::leadPipelined(std::unique_lock<std::mutex>& queue, const std::vector<Pending*>& mine) {
+void CommandExecutor::wakeNextLeader(Wakes& wakes) {
+    if (!m_queue.empty()) wakes.add(m_queue.front()->waiter);
+}
+
+void CommandExecutor::waitApplyTurn(std::unique_lock<std::mutex>& queue, Waiter& self, std::uint64_t turn) {
+    if (m_applied + 1 == turn) return;
+    m_applyWaiters.emplace(turn, &self);
+    self.wake.wait(queue, [&] { return m_applied + 1 == turn; });
+    m_applyWaiters.erase(turn);
+}
+
+void CommandExecutor::finishTurn(const Group& group, std::uint64_t turn, Wakes& wakes) {
+    for (Pending* p : group.members) {
+        p->done = true;
+        wakes.add(p->waiter);
+    }
+    m_applied = turn;
+    if (auto next = m_applyWaiters.find(turn + 1); next != m_applyWaiters.end()) wakes.add(next->second);
+}
+
+void CommandExecutor::leadPipelined(std::unique_lock<std::mutex>& queue, Waiter& self, const std::vector<Pending*>& mine) {
     m_leaderActive = true;
     Group group;
     // Deciding: take what is queued and decide it on top of the group that is committing; keep
@@ -194,9 +272,10 @@ void CommandExecutor::leadPipelined(std::unique_lock<std::mutex>& queue, const s
             group.members.insert(group.members.end(), taken.begin(), taken.end());
             queue.unlock();
             try {
-                // A copy left by a group whose commit failed: take it afresh. That commit has
-                // returned, and no other group commits before this one takes the turn, so the
-                // live state is all that is committed.
+                // A copy left by a group whose commit failed: take it afresh. The failure was
+                // recorded in that group's apply turn, when every group before it was applied,
+                // and every group decided before it was recorded fails too: the live state is
+                // all that is committed.
                 if (first && m_decideState && m_decideEpoch != group.epoch) {
                     m_decideState.reset();
                     m_inFlightKeys.clear();
@@ -212,61 +291,117 @@ void CommandExecutor::leadPipelined(std::unique_lock<std::mutex>& queue, const s
         if (group.members.empty() && (ours || !m_committing)) {
             // Nothing to lead: ours are done (or in the group committing, which answers them).
             m_leaderActive = false;
-            m_queueChanged.notify_all();
+            Wakes wakes(self);
+            wakeNextLeader(wakes);
+            queue.unlock();
+            wakes.send();
+            queue.lock();
             return;
         }
         if (!m_committing && !group.members.empty()) break;
+        m_leaderWaiting = true;
+        m_leaderNotified = false;
         m_leaderWake.wait(queue);
+        m_leaderWaiting = false;
     }
 
-    // The commit turn: the group before is committed (or failed) and applied.
+    // The commit turn: the group before has written (or failed, and was recorded in its apply
+    // turn). This group's place in the apply order is taken with it.
     m_committing = true;
     m_deciding -= group.members.size();
+    const std::uint64_t turn = ++m_turns;
     std::optional<Error> fail = group.failed;
     if (!fail && group.epoch != m_failures) fail = m_lastFailure; // decided on top of a failed group
-    queue.unlock();
     if (fail) {
-        // Nothing of this group may be committed; the decision copy holds its effects (and
-        // maybe a failed group's): take it afresh from the live state, which is complete now.
+        // Nothing of this group may be committed. The decision copy holds its effects (and maybe
+        // a failed group's): the next leader takes it afresh from the live state, so this one
+        // keeps the commit turn and the leadership until every group before it is applied.
+        waitApplyTurn(queue, self, turn);
         m_decideState.reset();
         m_inFlightKeys.clear();
         for (Pending* p : group.members) {
             p->out.previous.reset();
             p->out.result = *fail;
         }
-    } else {
-        m_inFlightKeys.clear();
-        for (const auto& [key, batch] : group.keys) m_inFlightKeys.emplace(key, *group.batches[batch].idempotency);
+        m_committing = false;
+        m_leaderActive = false;
+        Wakes wakes(self);
+        finishTurn(group, turn, wakes);
+        wakeNextLeader(wakes);
+        queue.unlock();
+        wakes.send();
+        queue.lock();
+        return;
+    }
+    m_inFlightKeys.clear();
+    for (const auto& [key, batch] : group.keys) m_inFlightKeys.emplace(key, *group.batches[batch].idempotency);
+    m_leaderActive = false; // the next leader decides on top of this group while it commits
+    {
+        Wakes wakes(self);
+        wakeNextLeader(wakes);
+        queue.unlock();
+    }
+
+    Result<std::vector<std::vector<std::int64_t>>> ids = std::vector<std::vector<std::int64_t>>{};
+    try {
+        ids = writeDecided(group);
+    } catch (const std::exception& e) {
+        // Whatever the store holds now, nobody may wait for ever.
+        ids = makeError(ErrorCode::Internal, std::string("command failed: ") + e.what());
+        for (Pending* p : group.members) {
+            p->out.previous.reset();
+            p->out.result = ids.error();
+        }
     }
     queue.lock();
-    m_leaderActive = false; // the next leader decides on top of this group while it commits
-    m_queueChanged.notify_all();
-    queue.unlock();
-
-    if (!fail) {
-        Status committed = Ok{};
+    // Written: the next group may write while this one waits for its apply turn and is applied.
+    // A failed one keeps the commit turn until its apply turn, where the failure is recorded.
+    bool turnFree = false;
+    if (ids) {
+        m_committing = false;
+        turnFree = true;
+    }
+    const auto wakeLeader = [&] {
+        if (!turnFree || !m_leaderWaiting || m_leaderNotified) return false;
+        m_leaderNotified = true;
+        return true;
+    };
+    if (wakeLeader()) {
+        queue.unlock();
+        m_leaderWake.notify_one();
+        queue.lock();
+    }
+    turnFree = false; // told once
+    waitApplyTurn(queue, self, turn);
+    if (ids) {
+        queue.unlock();
         try {
-            committed = commitDecided(group);
+            applyCommitted(group, ids.value());
         } catch (const std::exception& e) {
-            // Whatever the store or the state holds now, nobody may wait for ever.
-            committed = makeError(ErrorCode::Internal, std::string("command failed: ") + e.what());
+            // Committed, but not (wholly) in memory. The groups after it were decided on a copy
+            // that holds it, as the disk does, so they stand; these callers learn of the fault.
+            logLine("command", {{"error", "internal"}, {"detail", std::string("applying a committed group: ") + e.what()}});
             for (Pending* p : group.members) {
                 p->out.previous.reset();
-                p->out.result = committed.error();
+                p->out.result = makeError(ErrorCode::Internal, std::string("command failed: ") + e.what());
             }
         }
-        if (!committed) {
-            queue.lock();
-            ++m_failures; // the group decided on top of this one fails too
-            m_lastFailure = committed.error();
-            queue.unlock();
-        }
+        queue.lock();
+    } else {
+        // Every group before this one is applied now: the group decided on top of this one
+        // fails, and the one after takes the decision copy afresh from a complete live state.
+        ++m_failures;
+        m_lastFailure = ids.error();
+        m_committing = false;
+        turnFree = true;
     }
+    Wakes wakes(self);
+    finishTurn(group, turn, wakes);
+    const bool leaderToo = wakeLeader();
+    queue.unlock();
+    wakes.send();
+    if (leaderToo) m_leaderWake.notify_one();
     queue.lock();
-    for (Pending* p : group.members) p->done = true;
-    m_committing = false;
-    m_leaderWake.notify_one();
-    m_queueChanged.notify_all();
 }
 
 void CommandExecutor::runGroup(std::vector<Pending*>& group) {
@@ -404,7 +539,14 @@ void CommandExecutor::decideInto(Group& group, const std::vector<Pending*>& comm
 }
 
 Status CommandExecutor::commitDecided(Group& group) {
-    if (group.batches.empty()) return Ok{}; // nothing to write: every answer stands as decided
+    auto ids = writeDecided(group);
+    if (!ids) return ids.error();
+    applyCommitted(group, ids.value());
+    return Ok{};
+}
+
+Result<std::vector<std::vector<std::int64_t>>> CommandExecutor::writeDecided(Group& group) {
+    if (group.batches.empty()) return std::vector<std::vector<std::int64_t>>{}; // nothing to write: every answer stands as decided
     auto ids = m_store.commitGroup(group.batches);
     if (!ids) {
         // Nothing was written: every command of the group fails (a refusal decided on top of an
@@ -415,11 +557,14 @@ Status CommandExecutor::commitDecided(Group& group) {
             p->out.previous.reset();
             p->out.result = ids.error();
         }
-        return ids.error();
     }
+    return ids;
+}
+
+void CommandExecutor::applyCommitted(Group& group, std::vector<std::vector<std::int64_t>>& ids) {
     for (Pending* p : group.committing) {
         Executed& out = *p->out.result;
-        out.ids = std::move(ids.value()[p->batch]);
+        out.ids = std::move(ids[p->batch]);
         // Apply, render and publish under the state's lock: a snapshot's event_id is always an
         // id the stream already knows, so a display that subscribes from it misses nothing.
         m_state.apply(out.events, out.ids.back(), [&](const HallState& live) {
@@ -431,7 +576,6 @@ Status CommandExecutor::commitDecided(Group& group) {
         for (const Event& e : out.events) types.push_back(eventTypeName(e));
         logLine("command", {{"command", commandName(*p->command)}, {"events", types}, {"last_event_id", out.ids.back()}});
     }
-    return Ok{};
 }
 
 void CommandExecutor::count(const HallState& state, const std::vector<Event>& events) {

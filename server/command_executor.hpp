@@ -14,11 +14,19 @@
 // One writer (SQLite, EventStore::singleWriter): the groups are pipelined. While group N's
 // transaction commits (its fsync), the next leader already decides group N+1 on the decision
 // copy, which then holds N's still-uncommitted effects, and looks retry keys up in N's keys
-// before the store's; N+1 takes the commit turn only after N's commit returned and N was
-// applied. So groups still commit, apply, publish and answer in order, each only after its own
-// commit. If N's commit fails, every group decided on top of it fails with the same error
-// (its numbers, refusals and replays all assumed N) and is not committed; the decision copy is
-// taken afresh from the live state and the next group works.
+// before the store's; N+1 takes the commit turn (writes) as soon as N's commit returned, while
+// N is still being applied. Applying, publishing and answering have a turn of their own, in
+// commit order: N+1 is applied only after N, and nobody is answered before its own group is
+// committed and applied. If N's commit fails, every group decided on top of it fails with the
+// same error (its numbers, refusals and replays all assumed N) and is not committed; the
+// failure is recorded in N's apply turn (every group before N is applied by then), so the
+// decision copy taken afresh from the live state holds everything committed, and the next
+// group works.
+//
+// Wakes: a waiting caller has a condition of its own and is woken only when one of its
+// commands is done or when it should lead (its commands are first in the queue and the
+// leadership came free); the deciding leader is woken when a command queues or the commit turn
+// comes free. Nobody waits on a timer.
 //
 // Several instances on one store (PostgreSQL): each group runs inside the store's write turn,
 // which serialises the hall's commands across instances; the events other instances committed
@@ -88,14 +96,26 @@ public:
 private:
     struct Pending;
     struct Group;
+    struct Waiter;
+    class Wakes;
     Idempotent submit(const core::Command& command, std::optional<IdempotencyRecord> idempotency, bool once);
     // Queues `mine` (consecutively) and leads or waits until every one of them is done.
     void submitAll(const std::vector<Pending*>& mine);
     // A shared store: one group at a time, decided and committed inside the store's write turn.
     void runGroup(std::vector<Pending*>& group);
     // A single-writer store: decides the next group while the one before commits, then commits
-    // it (the pipeline above). Called with the queue locked and no leader active.
-    void leadPipelined(std::unique_lock<std::mutex>& queue, const std::vector<Pending*>& mine);
+    // it and applies it in its turn (the pipeline above). Called with the queue locked and no
+    // leader active; returns with it locked.
+    void leadPipelined(std::unique_lock<std::mutex>& queue, Waiter& self, const std::vector<Pending*>& mine);
+    // The pipeline's apply turn: waits (on `self`) until every group committed before `turn` is
+    // applied. Queue locked.
+    void waitApplyTurn(std::unique_lock<std::mutex>& queue, Waiter& self, std::uint64_t turn);
+    // Marks the members done, ends `turn`'s apply turn and adds who must act now to `wakes`:
+    // the members' callers and the group whose turn is next. Queue locked.
+    void finishTurn(const Group& group, std::uint64_t turn, Wakes& wakes);
+    // Adds the caller of the first queued command to `wakes` (it leads next). Queue locked and
+    // no leader active.
+    void wakeNextLeader(Wakes& wakes);
     // Decides `commands` (already in `group.members`) on m_decideState, in order, after the
     // ones the group holds; retry keys are looked up in the group, in m_inFlightKeys, then in
     // the store (or taken from `turnKeys`, what a shared store's write turn looked up).
@@ -104,6 +124,12 @@ private:
     // Commits a decided group, then applies and publishes it; on a failed commit every member
     // is answered with the error, which is returned.
     Status commitDecided(Group& group);
+    // The group's batches in one transaction (none: nothing to write); on failure every member
+    // is answered with the error.
+    Result<std::vector<std::vector<std::int64_t>>> writeDecided(Group& group);
+    // Applies, renders and publishes a committed group in order, under the state's lock, and
+    // completes its answers with the events' ids.
+    void applyCommitted(Group& group, std::vector<std::vector<std::int64_t>>& ids);
     // Applies stored events (a replay, or another instance's commits) one by one, rendered
     // against the state each produced, and publishes them. Under m_writeMutex.
     Status applyStored(const std::vector<StoredEvent>& stored);
@@ -117,19 +143,26 @@ private:
     Metrics& m_metrics;
     std::mutex m_writeMutex; // one group (or the recovery, a catch-up) at a time; the pipeline orders its groups itself
 
-    // The leader's queue: commands waiting for the next group.
+    // The leader's queue: commands waiting for the next group (each with its caller's Waiter).
     std::mutex m_queueMutex;
-    std::condition_variable m_queueChanged;
     std::deque<Pending*> m_queue;
     bool m_leaderActive = false;
     // The pipeline (single-writer store), under m_queueMutex: commands the leader took and is
-    // deciding; whether a group holds the commit turn (its commit, apply and answers); failed
-    // commits so far, and the last one's error (what the groups decided on top of it answer).
+    // deciding; whether a group holds the commit turn (its write; a failed one until its apply
+    // turn); failed commits so far, and the last one's error (what the groups decided on top of
+    // it answer).
     std::condition_variable m_leaderWake; // the deciding leader: a command queued, or the turn came free
+    bool m_leaderWaiting = false;         // it waits on m_leaderWake
+    bool m_leaderNotified = false;        // and has been woken already
     std::size_t m_deciding = 0;
     bool m_committing = false;
     std::uint64_t m_failures = 0;
     Error m_lastFailure{ErrorCode::StoreFailed, ""};
+    // The apply turn, under m_queueMutex: groups numbered in commit order as they take the
+    // commit turn; the last one applied; who waits for which turn.
+    std::uint64_t m_turns = 0;
+    std::uint64_t m_applied = 0;
+    std::map<std::uint64_t, Waiter*> m_applyWaiters;
 
     // The state the next group is decided on: the live state's committed fold, then each
     // decided command's events. Only the leader touches it (under m_writeMutex; in the

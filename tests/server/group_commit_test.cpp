@@ -10,6 +10,8 @@
 #include <atomic>
 #include <condition_variable>
 #include <filesystem>
+#include <functional>
+#include <optional>
 #include <set>
 #include <thread>
 
@@ -64,6 +66,8 @@ public:
     std::atomic<int> failNext{0};
     // Fails every group of more than this many commands (0: none fails).
     std::atomic<std::size_t> failGroupsOver{0};
+    // Fails every this many-th commit that passes the gate (0: none).
+    std::atomic<int> failEvery{0};
     std::vector<std::size_t> groups() {
         std::lock_guard l(m_mutex);
         return m_groups;
@@ -77,6 +81,8 @@ public:
             if (!m_open) --m_permits;
             --m_held;
             m_groups.push_back(batches.size());
+            if (failEvery > 0 && m_groups.size() % static_cast<std::size_t>(failEvery.load()) == 0)
+                return makeError(ErrorCode::StoreFailed, "disk I/O error (injected)");
         }
         if (failGroupsOver > 0 && batches.size() > failGroupsOver)
             return makeError(ErrorCode::StoreFailed, "disk I/O error (injected)");
@@ -471,4 +477,109 @@ TEST_CASE("group commit: a retry of a check-in whose commit is still running is 
     CHECK(retry.answer.previous->response == std::to_string(issued->ticket.id)); // the first one's ticket
     CHECK(hall.numbers() == std::vector<std::string>{"U001", "U002"});
     CHECK(hall.store.groups() == std::vector<std::size_t>{1, 1, 1}); // the retry wrote nothing
+}
+
+TEST_CASE("group commit: the next group writes while the one before is being applied, and is applied and answered after it") {
+    TempFolder dir;
+    Hall hall(dir.path / "hall.db");
+    REQUIRE(hall.commands.execute(core::StartDay{core::localDay(hall.clock.now())}));
+    // Hold the first group inside its apply (its publish runs under the state's lock).
+    std::mutex gateMutex;
+    std::condition_variable gateChanged;
+    bool holdApply = true, applyHeld = false;
+    hall.broker.setOnPublish([&] {
+        std::unique_lock l(gateMutex);
+        if (!holdApply) return;
+        applyHeld = true;
+        gateChanged.notify_all();
+        gateChanged.wait(l, [&] { return !holdApply; });
+    });
+    auto released = [&] {
+        {
+            std::lock_guard l(gateMutex);
+            holdApply = false;
+        }
+        gateChanged.notify_all();
+    };
+    std::optional<Kiosk> firstKiosk, secondKiosk;
+    struct Release { // destroyed before the kiosks: a failed check must not leave them held
+        std::function<void()> f;
+        ~Release() { f(); }
+    } release{released};
+    Kiosk& first = firstKiosk.emplace(hall, walkIn(0), key("a0"));
+    REQUIRE(eventually([&] {
+        std::lock_guard l(gateMutex);
+        return applyHeld;
+    }));
+    Kiosk& second = secondKiosk.emplace(hall, walkIn(1), key("a1"));
+    // The second group is decided and committed while the first one is still being applied...
+    REQUIRE(eventually([&] { return hall.store.groups().size() == 3; }));
+    // ...but neither is answered: the first is not applied yet, the second comes after it.
+    CHECK_FALSE(first.answered);
+    CHECK_FALSE(second.answered);
+    released();
+    REQUIRE(eventually([&] { return first.answered && second.answered; }));
+    REQUIRE(first.answer.result);
+    REQUIRE(second.answer.result);
+    CHECK(second.answer.result->ids.front() > first.answer.result->ids.front());
+    CHECK(hall.numbers() == std::vector<std::string>{"U001", "U002"});
+    CHECK(hall.store.groups() == std::vector<std::size_t>{1, 1, 1});
+}
+
+TEST_CASE("group commit: many callers while every third commit fails: each is answered, and what succeeded is durable and numbered once") {
+    TempFolder dir;
+    const auto db = dir.path / "hall.db";
+    constexpr int kKiosks = 8, kEach = 30, kBatches = 10, kBatchSize = 3;
+    std::atomic<int> succeeded{0}, failed{0}, unexpected{0};
+    std::set<std::string> numbers;
+    {
+        Hall hall(db);
+        REQUIRE(hall.commands.execute(core::StartDay{core::localDay(hall.clock.now())}));
+        hall.store.failEvery = 3;
+        auto tally = [&](const Result<Executed>& r) {
+            if (r) ++succeeded;
+            else if (r.error().code == ErrorCode::StoreFailed) ++failed;
+            else ++unexpected;
+        };
+        std::vector<std::thread> callers;
+        for (int k = 0; k < kKiosks; ++k)
+            callers.emplace_back([&, k] {
+                for (int i = 0; i < kEach; ++i) {
+                    auto answer = hall.commands.executeOnce(walkIn(k * 1000 + i), key("m" + std::to_string(k) + "-" + std::to_string(i)));
+                    if (answer.previous) ++unexpected; // every key is new: no replay
+                    tally(answer.result);
+                }
+            });
+        // An uploading kiosk: several commands of one caller in one group, one Waiter.
+        callers.emplace_back([&] {
+            for (int b = 0; b < kBatches; ++b) {
+                std::vector<core::Command> batch;
+                for (int i = 0; i < kBatchSize; ++i) batch.push_back(walkIn(100 + b * kBatchSize + i));
+                for (const auto& r : hall.commands.executeBatch(batch)) tally(r);
+            }
+        });
+        for (auto& t : callers) t.join();
+        hall.store.failEvery = 0;
+        CHECK(unexpected == 0);
+        CHECK(succeeded + failed == kKiosks * kEach + kBatches * kBatchSize);
+        CHECK(failed > 0);
+        CHECK(succeeded > 0);
+        // Every success is a ticket, every failure none; decided on the committed state each
+        // time, the numbers never repeat.
+        const auto inMemory = hall.numbers();
+        numbers.insert(inMemory.begin(), inMemory.end());
+        CHECK(inMemory.size() == static_cast<std::size_t>(succeeded.load()));
+        CHECK(numbers.size() == inMemory.size());
+        // Memory and disk still agree: the next check-in works and gets a number of its own.
+        auto next = hall.commands.execute(walkIn(999));
+        REQUIRE(next);
+        CHECK(hall.tickets() == inMemory.size() + 1);
+        numbers.clear();
+        const auto all = hall.numbers();
+        numbers.insert(all.begin(), all.end());
+        CHECK(numbers.size() == all.size());
+    }
+    Hall reopened(db);
+    const auto onDisk = reopened.numbers();
+    CHECK(std::set<std::string>(onDisk.begin(), onDisk.end()) == numbers);
 }
