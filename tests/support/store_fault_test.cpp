@@ -524,6 +524,23 @@ void checkAfterCut(const std::filesystem::path& db, FaultControl& control, const
     sqlite3_close(file);
 }
 
+// One cut at each point of a sweep over 1..last, each on a fresh copy of the filled log: `run`
+// starts the server, has the power cut at operation n (seeded) and returns how many steps were
+// acknowledged; the file is then checked (checkAfterCut).
+using CutRun = std::function<std::size_t(const std::filesystem::path& db, FaultControl& control, std::int64_t n, std::uint64_t seed)>;
+
+void sweepCuts(const NearCheckpoint& base, std::int64_t last, std::uint64_t salt, bool inFlight, const CutRun& run) {
+    for (const std::int64_t n : cutPoints(last, 3)) {
+        const std::uint64_t seed = static_cast<std::uint64_t>(n) * 7919 + salt;
+        INFO("power cut at operation " << n << " of " << last << ", seed " << seed);
+        TempDir dir;
+        FaultControl control(dir.path() / "control");
+        const auto db = copyStart(base, dir);
+        const std::size_t acknowledged = run(db, control, n, seed);
+        checkAfterCut(db, control, base, acknowledged, inFlight);
+    }
+}
+
 } // namespace
 
 TEST_CASE("store fault: the fault VFS counts the writes of a hall morning") {
@@ -683,53 +700,37 @@ TEST_CASE("store fault: a power cut during a checkpoint or in the log it let SQL
     REQUIRE(base.restartedLogOps > static_cast<std::int64_t>(kRestartedLogSteps));
 
     SECTION("the checkpoint is held half-written while steps commit and then the power fails at its write or sync") {
-        for (const std::int64_t n : cutPoints(base.checkpointOps, 3)) {
-            const std::uint64_t seed = static_cast<std::uint64_t>(n) * 7919 + 101;
-            INFO("power cut at database-file operation " << n << " of " << base.checkpointOps << ", seed " << seed);
-            TempDir dir;
-            FaultControl control(dir.path() / "control");
-            const auto db = copyStart(base, dir);
-            {
-                ServerProcess server(db, ServerProcess::defaultConfig(), serverEnv(control, firstDayOffset()));
-                control.arm(kFaultWrite | kFaultSync | kFaultTruncate | kFaultMainDbOnly);
-                control.pauseAt(n);
-                REQUIRE(runDay(server, kAdminToken, stepsBetween(steps, 0, base.wakingStep), nullptr).acknowledged == base.wakingStep);
-                REQUIRE(waitUntil([&] { return control.paused(); }, 30s)); // the checkpointer, held at its nth operation
-                const auto racing = runDay(server, kAdminToken, stepsBetween(steps, base.wakingStep, base.wakingStep + kRacingSteps), nullptr);
-                REQUIRE(racing.acknowledged == kRacingSteps); // the commits went on beside it
-                CHECK(control.paused());
-                control.powerCutAt(n, seed);
-                control.release();
-                INFO(server.stderrText().substr(0, 4000));
-                REQUIRE(waitUntil([&] { return powerWasCut(server); }, 30s));
-            }
-            checkAfterCut(db, control, base, base.wakingStep + kRacingSteps, false);
-        }
+        sweepCuts(base, base.checkpointOps, 101, false, [&](const std::filesystem::path& db, FaultControl& control, std::int64_t n, std::uint64_t seed) {
+            ServerProcess server(db, ServerProcess::defaultConfig(), serverEnv(control, firstDayOffset()));
+            control.arm(kFaultWrite | kFaultSync | kFaultTruncate | kFaultMainDbOnly); // n counts the database file's operations
+            control.pauseAt(n);
+            REQUIRE(runDay(server, kAdminToken, stepsBetween(steps, 0, base.wakingStep), nullptr).acknowledged == base.wakingStep);
+            REQUIRE(waitUntil([&] { return control.paused(); }, 30s)); // the checkpointer, held at its nth operation
+            const auto racing = runDay(server, kAdminToken, stepsBetween(steps, base.wakingStep, base.wakingStep + kRacingSteps), nullptr);
+            REQUIRE(racing.acknowledged == kRacingSteps); // the commits went on beside it
+            CHECK(control.paused());
+            control.powerCutAt(n, seed);
+            control.release();
+            INFO(server.stderrText().substr(0, 4000));
+            REQUIRE(waitUntil([&] { return powerWasCut(server); }, 30s));
+            return base.wakingStep + kRacingSteps;
+        });
     }
 
     SECTION("after a whole checkpoint the power fails at a write or sync of the commits into the restarted log") {
-        for (const std::int64_t n : cutPoints(base.restartedLogOps, 3)) {
-            const std::uint64_t seed = static_cast<std::uint64_t>(n) * 7919 + 211;
-            INFO("power cut at operation " << n << " of " << base.restartedLogOps << " after the checkpoint, seed " << seed);
-            TempDir dir;
-            FaultControl control(dir.path() / "control");
-            const auto db = copyStart(base, dir);
-            std::size_t acknowledged = 0;
-            {
-                ServerProcess server(db, ServerProcess::defaultConfig(), serverEnv(control, firstDayOffset()));
-                const auto result = runDay(server, kAdminToken, steps, nullptr, [&](std::size_t done) {
-                    if (done != base.wakingStep) return;
-                    awaitWholeCheckpoint(server);
-                    control.arm();
-                    control.powerCutAt(n, seed);
-                });
-                acknowledged = result.acknowledged;
-                INFO(server.stderrText().substr(0, 4000));
-                REQUIRE(result.serverGone);
-                REQUIRE(powerWasCut(server));
-            }
-            checkAfterCut(db, control, base, acknowledged, true);
-        }
+        sweepCuts(base, base.restartedLogOps, 211, true, [&](const std::filesystem::path& db, FaultControl& control, std::int64_t n, std::uint64_t seed) {
+            ServerProcess server(db, ServerProcess::defaultConfig(), serverEnv(control, firstDayOffset()));
+            const auto result = runDay(server, kAdminToken, steps, nullptr, [&](std::size_t done) {
+                if (done != base.wakingStep) return;
+                awaitWholeCheckpoint(server);
+                control.arm(); // n counts every file's operations from here: the log's
+                control.powerCutAt(n, seed);
+            });
+            INFO(server.stderrText().substr(0, 4000));
+            REQUIRE(result.serverGone);
+            REQUIRE(powerWasCut(server));
+            return result.acknowledged;
+        });
     }
 }
 
