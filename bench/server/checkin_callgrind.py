@@ -3,12 +3,13 @@
 database on tmpfs, sends the check-ins loket-bench-server sends (POST /api/v1/tickets with the demo
 kiosk's token, an Idempotency-Key and {"service": ...}, one keep-alive connection), zeroes the
 counters after a warm-up and dumps them after N check-ins. Prints instructions per check-in (all
-of the server's threads, so the executor, the store and the predictor's refresher are in it too)
-and leaves the profile for `callgrind_annotate --inclusive=yes`.
+of the server's threads, so the executor, the store and the predictor's refresher are in it too;
+the refresher's share depends on timing) and the request thread's own figures, which do not, and
+leaves the profile for `callgrind_annotate --inclusive=yes`.
 Usage: checkin_callgrind.py <loket-server> [N=1000] [outdir=/tmp/loket-checkin-callgrind]
 e.g.   bench/server/checkin_callgrind.py build/release/server/loket-server 1000
 """
-import glob, http.client, json, os, shutil, subprocess, sys, tempfile, time
+import glob, http.client, json, os, re, shutil, subprocess, sys, tempfile, time
 
 SOURCE = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 SERVICES = ["paspoort", "ophalen", "rijbewijs", "verhuizing", "uittreksel", "geboorte", "overig"]
@@ -34,6 +35,21 @@ def total_ir(path):
         if line.startswith("summary:") or line.startswith("totals:"):
             return int(line.split()[1])
     return 0
+
+
+def inclusive(profile, functions):
+    """Inclusive instructions of each function (by the start of its name) in the profile."""
+    text = subprocess.run(["callgrind_annotate", "--inclusive=yes", "--threshold=100", profile],
+                          capture_output=True, text=True, check=True).stdout
+    found = dict.fromkeys(functions, 0)
+    for line in text.splitlines():
+        m = re.match(r"\s*([\d,]+) \([\s\d.]+%\)\s+\S*?:(.*)", line)
+        if not m:
+            continue
+        for f in functions:
+            if m.group(2).startswith(f) and not found[f]:
+                found[f] = int(m.group(1).replace(",", ""))
+    return found
 
 
 def main():
@@ -65,6 +81,15 @@ def main():
             sys.exit("callgrind wrote no dump")
         ir = sum(total_ir(f) for f in dumps)
         print(f"{n} check-ins: {ir} instructions, {ir // n} per check-in (all threads); profile: {' '.join(sorted(dumps))}")
+        # The request's own thread: everything cpp-httplib's process_request runs (reading the
+        # request, routing, auth, parsing, the answer), and the executor's share inside it.
+        request, executor = "httplib::Server::process_request", "loket::server::CommandExecutor::executeOnce"
+        found = {f: 0 for f in (request, executor)}
+        for d in dumps:
+            for f, v in inclusive(d, (request, executor)).items():
+                found[f] += v
+        print(f"per check-in: request thread {found[request] // n}, of which the executor {found[executor] // n}, "
+              f"the rest (HTTP, routing, auth, parsing, answer) {(found[request] - found[executor]) // n}")
     finally:
         p.terminate()
         p.wait()
