@@ -34,6 +34,8 @@ void FaultControl::arm(std::uint32_t kinds) {
     m_block->armed = 0;
     clearFaults();
     m_block->powerCutAt = 0;
+    m_block->pauseAt = 0;
+    m_block->paused = 0;
     m_block->ops = 0;
     m_block->kinds = kinds;
     m_block->armed = 1;

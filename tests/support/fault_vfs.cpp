@@ -19,6 +19,7 @@
 #include <mutex>
 #include <string>
 #include <sys/mman.h>
+#include <time.h>
 #include <unistd.h>
 #include <vector>
 
@@ -115,6 +116,11 @@ int account(FaultKind kind, int ioerr, bool mainDb) {
     if (!c.armed.load() || !(kinds & kind)) return SQLITE_OK;
     if ((kinds & loket::test::kFaultMainDbOnly) && !mainDb) return SQLITE_OK;
     const std::int64_t n = c.ops.fetch_add(1) + 1;
+    if (c.pauseAt.load() == n) {
+        c.paused = 1;
+        const timespec tick{0, 1000000}; // waits for the test's release, however long it takes
+        while (c.paused.load()) nanosleep(&tick, nullptr);
+    }
     if (c.powerCutAt.load() == n) powerCut();
     const std::int64_t at = c.failAt.load(), count = c.failCount.load();
     if (at > 0 && n >= at && (count < 0 || n < at + count)) {

@@ -7,7 +7,11 @@
 //     SQLITE_FULL, as a failing disk or a full filesystem would;
 //   - cut the power at the Nth operation, as SQLite's own crash tests do: every byte written since
 //     the file's last sync is lost, kept, or torn sector by sector (seeded), and the process ends
-//     at once with exit code kPowerCutExitCode.
+//     at once with exit code kPowerCutExitCode;
+//   - hold the thread that makes the Nth counted operation until the test releases it, so the
+//     test can run other work (commits) while, say, a checkpoint is half-written: a race made
+//     to happen, at the same point every run. A power cut set for that N before the release
+//     then happens there.
 // Nothing here is linked into a program that ships; the server needs no hook to use it.
 #pragma once
 
@@ -46,6 +50,8 @@ struct FaultControlBlock {
     std::atomic<std::int64_t> powerCutAt;   // the op at which the power fails; 0 = never
     std::atomic<std::uint64_t> seed;        // what a power cut keeps, loses or tears
     std::atomic<std::int64_t> writes, syncs, opens, truncates; // all operations seen (armed or not)
+    std::atomic<std::int64_t> pauseAt;      // the op whose thread waits for a release; 0 = none
+    std::atomic<std::uint32_t> paused;      // 1 while that thread waits
 };
 static_assert(std::atomic<std::int64_t>::is_always_lock_free);
 
@@ -70,6 +76,10 @@ public:
     void failFromNow(int errorCode) { failAt(ops() + 1, errorCode, -1); }
     void clearFaults();
     void powerCutAt(std::int64_t n, std::uint64_t seed);
+    // Op `n`'s thread waits, before the op, until release(); paused() says it is waiting.
+    void pauseAt(std::int64_t n) { m_block->pauseAt = n; }
+    bool paused() const { return m_block->paused.load() != 0; }
+    void release() { m_block->paused = 0; }
 
     std::int64_t ops() const { return m_block->ops.load(); }
     std::int64_t injected() const { return m_block->injected.load(); }

@@ -10,6 +10,12 @@
 // A power cut at every write or sync loses, keeps or tears whatever was not yet synced; the
 // restarted server then holds exactly the acknowledged steps (and, maybe, the one in flight).
 //
+// A power cut during a checkpoint: the store's checkpointer thread is woken on purpose (the
+// morning never wakes it) by a hall whose write-ahead log was filled near its size; the power
+// fails at each write, sync and truncate of the checkpoint, held half-written by the shim while
+// more steps commit beside it, and at each write and sync of the commits into the log SQLite
+// restarts after a whole checkpoint. The restarted server holds the acknowledged steps exactly.
+//
 // CI sweeps every write for I/O errors and a seeded sample for "disk full" and power cuts; set
 // LOKET_FAULT_STRIDE=1 for the whole sweep of each (docs/testing.md).
 #include "fault_vfs.hpp"
@@ -19,6 +25,8 @@
 #include <catch2/catch.hpp>
 #include <sqlite3.h>
 
+#include <algorithm>
+#include <chrono>
 #include <cstdlib>
 #include <ctime>
 #include <fstream>
@@ -67,29 +75,35 @@ struct Step {
     int expect = 200;
 };
 
+Step checkInStep(std::string key, std::string service) {
+    return Step{"check-in " + key, [=](const ServerProcess& s, const std::string&) {
+                    return ApiClient(s, "demo-kiosk-token").post("/api/v1/tickets", {{"service", service}}, {{"Idempotency-Key", key}});
+                }, 201};
+}
+
+Step counterStep(std::string id, std::string action, int expect = 200) {
+    return Step{id + " " + action, [=](const ServerProcess& s, const std::string& token) {
+                    return ApiClient(s, token).post("/api/v1/counters/" + id + "/" + action);
+                }, expect};
+}
+
+// Acts on the ticket the counter serves now (read from the counters list, not remembered, so the
+// same step works whatever ids a run gave).
+Step currentTicketStep(std::string counterId, std::string action, Json body = Json::object()) {
+    return Step{counterId + " ticket " + action, [=](const ServerProcess& s, const std::string& token) {
+                    ApiClient staff(s, token);
+                    for (const auto& c : staff.get("/api/v1/counters").json)
+                        if (c["id"] == counterId && c.value("ticket", Json()).is_object())
+                            return staff.post("/api/v1/tickets/" + c["ticket"]["id"].dump() + "/" + action, body);
+                    return ApiResponse{-2, {}, "counter " + counterId + " serves nobody"};
+                }};
+}
+
 std::vector<Step> morningSteps(int day) {
-    const std::string d = std::to_string(day);
-    auto checkIn = [d](std::string key, std::string service) {
-        return Step{"check-in " + key, [=](const ServerProcess& s, const std::string&) {
-                        return ApiClient(s, "demo-kiosk-token").post("/api/v1/tickets", {{"service", service}}, {{"Idempotency-Key", "d" + d + "-" + key}});
-                    }, 201};
-    };
-    auto counter = [](std::string id, std::string action, int expect = 200) {
-        return Step{id + " " + action, [=](const ServerProcess& s, const std::string& token) {
-                        return ApiClient(s, token).post("/api/v1/counters/" + id + "/" + action);
-                    }, expect};
-    };
-    // Acts on the ticket the counter serves now (read from the counters list, not remembered,
-    // so the same step works whatever ids a run gave).
-    auto onCurrent = [](std::string counterId, std::string action, Json body = Json::object()) {
-        return Step{counterId + " ticket " + action, [=](const ServerProcess& s, const std::string& token) {
-                        ApiClient staff(s, token);
-                        for (const auto& c : staff.get("/api/v1/counters").json)
-                            if (c["id"] == counterId && c.value("ticket", Json()).is_object())
-                                return staff.post("/api/v1/tickets/" + c["ticket"]["id"].dump() + "/" + action, body);
-                        return ApiResponse{-2, {}, "counter " + counterId + " serves nobody"};
-                    }};
-    };
+    const std::string d = "d" + std::to_string(day) + "-";
+    auto checkIn = [d](const std::string& key, const std::string& service) { return checkInStep(d + key, service); };
+    auto counter = [](const std::string& id, const std::string& action) { return counterStep(id, action); };
+    auto onCurrent = [](const std::string& id, const std::string& action, const Json& body = Json::object()) { return currentTicketStep(id, action, body); };
     if (day == 0)
         return {checkIn("k1", "paspoort"), checkIn("k2", "ophalen"), checkIn("k3", "uittreksel"), checkIn("k4", "verhuizing"),
                 counter("b1", "open"), counter("b2", "open"), counter("b1", "next"), onCurrent("b1", "start"),
@@ -144,9 +158,14 @@ struct DayResult {
     bool serverGone = false;
 };
 
-DayResult runDay(const ServerProcess& server, const std::string& token, const std::vector<Step>& steps, std::vector<Json>* states) {
+using StateReader = std::function<Json(const ServerProcess&, const std::string& staffToken)>;
+
+// `afterStep` (if given) runs after each acknowledged step, with the number acknowledged so far;
+// `readState` says what a state in `states` holds.
+DayResult runDay(const ServerProcess& server, const std::string& token, const std::vector<Step>& steps, std::vector<Json>* states,
+                 const std::function<void(std::size_t)>& afterStep = {}, const StateReader& readState = snapshot) {
     DayResult out;
-    if (states) states->push_back(snapshot(server, token));
+    if (states) states->push_back(readState(server, token));
     for (const Step& step : steps) {
         INFO("step: " << step.what);
         ApiResponse r = step.send(server, token);
@@ -166,7 +185,8 @@ DayResult runDay(const ServerProcess& server, const std::string& token, const st
         INFO("answer: " << r.status << " " << r.body);
         REQUIRE(r.status == step.expect);
         ++out.acknowledged;
-        if (states) states->push_back(snapshot(server, token));
+        if (states) states->push_back(readState(server, token));
+        if (afterStep) afterStep(out.acknowledged);
     }
     return out;
 }
@@ -291,6 +311,234 @@ void morningWithPowerCut(int day, std::int64_t n) {
     CHECK((asAcknowledged || withInFlight));
     // And it carries on.
     CHECK(ApiClient(server, "demo-kiosk-token").post("/api/v1/tickets", {{"service", "ophalen"}}, {{"Idempotency-Key", "after-the-cut"}}).status == 201);
+}
+
+// --- A power cut during a checkpoint ------------------------------------------------------------
+// The morning sweeps never wake the checkpointer (above); these runs do, on purpose. Once, real
+// check-ins, calls and completions fill a hall's write-ahead log to a few pages short of the size
+// that wakes the checkpointer; every run starts a server on a copy of that file and log, and a
+// script of check-ins and counter work wakes the checkpointer in its first steps and goes on.
+
+// SqliteEventStore::kCheckpointPages. The baseline fails if the store's figure moves: no
+// checkpoint may run below it, and one must run once the log reaches it.
+constexpr std::int64_t kCheckpointPages = 1000;
+constexpr std::int64_t kFillMargin = 10; // pages short of it: a step or two of the script
+// The hall's admin integration works at every counter: the steps need no log-in (two more
+// commits and syncs a run, each a server start).
+constexpr const char* kAdminToken = "demo-admin-token";
+constexpr std::size_t kRacingSteps = 3;  // steps committed while the checkpoint is held half-done
+constexpr std::size_t kRestartedLogSteps = 6; // steps after a whole checkpoint whose I/O is swept
+
+// A 32-bit big-endian word of the write-ahead log's header (sqlite.org/fileformat.html): the page
+// size at byte 8, the checkpoint sequence at byte 12 (it grows by one each time the log restarts).
+std::uint32_t walHeaderWord(const std::filesystem::path& wal, int offset) {
+    std::ifstream in(wal, std::ios::binary);
+    unsigned char b[4] = {0, 0, 0, 0};
+    in.seekg(offset);
+    in.read(reinterpret_cast<char*>(b), 4);
+    return (std::uint32_t{b[0]} << 24) | (std::uint32_t{b[1]} << 16) | (std::uint32_t{b[2]} << 8) | b[3];
+}
+
+// The log's length in pages, as the store's commit hook counts it. True only while the log has
+// not been restarted: until then its frames follow one another to the end of the file.
+std::int64_t walPages(const std::filesystem::path& wal) {
+    std::error_code ec;
+    const auto size = static_cast<std::int64_t>(std::filesystem::file_size(wal, ec));
+    if (ec || size <= 32) return 0;
+    return (size - 32) / (walHeaderWord(wal, 8) + 24);
+}
+
+std::filesystem::path walOf(const std::filesystem::path& db) { return db.string() + "-wal"; }
+
+// The first checkpoint the store logged ({log_pages, folded_pages, …}), or null.
+Json firstCheckpointLogged(const ServerProcess& server) {
+    const std::string text = server.stderrText();
+    const auto at = text.find(kCheckpointLogged);
+    if (at == std::string::npos) return Json();
+    const auto begin = text.rfind('\n', at), end = text.find('\n', at);
+    const auto from = begin == std::string::npos ? 0 : begin + 1;
+    return Json::parse(text.substr(from, end == std::string::npos ? std::string::npos : end - from), nullptr, false);
+}
+
+bool powerWasCut(const ServerProcess& server) { return server.stderrText().find("fault vfs: power cut at operation") != std::string::npos; }
+
+// The state with the hall's last event id: event ids too must come back as they were.
+Json stateWithEventId(const ServerProcess& server, const std::string& token) {
+    Json out = snapshot(server, token);
+    auto hall = ApiClient(server, "demo-display-token").get("/api/v1/hall");
+    REQUIRE(hall.status == 200);
+    out["event_id"] = hall.json["event_id"];
+    return out;
+}
+
+// Check-ins and counter work, a few log pages a step.
+std::vector<Step> busySteps() {
+    return {counterStep("b2", "open"),
+            checkInStep("busy-1", "paspoort"), checkInStep("busy-2", "uittreksel"), counterStep("b1", "next"),
+            currentTicketStep("b1", "complete", {{"outcome", "handled"}}), counterStep("b2", "next"), currentTicketStep("b2", "no-show"),
+            checkInStep("busy-3", "ophalen"), checkInStep("busy-4", "rijbewijs"), counterStep("b1", "next"),
+            currentTicketStep("b1", "transfer", {{"service", "verhuizing"}}), counterStep("b2", "next"),
+            currentTicketStep("b2", "complete", {{"outcome", "handled"}}), checkInStep("busy-5", "paspoort")};
+}
+
+std::vector<Step> stepsBetween(const std::vector<Step>& steps, std::size_t from, std::size_t to) {
+    return {steps.begin() + static_cast<std::ptrdiff_t>(from), steps.begin() + static_cast<std::ptrdiff_t>(to)};
+}
+
+struct NearCheckpoint {
+    TempDir dir;
+    std::filesystem::path start() const { return dir.path() / "start.db"; } // and start.db-wal
+    std::vector<Json> states;          // after each busy step (0: before the first)
+    std::int64_t filledPages = 0, pagesAtFirstStep = 0; // the log's length after the fill, and once a run's server has started
+    std::size_t wakingStep = 0;        // the step whose commit brought the log to kCheckpointPages
+    Json checkpoint;                   // what the store logged of the checkpoint it woke
+    std::int64_t checkpointOps = 0;    // that checkpoint's writes, syncs and truncates of the database file
+    std::int64_t restartedLogOps = 0;  // the writes, syncs and truncates of the kRestartedLogSteps after it
+};
+
+// A run's start: a copy of the filled file and its log (the log's index is rebuilt at open).
+std::filesystem::path copyStart(const NearCheckpoint& base, const TempDir& dir) {
+    const auto db = dir.path() / "hall.db";
+    std::filesystem::copy_file(base.start(), db);
+    std::filesystem::copy_file(walOf(base.start()), walOf(db));
+    return db;
+}
+
+// After the step that woke the checkpointer: waits until its checkpoint is logged and requires
+// that it folded in the whole log (nothing raced it), so that the next commit makes SQLite
+// restart the log from its beginning.
+Json awaitWholeCheckpoint(const ServerProcess& server) {
+    using namespace std::chrono_literals;
+    REQUIRE(waitUntil([&] { return !firstCheckpointLogged(server).is_null(); }, 30s));
+    const Json logged = firstCheckpointLogged(server);
+    INFO(logged.dump());
+    REQUIRE(logged["folded_pages"] == logged["log_pages"]);
+    return logged;
+}
+
+std::int64_t allOpsSeen(const FaultControl& control) {
+    return control.block().writes.load() + control.block().syncs.load() + control.block().truncates.load();
+}
+
+const NearCheckpoint& nearCheckpoint() {
+    static const NearCheckpoint b = [] {
+        NearCheckpoint out;
+        FaultControl control(out.dir.path() / "control");
+        { // The fill: visitors checked in, called, started and helped; then, a page at a time,
+          // /healthz's one-row probe commits.
+            const auto db = out.dir.path() / "fill.db";
+            ServerProcess server(db, ServerProcess::defaultConfig(), serverEnv(control, firstDayOffset()));
+            ApiClient kiosk(server, "demo-kiosk-token"), staff(server, kAdminToken);
+            REQUIRE(staff.post("/api/v1/counters/b1/open").status == 200);
+            const std::vector<std::string> services = {"paspoort", "ophalen", "uittreksel", "rijbewijs"};
+            for (int i = 0; walPages(walOf(db)) < kCheckpointPages - kFillMargin - 20; ++i) {
+                REQUIRE(i < 1000);
+                REQUIRE(kiosk.post("/api/v1/tickets", {{"service", services[static_cast<std::size_t>(i) % services.size()]}},
+                                   {{"Idempotency-Key", "fill-" + std::to_string(i)}}).status == 201);
+                auto called = staff.post("/api/v1/counters/b1/next");
+                REQUIRE(called.status == 200);
+                const std::string ticket = "/api/v1/tickets/" + called.json["ticket"]["id"].dump();
+                REQUIRE(staff.post(ticket + "/start").status == 200);
+                REQUIRE(staff.post(ticket + "/complete", {{"outcome", "handled"}}).status == 200);
+            }
+            ApiClient monitor(server);
+            while (walPages(walOf(db)) < kCheckpointPages - kFillMargin) REQUIRE(monitor.get("/healthz").status == 200);
+            out.filledPages = walPages(walOf(db));
+            REQUIRE(countIn(server.stderrText(), kCheckpointLogged) + countIn(server.stderrText(), kCheckpointFailedLogged) == 0);
+            server.kill9(); // keeps the log as it is: an orderly stop would fold it into the file
+            std::filesystem::copy_file(db, out.start());
+            std::filesystem::copy_file(walOf(db), walOf(out.start()));
+        }
+        // The script without a cut: the state after each step; the checkpoint it wakes, let finish
+        // before the next step; the log restarted by the next commit, and the I/O of the steps after.
+        TempDir dir;
+        const auto db = copyStart(out, dir);
+        ServerProcess server(db, ServerProcess::defaultConfig(), serverEnv(control, firstDayOffset()));
+        control.arm(kFaultWrite | kFaultSync | kFaultTruncate | kFaultMainDbOnly);
+        std::uint32_t sequence = 0;
+        std::int64_t opsAtCheckpoint = 0;
+        out.pagesAtFirstStep = walPages(walOf(db));
+        REQUIRE(out.pagesAtFirstStep < kCheckpointPages); // a step wakes the checkpointer, not the server's start
+        runDay(server, kAdminToken, busySteps(), &out.states, [&](std::size_t done) {
+            if (out.wakingStep == 0 && walPages(walOf(db)) < kCheckpointPages) {
+                CHECK(control.ops() == 0); // nothing checkpoints below the size
+                return;
+            }
+            if (out.wakingStep == 0) {
+                out.wakingStep = done;
+                out.checkpoint = awaitWholeCheckpoint(server);
+                out.checkpointOps = control.ops();
+                sequence = walHeaderWord(walOf(db), 12);
+                opsAtCheckpoint = allOpsSeen(control);
+            } else if (done == out.wakingStep + 1) {
+                CHECK(walHeaderWord(walOf(db), 12) == sequence + 1); // this step's commit restarted the log
+            }
+            if (done == out.wakingStep + kRestartedLogSteps) out.restartedLogOps = allOpsSeen(control) - opsAtCheckpoint;
+        }, stateWithEventId);
+        CHECK(control.ops() == out.checkpointOps); // one checkpoint, and no other I/O on the database file
+        server.kill9();
+        return out;
+    }();
+    return b;
+}
+
+// The cuts of a sweep: with LOKET_FAULT_STRIDE every stride-th operation of 1..last; otherwise
+// `few` spread evenly, the first and the last among them (for a checkpoint: its first write of the
+// database file and its final sync of it).
+std::vector<std::int64_t> cutPoints(std::int64_t last, std::int64_t few) {
+    std::vector<std::int64_t> out;
+    if (const int stride = strideFromEnv(0); stride > 0) {
+        for (std::int64_t n = 1; n <= last; n += stride) out.push_back(n);
+        return out;
+    }
+    for (std::int64_t i = few - 1; i >= 0; --i) out.push_back(std::max<std::int64_t>(1, last - i * (last - 1) / (few - 1)));
+    out.erase(std::unique(out.begin(), out.end()), out.end());
+    return out;
+}
+
+// After a cut: a fresh server on the file holds every acknowledged step (and, when a request was
+// in flight, maybe that one too) — the same tickets, counters and event ids, so nothing is missing
+// or doubled; event ids go on upward; it commits again; and the file passes SQLite's check.
+void checkAfterCut(const std::filesystem::path& db, FaultControl& control, const NearCheckpoint& base, std::size_t acknowledged, bool inFlight) {
+    control.disarm();
+    {
+        ServerProcess server(db, ServerProcess::defaultConfig(), serverEnv(control, firstDayOffset()));
+        const Json after = stateWithEventId(server, kAdminToken);
+        const auto& states = base.states;
+        REQUIRE(acknowledged < states.size());
+        const bool asAcknowledged = after == states[acknowledged];
+        const bool withInFlight = inFlight && acknowledged + 1 < states.size() && after == states[acknowledged + 1];
+        INFO("acknowledged steps: " << acknowledged << "\nafter: " << after.dump() << "\nexpected: " << states[acknowledged].dump());
+        CHECK((asAcknowledged || withInFlight));
+        auto next = ApiClient(server, "demo-kiosk-token").post("/api/v1/tickets", {{"service", "ophalen"}}, {{"Idempotency-Key", "after-the-cut"}});
+        CHECK(next.status == 201);
+        CHECK(stateWithEventId(server, kAdminToken)["event_id"].get<long long>() > after["event_id"].get<long long>());
+    }
+    sqlite3* file = nullptr;
+    REQUIRE(sqlite3_open_v2(db.c_str(), &file, SQLITE_OPEN_READONLY, nullptr) == SQLITE_OK);
+    sqlite3_stmt* q = nullptr;
+    REQUIRE(sqlite3_prepare_v2(file, "PRAGMA integrity_check", -1, &q, nullptr) == SQLITE_OK);
+    REQUIRE(sqlite3_step(q) == SQLITE_ROW);
+    CHECK(std::string(reinterpret_cast<const char*>(sqlite3_column_text(q, 0))) == "ok");
+    sqlite3_finalize(q);
+    sqlite3_close(file);
+}
+
+// One cut at each point of a sweep over 1..last, each on a fresh copy of the filled log: `run`
+// starts the server, has the power cut at operation n (seeded) and returns how many steps were
+// acknowledged; the file is then checked (checkAfterCut).
+using CutRun = std::function<std::size_t(const std::filesystem::path& db, FaultControl& control, std::int64_t n, std::uint64_t seed)>;
+
+void sweepCuts(const NearCheckpoint& base, std::int64_t last, std::uint64_t salt, bool inFlight, const CutRun& run) {
+    for (const std::int64_t n : cutPoints(last, 3)) {
+        const std::uint64_t seed = static_cast<std::uint64_t>(n) * 7919 + salt;
+        INFO("power cut at operation " << n << " of " << last << ", seed " << seed);
+        TempDir dir;
+        FaultControl control(dir.path() / "control");
+        const auto db = copyStart(base, dir);
+        const std::size_t acknowledged = run(db, control, n, seed);
+        checkAfterCut(db, control, base, acknowledged, inFlight);
+    }
 }
 
 } // namespace
@@ -432,6 +680,57 @@ TEST_CASE("store fault: a checkpoint that fails is logged and retried, and loses
             INFO(key);
             CHECK(numbers[number] == 1);
         }
+    }
+}
+
+// The checkpointer's own I/O, cut at each write, sync and truncate of the database file while
+// commits race it; and the commits SQLite writes into the log it restarts after a whole checkpoint,
+// cut at each of their writes and syncs. One fill serves both (sections share the process).
+TEST_CASE("store fault: a power cut during a checkpoint or in the log it let SQLite restart loses nothing acknowledged") {
+    using namespace std::chrono_literals;
+    const NearCheckpoint& base = nearCheckpoint();
+    const auto steps = busySteps();
+    INFO("log pages: " << base.filledPages << " filled, " << base.pagesAtFirstStep << " at the first step; the checkpoint: "
+                       << base.checkpoint.dump() << ", woken by step " << base.wakingStep << " of " << steps.size() << "; "
+                            << base.checkpointOps << " operations on the database file; " << base.restartedLogOps
+                            << " operations in the restarted log in the " << kRestartedLogSteps << " steps after it");
+    REQUIRE(base.checkpointOps > 2); // it wrote pages and synced the file
+    REQUIRE(base.checkpoint["folded_pages"].get<std::int64_t>() >= kCheckpointPages);
+    REQUIRE(base.wakingStep + std::max(kRacingSteps, kRestartedLogSteps) < steps.size());
+    REQUIRE(base.restartedLogOps > static_cast<std::int64_t>(kRestartedLogSteps));
+
+    SECTION("the checkpoint is held half-written while steps commit and then the power fails at its write or sync") {
+        sweepCuts(base, base.checkpointOps, 101, false, [&](const std::filesystem::path& db, FaultControl& control, std::int64_t n, std::uint64_t seed) {
+            ServerProcess server(db, ServerProcess::defaultConfig(), serverEnv(control, firstDayOffset()));
+            control.arm(kFaultWrite | kFaultSync | kFaultTruncate | kFaultMainDbOnly); // n counts the database file's operations
+            control.pauseAt(n);
+            REQUIRE(runDay(server, kAdminToken, stepsBetween(steps, 0, base.wakingStep), nullptr).acknowledged == base.wakingStep);
+            REQUIRE(waitUntil([&] { return control.paused(); }, 30s)); // the checkpointer, held at its nth operation
+            const auto racing = runDay(server, kAdminToken, stepsBetween(steps, base.wakingStep, base.wakingStep + kRacingSteps), nullptr);
+            REQUIRE(racing.acknowledged == kRacingSteps); // the commits went on beside it
+            CHECK(control.paused());
+            control.powerCutAt(n, seed);
+            control.release();
+            INFO(server.stderrText().substr(0, 4000));
+            REQUIRE(waitUntil([&] { return powerWasCut(server); }, 30s));
+            return base.wakingStep + kRacingSteps;
+        });
+    }
+
+    SECTION("after a whole checkpoint the power fails at a write or sync of the commits into the restarted log") {
+        sweepCuts(base, base.restartedLogOps, 211, true, [&](const std::filesystem::path& db, FaultControl& control, std::int64_t n, std::uint64_t seed) {
+            ServerProcess server(db, ServerProcess::defaultConfig(), serverEnv(control, firstDayOffset()));
+            const auto result = runDay(server, kAdminToken, steps, nullptr, [&](std::size_t done) {
+                if (done != base.wakingStep) return;
+                awaitWholeCheckpoint(server);
+                control.arm(); // n counts every file's operations from here: the log's
+                control.powerCutAt(n, seed);
+            });
+            INFO(server.stderrText().substr(0, 4000));
+            REQUIRE(result.serverGone);
+            REQUIRE(powerWasCut(server));
+            return result.acknowledged;
+        });
     }
 }
 
