@@ -22,9 +22,9 @@
 // The CPU time each process used during a check-in run (the benchmark's own kiosks, each server,
 // all of PostgreSQL) is printed per check-in. `--server PATH` runs another build of the server (or
 // a script that runs it under valgrind); `--no-sqlite`, `--no-failover` and `--calls 0` leave those
-// parts out.
+// parts out; `--pg-option name=value` sets a PostgreSQL setting (`-c`), e.g. commit_delay.
 // Usage: loket-bench-postgres [--checkins N] [--kiosks N] [--calls N] [--failover-kiosks N] [--city LxK]
-//        [--layout split|preferred|both] [--server PATH] [--no-sqlite] [--no-failover]
+//        [--layout split|preferred|both] [--server PATH] [--no-sqlite] [--no-failover] [--pg-option name=value]…
 #include "bench_support.hpp"
 #include "shared/net/event_stream_client.hpp"
 #include "shared/net/http_client.hpp"
@@ -130,7 +130,8 @@ int freePort() {
 // A PostgreSQL server of the benchmark's own: as the package's `postgres` user under root.
 class Postgres {
 public:
-    Postgres() {
+    // `options`: more `-c name=value` settings for the server (--pg-option).
+    explicit Postgres(const std::vector<std::string>& options = {}) {
         std::string pattern = (fs::temp_directory_path() / "loket-bench-pg-XXXXXX").string();
         if (!mkdtemp(pattern.data())) die("no temporary folder");
         m_dir = pattern;
@@ -144,7 +145,7 @@ public:
             die("initdb failed; see " + (m_dir / "initdb.log").string());
         if (run(kPgBin + "pg_ctl -D " + (m_dir / "data").string() + " -l " + (m_dir / "server.log").string() +
                 " -w -t 30 -o '-c listen_addresses=127.0.0.1 -p " + std::to_string(m_port) + " -k " + m_dir.string() +
-                " -c max_connections=200' start > /dev/null") != 0)
+                " -c max_connections=200" + settings(options) + "' start > /dev/null") != 0)
             die("PostgreSQL did not start; see " + (m_dir / "server.log").string());
         m_running = true;
         if (std::system((kPgBin + "createdb -h 127.0.0.1 -p " + std::to_string(m_port) + " -U postgres city").c_str()) != 0)
@@ -179,6 +180,15 @@ public:
     }
 
 private:
+    static std::string settings(const std::vector<std::string>& options) {
+        std::string out;
+        for (const std::string& o : options) {
+            if (o.find_first_not_of("abcdefghijklmnopqrstuvwxyz_0123456789=.") != std::string::npos || o.find('=') == std::string::npos)
+                die("--pg-option takes name=value (letters, digits, _ and .): " + o);
+            out += " -c " + o;
+        }
+        return out;
+    }
     int run(const std::string& command) const {
         const std::string asOwner = geteuid() == 0 ? "runuser -u postgres -- sh -c \"" + command + "\"" : command;
         return std::system(asOwner.c_str());
@@ -494,6 +504,7 @@ int main(int argc, char** argv) {
     int checkins = 4000, kiosks = 60, calls = 500, failoverKiosks = 12, cityLocations = 0, cityKiosks = 0;
     std::string serverBinary = LOKET_SERVER_BIN, layouts = "both";
     bool withSqlite = true, withFailover = true;
+    std::vector<std::string> pgOptions;
     for (int i = 1; i < argc; ++i) {
         const bool hasValue = i + 1 < argc;
         if (!std::strcmp(argv[i], "--no-sqlite")) withSqlite = false;
@@ -507,6 +518,7 @@ int main(int argc, char** argv) {
         else if (!std::strcmp(argv[i], "--failover-kiosks")) failoverKiosks = std::atoi(argv[++i]);
         else if (!std::strcmp(argv[i], "--server")) serverBinary = argv[++i];
         else if (!std::strcmp(argv[i], "--layout")) layouts = argv[++i];
+        else if (!std::strcmp(argv[i], "--pg-option")) pgOptions.push_back(argv[++i]);
         else die(std::string("unknown option ") + argv[i]);
     }
     if (checkins < 100 || checkins > 6000 || kiosks < 2 || (calls != 0 && calls < 10) || calls > checkins || failoverKiosks < 2)
@@ -518,8 +530,10 @@ int main(int argc, char** argv) {
     if (!cityLocations || layouts != "preferred") runLayouts.push_back(Layout::Split);
     if (cityLocations && layouts != "split") runLayouts.push_back(Layout::Preferred);
     std::printf("loket-bench-postgres: load average at start %s\n", loadAverage().c_str());
-    Postgres postgres;
-    std::printf("PostgreSQL: fsync=%s synchronous_commit=%s\n", postgres.show("fsync").c_str(), postgres.show("synchronous_commit").c_str());
+    Postgres postgres(pgOptions);
+    std::printf("PostgreSQL: fsync=%s synchronous_commit=%s", postgres.show("fsync").c_str(), postgres.show("synchronous_commit").c_str());
+    for (const std::string& o : pgOptions) std::printf(" %s", o.c_str());
+    std::printf("\n");
     const char* base = std::getenv("LOKET_BENCH_DIR");
     const fs::path dir = fs::path(base ? base : fs::temp_directory_path().string()) / ("loket-bench-pg-" + std::to_string(getpid()));
     fs::create_directories(dir);
