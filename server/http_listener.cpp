@@ -22,11 +22,17 @@ class LinkStream final : public httplib::Stream {
 public:
     LinkStream(ClientLink& link, time_t timeoutS) : m_link(link), m_timeoutMs(static_cast<int>(timeoutS * 1000)) {}
 
-    bool is_readable() const override { return hasBuffered() || waitFor(m_link.waitsFor(POLLIN)); }
+    bool is_readable() const override {
+        if (hasBuffered()) return true;
+        // Whatever the library wrote before it waits for the peer (a "100 Continue") goes out first.
+        if (!const_cast<LinkStream*>(this)->flush()) return false;
+        return waitFor(m_link.waitsFor(POLLIN));
+    }
     bool is_writable() const override { return waitFor(POLLOUT); }
 
     ssize_t read(char* ptr, size_t size) override {
         if (m_begin == m_end) {
+            if (!flush()) return -1;
             if (size >= sizeof m_buffer) return receive(ptr, size);
             const ssize_t n = receive(m_buffer, sizeof m_buffer);
             if (n <= 0) return n;
@@ -39,12 +45,22 @@ public:
         return static_cast<ssize_t>(n);
     }
 
+    // Kept until the answer is complete (or large): cpp-httplib writes an answer's head and its
+    // body separately, and sent together they are one send, one segment and one wake-up of the
+    // client instead of two of each. Flushed before any read and after each request.
     ssize_t write(const char* ptr, size_t size) override {
-        for (;;) {
-            const long n = m_link.write(ptr, size);
-            if (n != 0 || size == 0) return n;
-            if (!waitFor(m_link.waitsFor(POLLOUT))) return -1;
-        }
+        if (m_out.size() + size > kOutLimit && !flush()) return -1;
+        if (size > kOutLimit) return sendAll(ptr, size) ? static_cast<ssize_t>(size) : -1;
+        m_out.append(ptr, size);
+        return static_cast<ssize_t>(size);
+    }
+
+    // Sends what the library wrote; false when the peer is gone or stopped reading.
+    bool flush() {
+        if (m_out.empty()) return true;
+        const bool sent = sendAll(m_out.data(), m_out.size());
+        m_out.clear();
+        return sent;
     }
 
     void get_remote_ip_and_port(std::string& ip, int& port) const override { addressOf(getpeername, ip, port); }
@@ -61,6 +77,19 @@ private:
         do r = ::poll(&p, 1, m_timeoutMs);
         while (r < 0 && errno == EINTR);
         return r > 0 && (p.revents & (what | POLLHUP | POLLERR));
+    }
+    bool sendAll(const char* ptr, std::size_t size) {
+        while (size > 0) {
+            const long n = m_link.write(ptr, size);
+            if (n < 0) return false;
+            if (n == 0) {
+                if (!waitFor(m_link.waitsFor(POLLOUT))) return false;
+                continue;
+            }
+            ptr += n;
+            size -= static_cast<std::size_t>(n);
+        }
+        return true;
     }
     ssize_t receive(char* ptr, std::size_t size) {
         for (;;) {
@@ -90,6 +119,8 @@ private:
     int m_timeoutMs;
     char m_buffer[4096];
     std::size_t m_begin = 0, m_end = 0;
+    static constexpr std::size_t kOutLimit = 64 * 1024;
+    std::string m_out; // written by the library, not sent yet
 };
 
 // The accept thread's "task queue": hands the connection to the hub at once (never blocks).
@@ -146,7 +177,8 @@ void HallHttpServer::serve(ClientLink link) {
         // cpp-httplib's own request processing (parse, route, answer): protected, for a server
         // that brings its own connection handling.
         const bool ok = process_request(stream, m_stopping.load(), closeAfter, nullptr);
-        if (!ok || closeAfter || t_closeAfterRequest || m_stopping) return; // the link closes
+        const bool sent = stream.flush();
+        if (!ok || !sent || closeAfter || t_closeAfterRequest || m_stopping) return; // the link closes
     } while (stream.hasBuffered()); // a pipelined request already read
     m_hub.adopt(std::move(link)); // wait for the next request without a thread
 }

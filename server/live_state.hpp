@@ -46,8 +46,7 @@ public:
         for (const core::Event& e : events) m_state.apply(e);
         ++m_version;
         m_eventId = lastId;
-        m_waiting = static_cast<std::size_t>(std::count_if(m_state.tickets().begin(), m_state.tickets().end(),
-            [](const core::Ticket& t) { return t.status == core::TicketStatus::Waiting; }));
+        m_waiting = m_state.waitingTotal();
         published(static_cast<const core::HallState&>(m_state));
     }
 

@@ -77,16 +77,29 @@ const Appointment* HallState::appointment(const std::string& code) const {
 }
 
 std::string HallState::nextNumber(char prefix) const {
-    const int slot = prefixSlot(prefix);
-    std::vector<bool> taken(1000, false);
-    for (const auto& t : m_tickets)
-        if (t.live() && t.number[0] == prefix) taken[static_cast<std::size_t>(numberSeq(t.number))] = true;
-    int seq = m_lastSeq[static_cast<std::size_t>(slot)];
+    if (prefix < 'A' || prefix > 'Z') return {}; // the configuration allows only these
+    const std::size_t base = static_cast<std::size_t>(prefix - 'A') * kNumbersPerPrefix;
+    int seq = m_lastSeq[static_cast<std::size_t>(prefixSlot(prefix))];
     for (int tries = 0; tries < 999; ++tries) {
         seq = seq >= 999 ? 1 : seq + 1;
-        if (!taken[static_cast<std::size_t>(seq)] && !m_offline.reserved(prefix, seq)) return formatNumber(prefix, seq);
+        if (m_liveNumbers[base + static_cast<std::size_t>(seq)] == 0 && !m_offline.reserved(prefix, seq)) return formatNumber(prefix, seq);
     }
     return {};
+}
+
+void HallState::setStatus(Ticket& t, TicketStatus status) {
+    countTicket(t, -1);
+    t.status = status;
+    countTicket(t, +1);
+}
+
+void HallState::countTicket(const Ticket& t, int delta) {
+    if (t.status == TicketStatus::Waiting) m_waiting = static_cast<std::size_t>(static_cast<std::ptrdiff_t>(m_waiting) + delta);
+    if (!t.live() || t.number.size() != 4 || t.number[0] < 'A' || t.number[0] > 'Z') return;
+    const int seq = numberSeq(t.number);
+    if (seq < 1 || seq > 999) return;
+    auto& holders = m_liveNumbers[static_cast<std::size_t>(t.number[0] - 'A') * kNumbersPerPrefix + static_cast<std::size_t>(seq)];
+    holders = static_cast<std::uint16_t>(holders + delta);
 }
 
 int HallState::lastSeq(char prefix) const { return m_lastSeq[static_cast<std::size_t>(prefixSlot(prefix))]; }
@@ -120,6 +133,7 @@ void HallState::apply(const Event& event) {
         [&](const TicketIssued& e) {
             m_ticketIndex[e.ticket.id] = m_tickets.size();
             m_tickets.push_back(e.ticket);
+            countTicket(e.ticket, +1);
             if (!e.ticket.publicCode.empty()) m_byPublicCode[e.ticket.publicCode] = e.ticket.id;
             // A number from an offline kiosk's lease does not move the server's own counter.
             if (!m_offline.inAnyLease(e.ticket.number[0], numberSeq(e.ticket.number)))
@@ -129,7 +143,7 @@ void HallState::apply(const Event& event) {
         },
         [&](const TicketCalled& e) {
             Ticket& t = mutableTicket(e.ticket);
-            t.status = TicketStatus::Called;
+            setStatus(t, TicketStatus::Called);
             t.counter = e.counter;
             t.onlyCounter.reset();
             if (!t.firstCalledAt) t.firstCalledAt = e.at;
@@ -148,14 +162,14 @@ void HallState::apply(const Event& event) {
         },
         [&](const TicketStarted& e) {
             Ticket& t = mutableTicket(e.ticket);
-            t.status = TicketStatus::Serving;
+            setStatus(t, TicketStatus::Serving);
             t.startedAt = e.at;
         },
         [&](const TicketCompleted& e) {
             Ticket& t = mutableTicket(e.ticket);
             Seconds began = t.startedAt.value_or(t.lastCalledAt.value_or(e.at));
             m_durations.observe(*m_config, t.services, e.at - began);
-            t.status = TicketStatus::Done;
+            setStatus(t, TicketStatus::Done);
             t.outcome = e.outcome;
             t.note = e.note;
             t.endedAt = e.at;
@@ -166,11 +180,11 @@ void HallState::apply(const Event& event) {
             Ticket& t = mutableTicket(e.ticket);
             freeCounterOf(t);
             if (e.requeue) {
-                t.status = TicketStatus::Waiting;
+                setStatus(t, TicketStatus::Waiting);
                 t.notBefore = e.notBefore;
                 t.counter.reset();
             } else {
-                t.status = TicketStatus::NoShow;
+                setStatus(t, TicketStatus::NoShow);
                 t.endedAt = e.at;
             }
             syncAppointment(t);
@@ -178,7 +192,7 @@ void HallState::apply(const Event& event) {
         [&](const TicketTransferred& e) {
             Ticket& t = mutableTicket(e.ticket);
             freeCounterOf(t);
-            t.status = TicketStatus::Waiting;
+            setStatus(t, TicketStatus::Waiting);
             t.services = e.services;
             t.onlyCounter = e.onlyCounter;
             t.counter.reset();
@@ -187,7 +201,7 @@ void HallState::apply(const Event& event) {
         [&](const TicketCancelled& e) {
             Ticket& t = mutableTicket(e.ticket);
             freeCounterOf(t);
-            t.status = TicketStatus::Cancelled;
+            setStatus(t, TicketStatus::Cancelled);
             t.endedAt = e.at;
             syncAppointment(t);
         },
@@ -207,6 +221,8 @@ void HallState::apply(const Event& event) {
             m_dayStarted = true;
             m_tickets.clear();
             m_ticketIndex.clear();
+            std::fill(m_liveNumbers.begin(), m_liveNumbers.end(), std::uint16_t{0});
+            m_waiting = 0;
             m_byPublicCode.clear();
             m_appointments.clear();
             for (const auto& a : e.carried) m_appointments[a.code] = a;

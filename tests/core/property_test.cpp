@@ -3,6 +3,7 @@
 // and folding the event log again gives the same hall.
 #include "hall_fixture.hpp"
 
+#include <cstdio>
 #include <map>
 #include <random>
 #include <set>
@@ -34,6 +35,24 @@ Command randomCommand(std::mt19937& rng, const HallState& s, int step) {
     }
 }
 
+// The free number as the rule reads (numbering: 001…999, wrapping, skipping numbers a live ticket
+// holds or a lease reserves), by a pass over every ticket: the oracle for the state's own index.
+std::string nextNumberByScan(const HallState& s, char prefix) {
+    std::vector<bool> taken(1000, false);
+    for (const auto& t : s.tickets())
+        if (t.live() && t.number[0] == prefix) taken[static_cast<std::size_t>(std::stoi(t.number.substr(1)))] = true;
+    int seq = s.lastSeq(prefix);
+    for (int tries = 0; tries < 999; ++tries) {
+        seq = seq >= 999 ? 1 : seq + 1;
+        if (!taken[static_cast<std::size_t>(seq)] && !s.offline().reserved(prefix, seq)) {
+            char text[16];
+            std::snprintf(text, sizeof text, "%c%03d", prefix, seq);
+            return text;
+        }
+    }
+    return {};
+}
+
 void checkInvariants(const HallState& s, const std::set<TicketId>& issued) {
     // Never lost: every ticket issued today is still there.
     REQUIRE(s.tickets().size() == issued.size());
@@ -61,6 +80,9 @@ void checkInvariants(const HallState& s, const std::set<TicketId>& issued) {
     std::set<std::string> numbers;
     for (const auto& t : s.tickets())
         if (t.live()) REQUIRE(numbers.insert(t.number).second);
+    // The counts the fold keeps agree with the tickets.
+    REQUIRE(s.waitingTotal() == byStatus[TicketStatus::Waiting]);
+    for (const auto& service : s.config().services) REQUIRE(s.nextNumber(service.prefix) == nextNumberByScan(s, service.prefix));
 }
 
 } // namespace
@@ -92,6 +114,7 @@ TEST_CASE("property: random days of commands keep the hall consistent") {
         HallState again(c);
         for (const auto& e : log) again.apply(e);
         REQUIRE(again.tickets().size() == s.tickets().size());
+        REQUIRE(again.waitingTotal() == s.waitingTotal());
         for (std::size_t i = 0; i < s.tickets().size(); ++i) {
             REQUIRE(again.tickets()[i].status == s.tickets()[i].status);
             REQUIRE(again.tickets()[i].number == s.tickets()[i].number);
