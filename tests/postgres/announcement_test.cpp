@@ -136,7 +136,7 @@ TEST_CASE("postgres: a follower gets a commit's events from its announcement, eq
     CHECK(f.b.lastEventId() == second->back());
 }
 
-TEST_CASE("postgres: an oversized group is announced by its id and read; the next group is carried again") {
+TEST_CASE("postgres: an oversized group is announced by its id alone and read, and the next group is carried again") {
     Follower f;
     const auto readsBefore = f.b.eventLogReads();
     auto big = f.a->commit(batchWith({{"ticket_issued", "{\"note\":\"" + std::string(9000, 'x') + "\"}"}, {"ticket_called", "{}"}}));
