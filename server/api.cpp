@@ -6,6 +6,7 @@
 
 #include "shared/proto/rfc3339.hpp"
 
+#include <charconv>
 #include <chrono>
 #include <regex>
 
@@ -49,18 +50,19 @@ httplib::Server::HandlerResponse beforeRouting(const httplib::Request& req, http
         closeConnectionAfterThisRequest();
         return httplib::Server::HandlerResponse::Handled;
     };
-    if (req.has_header("Transfer-Encoding"))
+    if (findHeader(req.headers, "Transfer-Encoding"))
         return refuse(411, ErrorCode::InvalidValue, "Send the body with a Content-Length (chunked bodies are not accepted).");
     const bool sendsBody = req.method == "POST" || req.method == "PUT" || req.method == "PATCH";
-    if (sendsBody && !req.has_header("Content-Length"))
+    const std::string* contentLength = findHeader(req.headers, "Content-Length");
+    if (sendsBody && !contentLength)
         return refuse(411, ErrorCode::InvalidValue, "A " + req.method + " needs a Content-Length (0 for no body).");
     if (hasDotSegment(req.path)) return refuse(404, ErrorCode::NotFound, "There is nothing at this address.");
-    const std::string length = req.get_header_value("Content-Length");
+    const std::string_view length = contentLength ? std::string_view(*contentLength) : std::string_view();
     std::size_t bytes = 0;
-    if (length.empty() || length.size() > 12 || length.find_first_not_of("0123456789") != std::string::npos)
+    if (length.empty() || length.size() > 12 || length.find_first_not_of("0123456789") != std::string_view::npos)
         bytes = length.empty() ? 0 : kMaxImportBody + 1;
     else
-        bytes = std::stoull(length);
+        std::from_chars(length.data(), length.data() + length.size(), bytes); // at most 12 digits: no overflow
     if (bytes > kMaxImportBody || (bytes > kMaxJsonBody && req.path != kImportPath)) {
         sendError(res, ErrorCode::PayloadTooLarge,
                   req.path == kImportPath ? "The import is larger than 4 MiB." : "The body is larger than 64 KiB.");
@@ -119,7 +121,7 @@ const ServerParts& partsForRequest(const ServerParts& parts, const httplib::Requ
     std::optional<std::string> location;
     if (auto who = parts.auth.authenticate(req, parts.clock.now().t)) {
         location = who->location;
-    } else if (req.get_header_value("Authorization").rfind("Lease ", 0) == 0) {
+    } else if (headerValue(req, "Authorization").starts_with("Lease ")) {
         // A revoked kiosk still uploads the tickets of its lease, to the location that leased them.
         for (const auto& [id, p] : parts.locations->all())
             if (knowsLease(*p, req)) return *p;
@@ -153,7 +155,7 @@ std::optional<Principal> allow(const ServerParts& parts, const httplib::Request&
 
 Result<CheckInRequest> readCheckIn(const httplib::Request& req, std::initializer_list<const char*> fields) {
     CheckInRequest in;
-    in.key = req.get_header_value("Idempotency-Key");
+    in.key = headerValue(req, "Idempotency-Key");
     if (in.key.empty() || in.key.size() > 128)
         return makeError(ErrorCode::MissingIdempotencyKey, "Send an Idempotency-Key header (1 to 128 characters) with each check-in.");
     auto body = jsonBody(req, fields);

@@ -2,6 +2,7 @@
 
 #include "crypto.hpp"
 #include "enrolment.hpp"
+#include "http_util.hpp"
 #include "log.hpp"
 #include "staff_accounts.hpp"
 
@@ -29,8 +30,8 @@ Auth::Auth(const ServerConfig& config, SessionStore& sessions) : m_config(config
 }
 
 std::string Auth::bearer(const httplib::Request& req) {
-    const std::string header = req.get_header_value("Authorization");
-    if (header.rfind("Bearer ", 0) == 0) return header.substr(7);
+    const std::string_view header = headerValue(req, "Authorization");
+    if (header.starts_with("Bearer ")) return std::string(header.substr(7));
     // Only the event stream takes its token from the URL (EventSource cannot send a header);
     // anywhere else a token in the URL would end up in logs and browser history.
     if (req.path == "/api/v1/events" && req.has_param("access_token")) return req.get_param_value("access_token");
@@ -189,7 +190,7 @@ Status Auth::endSessionsOf(const std::string& username) { return m_sessions.remo
 std::string Auth::clientAddress(const httplib::Request& req) const {
     if (m_config.trustedProxy.empty() || req.remote_addr != m_config.trustedProxy) return req.remote_addr;
     // The proxy appends the address it saw last; anything before that the client may have written.
-    std::string forwarded = req.get_header_value("X-Forwarded-For");
+    std::string forwarded(headerValue(req, "X-Forwarded-For"));
     if (auto comma = forwarded.rfind(','); comma != std::string::npos) forwarded = forwarded.substr(comma + 1);
     const auto first = forwarded.find_first_not_of(' ');
     if (first == std::string::npos) return req.remote_addr;

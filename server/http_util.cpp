@@ -47,6 +47,35 @@ int httpStatusOf(ErrorCode code) {
     return 500;
 }
 
+namespace {
+bool sameNameIgnoringCase(std::string_view a, std::string_view b) {
+    if (a.size() != b.size()) return false;
+    for (std::size_t i = 0; i < a.size(); ++i) {
+        const auto x = static_cast<unsigned char>(a[i]), y = static_cast<unsigned char>(b[i]);
+        if (x != y && (x | 0x20) != (y | 0x20)) return false;
+        if (x != y && !((x | 0x20) >= 'a' && (x | 0x20) <= 'z')) return false;
+    }
+    return true;
+}
+} // namespace
+
+const std::string* findHeader(const httplib::Headers& headers, std::string_view name) {
+    for (const auto& [key, value] : headers)
+        if (sameNameIgnoringCase(key, name)) return &value;
+    return nullptr;
+}
+
+std::string_view headerValue(const httplib::Request& req, std::string_view name) {
+    const std::string* value = findHeader(req.headers, name);
+    return value ? std::string_view(*value) : std::string_view();
+}
+
+void replaceHeader(httplib::Headers& headers, const std::string& name, const std::string& value) {
+    for (auto it = headers.begin(); it != headers.end();)
+        it = sameNameIgnoringCase(it->first, name) ? headers.erase(it) : std::next(it);
+    headers.emplace(name, value);
+}
+
 void sendJson(httplib::Response& res, int status, const Json& body) { sendJsonText(res, status, body.dump()); }
 
 void sendJsonText(httplib::Response& res, int status, std::string body) {
@@ -103,7 +132,7 @@ Result<Json> jsonBody(const httplib::Request& req, std::initializer_list<const c
     // A body without a type is read as JSON (older clients), and so is curl's default for `-d`
     // (application/x-www-form-urlencoded: IT's walk-through in the README types it so); one that
     // says it is something else is refused.
-    const std::string type = req.get_header_value("Content-Type");
+    const std::string type(headerValue(req, "Content-Type"));
     const std::string media = mediaType(type);
     if (!type.empty() && media != "application/json" && media != "application/x-www-form-urlencoded")
         return makeError(ErrorCode::InvalidJson, "The body must be JSON (Content-Type: application/json), not '" + type.substr(0, 60) + "'.");

@@ -11,12 +11,27 @@
 #include <initializer_list>
 #include <optional>
 #include <string>
+#include <string_view>
 
 namespace loket::server {
 
 using Json = nlohmann::json;
 
 int httpStatusOf(ErrorCode code);
+
+// The first header called `name` (ASCII case-insensitive, as cpp-httplib compares names), or
+// nullptr: the same header `get_header_value(name)` gives. A scan that compares lengths first
+// instead of cpp-httplib's map search, which lowers every character of every name it passes
+// (tolower per character, a std::string built for the name): the check-in path makes eight
+// lookups, and that search was ~1,500 instructions each (docs/benchmarks.md).
+const std::string* findHeader(const httplib::Headers& headers, std::string_view name);
+// Its value, or "" when the header is missing (get_header_value's answer).
+std::string_view headerValue(const httplib::Request& req, std::string_view name);
+// Replaces every `name` header of the answer by one with `value` (set_header adds a second one).
+// For the server's own fixed headers: unlike set_header it does not scan `value` for CR/LF on
+// every answer, so never pass it text that came from a request.
+void replaceHeader(httplib::Headers& headers, const std::string& name, const std::string& value);
+
 void sendJson(httplib::Response& res, int status, const Json& body);
 // The same with the body already JSON text (written with proto::JsonWriter).
 void sendJsonText(httplib::Response& res, int status, std::string body);

@@ -13,11 +13,6 @@ const char* const kContentSecurityPolicy = "default-src 'self'; script-src 'self
 
 namespace {
 
-void setOnly(httplib::Response& res, const char* name, const std::string& value) {
-    res.headers.erase(name);
-    res.set_header(name, value);
-}
-
 std::string lower(std::string s) {
     std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
     return s;
@@ -39,13 +34,23 @@ bool changesState(const std::string& method) {
 
 } // namespace
 
+namespace {
+const std::string kCspName = "Content-Security-Policy", kCsp = kContentSecurityPolicy;
+const std::string kNosniffName = "X-Content-Type-Options", kNosniff = "nosniff";
+const std::string kReferrerName = "Referrer-Policy", kReferrer = "no-referrer";
+const std::string kFrameName = "X-Frame-Options", kFrame = "DENY";
+const std::string kOpenerName = "Cross-Origin-Opener-Policy", kOpener = "same-origin";
+const std::string kHstsName = "Strict-Transport-Security";
+} // namespace
+
 void applySecurityHeaders(httplib::Response& res, const SecurityHeaders& headers) {
-    setOnly(res, "Content-Security-Policy", kContentSecurityPolicy);
-    setOnly(res, "X-Content-Type-Options", "nosniff");
-    setOnly(res, "Referrer-Policy", "no-referrer");
-    setOnly(res, "X-Frame-Options", "DENY");
-    setOnly(res, "Cross-Origin-Opener-Policy", "same-origin");
-    if (headers.hsts) setOnly(res, "Strict-Transport-Security", "max-age=" + std::to_string(headers.hstsMaxAge.count()));
+    // Every answer passes here: names and values are built once, not per answer.
+    replaceHeader(res.headers, kCspName, kCsp);
+    replaceHeader(res.headers, kNosniffName, kNosniff);
+    replaceHeader(res.headers, kReferrerName, kReferrer);
+    replaceHeader(res.headers, kFrameName, kFrame);
+    replaceHeader(res.headers, kOpenerName, kOpener);
+    if (headers.hsts) replaceHeader(res.headers, kHstsName, "max-age=" + std::to_string(headers.hstsMaxAge.count()));
 }
 
 void installSecurityHeaders(httplib::Server& server, const SecurityHeaders& headers) {
@@ -54,15 +59,16 @@ void installSecurityHeaders(httplib::Server& server, const SecurityHeaders& head
 
 std::optional<std::string> foreignOriginReason(const httplib::Request& req) {
     if (!changesState(req.method)) return std::nullopt;
-    if (lower(req.get_header_value("Sec-Fetch-Site")) == "cross-site")
+    if (const std::string* site = findHeader(req.headers, "Sec-Fetch-Site"); site && lower(*site) == "cross-site")
         return "Requests from another site are refused (Sec-Fetch-Site: cross-site).";
-    if (!req.has_header("Origin")) return std::nullopt;
-    const std::string origin = req.get_header_value("Origin");
+    const std::string* originHeader = findHeader(req.headers, "Origin");
+    if (!originHeader) return std::nullopt;
+    const std::string& origin = *originHeader;
     const std::string lowered = lower(origin);
     const bool https = lowered.starts_with("https://");
     if (!https && !lowered.starts_with("http://")) return "Requests from another site are refused (Origin: " + origin.substr(0, 100) + ").";
     const std::string from = authority(lowered.substr(https ? 8 : 7), https);
-    const std::string host = req.get_header_value("Host");
+    const std::string host(headerValue(req, "Host"));
     if (host.empty() || from != authority(host, https))
         return "Requests from another site are refused (Origin: " + origin.substr(0, 100) + ").";
     return std::nullopt;
