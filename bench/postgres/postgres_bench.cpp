@@ -22,9 +22,11 @@
 // The CPU time each process used during a check-in run (the benchmark's own kiosks, each server,
 // all of PostgreSQL) is printed per check-in. `--server PATH` runs another build of the server (or
 // a script that runs it under valgrind); `--no-sqlite`, `--no-failover` and `--calls 0` leave those
-// parts out.
+// parts out; `--pg-option name=value` sets a PostgreSQL setting (`-c`), e.g. commit_delay;
+// `--statements` prints, after each check-in run, the statements the servers ran per check-in and
+// their mean execution time (pg_stat_statements; a COMMIT's time includes its WAL flush).
 // Usage: loket-bench-postgres [--checkins N] [--kiosks N] [--calls N] [--failover-kiosks N] [--city LxK]
-//        [--layout split|preferred|both] [--server PATH] [--no-sqlite] [--no-failover]
+//        [--layout split|preferred|both] [--server PATH] [--no-sqlite] [--no-failover] [--pg-option name=value]… [--statements]
 #include "bench_support.hpp"
 #include "shared/net/event_stream_client.hpp"
 #include "shared/net/http_client.hpp"
@@ -130,7 +132,8 @@ int freePort() {
 // A PostgreSQL server of the benchmark's own: as the package's `postgres` user under root.
 class Postgres {
 public:
-    Postgres() {
+    // `options`: more `-c name=value` settings for the server (--pg-option).
+    explicit Postgres(const std::vector<std::string>& options = {}) {
         std::string pattern = (fs::temp_directory_path() / "loket-bench-pg-XXXXXX").string();
         if (!mkdtemp(pattern.data())) die("no temporary folder");
         m_dir = pattern;
@@ -144,7 +147,7 @@ public:
             die("initdb failed; see " + (m_dir / "initdb.log").string());
         if (run(kPgBin + "pg_ctl -D " + (m_dir / "data").string() + " -l " + (m_dir / "server.log").string() +
                 " -w -t 30 -o '-c listen_addresses=127.0.0.1 -p " + std::to_string(m_port) + " -k " + m_dir.string() +
-                " -c max_connections=200' start > /dev/null") != 0)
+                " -c max_connections=200" + settings(options) + "' start > /dev/null") != 0)
             die("PostgreSQL did not start; see " + (m_dir / "server.log").string());
         m_running = true;
         if (std::system((kPgBin + "createdb -h 127.0.0.1 -p " + std::to_string(m_port) + " -U postgres city").c_str()) != 0)
@@ -166,9 +169,13 @@ public:
         for (pid_t child : childrenOf(static_cast<pid_t>(pid))) total += ::cpuSeconds(child, false);
         return total;
     }
-    std::string show(const std::string& setting) const {
+    std::string show(const std::string& setting) const { return sql("SHOW " + setting); }
+    // The rows of `statement` in the city database (psql -A -t: fields split by '|', a row a line).
+    std::string sql(const std::string& statement) const {
+        const fs::path file = m_dir / "statement.sql";
+        std::ofstream(file) << statement << ";\n";
         std::string out;
-        const std::string cmd = "psql -X -A -t -d " + url() + " -c 'SHOW " + setting + "'";
+        const std::string cmd = "psql -X -A -t -q -d " + url() + " -f " + file.string();
         if (FILE* p = popen(cmd.c_str(), "r")) {
             char buf[128];
             while (fgets(buf, sizeof buf, p)) out += buf;
@@ -177,8 +184,37 @@ public:
         while (!out.empty() && out.back() == '\n') out.pop_back();
         return out;
     }
+    // pg_stat_statements (--statements): the statements the servers ran, per check-in.
+    void resetStatements() const { (void)sql("SELECT pg_stat_statements_reset()"); }
+    void printStatements(const char* tag, int checkins) const {
+        // Summed over the locations (each location's schema makes its statements count apart).
+        const std::string rows = sql("SELECT sum(calls), sum(total_exec_time), sum(rows), left(regexp_replace(query, '\\s+', ' ', 'g'), 90) AS q "
+                                     "FROM pg_stat_statements WHERE dbid = (SELECT oid FROM pg_database WHERE datname = 'city') "
+                                     "GROUP BY q ORDER BY sum(calls) DESC LIMIT 12");
+        std::istringstream in(rows);
+        std::string line;
+        double all = 0;
+        while (std::getline(in, line)) {
+            double calls = 0, ms = 0, count = 0;
+            char query[256] = {};
+            if (std::sscanf(line.c_str(), "%lf|%lf|%lf|%255[^\n]", &calls, &ms, &count, query) != 4 || calls <= 0) continue;
+            std::printf("%s: statements per check-in: %5.3f x %6.1f us (%5.2f rows)  %s\n", tag, calls / checkins, ms * 1000 / calls,
+                        count / checkins, query);
+            all += calls;
+        }
+        std::printf("%s: statements per check-in in all (those above): %.2f\n", tag, all / checkins);
+    }
 
 private:
+    static std::string settings(const std::vector<std::string>& options) {
+        std::string out;
+        for (const std::string& o : options) {
+            if (o.find_first_not_of("abcdefghijklmnopqrstuvwxyz_0123456789=.") != std::string::npos || o.find('=') == std::string::npos)
+                die("--pg-option takes name=value (letters, digits, _ and .): " + o);
+            out += " -c " + o;
+        }
+        return out;
+    }
     int run(const std::string& command) const {
         const std::string asOwner = geteuid() == 0 ? "runuser -u postgres -- sh -c \"" + command + "\"" : command;
         return std::system(asOwner.c_str());
@@ -493,11 +529,13 @@ int main(int argc, char** argv) {
     setvbuf(stdout, nullptr, _IOLBF, 0);
     int checkins = 4000, kiosks = 60, calls = 500, failoverKiosks = 12, cityLocations = 0, cityKiosks = 0;
     std::string serverBinary = LOKET_SERVER_BIN, layouts = "both";
-    bool withSqlite = true, withFailover = true;
+    bool withSqlite = true, withFailover = true, statements = false;
+    std::vector<std::string> pgOptions;
     for (int i = 1; i < argc; ++i) {
         const bool hasValue = i + 1 < argc;
         if (!std::strcmp(argv[i], "--no-sqlite")) withSqlite = false;
         else if (!std::strcmp(argv[i], "--no-failover")) withFailover = false;
+        else if (!std::strcmp(argv[i], "--statements")) statements = true;
         else if (!hasValue) die(std::string("unknown or incomplete option ") + argv[i]);
         else if (!std::strcmp(argv[i], "--city")) {
             if (std::sscanf(argv[++i], "%dx%d", &cityLocations, &cityKiosks) != 2) die("--city LxK, for example 10x6");
@@ -507,6 +545,7 @@ int main(int argc, char** argv) {
         else if (!std::strcmp(argv[i], "--failover-kiosks")) failoverKiosks = std::atoi(argv[++i]);
         else if (!std::strcmp(argv[i], "--server")) serverBinary = argv[++i];
         else if (!std::strcmp(argv[i], "--layout")) layouts = argv[++i];
+        else if (!std::strcmp(argv[i], "--pg-option")) pgOptions.push_back(argv[++i]);
         else die(std::string("unknown option ") + argv[i]);
     }
     if (checkins < 100 || checkins > 6000 || kiosks < 2 || (calls != 0 && calls < 10) || calls > checkins || failoverKiosks < 2)
@@ -518,8 +557,12 @@ int main(int argc, char** argv) {
     if (!cityLocations || layouts != "preferred") runLayouts.push_back(Layout::Split);
     if (cityLocations && layouts != "split") runLayouts.push_back(Layout::Preferred);
     std::printf("loket-bench-postgres: load average at start %s\n", loadAverage().c_str());
-    Postgres postgres;
-    std::printf("PostgreSQL: fsync=%s synchronous_commit=%s\n", postgres.show("fsync").c_str(), postgres.show("synchronous_commit").c_str());
+    if (statements) pgOptions.push_back("shared_preload_libraries=pg_stat_statements");
+    Postgres postgres(pgOptions);
+    if (statements) (void)postgres.sql("CREATE EXTENSION pg_stat_statements");
+    std::printf("PostgreSQL: fsync=%s synchronous_commit=%s", postgres.show("fsync").c_str(), postgres.show("synchronous_commit").c_str());
+    for (const std::string& o : pgOptions) std::printf(" %s", o.c_str());
+    std::printf("\n");
     const char* base = std::getenv("LOKET_BENCH_DIR");
     const fs::path dir = fs::path(base ? base : fs::temp_directory_path().string()) / ("loket-bench-pg-" + std::to_string(getpid()));
     fs::create_directories(dir);
@@ -557,11 +600,13 @@ int main(int argc, char** argv) {
         for (Layout layout : runLayouts) {
             std::atomic<int> failed{0};
             const std::string tag = std::string("postgresql") + (cityLocations ? std::string(" (") + layoutName(layout) + ")" : "");
+            if (statements) postgres.resetStatements();
             const CpuSample before = sampleCpu(both, &postgres);
             const double rate = runCheckins(both, perRun, deployment, std::string("pg-") + layoutName(layout), failed, layout);
             printCpu(tag.c_str(), before, sampleCpu(both, &postgres), perRun);
             std::printf("%s: check-ins: %d from %d kiosks over 2 instances = %.0f durable check-ins/s (%d failed)\n", tag.c_str(), perRun,
                         kiosks, rate, failed.load());
+            if (statements) postgres.printStatements(tag.c_str(), perRun);
         }
         const auto lat = calls ? callToEvent(a, b, calls, deployment) : Latency{};
         if (calls) std::printf("postgresql: call on A -> event on B: p50 %.2f ms, p99 %.2f ms, max %.2f ms (%zu/%d received)\n",

@@ -1,5 +1,7 @@
 #include "postgres_event_store.hpp"
 
+#include "postgres_announcement.hpp"
+
 #include <libpq-fe.h>
 
 #include <poll.h>
@@ -20,6 +22,9 @@ constexpr const char* kLockClass = "1282368372";
 constexpr const char* kHallLock = "0";
 constexpr const char* kMigrationLock = "-1";
 constexpr const char* kChannel = "loket_events";
+// At most this many carried events are kept for a follower that does not take them (it reads
+// instead once they are dropped).
+constexpr std::size_t kMaxDelivered = 4096;
 
 struct PostgresMigration {
     int version;
@@ -176,9 +181,22 @@ pg::Statement retryKeysStatement(const std::vector<std::string>& keys) {
     return {"reading retry keys", "SELECT key, request_hash, status, response, day FROM idempotency WHERE key = ANY($1::text[])",
             {pg::textArray(keys)}, "loket_retry_keys"};
 }
-std::vector<StoredEvent> storedEventsOf(const pg::Rows& rows) {
-    std::vector<StoredEvent> out;
-    out.reserve(static_cast<std::size_t>(rows.size()));
+// A group's events stored and announced in one statement: the ids in order, and one NOTIFY with
+// the last id and `carried` (the events, postgres_announcement.hpp) when the ids are consecutive,
+// as they are under the hall's lock with the sequence's cache of 1; the id alone otherwise.
+pg::Statement storeAndAnnounceStatement(std::vector<pg::Param> eventArrays, const std::string& channel, std::string carried) {
+    eventArrays.push_back(channel);
+    eventArrays.push_back(std::move(carried));
+    return {"storing events",
+            "WITH stored AS (INSERT INTO events(type, body) SELECT * FROM unnest($1::text[], $2::text[]) RETURNING id), "
+            "span AS (SELECT min(id) AS first_id, max(id) AS last_id, count(*) AS n FROM stored), "
+            "announced AS (SELECT pg_notify($3, CASE WHEN last_id - first_id + 1 = n THEN last_id::text || $4 "
+            "ELSE last_id::text END) FROM span) "
+            "SELECT id FROM stored, announced ORDER BY id",
+            std::move(eventArrays), "loket_store_and_announce"};
+}
+std::vector<StoredEvent> storedEventsOf(const pg::Rows& rows, std::vector<StoredEvent> out = {}) {
+    out.reserve(out.size() + static_cast<std::size_t>(rows.size()));
     for (int i = 0; i < rows.size(); ++i) out.push_back({rows.integer(i, 0), rows.text(i, 1), rows.text(i, 2)});
     return out;
 }
@@ -296,12 +314,31 @@ Result<std::vector<StoredEvent>> PostgresEventStore::loadEvents() {
     return readEventsAfter(0);
 }
 
+std::optional<std::vector<StoredEvent>> PostgresEventStore::takeDelivered(std::int64_t knownEventId, std::int64_t* keptTo) {
+    std::lock_guard lock(m_deliveredMutex);
+    if (!m_deliveredValid || knownEventId < m_deliveredFrom) return std::nullopt;
+    std::vector<StoredEvent> out;
+    for (StoredEvent& e : m_delivered)
+        if (e.id > knownEventId) out.push_back(std::move(e));
+    // The caller applies them: nobody asks for them again (one who does reads them).
+    m_delivered.clear();
+    m_deliveredFrom = m_deliveredTo;
+    if (keptTo) *keptTo = m_deliveredTo;
+    return out;
+}
+
 Result<std::vector<StoredEvent>> PostgresEventStore::eventsAfter(std::int64_t knownEventId) {
     // While the listener is connected, every commit after the one it last read announces its
     // last id: when none is above `knownEventId` there is nothing to read (the caller already has
-    // it: its own commit, or a write turn read it first), and no round trip is made.
+    // it: its own commit, or a write turn read it first), and no round trip is made; nor when the
+    // announcements carried the events.
     if (m_listening.load() && m_announcedId.load() <= knownEventId) return std::vector<StoredEvent>{};
+    if (auto delivered = takeDelivered(knownEventId)) {
+        if (!delivered->empty()) noteEventId(delivered->back().id);
+        return std::move(*delivered);
+    }
     std::lock_guard lock(m_writerMutex);
+    ++m_eventLogReads;
     return readEventsAfter(knownEventId);
 }
 
@@ -319,8 +356,16 @@ Result<EventStore::WriteTurn> PostgresEventStore::beginWriteTurn(std::int64_t kn
     if (auto st = c.ensureConnected(); !st) return st.error();
     // One round trip: begin, wait for the hall's lock (held until this transaction ends: every
     // other instance's turn waits here), read what others committed since `knownEventId`, and
-    // look the group's retry keys up.
-    std::vector<pg::Statement> statements{{"starting a write turn", "BEGIN", {}}, lockStatement(m_lockKey), eventsAfterStatement(knownEventId)};
+    // look the group's retry keys up. What the announcements carried is not read again: only the
+    // events committed after the last one announced here.
+    std::vector<StoredEvent> delivered;
+    std::int64_t readAfter = knownEventId;
+    std::int64_t keptTo = 0;
+    if (auto kept = takeDelivered(knownEventId, &keptTo)) {
+        delivered = std::move(*kept);
+        readAfter = std::max(knownEventId, keptTo);
+    }
+    std::vector<pg::Statement> statements{{"starting a write turn", "BEGIN", {}}, lockStatement(m_lockKey), eventsAfterStatement(readAfter)};
     if (!retryKeys.empty()) statements.push_back(retryKeysStatement(retryKeys));
     auto rows = c.pipeline(statements);
     if (!rows) {
@@ -328,7 +373,7 @@ Result<EventStore::WriteTurn> PostgresEventStore::beginWriteTurn(std::int64_t kn
         return rows.error();
     }
     WriteTurn turn;
-    turn.missed = storedEventsOf((*rows)[2]);
+    turn.missed = storedEventsOf((*rows)[2], std::move(delivered));
     if (!retryKeys.empty()) turn.storedKeys = retryKeysOf((*rows)[3]);
     if (!turn.missed.empty()) noteEventId(turn.missed.back().id);
     m_turnOpen = true;
@@ -358,8 +403,12 @@ Result<std::vector<std::vector<std::int64_t>>> PostgresEventStore::commitGroup(s
     bool purged = false;
     appendGroupWrites(batches, statements, eventInserts, eventCount, purged);
     // Delivered at commit, to every instance LISTENing: the payload is the last id (this
-    // session's last from the sequence), so an instance that already has it does not read again.
-    if (eventCount > 0)
+    // session's last from the sequence), so an instance that already has it does not read again,
+    // and the events when they fit, so one that does not have them need not read them either.
+    if (eventInserts.size() == 1) {
+        pg::Statement& insert = statements[eventInserts.front()];
+        insert = storeAndAnnounceStatement(std::move(insert.params), m_channel, pg::carriedEvents(batches));
+    } else if (eventCount > 0)
         statements.push_back({"announcing the commit", "SELECT pg_notify($1, currval(pg_get_serial_sequence('events', 'id'))::text)",
                               {m_channel}, "loket_announce"});
     statements.push_back({"committing", "COMMIT", {}});
@@ -707,21 +756,56 @@ void PostgresEventStore::watchCommits(std::function<void()> committed) {
                 if (auto r = m_other->exec("reading the last event id", "SELECT COALESCE(MAX(id), 0) FROM events")) last = r->integer(0, 0);
             }
             if (last) noteAnnounced(*last);
+            {
+                // Nothing kept yet: what was committed before is read (the caller is behind).
+                std::lock_guard d(m_deliveredMutex);
+                m_delivered.clear();
+                m_deliveredValid = last.has_value();
+                if (last) m_deliveredFrom = m_deliveredTo = std::max(*last, m_deliveredTo);
+            }
             m_listening = last.has_value(); // unread: eventsAfter keeps reading, as without a listener
             committed();                     // whatever was committed while nobody listened
             return;
         }
-        const std::int64_t id = std::atoll(payload.c_str());
-        noteAnnounced(id);
-        if (id > m_lastEventId.load()) committed();
+        noteAnnouncement(payload, committed);
     };
     // The process's one listening connection for this database (pg::Listener), whatever the
     // location: each location's channel is a subscription on it.
     auto listener = std::make_unique<pg::Listener>(m_listenUrl, m_channel, std::move(notice), [this] {
         m_listening = false; // commits are not announced now: eventsAfter reads again
+        std::lock_guard d(m_deliveredMutex);
+        m_deliveredValid = false;
+        m_delivered.clear();
     });
     std::lock_guard lock(m_watchMutex);
     m_watcher = std::move(listener);
+}
+
+void PostgresEventStore::noteAnnouncement(const std::string& payload, const std::function<void()>& committed) {
+    // The events are looked at only when this instance does not have them yet (not its own).
+    const std::int64_t lastId = pg::announcedLastId(payload).value_or(0);
+    if (lastId <= 0) return; // not a payload of ours: nothing can be concluded from it
+    const bool news = lastId > m_lastEventId.load();
+    {
+        std::lock_guard d(m_deliveredMutex);
+        if (m_deliveredValid && lastId > m_deliveredTo) {
+            std::vector<StoredEvent> carried;
+            if (news) {
+                if (auto a = pg::parseAnnouncement(payload)) carried = std::move(a->events);
+            }
+            // Announcements arrive in commit order, and no event lies between two of them: the
+            // events carried follow those kept. Else (the id alone, or too many kept) keep none.
+            if (!carried.empty() && carried.front().id > m_deliveredTo && m_delivered.size() + carried.size() <= kMaxDelivered) {
+                for (StoredEvent& e : carried) m_delivered.push_back(std::move(e));
+            } else {
+                m_delivered.clear();
+                m_deliveredFrom = lastId;
+            }
+            m_deliveredTo = lastId;
+        }
+    }
+    noteAnnounced(lastId);
+    if (news) committed();
 }
 
 void PostgresEventStore::noteAnnounced(std::int64_t id) {
@@ -738,6 +822,9 @@ void PostgresEventStore::stopWatching() {
     }
     watcher.reset(); // waits while its function runs
     m_listening = false;
+    std::lock_guard d(m_deliveredMutex);
+    m_deliveredValid = false;
+    m_delivered.clear();
 }
 
 } // namespace loket::server

@@ -8,12 +8,16 @@
 // server is refused. Several instances: a write turn takes a transaction-level advisory lock for
 // the hall, so commands are decided and committed one group at a time across all instances, each
 // on the state with every earlier event applied (beginWriteTurn returns the ones it missed). A
-// commit sends NOTIFY loket_events; watchCommits LISTENs on its own connection.
+// commit sends NOTIFY loket_events with its last event id and, when they fit, its events
+// (postgres_announcement.hpp); watchCommits LISTENs on the process's listening connection, keeps
+// the events announcements carried, and eventsAfter and the write turn take them from there
+// rather than reading them again (an id alone, a reconnect or a caller behind what is kept: read).
 // Round trips, since the lock is held across them: a turn is one (a libpq pipeline: begin, lock,
 // catch-up read, the group's retry keys), and its commit one (a pipeline: every event of the group
 // in one INSERT, every retry key in another, the announcement, COMMIT); the statements that run
-// on every group are prepared once per connection. A catch-up after an announcement reads only
-// when an event was announced that the caller does not have yet.
+// on every group are prepared once per connection; the group's events are stored and announced
+// by one statement. A catch-up after an announcement reads only when an event was announced that
+// the caller does not have yet and the announcement did not carry.
 // Used by store_factory.cpp; callers see only the EventStore interface.
 #pragma once
 
@@ -85,6 +89,9 @@ public:
     // The shared tables' announcements: NOTIFY / LISTEN on loket_shared (postgres_shared_tables.cpp).
     void announceSharedChange(const std::string& topic) override;
     void watchSharedChanges(std::function<void(const std::string&)> changed) override;
+    // How many times eventsAfter read the event log rather than answer from the announcements
+    // (for tests: followers apply carried events without a query).
+    std::uint64_t eventLogReads() const { return m_eventLogReads.load(); }
 
 private:
     PostgresEventStore(std::string url, std::unique_ptr<pg::Connection> writer, std::unique_ptr<pg::Connection> other)
@@ -97,6 +104,10 @@ private:
     Result<std::vector<StoredEvent>> readEventsAfter(std::int64_t knownEventId);
     void noteEventId(std::int64_t id);
     void noteAnnounced(std::int64_t id);
+    void noteAnnouncement(const std::string& payload, const std::function<void()>& committed);
+    // The kept events with ids above `knownEventId` (taken out: the caller applies them), when
+    // every one of them up to the last announced (`keptTo`) is kept; nullopt when some must be read.
+    std::optional<std::vector<StoredEvent>> takeDelivered(std::int64_t knownEventId, std::int64_t* keptTo = nullptr);
     void stopWatching();
 
     const std::string m_url;
@@ -115,6 +126,15 @@ private:
     // started listening or announced since. No event above it exists yet that was not announced.
     std::atomic<bool> m_listening{false};
     std::atomic<std::int64_t> m_announcedId{0};
+    // The events announcements carried: while m_deliveredValid (listening), every event with an
+    // id in (m_deliveredFrom, m_deliveredTo] is in m_delivered, in order; m_deliveredTo is the
+    // last id announced. An announcement of the id alone empties it (m_deliveredFrom moves up).
+    std::mutex m_deliveredMutex;
+    bool m_deliveredValid = false;
+    std::vector<StoredEvent> m_delivered;
+    std::int64_t m_deliveredFrom = 0;
+    std::int64_t m_deliveredTo = 0;
+    std::atomic<std::uint64_t> m_eventLogReads{0};
 
     // watchCommits' subscription to m_channel, and watchSharedChanges' to the shared tables'
     // channel: both on the process's one listening connection for the database (pg::Listener),
