@@ -557,6 +557,8 @@ Result<std::vector<std::vector<std::int64_t>>> CommandExecutor::writeDecided(Gro
             p->out.previous.reset();
             p->out.result = ids.error();
         }
+    } else {
+        m_metrics.committed(group.committing.size());
     }
     return ids;
 }

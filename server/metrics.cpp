@@ -104,6 +104,9 @@ std::string Metrics::render(const std::vector<Gauges>& gauges) const {
     counter("loket_calls_total", "Calls of a ticket to a counter since start.", &Metrics::m_calls);
     counter("loket_commands_total", "Commands handled since start.", &Metrics::m_commands);
     counter("loket_command_errors_total", "Commands refused since start.", &Metrics::m_commandErrors);
+    counter("loket_store_commits_total", "Transactions that stored commands' events (on SQLite one fsync each).", &Metrics::m_commits);
+    counter("loket_store_committed_commands_total", "Commands those transactions stored: per commit, the mean group size.",
+            &Metrics::m_committedCommands);
     head(out, "loket_sse_clients", "gauge", "Open event streams.");
     for (const auto& g : gauges) out << "loket_sse_clients" << braces(locationLabel(g.location)) << " " << g.sseClients << "\n";
     head(out, "loket_waiting", "gauge", "Visitors waiting now, by service.");

@@ -51,6 +51,11 @@ public:
     void offlineTicketsAccepted(int n) { m_offlineAccepted += static_cast<std::uint64_t>(n); }
     // A call; `firstCallWaitS` for a ticket's first call (appointments wait from their time).
     void ticketCalled(const std::optional<std::int64_t>& firstCallWaitS);
+    // A transaction that stored the events of `commands` commands (group commit: one fsync on SQLite).
+    void committed(std::size_t commands) {
+        ++m_commits;
+        m_committedCommands += commands;
+    }
 
     // What is read at render time rather than counted, for one location ("" in a one-location hall).
     struct Gauges {
@@ -74,6 +79,7 @@ private:
     std::string m_location;
     std::deque<std::unique_ptr<Metrics>> m_locations; // filled at start-up only
     std::atomic<std::uint64_t> m_issued{0}, m_calls{0}, m_commands{0}, m_commandErrors{0}, m_offlineAccepted{0};
+    std::atomic<std::uint64_t> m_commits{0}, m_committedCommands{0};
     mutable std::mutex m_mutex;
     std::map<int, std::uint64_t> m_byStatus;
     Histogram m_latency;

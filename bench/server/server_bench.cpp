@@ -10,7 +10,8 @@
 //      can be read as a share of the CPU-bound rate and a multiple of the raw rate.
 // For both check-in runs (tmpfs, disk) it also prints the server's CPU time per check-in (user
 // and system, from /proc/PID/stat) and its context switches per check-in (voluntary and not,
-// summed over /proc/PID/task/*): figures that hold whatever else the machine runs.
+// summed over /proc/PID/task/*): figures that hold whatever else the machine runs; and, from
+// /metrics, the store commits and the commands per commit (the mean group size).
 // Usage: loket-bench-server [--checkins N] [--calls N] [--streams N] [--kiosks N] [--server PATH]
 #include "bench_support.hpp"
 
@@ -121,6 +122,30 @@ void printCost(const char* phase, const ProcessCost& before, const ProcessCost& 
     std::printf("\n");
 }
 
+// The server's store commits and the commands they stored, from /metrics: their ratio is the
+// mean group size.
+struct Commits {
+    double commits = 0, commands = 0;
+};
+Commits commitsOf(int port) {
+    httplib::Client c("127.0.0.1", port);
+    auto r = c.Get("/metrics");
+    Commits out;
+    if (!r || r->status != 200) return out;
+    auto value = [&](const std::string& family) {
+        const auto at = r->body.find("\n" + family + " ");
+        return at == std::string::npos ? 0.0 : std::atof(r->body.c_str() + at + family.size() + 2);
+    };
+    out.commits = value("loket_store_commits_total");
+    out.commands = value("loket_store_committed_commands_total");
+    return out;
+}
+void printGroups(const char* phase, const Commits& before, const Commits& after) {
+    const double commits = after.commits - before.commits, commands = after.commands - before.commands;
+    std::printf("  commits on %s: %.0f for %.0f commands, %.2f commands per commit\n", phase, commits, commands,
+                commits > 0 ? commands / commits : 0.0);
+}
+
 // `checkins` check-ins from `kiosks` kiosks at once; returns the rate, counts failures.
 double runCheckins(int port, int checkins, int kiosks, std::atomic<int>& failed) {
     const std::vector<std::string> services = {"paspoort", "ophalen", "rijbewijs", "verhuizing", "uittreksel", "geboorte", "overig"};
@@ -178,24 +203,32 @@ int main(int argc, char** argv) {
         auto mem = loket::bench::startServer(binary, shm / "bench.db", config);
         std::atomic<int> memFailed{0};
         const ProcessCost memBefore = processCost(mem.pid);
+        const Commits memCommitsBefore = commitsOf(mem.port);
         if (mem.port) tmpfsRate = runCheckins(mem.port, checkins, kiosks, memFailed);
         const ProcessCost memAfter = processCost(mem.pid);
+        const Commits memCommitsAfter = commitsOf(mem.port);
         loket::bench::stopServer(mem);
         std::filesystem::remove_all(shm);
         std::printf("check-ins on tmpfs: %.0f/s (%d failed)\n", tmpfsRate, memFailed.load());
-        if (mem.port) printCost("tmpfs", memBefore, memAfter, checkins);
+        if (mem.port) {
+            printCost("tmpfs", memBefore, memAfter, checkins);
+            printGroups("tmpfs", memCommitsBefore, memCommitsAfter);
+        }
     }
     std::printf("raw one-fsync-per-transaction rate of %s: %.0f commits/s\n", dir.c_str(), rawRate);
 
     // 1. Durable check-ins per second.
     std::atomic<int> failed{0};
     const ProcessCost diskBefore = processCost(server.pid);
+    const Commits diskCommitsBefore = commitsOf(server.port);
     auto t0 = Clock::now();
     runCheckins(server.port, checkins, kiosks, failed);
     const double checkinS = std::chrono::duration<double>(Clock::now() - t0).count();
     const ProcessCost diskAfter = processCost(server.pid);
+    const Commits diskCommitsAfter = commitsOf(server.port);
     std::printf("check-ins: %d in %.2f s = %.0f durable check-ins/s (%d failed)\n", checkins, checkinS, checkins / checkinS, failed.load());
     printCost("disk", diskBefore, diskAfter, checkins);
+    printGroups("disk", diskCommitsBefore, diskCommitsAfter);
     if (tmpfsRate > 0 && rawRate > 0) {
         // The aims (issue 11): disk >= 90 % of tmpfs and >= 2x the raw rate. Other work on the
         // machine moves both runs, so the load average is printed beside the share.

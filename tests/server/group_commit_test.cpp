@@ -11,6 +11,7 @@
 #include <condition_variable>
 #include <filesystem>
 #include <functional>
+#include <numeric>
 #include <optional>
 #include <set>
 #include <thread>
@@ -184,6 +185,13 @@ struct Hall {
         REQUIRE(at != std::string::npos);
         return std::stoull(text.substr(at + name.size()));
     }
+    // A counter of the metrics text by its name.
+    std::uint64_t counter(const std::string& family) {
+        const std::string text = metrics.render({});
+        const auto at = text.find("\n" + family + " ");
+        REQUIRE(at != std::string::npos);
+        return std::stoull(text.substr(at + family.size() + 2));
+    }
 };
 
 // Waits until `condition` holds, for at most a minute (a broken pipeline fails, not hangs).
@@ -265,6 +273,9 @@ TEST_CASE("group commit: concurrent check-ins share one transaction, are all ans
         REQUIRE(groups.size() == 3);
         CHECK(groups[1] == 1);
         CHECK(groups[2] == n - 2); // the retry inside the group writes nothing
+        // /metrics counts the commits and the commands they stored: the mean group size.
+        CHECK(hall.counter("loket_store_commits_total") == groups.size());
+        CHECK(hall.counter("loket_store_committed_commands_total") == std::accumulate(groups.begin(), groups.end(), std::size_t{0}));
         for (int i = 0; i < n - 2; ++i) {
             INFO("check-in " << i);
             REQUIRE_FALSE(answers[static_cast<std::size_t>(i)].previous);
