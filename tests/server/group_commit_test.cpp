@@ -256,6 +256,16 @@ std::vector<CommandExecutor::Idempotent> checkInTogether(Hall& hall, int n, cons
     return answers;
 }
 
+// Both answered, the second decided on top of the first: the next number, committed (a group of
+// one each, after the day's start) and applied in order.
+void checkSecondOnTopOfFirst(Hall& hall, const Kiosk& first, const Kiosk& second) {
+    REQUIRE(first.answer.result);
+    REQUIRE(second.answer.result);
+    CHECK(second.answer.result->ids.front() > first.answer.result->ids.front());
+    CHECK(hall.numbers() == std::vector<std::string>{"U001", "U002"});
+    CHECK(hall.store.groups() == std::vector<std::size_t>{1, 1, 1});
+}
+
 } // namespace
 
 TEST_CASE("group commit: concurrent check-ins share one transaction, are all answered and all durable after reopen") {
@@ -409,12 +419,7 @@ TEST_CASE("group commit: the next group is decided while the one before commits,
     CHECK(hall.numbers() == std::vector<std::string>{"U001"});
     hall.store.open();
     REQUIRE(eventually([&] { return second.answered.load(); }));
-    REQUIRE(first.answer.result);
-    REQUIRE(second.answer.result);
-    CHECK(second.answer.result->ids.front() > first.answer.result->ids.front());
-    // Decided on top of the first: the next number, committed and applied in order.
-    CHECK(hall.numbers() == std::vector<std::string>{"U001", "U002"});
-    CHECK(hall.store.groups() == std::vector<std::size_t>{1, 1, 1});
+    checkSecondOnTopOfFirst(hall, first, second);
 }
 
 TEST_CASE("group commit: when a commit fails, the group decided on top of it fails too and nothing of either is kept") {
@@ -530,11 +535,7 @@ TEST_CASE("group commit: the next group writes while the one before is being app
     CHECK_FALSE(second.answered);
     released();
     REQUIRE(eventually([&] { return first.answered && second.answered; }));
-    REQUIRE(first.answer.result);
-    REQUIRE(second.answer.result);
-    CHECK(second.answer.result->ids.front() > first.answer.result->ids.front());
-    CHECK(hall.numbers() == std::vector<std::string>{"U001", "U002"});
-    CHECK(hall.store.groups() == std::vector<std::size_t>{1, 1, 1});
+    checkSecondOnTopOfFirst(hall, first, second);
 }
 
 TEST_CASE("group commit: many callers while every third commit fails: each is answered, and what succeeded is durable and numbered once") {
