@@ -25,7 +25,7 @@ public:
     bool is_readable() const override {
         if (hasBuffered()) return true;
         // Whatever the library wrote before it waits for the peer (a "100 Continue") goes out first.
-        if (!const_cast<LinkStream*>(this)->flush()) return false;
+        if (!flush()) return false;
         return waitFor(m_link.waitsFor(POLLIN));
     }
     bool is_writable() const override { return waitFor(POLLOUT); }
@@ -56,7 +56,7 @@ public:
     }
 
     // Sends what the library wrote; false when the peer is gone or stopped reading.
-    bool flush() {
+    bool flush() const {
         if (m_out.empty()) return true;
         const bool sent = sendAll(m_out.data(), m_out.size());
         m_out.clear();
@@ -78,7 +78,7 @@ private:
         while (r < 0 && errno == EINTR);
         return r > 0 && (p.revents & (what | POLLHUP | POLLERR));
     }
-    bool sendAll(const char* ptr, std::size_t size) {
+    bool sendAll(const char* ptr, std::size_t size) const {
         while (size > 0) {
             const long n = m_link.write(ptr, size);
             if (n < 0) return false;
@@ -120,7 +120,7 @@ private:
     char m_buffer[4096];
     std::size_t m_begin = 0, m_end = 0;
     static constexpr std::size_t kOutLimit = 64 * 1024;
-    std::string m_out; // written by the library, not sent yet
+    mutable std::string m_out; // written by the library, not sent yet (is_readable, const, sends it)
 };
 
 // The accept thread's "task queue": hands the connection to the hub at once (never blocks).
