@@ -269,6 +269,17 @@ Result<std::unique_ptr<EventStore>> SqliteEventStore::open(const std::filesystem
     } // the statement ends its read transaction: a checkpoint needs none open on its connection
     sqlite3_wal_autocheckpoint(store->m_reader, 0);
     sqlite3_wal_autocheckpoint(store->m_checkpointer, 0);
+    // A RESTART checkpoint waits for readers to leave the log: briefly, in steps of 100 µs, since
+    // it runs in the writer's turn. A reader still there after 10 ms leaves the log as it is until
+    // the next checkpoint.
+    sqlite3_busy_handler(
+        store->m_checkpointer,
+        [](void*, int tries) {
+            if (tries >= 100) return 0;
+            std::this_thread::sleep_for(std::chrono::microseconds(100));
+            return 1;
+        },
+        nullptr);
     // The writer's commit hook replaces SQLite's automatic checkpoint (which is itself a commit
     // hook): from here on no commit checkpoints in the committing thread.
     sqlite3_wal_hook(db, &SqliteEventStore::onWalCommit, store.get());
@@ -346,11 +357,29 @@ bool SqliteEventStore::checkpointOnce(std::chrono::milliseconds retryIn) {
     const char* file = sqlite3_db_filename(m_checkpointer, "main");
     if (rc == SQLITE_OK) {
         logLine("store_checkpoint", {{"file", file ? file : ""}, {"log_pages", logPages}, {"folded_pages", folded}, {"ms", ms}});
+        if (folded > 0) m_restartDue.store(true, std::memory_order_release);
         return true;
     }
     logLine("store_checkpoint_failed", {{"file", file ? file : ""}, {"error", sqlite3_errmsg(m_checkpointer)}, {"code", rc},
                                         {"retry_in_ms", retryIn.count()}});
     return false;
+}
+
+// In the writer's turn (under m_mutex, no transaction open), after a PASSIVE checkpoint: folds in
+// what was committed while it ran, and waits until no reader reads from the log, so that the
+// commit that follows makes SQLite start the log again from its beginning. A few dozen pages and
+// one sync of the database file, once per kCheckpointPages. A failure changes nothing that is
+// committed (the log still holds it all) and is left to the next checkpoint.
+void SqliteEventStore::restartLog() {
+    std::lock_guard checkpointing(m_checkpointMutex);
+    const auto t0 = std::chrono::steady_clock::now();
+    int logPages = 0, folded = 0;
+    const int rc = sqlite3_wal_checkpoint_v2(m_checkpointer, nullptr, SQLITE_CHECKPOINT_RESTART, &logPages, &folded);
+    const double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
+    if (rc == SQLITE_OK) return; // the checkpoint's own log line covers this
+    const char* file = sqlite3_db_filename(m_checkpointer, "main");
+    logLine("store_log_restart_skipped", {{"file", file ? file : ""}, {"error", sqlite3_errmsg(m_checkpointer)}, {"code", rc},
+                                          {"log_pages", logPages}, {"folded_pages", folded}, {"ms", ms}});
 }
 
 Result<std::vector<StoredEvent>> SqliteEventStore::loadEvents() {
@@ -366,6 +395,7 @@ Result<std::vector<StoredEvent>> SqliteEventStore::loadEvents() {
 
 Result<std::vector<std::vector<std::int64_t>>> SqliteEventStore::commitGroup(std::span<const CommitBatch> batches) {
     std::lock_guard lock(m_mutex);
+    if (m_restartDue.exchange(false, std::memory_order_acq_rel)) restartLog();
     if (auto st = exec("BEGIN IMMEDIATE"); !st) return st.error();
     std::vector<std::vector<std::int64_t>> ids(batches.size());
     bool purged = false;
