@@ -202,15 +202,18 @@ namespace {
 
 // Run as root, a file SQLite made beside the database (its -wal or -shm, when the server was not
 // running) must still belong to the database's owner, or the server's user could not open it.
-void keepOwner(const std::filesystem::path& db) {
+// A file that cannot be given back is an error: the server would fail at its next start.
+Status keepOwner(const std::filesystem::path& db) {
     struct stat owner {};
-    if (::geteuid() != 0 || ::stat(db.c_str(), &owner) != 0) return;
+    if (::geteuid() != 0 || ::stat(db.c_str(), &owner) != 0) return Ok{};
     for (const char* suffix : {"-wal", "-shm"}) {
         const std::string file = db.string() + suffix;
         struct stat st {};
-        if (::stat(file.c_str(), &st) == 0 && (st.st_uid != owner.st_uid || st.st_gid != owner.st_gid))
-            (void)::chown(file.c_str(), owner.st_uid, owner.st_gid);
+        if (::stat(file.c_str(), &st) == 0 && (st.st_uid != owner.st_uid || st.st_gid != owner.st_gid) &&
+            ::chown(file.c_str(), owner.st_uid, owner.st_gid) != 0)
+            return fail(file, std::string("cannot give it back to the database's owner: ") + std::strerror(errno));
     }
+    return Ok{};
 }
 
 void removeAll(const std::vector<std::filesystem::path>& files) {
@@ -324,7 +327,8 @@ Result<DatabaseSummary> backupDatabase(const std::filesystem::path& db, const st
             for (auto& hold : holds) (void)hold->exec("ROLLBACK");
         }
         pauseMs = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - pausedAt).count();
-        for (const auto& [id, file] : files) keepOwner(file);
+        for (const auto& [id, file] : files)
+            if (auto kept = keepOwner(file); !kept) return kept.error();
     }
 
     // Each copy reads inside its connection's open read transaction: the snapshot of that instant.
