@@ -124,10 +124,10 @@ TEST_CASE("postgres: kill -9 of the instance a kiosk and a display use: the othe
                           (kSource / "assets").string(), "--server", a->url() + "," + b->url(), "--headless", "--screenshots",
                           (dir.path() / "display").string(), "--no-sound", "--announce-log", said.string()},
                          dir.path(), env);
-    INFO("kiosk: " << kiosk.output() << "\ndisplay: " << display.output());
-
     // Before: the kiosk checks a visitor in through A, and a call on A is said by the display.
-    REQUIRE(waitForFile(marks / "first.mark", 30s));
+    const bool firstMarked = waitForFile(marks / "first.mark", 30s);
+    INFO("kiosk: " << kiosk.output() << "\ndisplay: " << display.output()); // what they said by now
+    REQUIRE(firstMarked);
     REQUIRE(waitUntil([&] { return display.output().find("hall loaded") != std::string::npos; }, 20s));
     ApiClient onA(*a, staff);
     REQUIRE(onA.post("/api/v1/counters/b3/open").status == 200);
