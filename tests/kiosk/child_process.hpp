@@ -39,3 +39,19 @@ std::string readText(const std::filesystem::path& file);
 bool waitForFile(const std::filesystem::path& file, std::chrono::milliseconds timeout);
 
 } // namespace loket::kiosk::testing
+
+// Catch2 builds an INFO message where it is declared, so a program's output read before a wait
+// is what it had said before the wait. These evaluate the condition first (the wait), then report
+// what the program said by then when it does not hold.
+#define REQUIRE_WITH_OUTPUT(child, condition)      \
+    do {                                           \
+        const bool loketHeld_ = (condition);       \
+        INFO("output: " << (child).output());      \
+        REQUIRE(loketHeld_);                       \
+    } while (false)
+#define CHECK_WITH_OUTPUT(child, condition)        \
+    do {                                           \
+        const bool loketHeld_ = (condition);       \
+        INFO("output: " << (child).output());      \
+        CHECK(loketHeld_);                         \
+    } while (false)

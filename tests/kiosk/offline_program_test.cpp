@@ -221,10 +221,7 @@ TEST_CASE("offline: with the server killed two kiosks keep issuing tickets, and 
     hall.kill9();
     const long downAt = hall.now();
     for (const auto& s : shots) std::ofstream(s / "server-down.mark") << "1";
-    for (std::size_t k = 0; k < shots.size(); ++k) {
-        INFO(kiosks[k]->output());
-        REQUIRE(waitForFile(shots[k] / "done.mark", 60s));
-    }
+    for (std::size_t k = 0; k < shots.size(); ++k) REQUIRE_WITH_OUTPUT(*kiosks[k], waitForFile(shots[k] / "done.mark", 60s));
     const long backAt = hall.now();
     // Touch → printed ticket while offline (the benchmark's figure; every touch here was offline).
     std::vector<double> touch;
@@ -254,10 +251,7 @@ TEST_CASE("offline: with the server killed two kiosks keep issuing tickets, and 
     const double uploadS = std::chrono::duration<double>(std::chrono::steady_clock::now() - restart).count();
     WARN("server back → all " << expected - 3 << " offline tickets in the queue: " << uploadS << " s");
     for (const auto& s : shots) std::ofstream(s / "uploaded.mark") << "1";
-    for (auto& k : kiosks) {
-        INFO(k->output());
-        CHECK(k->wait(30s) == 0);
-    }
+    for (auto& k : kiosks) CHECK_WITH_OUTPUT(*k, k->wait(30s) == 0);
 
     // Every ticket once; numbers unique; offline ones placed inside the outage by the hall's clock.
     const Json waiting = hall.waiting();
@@ -340,10 +334,7 @@ TEST_CASE("offline: a kiosk killed in the middle of its upload resumes it after 
     REQUIRE(Hall::waitUntil(20s, [&] { return hall.kiosksReady({"kiosk-1"}); }));
     hall.kill9();
     std::ofstream(shots / "server-down.mark") << "1";
-    {
-        INFO(kiosk->output());
-        REQUIRE(waitForFile(shots / "done.mark", 60s));
-    }
+    REQUIRE_WITH_OUTPUT(*kiosk, waitForFile(shots / "done.mark", 60s));
     hall.start();
     // The upload goes one entry at a time: kill the kiosk once some, not all, are in.
     std::size_t atKill = 0;
@@ -359,8 +350,7 @@ TEST_CASE("offline: a kiosk killed in the middle of its upload resumes it after 
                        dir.path(), kEnv);
     REQUIRE(Hall::waitUntil(30s, [&] { return hall.waiting().size() >= 20; }));
     std::ofstream(shots / "uploaded.mark") << "1";
-    INFO(again.output());
-    CHECK(again.wait(30s) == 0);
+    CHECK_WITH_OUTPUT(again, again.wait(30s) == 0);
     const Json waiting = hall.waiting();
     CHECK(waiting.size() == 20);
     std::set<std::string> numbers;
@@ -387,16 +377,10 @@ TEST_CASE("offline: a booking made while the kiosk runs reaches its book at once
     REQUIRE(waitForFile(shots / "ready.mark", 30s));
     REQUIRE(Hall::waitUntil(20s, [&] { return hall.kioskDetail("kiosk-1").value("offline_book_entries", 0) == 1; }));
     REQUIRE(hall.post("/api/v1/appointments", {{"code", "ZZ3456"}, {"service", "paspoort"}, {"starts_at", startsAt(hall, 15)}}) == 201);
-    {
-        INFO(kiosk->output());
-        REQUIRE(Hall::waitUntil(10s, [&] { return hall.kioskDetail("kiosk-1").value("offline_book_entries", 0) == 2; }));
-    }
+    REQUIRE_WITH_OUTPUT(*kiosk, Hall::waitUntil(10s, [&] { return hall.kioskDetail("kiosk-1").value("offline_book_entries", 0) == 2; }));
     hall.kill9();
     std::ofstream(shots / "server-down.mark") << "1";
-    {
-        INFO(kiosk->output());
-        REQUIRE(waitForFile(shots / "done.mark", 30s)); // the new code was in the offline book
-    }
+    REQUIRE_WITH_OUTPUT(*kiosk, waitForFile(shots / "done.mark", 30s)); // the new code was in the offline book
     // The kiosk loses power during the outage: the book's key is gone with its memory.
     kiosk->kill9();
     std::ofstream(dir.path() / "second.script")
@@ -406,15 +390,11 @@ TEST_CASE("offline: a booking made while the kiosk runs reaches its book at once
     ChildProcess again({LOKET_KIOSK_BIN, "--config", config.string(), "--headless", "--script",
                         (dir.path() / "second.script").string(), "--screenshots", shots.string()},
                        dir.path(), kEnv);
-    {
-        INFO(again.output());
-        REQUIRE(waitForFile(shots / "again.mark", 30s));
-    }
+    REQUIRE_WITH_OUTPUT(again, waitForFile(shots / "again.mark", 30s));
     hall.start();
     REQUIRE(Hall::waitUntil(30s, [&] { return hall.waiting().size() >= 3; }));
     std::ofstream(shots / "uploaded.mark") << "1";
-    INFO(again.output());
-    CHECK(again.wait(30s) == 0);
+    CHECK_WITH_OUTPUT(again, again.wait(30s) == 0);
     std::map<std::string, std::string> kindOf; // service → kind
     for (const auto& t : hall.waiting()) kindOf[t["services"][0].get<std::string>()] = t["kind"];
     CHECK(kindOf["paspoort"] == "appointment"); // ZZ3456, from the refreshed book

@@ -125,9 +125,7 @@ TEST_CASE("postgres: kill -9 of the instance a kiosk and a display use: the othe
                           (dir.path() / "display").string(), "--no-sound", "--announce-log", said.string()},
                          dir.path(), env);
     // Before: the kiosk checks a visitor in through A, and a call on A is said by the display.
-    const bool firstMarked = waitForFile(marks / "first.mark", 30s);
-    INFO("kiosk: " << kiosk.output() << "\ndisplay: " << display.output()); // what they said by now
-    REQUIRE(firstMarked);
+    REQUIRE_WITH_OUTPUT(kiosk, waitForFile(marks / "first.mark", 30s));
     REQUIRE(waitUntil([&] { return display.output().find("hall loaded") != std::string::npos; }, 20s));
     ApiClient onA(*a, staff);
     REQUIRE(onA.post("/api/v1/counters/b3/open").status == 200);
