@@ -43,15 +43,11 @@ bool waitForFile(const std::filesystem::path& file, std::chrono::milliseconds ti
 // Catch2 builds an INFO message where it is declared, so a program's output read before a wait
 // is what it had said before the wait. These evaluate the condition first (the wait), then report
 // what the program said by then when it does not hold.
-#define REQUIRE_WITH_OUTPUT(child, condition)      \
+#define LOKET_WITH_OUTPUT(ASSERT, child, condition) \
     do {                                           \
         const bool loketHeld_ = (condition);       \
         INFO("output: " << (child).output());      \
-        REQUIRE(loketHeld_);                       \
+        ASSERT(loketHeld_);                        \
     } while (false)
-#define CHECK_WITH_OUTPUT(child, condition)        \
-    do {                                           \
-        const bool loketHeld_ = (condition);       \
-        INFO("output: " << (child).output());      \
-        CHECK(loketHeld_);                         \
-    } while (false)
+#define REQUIRE_WITH_OUTPUT(child, condition) LOKET_WITH_OUTPUT(REQUIRE, child, condition)
+#define CHECK_WITH_OUTPUT(child, condition) LOKET_WITH_OUTPUT(CHECK, child, condition)
