@@ -52,8 +52,10 @@ bool sameNameIgnoringCase(std::string_view a, std::string_view b) {
     if (a.size() != b.size()) return false;
     for (std::size_t i = 0; i < a.size(); ++i) {
         const auto x = static_cast<unsigned char>(a[i]), y = static_cast<unsigned char>(b[i]);
-        if (x != y && (x | 0x20) != (y | 0x20)) return false;
-        if (x != y && !((x | 0x20) >= 'a' && (x | 0x20) <= 'z')) return false;
+        if (x == y) continue;
+        // Only letters may differ, and only in case (setting bit 0x20 lowers an ASCII letter).
+        const unsigned lowered = x | 0x20u;
+        if (lowered != (y | 0x20u) || lowered < 'a' || lowered > 'z') return false;
     }
     return true;
 }

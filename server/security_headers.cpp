@@ -32,9 +32,7 @@ bool changesState(const std::string& method) {
     return method == "POST" || method == "PUT" || method == "PATCH" || method == "DELETE";
 }
 
-} // namespace
-
-namespace {
+// Every answer passes applySecurityHeaders: names and values are built once, not per answer.
 const std::string kCspName = "Content-Security-Policy", kCsp = kContentSecurityPolicy;
 const std::string kNosniffName = "X-Content-Type-Options", kNosniff = "nosniff";
 const std::string kReferrerName = "Referrer-Policy", kReferrer = "no-referrer";
@@ -44,7 +42,6 @@ const std::string kHstsName = "Strict-Transport-Security";
 } // namespace
 
 void applySecurityHeaders(httplib::Response& res, const SecurityHeaders& headers) {
-    // Every answer passes here: names and values are built once, not per answer.
     replaceHeader(res.headers, kCspName, kCsp);
     replaceHeader(res.headers, kNosniffName, kNosniff);
     replaceHeader(res.headers, kReferrerName, kReferrer);
