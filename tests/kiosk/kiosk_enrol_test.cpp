@@ -54,6 +54,7 @@ wait-screen pairing.code 15000
 shot pairing
 mark code-shown
 wait-screen welcome 20000
+wait-services 20000
 tap choose_walk_in
 wait-screen services
 tap choose_service paspoort
@@ -70,10 +71,9 @@ shot revoked
     ChildProcess kiosk({LOKET_KIOSK_BIN, "--config", unpairedConfig(dir, server.url()).string(), "--headless", "--no-speech",
                         "--script", script.string(), "--screenshots", shots.string(), "--state-dir", state.string()},
                        dir.path(), {"SDL_VIDEODRIVER=offscreen", "SDL_AUDIODRIVER=dummy"});
-    INFO(kiosk.output());
 
     // 1. Unpaired: the pairing screen with a six-digit code, as large as a ticket number.
-    REQUIRE(waitForFile(shots / "code-shown.mark", 30s));
+    REQUIRE_WITH_OUTPUT(kiosk, waitForFile(shots / "code-shown.mark", 30s));
     const Json pairing = Json::parse(readText(shots / "pairing.json"));
     CHECK(pairing["screen"].get<std::string>().rfind("pairing.code", 0) == 0);
     const std::string shown = pairing["pairing_code"];
@@ -101,7 +101,7 @@ shot revoked
     REQUIRE(admin.post("/api/v1/devices/pairings/" + code + "/approve", {{"name", "Kiosk bij de ingang"}}).status == 201);
 
     // 3. Without a restart the kiosk goes to work: a walk-in ticket with its own credential.
-    REQUIRE(waitForFile(shots / "checked-in.mark", 30s));
+    REQUIRE_WITH_OUTPUT(kiosk, waitForFile(shots / "checked-in.mark", 30s));
     const Json ticket = Json::parse(readText(shots / "ticket.json"));
     CHECK(ticket["screen"] == "ticket");
     CHECK(ticket["device_id"] == "kiosk-bij-de-ingang");
@@ -125,7 +125,7 @@ shot revoked
     REQUIRE(admin.post("/api/v1/devices/enrolled/kiosk-bij-de-ingang/revoke").status == 200);
     CHECK(own.get("/api/v1/services").status == 401);
     std::ofstream(shots / "revoked.mark") << "1\n";
-    REQUIRE(waitForFile(shots / "pairing-again.mark", 5s));
+    REQUIRE_WITH_OUTPUT(kiosk, waitForFile(shots / "pairing-again.mark", 5s));
     const auto cutMs = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - revokedAt).count();
     INFO("the kiosk left its visitor screens " << cutMs << " ms after the revocation");
     CHECK(cutMs < 2000);

@@ -68,7 +68,7 @@ TEST_CASE("beheer: a change reaches the running kiosk's and display's screens (l
                                << "[hall]\nname = \"Gemeente Rijnwaarde\"\nassets_dir = \"" << (kSource / "assets").string() << "\"\n";
     // Each round: say "waiting", run until the new text is drawn, say "seen".
     std::ostringstream script;
-    script << "wait-screen welcome 30000\nmark ready\n";
+    script << "wait-screen welcome 30000\nwait-services 20000\nmark ready\n";
     for (int i = 1; i <= kBannerRounds; ++i)
         script << "mark waiting-banner-" << i << "\nwait-text 20000 " << bannerText(i) << "\nmark seen-banner-" << i << "\n";
     script << "tap choose_walk_in\nwait-screen services\ntap choose_service paspoort\nwait-screen service_confirm\n";

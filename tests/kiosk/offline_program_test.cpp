@@ -192,7 +192,7 @@ TEST_CASE("offline: with the server killed two kiosks keep issuing tickets, and 
     // kiosk 1's codes again (a visitor who checked in at both kiosks).
     const std::vector<std::string> services = {"paspoort", "ophalen", "rijbewijs"};
     auto script = [&](int kiosk) {
-        std::string s = "wait-screen welcome 20000\nmark ready\nawait server-down 60000\n";
+        std::string s = "wait-screen welcome 20000\nwait-services 20000\nmark ready\nawait server-down 60000\n";
         for (int i = 0; i < 15; ++i) {
             s += walkIn(services[static_cast<std::size_t>(i) % 3]);
             if (i % 3 == 2) s += appointment(codes[static_cast<std::size_t>(kiosk * 5 + i / 3)]);
@@ -321,7 +321,7 @@ TEST_CASE("offline: a kiosk killed in the middle of its upload resumes it after 
     const fs::path shots = dir.path() / "shots";
     fs::create_directories(shots);
     const auto config = kioskConfig(dir, "kiosk1", hall.port(), "demo-kiosk-token", 1);
-    std::string script = "wait-screen welcome 20000\nmark ready\nawait server-down 60000\n";
+    std::string script = "wait-screen welcome 20000\nwait-services 20000\nmark ready\nawait server-down 60000\n";
     // 20 walk-ins: exactly the two 10-number blocks (more would get the last-resort ticket).
     for (int i = 0; i < 20; ++i) script += walkIn(i % 2 ? "paspoort" : "ophalen");
     script += "mark done\nawait never 120000\n";
@@ -368,7 +368,7 @@ TEST_CASE("offline: a booking made while the kiosk runs reaches its book at once
     // Leases (and with them the book) are renewed only every ten minutes here: only the event
     // stream can bring the new booking in time.
     const auto config = kioskConfig(dir, "kiosk1", hall.port(), "demo-kiosk-token", 25, 600);
-    std::ofstream(dir.path() / "first.script") << "wait-screen welcome 20000\nmark ready\nawait server-down 60000\n"
+    std::ofstream(dir.path() / "first.script") << "wait-screen welcome 20000\nwait-services 20000\nmark ready\nawait server-down 60000\n"
                                                << appointment("ZZ3456") << "mark done\nawait never 120000\n";
     auto kiosk = std::make_unique<ChildProcess>(
         std::vector<std::string>{LOKET_KIOSK_BIN, "--config", config.string(), "--headless", "--script",
@@ -384,7 +384,7 @@ TEST_CASE("offline: a booking made while the kiosk runs reaches its book at once
     // The kiosk loses power during the outage: the book's key is gone with its memory.
     kiosk->kill9();
     std::ofstream(dir.path() / "second.script")
-        << "wait-screen welcome 20000\ntype KQ2M7X\nkey enter\nwait-screen problem.code_not_checkable 8000\n"
+        << "wait-screen welcome 20000\nwait-services 20000\ntype KQ2M7X\nkey enter\nwait-screen problem.code_not_checkable 8000\n"
         << "shot offline-code-not-checkable\ntap other_service\ntap choose_service rijbewijs\ntap confirm_service\nwait-screen ticket 8000\nwait-printed 8000\n"
         << "tap done\nwait-screen welcome 8000\n" << walkIn("ophalen") << "mark again\nawait uploaded 60000\n";
     ChildProcess again({LOKET_KIOSK_BIN, "--config", config.string(), "--headless", "--script",

@@ -112,7 +112,7 @@ TEST_CASE("postgres: kill -9 of the instance a kiosk and a display use: the othe
     const fs::path marks = dir.path() / "marks";
     fs::create_directories(marks);
     const fs::path report = dir.path() / "kiosk-report.json";
-    std::ofstream(dir.path() / "kiosk.script") << "wait-screen welcome 20000\n" << walkIn("ophalen") << "mark first\nawait go 60000\n"
+    std::ofstream(dir.path() / "kiosk.script") << "wait-screen welcome 20000\nwait-services 20000\n" << walkIn("ophalen") << "mark first\nawait go 60000\n"
                                                << walkIn("ophalen") << "mark second\nreport " << report.string() << "\n";
     const std::vector<std::string> env{"SDL_VIDEODRIVER=offscreen", "SDL_AUDIODRIVER=dummy"};
     ChildProcess kiosk({LOKET_KIOSK_BIN, "--config", kioskConfig(dir, *a, *b).string(), "--headless", "--no-speech", "--script",
