@@ -10,8 +10,8 @@ packages=(
   libcurl4-openssl-dev libqrencode-dev libcpp-httplib-dev nlohmann-json3-dev
   libsqlite3-dev libtomlplusplus-dev libssl-dev tzdata libical-dev libhowardhinnant-date-dev libespeak-ng-dev espeak-ng
   libcli11-dev
+  libpugixml-dev # the JCC SOAP and Qmatic booking connectors read XML (shared/booking)
   catch2 zbar-tools fonts-dejavu-core fonts-noto-core xvfb curl
-  libcli11-dev
   libldap-dev
   libpq-dev # the PostgreSQL store (loket-server --store postgresql://…)
 )
