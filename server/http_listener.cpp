@@ -1,7 +1,5 @@
 #include "http_listener.hpp"
 
-#include <arpa/inet.h>
-#include <netinet/in.h>
 #include <poll.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
@@ -63,8 +61,8 @@ public:
         return sent;
     }
 
-    void get_remote_ip_and_port(std::string& ip, int& port) const override { addressOf(getpeername, ip, port); }
-    void get_local_ip_and_port(std::string& ip, int& port) const override { addressOf(getsockname, ip, port); }
+    void get_remote_ip_and_port(std::string& ip, int& port) const override { copy(m_link.peer(), ip, port); }
+    void get_local_ip_and_port(std::string& ip, int& port) const override { copy(m_link.local(), ip, port); }
     socket_t socket() const override { return m_link.fd(); }
 
     // A pipelined request already read (here, in the hub's read-ahead or inside TLS).
@@ -98,21 +96,10 @@ private:
             if (!waitFor(m_link.waitsFor(POLLIN))) return -1; // timed out: the library answers or drops the request
         }
     }
-    void addressOf(int (*get)(int, sockaddr*, socklen_t*), std::string& ip, int& port) const {
-        sockaddr_storage addr{};
-        socklen_t len = sizeof addr;
-        if (get(m_link.fd(), reinterpret_cast<sockaddr*>(&addr), &len) != 0) return;
-        char text[INET6_ADDRSTRLEN] = {};
-        if (addr.ss_family == AF_INET) {
-            const auto* a = reinterpret_cast<const sockaddr_in*>(&addr);
-            inet_ntop(AF_INET, &a->sin_addr, text, sizeof text);
-            port = ntohs(a->sin_port);
-        } else if (addr.ss_family == AF_INET6) {
-            const auto* a = reinterpret_cast<const sockaddr_in6*>(&addr);
-            inet_ntop(AF_INET6, &a->sin6_addr, text, sizeof text);
-            port = ntohs(a->sin6_port);
-        }
-        ip = text;
+    static void copy(const ClientLink::Endpoint& end, std::string& ip, int& port) {
+        if (end.ip.empty()) return; // unreadable: the library keeps what it had, as before
+        ip = end.ip;
+        port = end.port;
     }
 
     ClientLink& m_link;

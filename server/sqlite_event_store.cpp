@@ -511,14 +511,27 @@ Result<std::vector<IdempotencyRecord>> SqliteEventStore::findIdempotencies(const
     auto failed = [&] { return makeError(ErrorCode::StoreFailed, std::string("reading retry keys: ") + sqlite3_errmsg(m_reader)); };
     Statement q(*m_readerStatements, "SELECT request_hash, status, response, day FROM idempotency WHERE key = ?");
     if (!q.ok()) return failed();
+    // Several keys share one read transaction: each statement on its own would begin and end
+    // one, and in WAL mode each of those takes and frees a read lock with two system calls.
+    const bool several = keys.size() > 1;
+    if (several && sqlite3_exec(m_reader, "BEGIN", nullptr, nullptr, nullptr) != SQLITE_OK) return failed();
     std::vector<IdempotencyRecord> out;
     for (const std::string& key : keys) {
         const int rc = q.bind(1, key).step();
-        if (rc == SQLITE_ROW)
+        if (rc == SQLITE_ROW) {
             out.push_back(IdempotencyRecord{key, q.text(0), static_cast<int>(q.integer(1)), q.text(2), static_cast<LocalDay>(q.integer(3))});
-        else if (rc != SQLITE_DONE)
-            return failed();
+        } else if (rc != SQLITE_DONE) {
+            auto error = failed();
+            q.reset();
+            if (several) sqlite3_exec(m_reader, "ROLLBACK", nullptr, nullptr, nullptr);
+            return error;
+        }
         q.reset();
+    }
+    if (several && sqlite3_exec(m_reader, "COMMIT", nullptr, nullptr, nullptr) != SQLITE_OK) {
+        auto error = failed();
+        sqlite3_exec(m_reader, "ROLLBACK", nullptr, nullptr, nullptr);
+        return error;
     }
     return out;
 }

@@ -9,6 +9,8 @@
 
 #include <algorithm>
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
 #include <sys/epoll.h>
 #include <sys/resource.h>
 #include <sys/eventfd.h>
@@ -127,7 +129,8 @@ std::size_t linesIn(const char* data, std::size_t size) {
 // ---- ClientLink ------------------------------------------------------------------------------
 
 ClientLink::ClientLink(ClientLink&& other) noexcept
-    : readAhead(std::move(other.readAhead)), m_fd(std::exchange(other.m_fd, -1)), m_tls(std::move(other.m_tls)) {}
+    : readAhead(std::move(other.readAhead)), m_fd(std::exchange(other.m_fd, -1)), m_tls(std::move(other.m_tls)),
+      m_peer(std::exchange(other.m_peer, std::nullopt)), m_local(std::exchange(other.m_local, std::nullopt)) {}
 
 ClientLink& ClientLink::operator=(ClientLink&& other) noexcept {
     if (this != &other) {
@@ -135,8 +138,41 @@ ClientLink& ClientLink::operator=(ClientLink&& other) noexcept {
         readAhead = std::move(other.readAhead);
         m_fd = std::exchange(other.m_fd, -1);
         m_tls = std::move(other.m_tls);
+        m_peer = std::exchange(other.m_peer, std::nullopt);
+        m_local = std::exchange(other.m_local, std::nullopt);
     }
     return *this;
+}
+
+namespace {
+ClientLink::Endpoint endpointOf(int (*get)(int, sockaddr*, socklen_t*), int fd) {
+    ClientLink::Endpoint end;
+    sockaddr_storage addr{};
+    socklen_t len = sizeof addr;
+    if (get(fd, reinterpret_cast<sockaddr*>(&addr), &len) != 0) return end;
+    char text[INET6_ADDRSTRLEN] = {};
+    if (addr.ss_family == AF_INET) {
+        const auto* a = reinterpret_cast<const sockaddr_in*>(&addr);
+        inet_ntop(AF_INET, &a->sin_addr, text, sizeof text);
+        end.port = ntohs(a->sin_port);
+    } else if (addr.ss_family == AF_INET6) {
+        const auto* a = reinterpret_cast<const sockaddr_in6*>(&addr);
+        inet_ntop(AF_INET6, &a->sin6_addr, text, sizeof text);
+        end.port = ntohs(a->sin6_port);
+    }
+    end.ip = text;
+    return end;
+}
+} // namespace
+
+const ClientLink::Endpoint& ClientLink::peer() const {
+    if (!m_peer) m_peer = endpointOf(getpeername, m_fd);
+    return *m_peer;
+}
+
+const ClientLink::Endpoint& ClientLink::local() const {
+    if (!m_local) m_local = endpointOf(getsockname, m_fd);
+    return *m_local;
 }
 
 ClientLink::~ClientLink() { close(); }
@@ -205,10 +241,16 @@ struct StreamHub::Connection {
 struct StreamHub::Loop {
     int epoll = -1;
     int wake = -1; // eventfd: posted connections, new events, stop
+    // A wake-up is written and the loop has not consumed it yet: later wakes need no write of
+    // their own, because the loop clears this before it looks at anything (posts, news, stop).
+    std::atomic<bool> signalled{false};
     std::thread thread;
     std::mutex mutex;
     std::vector<std::unique_ptr<Connection>> posted;
     std::unordered_map<int, std::unique_ptr<Connection>> connections; // the loop's thread only
+    // How many connections the loop holds, for other threads: nobody to deliver events to, no
+    // wake-up for them (set by the loop's thread after each change of `connections`).
+    std::atomic<std::size_t> held{0};
 
     Loop() {
         epoll = epoll_create1(EPOLL_CLOEXEC);
@@ -222,10 +264,12 @@ struct StreamHub::Loop {
         ::close(wake);
         ::close(epoll);
     }
-    void wakeUp() const {
+    void wakeUp() {
+        if (signalled.exchange(true)) return;
         const std::uint64_t one = 1;
         [[maybe_unused]] auto n = ::write(wake, &one, sizeof one);
     }
+    void countHeld() { held = connections.size(); }
     void post(std::unique_ptr<Connection> c) {
         {
             std::lock_guard lock(mutex);
@@ -234,7 +278,7 @@ struct StreamHub::Loop {
         wakeUp();
     }
     // Waits for readiness; returns the connections' events (the wake-up is consumed here).
-    int wait(std::vector<epoll_event>& events, SteadyClock::time_point until) const {
+    int wait(std::vector<epoll_event>& events, SteadyClock::time_point until) {
         const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(until - SteadyClock::now()).count();
         const int n = epoll_wait(epoll, events.data(), static_cast<int>(events.size()), static_cast<int>(std::max<long long>(0, ms)));
         int kept = 0;
@@ -242,6 +286,7 @@ struct StreamHub::Loop {
             if (events[i].data.fd == wake) {
                 std::uint64_t count = 0;
                 [[maybe_unused]] auto r = ::read(wake, &count, sizeof count);
+                signalled = false;
             } else {
                 events[kept++] = events[i];
             }
@@ -269,8 +314,12 @@ StreamHub::~StreamHub() { stop(); }
 void StreamHub::start() {
     for (EventBroker* b : m_allBrokers)
         b->setOnPublish([this] {
+            // With no stream open there is nobody to send the news to: it waits in m_news for
+            // the next pass, and a stream that opens meanwhile wakes the loop by its post. (Both
+            // sides are sequentially consistent: a publisher that reads no streams set m_news
+            // before, so the pass after the stream's arrival sees it.)
             m_news = true;
-            m_streams->wakeUp();
+            if (m_streams->held > 0) m_streams->wakeUp();
         });
     m_requests->thread = std::thread([this] { runRequests(); });
     m_streams->thread = std::thread([this] { runStreams(); });
@@ -337,6 +386,7 @@ void StreamHub::take(Loop& loop) {
         ev.data.fd = fd;
         if (epoll_ctl(loop.epoll, EPOLL_CTL_ADD, fd, &ev) != 0) continue; // the link closes
         Connection& c = *loop.connections.emplace(fd, std::move(owned)).first->second;
+        loop.countHeld();
         if (&loop == m_streams.get()) {
             c.lastWrite = now;
             if (!flush(c)) continue;
@@ -443,7 +493,12 @@ void StreamHub::readHead(Connection& c) {
     while (c.in.size() <= m_limits.maxHeaderBytes) {
         const long n = c.link.read(buffer, sizeof buffer);
         if (n > 0) {
+            const std::size_t from = c.in.size() < 3 ? 0 : c.in.size() - 3;
             c.in.append(buffer, static_cast<std::size_t>(n));
+            // A whole head is enough, without the read that would find the socket empty: every
+            // whole head leaves this loop's epoll (to a worker, to the stream loop, or closed),
+            // and whoever takes the socket reads the rest or adds it to an epoll anew.
+            if (c.in.find("\r\n\r\n", from) != std::string::npos) break;
             continue;
         }
         closed = n < 0;
@@ -469,6 +524,7 @@ void StreamHub::readHead(Connection& c) {
     const int fd = c.fd();
     epoll_ctl(m_requests->epoll, EPOLL_CTL_DEL, fd, nullptr);
     auto node = m_requests->connections.extract(fd);
+    m_requests->countHeld();
     ClientLink link = std::move(node.mapped()->link);
     link.readAhead = std::move(node.mapped()->in);
     m_handoff(std::move(link));
@@ -512,6 +568,7 @@ void StreamHub::openStream(Connection& c, const std::string& head) {
     const int fd = c.fd();
     epoll_ctl(m_requests->epoll, EPOLL_CTL_DEL, fd, nullptr);
     auto node = m_requests->connections.extract(fd);
+    m_requests->countHeld();
     m_streams->post(std::move(node.mapped()));
 }
 
@@ -698,6 +755,7 @@ void StreamHub::close(Loop& loop, int fd) {
         --m_openStreams;
     }
     loop.connections.erase(it); // the link closes the socket (and with it its epoll registration)
+    loop.countHeld();
 }
 
 } // namespace loket::server

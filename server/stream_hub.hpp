@@ -32,6 +32,7 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <optional>
 #include <mutex>
 #include <string>
 #include <thread>
@@ -81,11 +82,22 @@ public:
     bool hasBuffered() const { return !readAhead.empty() || (m_tls && m_tls->hasBuffered()); }
     void close();
 
+    // The connection's two ends, read from the socket the first time they are asked for:
+    // cpp-httplib asks for both on every request (two system calls each time), and a kept-alive
+    // connection's ends do not change. An end that cannot be read is an empty ip and port 0.
+    struct Endpoint {
+        std::string ip;
+        int port = 0;
+    };
+    const Endpoint& peer() const;
+    const Endpoint& local() const;
+
     std::string readAhead;
 
 private:
     int m_fd = -1;
     std::unique_ptr<TlsSession> m_tls;
+    mutable std::optional<Endpoint> m_peer, m_local;
 };
 
 class StreamHub {
