@@ -8,12 +8,13 @@
 //   4. group commit: the same check-in runs on tmpfs (/dev/shm), and the disk's raw rate of
 //      one-row SQLite transactions (WAL, synchronous=FULL, one fsync each) just before and just
 //      after each disk run, so each disk figure of 1. can be read as a share of the CPU-bound
-//      rate and a multiple of the raw rate; then the same for the highest rates (the capacity).
+//      rate and a multiple of the raw rate (medians of --repeat runs, 3 by default); then the
+//      same for the highest rates (the capacity).
 // For both check-in runs (tmpfs, disk) it also prints the server's CPU time per check-in (user
 // and system, from /proc/PID/stat) and its context switches per check-in (voluntary and not,
 // summed over /proc/PID/task/*): figures that hold whatever else the machine runs; and, from
 // /metrics, the store commits and the commands per commit (the mean group size).
-// Usage: loket-bench-server [--checkins N] [--calls N] [--streams N] [--kiosks N[,N...]] [--server PATH]
+// Usage: loket-bench-server [--checkins N] [--calls N] [--streams N] [--kiosks N[,N...]] [--repeat N] [--server PATH]
 #include "bench_support.hpp"
 #include "lean_kiosk.hpp"
 
@@ -229,7 +230,7 @@ void printAims(const char* what, double tmpfs, double disk, double rawBefore, do
 int main(int argc, char** argv) {
     std::signal(SIGPIPE, SIG_IGN); // a closed stream must not end the benchmark
     setvbuf(stdout, nullptr, _IOLBF, 0);
-    int checkins = 4000, calls = 1000, streams = 50;
+    int checkins = 4000, calls = 1000, streams = 50, repeat = 3;
     std::vector<int> kioskCounts = {8, 32};
     std::string binary = LOKET_SERVER_BIN;
     for (int i = 1; i + 1 < argc; i += 2) {
@@ -241,6 +242,7 @@ int main(int argc, char** argv) {
             return 2;
         }
         if (!std::strcmp(argv[i], "--server")) binary = argv[i + 1];
+        if (!std::strcmp(argv[i], "--repeat")) repeat = std::max(1, std::atoi(argv[i + 1]));
     }
     // The database lives where LOKET_BENCH_DIR says (default: the temp folder), so the disk
     // that is measured is a choice.
@@ -259,20 +261,35 @@ int main(int argc, char** argv) {
     };
     std::vector<Level> levels;
     loket::bench::ServerProcess server;
+    // Each level runs `repeat` times in turn (tmpfs, raw, disk, raw) and keeps the medians: one
+    // run of a few thousand check-ins lasts about a second, and this VM's cores and disk change
+    // speed within seconds.
+    const auto median = [](std::vector<double> v) { return percentile(std::move(v), 0.5); };
     for (std::size_t i = 0; i < kioskCounts.size(); ++i) {
-        Level level{kioskCounts[i], 0, 0, 0, 0};
-        const auto shm = std::filesystem::path("/dev/shm") / ("loket-bench-tmpfs-" + std::to_string(getpid()));
-        if (std::filesystem::create_directories(shm) || std::filesystem::is_directory(shm)) {
-            level.tmpfs = checkinPhase(binary, shm / "bench.db", config, checkins, level.kiosks, "tmpfs");
-            std::filesystem::remove_all(shm);
+        const int kiosks = kioskCounts[i];
+        std::vector<double> tmpfs, disk, rawBefore, rawAfter;
+        for (int r = 0; r < repeat; ++r) {
+            const auto shm = std::filesystem::path("/dev/shm") / ("loket-bench-tmpfs-" + std::to_string(getpid()));
+            if (std::filesystem::create_directories(shm) || std::filesystem::is_directory(shm)) {
+                tmpfs.push_back(checkinPhase(binary, shm / "bench.db", config, checkins, kiosks, "tmpfs"));
+                std::filesystem::remove_all(shm);
+            }
+            rawBefore.push_back(rawCommitsPerSecond(dir, 1.0));
+            const bool last = i + 1 == kioskCounts.size() && r + 1 == repeat;
+            const auto db = dir / ("bench-" + std::to_string(kiosks) + "-" + std::to_string(r) + ".db");
+            disk.push_back(checkinPhase(binary, db, config, checkins, kiosks, "disk", last ? &server : nullptr));
+            rawAfter.push_back(rawCommitsPerSecond(dir, 1.0));
+            if (disk.back() <= 0) return 1;
+            if (!last) {
+                std::filesystem::remove(db);
+                std::filesystem::remove(db.string() + "-wal");
+                std::filesystem::remove(db.string() + "-shm");
+            }
         }
-        level.rawBefore = rawCommitsPerSecond(dir, 1.0);
-        const bool last = i + 1 == kioskCounts.size();
-        level.disk = checkinPhase(binary, dir / ("bench-" + std::to_string(level.kiosks) + ".db"), config, checkins, level.kiosks,
-                                  "disk", last ? &server : nullptr);
-        level.rawAfter = rawCommitsPerSecond(dir, 1.0);
-        if (level.disk <= 0) return 1;
-        if (level.tmpfs > 0) printAims((std::to_string(level.kiosks) + " kiosks").c_str(), level.tmpfs, level.disk, level.rawBefore, level.rawAfter);
+        const Level level{kiosks, median(tmpfs), median(disk), median(rawBefore), median(rawAfter)};
+        if (level.tmpfs > 0)
+            printAims((std::to_string(kiosks) + " kiosks, median of " + std::to_string(repeat)).c_str(), level.tmpfs, level.disk,
+                      level.rawBefore, level.rawAfter);
         levels.push_back(level);
     }
     // The server's capacity on each medium is its highest rate over the kiosk counts: a closed
