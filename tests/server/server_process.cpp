@@ -10,6 +10,7 @@
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <poll.h>
+#include <sys/syscall.h>
 #include <sys/socket.h>
 #include <random>
 #include <spawn.h>
@@ -113,12 +114,16 @@ void ServerProcess::kill9() {
 void ServerProcess::stop() {
     if (m_pid <= 0) return;
     ::kill(m_pid, SIGTERM);
-    for (int i = 0; i < 100; ++i) {
-        if (waitpid(m_pid, nullptr, WNOHANG) == m_pid) {
+    // Woken the moment it exits (a pidfd is readable then), not at the next tick of a timer.
+    // (The system call itself: glibc 2.36's <sys/pidfd.h> declares pidfd_open without C linkage.)
+    if (const int pidfd = static_cast<int>(::syscall(SYS_pidfd_open, m_pid, 0)); pidfd >= 0) {
+        pollfd p{pidfd, POLLIN, 0};
+        const bool exited = ::poll(&p, 1, 5000) == 1;
+        close(pidfd);
+        if (exited && waitpid(m_pid, nullptr, 0) == m_pid) {
             m_pid = -1;
             return;
         }
-        std::this_thread::sleep_for(std::chrono::milliseconds(50));
     }
     kill9(); // did not stop within 5 s
 }
